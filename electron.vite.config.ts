@@ -15,7 +15,8 @@ export default defineConfig({
           cli: resolve('src/main/cli/main.ts'),
           'log-index-worker': resolve('src/main/log-files/index-worker.ts'),
         },
-        output: { format: 'es', entryFileNames: '[name].js' },
+        // Chunks beside the entries: the log-index worker is found relative to them.
+        output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
       },
     },
   },

@@ -1,0 +1,27 @@
+import { parseArgs } from 'node:util';
+import { startServer } from '../../serve/serve.ts';
+import { openCore } from '../context.ts';
+import { UsageError } from '../usage-error.ts';
+
+export const serveUsage = `repo-ops serve [--port N] [--host 127.0.0.1] [--verbose]
+  Starts the core headless and serves the console on loopback. Prints a URL with
+  a random per-launch token; every request must carry it.`;
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { port: { type: 'string' }, host: { type: 'string' }, verbose: { type: 'boolean' } } });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got "${values.port}"`);
+  const host = values.host ?? '127.0.0.1';
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) throw new UsageError('--host must be a loopback address (127.0.0.1, localhost or ::1): the console is not meant to be exposed');
+  const ctx = await openCore('serve', { verbose: values.verbose });
+  const server = await startServer(ctx.core, { host: host === 'localhost' ? '127.0.0.1' : host, port });
+  process.stdout.write(`Repo Ops console: ${server.url}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  await ctx.close();
+  return 0;
+}

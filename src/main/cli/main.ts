@@ -1,0 +1,77 @@
+import { OpsError } from '../../shared/errors.ts';
+import { VERSION } from '../core/version.ts';
+import { logsCommand, logsUsage } from './commands/logs.ts';
+import { secretsCommand, secretsUsage } from './commands/secrets.ts';
+import { serveCommand, serveUsage } from './commands/serve.ts';
+import { UsageError } from './usage-error.ts';
+
+type Command = (argv: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; usage: string; summary: string }> = {
+  serve: { run: serveCommand, usage: serveUsage, summary: 'run the console headless on loopback' },
+  secrets: { run: secretsCommand, usage: secretsUsage, summary: 'manage secrets in the OS keychain' },
+  logs: { run: logsCommand, usage: logsUsage, summary: 'tail and search the structured logs' },
+};
+
+function help(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `Repo Ops ${VERSION} — operations console for GitHub → Postgres → OpenAI → Milvus pipelines
+
+Usage: repo-ops <command> [options]
+
+Commands:
+${lines.join('\n')}
+
+Environment: REPO_OPS_HOME (data directory), GITHUB_TOKEN, DATABASE_URL / SUPABASE_DB_URL,
+MILVUS_URL, MILVUS_TOKEN, OPENAI_API_KEY, REDIS_URL (used when the keychain has no entry).
+Run \`repo-ops <command> --help\` for a command's options.
+`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(help());
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    process.stderr.write(`Unknown command "${name}".\n\n${help()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(cmd.usage + '\n');
+    return 0;
+  }
+  try {
+    return await cmd.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`${e.message}\n\nUsage:\n${cmd.usage}\n`);
+      return 2;
+    }
+    if (e instanceof OpsError) {
+      process.stderr.write(`Error: ${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${e.message}\n\nUsage:\n${cmd.usage}\n`);
+      return 2;
+    }
+    process.stderr.write(`Error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}
+
+// Exit once output is flushed: native handles (keychain, sockets) must not keep a finished command alive.
+main(process.argv.slice(2)).then(
+  (code) => process.stdout.write('', () => process.exit(code)),
+  (e) => {
+    process.stderr.write(`Fatal: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,170 @@
+import type { JobProgress, JobRun, JobStatus, JobStep } from '../../shared/contract/jobs.ts';
+import type { Db } from '../store/database.ts';
+
+interface RunRow {
+  id: string;
+  kind: string;
+  title: string;
+  status: JobStatus;
+  params: string;
+  progress: string;
+  attempt: number;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  error: string | null;
+  result: string | null;
+  concurrency_key: string | null;
+  owner: string | null;
+  heartbeat_at: number | null;
+}
+interface StepRow {
+  run_id: string;
+  name: string;
+  seq: number;
+  status: JobStep['status'];
+  started_at: string | null;
+  finished_at: string | null;
+  checkpoint: string | null;
+  checkpoint_at: string | null;
+  result: string | null;
+}
+
+export const emptyProgress = (): JobProgress => ({ done: 0, total: null, unit: 'items', message: null, ratePerSec: null, etaSeconds: null, extra: {} });
+const now = () => new Date().toISOString();
+const parse = (s: string | null): unknown => (s === null ? null : JSON.parse(s));
+
+/** SQLite persistence of job runs and their step checkpoints. */
+export class JobRepo {
+  private readonly db: Db;
+
+  constructor(db: Db) {
+    this.db = db;
+  }
+
+  insert(r: { id: string; kind: string; title: string; params: unknown; concurrencyKey: string | null; steps: string[] }): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO job_runs (id, kind, title, status, params, progress, created_at, concurrency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(r.id, r.kind, r.title, 'queued', JSON.stringify(r.params ?? null), JSON.stringify(emptyProgress()), now(), r.concurrencyKey);
+      this.ensureSteps(r.id, r.steps);
+    })();
+  }
+
+  ensureSteps(runId: string, names: string[]): void {
+    const ins = this.db.prepare("INSERT OR IGNORE INTO job_steps (run_id, name, seq, status) VALUES (?, ?, ?, 'pending')");
+    names.forEach((n, i) => ins.run(runId, n, i));
+  }
+
+  row(id: string): RunRow | undefined {
+    return this.db.prepare('SELECT * FROM job_runs WHERE id = ?').get(id) as RunRow | undefined;
+  }
+
+  get(id: string): JobRun | undefined {
+    const row = this.row(id);
+    return row ? this.toRun(row) : undefined;
+  }
+
+  list(f: { kind?: string; status?: JobStatus; limit: number; beforeCreatedAt?: string }): JobRun[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (f.kind) (where.push('kind = ?'), params.push(f.kind));
+    if (f.status) (where.push('status = ?'), params.push(f.status));
+    if (f.beforeCreatedAt) (where.push('created_at < ?'), params.push(f.beforeCreatedAt));
+    const rows = this.db.prepare(`SELECT * FROM job_runs${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`).all(...params, f.limit) as RunRow[];
+    return rows.map((r) => this.toRun(r));
+  }
+
+  activeByKey(kind: string, key: string | null): JobRun | undefined {
+    const row = this.db.prepare("SELECT * FROM job_runs WHERE kind = ? AND concurrency_key IS ? AND status IN ('queued', 'running') ORDER BY created_at LIMIT 1").get(kind, key) as RunRow | undefined;
+    return row ? this.toRun(row) : undefined;
+  }
+
+  queued(): RunRow[] {
+    return this.db.prepare("SELECT * FROM job_runs WHERE status = 'queued' ORDER BY created_at, id").all() as RunRow[];
+  }
+
+  markStarted(id: string, owner: string): void {
+    this.db.prepare("UPDATE job_runs SET status = 'running', started_at = COALESCE(started_at, ?), owner = ?, heartbeat_at = ?, error = NULL WHERE id = ?").run(now(), owner, Date.now(), id);
+  }
+
+  claimQueued(id: string, owner: string): void {
+    this.db.prepare('UPDATE job_runs SET owner = ?, heartbeat_at = ? WHERE id = ?').run(owner, Date.now(), id);
+  }
+
+  /** Proves to other processes sharing the store that our runs are alive. */
+  heartbeat(owner: string): void {
+    this.db.prepare("UPDATE job_runs SET heartbeat_at = ? WHERE owner = ? AND status IN ('queued', 'running')").run(Date.now(), owner);
+  }
+
+  saveProgress(id: string, p: JobProgress): void {
+    this.db.prepare('UPDATE job_runs SET progress = ? WHERE id = ?').run(JSON.stringify(p), id);
+  }
+
+  finish(id: string, status: JobStatus, error: string | null, result: unknown): void {
+    this.db.prepare('UPDATE job_runs SET status = ?, finished_at = ?, error = ?, result = ? WHERE id = ?').run(status, now(), error, result === undefined ? null : JSON.stringify(result), id);
+  }
+
+  requeue(id: string): void {
+    this.db.prepare("UPDATE job_runs SET status = 'queued', attempt = attempt + 1, finished_at = NULL, error = NULL WHERE id = ?").run(id);
+  }
+
+  /** Runs left queued/running by a process that is gone become `interrupted`. */
+  markOrphans(isOwnerAlive: (owner: string | null, heartbeatAt: number | null) => boolean): string[] {
+    const rows = this.db.prepare("SELECT id, owner, heartbeat_at FROM job_runs WHERE status IN ('queued', 'running')").all() as Pick<RunRow, 'id' | 'owner' | 'heartbeat_at'>[];
+    const orphans = rows.filter((r) => !isOwnerAlive(r.owner, r.heartbeat_at)).map((r) => r.id);
+    const st = this.db.prepare("UPDATE job_runs SET status = 'interrupted', error = 'The process running this job stopped unexpectedly; resume to continue from the last checkpoint' WHERE id = ?");
+    this.db.transaction(() => orphans.forEach((id) => st.run(id)))();
+    return orphans;
+  }
+
+  step(runId: string, name: string): StepRow | undefined {
+    return this.db.prepare('SELECT * FROM job_steps WHERE run_id = ? AND name = ?').get(runId, name) as StepRow | undefined;
+  }
+
+  stepStarted(runId: string, name: string): void {
+    const seq = (this.db.prepare('SELECT COALESCE(MAX(seq), -1) + 1 AS s FROM job_steps WHERE run_id = ?').get(runId) as { s: number }).s;
+    this.db
+      .prepare("INSERT INTO job_steps (run_id, name, seq, status, started_at) VALUES (?, ?, ?, 'running', ?) ON CONFLICT (run_id, name) DO UPDATE SET status = 'running', started_at = COALESCE(job_steps.started_at, excluded.started_at), finished_at = NULL")
+      .run(runId, name, seq, now());
+  }
+
+  stepCheckpoint(runId: string, name: string, value: unknown): void {
+    this.db.prepare('UPDATE job_steps SET checkpoint = ?, checkpoint_at = ? WHERE run_id = ? AND name = ?').run(JSON.stringify(value ?? null), now(), runId, name);
+  }
+
+  stepFinished(runId: string, name: string, status: 'done' | 'failed' | 'skipped', result?: unknown): void {
+    this.db.prepare('UPDATE job_steps SET status = ?, finished_at = ?, result = ? WHERE run_id = ? AND name = ?').run(status, now(), result === undefined ? null : JSON.stringify(result), runId, name);
+  }
+
+  private toRun(r: RunRow): JobRun {
+    const steps = (this.db.prepare('SELECT * FROM job_steps WHERE run_id = ? ORDER BY seq').all(r.id) as StepRow[]).map((s) => ({
+      name: s.name,
+      status: s.status,
+      startedAt: s.started_at,
+      finishedAt: s.finished_at,
+      checkpointAt: s.checkpoint_at,
+    }));
+    return {
+      id: r.id,
+      kind: r.kind,
+      title: r.title,
+      status: r.status,
+      params: parse(r.params),
+      progress: { ...emptyProgress(), ...(parse(r.progress) as object) },
+      steps,
+      attempt: r.attempt,
+      createdAt: r.created_at,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      error: r.error,
+      result: parse(r.result),
+      resumable: ['interrupted', 'failed', 'cancelled'].includes(r.status),
+    };
+  }
+
+  stepValue(runId: string, name: string): { checkpoint: unknown; result: unknown; status: JobStep['status'] } | undefined {
+    const s = this.step(runId, name);
+    return s ? { checkpoint: parse(s.checkpoint) ?? undefined, result: parse(s.result) ?? undefined, status: s.status } : undefined;
+  }
+}

@@ -1,0 +1,284 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
+import { FINISHED_STATUSES, type JobRun, type JobStatus } from '../../shared/contract/jobs.ts';
+import { OpsError } from '../../shared/errors.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { Db } from '../store/database.ts';
+import { emptyProgress, JobRepo } from './job-repo.ts';
+import { RateMeter } from './rate-meter.ts';
+import type { Checkpoint, JobContext, JobDefinition, JobOutcome, JobQueue, ProgressUpdate } from './types.ts';
+
+const HEARTBEAT_MS = 5000;
+const STALE_MS = 30_000;
+const EMIT_EVERY_MS = 200;
+const PERSIST_EVERY_MS = 1000;
+
+interface Active {
+  controller: AbortController;
+  shutdown: boolean;
+  done: Promise<void>;
+}
+
+export interface JobServiceOptions {
+  db: Db;
+  logger: Logger;
+  concurrency: () => number;
+}
+
+/** In-process job queue: concurrency limits, progress, cancel, step checkpoints, crash recovery. */
+export class JobService implements JobQueue {
+  private readonly repo: JobRepo;
+  private readonly defs = new Map<string, JobDefinition>();
+  private readonly active = new Map<string, Active>();
+  private readonly events = new EventEmitter<{ change: [JobRun] }>();
+  private readonly owner = `${hostname()}:${process.pid}`;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  private readonly opts: JobServiceOptions;
+
+  constructor(opts: JobServiceOptions) {
+    this.opts = opts;
+    this.repo = new JobRepo(opts.db);
+    this.events.setMaxListeners(0);
+  }
+
+  register(def: JobDefinition): void {
+    this.defs.set(def.kind, def);
+  }
+
+  kinds(): { kind: string; title: string; resumable: boolean }[] {
+    return [...this.defs.values()].map((d) => ({ kind: d.kind, title: d.title, resumable: true }));
+  }
+
+  /** Marks runs of dead processes as interrupted and resumes those that resume by themselves. */
+  async start(): Promise<void> {
+    const orphans = this.repo.markOrphans((owner, hb) => this.ownerAlive(owner, hb));
+    for (const id of orphans) {
+      const run = this.repo.get(id)!;
+      this.opts.logger.child({ runId: id, component: run.kind }).warn('job_interrupted', `${run.title} was interrupted by a crash or kill`);
+      if (this.defs.get(run.kind)?.autoResume) await this.resume(id);
+    }
+    this.heartbeat = setInterval(() => this.repo.heartbeat(this.owner), HEARTBEAT_MS);
+    this.heartbeat.unref();
+    this.pump();
+  }
+
+  async enqueue(kind: string, params: unknown, opts: { dedupe?: boolean } = {}): Promise<JobRun> {
+    const def = this.defs.get(kind);
+    if (!def) throw new OpsError('not_found', `Unknown job kind "${kind}"`);
+    const parsed = def.params.safeParse(params);
+    if (!parsed.success) throw new OpsError('invalid_input', `${def.title}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}`);
+    const key = def.concurrencyKey?.(parsed.data) ?? null;
+    if (opts.dedupe) {
+      const existing = this.repo.activeByKey(kind, key);
+      if (existing) return existing;
+    }
+    const id = randomUUID();
+    this.repo.insert({ id, kind, title: def.describe(parsed.data), params: parsed.data, concurrencyKey: key, steps: def.steps?.(parsed.data) ?? [] });
+    this.repo.claimQueued(id, this.owner);
+    this.emit(id);
+    this.pump();
+    return this.get(id);
+  }
+
+  get(runId: string): JobRun {
+    const run = this.repo.get(runId);
+    if (!run) throw new OpsError('not_found', `No job run with id ${runId}`);
+    return run;
+  }
+
+  list(filter: { kind?: string; status?: JobStatus; limit: number; beforeCreatedAt?: string }): JobRun[] {
+    return this.repo.list(filter);
+  }
+
+  async cancel(runId: string): Promise<JobRun> {
+    const run = this.get(runId);
+    const a = this.active.get(runId);
+    if (a) {
+      a.controller.abort(new OpsError('cancelled', 'Cancelled by the operator'));
+      await a.done;
+    } else if (run.status === 'queued') {
+      this.repo.finish(runId, 'cancelled', 'Cancelled before it started', undefined);
+      this.emit(runId);
+    } else if (!FINISHED_STATUSES.includes(run.status) && run.status !== 'interrupted') {
+      throw new OpsError('conflict', `This run belongs to another Repo Ops process (${run.status}); cancel it there`);
+    }
+    return this.get(runId);
+  }
+
+  async resume(runId: string): Promise<JobRun> {
+    const run = this.get(runId);
+    if (!run.resumable) throw new OpsError('conflict', `A ${run.status} run cannot be resumed`);
+    if (!this.defs.has(run.kind)) throw new OpsError('not_found', `This core cannot run jobs of kind "${run.kind}"`);
+    this.repo.requeue(runId);
+    this.repo.claimQueued(runId, this.owner);
+    this.emit(runId);
+    this.pump();
+    return this.get(runId);
+  }
+
+  onChange(listener: (run: JobRun) => void): () => void {
+    this.events.on('change', listener);
+    return () => this.events.off('change', listener);
+  }
+
+  wait(runId: string): Promise<JobRun> {
+    return new Promise((resolve) => {
+      const check = (run: JobRun) => {
+        if (run.id === runId && FINISHED_STATUSES.includes(run.status)) {
+          off();
+          resolve(run);
+        }
+      };
+      const off = this.onChange(check);
+      check(this.get(runId));
+    });
+  }
+
+  /** Stops running jobs as `interrupted` (resumable), waiting for them to checkpoint. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    for (const a of this.active.values()) {
+      a.shutdown = true;
+      a.controller.abort(new OpsError('cancelled', 'Repo Ops is shutting down'));
+    }
+    await Promise.race([Promise.all([...this.active.values()].map((a) => a.done)), new Promise((r) => setTimeout(r, 10_000))]);
+  }
+
+  private pump(): void {
+    if (this.closed) return;
+    const limit = this.opts.concurrency();
+    const busyKeys = new Set([...this.active.keys()].map((id) => this.repo.row(id)?.concurrency_key).filter(Boolean));
+    for (const row of this.repo.queued()) {
+      if (this.active.size >= limit) return;
+      if (row.owner !== this.owner || !this.defs.has(row.kind) || this.active.has(row.id)) continue;
+      if (row.concurrency_key && busyKeys.has(row.concurrency_key)) continue;
+      if (row.concurrency_key) busyKeys.add(row.concurrency_key);
+      this.execute(row.id);
+    }
+  }
+
+  private execute(runId: string): void {
+    const run = this.get(runId);
+    const def = this.defs.get(run.kind)!;
+    const controller = new AbortController();
+    const log = this.opts.logger.child({ runId, component: run.kind });
+    const entry: Active = { controller, shutdown: false, done: Promise.resolve() };
+    this.active.set(runId, entry);
+    this.repo.markStarted(runId, this.owner);
+    this.emit(runId);
+    entry.done = this.runBody(def, run, controller, log, entry).finally(() => {
+      this.active.delete(runId);
+      this.emit(runId);
+      this.pump();
+    });
+  }
+
+  private async runBody(def: JobDefinition, run: JobRun, controller: AbortController, log: Logger, entry: Active): Promise<void> {
+    const runId = run.id;
+    const progress: JobRun['progress'] = { ...emptyProgress(), ...run.progress, ratePerSec: null, etaSeconds: null };
+    const meter = new RateMeter();
+    let lastEmit = 0;
+    let lastPersist = 0;
+    const ctx: JobContext<unknown> = {
+      runId,
+      params: run.params,
+      attempt: run.attempt,
+      signal: controller.signal,
+      log,
+      progress: (u: ProgressUpdate) => {
+        Object.assign(progress, {
+          ...u,
+          extra: u.extra ? { ...progress.extra, ...u.extra } : progress.extra,
+        });
+        progress.ratePerSec = meter.sample(progress.done);
+        progress.etaSeconds = meter.eta(progress.done, progress.total);
+        const t = Date.now();
+        if (t - lastPersist >= PERSIST_EVERY_MS) {
+          lastPersist = t;
+          this.repo.saveProgress(runId, progress);
+        }
+        if (t - lastEmit >= EMIT_EVERY_MS) {
+          lastEmit = t;
+          this.emitLive(runId, progress);
+        }
+      },
+      step: async <T>(name: string, fn: (cp: Checkpoint<unknown>) => Promise<T>): Promise<T> => {
+        const prev = this.repo.stepValue(runId, name);
+        if (prev?.status === 'done') return prev.result as T;
+        ctx.throwIfCancelled();
+        this.repo.stepStarted(runId, name);
+        this.emit(runId);
+        const checkpoint: Checkpoint<unknown> = {
+          value: prev?.checkpoint,
+          save: (value) => {
+            (checkpoint as { value: unknown }).value = value;
+            this.repo.stepCheckpoint(runId, name, value);
+          },
+        };
+        try {
+          const result = await fn(checkpoint);
+          this.repo.stepFinished(runId, name, 'done', result ?? null);
+          this.emit(runId);
+          return result;
+        } catch (e) {
+          this.repo.stepFinished(runId, name, 'failed');
+          throw e;
+        }
+      },
+      throwIfCancelled: () => {
+        if (controller.signal.aborted) throw controller.signal.reason ?? new OpsError('cancelled', 'Cancelled');
+      },
+    };
+    const started = Date.now();
+    log.info('job_started', `${run.title} started (attempt ${run.attempt})`, { kind: run.kind });
+    try {
+      const outcome: JobOutcome = (await def.run(ctx)) ?? {};
+      this.repo.saveProgress(runId, progress);
+      const status = outcome.status ?? 'succeeded';
+      this.repo.finish(runId, status, null, outcome.result);
+      const ms = Date.now() - started;
+      if (status === 'incomplete') log.warn('job_incomplete', `${run.title} finished incomplete`, { ms });
+      else log.info('job_succeeded', `${run.title} finished in ${(ms / 1000).toFixed(1)} s`, { ms });
+    } catch (e) {
+      this.repo.saveProgress(runId, progress);
+      if (controller.signal.aborted) {
+        const status: JobStatus = entry.shutdown ? 'interrupted' : 'cancelled';
+        this.repo.finish(runId, status, entry.shutdown ? 'Interrupted by shutdown; resume to continue' : 'Cancelled by the operator', undefined);
+        log.warn(entry.shutdown ? 'job_interrupted' : 'job_cancelled', `${run.title} ${status}`);
+      } else {
+        const message = e instanceof Error ? e.message : String(e);
+        this.repo.finish(runId, 'failed', message, undefined);
+        log.error('job_failed', `${run.title} failed: ${message}`, { error: e instanceof OpsError ? { code: e.code } : e });
+      }
+    }
+  }
+
+  private emit(runId: string): void {
+    const run = this.repo.get(runId);
+    if (run) this.events.emit('change', run);
+  }
+
+  private emitLive(runId: string, progress: JobRun['progress']): void {
+    const run = this.repo.get(runId);
+    if (run) this.events.emit('change', { ...run, progress: { ...progress } });
+  }
+
+  private ownerAlive(owner: string | null, heartbeatAt: number | null): boolean {
+    if (!owner) return false;
+    const [host, pid] = owner.split(':');
+    if (host === hostname()) {
+      if (Number(pid) === process.pid) return false; // a previous life of this very pid cannot be running
+      try {
+        process.kill(Number(pid), 0);
+        return heartbeatAt !== null && Date.now() - heartbeatAt < STALE_MS;
+      } catch {
+        return false;
+      }
+    }
+    return heartbeatAt !== null && Date.now() - heartbeatAt < STALE_MS;
+  }
+}

@@ -1,0 +1,70 @@
+import type { z } from 'zod';
+import type { JobProgress, JobRun, JobStatus } from '../../shared/contract/jobs.ts';
+import type { Logger } from '../logging/logger.ts';
+
+/** Progress as a job reports it; rate and ETA are derived by the service. */
+export interface ProgressUpdate {
+  done?: number;
+  total?: number | null;
+  unit?: string;
+  message?: string | null;
+  extra?: Record<string, unknown>;
+}
+
+/** A step's durable checkpoint: saved atomically with the step's bookkeeping. */
+export interface Checkpoint<T> {
+  readonly value: T | undefined;
+  save(value: T): void;
+}
+
+export interface JobContext<P> {
+  readonly runId: string;
+  readonly params: P;
+  readonly attempt: number;
+  readonly signal: AbortSignal;
+  readonly log: Logger;
+  progress(update: ProgressUpdate): void;
+  /**
+   * Runs a named step once: a step finished in an earlier attempt is skipped and
+   * its stored result returned, so a resumed run continues where it stopped.
+   */
+  step<T>(name: string, fn: (checkpoint: Checkpoint<unknown>) => Promise<T>): Promise<T>;
+  throwIfCancelled(): void;
+}
+
+export interface JobOutcome {
+  /** `incomplete`: the work ran but its own verification found gaps. */
+  status?: Extract<JobStatus, 'succeeded' | 'incomplete'>;
+  result?: unknown;
+}
+
+export interface JobDefinition<S extends z.ZodType = z.ZodType> {
+  kind: string;
+  title: string;
+  params: S;
+  describe(params: z.output<S>): string;
+  /** Steps shown as pending before they start. */
+  steps?(params: z.output<S>): string[];
+  /** Runs sharing a key never run at the same time (one sync per repository …). */
+  concurrencyKey?(params: z.output<S>): string;
+  /** Interrupted runs of this kind resume by themselves when the core starts. */
+  autoResume?: boolean;
+  run(ctx: JobContext<z.output<S>>): Promise<JobOutcome | void>;
+}
+
+/**
+ * The queue as the rest of the app sees it: narrow on purpose, so that a
+ * Postgres-backed queue (pg-boss …) can replace the in-process one.
+ */
+export interface JobQueue {
+  enqueue(kind: string, params: unknown, opts?: { dedupe?: boolean }): Promise<JobRun>;
+  cancel(runId: string): Promise<JobRun>;
+  resume(runId: string): Promise<JobRun>;
+  get(runId: string): JobRun;
+  list(filter: { kind?: string; status?: JobStatus; limit: number; beforeCreatedAt?: string }): JobRun[];
+  onChange(listener: (run: JobRun) => void): () => void;
+  /** Resolves when the run reaches a finished status. */
+  wait(runId: string): Promise<JobRun>;
+}
+
+export type { JobProgress, JobRun, JobStatus };

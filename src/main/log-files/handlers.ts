@@ -1,0 +1,22 @@
+import type { HandlerGroup, TopicSources } from '../rpc/types.ts';
+import type { LogFileService } from './log-file-service.ts';
+
+export function logFileHandlers(files: LogFileService): HandlerGroup<'logFiles'> {
+  return {
+    'logFiles.open': ({ path }) => files.open(path),
+    'logFiles.list': () => files.list(),
+    'logFiles.lines': ({ fileId, start, count, levels }) => files.lines(fileId, start, count, levels),
+    'logFiles.search': ({ fileId, query, levels, fromLine, limit }) => files.search(fileId, query, { levels, fromLine, limit }),
+    'logFiles.export': ({ fileId, levels, query }) => files.export(fileId, { levels, query }),
+    'logFiles.close': async ({ fileId }) => {
+      await files.close(fileId);
+      return { ok: true as const };
+    },
+  };
+}
+
+export function logFileTopicSources(files: LogFileService): Pick<TopicSources, 'logFiles.changed'> {
+  return {
+    'logFiles.changed': (filter, emit) => files.follow(filter.fileId, emit),
+  };
+}

@@ -1,0 +1,12 @@
+// Messages between the indexer and its worker threads. A segment is a run of whole
+// lines; it usually fits one chunk, but a line longer than a chunk spans several
+// messages (final=false) sent to the same worker, which keeps one builder per segment.
+import type { BuiltBlocks } from './block-builder.ts';
+
+export type ToWorker =
+  | { type: 'chunk'; seg: number; start: number; bytes: ArrayBuffer; length: number; final: boolean; blockBytes: number }
+  | { type: 'cancel'; seg: number };
+
+export type FromWorker =
+  | { type: 'done'; seg: number; result: BuiltBlocks }
+  | { type: 'error'; seg: number; message: string };

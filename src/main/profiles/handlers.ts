@@ -1,0 +1,18 @@
+import type { HandlerGroup } from '../rpc/types.ts';
+import type { SecretService } from '../secrets/secret-service.ts';
+import type { ProfileService } from './profile-service.ts';
+
+export function profileHandlers(profiles: ProfileService, secrets: SecretService): HandlerGroup<'profiles'> {
+  return {
+    'profiles.list': () => profiles.list(),
+    'profiles.create': (fields) => profiles.create(fields),
+    'profiles.update': ({ id, patch }) => profiles.update(id, patch),
+    'profiles.delete': async ({ id }) => {
+      profiles.get(id);
+      await secrets.deleteAll(id);
+      profiles.delete(id);
+      return { ok: true as const };
+    },
+    'profiles.activate': ({ id }) => profiles.activate(id),
+  };
+}

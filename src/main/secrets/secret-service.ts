@@ -1,0 +1,157 @@
+import { SECRET_KEYS, type SecretKey, type SecretStatus, type SecretsOverview } from '../../shared/contract/secrets.ts';
+import { OpsError } from '../../shared/errors.ts';
+import type { Redactor } from '../logging/redact.ts';
+import type { Db } from '../store/database.ts';
+import { SECRET_CATALOG } from './catalog.ts';
+import { KeychainUnavailableError, type SecretBackend } from './keychain.ts';
+
+export interface SecretServiceDeps {
+  db: Db;
+  backend: SecretBackend;
+  redactor: Redactor;
+  env: NodeJS.ProcessEnv;
+  rotationOverrides: () => Record<string, number>;
+}
+
+const account = (profileId: string, key: SecretKey) => `${profileId}:${key}`;
+
+/**
+ * Secrets per profile in the OS keychain, with the runbooks' environment variables
+ * as fallback. Values leave this service only towards the services that use them:
+ * the contract exposes status, never values.
+ */
+export class SecretService {
+  private keychainState: { available: boolean; message: string | null; at: number } | null = null;
+
+  private readonly deps: SecretServiceDeps;
+
+  constructor(deps: SecretServiceDeps) {
+    this.deps = deps;
+    for (const spec of Object.values(SECRET_CATALOG)) for (const v of spec.envVars) deps.redactor.add(deps.env[v]);
+  }
+
+  /** For services (GitHub client, Postgres pool …). Never route this to a client. */
+  async get(profileId: string, key: SecretKey): Promise<string | null> {
+    const fromKeychain = await this.readKeychain(profileId, key);
+    const value = fromKeychain ?? this.fromEnv(key);
+    this.deps.redactor.add(value);
+    return value;
+  }
+
+  async require(profileId: string, key: SecretKey): Promise<string> {
+    const v = await this.get(profileId, key);
+    if (!v) {
+      const spec = SECRET_CATALOG[key];
+      throw new OpsError('unavailable', `${spec.label} is not set. Add it in Settings → Profiles, or set ${spec.envVars.join(' / ')}.`);
+    }
+    return v;
+  }
+
+  async set(profileId: string, key: SecretKey, value: string): Promise<SecretStatus> {
+    const spec = SECRET_CATALOG[key];
+    const trimmed = value.trim();
+    const problem = spec.validate(trimmed);
+    if (problem) throw new OpsError('invalid_input', problem);
+    try {
+      await this.deps.backend.set(account(profileId, key), trimmed);
+    } catch (e) {
+      this.keychainState = { available: false, message: (e as Error).message, at: Date.now() };
+      throw this.unavailable(e);
+    }
+    this.keychainState = { available: true, message: null, at: Date.now() };
+    this.deps.redactor.add(trimmed);
+    this.deps.db.prepare('INSERT INTO secret_meta (profile_id, key, set_at) VALUES (?, ?, ?) ON CONFLICT (profile_id, key) DO UPDATE SET set_at = excluded.set_at').run(profileId, key, new Date().toISOString());
+    return this.statusOf(profileId, key, true);
+  }
+
+  async delete(profileId: string, key: SecretKey): Promise<SecretStatus> {
+    try {
+      await this.deps.backend.delete(account(profileId, key));
+    } catch (e) {
+      throw this.unavailable(e);
+    }
+    this.deps.db.prepare('DELETE FROM secret_meta WHERE profile_id = ? AND key = ?').run(profileId, key);
+    return this.statusOf(profileId, key, false);
+  }
+
+  async deleteAll(profileId: string): Promise<void> {
+    for (const key of SECRET_KEYS) {
+      try {
+        await this.deps.backend.delete(account(profileId, key));
+      } catch {
+        // keychain gone: the metadata is still removed with the profile
+      }
+    }
+  }
+
+  /** Whether the keychain can store secrets, probed at most every 30 s. */
+  async keychainStatus(): Promise<{ available: boolean; message: string | null }> {
+    const cached = this.keychainState;
+    if (cached && Date.now() - cached.at < 30_000) return { available: cached.available, message: cached.message };
+    try {
+      await this.deps.backend.probe();
+      this.keychainState = { available: true, message: null, at: Date.now() };
+    } catch (e) {
+      this.keychainState = { available: false, message: e instanceof KeychainUnavailableError ? e.message : String(e), at: Date.now() };
+    }
+    return { available: this.keychainState.available, message: this.keychainState.message };
+  }
+
+  async overview(profileId: string): Promise<SecretsOverview> {
+    const items: SecretStatus[] = [];
+    let keychain = await this.keychainStatus();
+    for (const key of SECRET_KEYS) {
+      let inKeychain = false;
+      if (keychain.available) {
+        try {
+          inKeychain = (await this.deps.backend.get(account(profileId, key))) !== null;
+        } catch (e) {
+          keychain = { available: false, message: e instanceof KeychainUnavailableError ? e.message : String(e) };
+        }
+      }
+      items.push(this.statusOf(profileId, key, inKeychain));
+    }
+    return { profileId, keychain, items };
+  }
+
+  private async readKeychain(profileId: string, key: SecretKey): Promise<string | null> {
+    // A keychain known to be down is not asked again for 30 s: env fallback answers.
+    if (this.keychainState && !this.keychainState.available && Date.now() - this.keychainState.at < 30_000) return null;
+    try {
+      return await this.deps.backend.get(account(profileId, key));
+    } catch (e) {
+      this.keychainState = { available: false, message: (e as Error).message, at: Date.now() };
+      return null;
+    }
+  }
+
+  private fromEnv(key: SecretKey): string | null {
+    for (const v of SECRET_CATALOG[key].envVars) if (this.deps.env[v]) return this.deps.env[v]!;
+    return null;
+  }
+
+  private statusOf(profileId: string, key: SecretKey, inKeychain: boolean): SecretStatus {
+    const spec = SECRET_CATALOG[key];
+    const meta = this.deps.db.prepare('SELECT set_at FROM secret_meta WHERE profile_id = ? AND key = ?').get(profileId, key) as { set_at: string } | undefined;
+    const rotateEveryDays = this.deps.rotationOverrides()[key] ?? spec.rotateEveryDays;
+    const source = inKeychain ? 'keychain' : this.fromEnv(key) ? 'env' : 'none';
+    const setAt = inKeychain ? (meta?.set_at ?? null) : null;
+    const due = setAt ? new Date(Date.parse(setAt) + rotateEveryDays * 86_400_000) : null;
+    return {
+      key,
+      label: spec.label,
+      envVars: spec.envVars,
+      set: source !== 'none',
+      source,
+      setAt,
+      rotateEveryDays,
+      rotationDueAt: due?.toISOString() ?? null,
+      rotationOverdue: due !== null && due.getTime() < Date.now(),
+    };
+  }
+
+  private unavailable(e: unknown): OpsError {
+    const message = e instanceof Error ? e.message : String(e);
+    return new OpsError('unavailable', message);
+  }
+}

@@ -1,0 +1,58 @@
+import { useCallback, useEffect, useState } from 'react';
+import { HashRouter, Navigate, NavLink, Route, Routes } from 'react-router';
+import { Toasts } from '../components/Toasts.tsx';
+import { useApp } from '../state/app-store.ts';
+import { startJobFeed } from '../state/jobs-store.ts';
+import { CommandPalette } from './CommandPalette.tsx';
+import { ROUTES } from './routes.tsx';
+import { ShortcutsHelp } from './ShortcutsHelp.tsx';
+import { TopBar } from './TopBar.tsx';
+import { useShortcuts } from './useShortcuts.ts';
+import { useTheme } from './useTheme.ts';
+
+function Layout() {
+  const [palette, setPalette] = useState(false);
+  const [help, setHelp] = useState(false);
+  const openPalette = useCallback(() => setPalette(true), []);
+  const openHelp = useCallback(() => setHelp(true), []);
+  useShortcuts(openPalette, openHelp);
+  return (
+    <div className="shell">
+      <TopBar onPalette={openPalette} />
+      <nav className="sidebar" aria-label="Pages">
+        {ROUTES.map((r, i) => (
+          <NavLink key={r.path} to={r.path} className="nav-link">
+            {r.label}
+            <kbd aria-hidden>{i + 1}</kbd>
+          </NavLink>
+        ))}
+      </nav>
+      <main className="main">
+        <Routes>
+          {ROUTES.map((r) => (
+            <Route key={r.path} path={`${r.path}/*`} element={<r.Component />} />
+          ))}
+          <Route path="*" element={<Navigate to="/health" replace />} />
+        </Routes>
+      </main>
+      <CommandPalette open={palette} onOpenChange={setPalette} />
+      <ShortcutsHelp open={help} onOpenChange={setHelp} />
+      <Toasts />
+    </div>
+  );
+}
+
+export function App() {
+  const load = useApp((s) => s.load);
+  const toast = useApp((s) => s.toast);
+  useTheme();
+  useEffect(() => {
+    load().catch((e: Error) => toast({ title: 'Cannot reach the Repo Ops core', body: e.message, tone: 'down' }));
+    startJobFeed();
+  }, [load, toast]);
+  return (
+    <HashRouter>
+      <Layout />
+    </HashRouter>
+  );
+}

@@ -1,0 +1,28 @@
+import type { ComponentType } from 'react';
+import { BackfillPage } from '../pages/BackfillPage.tsx';
+import { HealthPage } from '../pages/HealthPage.tsx';
+import { JobsPage } from '../pages/jobs/JobsPage.tsx';
+import { LogsPage } from '../pages/logs/LogsPage.tsx';
+import { QueriesPage } from '../pages/QueriesPage.tsx';
+import { RepositoriesPage } from '../pages/RepositoriesPage.tsx';
+import { RunbooksPage } from '../pages/RunbooksPage.tsx';
+import { SettingsPage } from '../pages/settings/SettingsPage.tsx';
+
+export interface PageRoute {
+  path: string;
+  label: string;
+  /** Second key after `g` (vim-style go-to). */
+  key: string;
+  Component: ComponentType;
+}
+
+export const ROUTES: PageRoute[] = [
+  { path: '/health', label: 'Health', key: 'h', Component: HealthPage },
+  { path: '/backfill', label: 'Backfill', key: 'b', Component: BackfillPage },
+  { path: '/repositories', label: 'Repositories', key: 'r', Component: RepositoriesPage },
+  { path: '/jobs', label: 'Jobs', key: 'j', Component: JobsPage },
+  { path: '/logs', label: 'Logs', key: 'l', Component: LogsPage },
+  { path: '/queries', label: 'Queries', key: 'q', Component: QueriesPage },
+  { path: '/runbooks', label: 'Runbooks', key: 'u', Component: RunbooksPage },
+  { path: '/settings', label: 'Settings', key: 's', Component: SettingsPage },
+];

@@ -1,0 +1,104 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
+
+interface Props {
+  count: number;
+  renderRow(index: number): ReactNode;
+  label: string;
+  follow: boolean;
+  onFollowChange?(follow: boolean): void;
+  /** Visible window changed: load what is missing. */
+  onRangeChange?(start: number, end: number): void;
+  onNearTop?(): void;
+  selected: number | null;
+  onSelect(index: number): void;
+  /** Rows added at the top since last render (keeps the view steady). */
+  prepended?: number;
+  empty?: ReactNode;
+}
+
+const ROW = 20;
+
+/** Virtualized log lines, oldest at the top; follow mode sticks to the bottom like `tail -f`. */
+export function LogList({ count, renderRow, label, follow, onFollowChange, onRangeChange, onNearTop, selected, onSelect, prepended = 0, empty }: Props) {
+  const parent = useRef<HTMLDivElement>(null);
+  const v = useVirtualizer({ count, getScrollElement: () => parent.current, estimateSize: () => ROW, overscan: 30 });
+  const items = v.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items.at(-1)?.index ?? 0;
+
+  useEffect(() => {
+    if (count) onRangeChange?.(first, last);
+  }, [first, last, count, onRangeChange]);
+
+  useEffect(() => {
+    if (follow && count) v.scrollToIndex(count - 1, { align: 'end' });
+  }, [follow, count, v]);
+
+  useLayoutEffect(() => {
+    if (prepended && parent.current) parent.current.scrollTop += prepended * ROW;
+  }, [prepended]);
+
+  const move = (delta: number) => {
+    if (!count) return;
+    const next = Math.max(0, Math.min(count - 1, (selected ?? (delta > 0 ? -1 : count)) + delta));
+    onSelect(next);
+    v.scrollToIndex(next, { align: 'auto' });
+    if (delta < 0) onFollowChange?.(false);
+  };
+
+  return (
+    <div
+      ref={parent}
+      className="vtable"
+      role="log"
+      aria-label={label}
+      aria-live="off"
+      tabIndex={0}
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < ROW * 2;
+        if (follow && !atBottom) onFollowChange?.(false);
+        if (el.scrollTop < ROW * 10) onNearTop?.();
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'ArrowDown' || e.key === 'j') (e.preventDefault(), move(1));
+        else if (e.key === 'ArrowUp' || e.key === 'k') (e.preventDefault(), move(-1));
+        else if (e.key === 'PageDown') (e.preventDefault(), move(40));
+        else if (e.key === 'PageUp') (e.preventDefault(), move(-40));
+        else if (e.key === 'Home') (e.preventDefault(), move(-count));
+        else if (e.key === 'End') (e.preventDefault(), move(count));
+      }}
+    >
+      {!count && <div className="empty">{empty ?? 'No lines'}</div>}
+      <div style={{ height: v.getTotalSize(), position: 'relative', minWidth: 'max-content', width: '100%' }}>
+        {items.map((item) => (
+          <div
+            key={item.key}
+            className="vrow log-line"
+            role="row"
+            aria-rowindex={item.index + 1}
+            aria-selected={item.index === selected}
+            style={{ top: item.start, height: ROW, paddingLeft: 6 }}
+            onClick={() => onSelect(item.index)}
+          >
+            {renderRow(item.index)}
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+/** Wraps occurrences of the search terms in <mark>. */
+export function highlight(text: string, terms: string[]): ReactNode {
+  const clean = terms.map((t) => t.trim()).filter(Boolean);
+  if (!clean.length) return text;
+  const re = new RegExp(`(${clean.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`, 'gi');
+  const parts = text.split(re);
+  return parts.map((p, i) => (i % 2 ? <mark key={i}>{p}</mark> : p));
+}
+
+export function searchTerms(q: string): string[] {
+  return (q.match(/"[^"]+"|\S+/g) ?? []).map((t) => t.replace(/^"|"$/g, ''));
+}

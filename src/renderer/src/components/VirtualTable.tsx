@@ -1,0 +1,97 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, type ReactNode } from 'react';
+
+export interface Column<T> {
+  key: string;
+  header: string;
+  width?: number;
+  grow?: boolean;
+  render(row: T): ReactNode;
+}
+
+interface Props<T> {
+  rows: T[];
+  columns: Column<T>[];
+  rowKey(row: T): string;
+  selected?: string | null;
+  onSelect?(key: string): void;
+  onOpen?(row: T): void;
+  label: string;
+  empty?: ReactNode;
+  rowHeight?: number;
+  /** Called when the user scrolls near the end (load more). */
+  onNearEnd?(): void;
+}
+
+/** A keyboard-navigable virtualized table: only visible rows are in the DOM. */
+export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onOpen, label, empty, rowHeight = 28, onNearEnd }: Props<T>) {
+  const parent = useRef<HTMLDivElement>(null);
+  const v = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => rowHeight, overscan: 12 });
+  const index = selected ? rows.findIndex((r) => rowKey(r) === selected) : -1;
+  const items = v.getVirtualItems();
+  const lastVisible = items.at(-1)?.index ?? 0;
+
+  useEffect(() => {
+    if (onNearEnd && rows.length && lastVisible >= rows.length - 20) onNearEnd();
+  }, [lastVisible, rows.length, onNearEnd]);
+
+  const move = (delta: number) => {
+    if (!rows.length || !onSelect) return;
+    const next = Math.max(0, Math.min(rows.length - 1, (index < 0 ? -1 : index) + delta));
+    onSelect(rowKey(rows[next]!));
+    v.scrollToIndex(next, { align: 'auto' });
+  };
+
+  return (
+    <div
+      ref={parent}
+      className="vtable"
+      role="grid"
+      aria-label={label}
+      aria-rowcount={rows.length}
+      tabIndex={0}
+      onKeyDown={(e) => {
+        if (e.key === 'ArrowDown' || e.key === 'j') (e.preventDefault(), move(1));
+        else if (e.key === 'ArrowUp' || e.key === 'k') (e.preventDefault(), move(-1));
+        else if (e.key === 'PageDown') (e.preventDefault(), move(20));
+        else if (e.key === 'PageUp') (e.preventDefault(), move(-20));
+        else if (e.key === 'Home') (e.preventDefault(), move(-rows.length));
+        else if (e.key === 'End') (e.preventDefault(), move(rows.length));
+        else if (e.key === 'Enter' && index >= 0) onOpen?.(rows[index]!);
+      }}
+    >
+      <div className="vtable-head" role="row">
+        {columns.map((c) => (
+          <div key={c.key} role="columnheader" className={`cell${c.grow ? ' cell-grow' : ''}`} style={{ width: c.grow ? undefined : c.width, lineHeight: '26px' }}>
+            {c.header}
+          </div>
+        ))}
+      </div>
+      {!rows.length && <div className="empty">{empty ?? 'Nothing to show'}</div>}
+      <div style={{ height: v.getTotalSize(), position: 'relative' }}>
+        {items.map((item) => {
+          const row = rows[item.index]!;
+          const key = rowKey(row);
+          return (
+            <div
+              key={key}
+              role="row"
+              aria-rowindex={item.index + 1}
+              aria-selected={key === selected}
+              className="vrow"
+              style={{ top: item.start, height: item.size }}
+              onClick={() => onSelect?.(key)}
+              onDoubleClick={() => onOpen?.(row)}
+            >
+              {columns.map((c) => (
+                <div key={c.key} role="gridcell" className={`cell${c.grow ? ' cell-grow' : ''}`} style={{ width: c.grow ? undefined : c.width }}>
+                  {c.render(row)}
+                </div>
+              ))}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,126 @@
+import { Dialog } from 'radix-ui';
+import type { JobRun } from '../../../../shared/contract/jobs.ts';
+import { ops } from '../../client/ops.ts';
+import { ProgressBar } from '../../components/ProgressBar.tsx';
+import { RunLogTail } from '../../components/RunLogTail.tsx';
+import { JobStatusBadge } from '../../components/StatusBadge.tsx';
+import { formatDuration, formatNumber, formatTime } from '../../lib/format.ts';
+import { attempt } from '../../state/app-store.ts';
+
+export function JobDrawer({ run, onClose }: { run: JobRun | null; onClose(): void }) {
+  return (
+    <Dialog.Root open={run !== null} onOpenChange={(o) => !o && onClose()}>
+      <Dialog.Portal>
+        <Dialog.Overlay className="overlay" />
+        <Dialog.Content className="drawer" aria-describedby={undefined}>{run && <JobDetail run={run} />}</Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}
+
+function JobDetail({ run }: { run: JobRun }) {
+  const p = run.progress;
+  const active = run.status === 'running' || run.status === 'queued';
+  return (
+    <>
+      <div className="row">
+        <Dialog.Title asChild>
+          <h2>{run.title}</h2>
+        </Dialog.Title>
+        <JobStatusBadge status={run.status} />
+        <div className="spacer" />
+        {active && (
+          <button className="btn btn-danger" onClick={() => void attempt('Cancel', () => ops.jobs.cancel({ runId: run.id }))}>
+            Cancel
+          </button>
+        )}
+        {run.resumable && (
+          <button className="btn btn-primary" onClick={() => void attempt('Resume', () => ops.jobs.resume({ runId: run.id }))}>
+            Resume
+          </button>
+        )}
+        <Dialog.Close className="btn btn-ghost" aria-label="Close">
+          ✕
+        </Dialog.Close>
+      </div>
+      {run.error && <div className={`banner ${run.status === 'failed' ? 'banner-down' : 'banner-degraded'}`}>{run.error}</div>}
+      <div className="stack">
+        <ProgressBar done={p.done} total={p.total} label={`${run.title} progress`} />
+        <div className="row muted">
+          <span>
+            {formatNumber(p.done)}
+            {p.total !== null && ` / ${formatNumber(p.total)}`} {p.unit}
+          </span>
+          {p.ratePerSec !== null && <span>· {formatNumber(p.ratePerSec)} {p.unit}/s</span>}
+          {p.etaSeconds !== null && active && <span>· ETA {formatDuration(p.etaSeconds)}</span>}
+          {p.message && <span>· {p.message}</span>}
+        </div>
+      </div>
+      <dl className="kv">
+        <dt>Run id</dt>
+        <dd className="mono">{run.id}</dd>
+        <dt>Kind</dt>
+        <dd>{run.kind}</dd>
+        <dt>Attempt</dt>
+        <dd>{run.attempt}</dd>
+        <dt>Created</dt>
+        <dd>{formatTime(run.createdAt)}</dd>
+        <dt>Started</dt>
+        <dd>{formatTime(run.startedAt)}</dd>
+        <dt>Finished</dt>
+        <dd>{formatTime(run.finishedAt)}</dd>
+        {Object.entries(p.extra).map(([k, v]) => (
+          <Extra key={k} k={k} v={v} />
+        ))}
+      </dl>
+      {run.steps.length > 0 && (
+        <section className="stack">
+          <h3>Steps</h3>
+          <table className="simple">
+            <thead>
+              <tr>
+                <th>Step</th>
+                <th>Status</th>
+                <th>Duration</th>
+                <th>Last checkpoint</th>
+              </tr>
+            </thead>
+            <tbody>
+              {run.steps.map((s) => (
+                <tr key={s.name}>
+                  <td>{s.name}</td>
+                  <td>{s.status}</td>
+                  <td>{s.startedAt ? formatDuration(((s.finishedAt ? Date.parse(s.finishedAt) : Date.now()) - Date.parse(s.startedAt)) / 1000) : '—'}</td>
+                  <td>{formatTime(s.checkpointAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+      <section className="stack">
+        <h3>Parameters</h3>
+        <pre className="panel mono" style={{ margin: 0, padding: 8, overflow: 'auto' }}>{JSON.stringify(run.params, null, 2)}</pre>
+      </section>
+      {run.result !== null && run.result !== undefined && (
+        <section className="stack">
+          <h3>Result</h3>
+          <pre className="panel mono" style={{ margin: 0, padding: 8, overflow: 'auto', maxHeight: 240 }}>{JSON.stringify(run.result, null, 2)}</pre>
+        </section>
+      )}
+      <section className="stack">
+        <h3>Log</h3>
+        <RunLogTail runId={run.id} />
+      </section>
+    </>
+  );
+}
+
+function Extra({ k, v }: { k: string; v: unknown }) {
+  return (
+    <>
+      <dt>{k}</dt>
+      <dd>{typeof v === 'number' ? formatNumber(v) : typeof v === 'string' ? v : JSON.stringify(v)}</dd>
+    </>
+  );
+}

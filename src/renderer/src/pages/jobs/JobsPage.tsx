@@ -1,0 +1,79 @@
+import { ToggleGroup } from 'radix-ui';
+import { useMemo, useState } from 'react';
+import type { JobRun } from '../../../../shared/contract/jobs.ts';
+import { ProgressBar } from '../../components/ProgressBar.tsx';
+import { JobStatusBadge } from '../../components/StatusBadge.tsx';
+import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
+import { formatDuration, formatNumber, relativeTime } from '../../lib/format.ts';
+import { sortedRuns, useJobs } from '../../state/jobs-store.ts';
+import { JobDrawer } from './JobDrawer.tsx';
+
+type Filter = 'all' | 'active' | 'problems' | 'finished';
+const matches: Record<Filter, (r: JobRun) => boolean> = {
+  all: () => true,
+  active: (r) => r.status === 'running' || r.status === 'queued',
+  problems: (r) => ['failed', 'incomplete', 'interrupted', 'cancelled'].includes(r.status),
+  finished: (r) => r.status === 'succeeded',
+};
+
+const columns: Column<JobRun>[] = [
+  { key: 'status', header: 'Status', width: 120, render: (r) => <JobStatusBadge status={r.status} /> },
+  { key: 'title', header: 'Job', grow: true, render: (r) => r.title },
+  { key: 'kind', header: 'Kind', width: 130, render: (r) => <span className="muted">{r.kind}</span> },
+  {
+    key: 'progress',
+    header: 'Progress',
+    width: 200,
+    render: (r) => (
+      <div className="row" style={{ flexWrap: 'nowrap' }}>
+        <div style={{ width: 90 }}>
+          <ProgressBar done={r.progress.done} total={r.status === 'succeeded' ? r.progress.total ?? r.progress.done : r.progress.total} />
+        </div>
+        <span className="muted">
+          {formatNumber(r.progress.done)}
+          {r.progress.total !== null && `/${formatNumber(r.progress.total)}`}
+        </span>
+      </div>
+    ),
+  },
+  { key: 'created', header: 'Created', width: 110, render: (r) => <span title={r.createdAt}>{relativeTime(r.createdAt)}</span> },
+  {
+    key: 'duration',
+    header: 'Duration',
+    width: 100,
+    render: (r) => (r.startedAt ? formatDuration(((r.finishedAt ? Date.parse(r.finishedAt) : Date.now()) - Date.parse(r.startedAt)) / 1000) : '—'),
+  },
+  { key: 'attempt', header: 'Try', width: 50, render: (r) => r.attempt },
+];
+
+export function JobsPage() {
+  const runs = useJobs((s) => s.runs);
+  const [filter, setFilter] = useState<Filter>('all');
+  const [text, setText] = useState('');
+  const [selected, setSelected] = useState<string | null>(null);
+  const [open, setOpen] = useState<string | null>(null);
+  const rows = useMemo(() => sortedRuns(runs).filter((r) => matches[filter](r) && (!text || `${r.title} ${r.kind} ${r.id}`.toLowerCase().includes(text.toLowerCase()))), [runs, filter, text]);
+  return (
+    <div className="page">
+      <div className="page-header">
+        <h1>Jobs</h1>
+        <p>Every long operation: progress, steps, checkpoints, cancel and resume.</p>
+      </div>
+      <div className="row">
+        <ToggleGroup.Root type="single" className="toggle-group" value={filter} onValueChange={(v) => v && setFilter(v as Filter)} aria-label="Filter runs">
+          {(['all', 'active', 'problems', 'finished'] as Filter[]).map((f) => (
+            <ToggleGroup.Item key={f} value={f}>
+              {f}
+            </ToggleGroup.Item>
+          ))}
+        </ToggleGroup.Root>
+        <input className="input" data-page-search placeholder="Filter by title, kind or id  ( / )" value={text} onChange={(e) => setText(e.target.value)} style={{ width: 280 }} aria-label="Filter jobs" />
+        <span className="muted">{rows.length} runs</span>
+      </div>
+      <div className="page-fill">
+        <VirtualTable label="Job runs" rows={rows} columns={columns} rowKey={(r) => r.id} selected={selected} onSelect={setSelected} onOpen={(r) => setOpen(r.id)} empty="No job runs yet. Jobs appear here when you index a log file, sync a repository or run a backfill." />
+      </div>
+      <JobDrawer run={open ? (runs[open] ?? null) : null} onClose={() => setOpen(null)} />
+    </div>
+  );
+}

@@ -1,0 +1,169 @@
+import { Switch } from 'radix-ui';
+import { useEffect, useState } from 'react';
+import { FILE_LEVELS, type FileLevel, type LogFileState } from '../../../../shared/contract/log-files.ts';
+import { ops } from '../../client/ops.ts';
+import { LevelFilter } from '../../components/LevelFilter.tsx';
+import { highlight, LogList, searchTerms } from '../../components/LogList.tsx';
+import { ProgressBar } from '../../components/ProgressBar.tsx';
+import { downloadText, formatBytes } from '../../lib/format.ts';
+import { attempt } from '../../state/app-store.ts';
+import { useFileLines } from './useFileLines.ts';
+
+/** Any local log file: JSON lines or plain text, indexed in the background, searchable, followable. */
+export function FileLogsView() {
+  const [path, setPath] = useState('');
+  const [recent, setRecent] = useState<LogFileState[]>([]);
+  const [file, setFile] = useState<LogFileState | null>(null);
+  const [levels, setLevels] = useState<FileLevel[]>([]);
+  const [text, setText] = useState('');
+  const [query, setQuery] = useState('');
+  const [follow, setFollow] = useState(false);
+  const [selected, setSelected] = useState<number | null>(null);
+
+  useEffect(() => {
+    void ops.logFiles.list().then(setRecent);
+  }, [file?.fileId]);
+
+  useEffect(() => {
+    if (!file) return;
+    return ops.subscribe('logFiles.changed', { fileId: file.fileId }, setFile);
+  }, [file?.fileId]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const lines = useFileLines(file?.fileId ?? null, file?.lineCount ?? 0, levels, query);
+
+  const open = async (p: string) => {
+    const state = await attempt('Opening the file', () => ops.logFiles.open({ path: p }));
+    if (state) {
+      setFile(state);
+      setPath(state.path);
+      setSelected(null);
+      setQuery('');
+      setText('');
+    }
+  };
+
+  const exportLines = async () => {
+    if (!file) return;
+    const r = await attempt('Export', () => ops.logFiles.export({ fileId: file.fileId, levels: levels.length ? levels : undefined, query: query || undefined }));
+    if (r) downloadText(`${file.path.split(/[\\/]/).pop()}.filtered.log`, r.content);
+  };
+
+  const terms = searchTerms(query);
+  const sel = selected !== null ? lines.row(selected) : undefined;
+  return (
+    <>
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void open(path);
+        }}
+      >
+        <input className="input mono" aria-label="Log file path" placeholder="/var/log/app/worker.log" value={path} onChange={(e) => setPath(e.target.value)} style={{ flex: 1, minWidth: 300 }} />
+        <button className="btn btn-primary" type="submit">
+          Open
+        </button>
+        {recent
+          .filter((r) => r.fileId !== file?.fileId)
+          .slice(0, 4)
+          .map((r) => (
+            <button key={r.fileId} type="button" className="btn btn-sm btn-ghost mono" title={r.path} onClick={() => void open(r.path)}>
+              {r.path.split(/[\\/]/).pop()}
+            </button>
+          ))}
+      </form>
+      {file && (
+        <>
+          <div className="row">
+            <strong className="mono" title={file.path}>
+              {file.path}
+            </strong>
+            <span className="muted">
+              {formatBytes(file.size)} · {file.lineCount.toLocaleString()} lines
+            </span>
+            {file.indexing && (
+              <span className="row muted" style={{ flexWrap: 'nowrap' }} role="status" aria-label="Indexing">
+                indexing {Math.floor((file.indexedBytes / Math.max(1, file.size)) * 100)}%
+                <span style={{ width: 120 }}>
+                  <ProgressBar done={file.indexedBytes} total={file.size} label="Indexing progress" />
+                </span>
+              </span>
+            )}
+            {file.missing && <span className="status status-down">file missing</span>}
+            {file.rotations > 0 && <span className="status status-degraded">rotated ×{file.rotations}</span>}
+            <div className="spacer" />
+            {FILE_LEVELS.filter((l) => file.levelCounts[l]).map((l) => (
+              <span key={l} className={`lvl lvl-${l}`}>
+                {l} {file.levelCounts[l]!.toLocaleString()}
+              </span>
+            ))}
+          </div>
+          <div className="row">
+            <LevelFilter levels={FILE_LEVELS} value={levels} onChange={setLevels} />
+            <form
+              onSubmit={(e) => {
+                e.preventDefault();
+                setSelected(null);
+                setQuery(text.trim());
+              }}
+            >
+              <input className="input" data-page-search aria-label="Search in file" placeholder='Search: all words, "a phrase"  /' value={text} onChange={(e) => setText(e.target.value)} style={{ width: 280 }} />
+            </form>
+            <label className="row" style={{ gap: 6 }}>
+              <Switch.Root className="btn btn-sm" checked={follow} onCheckedChange={setFollow} aria-label="Follow file" style={{ width: 34, padding: 0, justifyContent: follow ? 'flex-end' : 'flex-start' }}>
+                <Switch.Thumb style={{ display: 'block', width: 14, height: 14, borderRadius: 7, background: follow ? 'var(--accent)' : 'var(--text-faint)', margin: 3 }} />
+              </Switch.Root>
+              Follow
+            </label>
+            <div className="spacer" />
+            <span className="muted" aria-live="polite" data-testid="file-count">
+              {query ? `${lines.count.toLocaleString()} matches${lines.searchDone ? '' : ' (searching…)'}` : `${lines.count.toLocaleString()} lines`}
+            </span>
+            <button className="btn btn-sm" onClick={() => void exportLines()}>
+              Export
+            </button>
+          </div>
+          <LogList
+            label="File lines"
+            count={lines.count}
+            follow={follow}
+            onFollowChange={setFollow}
+            onRangeChange={lines.onRangeChange}
+            selected={selected}
+            onSelect={setSelected}
+            empty={query ? (lines.searchDone ? 'No line matches' : 'Searching…') : 'Empty file'}
+            renderRow={(i) => {
+              const l = lines.row(i);
+              if (!l) return <span className="faint">…</span>;
+              return (
+                <>
+                  <span className="faint" style={{ display: 'inline-block', minWidth: 64, textAlign: 'right' }}>
+                    {l.n + 1}
+                  </span>
+                  &nbsp;
+                  <span className={`lvl lvl-${l.level}`}>{l.level.slice(0, 5).padEnd(5)}</span>&nbsp;
+                  {highlight(l.text, terms)}
+                </>
+              );
+            }}
+          />
+          {sel && (
+            <pre className="panel mono" style={{ margin: 0, padding: 8, maxHeight: 180, overflow: 'auto', whiteSpace: 'pre-wrap' }} aria-label="Selected line">
+              {prettyLine(sel.text)}
+              {sel.truncated && '\n… (line truncated)'}
+            </pre>
+          )}
+        </>
+      )}
+      {!file && <div className="empty">Open a local log file (JSON lines or plain text). Large files are indexed in the background; you can read and search while it runs.</div>}
+    </>
+  );
+}
+
+function prettyLine(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,109 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { SecretsOverview, SecretStatus } from '../../../../shared/contract/secrets.ts';
+import { ops } from '../../client/ops.ts';
+import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
+import { StatusBadge } from '../../components/StatusBadge.tsx';
+import { formatTime } from '../../lib/format.ts';
+import { attempt, useApp } from '../../state/app-store.ts';
+
+/** Write-only secret fields: values go to the OS keychain and are never read back. */
+export function SecretsPanel({ profileId }: { profileId: string }) {
+  const [overview, setOverview] = useState<SecretsOverview | null>(null);
+  const refresh = useCallback(() => void attempt('Reading secret status', () => ops.secrets.status({ profileId })).then((o) => o && setOverview(o)), [profileId]);
+  useEffect(refresh, [refresh]);
+  if (!overview) return <div className="faint">Reading the keychain…</div>;
+  return (
+    <div className="stack">
+      {!overview.keychain.available && (
+        <div className="banner banner-down" role="alert">
+          <strong>OS keychain unavailable.</strong> {overview.keychain.message} Secrets from environment variables still work.
+        </div>
+      )}
+      <table className="simple" aria-label="Secrets">
+        <thead>
+          <tr>
+            <th>Secret</th>
+            <th>Status</th>
+            <th>Rotation</th>
+            <th style={{ width: '40%' }}>New value</th>
+          </tr>
+        </thead>
+        <tbody>
+          {overview.items.map((s) => (
+            <SecretRow key={s.key} profileId={profileId} status={s} disabled={!overview.keychain.available} onChange={refresh} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function SecretRow({ profileId, status, disabled, onChange }: { profileId: string; status: SecretStatus; disabled: boolean; onChange(): void }) {
+  const [value, setValue] = useState('');
+  const [confirm, setConfirm] = useState(false);
+  const toast = useApp((s) => s.toast);
+  const save = async () => {
+    const r = await attempt(`Saving ${status.label}`, () => ops.secrets.set({ profileId, key: status.key, value }));
+    setValue('');
+    if (r) {
+      toast({ title: `${status.label} stored in the keychain`, tone: 'healthy' });
+      onChange();
+    }
+  };
+  return (
+    <tr data-secret={status.key}>
+      <td>
+        <strong>{status.label}</strong>
+        <div className="faint mono" style={{ fontSize: 11 }}>
+          {status.envVars.join(' / ')}
+        </div>
+      </td>
+      <td>
+        {status.source === 'keychain' && <StatusBadge status="healthy" label="in keychain" />}
+        {status.source === 'env' && <StatusBadge status="degraded" label="from env" />}
+        {status.source === 'none' && <StatusBadge status="unknown" label="not set" />}
+        {status.setAt && <div className="faint">set {formatTime(status.setAt)}</div>}
+      </td>
+      <td>
+        {status.rotationDueAt ? (
+          <span className={status.rotationOverdue ? 'status status-down' : 'muted'}>
+            {status.rotationOverdue ? 'overdue since ' : 'by '}
+            {status.rotationDueAt.slice(0, 10)}
+          </span>
+        ) : (
+          <span className="faint">every {status.rotateEveryDays} d</span>
+        )}
+      </td>
+      <td>
+        <form
+          className="row"
+          style={{ flexWrap: 'nowrap' }}
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (value) void save();
+          }}
+        >
+          <input className="input" type="password" autoComplete="off" spellCheck={false} aria-label={`New ${status.label}`} placeholder={status.source === 'keychain' ? 'Replace…' : 'Paste to store…'} value={value} disabled={disabled} onChange={(e) => setValue(e.target.value)} style={{ flex: 1 }} />
+          <button className="btn btn-sm btn-primary" type="submit" disabled={!value || disabled}>
+            Save
+          </button>
+          {status.source === 'keychain' && (
+            <button className="btn btn-sm btn-danger" type="button" onClick={() => setConfirm(true)}>
+              Remove
+            </button>
+          )}
+        </form>
+        <ConfirmDialog
+          open={confirm}
+          onOpenChange={setConfirm}
+          title={`Remove ${status.label}?`}
+          confirmLabel="Remove from keychain"
+          danger
+          onConfirm={() => void attempt('Removing secret', () => ops.secrets.delete({ profileId, key: status.key })).then(onChange)}
+        >
+          <p>The keychain entry for this profile is deleted. Jobs that need it will stop with a clear message until a new value is stored{status.envVars.length ? ` or ${status.envVars.join('/')} is set` : ''}.</p>
+        </ConfirmDialog>
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,69 @@
+import { create } from 'zustand';
+import type { AppInfo } from '../../../shared/contract/app.ts';
+import type { Profile } from '../../../shared/contract/profiles.ts';
+import type { Settings } from '../../../shared/contract/settings.ts';
+import { ops } from '../client/ops.ts';
+
+export type Tone = 'info' | 'healthy' | 'degraded' | 'down';
+export interface Toast {
+  id: number;
+  title: string;
+  body?: string;
+  tone: Tone;
+}
+
+interface AppState {
+  connected: boolean;
+  info: AppInfo | null;
+  settings: Settings | null;
+  profiles: Profile[];
+  toasts: Toast[];
+  load(): Promise<void>;
+  refreshProfiles(): Promise<void>;
+  updateSettings(patch: Partial<Settings>): Promise<void>;
+  toast(t: Omit<Toast, 'id'>): void;
+  dismiss(id: number): void;
+}
+
+let toastId = 1;
+
+export const useApp = create<AppState>((set, get) => ({
+  connected: false,
+  info: null,
+  settings: null,
+  profiles: [],
+  toasts: [],
+  async load() {
+    const [info, settings, profiles] = await Promise.all([ops.app.info(), ops.settings.get(), ops.profiles.list()]);
+    set({ info, settings, profiles, connected: true });
+  },
+  async refreshProfiles() {
+    set({ profiles: await ops.profiles.list() });
+  },
+  async updateSettings(patch) {
+    set({ settings: await ops.settings.update(patch) });
+  },
+  toast(t) {
+    const id = toastId++;
+    set({ toasts: [...get().toasts, { ...t, id }] });
+  },
+  dismiss(id) {
+    set({ toasts: get().toasts.filter((t) => t.id !== id) });
+  },
+}));
+
+ops.onConnection((state) => {
+  useApp.setState({ connected: state === 'open' });
+  // After a reconnect (core restarted), reload what the views depend on.
+  if (state === 'open' && useApp.getState().info) void useApp.getState().load();
+});
+
+/** Shows an operation's failure as a toast; returns undefined instead of throwing. */
+export async function attempt<T>(what: string, fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (e) {
+    useApp.getState().toast({ title: `${what} failed`, body: e instanceof Error ? e.message : String(e), tone: 'down' });
+    return undefined;
+  }
+}

@@ -1,0 +1,35 @@
+import { create } from 'zustand';
+import type { JobRun } from '../../../shared/contract/jobs.ts';
+import { ops } from '../client/ops.ts';
+
+interface JobsState {
+  runs: Record<string, JobRun>;
+  loaded: boolean;
+  load(): Promise<void>;
+  upsert(run: JobRun): void;
+}
+
+/** Job runs kept live from the core's `jobs.changed` stream. */
+export const useJobs = create<JobsState>((set, get) => ({
+  runs: {},
+  loaded: false,
+  async load() {
+    const list = await ops.jobs.list({ limit: 500 });
+    set({ runs: Object.fromEntries(list.map((r) => [r.id, r])), loaded: true });
+  },
+  upsert(run) {
+    set({ runs: { ...get().runs, [run.id]: run } });
+  },
+}));
+
+let started = false;
+export function startJobFeed(): void {
+  if (started) return;
+  started = true;
+  ops.subscribe('jobs.changed', {}, (run) => useJobs.getState().upsert(run));
+  void useJobs.getState().load();
+}
+
+export function sortedRuns(runs: Record<string, JobRun>): JobRun[] {
+  return Object.values(runs).sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+}

@@ -1,0 +1,48 @@
+import type { z } from 'zod';
+import { appCalls } from './app.ts';
+import { jobCalls, jobTopics } from './jobs.ts';
+import { logFileCalls, logFileTopics } from './log-files.ts';
+import { logCalls, logTopics } from './logs.ts';
+import { profileCalls } from './profiles.ts';
+import { secretCalls } from './secrets.ts';
+import { settingsCalls } from './settings.ts';
+
+/** Every call between renderer/CLI and core, declared once. */
+export const calls = {
+  ...appCalls,
+  ...settingsCalls,
+  ...profileCalls,
+  ...secretCalls,
+  ...jobCalls,
+  ...logCalls,
+  ...logFileCalls,
+};
+
+/** Every event stream the core publishes. */
+export const topics = {
+  ...jobTopics,
+  ...logTopics,
+  ...logFileTopics,
+};
+
+export type Calls = typeof calls;
+export type CallName = keyof Calls;
+export type TopicName = keyof typeof topics;
+/** What a caller passes (defaults not yet applied). */
+export type CallInput<N extends CallName> = z.input<Calls[N]['input']>;
+/** What a handler receives (validated, defaults applied). */
+export type CallParsedInput<N extends CallName> = z.output<Calls[N]['input']>;
+export type CallOutput<N extends CallName> = z.output<Calls[N]['output']>;
+export type TopicFilter<T extends TopicName> = z.input<(typeof topics)[T]['filter']>;
+export type TopicParsedFilter<T extends TopicName> = z.output<(typeof topics)[T]['filter']>;
+export type TopicPayload<T extends TopicName> = z.output<(typeof topics)[T]['payload']>;
+
+export const callNames = Object.keys(calls) as CallName[];
+export const topicNames = Object.keys(topics) as TopicName[];
+
+export function isCallName(name: string): name is CallName {
+  return Object.hasOwn(calls, name);
+}
+export function isTopicName(name: string): name is TopicName {
+  return Object.hasOwn(topics, name);
+}

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { call } from './define.ts';
+import { noInput } from './common.ts';
+
+export const Settings = z.object({
+  theme: z.enum(['system', 'dark', 'light']).default('system'),
+  logRetentionDays: z.number().int().min(1).max(365).default(7),
+  jobConcurrency: z.number().int().min(1).max(8).default(2),
+  notifications: z.boolean().default(true),
+  /** Overrides of the rotation reminders, in days, per secret key. */
+  rotationDays: z.record(z.string(), z.number().int().min(1).max(3650)).default({}),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const SettingsPatch = Settings.partial().strict();
+
+export const settingsCalls = {
+  'settings.get': call('Current application settings', noInput, Settings),
+  'settings.update': call('Change some settings; returns all of them', SettingsPatch, Settings),
+};
