@@ -53,6 +53,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const jobs = new JobService({ db, logger, concurrency: () => settings.get().jobConcurrency });
   const logFiles = new LogFileService({ db, jobs, logger: logger.child({ component: 'log-files' }), cacheDir: join(config.home, 'cache', 'log-index') });
   jobs.register(logIndexJob(logFiles));
+  for (const def of config.extraJobs ?? []) jobs.register(def);
 
   const handlers: Handlers = {
     ...appHandlers(config, startedAt),

@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { AppInfo } from '../../shared/contract/app.ts';
 import type { LogLevel } from '../../shared/contract/logs.ts';
+import type { JobDefinition } from '../jobs/types.ts';
 import type { SecretBackend } from '../secrets/keychain.ts';
 
 export interface CoreConfig {
@@ -13,6 +14,8 @@ export interface CoreConfig {
   secretBackend?: SecretBackend;
   /** Echo log records as JSON lines on stderr at or above this level. */
   stderrLogLevel?: LogLevel | null;
+  /** More job kinds, registered before interrupted runs are recovered (extensions, tests). */
+  extraJobs?: JobDefinition[];
 }
 
 /** REPO_OPS_HOME wins; else the platform's config directory (Electron passes its userData). */

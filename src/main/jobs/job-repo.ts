@@ -66,11 +66,14 @@ export class JobRepo {
   }
 
   list(f: { kind?: string; status?: JobStatus; limit: number; beforeCreatedAt?: string }): JobRun[] {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (f.kind) (where.push('kind = ?'), params.push(f.kind));
-    if (f.status) (where.push('status = ?'), params.push(f.status));
-    if (f.beforeCreatedAt) (where.push('created_at < ?'), params.push(f.beforeCreatedAt));
+    const conditions: [string, unknown][] = [
+      ['kind = ?', f.kind],
+      ['status = ?', f.status],
+      ['created_at < ?', f.beforeCreatedAt],
+    ];
+    const used = conditions.filter(([, v]) => v !== undefined);
+    const where = used.map(([sql]) => sql);
+    const params = used.map(([, v]) => v);
     const rows = this.db.prepare(`SELECT * FROM job_runs${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`).all(...params, f.limit) as RunRow[];
     return rows.map((r) => this.toRun(r));
   }

@@ -31,6 +31,8 @@ export class JobService implements JobQueue {
   private readonly repo: JobRepo;
   private readonly defs = new Map<string, JobDefinition>();
   private readonly active = new Map<string, Active>();
+  /** Progress of running jobs, fresher than the copy persisted every second. */
+  private readonly live = new Map<string, JobRun['progress']>();
   private readonly events = new EventEmitter<{ change: [JobRun] }>();
   private readonly owner = `${hostname()}:${process.pid}`;
   private heartbeat: NodeJS.Timeout | null = null;
@@ -86,11 +88,16 @@ export class JobService implements JobQueue {
   get(runId: string): JobRun {
     const run = this.repo.get(runId);
     if (!run) throw new OpsError('not_found', `No job run with id ${runId}`);
-    return run;
+    return this.withLive(run);
   }
 
   list(filter: { kind?: string; status?: JobStatus; limit: number; beforeCreatedAt?: string }): JobRun[] {
-    return this.repo.list(filter);
+    return this.repo.list(filter).map((r) => this.withLive(r));
+  }
+
+  private withLive(run: JobRun): JobRun {
+    const p = this.live.get(run.id);
+    return p ? { ...run, progress: { ...p } } : run;
   }
 
   async cancel(runId: string): Promise<JobRun> {
@@ -172,6 +179,7 @@ export class JobService implements JobQueue {
     this.emit(runId);
     entry.done = this.runBody(def, run, controller, log, entry).finally(() => {
       this.active.delete(runId);
+      this.live.delete(runId);
       this.emit(runId);
       this.pump();
     });
@@ -183,6 +191,7 @@ export class JobService implements JobQueue {
     const meter = new RateMeter();
     let lastEmit = 0;
     let lastPersist = 0;
+    this.live.set(runId, progress);
     const ctx: JobContext<unknown> = {
       runId,
       params: run.params,
@@ -259,13 +268,14 @@ export class JobService implements JobQueue {
 
   private emit(runId: string): void {
     const run = this.repo.get(runId);
-    if (run) this.events.emit('change', run);
+    if (run) this.events.emit('change', this.withLive(run));
   }
 
   private emitLive(runId: string, progress: JobRun['progress']): void {
     const run = this.repo.get(runId);
     if (run) this.events.emit('change', { ...run, progress: { ...progress } });
   }
+
 
   private ownerAlive(owner: string | null, heartbeatAt: number | null): boolean {
     if (!owner) return false;

@@ -19,12 +19,16 @@ port.on('message', (msg: ToWorker) => {
       builders.set(msg.seg, builder);
     }
     builder.push(Buffer.from(msg.bytes, 0, msg.length));
-    if (!msg.final) return;
+    if (!msg.final) {
+      const reply: FromWorker = { type: 'spare', spare: msg.bytes };
+      port.postMessage(reply, [msg.bytes]);
+      return;
+    }
     builders.delete(msg.seg);
     builder.flush();
     const result = builder.take();
-    const reply: FromWorker = { type: 'done', seg: msg.seg, result };
-    port.postMessage(reply, [result.headers.buffer as ArrayBuffer, result.blooms.buffer as ArrayBuffer]);
+    const reply: FromWorker = { type: 'done', seg: msg.seg, result, spare: msg.bytes };
+    port.postMessage(reply, [result.headers.buffer as ArrayBuffer, result.blooms.buffer as ArrayBuffer, msg.bytes]);
   } catch (err) {
     builders.delete(msg.seg);
     const reply: FromWorker = { type: 'error', seg: msg.seg, message: err instanceof Error ? err.stack ?? err.message : String(err) };

@@ -32,8 +32,8 @@
 // No per-line data is stored: readers re-detect levels of the lines they read, with the
 // same function over the same bytes, so filtered positions always agree with the counts.
 export { detectLevel, LEVELS, type Level } from './levels.ts';
-export {
-  LogFileIndex,
-  type ExportFilter, type IndexCheckpoint, type IndexMoreOptions, type IndexProgress, type LevelFilter,
-  type LogLine, type OpenOptions, type ReadLinesResult, type SearchOptions, type SearchResult,
-} from './log-file-index.ts';
+export { LogFileIndex } from './log-file-index.ts';
+export type {
+  ExportFilter, IndexCheckpoint, IndexMoreOptions, IndexProgress, LevelFilter,
+  LogLine, OpenOptions, ReadLinesResult, SearchOptions, SearchResult,
+} from './types.ts';

@@ -21,9 +21,9 @@ export interface IndexRangeOptions {
 
 const noop = (): void => {};
 
-/** Reads into a fresh, exclusively owned buffer (transferable to a worker). */
-async function readChunk(fh: FileHandle, pos: number, len: number): Promise<Buffer> {
-  const buf = Buffer.allocUnsafeSlow(len);
+/** Reads into a buffer from the segmenter (exclusively owned, transferable to a worker). */
+async function readChunk(seg: Segmenter, fh: FileHandle, pos: number, len: number): Promise<Buffer> {
+  const buf = seg.buffer(len);
   let got = 0;
   while (got < len) {
     const { bytesRead } = await fh.read(buf, got, len - got, pos + got);
@@ -53,7 +53,7 @@ export async function indexRange(o: IndexRangeOptions): Promise<number> {
         continue;
       }
       if (!reading || pos >= o.to) break;
-      const buf = await readChunk(o.fh, pos, Math.min(o.chunkBytes, o.to - pos));
+      const buf = await readChunk(seg, o.fh, pos, Math.min(o.chunkBytes, o.to - pos));
       const nl = buf.lastIndexOf(10);
       if (nl >= 0) {
         const done = seg.push(segId, pos, buf.subarray(0, nl + 1), true) as Promise<BuiltBlocks>;

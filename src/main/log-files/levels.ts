@@ -103,7 +103,10 @@ function plainLevel(head: string): Level {
  * pino/bunyan scale or syslog 0–7, or names), plain text by a level token near the start.
  */
 export function detectLevel(line: string): Level {
-  const s = line.length > LEVEL_SCAN_CHARS ? line.slice(0, LEVEL_SCAN_CHARS) : line;
+  let s = line.length > LEVEL_SCAN_CHARS ? line.slice(0, LEVEL_SCAN_CHARS) : line;
+  // A byte-order mark on the first line: U+FEFF as text, "ï»¿" when latin1-decoded bytes.
+  if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+  else if (s.startsWith('\u00ef\u00bb\u00bf')) s = s.slice(3);
   let i = 0;
   while (i < s.length && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
   if (s.charCodeAt(i) === 123 /* { */) {

@@ -6,6 +6,8 @@ import type { FromWorker, ToWorker } from './worker-protocol.ts';
 import { indexWorkerUrl } from './worker-url.ts';
 
 export interface Segmenter {
+  /** A buffer of `len` bytes to read the next chunk into (recycled when possible). */
+  buffer(len: number): Buffer;
   /** Feeds bytes of segment `seg` (taking ownership of their ArrayBuffer); returns its result once final. */
   push(seg: number, start: number, bytes: Buffer, final: boolean): Promise<BuiltBlocks> | null;
   cancel(seg: number): void;
@@ -15,7 +17,14 @@ export interface Segmenter {
 export class InlineSegmenter implements Segmenter {
   private readonly builders = new Map<number, BlockBuilder>();
   private readonly blockBytes: number;
+  private scratch: Buffer | null = null;
   constructor(blockBytes: number) { this.blockBytes = blockBytes; }
+
+  // Builders copy what they keep, so one scratch buffer serves every chunk.
+  buffer(len: number): Buffer {
+    if (!this.scratch || this.scratch.length < len) this.scratch = Buffer.allocUnsafeSlow(len);
+    return this.scratch.subarray(0, len);
+  }
 
   push(seg: number, start: number, bytes: Buffer, final: boolean): Promise<BuiltBlocks> | null {
     let b = this.builders.get(seg);
@@ -41,6 +50,7 @@ export class WorkerSegmenter implements Segmenter {
   private readonly pending = new Map<number, Pending>();
   private readonly blockBytes: number;
   private failure: Error | null = null;
+  private readonly spares: ArrayBuffer[] = [];
 
   constructor(count: number, blockBytes: number) {
     this.blockBytes = blockBytes;
@@ -53,7 +63,14 @@ export class WorkerSegmenter implements Segmenter {
     }
   }
 
+  buffer(len: number): Buffer {
+    const spare = this.spares.pop();
+    return spare && spare.byteLength >= len ? Buffer.from(spare, 0, len) : Buffer.allocUnsafeSlow(len);
+  }
+
   private onMessage(msg: FromWorker): void {
+    if (msg.type !== 'error' && this.spares.length < 8) this.spares.push(msg.spare);
+    if (msg.type === 'spare') return;
     const p = this.pending.get(msg.seg);
     if (!p) return;
     this.pending.delete(msg.seg);
@@ -69,7 +86,7 @@ export class WorkerSegmenter implements Segmenter {
 
   push(seg: number, start: number, bytes: Buffer, final: boolean): Promise<BuiltBlocks> | null {
     if (this.failure) return Promise.reject(this.failure);
-    // Contract: `bytes` starts its own ArrayBuffer (Buffer.allocUnsafeSlow, never the shared
+    // Contract: `bytes` starts its own ArrayBuffer (from buffer(), never Node's shared
     // pool), so the buffer is moved to the worker, not copied.
     if (bytes.byteOffset !== 0) throw new Error('segment bytes must own their ArrayBuffer');
     const msg: ToWorker = { type: 'chunk', seg, start, bytes: bytes.buffer as ArrayBuffer, length: bytes.length, final, blockBytes: this.blockBytes };

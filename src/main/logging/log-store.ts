@@ -137,12 +137,15 @@ function buildQuery(f: LogFilter & { beforeId?: number; afterId?: number }): { s
   return { sql: `SELECT e.* FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, params };
 }
 
-function toEntry(r: Row): LogEntry {
-  let data: Record<string, unknown> = {};
+function parseData(raw: string): Record<string, unknown> {
   try {
-    data = JSON.parse(r.data) as Record<string, unknown>;
+    return JSON.parse(raw) as Record<string, unknown>;
   } catch {
-    data = { raw: r.data };
+    return { raw };
   }
+}
+
+function toEntry(r: Row): LogEntry {
+  const data = parseData(r.data);
   return { id: r.id, ts: new Date(r.ts).toISOString(), level: levelName(r.level), event: r.event, msg: r.msg, runId: r.run_id, component: r.component, data };
 }

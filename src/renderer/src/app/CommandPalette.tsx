@@ -55,9 +55,11 @@ export function CommandPalette({ open, onOpenChange }: { open: boolean; onOpenCh
               setActive(0);
             }}
             onKeyDown={(e) => {
-              if (e.key === 'ArrowDown') (e.preventDefault(), setActive((a) => Math.min(shown.length - 1, a + 1)));
-              if (e.key === 'ArrowUp') (e.preventDefault(), setActive((a) => Math.max(0, a - 1)));
-              if (e.key === 'Enter') run(shown[active]);
+              if (e.key === 'Enter') return run(shown[active]);
+              const step = e.key === 'ArrowDown' ? 1 : e.key === 'ArrowUp' ? -1 : 0;
+              if (!step) return;
+              e.preventDefault();
+              setActive((a) => Math.max(0, Math.min(shown.length - 1, a + step)));
             }}
           />
           <div id="palette-list" role="listbox">

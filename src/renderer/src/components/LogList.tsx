@@ -1,5 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
+import { listMoveFor } from './list-keys.ts';
 
 interface Props {
   count: number;
@@ -22,6 +23,7 @@ const ROW = 20;
 /** Virtualized log lines, oldest at the top; follow mode sticks to the bottom like `tail -f`. */
 export function LogList({ count, renderRow, label, follow, onFollowChange, onRangeChange, onNearTop, selected, onSelect, prepended = 0, empty }: Props) {
   const parent = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read fresh each render on purpose
   const v = useVirtualizer({ count, getScrollElement: () => parent.current, estimateSize: () => ROW, overscan: 30 });
   const items = v.getVirtualItems();
   const first = items[0]?.index ?? 0;
@@ -62,12 +64,10 @@ export function LogList({ count, renderRow, label, follow, onFollowChange, onRan
         if (el.scrollTop < ROW * 10) onNearTop?.();
       }}
       onKeyDown={(e) => {
-        if (e.key === 'ArrowDown' || e.key === 'j') (e.preventDefault(), move(1));
-        else if (e.key === 'ArrowUp' || e.key === 'k') (e.preventDefault(), move(-1));
-        else if (e.key === 'PageDown') (e.preventDefault(), move(40));
-        else if (e.key === 'PageUp') (e.preventDefault(), move(-40));
-        else if (e.key === 'Home') (e.preventDefault(), move(-count));
-        else if (e.key === 'End') (e.preventDefault(), move(count));
+        const delta = listMoveFor(e, count);
+        if (delta === null) return;
+        e.preventDefault();
+        move(delta);
       }}
     >
       {!count && <div className="empty">{empty ?? 'No lines'}</div>}

@@ -1,5 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type ReactNode } from 'react';
+import { listMoveFor } from './list-keys.ts';
 
 export interface Column<T> {
   key: string;
@@ -26,6 +27,7 @@ interface Props<T> {
 /** A keyboard-navigable virtualized table: only visible rows are in the DOM. */
 export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onOpen, label, empty, rowHeight = 28, onNearEnd }: Props<T>) {
   const parent = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read fresh each render on purpose
   const v = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => rowHeight, overscan: 12 });
   const index = selected ? rows.findIndex((r) => rowKey(r) === selected) : -1;
   const items = v.getVirtualItems();
@@ -51,13 +53,11 @@ export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onO
       aria-rowcount={rows.length}
       tabIndex={0}
       onKeyDown={(e) => {
-        if (e.key === 'ArrowDown' || e.key === 'j') (e.preventDefault(), move(1));
-        else if (e.key === 'ArrowUp' || e.key === 'k') (e.preventDefault(), move(-1));
-        else if (e.key === 'PageDown') (e.preventDefault(), move(20));
-        else if (e.key === 'PageUp') (e.preventDefault(), move(-20));
-        else if (e.key === 'Home') (e.preventDefault(), move(-rows.length));
-        else if (e.key === 'End') (e.preventDefault(), move(rows.length));
-        else if (e.key === 'Enter' && index >= 0) onOpen?.(rows[index]!);
+        const delta = listMoveFor(e, rows.length);
+        if (delta !== null) {
+          e.preventDefault();
+          move(delta);
+        } else if (e.key === 'Enter' && index >= 0) onOpen?.(rows[index]!);
       }}
     >
       <div className="vtable-head" role="row">

@@ -5,6 +5,7 @@ import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { RunLogTail } from '../../components/RunLogTail.tsx';
 import { JobStatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDuration, formatNumber, formatTime } from '../../lib/format.ts';
+import { useNow } from '../../lib/useNow.ts';
 import { attempt } from '../../state/app-store.ts';
 
 export function JobDrawer({ run, onClose }: { run: JobRun | null; onClose(): void }) {
@@ -19,6 +20,7 @@ export function JobDrawer({ run, onClose }: { run: JobRun | null; onClose(): voi
 }
 
 function JobDetail({ run }: { run: JobRun }) {
+  const now = useNow();
   const p = run.progress;
   const active = run.status === 'running' || run.status === 'queued';
   return (
@@ -90,7 +92,7 @@ function JobDetail({ run }: { run: JobRun }) {
                 <tr key={s.name}>
                   <td>{s.name}</td>
                   <td>{s.status}</td>
-                  <td>{s.startedAt ? formatDuration(((s.finishedAt ? Date.parse(s.finishedAt) : Date.now()) - Date.parse(s.startedAt)) / 1000) : '—'}</td>
+                  <td>{s.startedAt ? formatDuration(((s.finishedAt ? Date.parse(s.finishedAt) : now) - Date.parse(s.startedAt)) / 1000) : '—'}</td>
                   <td>{formatTime(s.checkpointAt)}</td>
                 </tr>
               ))}

@@ -3,11 +3,10 @@ import { useEffect, useState } from 'react';
 import { FILE_LEVELS, type FileLevel, type LogFileState } from '../../../../shared/contract/log-files.ts';
 import { ops } from '../../client/ops.ts';
 import { LevelFilter } from '../../components/LevelFilter.tsx';
-import { highlight, LogList, searchTerms } from '../../components/LogList.tsx';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { downloadText, formatBytes } from '../../lib/format.ts';
 import { attempt } from '../../state/app-store.ts';
-import { useFileLines } from './useFileLines.ts';
+import { FileLines } from './FileLines.tsx';
 
 /** Any local log file: JSON lines or plain text, indexed in the background, searchable, followable. */
 export function FileLogsView() {
@@ -18,7 +17,6 @@ export function FileLogsView() {
   const [text, setText] = useState('');
   const [query, setQuery] = useState('');
   const [follow, setFollow] = useState(false);
-  const [selected, setSelected] = useState<number | null>(null);
 
   useEffect(() => {
     void ops.logFiles.list().then(setRecent);
@@ -29,14 +27,12 @@ export function FileLogsView() {
     return ops.subscribe('logFiles.changed', { fileId: file.fileId }, setFile);
   }, [file?.fileId]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const lines = useFileLines(file?.fileId ?? null, file?.lineCount ?? 0, levels, query);
 
   const open = async (p: string) => {
     const state = await attempt('Opening the file', () => ops.logFiles.open({ path: p }));
     if (state) {
       setFile(state);
       setPath(state.path);
-      setSelected(null);
       setQuery('');
       setText('');
     }
@@ -48,8 +44,6 @@ export function FileLogsView() {
     if (r) downloadText(`${file.path.split(/[\\/]/).pop()}.filtered.log`, r.content);
   };
 
-  const terms = searchTerms(query);
-  const sel = selected !== null ? lines.row(selected) : undefined;
   return (
     <>
       <form
@@ -103,7 +97,6 @@ export function FileLogsView() {
             <form
               onSubmit={(e) => {
                 e.preventDefault();
-                setSelected(null);
                 setQuery(text.trim());
               }}
             >
@@ -116,54 +109,14 @@ export function FileLogsView() {
               Follow
             </label>
             <div className="spacer" />
-            <span className="muted" aria-live="polite" data-testid="file-count">
-              {query ? `${lines.count.toLocaleString()} matches${lines.searchDone ? '' : ' (searching…)'}` : `${lines.count.toLocaleString()} lines`}
-            </span>
             <button className="btn btn-sm" onClick={() => void exportLines()}>
               Export
             </button>
           </div>
-          <LogList
-            label="File lines"
-            count={lines.count}
-            follow={follow}
-            onFollowChange={setFollow}
-            onRangeChange={lines.onRangeChange}
-            selected={selected}
-            onSelect={setSelected}
-            empty={query ? (lines.searchDone ? 'No line matches' : 'Searching…') : 'Empty file'}
-            renderRow={(i) => {
-              const l = lines.row(i);
-              if (!l) return <span className="faint">…</span>;
-              return (
-                <>
-                  <span className="faint" style={{ display: 'inline-block', minWidth: 64, textAlign: 'right' }}>
-                    {l.n + 1}
-                  </span>
-                  &nbsp;
-                  <span className={`lvl lvl-${l.level}`}>{l.level.slice(0, 5).padEnd(5)}</span>&nbsp;
-                  {highlight(l.text, terms)}
-                </>
-              );
-            }}
-          />
-          {sel && (
-            <pre className="panel mono" style={{ margin: 0, padding: 8, maxHeight: 180, overflow: 'auto', whiteSpace: 'pre-wrap' }} aria-label="Selected line">
-              {prettyLine(sel.text)}
-              {sel.truncated && '\n… (line truncated)'}
-            </pre>
-          )}
+          <FileLines key={`${file.fileId}|${levels.join(',')}|${query}`} file={file} levels={levels} query={query} follow={follow} onFollowChange={setFollow} />
         </>
       )}
       {!file && <div className="empty">Open a local log file (JSON lines or plain text). Large files are indexed in the background; you can read and search while it runs.</div>}
     </>
   );
-}
-
-function prettyLine(text: string): string {
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    return text;
-  }
 }

@@ -4,79 +4,66 @@ import { ops } from '../../client/ops.ts';
 
 const PAGE = 500;
 
+interface Page {
+  lines: FileLine[];
+  /** File line count when fetched: a short page is stale once the file has grown. */
+  atLineCount: number;
+}
+
 /**
- * Lines of an opened file, fetched page by page for the visible window only.
- * With a search query the rows are the matches, fetched in order as you scroll.
+ * Lines of an opened file, fetched page by page for the visible window only. With a
+ * search query the rows are the matches, fetched in order as you scroll. Mount it with
+ * a React key per (file, levels, query): a new filter starts from a clean state.
  */
-export function useFileLines(fileId: string | null, lineCount: number, levels: FileLevel[], query: string) {
-  const pages = useRef(new Map<number, FileLine[]>());
+export function useFileLines(fileId: string, lineCount: number, levels: FileLevel[], query: string) {
+  const pages = useRef(new Map<number, Page>());
   const inflight = useRef(new Set<number>());
-  const [total, setTotal] = useState(0);
-  const [version, setVersion] = useState(0);
+  const [filteredTotal, setFilteredTotal] = useState<number | null>(null);
+  const [, setVersion] = useState(0);
   const [matches, setMatches] = useState<FileLine[]>([]);
-  const [searchDone, setSearchDone] = useState(true);
+  const [searchDone, setSearchDone] = useState(!query);
   const nextLine = useRef<number | null>(0);
   const searching = useRef(false);
-  const key = `${fileId}|${levels.join(',')}|${query}`;
-
-  // New filter: drop caches.
-  useEffect(() => {
-    pages.current.clear();
-    inflight.current.clear();
-    setMatches([]);
-    nextLine.current = 0;
-    setSearchDone(!query);
-    setVersion((v) => v + 1);
-  }, [key, query]);
-
-  // The file grew: the last page may be partial, refetch it.
-  useEffect(() => {
-    if (!fileId || query) return;
-    if (!levels.length) setTotal(lineCount);
-    const lastPage = Math.floor(Math.max(0, total - 1) / PAGE);
-    pages.current.delete(lastPage);
-    setVersion((v) => v + 1);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [lineCount]);
+  const levelFilter = levels.length ? levels : undefined;
 
   const fetchPage = useCallback(
     (p: number) => {
-      if (!fileId || pages.current.has(p) || inflight.current.has(p)) return;
+      const cached = pages.current.get(p);
+      const fresh = cached && (cached.lines.length === PAGE || cached.atLineCount === lineCount);
+      if (fresh || inflight.current.has(p)) return;
       inflight.current.add(p);
-      const k = key;
       void ops.logFiles
-        .lines({ fileId, start: p * PAGE, count: PAGE, levels: levels.length ? levels : undefined })
+        .lines({ fileId, start: p * PAGE, count: PAGE, levels: levelFilter })
         .then((r) => {
-          if (k !== key) return;
-          pages.current.set(p, r.lines);
-          setTotal(r.total);
+          pages.current.set(p, { lines: r.lines, atLineCount: lineCount });
+          if (levelFilter) setFilteredTotal(r.total);
           setVersion((v) => v + 1);
         })
         .finally(() => inflight.current.delete(p));
     },
-    [fileId, key, levels],
+    [fileId, lineCount, levelFilter],
   );
 
   const searchMore = useCallback(() => {
-    if (!fileId || !query || searching.current || nextLine.current === null) return;
+    if (!query || searching.current || nextLine.current === null) return;
     searching.current = true;
-    const k = key;
     void ops.logFiles
-      .search({ fileId, query, levels: levels.length ? levels : undefined, fromLine: nextLine.current, limit: 500 })
+      .search({ fileId, query, levels: levelFilter, fromLine: nextLine.current, limit: 500 })
       .then((r) => {
-        if (k !== key) return;
         nextLine.current = r.nextLine;
         setSearchDone(r.done);
         setMatches((m) => [...m, ...r.matches]);
       })
       .finally(() => (searching.current = false));
-  }, [fileId, query, levels, key]);
+  }, [fileId, query, levelFilter]);
 
+  // First page (or first matches) when mounted; later ones follow the visible window.
   useEffect(() => {
     if (query) searchMore();
     else fetchPage(0);
-  }, [version, query, searchMore, fetchPage]);
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
 
+  const count = query ? matches.length : levelFilter ? (filteredTotal ?? 0) : lineCount;
   const onRangeChange = useCallback(
     (start: number, end: number) => {
       if (query) {
@@ -88,6 +75,6 @@ export function useFileLines(fileId: string | null, lineCount: number, levels: F
     [query, matches.length, searchMore, fetchPage],
   );
 
-  const row = (i: number): FileLine | undefined => (query ? matches[i] : pages.current.get(Math.floor(i / PAGE))?.[i % PAGE]);
-  return { count: query ? matches.length : total, row, onRangeChange, searchDone, version };
+  const row = (i: number): FileLine | undefined => (query ? matches[i] : pages.current.get(Math.floor(i / PAGE))?.lines[i % PAGE]);
+  return { count, row, onRangeChange, searchDone };
 }

@@ -1,0 +1,12 @@
+import { generateDataset, serializeDataset, parseDataset } from './test/emulators/github/dataset.ts';
+let t = performance.now();
+const ds = generateDataset({ seed: 1, repos: [{ owner: 'acme', name: 'big', pullRequests: 5000, issues: 2000, avgReviews: 3, avgReviewComments: 8, avgIssueComments: 8, avgFiles: 12, heavyPullRequests: 5 }] });
+console.log('gen ms', performance.now() - t);
+const r = ds.repositories[0];
+console.log(r.pullRequests.length, r.issues.length, r.pullRequests.reduce((a, p) => a + p.reviews.length, 0), r.pullRequests.reduce((a, p) => a + p.files.length, 0));
+const heavy = r.pullRequests.filter(p => p.reviews.length > 100);
+console.log('heavy', heavy.map(p => [p.number, p.reviews.length, p.comments.length, p.files.length, p.reviews.reduce((a, x) => a + x.comments.length, 0), p.reviews[0].comments.length]));
+t = performance.now(); const s = serializeDataset(ds); console.log('ser', performance.now() - t, s.length);
+t = performance.now(); const back = parseDataset(JSON.parse(s)); console.log('parse', performance.now() - t);
+console.log(JSON.stringify(back) === s);
+console.log(r.pullRequests[3].id, r.pullRequests[3].title, ds.users[0]);

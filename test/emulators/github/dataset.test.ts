@@ -1,0 +1,140 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  addIssueComment, addPullRequest, datasetRevision, editItem, findItem, generateDataset, loadDatasetFile, parseDataset,
+  renameRepository, saveDatasetFile, serializeDataset,
+} from './dataset.ts';
+import { DatasetError } from './dataset-file.ts';
+import { smallDataset } from './fixtures.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'gh-emulator-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('generateDataset', () => {
+  it('is deterministic for a seed and differs across seeds', () => {
+    const a = serializeDataset(smallDataset(1));
+    expect(serializeDataset(smallDataset(1))).toBe(a);
+    expect(serializeDataset(smallDataset(2))).not.toBe(a);
+  });
+
+  it('honours the repo spec, including heavy pull requests', () => {
+    const ds = smallDataset();
+    const repo = ds.repositories[0];
+    expect(repo.pullRequests).toHaveLength(130);
+    expect(repo.issues).toHaveLength(70);
+    const numbers = [...repo.pullRequests, ...repo.issues].map((i) => i.number).sort((x, y) => x - y);
+    expect(numbers).toEqual(Array.from({ length: 200 }, (_, i) => i + 1)); // one shared sequence
+    const heavy = repo.pullRequests.filter((p) => p.reviews.length > 100);
+    expect(heavy).toHaveLength(2);
+    for (const p of heavy) {
+      expect(p.comments.length).toBeGreaterThan(100);
+      expect(p.files.length).toBeGreaterThan(100);
+      expect(p.reviews.some((r) => r.comments.length > 100)).toBe(true);
+    }
+    expect(repo.previousNames).toEqual(['acme/gadgets']);
+  });
+
+  it('includes bots, deleted users, unicode and huge bodies', () => {
+    const ds = generateDataset({ seed: 3, hugeBodyEvery: 50, repos: [{ owner: 'o', name: 'r', pullRequests: 300, issues: 100 }] });
+    const items = [...ds.repositories[0].pullRequests, ...ds.repositories[0].issues];
+    expect(ds.users.find((u) => u.login === 'dependabot[bot]')).toMatchObject({ type: 'Bot', databaseId: 49699333 });
+    expect(items.some((i) => i.author === 'dependabot[bot]')).toBe(true);
+    expect(items.some((i) => i.author === null)).toBe(true);
+    expect(items.some((i) => /\P{ASCII}/u.test(i.title))).toBe(true);
+    expect(items.filter((i) => Buffer.byteLength(i.body) >= 60 * 1024).length).toBeGreaterThanOrEqual(8);
+    expect(ds.repositories[0].pullRequests[0].id).toMatch(/^PR_kwDO/);
+    expect(items.every((i) => i.updatedAt >= i.createdAt)).toBe(true);
+  });
+
+  it('generates the benchmark-sized dataset quickly', () => {
+    const t = performance.now();
+    const ds = generateDataset({ seed: 9, repos: [{ owner: 'b', name: 'big', pullRequests: 5000, issues: 2000, avgReviews: 3, avgReviewComments: 8, avgIssueComments: 8, avgFiles: 12, heavyPullRequests: 5 }] });
+    const ms = performance.now() - t;
+    expect(ds.repositories[0].pullRequests).toHaveLength(5000);
+    expect(ms).toBeLessThan(4000); // target < 2 s; doubled for loaded CI machines
+  });
+});
+
+describe('dataset files', () => {
+  it('round-trips through JSON unchanged', () => {
+    const ds = smallDataset();
+    const file = join(dir, 'ds.json');
+    saveDatasetFile(file, ds);
+    expect(loadDatasetFile(file)).toEqual(ds);
+  });
+
+  it('fills in ids, users and labels for a hand-written file', () => {
+    const ds = parseDataset({
+      version: 1,
+      repositories: [{
+        owner: 'me', name: 'tiny',
+        pullRequests: [{
+          number: 2, title: 'Hi', author: 'alice', state: 'MERGED', createdAt: '2024-01-01T00:00:00+02:00', updatedAt: '2024-01-02T00:00:00Z', labels: ['bug'],
+          reviews: [{ author: 'bob', state: 'APPROVED', submittedAt: '2024-01-01T12:00:00Z', comments: [{ path: 'a.ts', body: 'nit', databaseId: 7 }, { path: 'a.ts', body: 're', inReplyTo: 7 }] }],
+          files: [{ path: 'a.ts', additions: 1, deletions: 0 }],
+        }],
+        issues: [{ number: 1, title: 'Bug', author: null, state: 'OPEN', createdAt: '2023-12-31T00:00:00Z' }],
+      }],
+    });
+    const repo = ds.repositories[0];
+    const pr = repo.pullRequests[0];
+    expect(pr.createdAt).toBe('2023-12-31T22:00:00Z');
+    expect(pr.mergedAt).toBe('2024-01-02T00:00:00Z');
+    expect(pr.id).toMatch(/^PR_/);
+    expect(pr.reviews[0].comments[1]).toMatchObject({ inReplyTo: 7, author: 'bob' });
+    expect(ds.users.map((u) => [u.login, u.type])).toEqual([['me', 'Organization'], ['alice', 'User'], ['bob', 'User']]);
+    expect(repo.labels.map((l) => l.name)).toEqual(['bug']);
+    expect(repo.issues[0].author).toBeNull();
+  });
+
+  it('reports bad files with zod paths', () => {
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({
+      version: 1,
+      repositories: [{ owner: 'me', name: 'x', pullRequests: [{ number: 1, title: 5, author: 'a', state: 'OPEN', createdAt: '2024-01-01T00:00:00Z' }], issues: [{ number: 1, title: 't', author: 'a', state: 'OPEN', createdAt: 'yesterday' }] }],
+    }));
+    let error: unknown;
+    try {
+      loadDatasetFile(file);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DatasetError);
+    const message = (error as Error).message;
+    expect(message).toContain(file);
+    expect(message).toMatch(/expected string, received number[\s\S]*repositories\[0\]\.pullRequests\[0\]\.title/);
+    expect(message).toMatch(/repositories\[0\]\.issues\[0\]\.createdAt/);
+  });
+
+  it('rejects duplicate numbers and dangling replies', () => {
+    expect(() => parseDataset({
+      version: 1,
+      repositories: [{
+        owner: 'me', name: 'x',
+        pullRequests: [{ number: 1, title: 't', author: null, state: 'OPEN', createdAt: '2024-01-01T00:00:00Z', reviews: [{ author: null, state: 'COMMENTED', submittedAt: '2024-01-01T00:00:00Z', comments: [{ path: 'p', inReplyTo: 99 }] }] }],
+        issues: [{ number: 1, title: 't', author: null, state: 'OPEN', createdAt: '2024-01-01T00:00:00Z' }],
+      }],
+    })).toThrow(/number 1 is used twice[\s\S]*inReplyTo 99/);
+  });
+});
+
+describe('mutations', () => {
+  it('edits, adds and renames with bumped timestamps and revision', () => {
+    const ds = smallDataset();
+    const rev = datasetRevision(ds);
+    const latest = ds.repositories[0].pullRequests.map((p) => p.updatedAt).concat(ds.repositories[0].issues.map((i) => i.updatedAt)).sort().at(-1)!;
+    const edited = editItem(ds, 'acme/widgets', 3, { title: 'Renamed ✨' });
+    expect(edited.title).toBe('Renamed ✨');
+    expect(edited.updatedAt > latest).toBe(true);
+    const added = addPullRequest(ds, 'acme/widgets', { title: 'New' });
+    expect(added.number).toBe(201);
+    expect(added.updatedAt > edited.updatedAt).toBe(true);
+    const comment = addIssueComment(ds, 'acme/widgets', 201, 'hello', 'dev-1');
+    expect(findItem(ds, 'acme/widgets', 201)?.item.updatedAt).toBe(comment.createdAt);
+    const repo = renameRepository(ds, 'acme/widgets', 'gizmos');
+    expect(repo.previousNames).toEqual(['acme/gadgets', 'acme/widgets']);
+    expect(datasetRevision(ds)).toBe(rev + 4);
+  });
+});

@@ -1,0 +1,64 @@
+// POST /graphql: parse + validate (cached per query text), static analysis
+// (pagination, node limit, cost), then execution against the dataset.
+import { execute, GraphQLError, parse, validate } from 'graphql';
+import type { DocumentNode } from 'graphql';
+import { analyzeQuery } from './cost.ts';
+import type { CostAnalysis } from './cost.ts';
+import { formatError } from './errors.ts';
+import type { GitHubErrorJson } from './errors.ts';
+import { fieldResolver, typeResolver } from './resolvers.ts';
+import type { GqlContext } from './resolvers.ts';
+import { githubSchema } from './schema.ts';
+
+export interface PreparedQuery {
+  document: DocumentNode;
+  variables: Record<string, unknown> | undefined;
+  operationName: string | undefined;
+  analysis: CostAnalysis;
+}
+
+export type Prepared = { ok: true; query: PreparedQuery } | { ok: false; status: number; body: unknown };
+
+const documents = new Map<string, DocumentNode | GitHubErrorJson[]>();
+const DOCUMENT_CACHE = 500;
+
+function compile(source: string): DocumentNode | GitHubErrorJson[] {
+  const hit = documents.get(source);
+  if (hit) return hit;
+  let out: DocumentNode | GitHubErrorJson[];
+  try {
+    const document = parse(source);
+    const errors = validate(githubSchema(), document);
+    out = errors.length ? errors.map(formatError) : document;
+  } catch (e) {
+    out = [formatError(e instanceof GraphQLError ? e : new GraphQLError(String(e)))];
+  }
+  if (documents.size >= DOCUMENT_CACHE) documents.delete(documents.keys().next().value!);
+  documents.set(source, out);
+  return out;
+}
+
+export function prepareGraphQL(body: unknown, maxNodes: number): Prepared {
+  const b = (body ?? {}) as { query?: unknown; variables?: unknown; operationName?: unknown };
+  if (typeof b.query !== 'string') {
+    return { ok: false, status: 200, body: { errors: [{ message: 'A query attribute must be specified and must be a string.' }] } };
+  }
+  const compiled = compile(b.query);
+  if (Array.isArray(compiled)) return { ok: false, status: 200, body: { errors: compiled } };
+  const variables = b.variables && typeof b.variables === 'object' ? (b.variables as Record<string, unknown>) : undefined;
+  const operationName = typeof b.operationName === 'string' ? b.operationName : undefined;
+  const analysis = analyzeQuery(githubSchema(), compiled, variables, operationName, maxNodes);
+  if (analysis.errors.length) return { ok: false, status: 200, body: { errors: analysis.errors } };
+  return { ok: true, query: { document: compiled, variables, operationName, analysis } };
+}
+
+export function executeGraphQL(query: PreparedQuery, ctx: GqlContext): { data?: unknown; errors?: GitHubErrorJson[] } {
+  const result = execute({
+    schema: githubSchema(), document: query.document, variableValues: query.variables, operationName: query.operationName,
+    contextValue: ctx, fieldResolver, typeResolver,
+  });
+  if (result instanceof Promise) throw new Error('GraphQL resolvers must be synchronous');
+  const out: { data?: unknown; errors?: GitHubErrorJson[] } = { data: result.data ?? null };
+  if (result.errors?.length) out.errors = result.errors.map(formatError);
+  return out;
+}

@@ -1,0 +1,53 @@
+// Emulator options, stats and defaults.
+import type { Dataset } from './dataset.ts';
+import type { FaultRule } from './faults.ts';
+import type { RateLimitOptions } from './rate-limit.ts';
+
+export interface TokenSpec {
+  token: string;
+  login: string; // the viewer; need not exist in the dataset
+  scopes?: string[]; // x-oauth-scopes; without 'repo' private repositories are invisible
+  databaseId?: number;
+}
+
+export interface EmulatorOptions {
+  dataset: Dataset;
+  /** Delay before every response (ms). */
+  latencyMs?: number;
+  /** Accepted tokens (Authorization: token|bearer …); anything else → 401. Default: [DEFAULT_TOKEN_SPEC]. */
+  tokens?: TokenSpec[];
+  rateLimit?: RateLimitOptions;
+  faults?: FaultRule[];
+  /** Seed for probabilistic faults. Default 1. */
+  seed?: number;
+  /** GraphQL node limit per query. Default 500,000. */
+  maxNodes?: number;
+  /** Listen port; default 0 (a free port). */
+  port?: number;
+}
+
+export const DEFAULT_TOKEN = 'ghp_emulatorDefaultToken0000000000000000';
+export const DEFAULT_TOKEN_SPEC: TokenSpec = { token: DEFAULT_TOKEN, login: 'octo-emulator', scopes: ['repo', 'read:org', 'read:user'] };
+
+export interface EmulatorStats {
+  requests: number; // every HTTP request
+  restRequests: number;
+  graphqlRequests: number;
+  byRoute: Record<string, number>; // 'GET /repos/{owner}/{repo}/pulls', 'POST /graphql', …
+  graphqlPoints: number; // points charged
+  graphqlNodes: number; // sum of possible node counts of executed queries
+  notModified: number; // 304 answers
+  redirects: number; // 301 answers
+  unauthorized: number; // 401 answers
+  primaryRateLimited: number;
+  secondaryRateLimited: number; // injected and concurrency-triggered
+  faults: number; // all injected faults (secondary, status, graphqlTimeout)
+  faultsByKind: Record<string, number>;
+}
+
+export function emptyStats(): EmulatorStats {
+  return {
+    requests: 0, restRequests: 0, graphqlRequests: 0, byRoute: {}, graphqlPoints: 0, graphqlNodes: 0, notModified: 0,
+    redirects: 0, unauthorized: 0, primaryRateLimited: 0, secondaryRateLimited: 0, faults: 0, faultsByKind: {},
+  };
+}

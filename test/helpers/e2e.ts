@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './browser.ts';
+import { ROOT, startServe, type ServeProcess } from './serve-process.ts';
+import { tempDir } from './temp.ts';
+
+export interface Console {
+  serve: ServeProcess;
+  browser: Browser;
+  page: Page;
+  home: string;
+  tmp: string;
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** The built console served by the built CLI, opened in Chromium: what an operator gets. */
+export async function openConsole(): Promise<Console> {
+  if (!existsSync(join(ROOT, 'out', 'renderer', 'index.html')) || !existsSync(join(ROOT, 'out', 'main', 'cli.js'))) {
+    throw new Error('The app is not built: run `npm run build` before the end-to-end tests (npm test does).');
+  }
+  const tmp = tempDir('repo-ops-e2e-');
+  const home = join(tmp.dir, 'home');
+  const serve = await startServe({ home, entry: 'built' });
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(serve.url);
+  await page.getByRole('status', { name: 'Core connected' }).waitFor();
+  return {
+    serve,
+    browser,
+    page,
+    home,
+    tmp: tmp.dir,
+    errors,
+    async close() {
+      await browser.close();
+      await serve.stop();
+      tmp.cleanup();
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import WebSocket from 'ws';
+import type { OpsApi } from '../../src/shared/rpc/api.ts';
+import { createOpsClient } from '../../src/shared/rpc/client.ts';
+import type { ServerFrame } from '../../src/shared/rpc/frames.ts';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+
+export interface ServeProcess {
+  url: string;
+  origin: string;
+  token: string;
+  child: ChildProcess;
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/**
+ * Starts `repo-ops serve` as its own process: the built CLI (what users run) or the
+ * TypeScript source run by Node directly.
+ */
+export async function startServe(opts: { home: string; entry?: 'built' | 'source'; env?: NodeJS.ProcessEnv; args?: string[] }): Promise<ServeProcess> {
+  const script = opts.entry === 'built' ? join(ROOT, 'out', 'main', 'cli.js') : join(ROOT, 'src', 'main', 'cli', 'main.ts');
+  const child = spawn(process.execPath, [script, 'serve', ...(opts.args ?? [])], {
+    env: { ...process.env, REPO_OPS_HOME: opts.home, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stderr!.on('data', (d) => (out += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    rl.on('line', (line) => {
+      out += line + '\n';
+      const m = /Repo Ops console: (http:\/\/\S+)/.exec(line);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`repo-ops serve exited with ${code} before printing its URL:\n${out}`)));
+    setTimeout(() => reject(new Error(`repo-ops serve printed no URL within 20 s:\n${out}`)), 20_000);
+  });
+  const u = new URL(url);
+  return {
+    url,
+    origin: u.origin,
+    token: u.searchParams.get('token')!,
+    child,
+    output: () => out,
+    stop: (signal = 'SIGTERM') =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
+        child.once('exit', (code) => resolve(code));
+        child.kill(signal);
+      }),
+  };
+}
+
+/** The typed client over WebSocket from Node, authenticated with the bearer token. */
+export function wsClient(origin: string, token: string): { ops: OpsApi; close(): void; opened: Promise<void> } {
+  const ws = new WebSocket(`${origin.replace('http', 'ws')}/rpc`, { headers: { authorization: `Bearer ${token}` } });
+  let handler: (f: ServerFrame) => void = () => {};
+  const queue: string[] = [];
+  const opened = new Promise<void>((resolve, reject) => {
+    ws.once('open', () => {
+      for (const f of queue.splice(0)) ws.send(f);
+      resolve();
+    });
+    ws.once('error', reject);
+  });
+  ws.on('message', (d) => handler(JSON.parse(d.toString()) as ServerFrame));
+  const ops = createOpsClient({
+    send: (f) => (ws.readyState === WebSocket.OPEN ? ws.send(JSON.stringify(f)) : queue.push(JSON.stringify(f))),
+    onFrame: (h) => (handler = h),
+  });
+  return { ops, opened, close: () => ws.close() };
+}

@@ -1,0 +1,157 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCore } from '../../src/main/core/compose.ts';
+import type { JobDefinition } from '../../src/main/jobs/types.ts';
+import { OpsError } from '../../src/shared/errors.ts';
+import { startTestCore, type TestCore } from '../helpers/core.ts';
+import { waitFor } from '../helpers/temp.ts';
+
+const Count = z.object({ steps: z.number().int().min(1).max(10), perStep: z.number().int().min(1), failInStep: z.number().int().optional(), waitForCancel: z.boolean().default(false), key: z.string().default('k') });
+const executed: string[] = [];
+let failOnce = true;
+
+const countJob: JobDefinition<typeof Count> = {
+  kind: 'test-count',
+  title: 'Count',
+  params: Count,
+  describe: (p) => `Count ${p.steps}×${p.perStep}`,
+  steps: (p) => Array.from({ length: p.steps }, (_, i) => `step-${i}`),
+  concurrencyKey: (p) => p.key,
+  async run(ctx) {
+    let total = 0;
+    for (let s = 0; s < ctx.params.steps; s++) {
+      total += await ctx.step(`step-${s}`, async (cp) => {
+        executed.push(`${ctx.runId.slice(0, 4)}:step-${s}`);
+        let done = (cp.value as number | undefined) ?? 0;
+        for (; done < ctx.params.perStep; done++) {
+          ctx.throwIfCancelled();
+          if (ctx.params.failInStep === s && done === 2 && failOnce) {
+            failOnce = false;
+            throw new OpsError('unavailable', 'Postgres went away');
+          }
+          cp.save(done + 1);
+          ctx.progress({ done: s * ctx.params.perStep + done + 1, total: ctx.params.steps * ctx.params.perStep, unit: 'rows', extra: { step: s } });
+          if (ctx.params.waitForCancel) await new Promise((r) => setTimeout(r, 20));
+        }
+        return ctx.params.perStep;
+      });
+    }
+    return total === 7 ? { status: 'incomplete', result: { total } } : { result: { total } };
+  },
+};
+
+let t: TestCore;
+beforeAll(async () => {
+  t = await startTestCore();
+  t.core.jobs.register(countJob);
+});
+afterAll(() => t.close());
+
+describe('jobs', () => {
+  it('runs a job to success with steps, progress and a result', async () => {
+    const run = await t.core.jobs.enqueue('test-count', { steps: 3, perStep: 4 });
+    expect(run.steps.map((s) => s.name)).toEqual(['step-0', 'step-1', 'step-2']);
+    const done = await t.core.jobs.wait(run.id);
+    expect(done).toMatchObject({ status: 'succeeded', result: { total: 12 }, progress: { done: 12, total: 12, unit: 'rows' } });
+    expect(done.steps.every((s) => s.status === 'done' && s.checkpointAt)).toBe(true);
+    const viaApi = await t.ops.jobs.get({ runId: run.id });
+    expect(viaApi.status).toBe('succeeded');
+    const logs = await t.ops.logs.query({ runId: run.id, limit: 10 });
+    expect(logs.entries.map((e) => e.event)).toEqual(expect.arrayContaining(['job_started', 'job_succeeded']));
+  });
+
+  it('reports a job whose own checks fail as incomplete, not succeeded', async () => {
+    const run = await t.core.jobs.enqueue('test-count', { steps: 1, perStep: 7 });
+    expect((await t.core.jobs.wait(run.id)).status).toBe('incomplete');
+  });
+
+  it('rejects bad params and unknown kinds clearly', async () => {
+    await expect(t.core.jobs.enqueue('test-count', { steps: 0, perStep: 1 })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/^Count: steps: /) });
+    await expect(t.core.jobs.enqueue('nope', {})).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('cancels a running job and can resume it from its checkpoint', async () => {
+    const run = await t.core.jobs.enqueue('test-count', { steps: 2, perStep: 50, waitForCancel: true, key: 'cancel' });
+    const checkpoint = () => (t.core.db.prepare("SELECT checkpoint FROM job_steps WHERE run_id = ? AND name = 'step-0'").get(run.id) as { checkpoint: string | null } | undefined)?.checkpoint;
+    await waitFor('a checkpoint in step-0', () => Number(checkpoint() ?? 0) >= 3 || null);
+    expect(t.core.jobs.get(run.id).progress.done).toBeGreaterThanOrEqual(3);
+    const cancelled = await t.ops.jobs.cancel({ runId: run.id });
+    expect(cancelled).toMatchObject({ status: 'cancelled', resumable: true });
+    const doneBefore = cancelled.progress.done;
+    executed.length = 0;
+    await t.ops.jobs.resume({ runId: run.id });
+    const resumed = await t.core.jobs.wait(run.id);
+    expect(resumed).toMatchObject({ status: 'succeeded', attempt: 2, result: { total: 100 } });
+    expect(doneBefore).toBeLessThan(100);
+    // step-0 was interrupted mid-way: it re-entered from its checkpoint, not from 0
+    expect(executed.filter((e) => e.endsWith('step-0'))).toHaveLength(1);
+  });
+
+  it('retries a failed run: finished steps are skipped', async () => {
+    executed.length = 0;
+    const run = await t.core.jobs.enqueue('test-count', { steps: 3, perStep: 5, failInStep: 1, key: 'fail' });
+    const failed = await t.core.jobs.wait(run.id);
+    expect(failed).toMatchObject({ status: 'failed', error: 'Postgres went away', resumable: true });
+    expect(failed.steps.map((s) => s.status)).toEqual(['done', 'failed', 'pending']);
+    await t.core.jobs.resume(run.id);
+    const ok = await t.core.jobs.wait(run.id);
+    expect(ok.status).toBe('succeeded');
+    const id = run.id.slice(0, 4);
+    expect(executed.filter((e) => e === `${id}:step-0`)).toHaveLength(1);
+    expect(executed.filter((e) => e === `${id}:step-1`)).toHaveLength(2);
+  });
+
+  it('limits concurrency and serializes runs sharing a key', async () => {
+    await t.ops.settings.update({ jobConcurrency: 1 });
+    const a = await t.core.jobs.enqueue('test-count', { steps: 1, perStep: 5, waitForCancel: true, key: 'x' });
+    const b = await t.core.jobs.enqueue('test-count', { steps: 1, perStep: 1, key: 'y' });
+    expect(t.core.jobs.get(b.id).status).toBe('queued');
+    await t.core.jobs.wait(a.id);
+    expect((await t.core.jobs.wait(b.id)).status).toBe('succeeded');
+    await t.ops.settings.update({ jobConcurrency: 2 });
+    const c = await t.core.jobs.enqueue('test-count', { steps: 1, perStep: 5, waitForCancel: true, key: 'same' });
+    const d = await t.core.jobs.enqueue('test-count', { steps: 1, perStep: 1, key: 'same' });
+    expect(t.core.jobs.get(d.id).status).toBe('queued');
+    await t.core.jobs.wait(d.id);
+    expect(Date.parse(t.core.jobs.get(d.id).startedAt!)).toBeGreaterThanOrEqual(Date.parse(t.core.jobs.get(c.id).finishedAt!));
+  });
+
+  it('dedupes an active run of the same kind and key when asked', async () => {
+    const a = await t.core.jobs.enqueue('test-count', { steps: 1, perStep: 20, waitForCancel: true, key: 'dedupe' });
+    const b = await t.core.jobs.enqueue('test-count', { steps: 1, perStep: 20, waitForCancel: true, key: 'dedupe' }, { dedupe: true });
+    expect(b.id).toBe(a.id);
+    await t.core.jobs.cancel(a.id);
+  });
+
+  it('streams changes to subscribers', async () => {
+    const seen: string[] = [];
+    const off = t.ops.subscribe('jobs.changed', {}, (r) => seen.push(r.status));
+    const run = await t.core.jobs.enqueue('test-count', { steps: 1, perStep: 2, key: 'stream' });
+    await t.core.jobs.wait(run.id);
+    await new Promise((r) => setTimeout(r, 30));
+    off();
+    expect(seen).toEqual(expect.arrayContaining(['queued', 'running', 'succeeded']));
+  });
+
+  it('marks runs of a dead process interrupted on start, and auto-resumes kinds that ask for it', async () => {
+    const dead = `${hostname()}:999999999`;
+    const auto: JobDefinition<typeof Count> = { ...countJob, kind: 'test-auto', autoResume: true };
+    const run1 = await t.core.jobs.enqueue('test-count', { steps: 1, perStep: 1, key: 'o1' });
+    await t.core.jobs.wait(run1.id);
+    t.core.db.prepare("UPDATE job_runs SET status = 'running', owner = ?, finished_at = NULL WHERE id = ?").run(dead, run1.id);
+    t.core.jobs.register(auto);
+    const run2 = await t.core.jobs.enqueue('test-auto', { steps: 1, perStep: 1, key: 'o2' });
+    await t.core.jobs.wait(run2.id);
+    t.core.db.prepare("UPDATE job_runs SET status = 'running', owner = ?, finished_at = NULL WHERE id = ?").run(dead, run2.id);
+
+    const second = await createCore({ home: t.home, mode: 'test', env: {}, extraJobs: [countJob, auto] });
+    try {
+      expect(second.jobs.get(run1.id)).toMatchObject({ status: 'interrupted', resumable: true });
+      const resumed = await second.jobs.wait(run2.id);
+      expect(resumed).toMatchObject({ status: 'succeeded', attempt: 2 });
+    } finally {
+      await second.close();
+    }
+  });
+});
