@@ -14,6 +14,7 @@ import { DEFAULT_TOKEN, DEFAULT_TOKEN_SPEC, emptyStats } from './options.ts';
 import type { EmulatorOptions, EmulatorStats, TokenSpec } from './options.ts';
 import { RateLimiter, rateLimitHeaders } from './rate-limit.ts';
 import type { BucketState, Resource } from './rate-limit.ts';
+import { toJson } from './rest/render.ts';
 import { DOCS, matchRest, notFound } from './rest/routes.ts';
 import type { RestEnv } from './rest/routes.ts';
 import { storeFor } from './store.ts';
@@ -198,8 +199,8 @@ export async function startGitHubEmulator(initial: EmulatorOptions): Promise<Git
     const route = matchRest(method, url.pathname, url.search);
     const env: RestEnv = { render: { api, store }, viewer: user, scopes: spec.scopes ?? [], canSeePrivate: (spec.scopes ?? []).includes('repo'), omitted };
     const result = route ? route.run(env) : notFound();
-    const text = JSON.stringify(result.body);
-    const etag = `W/"${createHash('sha256').update(text).digest('hex')}"`;
+    const { text, fingerprint } = toJson(env.render, result.body);
+    const etag = `W/"${createHash('sha256').update(fingerprint).digest('hex')}"`;
     if (result.status === 200 && etagMatches(req.headers['if-none-match'], etag)) {
       stats.notModified++; // conditional hits are free, as on GitHub
       return { status: 304, headers: { ...rateLimitHeaders(bucket), ...scopeHeaders, etag, ...result.headers } };

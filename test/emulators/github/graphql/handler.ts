@@ -1,10 +1,11 @@
 // POST /graphql: parse + validate (cached per query text), static analysis
 // (pagination, node limit, cost), then execution against the dataset.
-import { execute, GraphQLError, parse, validate } from 'graphql';
-import type { DocumentNode } from 'graphql';
-import { analyzeQuery } from './cost.ts';
+import { execute, getVariableValues, GraphQLError, Kind, parse, validate, visit } from 'graphql';
+import type { DocumentNode, FragmentDefinitionNode } from 'graphql';
+import { analyzeQuery, findOperation } from './cost.ts';
 import type { CostAnalysis } from './cost.ts';
 import { formatError } from './errors.ts';
+import { fastExecute } from './fast-execute.ts';
 import type { GitHubErrorJson } from './errors.ts';
 import { fieldResolver, typeResolver } from './resolvers.ts';
 import type { GqlContext } from './resolvers.ts';
@@ -52,13 +53,42 @@ export function prepareGraphQL(body: unknown, maxNodes: number): Prepared {
   return { ok: true, query: { document: compiled, variables, operationName, analysis } };
 }
 
-export function executeGraphQL(query: PreparedQuery, ctx: GqlContext): { data?: unknown; errors?: GitHubErrorJson[] } {
+interface DocumentInfo {
+  fragments: Map<string, FragmentDefinitionNode>;
+  introspection: boolean;
+}
+
+const infos = new WeakMap<DocumentNode, DocumentInfo>();
+
+function documentInfo(doc: DocumentNode): DocumentInfo {
+  let info = infos.get(doc);
+  if (!info) {
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const d of doc.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+    let introspection = false;
+    visit(doc, { Field: (node) => void (introspection ||= node.name.value === '__schema' || node.name.value === '__type') });
+    info = { fragments, introspection };
+    infos.set(doc, info);
+  }
+  return info;
+}
+
+/** Executes a prepared query and returns the response JSON text. */
+export function executeGraphQL(query: PreparedQuery, ctx: GqlContext, engine: 'fast' | 'graphql-js' = 'fast'): string {
+  const schema = githubSchema();
+  const op = findOperation(query.document, query.operationName);
+  const info = documentInfo(query.document);
+  if (engine === 'fast' && op?.operation === 'query' && !info.introspection) {
+    const coerced = getVariableValues(schema, op.variableDefinitions ?? [], query.variables ?? {});
+    if (coerced.coerced) return fastExecute(schema, op, info.fragments, coerced.coerced, ctx);
+  }
+  // Introspection, variable errors and anything unusual: graphql-js reference execution.
   const result = execute({
-    schema: githubSchema(), document: query.document, variableValues: query.variables, operationName: query.operationName,
+    schema, document: query.document, variableValues: query.variables, operationName: query.operationName,
     contextValue: ctx, fieldResolver, typeResolver,
   });
   if (result instanceof Promise) throw new Error('GraphQL resolvers must be synchronous');
   const out: { data?: unknown; errors?: GitHubErrorJson[] } = { data: result.data ?? null };
   if (result.errors?.length) out.errors = result.errors.map(formatError);
-  return out;
+  return JSON.stringify(out);
 }

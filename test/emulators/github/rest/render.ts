@@ -1,6 +1,7 @@
 // REST representations shaped like GitHub's published OpenAPI schemas
 // (simple-user, repository, pull-request(-simple), issue, reviews, comments,
 // diff-entry). API URLs point at the emulator; html URLs at github.com.
+import { createHash } from 'node:crypto';
 import type { DatasetUser, IssueComment, Label, PullRequest, PullRequestFile, Review, ReviewComment } from '../dataset.ts';
 import { GHOST_USER } from '../dataset.ts';
 import { fakeSha } from '../ids.ts';
@@ -26,6 +27,40 @@ function memo<K>(ctx: RenderCtx, kind: string, key: K, make: () => Json): Json {
   if (!v) m.set(key, (v = make()));
   return v;
 }
+
+// Users and repositories repeat in every list item (a pulls page embeds its
+// repository twice per PR, ~1 MB per page). They are serialized once per store
+// and spliced into the response text in place of a sentinel string.
+const SENTINEL = `\u0000emu-raw-${Math.random().toString(36).slice(2)}:`;
+const SENTINEL_IN_JSON = new RegExp(`"${JSON.stringify(SENTINEL).slice(1, -1).replace(/\\/g, '\\\\')}([^"\\\\]*)"`, 'g');
+const raws = new WeakMap<Store, Map<string, { text: string; hash: string }>>();
+
+function embed(ctx: RenderCtx, id: string, make: () => Json): unknown {
+  let m = raws.get(ctx.store);
+  if (!m) raws.set(ctx.store, (m = new Map()));
+  if (!m.has(id)) {
+    const text = JSON.stringify(make());
+    m.set(id, { text, hash: createHash('sha1').update(text).digest('base64') });
+  }
+  return SENTINEL + id;
+}
+
+/** Response text plus a content fingerprint for the ETag (cheaper than hashing the text). */
+export function toJson(ctx: RenderCtx, body: unknown): { text: string; fingerprint: string } {
+  const skeleton = JSON.stringify(body);
+  if (!skeleton.includes('emu-raw-')) return { text: skeleton, fingerprint: skeleton };
+  const m = raws.get(ctx.store)!;
+  return {
+    text: skeleton.replace(SENTINEL_IN_JSON, (_, id: string) => m.get(id)!.text),
+    fingerprint: skeleton.replace(SENTINEL_IN_JSON, (_, id: string) => m.get(id)!.hash),
+  };
+}
+
+const userRef = (ctx: RenderCtx, login: string | null): unknown => {
+  const u = (login !== null && ctx.store.user(login)) || GHOST_USER;
+  return embed(ctx, `${ctx.api}|u:${u.login}`, () => userJsonOf(ctx, u));
+};
+const repoRef = (ctx: RenderCtx, e: RepoEntry): unknown => embed(ctx, `${ctx.api}|r:${e.repo.databaseId}`, () => repoJson(ctx, e));
 
 const isPr = (ctx: RenderCtx, item: Item): item is PullRequest => ctx.store.meta.get(item)?.type === 'PullRequest';
 const full = (e: RepoEntry): string => `${e.repo.owner}/${e.repo.name}`;
@@ -117,7 +152,7 @@ const reactions = (url: string): Json => ({
 });
 
 function ref(ctx: RenderCtx, e: RepoEntry, name: string, sha: string): Json {
-  return { label: `${e.repo.owner}:${name}`, ref: name, sha, user: userJson(ctx, e.repo.owner), repo: repoJson(ctx, e) };
+  return { label: `${e.repo.owner}:${name}`, ref: name, sha, user: userRef(ctx, e.repo.owner), repo: repoRef(ctx, e) };
 }
 
 /** `pull-request-simple` (list) or, with `full`, `pull-request`. */
@@ -130,7 +165,7 @@ export function pullJson(ctx: RenderCtx, e: RepoEntry, pr: PullRequest, full_ = 
     url: self, id: pr.databaseId, node_id: pr.id, html_url: html, diff_url: `${html}.diff`, patch_url: `${html}.patch`,
     issue_url: `${api}/issues/${pr.number}`, commits_url: `${self}/commits`, review_comments_url: `${self}/comments`,
     review_comment_url: `${api}/pulls/comments{/number}`, comments_url: `${api}/issues/${pr.number}/comments`, statuses_url: `${api}/statuses/${head}`,
-    number: pr.number, state: pr.state === 'OPEN' ? 'open' : 'closed', locked: pr.locked, title: pr.title, user: userJson(ctx, pr.author),
+    number: pr.number, state: pr.state === 'OPEN' ? 'open' : 'closed', locked: pr.locked, title: pr.title, user: userRef(ctx, pr.author),
     body: nullIfEmpty(pr.body), labels: ctx.store.labelsOf(e, pr).map((l) => labelJson(ctx, e, l)), milestone: null, active_lock_reason: null,
     created_at: pr.createdAt, updated_at: pr.updatedAt, closed_at: pr.closedAt, merged_at: pr.mergedAt,
     merge_commit_sha: pr.state === 'MERGED' ? fakeSha(`merge:${pr.databaseId}`) : null, assignee: null, assignees: [],
@@ -146,7 +181,7 @@ export function pullJson(ctx: RenderCtx, e: RepoEntry, pr: PullRequest, full_ = 
   const extra = ctx.store.extra(pr);
   return {
     ...out, merged: pr.state === 'MERGED', mergeable: pr.state === 'OPEN' ? true : null, rebaseable: pr.state === 'OPEN' ? true : null,
-    mergeable_state: pr.state === 'OPEN' ? 'clean' : 'unknown', merged_by: pr.state === 'MERGED' ? userJson(ctx, e.repo.owner) : null,
+    mergeable_state: pr.state === 'OPEN' ? 'clean' : 'unknown', merged_by: pr.state === 'MERGED' ? userRef(ctx, e.repo.owner) : null,
     comments: pr.comments.length, review_comments: extra.reviewComments.length, maintainer_can_modify: false,
     commits: 1 + (pr.databaseId % 7), additions: extra.additions, deletions: extra.deletions, changed_files: pr.files.length,
   };
@@ -160,7 +195,7 @@ export function issueJson(ctx: RenderCtx, e: RepoEntry, item: Item): Json {
   const html = `${HTML}/${full(e)}/${pr ? 'pull' : 'issues'}/${item.number}`;
   return {
     url: self, repository_url: api, labels_url: `${self}/labels{/name}`, comments_url: `${self}/comments`, events_url: `${self}/events`,
-    html_url: html, id: item.databaseId, node_id: item.id, number: item.number, title: item.title, user: userJson(ctx, item.author),
+    html_url: html, id: item.databaseId, node_id: item.id, number: item.number, title: item.title, user: userRef(ctx, item.author),
     labels: ctx.store.labelsOf(e, item).map((l) => labelJson(ctx, e, l)), state: item.state === 'OPEN' ? 'open' : 'closed',
     locked: item.locked, assignee: null, assignees: [], milestone: null, comments: item.comments.length,
     created_at: item.createdAt, updated_at: item.updatedAt, closed_at: item.closedAt, author_association: association(e, item.author),
@@ -177,7 +212,7 @@ export function reviewJson(ctx: RenderCtx, e: RepoEntry, pr: PullRequest, r: Rev
   const html = `${HTML}/${full(e)}/pull/${pr.number}#pullrequestreview-${r.databaseId}`;
   const prUrl = `${ctx.api}/repos/${full(e)}/pulls/${pr.number}`;
   return {
-    id: r.databaseId, node_id: r.id, user: userJson(ctx, r.author), body: r.body, state: r.state, html_url: html, pull_request_url: prUrl,
+    id: r.databaseId, node_id: r.id, user: userRef(ctx, r.author), body: r.body, state: r.state, html_url: html, pull_request_url: prUrl,
     author_association: association(e, r.author), _links: { html: { href: html }, pull_request: { href: prUrl } },
     submitted_at: r.submittedAt, commit_id: fakeSha(`head:${pr.databaseId}`),
   };
@@ -193,7 +228,7 @@ export function reviewCommentJson(ctx: RenderCtx, e: RepoEntry, pr: PullRequest,
   return {
     url: self, pull_request_review_id: review ? review.databaseId : null, id: c.databaseId, node_id: c.id, diff_hunk: c.diffHunk, path: c.path,
     commit_id: sha, original_commit_id: sha, ...(c.inReplyTo !== null ? { in_reply_to_id: c.inReplyTo } : {}),
-    user: userJson(ctx, c.author), body: c.body, created_at: c.createdAt, updated_at: c.updatedAt, html_url: html, pull_request_url: prUrl,
+    user: userRef(ctx, c.author), body: c.body, created_at: c.createdAt, updated_at: c.updatedAt, html_url: html, pull_request_url: prUrl,
     author_association: association(e, c.author), _links: { self: { href: self }, html: { href: html }, pull_request: { href: prUrl } },
     start_line: null, original_start_line: null, start_side: null, ...(c.line !== null ? { line: c.line, original_line: c.line, side: 'RIGHT' } : {}),
     subject_type: c.line === null ? 'file' : 'line', reactions: reactions(self),
@@ -205,7 +240,7 @@ export function issueCommentJson(ctx: RenderCtx, e: RepoEntry, item: Item, c: Is
   const self = `${api}/issues/comments/${c.databaseId}`;
   return {
     url: self, html_url: `${HTML}/${full(e)}/${isPr(ctx, item) ? 'pull' : 'issues'}/${item.number}#issuecomment-${c.databaseId}`,
-    issue_url: `${api}/issues/${item.number}`, id: c.databaseId, node_id: c.id, user: userJson(ctx, c.author), created_at: c.createdAt,
+    issue_url: `${api}/issues/${item.number}`, id: c.databaseId, node_id: c.id, user: userRef(ctx, c.author), created_at: c.createdAt,
     updated_at: c.updatedAt, author_association: association(e, c.author), body: c.body, reactions: reactions(self), performed_via_github_app: null,
   };
 }

@@ -1,0 +1,19 @@
+import { generateDataset } from './test/emulators/github/dataset.ts';
+import { storeFor } from './test/emulators/github/store.ts';
+import { prepareGraphQL, executeGraphQL } from './test/emulators/github/graphql/handler.ts';
+import { readFileSync } from 'node:fs';
+const src = readFileSync('test/emulators/github/bench.ts', 'utf8');
+const q = src.slice(src.indexOf('`query') + 1, src.indexOf('} } }`;') + 5);
+const ds = generateDataset({ seed: 1, repos: [{ owner: 'acme', name: 'widgets', pullRequests: 5000, issues: 2000, avgReviews: 3, avgReviewComments: 8, avgIssueComments: 8, avgFiles: 12, heavyPullRequests: 5 }] });
+const store = storeFor(ds);
+const ctx = { store, viewer: ds.users[0], canSeePrivate: true, omitted: () => undefined, rate: { limit: 5000, cost: 1, remaining: 4999, resetAt: '', used: 1, nodeCount: 0 } };
+const te: number[] = [];
+for (let k = 0; k < 4; k++) { let after = null;
+  for (let i = 0; i < 50; i++) {
+    const p = prepareGraphQL({ query: q, variables: { first: 100, after } }, 500000) as any;
+    let t = performance.now();
+    const r = executeGraphQL(p.query, ctx, 'fast');
+    te.push(performance.now() - t);
+    after = JSON.parse(r).data.repository.pullRequests.pageInfo.endCursor;
+  } }
+console.log('median', te.sort((x, y) => x - y)[100].toFixed(2));
