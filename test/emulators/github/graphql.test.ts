@@ -251,6 +251,8 @@ describe('GraphQL errors and limits', () => {
     expect(tooMany.body.errors?.[0]).toMatchObject({ type: 'EXCESSIVE_PAGINATION', message: 'Requesting 101 records on the `pullRequests` connection exceeds the `first` limit of 100 records.' });
     const nested = await gql(emu, 'query($n: Int!) { repository(owner: "acme", name: "widgets") { pullRequests(first: 1) { nodes { reviews(last: $n) { totalCount } } } } }', { n: 250 });
     expect(nested.body.errors?.[0].message).toBe('Requesting 250 records on the `reviews` connection exceeds the `last` limit of 100 records.');
+    const noVar = await gql(emu, 'query($n: Int!) { repository(owner: "acme", name: "widgets") { pullRequests(first: $n) { totalCount } } }');
+    expect(noVar.body.errors?.[0].message).toBe('Variable "$n" of required type "Int!" was not provided.');
   });
 
   it('rejects queries over 500,000 possible nodes', async () => {

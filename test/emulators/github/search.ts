@@ -76,7 +76,7 @@ export function parseSearch(q: string): SearchQuery {
         else if (v === 'draft') out.draft = true;
         break;
       }
-      case 'author': out.authors.push(value.toLowerCase()); break;
+      case 'author': out.authors.push(value.toLowerCase().replace(/^app\/(.+)$/, '$1[bot]')); break; // author:app/dependabot
       case 'label': out.labels.push(value.toLowerCase()); break;
       case 'created': out.created = parseRange(value); break;
       case 'updated': out.updated = parseRange(value); break;

@@ -70,7 +70,8 @@ export async function startGitHubEmulator(initial: EmulatorOptions): Promise<Git
   const viewers = new WeakMap<Store, Map<string, DatasetUser>>();
   let requestSeq = 0;
   let api = '';
-  githubSchema(); // build before the first request, not during it
+  githubSchema(); // build schema and index before the first request, not during it
+  storeFor(options.dataset);
 
   const tokens = (): TokenSpec[] => options.tokens ?? [DEFAULT_TOKEN_SPEC];
 
@@ -281,6 +282,7 @@ export async function startGitHubEmulator(initial: EmulatorOptions): Promise<Git
     stats,
     setOptions(partial) {
       options = { ...options, ...partial };
+      if (partial.dataset) storeFor(partial.dataset);
       if ('faults' in partial || 'seed' in partial) faults = new FaultInjector(options.faults, options.seed);
     },
     resetStats() {

@@ -8,6 +8,7 @@ import type {
   DocumentNode, FieldNode, FragmentDefinitionNode, GraphQLField, GraphQLNamedType, GraphQLSchema,
   OperationDefinitionNode, SelectionSetNode,
 } from 'graphql';
+import { formatError } from './errors.ts';
 import type { GitHubErrorJson } from './errors.ts';
 
 export interface CostAnalysis {
@@ -39,7 +40,11 @@ export function analyzeQuery(schema: GraphQLSchema, doc: DocumentNode, variables
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of doc.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const coerced = getVariableValues(schema, op.variableDefinitions ?? [], variables ?? {});
-  const vars = coerced.coerced ?? (variables as Record<string, unknown>) ?? {};
+  if (coerced.errors) {
+    result.errors = coerced.errors.map(formatError);
+    return result;
+  }
+  const vars = coerced.coerced;
   const root = op.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
   if (!root) return result;
 

@@ -50,10 +50,14 @@ export function toJson(ctx: RenderCtx, body: unknown): { text: string; fingerpri
   const skeleton = JSON.stringify(body);
   if (!skeleton.includes('emu-raw-')) return { text: skeleton, fingerprint: skeleton };
   const m = raws.get(ctx.store)!;
-  return {
-    text: skeleton.replace(SENTINEL_IN_JSON, (_, id: string) => m.get(id)!.text),
-    fingerprint: skeleton.replace(SENTINEL_IN_JSON, (_, id: string) => m.get(id)!.hash),
-  };
+  const parts = skeleton.split(SENTINEL_IN_JSON); // [text, id, text, id, …, text]
+  const hashes = parts.slice();
+  for (let i = 1; i < parts.length; i += 2) {
+    const raw = m.get(parts[i])!;
+    parts[i] = raw.text;
+    hashes[i] = raw.hash;
+  }
+  return { text: parts.join(''), fingerprint: hashes.join('') };
 }
 
 const userRef = (ctx: RenderCtx, login: string | null): unknown => {

@@ -1,0 +1,56 @@
+// Turns GitHub markdown/HTML into the text worth embedding: what a reader sees, minus markup,
+// URLs and collapsed noise. Every regex here is linear or bounded by the distance to the next tag.
+
+// Tags GitHub renders; anything else in angle brackets (`Option<Vec<u8>>`, `<T>`) is content.
+const HTML_TAG = new RegExp(
+  String.raw`</?(?:a|abbr|b|big|blockquote|br|center|code|dd|del|details|div|dl|dt|em|font|g-emoji|h[1-6]|hr|i|img|ins|kbd|li|ol|p|picture|pre|q|s|samp|small|source|span|strike|strong|sub|summary|sup|table|tbody|td|tfoot|th|thead|tr|tt|u|ul|var|video)\b[^<>]*>`,
+  'gi',
+);
+// Innermost <details> block (no <details> inside), so nested ones peel off from the inside out.
+const DETAILS = /<details\b[^>]*>((?:(?!<details\b)[\s\S])*?)<\/details\s*>/gi;
+const SUMMARY = /<summary\b[^>]*>([\s\S]*?)<\/summary\s*>/i;
+// C0/C1 controls except \t and \n, plus invisible BOM / zero-width space / word joiner.
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\uFEFF\u200B\u2060]/g;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
+
+export function cleanMarkdown(input: string): string {
+  let s = input.replace(/\r\n?/g, '\n').replace(CONTROL, '').replace(LONE_SURROGATE, '');
+  s = s.replace(/<!--[\s\S]*?-->/g, '');
+  // Collapsed blocks hold logs, stack traces, release notes and commit lists: keep only the summary.
+  for (let depth = 0; depth < 8; depth++) {
+    const next = s.replace(DETAILS, (_m, inner: string) => `\n${SUMMARY.exec(inner)?.[1] ?? ''}\n`);
+    if (next === s) break;
+    s = next;
+  }
+  s = s
+    .replace(/!\[[^\]\n]*\]\([^)\n]*\)/g, '') // inline images
+    .replace(/!\[[^\]\n]*\]\[[^\]\n]*\]/g, '') // reference images
+    .replace(/\[([^\]\n]*)\]\([^)\s]*(?:\s+"[^"\n]*")?\)/g, '$1') // inline links → their text
+    .replace(/\[([^\]\n]+)\]\[[^\]\n]*\]/g, '$1') // reference links → their text
+    .replace(/^ {0,3}\[[^\]\n]+\]:[ \t]*\S+.*$/gm, '') // link reference definitions
+    .replace(/<(https?:\/\/[^\s<>]+)>/g, '$1') // autolinks: the URL is the text
+    .replace(HTML_TAG, ' ')
+    .replace(/&(#39|[a-z]+);/gi, (m, name: string) => ENTITIES[name.toLowerCase()] ?? m)
+    .replace(/&#(\d{1,7});|&#x([0-9a-f]{1,6});/gi, (m, dec?: string, hex?: string) => fromCodePoint(dec ? Number(dec) : parseInt(hex ?? '', 16)) ?? m);
+  return collapseWhitespace(s);
+}
+
+function fromCodePoint(cp: number): string | undefined {
+  if (cp === 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return undefined;
+  return String.fromCodePoint(cp).replace(CONTROL, '');
+}
+
+/** Single spaces, no blank-line runs, trimmed lines; decoded entities may add new ones, hence last. */
+export function collapseWhitespace(s: string): string {
+  return s
+    .replace(/[^\S\n]+/g, ' ')
+    .replace(/ ?\n ?/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** One line: titles never carry line breaks into the embedded text. */
+export function cleanLine(input: string): string {
+  return cleanMarkdown(input).replace(/\s+/g, ' ');
+}

@@ -1,0 +1,164 @@
+// A client-side mirror of OpenAI's per-model rate limits. The API reports, with every response,
+// the request and token buckets as they were when that request was admitted
+// (x-ratelimit-limit-*, -remaining-*, -reset-*). The buckets refill continuously at limit per
+// minute. From the newest report we estimate the level now: the reported remaining, plus refill
+// since that request was sent, minus what we sent after it. That tells how much more can be sent
+// without a 429, and how long to wait when it is not enough.
+import { parseDurationMs } from './durations.ts';
+
+const MINUTE_MS = 60_000;
+
+export interface BucketReport {
+  limit?: number;
+  remaining?: number;
+  resetMs?: number;
+}
+
+export interface RateLimitReport {
+  requests: BucketReport;
+  tokens: BucketReport;
+}
+
+function num(headers: Headers, name: string): number | undefined {
+  const v = headers.get(name);
+  if (v === null || v.trim() === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+export function readRateLimitHeaders(headers: Headers | undefined): RateLimitReport | undefined {
+  if (!headers) return undefined;
+  const bucket = (kind: string): BucketReport => ({
+    limit: num(headers, `x-ratelimit-limit-${kind}`),
+    remaining: num(headers, `x-ratelimit-remaining-${kind}`),
+    resetMs: parseDurationMs(headers.get(`x-ratelimit-reset-${kind}`)),
+  });
+  const report = { requests: bucket('requests'), tokens: bucket('tokens') };
+  return report.requests.remaining === undefined && report.tokens.remaining === undefined ? undefined : report;
+}
+
+interface Charge {
+  seq: number;
+  at: number;
+  amount: number;
+}
+
+/**
+ * One bucket. `seq` orders our requests by send time and ties each report to its request. With
+ * a known limit the estimate is exact for a continuous bucket (refill rate r = limit/min, capped at
+ * the limit): level(now) = min(limit, R + r·(now − t₀) − Σ charges, min over our charges k of
+ * [limit + r·(now − t_k) − Σ charges from k on]), where R is the reported remaining at t₀ (the send
+ * time of the reporting request) and the charges are our requests sent after it. Every term but
+ * the cap grows at r, so the wait for `amount` is (amount − level)/r.
+ */
+export class BucketMirror {
+  limit: number | undefined;
+  /** Refill per ms: limit per minute, unless the reset times show a longer window. */
+  private rate = 0;
+  private reported = 0;
+  private reportedAt = 0;
+  private fullAt = Infinity;
+  private seq = -1;
+  private ledger: Charge[] = [];
+
+  get known(): boolean {
+    return this.seq >= 0;
+  }
+
+  /** A report that came with request `seq`, sent at `sentAt`. Reports older than the one held are ignored. */
+  observe(report: BucketReport, seq: number, sentAt: number): void {
+    if (report.remaining === undefined || seq < this.seq) return;
+    // Without a limit, only the reset time says when the remaining comes back; with neither, no use.
+    if (report.limit === undefined && this.limit === undefined && report.resetMs === undefined) return;
+    this.limit = report.limit ?? this.limit;
+    if (this.limit !== undefined) this.rate = refillRate(this.limit, report);
+    this.reported = report.remaining;
+    this.reportedAt = sentAt;
+    this.fullAt = report.resetMs === undefined ? Infinity : sentAt + report.resetMs;
+    this.seq = seq;
+    this.ledger = this.ledger.filter((c) => c.seq > seq);
+  }
+
+  charge(seq: number, amount: number, at: number): void {
+    this.ledger.push({ seq, at, amount });
+  }
+
+  /** A rejected (429) request was not charged. */
+  refund(seq: number): void {
+    this.ledger = this.ledger.filter((c) => c.seq !== seq);
+  }
+
+  // min of the linear terms above (all grow at the refill rate), i.e. the level before the cap.
+  private uncapped(now: number): number {
+    const limit = this.limit as number;
+    const rate = this.rate;
+    let after = 0;
+    for (const c of this.ledger) after += c.amount;
+    let level = this.reported + rate * (now - this.reportedAt) - after;
+    for (const c of this.ledger) {
+      level = Math.min(level, limit + rate * (now - c.at) - after);
+      after -= c.amount;
+    }
+    return level;
+  }
+
+  /** Estimated units available at `now`; Infinity while nothing is known. */
+  available(now: number): number {
+    if (!this.known) return Infinity;
+    if (this.limit === undefined) {
+      let pending = 0;
+      for (const c of this.ledger) pending += c.amount;
+      return now >= this.fullAt ? Infinity : this.reported - pending;
+    }
+    return Math.min(this.limit, this.uncapped(now));
+  }
+
+  /** Milliseconds until `amount` is available (0: now; Infinity: never, it exceeds the limit). */
+  waitMs(amount: number, now: number): number {
+    if (this.available(now) >= amount) return 0;
+    if (this.limit === undefined) return Math.ceil(this.fullAt - now); // "wait until the reset time"
+    if (amount > this.limit || this.rate <= 0) return Infinity;
+    return Math.ceil((amount - this.uncapped(now)) / this.rate);
+  }
+}
+
+// OpenAI's embedding limits are per minute. A reset time (≥ 1 s, so rounding does not mislead)
+// implying a much slower refill means a longer window, e.g. a per-day limit: believe it then.
+function refillRate(limit: number, report: BucketReport): number {
+  const perMinute = limit / MINUTE_MS;
+  const { remaining, resetMs } = report;
+  if (remaining === undefined || resetMs === undefined || resetMs < 1000 || remaining >= limit) return perMinute;
+  const implied = (limit - remaining) / resetMs;
+  return implied < perMinute / 2 ? implied : perMinute;
+}
+
+/** Both buckets of one model. */
+export class RateLimitMirror {
+  readonly requests = new BucketMirror();
+  readonly tokens = new BucketMirror();
+
+  get known(): boolean {
+    return this.requests.known || this.tokens.known;
+  }
+
+  observe(report: RateLimitReport | undefined, seq: number, sentAt: number): void {
+    if (!report) return;
+    this.requests.observe(report.requests, seq, sentAt);
+    this.tokens.observe(report.tokens, seq, sentAt);
+  }
+
+  charge(seq: number, tokens: number, at: number): void {
+    this.requests.charge(seq, 1, at);
+    this.tokens.charge(seq, tokens, at);
+  }
+
+  refund(seq: number): void {
+    this.requests.refund(seq);
+    this.tokens.refund(seq);
+  }
+
+  /** Milliseconds until a request of `tokens` can be sent (Infinity: larger than the TPM limit). */
+  waitMs(tokens: number, now: number): number {
+    return Math.max(this.requests.waitMs(1, now), this.tokens.waitMs(tokens, now));
+  }
+}

@@ -1,0 +1,137 @@
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { Octokit } from '@octokit/rest';
+import { OpsError } from '../../shared/errors.ts';
+import type { Logger } from '../logging/logger.ts';
+import { EtagCache } from './etag-cache.ts';
+import { GitHubStats } from './rate-stats.ts';
+
+const ThrottledOctokit = Octokit.plugin(throttling, retry);
+
+export interface GitHubClientOptions {
+  /** REST base URL: https://api.github.com, or https://host/api/v3 on GitHub Enterprise. */
+  baseUrl: string;
+  token: string;
+  logger: Logger;
+  signal?: AbortSignal;
+  /** Longest wait for a primary rate-limit reset before giving up (seconds). */
+  maxPrimaryWaitSec?: number;
+  /** Called while the client waits for a rate limit (for progress messages). */
+  onWait?(reason: string, untilMs: number): void;
+}
+
+export interface GraphQLResponse<T> {
+  data?: T;
+  errors?: { type?: string; message: string; path?: (string | number)[] }[];
+}
+
+/** An HTTP failure of a GraphQL call (502/504 on heavy queries, 5xx …). */
+export class GraphQLHttpError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/**
+ * GitHub over @octokit/rest with the throttling and retry plugins: primary and
+ * secondary limits are waited out, every HTTP request is counted, and GraphQL points
+ * are read from each query's `rateLimit { cost }`.
+ */
+export class GitHubClient {
+  readonly stats = new GitHubStats();
+  readonly octokit: InstanceType<typeof ThrottledOctokit>;
+  private readonly opts: GitHubClientOptions;
+  private readonly etags = new EtagCache();
+
+  constructor(opts: GitHubClientOptions) {
+    this.opts = opts;
+    const maxWait = opts.maxPrimaryWaitSec ?? 3600;
+    const log = opts.logger;
+    this.octokit = new ThrottledOctokit({
+      auth: opts.token,
+      baseUrl: opts.baseUrl.replace(/\/+$/, ''),
+      userAgent: 'repo-ops',
+      request: { fetch: this.fetch, signal: opts.signal },
+      log: { debug: () => {}, info: () => {}, warn: (m: string) => log.debug('octokit_warning', m), error: (m: string) => log.debug('octokit_error', m) },
+      throttle: {
+        onRateLimit: (retryAfter: number, options: { method: string; url: string }, _o: unknown, retryCount: number) => {
+          const until = Date.now() + retryAfter * 1000;
+          if (opts.signal?.aborted || retryCount >= 3 || retryAfter > maxWait) return false;
+          this.stats.primaryLimitWaits++;
+          log.warn('rate_limit_hit', `GitHub rate limit exhausted; waiting ${retryAfter} s for the reset`, { retryAfter, request: `${options.method} ${options.url}`, resetAt: new Date(until).toISOString() });
+          opts.onWait?.(`GitHub rate limit: waiting for reset at ${new Date(until).toISOString()}`, until);
+          return true;
+        },
+        onSecondaryRateLimit: (retryAfter: number, options: { method: string; url: string }, _o: unknown, retryCount: number) => {
+          this.stats.secondaryLimitHits++;
+          if (opts.signal?.aborted || retryCount >= 10) return false;
+          log.warn('secondary_rate_limit', `GitHub secondary rate limit; retrying in ${retryAfter} s`, { retryAfter, retryCount, request: `${options.method} ${options.url}` });
+          opts.onWait?.(`GitHub secondary rate limit: retrying in ${retryAfter} s`, Date.now() + retryAfter * 1000);
+          return true;
+        },
+      },
+      retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
+    });
+  }
+
+  /** Every HTTP request passes here: counting, rate headers, conditional GETs. */
+  private readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = String(input instanceof Request ? input.url : input);
+    const method = (init?.method ?? 'GET').toUpperCase();
+    const cached = method === 'GET' ? this.etags.get(url) : undefined;
+    const headers = new Headers(init?.headers);
+    if (cached) headers.set('if-none-match', cached.etag);
+    this.stats.requests++;
+    if (url.endsWith('/graphql')) this.stats.graphqlRequests++;
+    else this.stats.restRequests++;
+    const res = await fetch(input, { ...init, headers, redirect: 'follow' });
+    this.stats.observe(Object.fromEntries(res.headers));
+    if (res.status === 304 && cached) {
+      this.stats.notModified++;
+      return new Response(cached.body, { status: 200, headers: cached.headers });
+    }
+    const etag = res.headers.get('etag');
+    if (method === 'GET' && res.status === 200 && etag) {
+      const body = await res.text();
+      this.etags.set(url, etag, body, [...res.headers]);
+      return new Response(body, { status: 200, headers: res.headers });
+    }
+    return res;
+  };
+
+  /**
+   * One GraphQL call. 5xx surface as GraphQLHttpError so the caller can shrink a heavy
+   * query; GraphQL-level errors come back in `errors` for the caller to judge.
+   */
+  async graphql<T>(query: string, variables: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+    try {
+      const res = await this.octokit.request('POST /graphql', { query, variables, request: { retries: 0 } });
+      const body = res.data as GraphQLResponse<T> & { data?: { rateLimit?: { cost?: number } } };
+      const cost = body.data?.rateLimit?.cost;
+      if (typeof cost === 'number') this.stats.graphqlPoints += cost;
+      return body;
+    } catch (e) {
+      throw this.describe(e, 'GraphQL query');
+    }
+  }
+
+  /** Maps Octokit errors to operator-facing ones (5xx on GraphQL stay typed for retry logic). */
+  describe(e: unknown, what: string): Error {
+    if (e instanceof OpsError) return e;
+    if (this.opts.signal?.aborted) return new OpsError('cancelled', 'Cancelled');
+    const err = e as { status?: number; message?: string; name?: string; response?: { headers?: Record<string, string> } };
+    const status = err.status ?? 0;
+    if (status === 401) return new OpsError('unauthorized', 'GitHub rejected the token (401 Bad credentials). Store a valid token in Settings → Profiles.');
+    if (status >= 500 && what === 'GraphQL query') return new GraphQLHttpError(status, `GitHub answered ${status} to a GraphQL query`);
+    if ((status === 403 || status === 429) && err.response?.headers?.['x-ratelimit-remaining'] === '0') {
+      const reset = Number(err.response.headers['x-ratelimit-reset']) * 1000;
+      return new OpsError('unavailable', `GitHub rate limit exhausted; it resets at ${new Date(reset).toISOString()}. The run can be resumed then.`);
+    }
+    if (status === 403 || status === 429) return new OpsError('unavailable', `GitHub kept refusing requests (${status}): ${err.message ?? ''}`.trim());
+    if (err.name === 'AbortError') return new OpsError('cancelled', 'Cancelled');
+    if (status) return new OpsError('unavailable', `GitHub ${what} failed with ${status}: ${err.message ?? ''}`.trim());
+    return new OpsError('unavailable', `GitHub is unreachable at ${this.opts.baseUrl}: ${err.message ?? String(e)}`);
+  }
+}

@@ -1,0 +1,118 @@
+// GraphQL documents for the sync. Validated against GitHub's published schema in a test.
+
+const ACTOR = `__typename login avatarUrl
+  ... on User { databaseId name }
+  ... on Bot { databaseId }
+  ... on Mannequin { databaseId }
+  ... on Organization { databaseId name }`;
+
+const PAGE_INFO = 'pageInfo { hasNextPage endCursor }';
+
+export const REVIEW_COMMENT_FIELDS = `id databaseId body path createdAt updatedAt author { ${ACTOR} }`;
+export const ISSUE_COMMENT_FIELDS = `id databaseId body createdAt updatedAt author { ${ACTOR} }`;
+export const FILE_FIELDS = 'path additions deletions changeType';
+export const LABEL_FIELDS = 'name';
+
+export const REVIEW_FIELDS = (reviewComments: number) =>
+  `id databaseId state body submittedAt createdAt updatedAt author { ${ACTOR} }
+   comments(first: ${reviewComments}) { totalCount ${PAGE_INFO} nodes { ${REVIEW_COMMENT_FIELDS} } }`;
+
+/** Nested page sizes: small enough to keep points low, big enough that follow-ups are rare. */
+export interface NestedSizes {
+  reviews: number;
+  reviewComments: number;
+  comments: number;
+  files: number;
+  labels: number;
+}
+
+export const DEFAULT_NESTED: NestedSizes = { reviews: 10, reviewComments: 10, comments: 30, files: 40, labels: 20 };
+
+const PULL_REQUEST_FIELDS = (n: NestedSizes) => `
+  id databaseId number title body state isDraft merged url
+  createdAt updatedAt closedAt mergedAt additions deletions changedFiles baseRefName headRefName
+  author { ${ACTOR} }
+  labels(first: ${n.labels}) { totalCount ${PAGE_INFO} nodes { ${LABEL_FIELDS} } }
+  reviews(first: ${n.reviews}) { totalCount ${PAGE_INFO} nodes { ${REVIEW_FIELDS(n.reviewComments)} } }
+  comments(first: ${n.comments}) { totalCount ${PAGE_INFO} nodes { ${ISSUE_COMMENT_FIELDS} } }
+  files(first: ${n.files}) { totalCount ${PAGE_INFO} nodes { ${FILE_FIELDS} } }`;
+
+const ISSUE_FIELDS = (n: NestedSizes) => `
+  id databaseId number title body state stateReason url createdAt updatedAt closedAt
+  author { ${ACTOR} }
+  labels(first: ${n.labels}) { totalCount ${PAGE_INFO} nodes { ${LABEL_FIELDS} } }
+  comments(first: ${n.comments}) { totalCount ${PAGE_INFO} nodes { ${ISSUE_COMMENT_FIELDS} } }`;
+
+const RATE = 'rateLimit { cost remaining resetAt limit }';
+
+export function pullRequestPageQuery(n: NestedSizes): string {
+  return `query PullRequestPage($owner: String!, $name: String!, $first: Int!, $after: String, $field: IssueOrderField!, $direction: OrderDirection!) {
+  ${RATE}
+  repository(owner: $owner, name: $name) {
+    pullRequests(first: $first, after: $after, orderBy: { field: $field, direction: $direction }) {
+      totalCount ${PAGE_INFO}
+      nodes { ${PULL_REQUEST_FIELDS(n)} }
+    }
+  }
+}`;
+}
+
+export function issuePageQuery(n: NestedSizes): string {
+  return `query IssuePage($owner: String!, $name: String!, $first: Int!, $after: String, $field: IssueOrderField!, $direction: OrderDirection!, $since: DateTime) {
+  ${RATE}
+  repository(owner: $owner, name: $name) {
+    issues(first: $first, after: $after, orderBy: { field: $field, direction: $direction }, filterBy: { since: $since }) {
+      totalCount ${PAGE_INFO}
+      nodes { ${ISSUE_FIELDS(n)} }
+    }
+  }
+}`;
+}
+
+export const REPOSITORY_TOTALS_QUERY = `query RepositoryTotals($owner: String!, $name: String!) {
+  ${RATE}
+  repository(owner: $owner, name: $name) {
+    databaseId nameWithOwner
+    pullRequests { totalCount }
+    issues { totalCount }
+  }
+}`;
+
+export const WINDOW_COUNTS_QUERY = `query WindowCounts($prs: String!, $issues: String!) {
+  ${RATE}
+  prs: search(query: $prs, type: ISSUE, first: 1) { issueCount }
+  issues: search(query: $issues, type: ISSUE, first: 1) { issueCount }
+}`;
+
+/** The connections a follow-up can continue, by the type of the node that owns them. */
+export type NestedKind = 'pr.reviews' | 'pr.comments' | 'pr.files' | 'pr.labels' | 'issue.comments' | 'issue.labels' | 'review.comments';
+
+const NESTED_SELECTION: Record<NestedKind, { type: string; field: string; nodes: string }> = {
+  'pr.reviews': { type: 'PullRequest', field: 'reviews', nodes: REVIEW_FIELDS(100) },
+  'pr.comments': { type: 'PullRequest', field: 'comments', nodes: ISSUE_COMMENT_FIELDS },
+  'pr.files': { type: 'PullRequest', field: 'files', nodes: FILE_FIELDS },
+  'pr.labels': { type: 'PullRequest', field: 'labels', nodes: LABEL_FIELDS },
+  'issue.comments': { type: 'Issue', field: 'comments', nodes: ISSUE_COMMENT_FIELDS },
+  'issue.labels': { type: 'Issue', field: 'labels', nodes: LABEL_FIELDS },
+  'review.comments': { type: 'PullRequestReview', field: 'comments', nodes: REVIEW_COMMENT_FIELDS },
+};
+
+export interface FollowUp {
+  kind: NestedKind;
+  nodeId: string;
+  after: string;
+}
+
+/** One query continuing many nested connections at once, one alias each. */
+export function followUpQuery(items: FollowUp[]): { query: string; variables: Record<string, unknown> } {
+  const variables: Record<string, unknown> = {};
+  const defs: string[] = [];
+  const parts = items.map((f, i) => {
+    const s = NESTED_SELECTION[f.kind];
+    defs.push(`$id${i}: ID!`, `$after${i}: String`);
+    variables[`id${i}`] = f.nodeId;
+    variables[`after${i}`] = f.after;
+    return `n${i}: node(id: $id${i}) { ... on ${s.type} { ${s.field}(first: 100, after: $after${i}) { totalCount ${PAGE_INFO} nodes { ${s.nodes} } } } }`;
+  });
+  return { query: `query FollowUp(${defs.join(', ')}) {\n  ${RATE}\n  ${parts.join('\n  ')}\n}`, variables };
+}

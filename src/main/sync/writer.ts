@@ -1,0 +1,137 @@
+import type pg from 'pg';
+import type { PageRows } from './rows.ts';
+
+// Postgres text cannot hold NUL; GitHub bodies occasionally do.
+const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'string' && x.includes('\u0000') ? x.replaceAll('\u0000', '') : x));
+
+const UPSERT_CONTRIBUTORS = `
+INSERT INTO contributors AS c (github_id, username, display_name, avatar_url, is_bot, is_ghost, first_seen_at, last_seen_at)
+SELECT github_id, username, display_name, avatar_url, is_bot, is_ghost, seen_first, seen_last
+FROM json_to_recordset($1::json) AS x(github_id bigint, username text, display_name text, avatar_url text, is_bot boolean, is_ghost boolean, seen_first timestamptz, seen_last timestamptz)
+ON CONFLICT (github_id) DO UPDATE SET
+  username = EXCLUDED.username,
+  display_name = COALESCE(EXCLUDED.display_name, c.display_name),
+  avatar_url = COALESCE(EXCLUDED.avatar_url, c.avatar_url),
+  is_bot = EXCLUDED.is_bot,
+  first_seen_at = LEAST(c.first_seen_at, EXCLUDED.first_seen_at),
+  last_seen_at = GREATEST(c.last_seen_at, EXCLUDED.last_seen_at),
+  updated_at = now()`;
+
+const UPSERT_PULL_REQUESTS = `
+INSERT INTO pull_requests AS p (github_id, node_id, repository_id, number, title, body, state, draft, merged, author_id, base_ref, head_ref,
+  additions, deletions, changed_files, labels, html_url, created_at, updated_at, closed_at, merged_at, synced_at)
+SELECT x.github_id, x.node_id, $2, x.number, x.title, x.body, x.state, x.draft, x.merged, c.id, x.base_ref, x.head_ref,
+  x.additions, x.deletions, x.changed_files, x.labels, x.html_url, x.created_at, x.updated_at, x.closed_at, x.merged_at, now()
+FROM json_to_recordset($1::json) AS x(github_id bigint, node_id text, number int, title text, body text, state text, draft boolean, merged boolean,
+  author bigint, base_ref text, head_ref text, additions int, deletions int, changed_files int, labels text[], html_url text,
+  created_at timestamptz, updated_at timestamptz, closed_at timestamptz, merged_at timestamptz)
+LEFT JOIN contributors c ON c.github_id = x.author
+ON CONFLICT (github_id) DO UPDATE SET
+  node_id = EXCLUDED.node_id, repository_id = EXCLUDED.repository_id, number = EXCLUDED.number, title = EXCLUDED.title, body = EXCLUDED.body,
+  state = EXCLUDED.state, draft = EXCLUDED.draft, merged = EXCLUDED.merged, author_id = EXCLUDED.author_id, base_ref = EXCLUDED.base_ref,
+  head_ref = EXCLUDED.head_ref, additions = EXCLUDED.additions, deletions = EXCLUDED.deletions, changed_files = EXCLUDED.changed_files,
+  labels = EXCLUDED.labels, html_url = EXCLUDED.html_url, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
+  closed_at = EXCLUDED.closed_at, merged_at = EXCLUDED.merged_at, synced_at = now()`;
+
+const UPSERT_ISSUES = `
+INSERT INTO issues AS i (github_id, node_id, repository_id, number, title, body, state, state_reason, author_id, labels, comments_count, html_url,
+  created_at, updated_at, closed_at, synced_at)
+SELECT x.github_id, x.node_id, $2, x.number, x.title, x.body, x.state, x.state_reason, c.id, x.labels, x.comments_count, x.html_url,
+  x.created_at, x.updated_at, x.closed_at, now()
+FROM json_to_recordset($1::json) AS x(github_id bigint, node_id text, number int, title text, body text, state text, state_reason text,
+  author bigint, labels text[], comments_count int, html_url text, created_at timestamptz, updated_at timestamptz, closed_at timestamptz)
+LEFT JOIN contributors c ON c.github_id = x.author
+ON CONFLICT (github_id) DO UPDATE SET
+  node_id = EXCLUDED.node_id, repository_id = EXCLUDED.repository_id, number = EXCLUDED.number, title = EXCLUDED.title, body = EXCLUDED.body,
+  state = EXCLUDED.state, state_reason = EXCLUDED.state_reason, author_id = EXCLUDED.author_id, labels = EXCLUDED.labels,
+  comments_count = EXCLUDED.comments_count, html_url = EXCLUDED.html_url, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
+  closed_at = EXCLUDED.closed_at, synced_at = now()`;
+
+const UPSERT_REVIEWS = `
+INSERT INTO reviews AS r (github_id, node_id, pull_request_id, repository_id, reviewer_id, state, body, submitted_at, created_at, updated_at)
+SELECT x.github_id, x.node_id, p.id, $2, c.id, x.state, x.body, x.submitted_at, x.created_at, x.updated_at
+FROM json_to_recordset($1::json) AS x(github_id bigint, node_id text, pr bigint, reviewer bigint, state text, body text,
+  submitted_at timestamptz, created_at timestamptz, updated_at timestamptz)
+JOIN pull_requests p ON p.github_id = x.pr
+LEFT JOIN contributors c ON c.github_id = x.reviewer
+ON CONFLICT (github_id) DO UPDATE SET
+  node_id = EXCLUDED.node_id, pull_request_id = EXCLUDED.pull_request_id, reviewer_id = EXCLUDED.reviewer_id, state = EXCLUDED.state,
+  body = EXCLUDED.body, submitted_at = EXCLUDED.submitted_at, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`;
+
+const UPSERT_COMMENTS = `
+INSERT INTO comments AS m (github_id, node_id, comment_type, repository_id, pull_request_id, issue_id, review_id, commenter_id, body, path, created_at, updated_at)
+SELECT x.github_id, x.node_id, x.comment_type, $2, p.id, i.id, r.id, c.id, x.body, x.path, x.created_at, x.updated_at
+FROM json_to_recordset($1::json) AS x(github_id bigint, node_id text, comment_type text, pr bigint, issue bigint, review bigint,
+  commenter bigint, body text, path text, created_at timestamptz, updated_at timestamptz)
+LEFT JOIN pull_requests p ON p.github_id = x.pr
+LEFT JOIN issues i ON i.github_id = x.issue
+LEFT JOIN reviews r ON r.github_id = x.review
+LEFT JOIN contributors c ON c.github_id = x.commenter
+ON CONFLICT (comment_type, github_id) DO UPDATE SET
+  node_id = EXCLUDED.node_id, pull_request_id = EXCLUDED.pull_request_id, issue_id = EXCLUDED.issue_id, review_id = EXCLUDED.review_id,
+  commenter_id = EXCLUDED.commenter_id, body = EXCLUDED.body, path = EXCLUDED.path, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`;
+
+const UPSERT_FILES = `
+INSERT INTO pr_files AS f (pull_request_id, path, additions, deletions, change_type)
+SELECT p.id, x.path, x.additions, x.deletions, x.change_type
+FROM json_to_recordset($1::json) AS x(pr bigint, path text, additions int, deletions int, change_type text)
+JOIN pull_requests p ON p.github_id = x.pr
+ON CONFLICT (pull_request_id, path) DO UPDATE SET additions = EXCLUDED.additions, deletions = EXCLUDED.deletions, change_type = EXCLUDED.change_type`;
+
+// Children of fully fetched parents that GitHub no longer returns were deleted there.
+const PRUNE = {
+  reviews: `DELETE FROM reviews r USING json_to_recordset($1::json) AS k(pr bigint, keep bigint[]), pull_requests p
+    WHERE p.github_id = k.pr AND r.pull_request_id = p.id AND NOT (r.github_id = ANY (k.keep))`,
+  prComments: `DELETE FROM comments m USING json_to_recordset($1::json) AS k(pr bigint, keep bigint[]), pull_requests p
+    WHERE p.github_id = k.pr AND m.pull_request_id = p.id AND m.comment_type = 'issue_comment' AND NOT (m.github_id = ANY (k.keep))`,
+  reviewComments: `DELETE FROM comments m USING json_to_recordset($1::json) AS k(pr bigint, keep bigint[]), pull_requests p
+    WHERE p.github_id = k.pr AND m.pull_request_id = p.id AND m.comment_type = 'review_comment' AND NOT (m.github_id = ANY (k.keep))`,
+  files: `DELETE FROM pr_files f USING json_to_recordset($1::json) AS k(pr bigint, keep text[]), pull_requests p
+    WHERE p.github_id = k.pr AND f.pull_request_id = p.id AND NOT (f.path = ANY (k.keep))`,
+  issueComments: `DELETE FROM comments m USING json_to_recordset($1::json) AS k(issue bigint, keep bigint[]), issues i
+    WHERE i.github_id = k.issue AND m.issue_id = i.id AND m.comment_type = 'issue_comment' AND NOT (m.github_id = ANY (k.keep))`,
+};
+
+export interface StreamCursor {
+  repositoryId: string;
+  stream: 'pull_requests' | 'issues';
+  runId: string;
+  mode: string;
+  cursor: string | null;
+  pageSize: number;
+  pages: number;
+  rows: number;
+  done: boolean;
+  windowSince: string | null;
+  windowUntil: string | null;
+  highWaterMark: string | null;
+}
+
+const SAVE_CURSOR = `
+INSERT INTO sync_state (repository_id, stream, run_id, mode, cursor, page_size, pages, rows, done, window_since, window_until, high_water_mark, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now())
+ON CONFLICT (repository_id, stream) DO UPDATE SET run_id = EXCLUDED.run_id, mode = EXCLUDED.mode, cursor = EXCLUDED.cursor,
+  page_size = EXCLUDED.page_size, pages = EXCLUDED.pages, rows = EXCLUDED.rows, done = EXCLUDED.done, window_since = EXCLUDED.window_since,
+  window_until = EXCLUDED.window_until, high_water_mark = EXCLUDED.high_water_mark, updated_at = now()`;
+
+export async function saveCursor(client: pg.ClientBase, c: StreamCursor): Promise<void> {
+  await client.query(SAVE_CURSOR, [c.repositoryId, c.stream, c.runId, c.mode, c.cursor, c.pageSize, c.pages, c.rows, c.done, c.windowSince, c.windowUntil, c.highWaterMark]);
+}
+
+/** Writes one page with set-based upserts; the caller commits it together with the cursor. */
+export async function writePage(client: pg.ClientBase, repositoryId: string, rows: PageRows): Promise<void> {
+  const run = async (sql: string, data: unknown[], withRepo = false) => {
+    if (data.length) await client.query(sql, withRepo ? [json(data), repositoryId] : [json(data)]);
+  };
+  await run(UPSERT_CONTRIBUTORS, rows.contributors);
+  await run(UPSERT_PULL_REQUESTS, rows.pullRequests, true);
+  await run(UPSERT_ISSUES, rows.issues, true);
+  await run(UPSERT_REVIEWS, rows.reviews, true);
+  await run(UPSERT_COMMENTS, rows.comments, true);
+  await run(UPSERT_FILES, rows.files);
+  await run(PRUNE.reviews, rows.keep.reviews);
+  await run(PRUNE.prComments, rows.keep.prComments);
+  await run(PRUNE.reviewComments, rows.keep.reviewComments);
+  await run(PRUNE.files, rows.keep.files);
+  await run(PRUNE.issueComments, rows.keep.issueComments);
+}

@@ -1,0 +1,50 @@
+import pg from 'pg';
+import { describePgError } from './pg-errors.ts';
+
+export interface PoolOptions {
+  max?: number;
+  statementTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  applicationName?: string;
+}
+
+// int8 → number: ids and counts stay far below 2^53 here.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+/** A pg pool with sane limits, a name in pg_stat_activity and statement timeouts. */
+export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.max ?? 8,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
+    application_name: opts.applicationName ?? 'repo-ops',
+    statement_timeout: opts.statementTimeoutMs ?? 120_000,
+    idle_in_transaction_session_timeout: 300_000,
+    keepAlive: true,
+  });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  return pool;
+}
+
+/** Runs fn in a transaction; rolls back on any error and maps driver errors to clear ones. */
+export async function inTransaction<T>(pool: pg.Pool, url: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (e) {
+    throw describePgError(e, url);
+  }
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw describePgError(e, url);
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,114 @@
+import { join } from 'node:path';
+import type pg from 'pg';
+import { OpsError } from '../../shared/errors.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { ProfileService } from '../profiles/profile-service.ts';
+import type { SecretService } from '../secrets/secret-service.ts';
+import { startEmbeddedPostgres, type EmbeddedCluster } from './embedded.ts';
+import { migrateWarehouse } from './migrate.ts';
+import { describePgError, describeTarget } from './pg-errors.ts';
+import { createPool } from './pool.ts';
+
+export interface WarehouseInfo {
+  mode: 'embedded' | 'external';
+  target: string;
+  serverVersion: string;
+  schemaVersion: number;
+  pgvector: boolean;
+  dataDir: string | null;
+}
+
+interface Connected {
+  key: string;
+  url: string;
+  pool: pg.Pool;
+  info: WarehouseInfo;
+}
+
+/**
+ * The Postgres warehouse of the active profile: its Postgres URL from the keychain,
+ * or — when none is configured — an embedded PostgreSQL in the data directory.
+ * Connects lazily, migrates on connect, reconnects when the profile or URL changes.
+ */
+export class WarehouseService {
+  private current: Connected | null = null;
+  private connecting: Promise<Connected> | null = null;
+  private embedded: EmbeddedCluster | null = null;
+  private readonly home: string;
+  private readonly profiles: ProfileService;
+  private readonly secrets: SecretService;
+  private readonly log: Logger;
+
+  constructor(opts: { home: string; profiles: ProfileService; secrets: SecretService; logger: Logger }) {
+    this.home = opts.home;
+    this.profiles = opts.profiles;
+    this.secrets = opts.secrets;
+    this.log = opts.logger;
+  }
+
+  async pool(): Promise<pg.Pool> {
+    return (await this.connect()).pool;
+  }
+
+  /** The pool plus the URL it uses (for error messages; never shown to clients). */
+  async connection(): Promise<{ pool: pg.Pool; url: string; info: WarehouseInfo }> {
+    const c = await this.connect();
+    return { pool: c.pool, url: c.url, info: c.info };
+  }
+
+  async info(): Promise<WarehouseInfo> {
+    return (await this.connect()).info;
+  }
+
+  private async connect(): Promise<Connected> {
+    const profile = this.profiles.ensureActive();
+    const configured = await this.secrets.get(profile.id, 'postgres_url');
+    const key = `${profile.id}|${configured ?? 'embedded'}`;
+    if (this.current?.key === key) return this.current;
+    if (this.connecting) return this.connecting;
+    this.connecting = this.open(key, configured).finally(() => (this.connecting = null));
+    return this.connecting;
+  }
+
+  private async open(key: string, configured: string | null): Promise<Connected> {
+    await this.closePool();
+    let url = configured;
+    let mode: WarehouseInfo['mode'] = 'external';
+    let dataDir: string | null = null;
+    if (!url) {
+      mode = 'embedded';
+      dataDir = join(this.home, 'postgres');
+      this.embedded ??= await startEmbeddedPostgres(dataDir);
+      url = this.embedded.url;
+      this.log.info('warehouse_embedded', `No Postgres URL configured: using the embedded PostgreSQL in ${dataDir}`, { adopted: this.embedded.adopted });
+    }
+    const pool = createPool(url);
+    try {
+      const version = (await pool.query('SHOW server_version')).rows[0].server_version as string;
+      const migrated = await migrateWarehouse(pool);
+      const vector = (await pool.query("SELECT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'vector') AS v")).rows[0].v as boolean;
+      if (migrated.applied.length) this.log.info('warehouse_migrated', `Warehouse migrated to schema version ${migrated.current}`, { applied: migrated.applied });
+      const info: WarehouseInfo = { mode, target: describeTarget(url), serverVersion: version, schemaVersion: migrated.current, pgvector: vector, dataDir };
+      this.current = { key, url, pool, info };
+      this.log.info('warehouse_connected', `Connected to the warehouse at ${info.target} (PostgreSQL ${version}, ${mode})`);
+      return this.current;
+    } catch (e) {
+      await pool.end().catch(() => {});
+      const err = e instanceof OpsError ? e : describePgError(e, url);
+      this.log.error('warehouse_unavailable', err.message);
+      throw err;
+    }
+  }
+
+  private async closePool(): Promise<void> {
+    const c = this.current;
+    this.current = null;
+    if (c) await c.pool.end().catch(() => {});
+  }
+
+  async close(): Promise<void> {
+    await this.closePool();
+    if (this.embedded && !this.embedded.adopted) await this.embedded.stop().catch(() => {});
+    this.embedded = null;
+  }
+}
