@@ -3,6 +3,7 @@ import { VERSION } from '../core/version.ts';
 import { logsCommand, logsUsage } from './commands/logs.ts';
 import { secretsCommand, secretsUsage } from './commands/secrets.ts';
 import { serveCommand, serveUsage } from './commands/serve.ts';
+import { syncCommand, syncUsage } from './commands/sync.ts';
 import { UsageError } from './usage-error.ts';
 
 type Command = (argv: string[]) => Promise<number>;
@@ -11,6 +12,7 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
   serve: { run: serveCommand, usage: serveUsage, summary: 'run the console headless on loopback' },
   secrets: { run: secretsCommand, usage: secretsUsage, summary: 'manage secrets in the OS keychain' },
   logs: { run: logsCommand, usage: logsUsage, summary: 'tail and search the structured logs' },
+  sync: { run: syncCommand, usage: syncUsage, summary: 'sync a repository from GitHub into the warehouse' },
 };
 
 function help(): string {

@@ -16,6 +16,10 @@ import { secretHandlers } from '../secrets/handlers.ts';
 import { OsKeychain } from '../secrets/keychain.ts';
 import { SecretService } from '../secrets/secret-service.ts';
 import { settingsHandlers } from '../settings/handlers.ts';
+import { repoHandlers } from '../sync/handlers.ts';
+import { syncJob } from '../sync/sync-job.ts';
+import { SyncService } from '../sync/sync-service.ts';
+import { WarehouseService } from '../warehouse/warehouse-service.ts';
 import { SettingsService } from '../settings/settings-service.ts';
 import { openDatabase, type Db } from '../store/database.ts';
 import { appHandlers } from './app-handlers.ts';
@@ -32,6 +36,8 @@ export interface Core {
   secrets: SecretService;
   jobs: JobService;
   logFiles: LogFileService;
+  warehouse: WarehouseService;
+  sync: SyncService;
   rpc: RpcServer;
   close(): Promise<void>;
 }
@@ -53,6 +59,9 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const jobs = new JobService({ db, logger, concurrency: () => settings.get().jobConcurrency });
   const logFiles = new LogFileService({ db, jobs, logger: logger.child({ component: 'log-files' }), cacheDir: join(config.home, 'cache', 'log-index') });
   jobs.register(logIndexJob(logFiles));
+  const warehouse = new WarehouseService({ home: config.home, profiles, secrets, logger: logger.child({ component: 'warehouse' }) });
+  const sync = new SyncService({ warehouse, profiles, secrets, jobs, logger: logger.child({ component: 'sync' }) });
+  jobs.register(syncJob(sync, warehouse));
   for (const def of config.extraJobs ?? []) jobs.register(def);
 
   const handlers: Handlers = {
@@ -63,6 +72,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     ...jobHandlers(jobs),
     ...logHandlers(logStore, settings),
     ...logFileHandlers(logFiles),
+    ...repoHandlers(sync, warehouse),
   };
   const sources: TopicSources = {
     ...jobTopicSources(jobs),
@@ -95,6 +105,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     secrets,
     jobs,
     logFiles,
+    warehouse,
+    sync,
     rpc,
     async close() {
       if (closed) return;
@@ -102,6 +114,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       clearInterval(retention);
       await jobs.close();
       await logFiles.closeAll();
+      await warehouse.close();
       logger.info('core_stopped', 'Repo Ops core stopped');
       logStore.flush();
       db.close();

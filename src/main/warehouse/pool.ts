@@ -8,8 +8,10 @@ export interface PoolOptions {
   applicationName?: string;
 }
 
-// int8 → number: ids and counts stay far below 2^53 here.
+// int8 and int8[] → numbers: ids and counts stay far below 2^53 here.
 pg.types.setTypeParser(20, (v) => Number(v));
+const INT8_ARRAY = 1016 as unknown as Parameters<typeof pg.types.setTypeParser>[0];
+pg.types.setTypeParser(INT8_ARRAY, (v: string) => (v === '{}' ? [] : v.slice(1, -1).split(',').map((x) => (x === 'NULL' ? null : Number(x)))));
 
 /** A pg pool with sane limits, a name in pg_stat_activity and statement timeouts. */
 export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {

@@ -4,6 +4,7 @@ import { jobCalls, jobTopics } from './jobs.ts';
 import { logFileCalls, logFileTopics } from './log-files.ts';
 import { logCalls, logTopics } from './logs.ts';
 import { profileCalls } from './profiles.ts';
+import { repoCalls } from './repos.ts';
 import { secretCalls } from './secrets.ts';
 import { settingsCalls } from './settings.ts';
 
@@ -16,6 +17,7 @@ export const calls = {
   ...jobCalls,
   ...logCalls,
   ...logFileCalls,
+  ...repoCalls,
 };
 
 /** Every event stream the core publishes. */

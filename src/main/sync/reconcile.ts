@@ -1,0 +1,63 @@
+import type pg from 'pg';
+import type { Reconciliation } from '../../shared/contract/repos.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { GitHubClient } from '../github/client.ts';
+import { REPOSITORY_TOTALS_QUERY, WINDOW_COUNTS_QUERY } from '../github/queries.ts';
+import { checkGraphQLErrors } from '../github/resilient-query.ts';
+import type { SyncWindow } from './plan.ts';
+
+export interface GitHubCounts {
+  pullRequests: number;
+  issues: number;
+}
+
+const searchDate = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** GitHub's own counts: repository totals, or `search` counts for a created-at window. */
+export async function githubCounts(github: GitHubClient, owner: string, name: string, w: SyncWindow): Promise<GitHubCounts> {
+  if (w.mode === 'range') {
+    const range = `created:${w.since ? searchDate(w.since) : '*'}..${w.until ? searchDate(w.until) : '*'}`;
+    const res = await github.graphql<{ prs: { issueCount: number }; issues: { issueCount: number } }>(WINDOW_COUNTS_QUERY, {
+      prs: `repo:${owner}/${name} is:pr ${range}`,
+      issues: `repo:${owner}/${name} is:issue ${range}`,
+    });
+    checkGraphQLErrors(res.errors, `Counting ${owner}/${name}`);
+    return { pullRequests: res.data!.prs.issueCount, issues: res.data!.issues.issueCount };
+  }
+  const res = await github.graphql<{ repository: { pullRequests: { totalCount: number }; issues: { totalCount: number } } }>(REPOSITORY_TOTALS_QUERY, { owner, name });
+  checkGraphQLErrors(res.errors, `Counting ${owner}/${name}`);
+  return { pullRequests: res.data!.repository.pullRequests.totalCount, issues: res.data!.repository.issues.totalCount };
+}
+
+export async function storedCounts(pool: pg.Pool, repositoryId: string, w: SyncWindow): Promise<GitHubCounts> {
+  const since = w.mode === 'range' ? w.since : null;
+  const until = w.mode === 'range' ? w.until : null;
+  const { rows } = await pool.query(
+    `SELECT
+       (SELECT count(*) FROM pull_requests WHERE repository_id = $1 AND ($2::timestamptz IS NULL OR created_at >= $2) AND ($3::timestamptz IS NULL OR created_at <= $3))::int AS prs,
+       (SELECT count(*) FROM issues WHERE repository_id = $1 AND ($2::timestamptz IS NULL OR created_at >= $2) AND ($3::timestamptz IS NULL OR created_at <= $3))::int AS issues`,
+    [repositoryId, since, until],
+  );
+  return { pullRequests: rows[0].prs, issues: rows[0].issues };
+}
+
+/**
+ * The run's proof of completeness: what GitHub counts against what the warehouse
+ * holds for the synced window. Any difference makes the run incomplete.
+ */
+export async function reconcile(opts: { pool: pg.Pool; github: GitHubClient; log: Logger; repositoryId: string; owner: string; name: string; window: SyncWindow; nestedGaps: number }): Promise<Reconciliation> {
+  const [gh, stored] = await Promise.all([githubCounts(opts.github, opts.owner, opts.name, opts.window), storedCounts(opts.pool, opts.repositoryId, opts.window)]);
+  const check = (g: number, s: number) => ({ github: g, stored: s, match: g === s });
+  const result: Reconciliation = {
+    window: { since: opts.window.mode === 'range' ? (opts.window.since?.toISOString() ?? null) : null, until: opts.window.mode === 'range' ? (opts.window.until?.toISOString() ?? null) : null },
+    pullRequests: check(gh.pullRequests, stored.pullRequests),
+    issues: check(gh.issues, stored.issues),
+    nestedGaps: opts.nestedGaps,
+    ok: false,
+    checkedAt: new Date().toISOString(),
+  };
+  result.ok = result.pullRequests.match && result.issues.match && opts.nestedGaps === 0;
+  if (result.ok) opts.log.info('reconciliation_passed', `Warehouse matches GitHub: ${stored.pullRequests} PRs, ${stored.issues} issues`, { ...result });
+  else opts.log.error('reconciliation_failed', `Warehouse differs from GitHub: PRs ${stored.pullRequests}/${gh.pullRequests}, issues ${stored.issues}/${gh.issues}, nested gaps ${opts.nestedGaps}`, { ...result });
+  return result;
+}

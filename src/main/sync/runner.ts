@@ -1,0 +1,165 @@
+import type pg from 'pg';
+import type { Reconciliation, SyncRequest } from '../../shared/contract/repos.ts';
+import type { GitHubClient } from '../github/client.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { ProgressUpdate } from '../jobs/types.ts';
+import { githubCounts, reconcile } from './reconcile.ts';
+import { findRepository, trackRepository } from './repositories.ts';
+import { INCREMENTAL_OVERLAP_MS, resolveWindow, streamPlan, type Stream } from './plan.ts';
+import { DEFAULT_PAGE_SIZE, syncStream } from './stream.ts';
+import type { StreamCursor } from './writer.ts';
+
+export interface SyncContext {
+  runId: string;
+  pool: pg.Pool;
+  url: string;
+  github: GitHubClient;
+  log: Logger;
+  signal: AbortSignal;
+  progress(u: ProgressUpdate): void;
+  /** Job step wrapper: a stream finished in an earlier attempt is skipped. */
+  step<T>(name: string, fn: () => Promise<T>): Promise<T>;
+}
+
+export interface SyncResult {
+  repository: string;
+  repositoryId: string;
+  mode: string;
+  reconciliation: Reconciliation;
+  github: ReturnType<GitHubClient['stats']['snapshot']>;
+  rowsWritten: number;
+  items: number;
+  seconds: number;
+}
+
+interface StateRow {
+  run_id: string | null;
+  mode: string | null;
+  cursor: string | null;
+  page_size: number | null;
+  pages: number;
+  rows: number;
+  done: boolean;
+  window_since: Date | null;
+  window_until: Date | null;
+  high_water_mark: Date | null;
+}
+
+async function loadState(pool: pg.Pool, repositoryId: string, stream: Stream): Promise<StateRow | null> {
+  const { rows } = await pool.query('SELECT * FROM sync_state WHERE repository_id = $1 AND stream = $2', [repositoryId, stream]);
+  return (rows[0] as StateRow | undefined) ?? null;
+}
+
+/** One sync run: both streams, then reconciliation; resumable at page granularity. */
+export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncResult> {
+  const t0 = Date.now();
+  const repo = (await findRepository(ctx.pool, req.repository)) ?? (await trackRepository(ctx.pool, ctx.github, req.repository)).repository;
+  const window = resolveWindow(req);
+  await ctx.pool.query(
+    `INSERT INTO sync_runs (id, repository_id, mode, window_since, window_until, status) VALUES ($1, $2, $3, $4, $5, 'running')
+     ON CONFLICT (id) DO UPDATE SET status = 'running', finished_at = NULL, error = NULL`,
+    [ctx.runId, repo.id, window.mode, window.since, window.until],
+  );
+  // A resumed run keeps the window of its first attempt ("last 30 days" must not move).
+  const first = (await ctx.pool.query('SELECT started_at, window_since, window_until FROM sync_runs WHERE id = $1', [ctx.runId])).rows[0] as { started_at: Date; window_since: Date | null; window_until: Date | null };
+  const startedAt = first.started_at;
+  if (window.mode === 'range') {
+    window.since = first.window_since;
+    window.until = first.window_until;
+  }
+  ctx.log.info('pipeline_started', `Sync of ${repo.fullName} started (${window.mode})`, { repository: repo.fullName, mode: window.mode, since: window.since, until: window.until });
+
+  const expected = await githubCounts(ctx.github, repo.owner, repo.name, window);
+  let items = 0;
+  let rowsWritten = 0;
+  let gaps = 0;
+  const report = (message: string) =>
+    ctx.progress({
+      done: items,
+      total: window.mode === 'incremental' ? null : expected.pullRequests + expected.issues,
+      unit: 'items',
+      message,
+      extra: { rows: rowsWritten, ...rateExtras(ctx.github) },
+    });
+  report('Starting');
+
+  for (const stream of ['pull_requests', 'issues'] as Stream[]) {
+    await ctx.step(stream, async () => {
+      const prev = await loadState(ctx.pool, repo.id, stream);
+      const resuming = prev?.run_id === ctx.runId;
+      // The incremental mark comes from the last complete run and stays fixed across resumes.
+      const incrementalSince = resuming ? prev!.window_since : window.mode === 'incremental' && prev?.high_water_mark ? prev.high_water_mark : null;
+      const plan = streamPlan(stream, window, window.mode === 'incremental' ? incrementalSince : null);
+      const start: StreamCursor = {
+        repositoryId: repo.id,
+        stream,
+        runId: ctx.runId,
+        mode: window.mode,
+        cursor: resuming ? prev!.cursor : null,
+        pageSize: (resuming ? prev!.page_size : null) ?? DEFAULT_PAGE_SIZE,
+        pages: resuming ? prev!.pages : 0,
+        rows: resuming ? prev!.rows : 0,
+        done: resuming ? prev!.done : false,
+        windowSince: (plan.stopBefore ?? window.since)?.toISOString() ?? null,
+        windowUntil: window.until?.toISOString() ?? null,
+        highWaterMark: prev?.high_water_mark?.toISOString() ?? null,
+      };
+      if (resuming && !start.done) ctx.log.info('sync_resumed', `${stream}: resuming after page ${start.pages}`, { stream, pages: start.pages });
+      const { cursor, gaps: g } = await syncStream(
+        {
+          pool: ctx.pool,
+          url: ctx.url,
+          github: ctx.github,
+          log: ctx.log,
+          signal: ctx.signal,
+          owner: repo.owner,
+          name: repo.name,
+          onPage: (p) => {
+            items += p.items;
+            rowsWritten += p.rows;
+            report(`${stream === 'pull_requests' ? 'Pull requests' : 'Issues'}: page written`);
+          },
+        },
+        plan,
+        start,
+      );
+      gaps += g;
+      // A completed full or incremental pass moves the mark the next incremental run starts from.
+      if (window.mode !== 'range') {
+        await ctx.pool.query('UPDATE sync_state SET high_water_mark = $3 WHERE repository_id = $1 AND stream = $2', [repo.id, stream, new Date(startedAt.getTime() - INCREMENTAL_OVERLAP_MS)]);
+      }
+      return { pages: cursor.pages, rows: cursor.rows };
+    });
+  }
+
+  report('Reconciling with GitHub');
+  const reconciliation = await reconcile({ pool: ctx.pool, github: ctx.github, log: ctx.log, repositoryId: repo.id, owner: repo.owner, name: repo.name, window, nestedGaps: gaps });
+  const stats = ctx.github.stats.snapshot();
+  await ctx.pool.query(
+    `UPDATE sync_runs SET status = $2, finished_at = now(), requests = requests + $3, graphql_points = graphql_points + $4, rows_written = rows_written + $5,
+       counts = $6, reconciliation = $7 WHERE id = $1`,
+    [ctx.runId, reconciliation.ok ? 'succeeded' : 'incomplete', stats.requests, stats.graphqlPoints, rowsWritten, JSON.stringify({ expected, items }), JSON.stringify(reconciliation)],
+  );
+  await ctx.pool.query('UPDATE repositories SET last_synced_at = now() WHERE id = $1', [repo.id]);
+  const seconds = (Date.now() - t0) / 1000;
+  ctx.log.info('pipeline_completed', `Sync of ${repo.fullName} finished in ${seconds.toFixed(1)} s: ${items} items, ${rowsWritten} rows, ${stats.requests} requests, ${stats.graphqlPoints} points`, { items, rowsWritten, ...stats });
+  report(reconciliation.ok ? 'Done: matches GitHub' : 'Done: differs from GitHub');
+  return { repository: repo.fullName, repositoryId: repo.id, mode: window.mode, reconciliation, github: stats, rowsWritten, items, seconds };
+}
+
+function rateExtras(github: GitHubClient): Record<string, unknown> {
+  const s = github.stats;
+  const gql = s.buckets.graphql;
+  return {
+    requests: s.requests,
+    graphqlPoints: s.graphqlPoints,
+    rateRemaining: gql?.remaining ?? null,
+    rateResetAt: gql?.resetAt ?? null,
+    secondaryLimitHits: s.secondaryLimitHits,
+  };
+}
+
+/** Marks a failed attempt on its sync run row (the job stays resumable). */
+export async function markSyncFailed(pool: pg.Pool, runId: string, message: string, status = 'failed'): Promise<void> {
+  await pool.query('UPDATE sync_runs SET status = $2, error = $3, finished_at = now() WHERE id = $1', [runId, status, message]).catch(() => {});
+}

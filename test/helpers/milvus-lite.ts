@@ -1,0 +1,265 @@
+// A real Milvus for tests and benchmarks. With MILVUS_URL set, that server is used (MILVUS_TOKEN
+// too). Otherwise Milvus Lite — the pure-Python Milvus from PyPI — is installed into a cached venv
+// (<repo>/.cache/milvus-venv, git-ignored) and started as a gRPC server on a free loopback port
+// with its own temporary data directory. A fresh machine needs only python3 with venv support.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MilvusClient } from '@zilliz/milvus2-sdk-node';
+
+export interface MilvusServer {
+  url: string;
+  token?: string;
+  stop(): Promise<void>;
+}
+
+// milvus-lite's gRPC server imports pymilvus's generated protobuf code but does not declare it,
+// so both are pinned, together.
+export const MILVUS_LITE_REQUIREMENTS = ['milvus-lite==3.2.2', 'pymilvus==3.0.2'];
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const MILVUS_VENV = join(ROOT, '.cache', 'milvus-venv');
+const BIN = join(MILVUS_VENV, 'bin', 'milvus-lite');
+const PYTHON = join(MILVUS_VENV, 'bin', 'python');
+const STAMP = join(MILVUS_VENV, 'repo-ops-requirements.txt');
+const LOCK = `${MILVUS_VENV}.lock`;
+const INSTALL_LOCK_WAIT_MS = 10 * 60_000;
+const READY_TIMEOUT_MS = 60_000;
+const STOP_GRACE_MS = 5_000;
+
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+export async function startMilvus(): Promise<MilvusServer> {
+  const url = process.env.MILVUS_URL?.trim();
+  if (url) {
+    const token = process.env.MILVUS_TOKEN?.trim() || undefined;
+    return token ? { url, token, stop: async () => {} } : { url, stop: async () => {} };
+  }
+  const bin = await ensureMilvusLite();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startLite(bin);
+    } catch (e) {
+      // Another process can take the free port between our probe and the server's bind.
+      if (attempt < 3 && /address already in use|Failed to bind|EADDRINUSE/i.test((e as Error).message)) continue;
+      throw e;
+    }
+  }
+}
+
+/** Installs Milvus Lite into the cached venv unless the pinned versions are already there; returns its CLI. */
+export async function ensureMilvusLite(): Promise<string> {
+  if (installed()) return BIN;
+  mkdirSync(dirname(LOCK), { recursive: true });
+  const release = await acquireLock(LOCK, INSTALL_LOCK_WAIT_MS);
+  try {
+    if (installed()) return BIN; // another test file installed it while we waited
+    rmSync(MILVUS_VENV, { recursive: true, force: true });
+    try {
+      await run('python3', ['-m', 'venv', MILVUS_VENV]);
+    } catch (e) {
+      throw new Error(`Missing prerequisite: could not create a Python venv with "python3 -m venv" (on Debian/Ubuntu install the package python3-venv).\n${(e as Error).message}`);
+    }
+    try {
+      await run(PYTHON, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-input', ...MILVUS_LITE_REQUIREMENTS]);
+      // Fails if the server's imports (pymilvus protos, faiss, pyarrow) do not load.
+      await run(BIN, ['server', '--help']);
+    } catch (e) {
+      rmSync(MILVUS_VENV, { recursive: true, force: true });
+      throw new Error(`Installing ${MILVUS_LITE_REQUIREMENTS.join(' ')} from PyPI into ${MILVUS_VENV} failed.\n${(e as Error).message}`);
+    }
+    writeFileSync(STAMP, requirementsText());
+    return BIN;
+  } finally {
+    release();
+  }
+}
+
+function requirementsText(): string {
+  return `${MILVUS_LITE_REQUIREMENTS.join('\n')}\n`;
+}
+
+function installed(): boolean {
+  try {
+    return existsSync(BIN) && readFileSync(STAMP, 'utf8') === requirementsText();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An exclusive lock file holding the owner's pid. A lock whose owner is gone (a killed test run)
+ * is taken over; otherwise we wait for it to be released.
+ */
+export async function acquireLock(path: string, waitMs: number): Promise<() => void> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeFileSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        rmSync(path, { force: true });
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const owner = Number.parseInt(readFileSafe(path), 10);
+    if (Number.isInteger(owner) && !processAlive(owner)) {
+      try {
+        unlinkSync(path);
+      } catch {
+        // someone else removed it first
+      }
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out after ${waitMs / 1000} s waiting for ${path} (held by pid ${owner}); if no install is running, delete the file.`);
+    await sleep(250);
+  }
+}
+
+function readFileSafe(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Runs a command quietly; on failure the error carries the command and the tail of its output. */
+function run(cmd: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = new OutputTail();
+    child.stdout.on('data', (d: Buffer) => out.add(d));
+    child.stderr.on('data', (d: Buffer) => out.add(d));
+    child.once('error', (e) => reject(new Error(`${cmd} could not be started: ${e.message}`)));
+    child.once('close', (code, signal) => {
+      if (code === 0) resolve();
+      else reject(new Error(`${cmd} ${args.join(' ')} exited with ${signal ?? `code ${code}`}:\n${out.text()}`));
+    });
+  });
+}
+
+async function startLite(bin: string): Promise<MilvusServer> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'repo-ops-milvus-'));
+  const child = spawn(bin, ['server', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', String(port)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PYTHONUNBUFFERED: '1' },
+  });
+  track(child);
+  const out = new OutputTail();
+  child.stdout!.on('data', (d: Buffer) => out.add(d));
+  child.stderr!.on('data', (d: Buffer) => out.add(d));
+  let exited: string | undefined;
+  child.once('exit', (code, signal) => {
+    exited = signal ?? `code ${code}`;
+  });
+  child.once('error', (e) => {
+    exited = e.message;
+  });
+  const address = `127.0.0.1:${port}`;
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopped ??= (async () => {
+      await terminate(child);
+      rmSync(dataDir, { recursive: true, force: true });
+    })();
+    return stopped;
+  };
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    if (exited !== undefined) {
+      await stop();
+      throw new Error(`milvus-lite server exited (${exited}) before accepting connections on ${address}. Its output:\n${out.text()}`);
+    }
+    if (await answers(address)) return { url: `http://${address}`, stop };
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`milvus-lite server did not accept gRPC connections on ${address} within ${READY_TIMEOUT_MS / 1000} s. Its output:\n${out.text()}`);
+    }
+    await sleep(100);
+  }
+}
+
+/** One SDK round trip: connect and GetVersion. */
+async function answers(address: string): Promise<boolean> {
+  const client = new MilvusClient({ address, timeout: 1000, maxRetries: 0, telemetry: { enabled: false } });
+  try {
+    await client.connectPromise;
+    return Boolean((await client.getVersion()).version);
+  } catch {
+    return false;
+  } finally {
+    await client.closeConnection().catch(() => undefined);
+  }
+}
+
+async function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const graceful = await Promise.race([exited.then(() => true), sleep(STOP_GRACE_MS).then(() => false)]);
+    if (!graceful) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  }
+  running.delete(child);
+}
+
+function track(child: ChildProcess): void {
+  running.add(child);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // A test run that dies without stop() must not leave servers behind.
+  process.once('exit', () => {
+    for (const c of running) c.kill('SIGKILL');
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** The last 16 KiB of a process's output, for error messages. */
+class OutputTail {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  add(d: Buffer): void {
+    this.chunks.push(d);
+    this.size += d.length;
+    while (this.size > 16_384 && this.chunks.length > 1) this.size -= this.chunks.shift()!.length;
+  }
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8').trimEnd() || '(no output)';
+  }
+}

@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addIssueComment, addPullRequest, editItem } from '../emulators/github/dataset.ts';
+import { datasetSnapshot, startSyncEnv, warehouseSnapshot, type SyncEnv } from '../helpers/sync-env.ts';
+
+let env: SyncEnv;
+beforeAll(async () => {
+  env = await startSyncEnv();
+});
+afterAll(() => env?.close());
+
+const REPO = 'octo/widgets';
+
+async function syncToEnd(req: Parameters<SyncEnv['t']['ops']['repos']['sync']>[0]) {
+  const run = await env.t.ops.repos.sync(req);
+  return env.t.core.jobs.wait(run.id);
+}
+
+describe('GitHub → warehouse sync', () => {
+  it('a full sync stores exactly what GitHub has, nested connections paged to the end', async () => {
+    const run = await syncToEnd({ repository: REPO, mode: 'full' });
+    expect(run.error).toBeNull();
+    expect(run.status).toBe('succeeded');
+    const result = run.result as { reconciliation: { ok: boolean; pullRequests: { github: number; stored: number } }; github: { requests: number } };
+    expect(result.reconciliation).toMatchObject({ ok: true, pullRequests: { github: 120, stored: 120 }, issues: { github: 60, stored: 60 }, nestedGaps: 0 });
+    const got = await warehouseSnapshot(env.pool, REPO);
+    const want = datasetSnapshot(env.dataset, REPO);
+    expect(got!.prs).toEqual(want.prs);
+    expect(got!.issues).toEqual(want.issues);
+    // The heavy PRs really have more than 100 nested items each.
+    expect(Math.max(...want.prs.map((p) => p.files?.length ?? 0))).toBeGreaterThan(100);
+    expect(Math.max(...want.prs.map((p) => p.reviews?.length ?? 0))).toBeGreaterThan(100);
+    // Cheap on requests: a handful per 100 PRs, not one per PR.
+    expect(result.github.requests).toBeLessThan(20);
+  });
+
+  it('records the run: reconciliation, requests and points, visible through the API', async () => {
+    const [row] = await env.t.ops.repos.list();
+    expect(row).toMatchObject({ fullName: REPO, counts: { pullRequests: 120, issues: 60 }, lastRun: { status: 'succeeded', mode: 'full', reconciliation: { ok: true } } });
+    expect(row!.lastRun!.requests).toBeGreaterThan(0);
+    expect(row!.lastRun!.graphqlPoints).toBeGreaterThan(0);
+    expect(row!.counts.contributors).toBeGreaterThan(5);
+  });
+
+  it('the backfill guide’s verification SQL runs verbatim on the synced warehouse', async () => {
+    const { rows: [repo] } = await env.pool.query('SELECT id FROM repositories WHERE full_name = $1', [REPO]);
+    const id = repo.id as string;
+    // Queries 1, 3 and 4 of aggressive-backfill-guide.md "SQL Verification Queries", verbatim but for the id.
+    const coverage = `SELECT
+  (SELECT COUNT(*) FROM pull_requests WHERE repository_id = 'repo-id') as prs,
+  (SELECT COUNT(*) FROM issues WHERE repository_id = 'repo-id') as issues,
+  (SELECT COUNT(*) FROM contributors
+   WHERE id IN (
+     SELECT DISTINCT author_id FROM pull_requests WHERE repository_id = 'repo-id'
+   )) as contributors;`;
+    const recent = `SELECT
+  'PRs' as type,
+  MAX(created_at) as most_recent
+FROM pull_requests
+WHERE repository_id = 'repo-id'
+UNION ALL
+SELECT
+  'Issues',
+  MAX(created_at)
+FROM issues
+WHERE repository_id = 'repo-id';`;
+    const quality = `SELECT
+  'PRs with null author' as issue,
+  COUNT(*) as count
+FROM pull_requests
+WHERE repository_id = 'repo-id' AND author_id IS NULL
+UNION ALL
+SELECT
+  'Issues with null author',
+  COUNT(*)
+FROM issues
+WHERE repository_id = 'repo-id' AND author_id IS NULL;`;
+    const run = async (sql: string) => (await env.pool.query(sql.replaceAll("'repo-id'", `'${id}'`))).rows;
+    const [c] = await run(coverage);
+    const authors = new Set(env.dataset.repositories[0]!.pullRequests.map((p) => p.author ?? 'ghost'));
+    expect(c).toEqual({ prs: 120, issues: 60, contributors: authors.size });
+    const r = await run(recent);
+    const newest = (xs: { createdAt: string }[]) => new Date(Math.max(...xs.map((x) => Date.parse(x.createdAt))));
+    expect(r).toEqual([
+      { type: 'PRs', most_recent: newest(env.dataset.repositories[0]!.pullRequests) },
+      { type: 'Issues', most_recent: newest(env.dataset.repositories[0]!.issues) },
+    ]);
+    expect(await run(quality)).toEqual([
+      { issue: 'PRs with null author', count: 0 },
+      { issue: 'Issues with null author', count: 0 },
+    ]);
+  });
+
+  it('an incremental sync picks up edits to old items and new items, cheaply', async () => {
+    const repo = env.dataset.repositories[0]!;
+    const oldest = [...repo.pullRequests].sort((a, b) => a.number - b.number)[0]!;
+    const oldIssue = [...repo.issues].sort((a, b) => a.number - b.number)[0]!;
+    const later = new Date(Date.now() + 60_000).toISOString();
+    editItem(env.dataset, REPO, oldest.number, { title: 'Edited long after creation' }, later);
+    addIssueComment(env.dataset, REPO, oldIssue.number, 'a new comment on an old issue', null, later);
+    const added = addPullRequest(env.dataset, REPO, { title: 'Brand new PR' }, later);
+    env.emulator.resetStats();
+    const run = await syncToEnd({ repository: REPO });
+    expect(run.status).toBe('succeeded');
+    expect((run.result as { mode: string }).mode).toBe('incremental');
+    const got = await warehouseSnapshot(env.pool, REPO);
+    expect(got).toEqual(datasetSnapshot(env.dataset, REPO));
+    expect(got!.prs.find((p) => p.number === oldest.number)!.title).toBe('Edited long after creation');
+    expect(got!.prs.find((p) => p.number === added.number)).toBeDefined();
+    expect(env.emulator.stats.graphqlRequests).toBeLessThanOrEqual(6);
+  });
+
+  it('a time-range sync stores only what was created in the window and reconciles against GitHub search', async () => {
+    const run = await syncToEnd({ repository: REPO, timeRangeDays: 120 });
+    expect(run.status).toBe('succeeded');
+    const rec = (run.result as { reconciliation: { window: { since: string | null }; pullRequests: { github: number } } }).reconciliation;
+    const since = Date.parse(rec.window.since!);
+    const expected = env.dataset.repositories[0]!.pullRequests.filter((p) => Date.parse(p.createdAt) >= since).length;
+    expect(rec.pullRequests.github).toBe(expected);
+  });
+
+  it('a dry run reports counts, requests and points without writing', async () => {
+    const before = await env.pool.query('SELECT count(*)::int AS n FROM sync_runs');
+    const plan = await env.t.ops.repos.plan({ repository: REPO, mode: 'full' });
+    expect(plan).toMatchObject({ repository: REPO, mode: 'full', pullRequests: env.dataset.repositories[0]!.pullRequests.length, issues: 60 });
+    expect(plan.estimatedRequests).toBeGreaterThan(2);
+    expect(plan.estimatedPoints).toBeGreaterThan(plan.estimatedRequests);
+    expect((await env.pool.query('SELECT count(*)::int AS n FROM sync_runs')).rows[0].n).toBe(before.rows[0].n);
+  });
+
+  it('bad repository names and unknown repositories get clear errors', async () => {
+    await expect(env.t.ops.repos.track({ repository: 'not a repo' })).rejects.toMatchObject({ code: 'invalid_input', message: '"not a repo" is not a repository name: use owner/name, e.g. octocat/hello-world' });
+    await expect(env.t.ops.repos.track({ repository: '-bad/name' })).rejects.toMatchObject({ message: expect.stringContaining('is not a valid GitHub owner') });
+    await expect(env.t.ops.repos.track({ repository: 'octo/na me' })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(env.t.ops.repos.track({ repository: 'octo/does-not-exist' })).rejects.toMatchObject({ code: 'not_found', message: 'octo/does-not-exist: repository not found or token lacks access' });
+    await expect(env.t.ops.repos.sync({ repository: 'octo/x', since: 'yesterday-ish' })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('since: must be a date') });
+    await expect(env.t.ops.repos.sync({ repository: 'octo/x', since: '2024-02-01', until: '2024-01-01' })).rejects.toMatchObject({ message: expect.stringContaining('until: must be after since') });
+  });
+
+  it('accepts a GitHub URL for a repository', async () => {
+    const r = await env.t.ops.repos.track({ repository: `https://github.com/${REPO}.git` });
+    expect(r.repository.fullName).toBe(REPO);
+  });
+});
