@@ -201,7 +201,7 @@ async function startLite(bin: string): Promise<MilvusServer> {
 
 /** One SDK round trip: connect and GetVersion. */
 async function answers(address: string): Promise<boolean> {
-  const client = new MilvusClient({ address, timeout: 1000, maxRetries: 0, telemetry: { enabled: false } });
+  const client = new MilvusClient({ address, timeout: 1000, maxRetries: 0, telemetry: { enabled: false }, logLevel: 'error' });
   try {
     await client.connectPromise;
     return Boolean((await client.getVersion()).version);
@@ -216,7 +216,9 @@ async function terminate(child: ChildProcess): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) {
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
-    const graceful = await Promise.race([exited.then(() => true), sleep(STOP_GRACE_MS).then(() => false)]);
+    let timer: NodeJS.Timeout | undefined;
+    const graceful = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), STOP_GRACE_MS)))]);
+    clearTimeout(timer);
     if (!graceful) {
       child.kill('SIGKILL');
       await exited;

@@ -183,14 +183,15 @@ export class EmbedRun<T extends EmbedItem> {
     job.attempts++;
     this.send(job.batch, this.abort.signal).then(
       (ok) => this.onSuccess(job, seq, now, ok),
-      (err: unknown) => this.onFailure(job, seq, now, err),
+      (err: unknown) => this.onFailure(job, seq, err),
     );
   }
 
   private onSuccess(job: Job, seq: number, sentAt: number, ok: SendResult): void {
     this.inFlight--;
     if (this.stopped) return this.settle();
-    this.mirror.observe(readRateLimitHeaders(ok.headers), seq, sentAt);
+    this.mirror.observe(readRateLimitHeaders(ok.headers), seq, this.mirror.admittedAt(sentAt, performance.now()));
+    this.mirror.settle(seq);
     const problem = this.checkVectors(job.batch, ok.vectors);
     if (problem) return this.fail(new OpsError('internal', problem));
     this.results.push({ batch: job.batch as Batch<T>, vectors: ok.vectors, tokens: ok.tokens, requestId: ok.requestId, attempts: job.attempts });
@@ -210,7 +211,7 @@ export class EmbedRun<T extends EmbedItem> {
     return undefined;
   }
 
-  private onFailure(job: Job, seq: number, sentAt: number, err: unknown): void {
+  private onFailure(job: Job, seq: number, err: unknown): void {
     this.inFlight--;
     if (this.stopped) return this.settle();
     const now = performance.now();
@@ -220,7 +221,7 @@ export class EmbedRun<T extends EmbedItem> {
       case 'rate_limited': {
         this.counts.rateLimited++;
         this.mirror.refund(seq);
-        this.mirror.observe(readRateLimitHeaders(f.headers), seq, sentAt);
+        this.mirror.observe(readRateLimitHeaders(f.headers), seq, now); // a 429 answers at once
         this.shrink(seq);
         if (++job.rateLimited > s.maxRateLimitRetries) {
           return this.fail(new OpsError('unavailable', `OpenAI kept rate-limiting batch ${job.batch.index} (${job.rateLimited} times): ${s.sanitize(f.message)}`));
@@ -235,7 +236,8 @@ export class EmbedRun<T extends EmbedItem> {
       case 'aborted': {
         // 'aborted' without our stop: the SDK's own timeout; treat like a dropped connection.
         this.counts.transientErrors++;
-        if (f.kind === 'transient') this.mirror.observe(readRateLimitHeaders(f.headers), seq, sentAt);
+        if (f.kind === 'transient') this.mirror.observe(readRateLimitHeaders(f.headers), seq, now);
+        this.mirror.settle(seq);
         this.shrink(seq);
         if (++job.failures >= s.maxAttempts) {
           const what = f.kind === 'transient' ? s.sanitize(f.message) : 'request aborted';

@@ -41,15 +41,21 @@ interface Charge {
   seq: number;
   at: number;
   amount: number;
+  /** Set when the request ended: the seq the next request got. Reports from then on include it. */
+  settledBefore?: number;
 }
 
 /**
  * One bucket. `seq` orders our requests by send time and ties each report to its request. With
  * a known limit the estimate is exact for a continuous bucket (refill rate r = limit/min, capped at
  * the limit): level(now) = min(limit, R + r·(now − t₀) − Σ charges, min over our charges k of
- * [limit + r·(now − t_k) − Σ charges from k on]), where R is the reported remaining at t₀ (the send
- * time of the reporting request) and the charges are our requests sent after it. Every term but
+ * [limit + r·(now − t_k) − Σ charges from k on]), where R is the reported remaining at t₀ (the time
+ * the reporting request was admitted) and the charges are our requests sent after it. Every term but
  * the cap grows at r, so the wait for `amount` is (amount − level)/r.
+ *
+ * Requests reach the server out of order when many are sent at once, so a report from request s
+ * may lack an earlier-sent request still in flight. Such charges are kept (counted twice at worst,
+ * which only errs on the safe side) until a report from a request sent after they ended.
  */
 export class BucketMirror {
   limit: number | undefined;
@@ -65,18 +71,19 @@ export class BucketMirror {
     return this.seq >= 0;
   }
 
-  /** A report that came with request `seq`, sent at `sentAt`. Reports older than the one held are ignored. */
-  observe(report: BucketReport, seq: number, sentAt: number): void {
+  /** A report that came with request `seq`, as of `at`. Reports older than the one held are ignored. */
+  observe(report: BucketReport, seq: number, at: number): void {
     if (report.remaining === undefined || seq < this.seq) return;
     // Without a limit, only the reset time says when the remaining comes back; with neither, no use.
     if (report.limit === undefined && this.limit === undefined && report.resetMs === undefined) return;
     this.limit = report.limit ?? this.limit;
     if (this.limit !== undefined) this.rate = refillRate(this.limit, report);
     this.reported = report.remaining;
-    this.reportedAt = sentAt;
-    this.fullAt = report.resetMs === undefined ? Infinity : sentAt + report.resetMs;
+    this.reportedAt = at;
+    this.fullAt = report.resetMs === undefined ? Infinity : at + report.resetMs;
     this.seq = seq;
-    this.ledger = this.ledger.filter((c) => c.seq > seq);
+    // The report includes its own request, and every request that ended before it was sent.
+    this.ledger = this.ledger.filter((c) => c.seq !== seq && !(c.settledBefore !== undefined && c.settledBefore <= seq));
   }
 
   charge(seq: number, amount: number, at: number): void {
@@ -86,6 +93,17 @@ export class BucketMirror {
   /** A rejected (429) request was not charged. */
   refund(seq: number): void {
     this.ledger = this.ledger.filter((c) => c.seq !== seq);
+  }
+
+  /** Request `seq` ended (answered or failed); `nextSeq` is the seq the next request will get. */
+  settle(seq: number, nextSeq: number): void {
+    const c = this.ledger.find((x) => x.seq === seq);
+    if (c) c.settledBefore = nextSeq;
+    // Any future report comes from a request still in flight or not yet sent; charges that ended
+    // before the oldest of those are in every such report, so they can go (keeps the ledger small).
+    let oldest = nextSeq;
+    for (const x of this.ledger) if (x.settledBefore === undefined) oldest = Math.min(oldest, x.seq);
+    this.ledger = this.ledger.filter((x) => x.settledBefore === undefined || x.settledBefore > oldest);
   }
 
   // min of the linear terms above (all grow at the refill rate), i.e. the level before the cap.
@@ -137,6 +155,7 @@ export class RateLimitMirror {
   readonly requests = new BucketMirror();
   readonly tokens = new BucketMirror();
   private nextSeq = 0;
+  private readonly rtts: number[] = [];
 
   /** Numbers requests in send order (reports are tied to them). */
   ticket(): number {
@@ -147,10 +166,23 @@ export class RateLimitMirror {
     return this.requests.known || this.tokens.known;
   }
 
-  observe(report: RateLimitReport | undefined, seq: number, sentAt: number): void {
+  /**
+   * When a successful request was probably admitted (the moment its report describes). A busy
+   * server can queue requests long before admitting them; assuming admission at send time then
+   * overstates the refill since. The smallest recent round trip is roughly the time from admission
+   * to response, so admission ≈ response − min RTT, never before the send.
+   */
+  admittedAt(sentAt: number, receivedAt: number): number {
+    this.rtts.push(receivedAt - sentAt);
+    if (this.rtts.length > 32) this.rtts.shift();
+    return Math.max(sentAt, receivedAt - Math.min(...this.rtts));
+  }
+
+  /** A report from request `seq`, describing the buckets at `at` (see admittedAt). */
+  observe(report: RateLimitReport | undefined, seq: number, at: number): void {
     if (!report) return;
-    this.requests.observe(report.requests, seq, sentAt);
-    this.tokens.observe(report.tokens, seq, sentAt);
+    this.requests.observe(report.requests, seq, at);
+    this.tokens.observe(report.tokens, seq, at);
   }
 
   charge(seq: number, tokens: number, at: number): void {
@@ -161,6 +193,11 @@ export class RateLimitMirror {
   refund(seq: number): void {
     this.requests.refund(seq);
     this.tokens.refund(seq);
+  }
+
+  settle(seq: number): void {
+    this.requests.settle(seq, this.nextSeq);
+    this.tokens.settle(seq, this.nextSeq);
   }
 
   /** Milliseconds until a request of `tokens` can be sent (Infinity: larger than the TPM limit). */

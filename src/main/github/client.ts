@@ -77,7 +77,8 @@ export class GitHubClient {
           return true;
         },
       },
-      retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
+      // Two retries with backoff ride out network blips without hanging a lookup for long.
+      retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451], retries: 2 },
     });
   }
 
@@ -128,6 +129,10 @@ export class GitHubClient {
     if (this.opts.signal?.aborted) return new OpsError('cancelled', 'Cancelled');
     const err = e as { status?: number; message?: string; name?: string; response?: { headers?: Record<string, string> } };
     const status = err.status ?? 0;
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    if (/fetch failed|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|socket hang up/i.test(`${err.message} ${cause?.code ?? ''} ${cause?.message ?? ''}`)) {
+      return new OpsError('unavailable', `GitHub is unreachable at ${this.opts.baseUrl}: ${cause?.code ?? cause?.message ?? err.message}`);
+    }
     if (status === 401) return new OpsError('unauthorized', 'GitHub rejected the token (401 Bad credentials). Store a valid token in Settings → Profiles.');
     if (status >= 500 && what === 'GraphQL query') return new GraphQLHttpError(status, `GitHub answered ${status} to a GraphQL query`);
     if ((status === 403 || status === 429) && err.response?.headers?.['x-ratelimit-remaining'] === '0') {

@@ -38,7 +38,9 @@ export async function connectMilvus(options: MilvusConnectOptions): Promise<Milv
   const { address, ssl, display } = parseMilvusUrl(options.url);
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   const token = options.token?.trim() || undefined;
-  const client = new MilvusClient({ address, ssl, token, timeout: connectTimeoutMs, telemetry: { enabled: false } });
+  // logLevel is process-wide in the SDK (winston singleton); failures reach the operator as
+  // OpsErrors, so its console logging (debug-level under NODE_ENV=test) stays off.
+  const client = new MilvusClient({ address, ssl, token, timeout: connectTimeoutMs, telemetry: { enabled: false }, logLevel: 'error' });
   const ctx: ErrorContext = { server: display, op: 'connect', timeoutMs: connectTimeoutMs, connecting: true };
   let timer: NodeJS.Timeout | undefined;
   try {

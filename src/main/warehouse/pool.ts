@@ -38,15 +38,20 @@ export async function inTransaction<T>(pool: pg.Pool, url: string, fn: (client: 
   } catch (e) {
     throw describePgError(e, url);
   }
+  // A server going away mid-transaction emits 'error' on the checked-out client too.
+  const ignore = () => {};
+  client.on('error', ignore);
+  let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
     return result;
   } catch (e) {
-    await client.query('ROLLBACK').catch(() => {});
+    await client.query('ROLLBACK').catch((err: Error) => (broken = err));
     throw describePgError(e, url);
   } finally {
-    client.release();
+    client.off('error', ignore);
+    client.release(broken);
   }
 }
