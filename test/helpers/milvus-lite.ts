@@ -13,6 +13,10 @@ import { MilvusClient } from '@zilliz/milvus2-sdk-node';
 export interface MilvusServer {
   url: string;
   token?: string;
+  /** Milvus Lite's data directory (removed by stop()); absent for a MILVUS_URL server. */
+  dataDir?: string;
+  /** Milvus Lite's process id (benchmarks read its CPU time); absent for a MILVUS_URL server. */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -39,6 +43,11 @@ export async function startMilvus(): Promise<MilvusServer> {
     const token = process.env.MILVUS_TOKEN?.trim() || undefined;
     return token ? { url, token, stop: async () => {} } : { url, stop: async () => {} };
   }
+  return startMilvusLite();
+}
+
+/** Starts Milvus Lite whatever MILVUS_URL says. */
+export async function startMilvusLite(): Promise<MilvusServer> {
   const bin = await ensureMilvusLite();
   for (let attempt = 1; ; attempt++) {
     try {
@@ -62,7 +71,9 @@ export async function ensureMilvusLite(): Promise<string> {
     try {
       await run('python3', ['-m', 'venv', MILVUS_VENV]);
     } catch (e) {
-      throw new Error(`Missing prerequisite: could not create a Python venv with "python3 -m venv" (on Debian/Ubuntu install the package python3-venv).\n${(e as Error).message}`);
+      const message = (e as Error).message;
+      if (/ENOENT/.test(message)) throw new Error('Missing prerequisite: python3 is not installed (on Debian/Ubuntu: apt-get install python3 python3-venv).', { cause: e });
+      throw new Error(`Missing prerequisite: "python3 -m venv" failed (on Debian/Ubuntu install the package python3-venv).\n${message}`, { cause: e });
     }
     try {
       await run(PYTHON, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-input', ...MILVUS_LITE_REQUIREMENTS]);
@@ -70,7 +81,7 @@ export async function ensureMilvusLite(): Promise<string> {
       await run(BIN, ['server', '--help']);
     } catch (e) {
       rmSync(MILVUS_VENV, { recursive: true, force: true });
-      throw new Error(`Installing ${MILVUS_LITE_REQUIREMENTS.join(' ')} from PyPI into ${MILVUS_VENV} failed.\n${(e as Error).message}`);
+      throw new Error(`Installing ${MILVUS_LITE_REQUIREMENTS.join(' ')} from PyPI into ${MILVUS_VENV} failed.\n${(e as Error).message}`, { cause: e });
     }
     writeFileSync(STAMP, requirementsText());
     return BIN;
@@ -190,7 +201,7 @@ async function startLite(bin: string): Promise<MilvusServer> {
       await stop();
       throw new Error(`milvus-lite server exited (${exited}) before accepting connections on ${address}. Its output:\n${out.text()}`);
     }
-    if (await answers(address)) return { url: `http://${address}`, stop };
+    if (await answers(address)) return { url: `http://${address}`, dataDir, pid: child.pid, stop };
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`milvus-lite server did not accept gRPC connections on ${address} within ${READY_TIMEOUT_MS / 1000} s. Its output:\n${out.text()}`);

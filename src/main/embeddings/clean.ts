@@ -40,7 +40,20 @@ export function cleanMarkdown(input: string): string {
     .replace(HTML_TAG, ' ')
     .replace(/&(#39|[a-z]+);/gi, (m, name: string) => ENTITIES[name.toLowerCase()] ?? m)
     .replace(/&#(\d{1,7});|&#x([0-9a-f]{1,6});/gi, (m, dec?: string, hex?: string) => fromCodePoint(dec ? Number(dec) : parseInt(hex ?? '', 16)) ?? m);
-  return collapseWhitespace(s.replace(LONG_LETTERS, '$& ').replace(LONG_SYMBOLS, '$& '));
+  // Unicode-class scans are slow; most texts have no 500-character run without a space at all.
+  if (hasRun(s, LONG_RUN)) s = s.replace(LONG_LETTERS, '$& ').replace(LONG_SYMBOLS, '$& ');
+  return collapseWhitespace(s);
+}
+
+// A plain loop: a /\S{500}/ test restarts at every character and cost 20× more.
+function hasRun(s: string, length: number): boolean {
+  let run = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    run = c === 32 || c === 10 || c === 9 ? 0 : run + 1;
+    if (run >= length) return true;
+  }
+  return false;
 }
 
 function fromCodePoint(cp: number): string | undefined {
@@ -48,11 +61,16 @@ function fromCodePoint(cp: number): string | undefined {
   return String.fromCodePoint(cp).replace(CONTROL, '');
 }
 
+// Horizontal whitespace spelled out: a negated \S class made this the slowest step.
+const HSPACE = '\\t\\v\\f \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+// Runs of it, or one character of it other than a plain space (single spaces are left alone).
+const HSPACE_RUN = new RegExp(`[${HSPACE}]{2,}|[${HSPACE.replace(' ', '')}]`, 'g');
+
 /** Single spaces, no blank-line runs, trimmed lines; decoded entities may add new ones, hence last. */
 export function collapseWhitespace(s: string): string {
   return s
-    .replace(/[^\S\n]+/g, ' ')
-    .replace(/ ?\n ?/g, '\n')
+    .replace(HSPACE_RUN, ' ')
+    .replace(/ \n ?|\n /g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }

@@ -67,7 +67,8 @@ export interface RunSettings {
   maxRateLimitRetries: number;
   retryBaseMs: number;
   retryMaxMs: number;
-  maxPendingResults: number;
+  /** In flight plus finished-but-not-yet-reported batches (vectors held in memory). */
+  maxBatchesAhead: number;
   random: () => number;
   /** Removes secrets from provider messages. */
   sanitize: (message: string) => string;
@@ -147,7 +148,7 @@ export class EmbedRun<T extends EmbedItem> {
     this.timer = undefined;
     const now = performance.now();
     let wakeAt = Infinity;
-    while (this.inFlight < this.window && this.results.length < this.settings.maxPendingResults && this.queue.length > 0) {
+    while (this.inFlight < this.window && this.ahead() < this.settings.maxBatchesAhead && this.queue.length > 0) {
       if (now < this.pauseUntil) {
         wakeAt = this.pauseUntil;
         break;
@@ -173,6 +174,11 @@ export class EmbedRun<T extends EmbedItem> {
       this.dispatch(job, now);
     }
     if (wakeAt !== Infinity) this.timer = setTimeout(() => this.pump(), Math.max(0, wakeAt - now));
+  }
+
+  // Batches whose vectors exist or are coming but are not yet handed over: the memory held.
+  private ahead(): number {
+    return this.inFlight + this.results.length + (this.delivering ? 1 : 0);
   }
 
   private dispatch(job: Job, now: number): void {
@@ -297,6 +303,7 @@ export class EmbedRun<T extends EmbedItem> {
       this.pump(); // a delivered result frees buffer room
     }
     this.delivering = false;
+    this.pump();
     this.settle();
   }
 

@@ -37,8 +37,11 @@ export interface OpenAIEmbedderOptions {
   retryMaxMs?: number;
   /** Per request. Default 120 s. */
   requestTimeoutMs?: number;
-  /** Finished batches waiting for onBatch before sending pauses (bounds memory). Default 32. */
-  maxPendingResults?: number;
+  /**
+   * Batches in flight plus finished ones not yet through onBatch. Bounds memory (their vectors) and
+   * how far sending runs ahead of persisting. Not a pacing knob: the rate limits pace. Default 32.
+   */
+  maxBatchesAhead?: number;
   /** Price overrides, US$ per 1M tokens. */
   prices?: PriceTable;
   /** Jitter source; tests pass a seeded one. */
@@ -88,7 +91,7 @@ export class OpenAIEmbedder {
       maxRateLimitRetries: positive(options.maxRateLimitRetries, 50),
       retryBaseMs: positive(options.retryBaseMs, 500),
       retryMaxMs: positive(options.retryMaxMs, 30_000),
-      maxPendingResults: positive(options.maxPendingResults, 32),
+      maxBatchesAhead: positive(options.maxBatchesAhead, 32),
       random: options.random ?? Math.random,
       sanitize: (m) => redactor.string(m),
       host,

@@ -133,6 +133,8 @@ export class LogFileService {
     if (!f) throw new OpsError('not_found', 'This log file is not open (open it again)');
     f.listeners.add(listener);
     if (!f.poll) this.startWatching(f);
+    // Start every subscriber from the current state: indexing may have finished already.
+    queueMicrotask(() => f.listeners.has(listener) && listener(this.state(f)));
     return () => {
       f.listeners.delete(listener);
       if (!f.listeners.size) this.stopWatching(f);

@@ -72,7 +72,7 @@ function grpcError(err: GrpcError, ctx: ErrorContext): OpsError {
     case GRPC.DEADLINE_EXCEEDED:
       return ctx.connecting
         ? new OpsError('unavailable', `Milvus at ${ctx.server} did not answer within ${secs}. Check that the server is running and reachable, and that the URL's scheme matches the server (https:// for Zilliz Cloud and TLS servers, http:// otherwise).`)
-        : new OpsError('timeout', `Milvus at ${ctx.server} did not finish to ${ctx.op} within ${secs}. The server may be overloaded; try again, or with smaller batches.`);
+        : new OpsError('timeout', `Milvus at ${ctx.server} took longer than ${secs} to ${ctx.op}. The server may be overloaded; try again, or with smaller batches.`);
     case GRPC.UNAVAILABLE:
       return unavailable(details, ctx);
     case GRPC.UNIMPLEMENTED:

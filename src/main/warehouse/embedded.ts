@@ -118,12 +118,12 @@ export async function startEmbeddedPostgres(dir: string, opts: { database?: stri
   const logFile = join(dir, 'postgres.log');
   const owner = postgresUser();
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (owner) {
-    // The "postgres" user must be able to reach the data directory: add traverse (x) where missing.
-    for (const d of [dirname(dir), dir]) {
-      const mode = statSync(d).mode & 0o7777;
-      if ((mode & 0o011) !== 0o011) chmodSync(d, mode | 0o011);
-    }
+  // The "postgres" user must be able to reach the data directory: add traverse-only (x)
+  // permission on the path where it is missing (never read or write).
+  if (owner) for (let d = dir; ; d = dirname(d)) {
+    const mode = statSync(d).mode & 0o7777;
+    if ((mode & 0o011) !== 0o011) chmodSync(d, mode | 0o011);
+    if (dirname(d) === d) break;
   }
   const creds: Credentials = existsSync(credFile) ? (JSON.parse(readFileSync(credFile, 'utf8')) as Credentials) : { user: 'repo_ops', password: randomBytes(18).toString('base64url'), port: 0 };
   const url = (port: number) => `postgres://${creds.user}:${encodeURIComponent(creds.password)}@127.0.0.1:${port}/${opts.database ?? 'postgres'}`;

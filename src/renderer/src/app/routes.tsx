@@ -4,7 +4,7 @@ import { HealthPage } from '../pages/HealthPage.tsx';
 import { JobsPage } from '../pages/jobs/JobsPage.tsx';
 import { LogsPage } from '../pages/logs/LogsPage.tsx';
 import { QueriesPage } from '../pages/QueriesPage.tsx';
-import { RepositoriesPage } from '../pages/RepositoriesPage.tsx';
+import { RepositoriesPage } from '../pages/repos/RepositoriesPage.tsx';
 import { RunbooksPage } from '../pages/RunbooksPage.tsx';
 import { SettingsPage } from '../pages/settings/SettingsPage.tsx';
 

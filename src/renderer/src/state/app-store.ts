@@ -45,7 +45,8 @@ export const useApp = create<AppState>((set, get) => ({
   },
   toast(t) {
     const id = toastId++;
-    set({ toasts: [...get().toasts, { ...t, id }] });
+    // A calm screen: at most four toasts at once, newest kept.
+    set({ toasts: [...get().toasts.slice(-3), { ...t, id }] });
   },
   dismiss(id) {
     set({ toasts: get().toasts.filter((t) => t.id !== id) });

@@ -1,0 +1,14 @@
+import type { Reconciliation } from '../../../../shared/contract/repos.ts';
+import { StatusBadge } from '../../components/StatusBadge.tsx';
+
+/** Matches GitHub (healthy) or not (down), with the counts behind it. */
+export function ReconciliationBadge({ reconciliation: r }: { reconciliation: Reconciliation | null }) {
+  if (!r) return <StatusBadge status="unknown" label="not checked" />;
+  const detail = `PRs ${r.pullRequests.stored}/${r.pullRequests.github} · issues ${r.issues.stored}/${r.issues.github}${r.nestedGaps ? ` · ${r.nestedGaps} nested gaps` : ''}`;
+  return (
+    <span className="row" style={{ flexWrap: 'nowrap' }} title={`warehouse/GitHub: ${detail}`}>
+      <StatusBadge status={r.ok ? 'healthy' : 'down'} label={r.ok ? 'matches GitHub' : 'differs'} />
+      <span className="faint">{detail}</span>
+    </span>
+  );
+}
