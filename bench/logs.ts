@@ -71,7 +71,7 @@ function peakRssMb(pid: number): number {
 }
 
 async function connect(): Promise<{ serve: ServeProcess; c: ReturnType<typeof wsClient> }> {
-  const serve = await startServe({ home: HOME, entry: 'source' });
+  const serve = await startServe({ home: HOME, entry: 'auto' });
   const c = wsClient(serve.origin, serve.token);
   await c.opened;
   return { serve, c };

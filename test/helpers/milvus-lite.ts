@@ -48,10 +48,10 @@ export async function startMilvus(): Promise<MilvusServer> {
 
 /** Starts Milvus Lite whatever MILVUS_URL says. */
 export async function startMilvusLite(): Promise<MilvusServer> {
-  const bin = await ensureMilvusLite();
+  await ensureMilvusLite();
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startLite(bin);
+      return await startLite();
     } catch (e) {
       // Another process can take the free port between our probe and the server's bind.
       if (attempt < 3 && /address already in use|Failed to bind|EADDRINUSE/i.test((e as Error).message)) continue;
@@ -168,11 +168,27 @@ function run(cmd: string, args: string[]): Promise<void> {
   });
 }
 
-async function startLite(bin: string): Promise<MilvusServer> {
+// `milvus-lite server …`, plus a thread that exits when stdin reaches EOF: our end of the pipe
+// closes when this process dies in any way (even SIGKILL), so no server outlives its test run.
+const SERVER_WITH_WATCHDOG = `
+import os, sys, threading
+def watch():
+    try:
+        while sys.stdin.buffer.read(4096):
+            pass
+    finally:
+        os._exit(0)
+threading.Thread(target=watch, daemon=True).start()
+from milvus_lite.cmdline import main
+sys.argv = ["milvus-lite"] + sys.argv[1:]
+sys.exit(main())
+`;
+
+async function startLite(): Promise<MilvusServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'repo-ops-milvus-'));
-  const child = spawn(bin, ['server', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', String(port)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawn(PYTHON, ['-c', SERVER_WITH_WATCHDOG, 'server', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', String(port)], {
+    stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, PYTHONUNBUFFERED: '1' },
   });
   track(child);

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
@@ -21,8 +22,10 @@ export interface ServeProcess {
  * Starts `repo-ops serve` as its own process: the built CLI (what users run) or the
  * TypeScript source run by Node directly.
  */
-export async function startServe(opts: { home: string; entry?: 'built' | 'source'; env?: NodeJS.ProcessEnv; args?: string[] }): Promise<ServeProcess> {
-  const script = opts.entry === 'built' ? join(ROOT, 'out', 'main', 'cli.js') : join(ROOT, 'src', 'main', 'cli', 'main.ts');
+export async function startServe(opts: { home: string; entry?: 'built' | 'source' | 'auto'; env?: NodeJS.ProcessEnv; args?: string[] }): Promise<ServeProcess> {
+  const built = join(ROOT, 'out', 'main', 'cli.js');
+  const useBuilt = opts.entry === 'built' || (opts.entry === 'auto' && existsSync(built));
+  const script = useBuilt ? built : join(ROOT, 'src', 'main', 'cli', 'main.ts');
   const child = spawn(process.execPath, [script, 'serve', ...(opts.args ?? [])], {
     env: { ...process.env, REPO_OPS_HOME: opts.home, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

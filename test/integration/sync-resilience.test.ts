@@ -98,7 +98,7 @@ describe('sync resilience', () => {
     await env.t.ops.secrets.set({ profileId: env.profileId, key: 'postgres_url', value: u.toString() });
     await expect(env.t.ops.warehouse.status()).rejects.toMatchObject({ code: 'unauthorized', message: expect.stringMatching(/rejected the password for "repo_ops"/) });
     await env.t.ops.secrets.set({ profileId: env.profileId, key: 'postgres_url', value: 'postgres://u:p@127.0.0.1:9/db' });
-    const err = await env.t.ops.warehouse.status().catch((e: Error) => e);
+    const err = (await env.t.ops.warehouse.status().catch((e: Error) => e)) as Error;
     expect(err).toMatchObject({ code: 'unavailable', message: 'Postgres at 127.0.0.1:9/db is unreachable (ECONNREFUSED). Is it running, and is the host and port right?' });
     expect(err.message).not.toContain(':p@');
   });

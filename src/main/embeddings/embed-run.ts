@@ -83,8 +83,8 @@ interface Job {
   readyAt: number;
 }
 
-// Extra wait after a computed refill time, for clock skew and the server's rounding.
-const SLACK_MS = 5;
+// Timers may fire a millisecond early against performance.now().
+const SLACK_MS = 2;
 
 export class EmbedRun<T extends EmbedItem> {
   private readonly queue: Job[];
@@ -187,10 +187,12 @@ export class EmbedRun<T extends EmbedItem> {
     this.inFlight++;
     this.counts.requests++;
     job.attempts++;
-    this.send(job.batch, this.abort.signal).then(
-      (ok) => this.onSuccess(job, seq, now, ok),
-      (err: unknown) => this.onFailure(job, seq, err),
-    );
+    this.send(job.batch, this.abort.signal)
+      .then(
+        (ok) => this.onSuccess(job, seq, now, ok),
+        (err: unknown) => this.onFailure(job, seq, err),
+      )
+      .catch((bug: unknown) => this.fail(new OpsError('internal', `Embedding scheduler failed: ${bug instanceof Error ? bug.message : String(bug)}`)));
   }
 
   private onSuccess(job: Job, seq: number, sentAt: number, ok: SendResult): void {

@@ -7,6 +7,7 @@
 import { parseDurationMs } from './durations.ts';
 
 const MINUTE_MS = 60_000;
+const MARGIN_MS = 25;
 
 export interface BucketReport {
   limit?: number;
@@ -131,12 +132,18 @@ export class BucketMirror {
     return Math.min(this.limit, this.uncapped(now));
   }
 
-  /** Milliseconds until `amount` is available (0: now; Infinity: never, it exceeds the limit). */
+  /**
+   * Milliseconds until `amount` is available (0: now; Infinity: never, it exceeds the limit), with
+   * MARGIN_MS of refill to spare: the admission time behind a report is an estimate (off by a few
+   * ms under load), and being early costs a 429 while being 25 ms late costs nothing in the long
+   * run (the refill accrued meanwhile counts for the next request).
+   */
   waitMs(amount: number, now: number): number {
-    if (this.available(now) >= amount) return 0;
-    if (this.limit === undefined) return Math.ceil(this.fullAt - now); // "wait until the reset time"
-    if (amount > this.limit || this.rate <= 0) return Infinity;
-    return Math.ceil((amount - this.uncapped(now)) / this.rate);
+    if (this.limit === undefined) return this.available(now) >= amount ? 0 : Math.ceil(this.fullAt - now); // "wait until the reset time"
+    if (amount > this.limit) return Infinity;
+    const need = Math.min(this.limit, amount + this.rate * MARGIN_MS);
+    if (this.rate <= 0) return this.uncapped(now) >= need ? 0 : Infinity;
+    return Math.max(0, Math.ceil((need - this.uncapped(now)) / this.rate));
   }
 }
 

@@ -4,7 +4,8 @@ import type { GqlConnection, GqlIssue, GqlPullRequest, GqlReview } from './graph
 import { followUpQuery, type FollowUp, type NestedKind } from './queries.ts';
 import { sizedQuery } from './resilient-query.ts';
 
-const BATCH = 20;
+// Continuations per query: ≤ 50 × 100 × 20 nested nodes, far under GitHub's 500,000.
+const BATCH = 50;
 
 interface Pending extends FollowUp {
   target: GqlConnection<unknown>;

@@ -17,7 +17,11 @@ export const REVIEW_FIELDS = (reviewComments: number) =>
   `id databaseId state body submittedAt createdAt updatedAt author { ${ACTOR} }
    comments(first: ${reviewComments}) { totalCount ${PAGE_INFO} nodes { ${REVIEW_COMMENT_FIELDS} } }`;
 
-/** Nested page sizes: small enough to keep points low, big enough that follow-ups are rare. */
+/**
+ * Nested page sizes. GitHub charges points per connection *request*, not per node:
+ * first: 100 on leaf connections (comments, files) is free, while reviews multiply the
+ * review-comment requests, so they stay small. Follow-ups cover the rest.
+ */
 export interface NestedSizes {
   reviews: number;
   reviewComments: number;
@@ -26,7 +30,7 @@ export interface NestedSizes {
   labels: number;
 }
 
-export const DEFAULT_NESTED: NestedSizes = { reviews: 10, reviewComments: 10, comments: 30, files: 40, labels: 20 };
+export const DEFAULT_NESTED: NestedSizes = { reviews: 10, reviewComments: 10, comments: 100, files: 100, labels: 20 };
 
 const PULL_REQUEST_FIELDS = (n: NestedSizes) => `
   id databaseId number title body state isDraft merged url
@@ -88,7 +92,8 @@ export const WINDOW_COUNTS_QUERY = `query WindowCounts($prs: String!, $issues: S
 export type NestedKind = 'pr.reviews' | 'pr.comments' | 'pr.files' | 'pr.labels' | 'issue.comments' | 'issue.labels' | 'review.comments';
 
 const NESTED_SELECTION: Record<NestedKind, { type: string; field: string; nodes: string }> = {
-  'pr.reviews': { type: 'PullRequest', field: 'reviews', nodes: REVIEW_FIELDS(100) },
+  // Reviews fetched by a follow-up bring 20 of their comments; more are followed up again.
+  'pr.reviews': { type: 'PullRequest', field: 'reviews', nodes: REVIEW_FIELDS(20) },
   'pr.comments': { type: 'PullRequest', field: 'comments', nodes: ISSUE_COMMENT_FIELDS },
   'pr.files': { type: 'PullRequest', field: 'files', nodes: FILE_FIELDS },
   'pr.labels': { type: 'PullRequest', field: 'labels', nodes: LABEL_FIELDS },

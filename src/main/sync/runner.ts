@@ -28,6 +28,8 @@ export interface SyncResult {
   reconciliation: Reconciliation;
   github: ReturnType<GitHubClient['stats']['snapshot']>;
   rowsWritten: number;
+  /** Time spent inside the page transactions (database write time). */
+  writeSeconds: number;
   items: number;
   seconds: number;
 }
@@ -72,6 +74,7 @@ export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncR
   const expected = await githubCounts(ctx.github, repo.owner, repo.name, window);
   let items = 0;
   let rowsWritten = 0;
+  let writeMs = 0;
   let gaps = 0;
   const report = (message: string) =>
     ctx.progress({
@@ -79,7 +82,7 @@ export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncR
       total: window.mode === 'incremental' ? null : expected.pullRequests + expected.issues,
       unit: 'items',
       message,
-      extra: { rows: rowsWritten, ...rateExtras(ctx.github) },
+      extra: { rows: rowsWritten, rowsPerSecWritten: writeMs ? Math.round(rowsWritten / (writeMs / 1000)) : null, ...rateExtras(ctx.github) },
     });
   report('Starting');
 
@@ -117,6 +120,7 @@ export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncR
           onPage: (p) => {
             items += p.items;
             rowsWritten += p.rows;
+            writeMs += p.writeMs;
             report(`${stream === 'pull_requests' ? 'Pull requests' : 'Issues'}: page written`);
           },
         },
@@ -144,7 +148,7 @@ export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncR
   const seconds = (Date.now() - t0) / 1000;
   ctx.log.info('pipeline_completed', `Sync of ${repo.fullName} finished in ${seconds.toFixed(1)} s: ${items} items, ${rowsWritten} rows, ${stats.requests} requests, ${stats.graphqlPoints} points`, { items, rowsWritten, ...stats });
   report(reconciliation.ok ? 'Done: matches GitHub' : 'Done: differs from GitHub');
-  return { repository: repo.fullName, repositoryId: repo.id, mode: window.mode, reconciliation, github: stats, rowsWritten, items, seconds };
+  return { repository: repo.fullName, repositoryId: repo.id, mode: window.mode, reconciliation, github: stats, rowsWritten, writeSeconds: writeMs / 1000, items, seconds };
 }
 
 function rateExtras(github: GitHubClient): Record<string, unknown> {

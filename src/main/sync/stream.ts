@@ -22,7 +22,7 @@ export interface StreamDeps {
   owner: string;
   name: string;
   /** Called after every committed page. */
-  onPage(p: { stream: string; items: number; rows: number; totalCount: number }): void;
+  onPage(p: { stream: string; items: number; rows: number; totalCount: number; writeMs: number }): void;
 }
 
 type Node = GqlPullRequest | GqlIssue;
@@ -74,12 +74,14 @@ export async function syncStream(deps: StreamDeps, plan: StreamPlan, start: Stre
     }
     const rows = pageRows(prs, issues);
     const cursor: StreamCursor = { ...state, cursor: page.pageInfo.endCursor ?? state.cursor, pages: state.pages + 1, rows: state.rows + rowCount(rows), done: !hasMore };
+    const t0 = performance.now();
     await inTransaction(deps.pool, deps.url, async (client) => {
       await writePage(client, state.repositoryId, rows);
       await saveCursor(client, cursor);
     });
+    const writeMs = performance.now() - t0;
     Object.assign(state, cursor);
-    deps.onPage({ stream: plan.stream, items: keep.length, rows: rowCount(rows), totalCount: page.totalCount });
+    deps.onPage({ stream: plan.stream, items: keep.length, rows: rowCount(rows), totalCount: page.totalCount, writeMs });
     deps.log.debug('scrape_progress', `${plan.stream}: page ${state.pages} written (${keep.length} items, ${rowCount(rows)} rows)`, { stream: plan.stream, page: state.pages, items: keep.length });
     if (!hasMore) return { cursor: state, gaps };
   }

@@ -1,11 +1,12 @@
 // Operations on one collection of the PR/issue schema, over a connected MilvusClient.
 import { ConsistencyLevelEnum, DataType, type MilvusClient, type RowData } from '@zilliz/milvus2-sdk-node';
 import { OpsError } from '../../shared/errors.ts';
-import { ensureOk, toOpsError, type ErrorContext } from './errors.ts';
+import { ensureOk, isSuccess, toOpsError, type ErrorContext, type StatusLike } from './errors.ts';
+import { loadAndWait } from './load.ts';
 import { idsExpression, searchExpression } from './filter.ts';
 import { rawUpsert, type ClientPool } from './raw-upsert.ts';
 import { prepareRows, type PreparedBatch } from './rows.ts';
-import { checkSchema, FIELD, OUTPUT_FIELDS, type DescribedField, type ItemType } from './schema.ts';
+import { checkSchema, FIELD, foreignSchemaError, OUTPUT_FIELDS, type DescribedField, type ItemType } from './schema.ts';
 import { collectionStats } from './stats.ts';
 import type { CollectionStats, SearchHit, SearchOptions, UpsertOptions, UpsertResult, VectorCollection, VectorRow } from './types.ts';
 
@@ -29,6 +30,9 @@ interface CollectionInfo {
 export const DEFAULT_BATCH_SIZE = 1000;
 export const MAX_SEARCH_LIMIT = 16_384;
 const DELETE_CHUNK = 1000;
+/** Requests stay well under gRPC/Zilliz Cloud message limits (64 MiB) whatever batchSize says. */
+const MAX_REQUEST_BYTES = 48 * 2 ** 20;
+const ROW_OVERHEAD_BYTES = 4096; // scalar fields at their maximum sizes
 
 export class MilvusCollection implements VectorCollection {
   readonly name: string;
@@ -49,14 +53,16 @@ export class MilvusCollection implements VectorCollection {
     const info = await this.describe();
     // Everything is checked before the first batch is sent, so a bad row writes nothing.
     const prepared = prepareRows(rows, info.dimension, info.titleMaxBytes, this.name);
+    const rowsPerRequest = Math.min(batchSize, Math.max(1, Math.floor(MAX_REQUEST_BYTES / (info.dimension * 4 + ROW_OVERHEAD_BYTES))));
     const total = prepared.ids.length;
     let batches = 0;
     await this.ctx.exclusive(this.name, async () => {
-      for (let start = 0; start < total; start += batchSize) {
+      for (let start = 0; start < total; start += rowsPerRequest) {
         if (options.signal?.aborted) throw new OpsError('cancelled', `Upsert into ${this.name} was cancelled after ${start} of ${total} rows.`);
-        await this.sendBatch(prepared.slice(start, Math.min(total, start + batchSize)), info.dimension);
+        const end = Math.min(total, start + rowsPerRequest);
+        await this.sendBatch(prepared.slice(start, end), info.dimension);
         batches++;
-        options.onProgress?.(Math.min(total, start + batchSize), total);
+        options.onProgress?.(end, total);
       }
     });
     return { upserted: total, batches, truncatedTitles: prepared.truncatedTitles };
@@ -86,12 +92,12 @@ export class MilvusCollection implements VectorCollection {
   async flush(): Promise<void> {
     await this.call(`flush ${this.name}`, this.ctx.longTimeoutMs, async (timeout) => {
       const res = await this.ctx.client.flushSync({ collection_names: [this.name], timeout });
-      return res.status;
+      return { status: res.status, value: undefined };
     });
   }
 
   async load(): Promise<void> {
-    await this.call(`load ${this.name}`, this.ctx.longTimeoutMs, (timeout) => this.ctx.client.loadCollection({ collection_name: this.name, timeout }));
+    await loadAndWait(this.ctx.client, this.name, this.errorContext(`load ${this.name}`, this.ctx.longTimeoutMs));
   }
 
   async deleteByIds(ids: readonly string[]): Promise<number> {
@@ -171,33 +177,34 @@ export class MilvusCollection implements VectorCollection {
     });
     const check = checkSchema(desc.schema.fields as unknown as DescribedField[]);
     if (check.problems.length || check.dimension === undefined) {
-      throw new OpsError('conflict', `Collection ${this.name} on ${this.ctx.server} is not a Repo Ops collection: ${check.problems.join('; ') || 'it has no embedding field'}. Recreate it, or use another collection name.`);
+      throw foreignSchemaError(this.name, this.ctx.server, check);
     }
-    const index = await this.ctx.client.describeIndex({ collection_name: this.name, field_name: FIELD.embedding, timeout: this.ctx.requestTimeoutMs });
-    const indexType = index.index_descriptions?.[0]?.params.find((p) => p.key === 'index_type')?.value;
+    // A missing index is a state (reported in the status), not a failed call.
+    const index = await this.guard(`describe the index of ${this.name}`, this.ctx.requestTimeoutMs, (timeout) =>
+      this.ctx.client.describeIndex({ collection_name: this.name, field_name: FIELD.embedding, timeout }));
+    const indexType = isSuccess(index.status) ? index.index_descriptions?.[0]?.params.find((p) => p.key === 'index_type')?.value : undefined;
     const info: CollectionInfo = { dimension: check.dimension, titleMaxBytes: check.titleMaxBytes, indexType: indexType === undefined ? null : String(indexType) };
     this.info = info;
     return info;
   }
 
   /** Runs one SDK call, maps a failed status or a thrown error to an OpsError, returns the value. */
-  private async call<T>(op: string, timeoutMs: number, fn: (timeout: number) => Promise<{ status: Parameters<typeof ensureOk>[0]; value: T } | Parameters<typeof ensureOk>[0]>): Promise<T> {
-    const ctx = this.errorContext(op, timeoutMs);
-    let res: Awaited<ReturnType<typeof fn>>;
-    try {
-      res = await fn(timeoutMs);
-    } catch (e) {
-      throw toOpsError(e, ctx);
-    }
-    if (res && typeof res === 'object' && 'value' in res) {
-      ensureOk(res.status, ctx);
-      return res.value;
-    }
-    ensureOk(res, ctx);
-    return undefined as T;
+  private async call<T>(op: string, timeoutMs: number, fn: (timeout: number) => Promise<{ status: StatusLike | undefined; value: T }>): Promise<T> {
+    const res = await this.guard(op, timeoutMs, fn);
+    ensureOk(res.status, this.errorContext(op, timeoutMs));
+    return res.value;
   }
 
-  private errorContext(op: string, timeoutMs: number): ErrorContext {
+  /** Runs one SDK call, mapping a thrown error to an OpsError. */
+  private async guard<T>(op: string, timeoutMs: number, fn: (timeout: number) => Promise<T>): Promise<T> {
+    try {
+      return await fn(timeoutMs);
+    } catch (e) {
+      throw toOpsError(e, this.errorContext(op, timeoutMs));
+    }
+  }
+
+  private errorContext(op: string, timeoutMs: number): ErrorContext & { timeoutMs: number } {
     return { server: this.ctx.server, op, collection: this.name, timeoutMs };
   }
 }

@@ -4,8 +4,9 @@ import { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { OpsError } from '../../shared/errors.ts';
 import { parseMilvusUrl } from './address.ts';
 import { ensureOk, isSuccess, toOpsError, type ErrorContext, type StatusLike } from './errors.ts';
+import { loadAndWait } from './load.ts';
 import { MilvusCollection, type StoreContext } from './milvus-collection.ts';
-import { checkSchema, collectionFields, FIELD, MAX_BYTES, MAX_DIMENSION, MIN_DIMENSION, type DescribedField } from './schema.ts';
+import { checkSchema, collectionFields, FIELD, foreignSchemaError, MAX_BYTES, MAX_DIMENSION, MIN_DIMENSION, type DescribedField } from './schema.ts';
 import { collectionStats } from './stats.ts';
 import type { CollectionStats, EnsureOptions, VectorCollection, VectorStore } from './types.ts';
 
@@ -150,7 +151,7 @@ export class MilvusVectorStore implements VectorStore {
         ensureOk(status, errCtx);
       }
       const indexType = await this.createIndex(name);
-      await this.call(`load ${name}`, name, async () => ({ status: await this.client.loadCollection({ collection_name: name, timeout: this.ctx.longTimeoutMs }) }), this.ctx.longTimeoutMs);
+      await loadAndWait(this.client, name, this.errorContext(`load ${name}`, name, this.ctx.longTimeoutMs));
       return new MilvusCollection(this.ctx, name, { dimension, titleMaxBytes: MAX_BYTES.title, indexType });
     } catch (e) {
       throw toOpsError(e, errCtx);
@@ -182,14 +183,16 @@ export class MilvusVectorStore implements VectorStore {
     const desc = await this.call(`describe ${name}`, name, () => this.client.describeCollection({ collection_name: name, timeout: this.ctx.requestTimeoutMs }));
     const check = checkSchema(desc.schema.fields as unknown as DescribedField[]);
     if (check.problems.length || check.dimension === undefined) {
-      throw new OpsError('conflict', `Collection ${name} on ${this.server} is not a Repo Ops collection: ${check.problems.join('; ') || 'it has no embedding field'}. Recreate it, or use another collection name.`);
+      throw foreignSchemaError(name, this.server, check);
     }
     if (check.dimension !== dimension) {
       const producer = options.model ? options.model : 'the embedding model';
       throw new OpsError('conflict', `Collection ${name} stores ${check.dimension}-dimensional vectors but ${producer} produces ${dimension}. Recreate the collection or change the model's dimensions.`);
     }
     let indexType: string;
-    const index = await this.client.describeIndex({ collection_name: name, field_name: FIELD.embedding, timeout: this.ctx.requestTimeoutMs });
+    // A missing index is a state (reported in the status), not a failed call.
+    const index = await this.guard(`describe the index of ${name}`, name, () =>
+      this.client.describeIndex({ collection_name: name, field_name: FIELD.embedding, timeout: this.ctx.requestTimeoutMs }));
     const params = isSuccess(index.status) ? (index.index_descriptions?.[0]?.params ?? []) : [];
     if (params.length === 0) {
       // Created by a run that stopped before indexing: finish the job.
@@ -203,7 +206,7 @@ export class MilvusVectorStore implements VectorStore {
     }
     const load = await this.call(`check whether ${name} is loaded`, name, () => this.client.getLoadState({ collection_name: name, timeout: this.ctx.requestTimeoutMs }));
     if (String(load.state) !== 'LoadStateLoaded') {
-      await this.call(`load ${name}`, name, async () => ({ status: await this.client.loadCollection({ collection_name: name, timeout: this.ctx.longTimeoutMs }) }), this.ctx.longTimeoutMs);
+      await loadAndWait(this.client, name, this.errorContext(`load ${name}`, name, this.ctx.longTimeoutMs));
     }
     return new MilvusCollection(this.ctx, name, { dimension, titleMaxBytes: check.titleMaxBytes, indexType });
   }
@@ -221,18 +224,21 @@ export class MilvusVectorStore implements VectorStore {
 
   /** Runs an SDK call whose response has a `status`, mapping failures to OpsErrors. */
   private async call<T extends { status?: StatusLike }>(op: string, collection: string | undefined, fn: () => Promise<T>, timeoutMs = this.ctx.requestTimeoutMs): Promise<T> {
-    const errCtx = this.errorContext(op, collection, timeoutMs);
-    let res: T;
-    try {
-      res = await fn();
-    } catch (e) {
-      throw toOpsError(e, errCtx);
-    }
-    ensureOk(res.status, errCtx);
+    const res = await this.guard(op, collection, fn, timeoutMs);
+    ensureOk(res.status, this.errorContext(op, collection, timeoutMs));
     return res;
   }
 
-  private errorContext(op: string, collection: string | undefined, timeoutMs: number): ErrorContext {
+  /** Runs an SDK call, mapping a thrown error to an OpsError. */
+  private async guard<T>(op: string, collection: string | undefined, fn: () => Promise<T>, timeoutMs = this.ctx.requestTimeoutMs): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw toOpsError(e, this.errorContext(op, collection, timeoutMs));
+    }
+  }
+
+  private errorContext(op: string, collection: string | undefined, timeoutMs: number): ErrorContext & { timeoutMs: number } {
     return collection === undefined ? { server: this.server, op, timeoutMs } : { server: this.server, op, collection, timeoutMs };
   }
 }

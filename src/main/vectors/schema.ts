@@ -2,6 +2,7 @@
 // against it. VarChar limits are UTF-8 bytes (Milvus counts bytes; Milvus Lite counts characters,
 // so staying under the byte limit satisfies both).
 import { DataType, type FieldType } from '@zilliz/milvus2-sdk-node';
+import { OpsError } from '../../shared/errors.ts';
 
 export const DEFAULT_COLLECTION = 'pr_index';
 export const ITEM_TYPES = ['pr', 'issue', 'discussion'] as const;
@@ -119,4 +120,10 @@ export function checkSchema(described: readonly DescribedField[]): SchemaCheck {
     problems,
     titleMaxBytes: byName.get(FIELD.title)?.maxLength ?? MAX_BYTES.title,
   };
+}
+
+/** The error for a collection that exists under our name but not with our schema. */
+export function foreignSchemaError(name: string, server: string, check: SchemaCheck): OpsError {
+  const why = check.problems.join('; ') || 'it has no embedding field';
+  return new OpsError('conflict', `Collection ${name} on ${server} is not a Repo Ops collection: ${why}. Recreate it, or use another collection name.`);
 }

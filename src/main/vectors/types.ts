@@ -43,7 +43,7 @@ export interface SearchOptions extends SearchFilter {
 }
 
 export interface UpsertOptions {
-  /** Rows per request (default 1000). Smaller batches mean smaller gRPC messages. */
+  /** Rows per request (default 1000; fewer when a request would pass 48 MiB, e.g. very wide vectors). */
   batchSize?: number;
   /** Called after each batch with the rows written so far. */
   onProgress?: (written: number, total: number) => void;

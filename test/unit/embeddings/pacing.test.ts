@@ -20,7 +20,7 @@ describe('pacing by the rate-limit headers', () => {
     const bound = minWallSeconds({ tokens: 62_500, requests: batches.length, rpm: 600, tpm: 60_000, latencyMs });
     expect(bound).toBeCloseTo(2.55);
     expect(run.ms / 1000).toBeGreaterThan(bound * 0.95); // the emulator really enforces it
-    expect(run.ms / 1000).toBeLessThan(bound * 1.15);
+    expect(run.ms / 1000).toBeLessThan(bound * 1.2);
   });
 
   it('at a low RPM: no 429s, and finishes close to the rate bound', async () => {
@@ -34,7 +34,7 @@ describe('pacing by the rate-limit headers', () => {
     const bound = minWallSeconds({ tokens: 0, requests: 310, rpm: 300, tpm: 10_000_000, latencyMs });
     expect(bound).toBeCloseTo(2.02);
     expect(run.ms / 1000).toBeGreaterThan(bound * 0.95);
-    expect(run.ms / 1000).toBeLessThan(bound * 1.15);
+    expect(run.ms / 1000).toBeLessThan(bound * 1.2);
   });
 
   it('obeys retry-after when someone else drained the bucket, then paces from the fresh report', async () => {

@@ -62,8 +62,9 @@ describe('BucketMirror', () => {
     expect(b.available(600_000)).toBe(6000);
     expect(b.waitMs(5000, 10)).toBe(0);
     b.charge(2, 5000, 10);
-    // 5900 + 1 − 200 − 5000 = 701 left at t=10; 1,000 more needs 299 tokens at 0.1 per ms.
-    expect(b.waitMs(1000, 10)).toBe(2990);
+    // 5900 + 1 − 200 − 5000 = 701 left at t=10; 1,000 (+ 25 ms of refill as margin) needs
+    // 301.5 more at 0.1 per ms.
+    expect(b.waitMs(1000, 10)).toBe(3015);
     expect(b.waitMs(6001, 10)).toBe(Infinity);
   });
 
@@ -89,7 +90,7 @@ describe('BucketMirror', () => {
     const b = new BucketMirror();
     // 1,000 per day: 900 used, full again in 21.6 h → one more every 86.4 s (not every 60 ms).
     b.observe({ limit: 1000, remaining: 100, resetMs: 77_760_000 }, 0, 0);
-    expect(b.waitMs(101, 0)).toBe(86_400);
+    expect(b.waitMs(101, 0)).toBe(86_425); // + the 25 ms margin
   });
 });
 
@@ -100,7 +101,7 @@ describe('RateLimitMirror', () => {
     m.charge(seq, 10, 0);
     m.observe({ requests: { limit: 60, remaining: 0 }, tokens: { limit: 600_000, remaining: 599_990 } }, seq, 0);
     expect(m.known).toBe(true);
-    expect(m.waitMs(10, 0)).toBe(1000); // one request per second
+    expect(m.waitMs(10, 0)).toBe(1025); // one request per second, + the 25 ms margin
     expect(m.ticket()).toBe(seq + 1);
   });
 });

@@ -1,0 +1,115 @@
+// bench:sync — GitHub → warehouse sync of 5,000 PRs (avg 3 reviews, 8 comments,
+// 12 files; some with > 100 of each) and 2,000 issues, against the GitHub emulator
+// at 100 ms per request, run by the real core (`repo-ops serve`) into a real
+// PostgreSQL; then the naive REST-per-PR collector on a sample, for comparison.
+import { readFileSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../src/main/warehouse/embedded.ts';
+import { generateDataset } from '../test/emulators/github/dataset.ts';
+import { startGitHubEmulator } from '../test/emulators/github/server.ts';
+import { ROOT, startServe, wsClient } from '../test/helpers/serve-process.ts';
+import { printTable } from './report.ts';
+import { naiveRestSync } from './sync-baseline.ts';
+
+const PRS = 5000;
+const ISSUES = 2000;
+const LATENCY_MS = 100;
+const BASELINE_SAMPLE_PRS = 250;
+const BASELINE_SAMPLE_ISSUES = 100;
+const BASELINE_CONCURRENCY = 4;
+const WORK = join(ROOT, '.cache', 'bench', 'sync');
+
+const peakRssMb = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+
+await rm(WORK, { recursive: true, force: true });
+await mkdir(WORK, { recursive: true });
+const t = performance.now();
+const dataset = generateDataset({ seed: 42, repos: [{ owner: 'bench', name: 'big', pullRequests: PRS, issues: ISSUES, avgReviews: 3, avgReviewComments: 3, avgIssueComments: 5, avgFiles: 12, heavyPullRequests: 10 }] });
+console.log(`dataset generated in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+const repo = dataset.repositories[0]!;
+const expectedRows =
+  repo.pullRequests.reduce((n, p) => n + 1 + p.reviews.length + p.reviews.reduce((m, r) => m + r.comments.length, 0) + p.comments.length + p.files.length, 0) +
+  repo.issues.reduce((n, i) => n + 1 + i.comments.length, 0);
+
+const cluster = await startEmbeddedPostgres(join(WORK, 'pg'));
+const admin = new pg.Client({ connectionString: cluster.url });
+await admin.connect();
+await admin.query('CREATE DATABASE bench_sync');
+await admin.query('CREATE DATABASE bench_baseline');
+await admin.end();
+const dbUrl = (name: string) => cluster.url.replace(/\/postgres$/, `/${name}`);
+
+const gh = await startGitHubEmulator({ dataset, latencyMs: LATENCY_MS });
+const serve = await startServe({ home: join(WORK, 'home'), entry: 'auto', env: { GITHUB_TOKEN: gh.token, DATABASE_URL: dbUrl('bench_sync') } });
+const c = wsClient(serve.origin, serve.token);
+await c.opened;
+try {
+  await c.ops.profiles.create({ name: 'bench', githubApiUrl: gh.url });
+  gh.resetStats();
+  const t0 = performance.now();
+  const started = await c.ops.repos.sync({ repository: 'bench/big', mode: 'full' });
+  const run = await new Promise<Awaited<ReturnType<typeof c.ops.jobs.get>>>((resolve) => {
+    const poll = async () => {
+      const r = await c.ops.jobs.get({ runId: started.id });
+      if (['succeeded', 'incomplete', 'failed'].includes(r.status)) resolve(r);
+      else setTimeout(poll, 50);
+    };
+    void poll();
+  });
+  const wall = (performance.now() - t0) / 1000;
+  if (run.status !== 'succeeded') throw new Error(`sync ${run.status}: ${run.error}`);
+  const rss = peakRssMb(serve.child.pid!);
+  const result = run.result as { rowsWritten: number; writeSeconds: number; github: { requests: number; graphqlPoints: number; pageSizeReductions: number } };
+  const requests = gh.stats.requests;
+  // Rows written per second of database time: the sum of the page transactions.
+  const db = new pg.Client({ connectionString: dbUrl('bench_sync') });
+  await db.connect();
+  const counts = (await db.query(`SELECT (SELECT count(*) FROM pull_requests)::int AS prs, (SELECT count(*) FROM issues)::int AS issues,
+    (SELECT count(*) FROM reviews)::int AS reviews, (SELECT count(*) FROM comments)::int AS comments, (SELECT count(*) FROM pr_files)::int AS files,
+    (SELECT count(*) FROM contributors)::int AS contributors`)).rows[0];
+  await db.end();
+  const stored = counts.prs + counts.issues + counts.reviews + counts.comments + counts.files;
+  if (stored !== expectedRows) throw new Error(`warehouse holds ${stored} rows, the dataset ${expectedRows}`);
+  const rowsPerSecWall = result.rowsWritten / wall;
+
+  // Database write throughput: rows over the time spent inside the page transactions.
+  const writeProbe = result.rowsWritten / result.writeSeconds;
+
+  gh.resetStats();
+  const baseline = await naiveRestSync({ base: gh.url, token: gh.token, repo: 'bench/big', dbUrl: dbUrl('bench_baseline'), maxPullRequests: BASELINE_SAMPLE_PRS, maxIssues: BASELINE_SAMPLE_ISSUES, concurrency: BASELINE_CONCURRENCY });
+  const baselinePer1k = (baseline.requests - Math.ceil(BASELINE_SAMPLE_ISSUES / 100)) / (baseline.pullRequests / 1000);
+  const scale = PRS / baseline.pullRequests;
+  const baselineWall = baseline.seconds * scale;
+
+  console.log(`\nSync of ${PRS} PRs + ${ISSUES} issues (${expectedRows.toLocaleString()} rows), emulator latency ${LATENCY_MS} ms`);
+  printTable(
+    ['', 'Repo Ops sync', `naive REST per PR (${BASELINE_CONCURRENCY} in flight)`],
+    [
+      ['requests', String(requests), `${baseline.requests} for ${baseline.pullRequests} PRs + ${baseline.issues} issues`],
+      ['requests per 1,000 PRs', (requests / (PRS / 1000)).toFixed(1), baselinePer1k.toFixed(0)],
+      ['wall time (s)', wall.toFixed(1), `${baselineWall.toFixed(0)} (scaled ×${scale} from the sample's ${baseline.seconds.toFixed(1)} s)`],
+      ['GraphQL points', String(result.github.graphqlPoints), '—'],
+      ['rows written', result.rowsWritten.toLocaleString(), `${baseline.rows.toLocaleString()} (sample)`],
+      ['rows/s over the wall time', rowsPerSecWall.toFixed(0), (baseline.rows / baseline.seconds).toFixed(0)],
+      ['rows/s written (database time)', writeProbe.toFixed(0), '—'],
+      ['peak RSS of the core (MB)', rss.toFixed(0), '—'],
+      ['page-size reductions', String(result.github.pageSizeReductions), '—'],
+    ],
+  );
+  console.log('\ngoals: ≤ 20 requests per 1,000 PRs, wall < 60 s, ≥ 20,000 rows/s written, peak RSS < 300 MB');
+  console.log(JSON.stringify({
+    requests_per_1k_prs: Number((requests / (PRS / 1000)).toFixed(1)),
+    wall_s: Number(wall.toFixed(1)),
+    rows_per_s: Math.round(writeProbe),
+    peak_rss_mb: Math.round(rss),
+    baseline_requests_per_1k_prs: Math.round(baselinePer1k),
+    baseline_wall_s: Math.round(baselineWall),
+  }));
+} finally {
+  c.close();
+  await serve.stop();
+  await gh.close();
+  await cluster.stop();
+}
