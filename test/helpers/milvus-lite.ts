@@ -3,7 +3,7 @@
 // (<repo>/.cache/milvus-venv, git-ignored) and started as a gRPC server on a free loopback port
 // with its own temporary data directory. A fresh machine needs only python3 with venv support.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -96,7 +96,9 @@ function requirementsText(): string {
 
 function installed(): boolean {
   try {
-    return existsSync(BIN) && readFileSync(STAMP, 'utf8') === requirementsText();
+    // existsSync follows the venv's python symlink: a venv whose interpreter was removed or
+    // upgraded away counts as not installed and is rebuilt.
+    return existsSync(BIN) && existsSync(PYTHON) && readFileSync(STAMP, 'utf8') === requirementsText();
   } catch {
     return false;
   }
@@ -123,7 +125,9 @@ export async function acquireLock(path: string, waitMs: number): Promise<() => v
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
     const owner = Number.parseInt(readFileSafe(path), 10);
-    if (Number.isInteger(owner) && !processAlive(owner)) {
+    // No pid a minute after creation: the creator died between creating and writing it.
+    const ownerless = !Number.isInteger(owner) && ageMs(path) > 60_000;
+    if ((Number.isInteger(owner) && !processAlive(owner)) || ownerless) {
       try {
         unlinkSync(path);
       } catch {
@@ -133,6 +137,14 @@ export async function acquireLock(path: string, waitMs: number): Promise<() => v
     }
     if (Date.now() > deadline) throw new Error(`Timed out after ${waitMs / 1000} s waiting for ${path} (held by pid ${owner}); if no install is running, delete the file.`);
     await sleep(250);
+  }
+}
+
+function ageMs(path: string): number {
+  try {
+    return Date.now() - statSync(path).mtimeMs;
+  } catch {
+    return 0;
   }
 }
 

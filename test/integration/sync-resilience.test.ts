@@ -107,12 +107,14 @@ describe('sync resilience', () => {
     const tmp = tempDir();
     let cluster = await startEmbeddedPostgres(join(tmp.dir, 'pg'));
     try {
-      env = await startSyncEnv({ dataset: smallDataset(5, 600, 100, 1), emulator: { latencyMs: 40 } });
+      // Slow pages (150 ms each) so that Postgres goes down while the run is surely mid-way.
+      env = await startSyncEnv({ dataset: smallDataset(5, 600, 100, 1), emulator: { latencyMs: 150 } });
       await env.t.ops.secrets.set({ profileId: env.profileId, key: 'postgres_url', value: cluster.url });
       const run = await env.t.ops.repos.sync({ repository: REPO, mode: 'full' });
-      await waitFor('two committed pages', async () => {
+      await waitFor('a committed page', async () => {
         const s = await env!.t.ops.jobs.get({ runId: run.id });
-        return s.progress.done >= 200 || null;
+        if (s.status !== 'running') throw new Error(`the run is ${s.status} (${s.error}) before Postgres could be stopped`);
+        return s.progress.done >= 100 || null;
       }, 30_000, 20);
       await cluster.stop();
       const failed = await env.t.core.jobs.wait(run.id);

@@ -198,7 +198,8 @@ export class EmbedRun<T extends EmbedItem> {
   private onSuccess(job: Job, seq: number, sentAt: number, ok: SendResult): void {
     this.inFlight--;
     if (this.stopped) return this.settle();
-    this.mirror.observe(readRateLimitHeaders(ok.headers), seq, this.mirror.admittedAt(sentAt, performance.now()));
+    const processingMs = Number.parseFloat(ok.headers.get('openai-processing-ms') ?? '');
+    this.mirror.observe(readRateLimitHeaders(ok.headers), seq, this.mirror.admittedAt(sentAt, performance.now(), Number.isNaN(processingMs) ? undefined : processingMs));
     this.mirror.settle(seq);
     const problem = this.checkVectors(job.batch, ok.vectors);
     if (problem) return this.fail(new OpsError('internal', problem));

@@ -100,8 +100,10 @@ export class BucketMirror {
   settle(seq: number, nextSeq: number): void {
     const c = this.ledger.find((x) => x.seq === seq);
     if (c) c.settledBefore = nextSeq;
-    // Any future report comes from a request still in flight or not yet sent; charges that ended
-    // before the oldest of those are in every such report, so they can go (keeps the ledger small).
+    // Reports prune the ledger (observe). Until one arrives (or with a provider that sends none),
+    // charges that ended before the oldest request still in flight are in every report that can
+    // still come, so they can go: this keeps the ledger as small as what is in flight.
+    if (this.known) return;
     let oldest = nextSeq;
     for (const x of this.ledger) if (x.settledBefore === undefined) oldest = Math.min(oldest, x.seq);
     this.ledger = this.ledger.filter((x) => x.settledBefore === undefined || x.settledBefore > oldest);
@@ -174,15 +176,17 @@ export class RateLimitMirror {
   }
 
   /**
-   * When a successful request was probably admitted (the moment its report describes). A busy
-   * server can queue requests long before admitting them; assuming admission at send time then
-   * overstates the refill since. The smallest recent round trip is roughly the time from admission
-   * to response, so admission ≈ response − min RTT, never before the send.
+   * When a successful request was admitted (the moment its report describes), never before it was
+   * sent. A busy server or client can hold a request long before admission, so send time
+   * overstates the refill since. `openai-processing-ms` is the server's time from receiving the
+   * request to answering, so response − processing is at or just after admission (errs safe).
+   * Without it, the smallest recent round trip stands in for the time after admission.
    */
-  admittedAt(sentAt: number, receivedAt: number): number {
+  admittedAt(sentAt: number, receivedAt: number, processingMs?: number): number {
     this.rtts.push(receivedAt - sentAt);
     if (this.rtts.length > 32) this.rtts.shift();
-    return Math.max(sentAt, receivedAt - Math.min(...this.rtts));
+    const after = processingMs !== undefined && Number.isFinite(processingMs) && processingMs >= 0 ? processingMs : Math.min(...this.rtts);
+    return Math.max(sentAt, receivedAt - after);
   }
 
   /** A report from request `seq`, describing the buckets at `at` (see admittedAt). */
