@@ -1,5 +1,5 @@
 // Turns GitHub markdown/HTML into the text worth embedding: what a reader sees, minus markup,
-// URLs and collapsed noise. Every regex here is linear or bounded by the distance to the next tag.
+// URLs and collapsed noise. Each regex is linear or bounded by the text up to the next tag.
 
 // Tags GitHub renders; anything else in angle brackets (`Option<Vec<u8>>`, `<T>`) is content.
 const HTML_TAG = new RegExp(
@@ -15,7 +15,7 @@ const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\uFEFF\u200B\u2060]/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 // The tokenizer's merge step is quadratic in the length of one pre-token piece (a run of letters or
 // of symbols): a 64k-character base64 blob or unpunctuated CJK run took 5–26 s. No real word is
-// 500 characters long, so such runs get a space every 500 characters (bounded: ~1 µs/char).
+// 500 characters long, so such runs get a space every 500 characters (then ~0.1 µs/character).
 const LONG_RUN = 500;
 const LONG_LETTERS = new RegExp(String.raw`\p{L}{${LONG_RUN}}(?=\p{L})`, 'gu');
 const LONG_SYMBOLS = new RegExp(String.raw`[^\s\p{L}\p{N}]{${LONG_RUN}}(?=[^\s\p{L}\p{N}])`, 'gu');

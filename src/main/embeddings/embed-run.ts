@@ -4,9 +4,10 @@
 // Pacing. Until the first x-ratelimit-* report arrives, at most `initialConcurrency` requests are
 // in flight. From then on the window opens fully and the RateLimitMirror decides: the next batch
 // goes out as soon as the estimated request and token buckets hold it, so concurrency grows while
-// the remaining counts leave room and drops to zero (a timer waits for the refill, at most until
-// the reported reset) when they run low. A 429 pauses all sending for its retry-after and, like a
-// 5xx, halves the window (once per burst), which then grows by one per success.
+// the remaining counts leave room and drops to zero when they run low (a timer waits for the
+// refill the reports predict or, without a limit header, until the reported reset). A 429 pauses
+// all sending for its retry-after and, like a 5xx, halves the window (once per burst), which then
+// grows by one per success. `maxBatchesAhead` only bounds memory: in flight plus not yet reported.
 import { OpsError } from '../../shared/errors.ts';
 import type { Failure } from './api-errors.ts';
 import { backoffMs, classifyError } from './api-errors.ts';
@@ -100,7 +101,8 @@ export class EmbedRun<T extends EmbedItem> {
   private delivering = false;
   private stopped = false;
   private settled = false;
-  private failure: { error: unknown } | undefined;
+  /** The first error; `fromCaller` when onBatch threw it (passed back unchanged). */
+  private failure: { error: unknown; fromCaller: boolean } | undefined;
   private readonly done = { batches: 0, inputs: 0, tokens: 0 };
   private readonly counts = { billedTokens: 0, requests: 0, rateLimited: 0, transientErrors: 0 };
   private resolve!: (summary: EmbedRunSummary) => void;
@@ -199,8 +201,9 @@ export class EmbedRun<T extends EmbedItem> {
     this.inFlight--;
     if (this.stopped) return this.settle();
     const processingMs = Number.parseFloat(ok.headers.get('openai-processing-ms') ?? '');
-    this.mirror.observe(readRateLimitHeaders(ok.headers), seq, this.mirror.admittedAt(sentAt, performance.now(), Number.isNaN(processingMs) ? undefined : processingMs));
-    this.mirror.settle(seq);
+    const report = readRateLimitHeaders(ok.headers);
+    if (report) this.mirror.observe(report, seq, this.mirror.admittedAt(sentAt, performance.now(), Number.isNaN(processingMs) ? undefined : processingMs));
+    else this.mirror.settle(seq);
     const problem = this.checkVectors(job.batch, ok.vectors);
     if (problem) return this.fail(new OpsError('internal', problem));
     this.results.push({ batch: job.batch as Batch<T>, vectors: ok.vectors, tokens: ok.tokens, requestId: ok.requestId, attempts: job.attempts });
@@ -245,7 +248,9 @@ export class EmbedRun<T extends EmbedItem> {
       case 'aborted': {
         // 'aborted' without our stop: the SDK's own timeout; treat like a dropped connection.
         this.counts.transientErrors++;
-        if (f.kind === 'transient') this.mirror.observe(readRateLimitHeaders(f.headers), seq, now);
+        // Whether a failed request was charged is unknown: keep its charge until a report settles it.
+        const report = f.kind === 'transient' ? readRateLimitHeaders(f.headers) : undefined;
+        this.mirror.observe(report, seq, now, false);
         this.mirror.settle(seq);
         this.shrink(seq);
         if (++job.failures >= s.maxAttempts) {
@@ -297,7 +302,7 @@ export class EmbedRun<T extends EmbedItem> {
       try {
         await this.options.onBatch?.(result);
       } catch (err) {
-        this.fail({ passThrough: err });
+        this.fail(err, true);
         break;
       }
       this.done.batches++;
@@ -310,10 +315,10 @@ export class EmbedRun<T extends EmbedItem> {
     this.settle();
   }
 
-  private fail(error: unknown): void {
+  private fail(error: unknown, fromCaller = false): void {
     if (this.stopped) return;
     this.stopped = true;
-    this.failure = { error };
+    this.failure = { error, fromCaller };
     clearTimeout(this.timer);
     this.abort.abort(); // in-flight requests end now; their results are dropped
     this.settle();
@@ -325,7 +330,7 @@ export class EmbedRun<T extends EmbedItem> {
     this.settled = true;
     clearTimeout(this.timer);
     this.options.signal?.removeEventListener('abort', this.onAbort);
-    if (this.failure) this.reject(this.finalError(this.failure.error));
+    if (this.failure) this.reject(this.failure.fromCaller ? this.failure.error : this.finalError(this.failure.error));
     else this.resolve(this.summary());
   }
 
@@ -334,7 +339,6 @@ export class EmbedRun<T extends EmbedItem> {
   }
 
   private finalError(error: unknown): unknown {
-    if (typeof error === 'object' && error !== null && 'passThrough' in error) return error.passThrough; // the caller's own onBatch error
     if (!(error instanceof OpsError)) return error;
     const progress = `${this.done.batches} of ${this.total} batches were completed and reported`;
     return new OpsError(error.code, `${error.message} (${progress})`, { ...this.summary(), totalBatches: this.total });

@@ -2,12 +2,12 @@
 // the request and token buckets as they were when that request was admitted
 // (x-ratelimit-limit-*, -remaining-*, -reset-*). The buckets refill continuously at limit per
 // minute. From the newest report we estimate the level now: the reported remaining, plus refill
-// since that request was sent, minus what we sent after it. That tells how much more can be sent
-// without a 429, and how long to wait when it is not enough.
+// since that request was admitted, minus what we sent that it does not include. That tells how much
+// more can be sent without a 429, and how long to wait when it is not enough.
 import { parseDurationMs } from './durations.ts';
 
 const MINUTE_MS = 60_000;
-const MARGIN_MS = 25;
+const MARGIN_MS = 50;
 
 export interface BucketReport {
   limit?: number;
@@ -42,21 +42,25 @@ interface Charge {
   seq: number;
   at: number;
   amount: number;
-  /** Set when the request ended: the seq the next request got. Reports from then on include it. */
+  /** When the request ended without a report of its own: the seq the next request got. */
   settledBefore?: number;
 }
 
 /**
- * One bucket. `seq` orders our requests by send time and ties each report to its request. With
- * a known limit the estimate is exact for a continuous bucket (refill rate r = limit/min, capped at
- * the limit): level(now) = min(limit, R + r·(now − t₀) − Σ charges, min over our charges k of
- * [limit + r·(now − t_k) − Σ charges from k on]), where R is the reported remaining at t₀ (the time
- * the reporting request was admitted) and the charges are our requests sent after it. Every term but
- * the cap grows at r, so the wait for `amount` is (amount − level)/r.
+ * One bucket. With a known limit the estimate is exact for a continuous bucket (refill rate
+ * r = limit/min, capped at the limit): level(now) = min(limit, R + r·(now − t₀) − Σ charges,
+ * min over our charges k of [limit + r·(now − t_k) − Σ charges from k on]), where R is the
+ * remaining of the newest report, t₀ the admission of the request it came with, and the charges
+ * (the ledger) are our requests that report may not include. Every term but the cap grows at r,
+ * so the wait for `amount` is (amount − level)/r.
  *
- * Requests reach the server out of order when many are sent at once, so a report from request s
- * may lack an earlier-sent request still in flight. Such charges are kept (counted twice at worst,
- * which only errs on the safe side) until a report from a request sent after they ended.
+ * Which report is newest, and what it includes: requests sent together reach the server in any
+ * order (each on its own connection), so send order says little. The reports themselves do:
+ * V = R − r·t₀ drops by each admitted request's charge and is unmoved by refill, so of two
+ * reports the one with the lower V was admitted later and includes the other request. A charge
+ * leaves the ledger when its own report arrives (it is in that report, or in a newer one), when it
+ * is refunded (429), or, for a request that ended without a report, once the newest report comes
+ * from a request sent after it ended. Until then it counts, which errs on the safe side.
  */
 export class BucketMirror {
   limit: number | undefined;
@@ -64,6 +68,8 @@ export class BucketMirror {
   private rate = 0;
   private reported = 0;
   private reportedAt = 0;
+  /** R − r·t₀ of the held report (see above). */
+  private consumed = Infinity;
   private fullAt = Infinity;
   private seq = -1;
   private ledger: Charge[] = [];
@@ -72,41 +78,46 @@ export class BucketMirror {
     return this.seq >= 0;
   }
 
-  /** A report that came with request `seq`, as of `at`. Reports older than the one held are ignored. */
-  observe(report: BucketReport, seq: number, at: number): void {
-    if (report.remaining === undefined || seq < this.seq) return;
-    // Without a limit, only the reset time says when the remaining comes back; with neither, no use.
-    if (report.limit === undefined && this.limit === undefined && report.resetMs === undefined) return;
-    this.limit = report.limit ?? this.limit;
-    if (this.limit !== undefined) this.rate = refillRate(this.limit, report);
+  /**
+   * The report that came with request `seq`, describing the bucket as of `at` (its admission).
+   * `accountsForOwn`: false when the request failed and may or may not have been charged.
+   */
+  observe(report: BucketReport, seq: number, at: number, accountsForOwn = true): void {
+    if (report.remaining === undefined) return;
+    // Without a limit only the reset time says when the remaining comes back; with neither, no use.
+    const limit = report.limit ?? this.limit;
+    if (limit === undefined && report.resetMs === undefined) return;
+    const rate = limit === undefined ? 0 : refillRate(limit, report);
+    const v = report.remaining - rate * at;
+    // Without a rate, fall back to send order.
+    const newer = !this.known || (limit !== undefined ? v < this.consumed : seq > this.seq);
+    if (accountsForOwn) this.refund(seq); // in this report, or (older) in the held one
+    if (!newer) return;
+    this.limit = limit;
+    this.rate = rate;
     this.reported = report.remaining;
     this.reportedAt = at;
+    this.consumed = v;
     this.fullAt = report.resetMs === undefined ? Infinity : at + report.resetMs;
     this.seq = seq;
-    // The report includes its own request, and every request that ended before it was sent.
-    this.ledger = this.ledger.filter((c) => c.seq !== seq && !(c.settledBefore !== undefined && c.settledBefore <= seq));
+    this.ledger = this.ledger.filter((c) => c.settledBefore === undefined || c.settledBefore > seq);
   }
 
   charge(seq: number, amount: number, at: number): void {
     this.ledger.push({ seq, at, amount });
   }
 
-  /** A rejected (429) request was not charged. */
+  /** Drops a charge: a rejected (429) request was not charged; a reported one is accounted for. */
   refund(seq: number): void {
     this.ledger = this.ledger.filter((c) => c.seq !== seq);
   }
 
-  /** Request `seq` ended (answered or failed); `nextSeq` is the seq the next request will get. */
+  /** Request `seq` ended without a report of its own; `nextSeq` is the seq the next request gets. */
   settle(seq: number, nextSeq: number): void {
+    // Before any report, nothing would ever prune it; the first report covers what it can.
+    if (!this.known) return this.refund(seq);
     const c = this.ledger.find((x) => x.seq === seq);
     if (c) c.settledBefore = nextSeq;
-    // Reports prune the ledger (observe). Until one arrives (or with a provider that sends none),
-    // charges that ended before the oldest request still in flight are in every report that can
-    // still come, so they can go: this keeps the ledger as small as what is in flight.
-    if (this.known) return;
-    let oldest = nextSeq;
-    for (const x of this.ledger) if (x.settledBefore === undefined) oldest = Math.min(oldest, x.seq);
-    this.ledger = this.ledger.filter((x) => x.settledBefore === undefined || x.settledBefore > oldest);
   }
 
   // min of the linear terms above (all grow at the refill rate), i.e. the level before the cap.
@@ -137,7 +148,7 @@ export class BucketMirror {
   /**
    * Milliseconds until `amount` is available (0: now; Infinity: never, it exceeds the limit), with
    * MARGIN_MS of refill to spare: the admission time behind a report is an estimate (off by a few
-   * ms under load), and being early costs a 429 while being 25 ms late costs nothing in the long
+   * ms under load), and being early costs a 429 while being 50 ms late costs nothing in the long
    * run (the refill accrued meanwhile counts for the next request).
    */
   waitMs(amount: number, now: number): number {
@@ -189,11 +200,11 @@ export class RateLimitMirror {
     return Math.max(sentAt, receivedAt - after);
   }
 
-  /** A report from request `seq`, describing the buckets at `at` (see admittedAt). */
-  observe(report: RateLimitReport | undefined, seq: number, at: number): void {
+  /** A report from request `seq`, describing the buckets at `at` (see admittedAt and BucketMirror.observe). */
+  observe(report: RateLimitReport | undefined, seq: number, at: number, accountsForOwn = true): void {
     if (!report) return;
-    this.requests.observe(report.requests, seq, at);
-    this.tokens.observe(report.tokens, seq, at);
+    this.requests.observe(report.requests, seq, at, accountsForOwn);
+    this.tokens.observe(report.tokens, seq, at, accountsForOwn);
   }
 
   charge(seq: number, tokens: number, at: number): void {
@@ -206,6 +217,7 @@ export class RateLimitMirror {
     this.tokens.refund(seq);
   }
 
+  /** Request `seq` ended without a report (5xx without headers, dropped connection). */
   settle(seq: number): void {
     this.requests.settle(seq, this.nextSeq);
     this.tokens.settle(seq, this.nextSeq);

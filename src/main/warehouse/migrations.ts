@@ -238,4 +238,39 @@ CREATE TABLE sync_runs (
 CREATE INDEX sync_runs_repo_idx ON sync_runs (repository_id, started_at DESC);
 `,
   },
+  {
+    version: 2,
+    name: 'embedding priority view and cost ledger',
+    sql: `
+-- The runbook's monitoring view: what still needs an embedding, in priority order
+-- (workspace repositories first, then issues, then PRs; newest first within each).
+CREATE VIEW items_needing_embeddings_priority AS
+SELECT x.item_type, x.id, x.repository_id, x.number, x.created_at, x.updated_at,
+  (CASE WHEN EXISTS (SELECT 1 FROM workspace_repositories wr WHERE wr.repository_id = x.repository_id) THEN 0 ELSE 10 END) + x.type_rank AS priority
+FROM (
+  SELECT 'issue'::text AS item_type, 1 AS type_rank, i.id, i.repository_id, i.number, i.created_at, i.updated_at
+  FROM issues i WHERE i.embedding IS NULL OR i.embedding_generated_at IS NULL OR i.embedding_generated_at < i.updated_at
+  UNION ALL
+  SELECT 'pull_request', 2, p.id, p.repository_id, p.number, p.created_at, p.updated_at
+  FROM pull_requests p WHERE p.embedding IS NULL OR p.embedding_generated_at IS NULL OR p.embedding_generated_at < p.updated_at
+) x;
+
+-- What each embedding run cost, written with the batches it pays for.
+CREATE TABLE embedding_costs (
+  run_id uuid PRIMARY KEY,
+  repository_id uuid REFERENCES repositories (id) ON DELETE SET NULL,
+  model text NOT NULL,
+  dimensions integer NOT NULL,
+  requests integer NOT NULL DEFAULT 0,
+  input_tokens bigint NOT NULL DEFAULT 0,
+  items integer NOT NULL DEFAULT 0,
+  usd numeric(14, 6) NOT NULL DEFAULT 0,
+  started_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE INDEX pull_requests_embedding_due_idx ON pull_requests (repository_id) WHERE embedding_generated_at IS NULL;
+CREATE INDEX issues_embedding_due_idx ON issues (repository_id) WHERE embedding_generated_at IS NULL;
+`,
+  },
 ];

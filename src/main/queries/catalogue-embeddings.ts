@@ -1,0 +1,104 @@
+// Embedding checks: what still needs embedding, per model, consistency, and volume.
+import { REPOSITORY } from './catalogue-coverage.ts';
+import type { CatalogueQuery } from './types.ts';
+
+const GUIDE = 'aggressive-backfill-guide.md';
+
+export const embeddingQueries: CatalogueQuery[] = [
+  {
+    id: 'embeddings-pending',
+    title: 'Items needing embeddings',
+    group: 'embeddings',
+    description:
+      'Per type: items without an embedding, items updated on GitHub after they were embedded (the embed run re-embeds them only if their content hash changed), and items embedded with another model.',
+    source: `${GUIDE} § Step 2 › Monitoring ("Check items needing embeddings"; its items_needing_embeddings_priority view does not exist here, so the same question is asked of pull_requests and issues)`,
+    params: [REPOSITORY, { name: 'model', type: 'text', label: 'Current embedding model', default: 'text-embedding-3-small' }],
+    sql: `SELECT 'PRs' AS item_type,
+       count(*) FILTER (WHERE embedding IS NULL) AS missing,
+       count(*) FILTER (WHERE embedding IS NOT NULL AND embedding_generated_at < updated_at) AS updated_since_embedding,
+       count(*) FILTER (WHERE embedding IS NOT NULL AND embedding_model IS DISTINCT FROM $2) AS other_model,
+       count(*) AS total
+FROM pull_requests
+WHERE repository_id = $1::uuid
+UNION ALL
+SELECT 'Issues',
+       count(*) FILTER (WHERE embedding IS NULL),
+       count(*) FILTER (WHERE embedding IS NOT NULL AND embedding_generated_at < updated_at),
+       count(*) FILTER (WHERE embedding IS NOT NULL AND embedding_model IS DISTINCT FROM $2),
+       count(*)
+FROM issues
+WHERE repository_id = $1::uuid;`,
+  },
+  {
+    id: 'embeddings-by-model',
+    title: 'Embedding coverage per type and model',
+    group: 'embeddings',
+    description: 'Items per type, model and dimensions, with when they were first and last embedded. "(none)" counts items without an embedding.',
+    source: `${GUIDE} § Step 2 › Monitoring ("Check embedding coverage", extended from PRs to both types and split by model)`,
+    params: [REPOSITORY],
+    sql: `SELECT item_type, model, dimensions, items,
+       round(100.0 * items / sum(items) OVER (PARTITION BY item_type), 2) AS percent_of_type,
+       first_generated, last_generated
+FROM (
+  SELECT 'PRs' AS item_type, CASE WHEN embedding IS NULL THEN '(none)' ELSE coalesce(embedding_model, '(unknown)') END AS model,
+         CASE WHEN embedding IS NOT NULL THEN embedding_dimensions END AS dimensions, count(*) AS items,
+         min(embedding_generated_at) AS first_generated, max(embedding_generated_at) AS last_generated
+  FROM pull_requests WHERE repository_id = $1::uuid GROUP BY 1, 2, 3
+  UNION ALL
+  SELECT 'Issues', CASE WHEN embedding IS NULL THEN '(none)' ELSE coalesce(embedding_model, '(unknown)') END,
+         CASE WHEN embedding IS NOT NULL THEN embedding_dimensions END, count(*),
+         min(embedding_generated_at), max(embedding_generated_at)
+  FROM issues WHERE repository_id = $1::uuid GROUP BY 1, 2, 3
+) per_model
+ORDER BY item_type DESC, items DESC, model;`,
+  },
+  {
+    id: 'embeddings-consistency',
+    title: 'Embedding metadata consistency',
+    group: 'embeddings',
+    description:
+      'Embeddings missing their model, content hash or timestamp; vectors whose length differs from embedding_dimensions; metadata left on rows without an embedding. All should be 0. Reads every vector of the repository.',
+    source: `${GUIDE} § Verification Checklist ("Embeddings are generated (check SQL query)"), checking the columns the embed step writes`,
+    params: [REPOSITORY],
+    timeoutMs: 5000,
+    sql: `WITH items AS (
+  SELECT 'PRs' AS item_type, embedding IS NOT NULL AS embedded, embedding_model, content_hash, embedding_generated_at, embedding_dimensions,
+         CASE WHEN embedding IS NOT NULL THEN cardinality(embedding::real[]) END AS vector_length
+  FROM pull_requests WHERE repository_id = $1::uuid
+  UNION ALL
+  SELECT 'Issues', embedding IS NOT NULL, embedding_model, content_hash, embedding_generated_at, embedding_dimensions,
+         CASE WHEN embedding IS NOT NULL THEN cardinality(embedding::real[]) END
+  FROM issues WHERE repository_id = $1::uuid
+)
+SELECT item_type,
+       count(*) FILTER (WHERE embedded AND embedding_model IS NULL) AS without_model,
+       count(*) FILTER (WHERE embedded AND content_hash IS NULL) AS without_content_hash,
+       count(*) FILTER (WHERE embedded AND embedding_generated_at IS NULL) AS without_generated_at,
+       count(*) FILTER (WHERE embedded AND vector_length IS DISTINCT FROM embedding_dimensions) AS length_mismatch,
+       count(*) FILTER (WHERE NOT embedded AND (embedding_model IS NOT NULL OR content_hash IS NOT NULL)) AS metadata_without_embedding
+FROM items
+GROUP BY item_type
+ORDER BY item_type DESC;`,
+  },
+  {
+    id: 'embeddings-volume',
+    title: 'Embeddings generated recently',
+    group: 'embeddings',
+    description:
+      'Embeddings written per day, repository, type and model in the period, with a rough token estimate (bytes of title and body / 4) to explain an OpenAI bill.',
+    source: 'autodevops-runbook.md § Incident: Billing Spike (AI Costs) › "Check current usage" (ai_usage by user → embeddings by repository and model)',
+    params: [{ name: 'period', type: 'interval', label: 'Period', default: '7 days' }],
+    sql: `SELECT date_trunc('day', x.embedding_generated_at)::date AS day, r.full_name AS repository, x.item_type, x.embedding_model AS model,
+       count(*) AS items, sum(x.bytes) / 4 AS estimated_tokens
+FROM (
+  SELECT repository_id, 'PRs' AS item_type, embedding_generated_at, embedding_model, octet_length(title) + coalesce(octet_length(body), 0) AS bytes
+  FROM pull_requests WHERE embedding_generated_at > now() - $1::interval
+  UNION ALL
+  SELECT repository_id, 'Issues', embedding_generated_at, embedding_model, octet_length(title) + coalesce(octet_length(body), 0)
+  FROM issues WHERE embedding_generated_at > now() - $1::interval
+) x
+JOIN repositories r ON r.id = x.repository_id
+GROUP BY 1, 2, 3, 4
+ORDER BY 1 DESC, 5 DESC;`,
+  },
+];
