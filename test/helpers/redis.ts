@@ -101,7 +101,8 @@ function answersPing(port: number): Promise<boolean> {
 }
 
 async function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) {
+  // No pid: it never started (ENOENT), so there is nothing to stop and no 'exit' will come.
+  if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     child.kill('SIGTERM');
     let timer: NodeJS.Timeout | undefined;

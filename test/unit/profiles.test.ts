@@ -39,6 +39,16 @@ describe('connection profiles', () => {
     await expect(t.ops.profiles.delete({ id: staging!.id })).rejects.toMatchObject({ code: 'not_found' });
   });
 
+  it('a partial update changes only the fields it names', async () => {
+    const p = await t.ops.profiles.create({ name: 'partial', githubApiUrl: 'https://ghe.example.com/api/v3', embeddingDimensions: 512 });
+    const u = await t.ops.profiles.update({ id: p.id, patch: { description: 'only this' } });
+    expect(u).toMatchObject({ description: 'only this', githubApiUrl: 'https://ghe.example.com/api/v3', embeddingDimensions: 512 });
+    await t.ops.settings.update({ logRetentionDays: 30, jobConcurrency: 3 });
+    expect(await t.ops.settings.update({ theme: 'light' })).toMatchObject({ theme: 'light', logRetentionDays: 30, jobConcurrency: 3 });
+    await t.ops.settings.update({ theme: 'system', logRetentionDays: 7, jobConcurrency: 2 });
+    await t.ops.profiles.delete({ id: p.id });
+  });
+
   it('settings round-trip with validation', async () => {
     expect(await t.ops.settings.get()).toMatchObject({ theme: 'system', logRetentionDays: 7, jobConcurrency: 2 });
     expect(await t.ops.settings.update({ theme: 'dark', logRetentionDays: 14 })).toMatchObject({ theme: 'dark', logRetentionDays: 14 });

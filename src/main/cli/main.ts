@@ -1,6 +1,8 @@
 import { OpsError } from '../../shared/errors.ts';
 import { VERSION } from '../core/version.ts';
+import { embedCommand, embedUsage } from './commands/embed.ts';
 import { logsCommand, logsUsage } from './commands/logs.ts';
+import { milvusCommand, milvusUsage } from './commands/milvus.ts';
 import { secretsCommand, secretsUsage } from './commands/secrets.ts';
 import { serveCommand, serveUsage } from './commands/serve.ts';
 import { syncCommand, syncUsage } from './commands/sync.ts';
@@ -13,6 +15,8 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
   secrets: { run: secretsCommand, usage: secretsUsage, summary: 'manage secrets in the OS keychain' },
   logs: { run: logsCommand, usage: logsUsage, summary: 'tail and search the structured logs' },
   sync: { run: syncCommand, usage: syncUsage, summary: 'sync a repository from GitHub into the warehouse' },
+  embed: { run: embedCommand, usage: embedUsage, summary: 'embed PRs and issues with OpenAI into Milvus' },
+  milvus: { run: milvusCommand, usage: milvusUsage, summary: 'Milvus collection stats, recreate, reload' },
 };
 
 function help(): string {

@@ -1,4 +1,8 @@
 import { join } from 'node:path';
+import { embedJob } from '../embedding-job/embed-job.ts';
+import { EmbeddingService } from '../embedding-job/embedding-service.ts';
+import { embeddingHandlers } from '../embedding-job/handlers.ts';
+import { recreateJob, reloadJob } from '../embedding-job/milvus-jobs.ts';
 import { jobHandlers, jobTopicSources } from '../jobs/handlers.ts';
 import { JobService } from '../jobs/job-service.ts';
 import { logFileHandlers, logFileTopicSources } from '../log-files/handlers.ts';
@@ -38,6 +42,7 @@ export interface Core {
   logFiles: LogFileService;
   warehouse: WarehouseService;
   sync: SyncService;
+  embeddings: EmbeddingService;
   rpc: RpcServer;
   close(): Promise<void>;
 }
@@ -62,6 +67,10 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const warehouse = new WarehouseService({ home: config.home, profiles, secrets, logger: logger.child({ component: 'warehouse' }) });
   const sync = new SyncService({ warehouse, profiles, secrets, jobs, logger: logger.child({ component: 'sync' }) });
   jobs.register(syncJob(sync, warehouse));
+  const embeddings = new EmbeddingService({ warehouse, profiles, secrets, settings, jobs, logger: logger.child({ component: 'embeddings' }) });
+  jobs.register(embedJob(embeddings, db));
+  jobs.register(reloadJob(embeddings));
+  jobs.register(recreateJob(embeddings));
   for (const def of config.extraJobs ?? []) jobs.register(def);
 
   const handlers: Handlers = {
@@ -73,6 +82,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     ...logHandlers(logStore, settings),
     ...logFileHandlers(logFiles),
     ...repoHandlers(sync, warehouse),
+    ...embeddingHandlers(embeddings, jobs),
   };
   const sources: TopicSources = {
     ...jobTopicSources(jobs),
@@ -107,6 +117,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     logFiles,
     warehouse,
     sync,
+    embeddings,
     rpc,
     async close() {
       if (closed) return;
@@ -114,6 +125,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       clearInterval(retention);
       await jobs.close();
       await logFiles.closeAll();
+      await embeddings.close();
       await warehouse.close();
       logger.info('core_stopped', 'Repo Ops core stopped');
       logStore.flush();

@@ -23,7 +23,7 @@ export function fmtBytes(n: number | null | undefined): string {
     v /= 1024;
     i++;
   }
-  return `${i === 0 ? v : v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+  return `${i === 0 ? v : +v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
 export function fmtPct(ratio: number, digits = 1): string {

@@ -57,7 +57,7 @@ async function checkGitHub(o: GitHubCheckOptions, signal: AbortSignal): Promise<
       return netFailure(e, where);
     });
   const [rl, user] = await Promise.all([get('rate_limit'), get('user')]);
-  if ('kind' in rl && 'kind' in user) return downOutcome(`Unreachable: ${rl.message}`, { ...details, failure: 'unreachable', network: rl.kind });
+  if ('kind' in rl && 'kind' in user) return downOutcome(`${rl.kind === 'timeout' ? 'Not answering' : 'Unreachable'}: ${rl.message}`, { ...details, failure: 'unreachable', network: rl.kind });
   if (('status' in rl && rl.status === 401) || ('status' in user && user.status === 401)) {
     return downOutcome('Bad credentials (401): the token is invalid, expired or revoked — update github_token in Settings → Secrets', { ...details, failure: 'invalid_token' });
   }
@@ -91,7 +91,7 @@ async function checkGitHub(o: GitHubCheckOptions, signal: AbortSignal): Promise<
           message: b.remaining === 0
             ? `${r} rate limit exhausted (0 of ${fmtCount(b.limit)}), resets ${fmtReset(reset)}`
             : `${r} rate limit low: ${fmtCount(b.remaining)} of ${fmtCount(b.limit)} left (${fmtPct(b.remaining / b.limit)}), resets ${fmtReset(reset)}`,
-          threshold: `remaining < ${fmtPct(t.remainingDegradedRatio, 0)} (${SOURCES.whatTheRepo}: 5000 requests/hour, track remaining)`,
+          threshold: `remaining < ${fmtPct(t.remainingDegradedRatio)} (${SOURCES.whatTheRepo}: 5000 requests/hour, track remaining)`,
         });
       }
     }

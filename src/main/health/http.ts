@@ -149,9 +149,10 @@ async function checkHttp(service: HttpServiceConfig, options: HttpCheckOptions, 
   }
   findings.push(...deps.values(), ...(metrics?.findings ?? []));
 
-  const head = probes.find((p) => p.report.required && p.report.httpStatus !== null) ?? answered[0];
-  const ok = answered.filter((p) => p.report.status === 'healthy').length;
-  const parts = [head ? `GET ${head.report.path} ${head.report.httpStatus} in ${fmtMs(head.report.latencyMs)}` : 'health endpoints unreachable', `${ok}/${answered.length} endpoints healthy`];
+  const served = probes.filter((p) => p.report.status !== 'not_served');
+  const head = probes.find((p) => p.report.required && p.report.httpStatus !== null) ?? served.find((p) => p.report.httpStatus !== null);
+  const ok = served.filter((p) => p.report.status === 'healthy').length;
+  const parts = [head ? `GET ${head.report.path} ${head.report.httpStatus} in ${fmtMs(head.report.latencyMs)}` : 'health endpoints unreachable', `${ok}/${served.length} endpoints healthy`];
   if (metrics?.derived) parts.push(...metricsSummary(metrics.derived));
   return outcome({ summary: summaryWith(parts.join(' · '), findings), latencyMs: head?.report.latencyMs ?? null, details, findings });
 }

@@ -37,7 +37,7 @@ export function judgeMetrics(d: DerivedMetrics, problems: readonly ParseProblem[
     out.push({
       status: 'degraded',
       message: `Cache hit rate ${fmtPct(c.hitRate)} (${fmtCount(c.hits)} hits, ${fmtCount(c.misses)} misses, ${BASIS_TEXT[c.basis]})`,
-      threshold: `hit rate < ${fmtPct(t.cacheHitRateMin, 0)} (${SOURCES.pggit}: LowCacheHitRate)`,
+      threshold: `hit rate < ${fmtPct(t.cacheHitRateMin)} (${SOURCES.pggit}: LowCacheHitRate)`,
     });
   }
   const p = d.pool;

@@ -161,9 +161,9 @@ function parseSample(line: string): Sample {
   const hash = rest.indexOf(' # ');
   const tokens = (hash >= 0 ? rest.slice(0, hash) : rest).split(/\s+/).filter(Boolean);
   if (tokens.length === 0) throw new LineError(`no value for ${name}`);
-  if (tokens.length > 2) throw new LineError(`unexpected text after the value of ${name}: "${tokens.slice(2).join(' ')}"`);
   const value = parseValue(tokens[0]!);
   if (Number.isNaN(value) && !/^nan$/i.test(tokens[0]!)) throw new LineError(`value "${tokens[0]}" of ${name} is not a number`);
+  if (tokens.length > 2) throw new LineError(`unexpected text after the value of ${name}: "${tokens.slice(2).join(' ')}"`);
   const sample: Sample = { name, labels, value };
   if (tokens[1] !== undefined) {
     if (!/^-?\d+(\.\d+)?$/.test(tokens[1])) throw new LineError(`timestamp "${tokens[1]}" of ${name} is not a number`);

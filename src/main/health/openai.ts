@@ -71,7 +71,7 @@ async function checkOpenAI(o: OpenAICheckOptions, signal: AbortSignal): Promise<
   } catch (e) {
     if (signal.aborted) throw e;
     const f = netFailure(e, `The OpenAI API at ${safeUrl(base)}`);
-    return downOutcome(`Unreachable: ${f.message}`, { ...details, failure: 'unreachable', network: f.kind });
+    return downOutcome(`${f.kind === 'timeout' ? 'Not answering' : 'Unreachable'}: ${f.message}`, { ...details, failure: 'unreachable', network: f.kind });
   }
   const latencyMs = Math.round(a.latencyMs * 10) / 10;
   details.httpStatus = a.status;
@@ -104,7 +104,7 @@ async function checkOpenAI(o: OpenAICheckOptions, signal: AbortSignal): Promise<
         findings.push({
           status: 'degraded',
           message: `Close to the ${kind === 'requests' ? 'RPM' : 'TPM'} limit: ${fmtCount(l.remaining)} of ${fmtCount(l.limit)} left${l.resetMs !== null ? `, resets in ${fmtSeconds(l.resetMs / 1000)}` : ''}`,
-          threshold: `remaining < ${fmtPct(t.remainingDegradedRatio, 0)} (${SOURCES.whatTheRepo}: track API usage)`,
+          threshold: `remaining < ${fmtPct(t.remainingDegradedRatio)} (${SOURCES.whatTheRepo}: track API usage)`,
         });
       }
     }

@@ -196,7 +196,7 @@ async function checkPostgres(o: PostgresCheckOptions, signal: AbortSignal): Prom
       });
       base = `PostgreSQL ${String(info.version).split(' ')[0]} · ${base} · ${used}/${max} connections · ${fmtBytes(Number(info.size_bytes))}`;
       if (ratio > t.connectionsDegradedRatio) {
-        findings.push({ status: 'degraded', message: `${used} of ${max} connections in use (${fmtPct(ratio, 0)})`, threshold: `> ${fmtPct(t.connectionsDegradedRatio, 0)} of max_connections` });
+        findings.push({ status: 'degraded', message: `${used} of ${max} connections in use (${fmtPct(ratio, 0)})`, threshold: `> ${fmtPct(t.connectionsDegradedRatio)} of max_connections` });
       }
       if ((o.expectWritable ?? true) && details.readOnly) {
         const why = info.in_recovery ? 'a standby in recovery' : 'default_transaction_read_only is on';

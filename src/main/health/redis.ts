@@ -213,9 +213,9 @@ function judgeInfo(info: Record<string, string>, o: RedisCheckOptions, t: Health
   });
   if (ratio !== null) {
     if (ratio > t.memoryDownRatio && policy === 'noeviction') {
-      findings.push({ status: 'down', message: `Memory full: ${fmtBytes(used)} of ${fmtBytes(max)} (${fmtPct(ratio, 0)}) with noeviction: writes fail with OOM`, threshold: `> ${fmtPct(t.memoryDownRatio, 0)} of maxmemory with noeviction` });
+      findings.push({ status: 'down', message: `Memory full: ${fmtBytes(used)} of ${fmtBytes(max)} (${fmtPct(ratio, 0)}) with noeviction: writes fail with OOM`, threshold: `> ${fmtPct(t.memoryDownRatio)} of maxmemory with noeviction` });
     } else if (ratio > t.memoryDegradedRatio) {
-      findings.push({ status: 'degraded', message: `Memory ${fmtBytes(used)} of ${fmtBytes(max)} (${fmtPct(ratio, 0)}, policy ${policy})`, threshold: `> ${fmtPct(t.memoryDegradedRatio, 0)} of maxmemory` });
+      findings.push({ status: 'degraded', message: `Memory ${fmtBytes(used)} of ${fmtBytes(max)} (${fmtPct(ratio, 0)}, policy ${policy})`, threshold: `> ${fmtPct(t.memoryDegradedRatio)} of maxmemory` });
     }
   }
   // Job queues (BullMQ, Celery) lose jobs when Redis evicts keys.
@@ -223,7 +223,7 @@ function judgeInfo(info: Record<string, string>, o: RedisCheckOptions, t: Health
     findings.push({ status: 'degraded', message: `maxmemory-policy is ${policy}: under memory pressure Redis evicts queue keys (job queues need noeviction)`, threshold: 'maxmemory-policy noeviction for queues' });
   }
   if (maxClients > 0 && clients / maxClients > t.clientsDegradedRatio) {
-    findings.push({ status: 'degraded', message: `${fmtCount(clients)} of ${fmtCount(maxClients)} client connections in use`, threshold: `> ${fmtPct(t.clientsDegradedRatio, 0)} of maxclients` });
+    findings.push({ status: 'degraded', message: `${fmtCount(clients)} of ${fmtCount(maxClients)} client connections in use`, threshold: `> ${fmtPct(t.clientsDegradedRatio)} of maxclients` });
   }
   if (info.loading === '1') findings.push({ status: 'degraded', message: 'Loading its dataset from disk: commands fail with LOADING until it is done' });
   if (info.rdb_last_bgsave_status === 'err') findings.push({ status: 'degraded', message: 'The last RDB snapshot failed: with stop-writes-on-bgsave-error (the default) writes are refused' });
@@ -232,7 +232,7 @@ function judgeInfo(info: Record<string, string>, o: RedisCheckOptions, t: Health
     findings.push({ status: 'degraded', message: 'This is a replica (read-only): queue and rate-limit writes fail; point the URL at the primary', threshold: 'writable primary expected' });
   }
   if (o.cache && hits + misses >= CACHE_MIN_LOOKUPS && hits / (hits + misses) < t.cacheHitRateMin) {
-    findings.push({ status: 'degraded', message: `Cache hit rate ${fmtPct(hits / (hits + misses))} (${fmtCount(hits)} hits, ${fmtCount(misses)} misses since start)`, threshold: `< ${fmtPct(t.cacheHitRateMin, 0)} (${SOURCES.pggit}: LowCacheHitRate)` });
+    findings.push({ status: 'degraded', message: `Cache hit rate ${fmtPct(hits / (hits + misses))} (${fmtCount(hits)} hits, ${fmtCount(misses)} misses since start)`, threshold: `< ${fmtPct(t.cacheHitRateMin)} (${SOURCES.pggit}: LowCacheHitRate)` });
   }
   return `${fmtBytes(used)} used${max > 0 ? ` of ${fmtBytes(max)}` : ' (no maxmemory)'} · ${fmtCount(clients)} client${clients === 1 ? '' : 's'}`;
 }
@@ -261,22 +261,25 @@ async function queueLengths(client: Redis, o: RedisCheckOptions, t: HealthThresh
     let cursor = '0';
     let examined = 0;
     let matched = 0;
+    let cut = false;
     do {
       const [next, keys] = await abortable(client.scan(cursor, 'MATCH', cfg.pattern, 'COUNT', SCAN_COUNT), signal);
       cursor = next;
       examined += SCAN_COUNT;
       for (const k of keys) {
-        if (matched >= maxKeys) break;
-        if (!wanted.has(k)) {
-          wanted.set(k, { pattern: cfg.pattern, threshold });
-          matched++;
+        if (wanted.has(k)) continue;
+        if (matched >= maxKeys) {
+          cut = true;
+          break;
         }
+        wanted.set(k, { pattern: cfg.pattern, threshold });
+        matched++;
       }
-      if (cursor !== '0' && (examined >= maxScan || matched >= maxKeys)) {
-        findings.push({ status: 'unknown', message: `Stopped scanning for ${cfg.pattern} after ~${fmtCount(examined)} keys${matched >= maxKeys ? ` and ${maxKeys} matches` : ''}: backlogs may be incomplete (list exact queue keys instead)` });
-        break;
-      }
-    } while (cursor !== '0');
+      if (cursor !== '0' && (examined >= maxScan || matched >= maxKeys)) cut = true;
+    } while (cursor !== '0' && !cut);
+    if (cut) {
+      findings.push({ status: 'unknown', message: `Stopped scanning for ${cfg.pattern} after ~${fmtCount(examined)} keys${matched >= maxKeys ? ` and ${maxKeys} matches` : ''}: backlogs may be incomplete (list exact queue keys instead)` });
+    }
   }
   const keys = [...wanted.keys()];
   if (!keys.length) return { queues: [], total: 0, findings };

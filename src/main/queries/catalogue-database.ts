@@ -3,7 +3,7 @@
 import type { CatalogueQuery } from './types.ts';
 
 /** The warehouse tables the statistics checks cover. */
-export const MAIN_TABLES = ['repositories', 'contributors', 'pull_requests', 'issues', 'reviews', 'comments', 'pr_files', 'workspaces', 'workspace_repositories', 'sync_state', 'sync_runs'];
+export const MAIN_TABLES = ['repositories', 'contributors', 'pull_requests', 'issues', 'reviews', 'comments', 'pr_files', 'workspaces', 'workspace_repositories', 'sync_state', 'sync_runs', 'embedding_costs'];
 const MAIN_TABLES_SQL = `ARRAY[${MAIN_TABLES.map((t) => `'${t}'`).join(', ')}]`;
 const PGGIT = 'pggit-operations-guide.md';
 

@@ -6,8 +6,20 @@ const GUIDE = 'aggressive-backfill-guide.md';
 
 export const embeddingQueries: CatalogueQuery[] = [
   {
+    id: 'embeddings-needing',
+    title: 'Items needing embeddings (priority view)',
+    group: 'embeddings',
+    description: 'Items of the repository in the embedding queue (no embedding yet, or updated since it was made), per type, as the embed step sees them.',
+    source: `${GUIDE} § Step 2: Embeddings Generation › Monitoring ("Check items needing embeddings", verbatim; 'your-repo-id' → $1::uuid)`,
+    params: [REPOSITORY],
+    sql: `SELECT item_type, COUNT(*)
+FROM items_needing_embeddings_priority
+WHERE repository_id = $1::uuid
+GROUP BY item_type;`,
+  },
+  {
     id: 'embeddings-pending',
-    title: 'Items needing embeddings',
+    title: 'Why items need embeddings',
     group: 'embeddings',
     description:
       'Per type: items without an embedding, items updated on GitHub after they were embedded (the embed run re-embeds them only if their content hash changed), and items embedded with another model.',
@@ -81,12 +93,28 @@ GROUP BY item_type
 ORDER BY item_type DESC;`,
   },
   {
+    id: 'embedding-spend',
+    title: 'Embedding spend',
+    group: 'embeddings',
+    description: 'OpenAI embedding runs in the period per repository and model: runs, items, input tokens and cost from the cost ledger, biggest first.',
+    source: 'autodevops-runbook.md § Incident: Billing Spike (AI Costs) › "Check current usage" (ai_usage.tokens_used by user → embedding_costs.input_tokens by repository and model; the 24 hours bound as $1)',
+    params: [{ name: 'period', type: 'interval', label: 'Period', default: '24 hours' }],
+    sql: `SELECT r.full_name AS repository, c.model, count(*) AS runs, sum(c.items) AS items,
+       SUM(c.input_tokens) as total_tokens, sum(c.usd) AS usd
+FROM embedding_costs c
+LEFT JOIN repositories r ON r.id = c.repository_id
+WHERE c.started_at > NOW() - $1::interval
+GROUP BY r.full_name, c.model
+ORDER BY total_tokens DESC
+LIMIT 10;`,
+  },
+  {
     id: 'embeddings-volume',
     title: 'Embeddings generated recently',
     group: 'embeddings',
     description:
       'Embeddings written per day, repository, type and model in the period, with a rough token estimate (bytes of title and body / 4) to explain an OpenAI bill.',
-    source: 'autodevops-runbook.md § Incident: Billing Spike (AI Costs) › "Check current usage" (ai_usage by user → embeddings by repository and model)',
+    source: 'autodevops-runbook.md § Incident: Billing Spike (AI Costs) › "Check current usage", from the embedded rows themselves (independent of the cost ledger)',
     params: [{ name: 'period', type: 'interval', label: 'Period', default: '7 days' }],
     sql: `SELECT date_trunc('day', x.embedding_generated_at)::date AS day, r.full_name AS repository, x.item_type, x.embedding_model AS model,
        count(*) AS items, sum(x.bytes) / 4 AS estimated_tokens

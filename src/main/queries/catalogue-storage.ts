@@ -65,7 +65,7 @@ SELECT e.relname AS table_name,
        e.relpages AS pages,
        e.expected_pages::bigint AS expected_pages,
        pg_size_pretty(greatest(e.relpages - e.expected_pages, 0)::bigint * e.block_size) AS estimated_bloat,
-       round(100.0 * greatest(e.relpages - e.expected_pages, 0) / nullif(e.relpages, 0), 1) AS bloat_pct,
+       round((100.0 * greatest(e.relpages - e.expected_pages, 0) / nullif(e.relpages, 0))::numeric, 1) AS bloat_pct,
        s.n_dead_tup AS dead_rows
 FROM estimate e
 LEFT JOIN pg_stat_user_tables s ON s.relid = e.oid

@@ -11,14 +11,18 @@ import { checkReadOnlySql } from './sql-guard.ts';
 import { placeholders } from './sql-scan.ts';
 import type { QueryParam, QueryResult, RunOptions } from './types.ts';
 
+export const SAVED_QUERIES_MIGRATION_NAME = 'saved verification queries';
+
 /**
- * The local-store migration adding `saved_queries`. Version 2 follows the foundation
- * migration; pass another number if a different step took 2 first.
+ * The local-store migration adding `saved_queries`. Version 3 follows 1 (foundation) and
+ * 2 (embedding outbox); pass the right number if the list has moved on. (No default from
+ * the list itself: migrations.ts will import this module, and reading the list here would
+ * hit it before it is initialized.)
  */
-export function savedQueriesMigration(version = 2): Migration {
+export function savedQueriesMigration(version = 3): Migration {
   return {
     version,
-    name: 'saved verification queries',
+    name: SAVED_QUERIES_MIGRATION_NAME,
     sql: `
       CREATE TABLE saved_queries (
         id TEXT PRIMARY KEY,

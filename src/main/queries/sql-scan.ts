@@ -134,18 +134,21 @@ function objectName(tokens: Token[], from: number, skip: Set<string>): string | 
 export function describeWrite(sql: string, verb: string): string {
   const tokens = scanStatements(sql).flat();
   const first = verb.split(/\s+/)[0]!.toLowerCase();
-  // A writable CTE is reported as the outer statement ("SELECT"): name the DML inside it.
-  const at = DML.has(first) ? tokens.findIndex((t) => t.kind === 'word' && t.text === first) : first === 'select' ? tokens.findIndex((t) => t.kind === 'word' && DML.has(t.text)) : -1;
+  // A writable CTE is reported as the outer statement (plain "SELECT"): name the DML inside it.
+  const cte = verb.trim().toLowerCase() === 'select';
+  const at = DML.has(first) ? tokens.findIndex((t) => t.kind === 'word' && t.text === first) : cte ? tokens.findIndex((t) => t.kind === 'word' && DML.has(t.text)) : -1;
   if (at >= 0) {
     const keyword = tokens[at]!.text;
     const target = objectName(tokens, at + 1, new Set());
     const what = `${keyword.toUpperCase()}${target ? ` ${WRITE_PREPOSITION[keyword]} ${target}` : ''}`;
-    return first === 'select' ? `${what} in a WITH clause` : what;
+    return cte ? `${what} in a WITH clause` : what;
   }
-  if (/^(create|drop|alter|comment|grant|revoke|refresh)$/.test(first)) {
+  if (/^(create|drop|alter|refresh)$/.test(first)) {
     const start = tokens.findIndex((t) => t.kind === 'word' && t.text === first);
     const target = start >= 0 ? objectName(tokens, start + 1, new Set(verb.toLowerCase().split(/\s+/))) : null;
-    return target ? `${verb} ${target}` : verb;
+    if (!target || target === 'on') return verb;
+    // "CREATE TABLE AS" → "CREATE TABLE t AS …"
+    return / AS$/i.test(verb) ? `${verb.slice(0, -3)} ${target} AS …` : `${verb} ${target}`;
   }
   return verb;
 }

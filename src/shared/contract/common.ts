@@ -21,3 +21,12 @@ export const httpUrl = z
   }, 'must be an http:// or https:// URL');
 
 export const id = z.string().min(1).max(200);
+
+/**
+ * A partial-update schema: the same fields, none required, and no defaults filled in
+ * (zod applies defaults inside `.partial()`, which would reset untouched fields).
+ */
+export function patchOf<T extends z.ZodRawShape>(schema: z.ZodObject<T>): z.ZodType<Partial<z.output<z.ZodObject<T>>>> {
+  const shape = Object.fromEntries(Object.entries(schema.shape).map(([k, v]) => [k, v instanceof z.ZodDefault ? (v.unwrap() as z.ZodType) : (v as z.ZodType)]));
+  return z.object(shape).partial().strict() as unknown as z.ZodType<Partial<z.output<z.ZodObject<T>>>>;
+}

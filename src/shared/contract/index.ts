@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { appCalls } from './app.ts';
+import { embeddingCalls } from './embeddings.ts';
 import { jobCalls, jobTopics } from './jobs.ts';
 import { logFileCalls, logFileTopics } from './log-files.ts';
 import { logCalls, logTopics } from './logs.ts';
@@ -18,6 +19,7 @@ export const calls = {
   ...logCalls,
   ...logFileCalls,
   ...repoCalls,
+  ...embeddingCalls,
 };
 
 /** Every event stream the core publishes. */

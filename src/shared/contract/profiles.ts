@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { call } from './define.ts';
-import { httpUrl, id, isoTime, noInput, ok } from './common.ts';
+import { httpUrl, id, isoTime, noInput, ok, patchOf } from './common.ts';
 
 /** An HTTP service of the team's, checked by the health page (/health, /metrics). */
 export const HttpService = z.object({
@@ -32,7 +32,7 @@ export type Profile = z.infer<typeof Profile>;
 export const profileCalls = {
   'profiles.list': call('All connection profiles', noInput, z.array(Profile)),
   'profiles.create': call('Create a profile (the first one becomes active)', ProfileFields, Profile),
-  'profiles.update': call('Change a profile', z.object({ id, patch: ProfileFields.partial().strict() }), Profile),
+  'profiles.update': call('Change a profile', z.object({ id, patch: patchOf(ProfileFields) }), Profile),
   'profiles.delete': call('Delete a profile and its keychain entries', z.object({ id }), ok),
   'profiles.activate': call('Make a profile the active one', z.object({ id }), Profile),
 };

@@ -1,18 +1,24 @@
 import { z } from 'zod';
 import { call } from './define.ts';
-import { noInput } from './common.ts';
+import { noInput, patchOf } from './common.ts';
 
 export const Settings = z.object({
   theme: z.enum(['system', 'dark', 'light']).default('system'),
   logRetentionDays: z.number().int().min(1).max(365).default(7),
   jobConcurrency: z.number().int().min(1).max(8).default(2),
   notifications: z.boolean().default(true),
+  /** Also write vectors to the warehouse's `embedding` column (the runbooks' coverage SQL reads it). */
+  storeVectorsInPostgres: z.boolean().default(true),
+  /** Vectors per Milvus upsert. */
+  milvusUpsertBatchSize: z.number().int().min(1).max(10_000).default(1000),
+  /** Embedding prices in US$ per 1M tokens, by model, overriding the built-in table. */
+  embeddingPrices: z.record(z.string(), z.number().min(0)).default({}),
   /** Overrides of the rotation reminders, in days, per secret key. */
   rotationDays: z.record(z.string(), z.number().int().min(1).max(3650)).default({}),
 });
 export type Settings = z.infer<typeof Settings>;
 
-export const SettingsPatch = Settings.partial().strict();
+export const SettingsPatch = patchOf(Settings);
 
 export const settingsCalls = {
   'settings.get': call('Current application settings', noInput, Settings),

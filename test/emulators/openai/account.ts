@@ -9,6 +9,8 @@ export interface AccountLimits {
   /** Tokens the account may spend in total; Infinity for no quota. */
   quotaTokens: number;
   organization: string;
+  /** How full new buckets start (0..1). */
+  initialFill: number;
 }
 
 interface ModelBuckets {
@@ -35,7 +37,7 @@ export class Account {
   private bucketsFor(model: string, now: number): ModelBuckets {
     let b = this.buckets.get(model);
     if (!b) {
-      b = { requests: new TokenBucket(this.limits.rpm, now), tokens: new TokenBucket(this.limits.tpm, now) };
+      b = { requests: new TokenBucket(this.limits.rpm, now, this.limits.initialFill), tokens: new TokenBucket(this.limits.tpm, now, this.limits.initialFill) };
       this.buckets.set(model, b);
     }
     return b;

@@ -8,9 +8,10 @@ export class TokenBucket {
   private level: number;
   private updatedAt: number;
 
-  constructor(limit: number, now: number) {
+  /** `fill` (0..1): how full the bucket starts; a busy account mid-backfill starts near 0. */
+  constructor(limit: number, now: number, fill = 1) {
     this.limit = limit;
-    this.level = limit;
+    this.level = limit * Math.min(1, Math.max(0, fill));
     this.updatedAt = now;
   }
 

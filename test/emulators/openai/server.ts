@@ -37,6 +37,8 @@ export interface OpenAIEmulatorOptions {
   tpm?: number;
   /** Tokens the account may spend in total before requests fail with insufficient_quota. Default unlimited. */
   quotaTokens?: number;
+  /** How full the RPM/TPM buckets start, 0..1. Default 1 (idle account); benchmarks use 0 (busy account). */
+  initialFill?: number;
   faults?: Fault[];
   /** Known models. Default: text-embedding-3-small, text-embedding-3-large, text-embedding-ada-002. */
   models?: EmbeddingModel[];
@@ -70,13 +72,14 @@ export async function startOpenAIEmulator(options: OpenAIEmulatorOptions = {}): 
     rpm: 10_000,
     tpm: 10_000_000,
     quotaTokens: Infinity,
+    initialFill: 1,
     faults: [],
     models: [...DEFAULT_MODELS],
     recordTexts: true,
     clock: () => performance.now(),
   };
   assignDefined(settings, rest);
-  const limits = (): AccountLimits => ({ rpm: settings.rpm, tpm: settings.tpm, quotaTokens: settings.quotaTokens, organization: settings.organization });
+  const limits = (): AccountLimits => ({ rpm: settings.rpm, tpm: settings.tpm, quotaTokens: settings.quotaTokens, organization: settings.organization, initialFill: settings.initialFill });
   const account = new Account(limits());
   let injector = new FaultInjector(settings.faults);
   let models = new Map(settings.models.map((m) => [m.id, m]));

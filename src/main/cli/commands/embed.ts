@@ -1,0 +1,55 @@
+import { parseArgs } from 'node:util';
+import { openCore } from '../context.ts';
+import { followJob } from '../progress.ts';
+import { table } from '../output.ts';
+import { UsageError } from '../usage-error.ts';
+
+export const embedUsage = `repo-ops embed [owner/name] [--only issues,prs] [--batch-size N] [--dry-run] [--json]
+  Embeds pull requests and issues whose text (or model) changed, into Milvus and the warehouse.
+  The estimate (tokens counted locally, dollars) is printed before anything is spent.
+  Without a repository: every tracked repository, workspace repositories first.`;
+
+const fmtUsd = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
+
+export async function embedCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { only: { type: 'string' }, 'batch-size': { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } } });
+  if (positionals.length > 1) throw new UsageError('give at most one repository, as owner/name');
+  const only = values.only ? values.only.split(',').map((s) => s.trim().toLowerCase()) : ['issues', 'prs'];
+  const map: Record<string, 'issue' | 'pr'> = { issue: 'issue', issues: 'issue', pr: 'pr', prs: 'pr', pulls: 'pr' };
+  if (only.some((o) => !map[o])) throw new UsageError(`--only takes issues, prs or both (comma separated), got "${values.only}"`);
+  let batchSize: number | undefined;
+  if (values['batch-size'] !== undefined) {
+    batchSize = Number(values['batch-size']);
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new UsageError(`--batch-size must be a whole number from 1 to 10000, got "${values['batch-size']}"`);
+  }
+  const req = { repository: positionals[0], only: [...new Set(only.map((o) => map[o]!))], batchSize };
+  const ctx = await openCore('cli');
+  try {
+    const plan = await ctx.ops.embed.plan(req);
+    if (values.json && values['dry-run']) {
+      process.stdout.write(JSON.stringify(plan, null, 2) + '\n');
+      return 0;
+    }
+    process.stderr.write(
+      `${plan.due} of ${plan.items} items need embeddings with ${plan.model} (${plan.dimensions} dimensions) → Milvus "${plan.collection}": ${plan.tokens.toLocaleString()} tokens ≈ ${fmtUsd(plan.usd)} at $${plan.pricePerMillionTokens}/1M tokens\n`,
+    );
+    if (values['dry-run']) return 0;
+    const run = await ctx.ops.embed.start(req);
+    if (run.attempt > 1) process.stderr.write(`Resuming interrupted run ${run.id} (attempt ${run.attempt})\n`);
+    const done = await followJob({
+      run,
+      subscribe: (h) => ctx.ops.subscribe('jobs.changed', { runId: run.id }, h),
+      get: () => ctx.ops.jobs.get({ runId: run.id }),
+      cancel: () => ctx.ops.jobs.cancel({ runId: run.id }),
+      extras: (x) => [x.tokens !== undefined ? `${Number(x.tokens).toLocaleString()} tokens` : '', x.usd !== undefined ? fmtUsd(Number(x.usd)) : '', x.requests !== undefined ? `${x.requests} req` : ''].filter(Boolean).join(' · '),
+    });
+    if (values.json) process.stdout.write(JSON.stringify(done, null, 2) + '\n');
+    else if (done.status === 'succeeded') {
+      const r = done.result as { items: number; tokens: number; usd: number; requests: number; rateLimited: number; milvusCount: number; collection: string };
+      process.stdout.write(table([['embedded', String(r.items)], ['tokens (billed)', r.tokens.toLocaleString()], ['cost', fmtUsd(r.usd)], ['requests', String(r.requests)], ['429s', String(r.rateLimited)], [`Milvus ${r.collection}`, `${r.milvusCount} entities`]]) + '\n');
+    } else process.stderr.write(`Embedding ${done.status}: ${done.error ?? ''}\n`);
+    return done.status === 'succeeded' ? 0 : 1;
+  } finally {
+    await ctx.close();
+  }
+}

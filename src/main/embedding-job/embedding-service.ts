@@ -1,0 +1,140 @@
+import type { EmbedPlan, EmbedRequest } from '../../shared/contract/embeddings.ts';
+import { OpsError } from '../../shared/errors.ts';
+import { OpenAIEmbedder, costUsd, effectiveDimensions, modelInfo, pricePerMillionTokens, prepareEmbeddingText } from '../embeddings/index.ts';
+import type { JobQueue, JobRun } from '../jobs/types.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { ProfileService } from '../profiles/profile-service.ts';
+import type { SecretService } from '../secrets/secret-service.ts';
+import type { SettingsService } from '../settings/settings-service.ts';
+import { findRepository } from '../sync/repositories.ts';
+import { connectMilvus, type MilvusVectorStore } from '../vectors/index.ts';
+import type { WarehouseService } from '../warehouse/warehouse-service.ts';
+import { summarizeDue } from './candidates.ts';
+
+export const EMBED_JOB = 'embed';
+export const RELOAD_JOB = 'milvus-reload';
+export const RECREATE_JOB = 'milvus-recreate';
+
+export interface EmbeddingDeps {
+  warehouse: WarehouseService;
+  profiles: ProfileService;
+  secrets: SecretService;
+  settings: SettingsService;
+  jobs: JobQueue;
+  logger: Logger;
+}
+
+/** The active profile's embedding setup: model, dimensions, collection, and clients for them. */
+export class EmbeddingService {
+  readonly deps: EmbeddingDeps;
+  private store: { key: string; store: MilvusVectorStore } | null = null;
+
+  constructor(deps: EmbeddingDeps) {
+    this.deps = deps;
+  }
+
+  config() {
+    const p = this.deps.profiles.ensureActive();
+    // ada-002 has one fixed size and rejects the parameter.
+    const requested = modelInfo(p.embeddingModel)?.supportsDimensions === false ? undefined : p.embeddingDimensions;
+    const dimensions = effectiveDimensions(p.embeddingModel, requested) ?? p.embeddingDimensions;
+    return { profile: p, model: p.embeddingModel, requestedDimensions: requested, dimensions, collection: p.milvusCollection, baseURL: p.openaiBaseUrl };
+  }
+
+  async embedder(): Promise<OpenAIEmbedder> {
+    const c = this.config();
+    const apiKey = await this.deps.secrets.require(c.profile.id, 'openai_key');
+    return new OpenAIEmbedder({ apiKey, baseURL: c.baseURL, model: c.model, dimensions: c.requestedDimensions, prices: this.deps.settings.get().embeddingPrices });
+  }
+
+  /** A Milvus connection for the active profile, reused while the URL stays the same. */
+  async vectorStore(): Promise<MilvusVectorStore> {
+    const p = this.deps.profiles.ensureActive();
+    const url = await this.deps.secrets.require(p.id, 'milvus_url');
+    const token = (await this.deps.secrets.get(p.id, 'milvus_token')) ?? undefined;
+    const key = `${url}|${token ?? ''}`;
+    if (this.store?.key === key) return this.store.store;
+    await this.store?.store.close().catch(() => {});
+    this.store = { key, store: await connectMilvus({ url, token }) };
+    return this.store.store;
+  }
+
+  async repositoryId(name: string | undefined): Promise<string | null> {
+    if (!name) return null;
+    const { pool } = await this.deps.warehouse.connection();
+    const repo = await findRepository(pool, name);
+    if (!repo) throw new OpsError('not_found', `${name} is not tracked: sync it first (Repositories page or \`repo-ops sync ${name}\`)`);
+    return repo.id;
+  }
+
+  /** The dry run: tokens counted locally with the real tokenizer, nothing sent. */
+  async plan(req: EmbedRequest): Promise<EmbedPlan> {
+    const c = this.config();
+    const { pool } = await this.deps.warehouse.connection();
+    const summary = await summarizeDue(pool, { repositoryId: await this.repositoryId(req.repository), only: req.only, model: c.model, dimensions: c.dimensions });
+    const prices = this.deps.settings.get().embeddingPrices;
+    return {
+      repository: req.repository ?? null,
+      model: c.model,
+      dimensions: c.dimensions,
+      collection: c.collection,
+      items: summary.total,
+      due: summary.due,
+      tokens: summary.tokens,
+      usd: costUsd(c.model, summary.tokens, prices),
+      pricePerMillionTokens: pricePerMillionTokens(c.model, prices),
+      byType: summary.byType,
+    };
+  }
+
+  /** Starts an embedding job, or resumes the latest one for the same scope if it stopped part-way. */
+  async start(req: EmbedRequest): Promise<JobRun> {
+    if (req.repository) await this.repositoryId(req.repository);
+    const key = JSON.stringify([req.repository?.toLowerCase() ?? null, [...req.only].sort()]);
+    const latest = this.deps.jobs.list({ kind: EMBED_JOB, limit: 200 }).find((r) => {
+      const p = r.params as EmbedRequest;
+      return JSON.stringify([p.repository?.toLowerCase() ?? null, [...p.only].sort()]) === key;
+    });
+    if (latest?.resumable) return this.deps.jobs.resume(latest.id);
+    return this.deps.jobs.enqueue(EMBED_JOB, req, { dedupe: true });
+  }
+
+  async search(q: { query: string; repository?: string; itemTypes?: ('pr' | 'issue' | 'discussion')[]; limit: number }) {
+    const t0 = performance.now();
+    const c = this.config();
+    const prepared = prepareEmbeddingText({ type: 'issue', title: q.query, body: '' });
+    const embedder = await this.embedder();
+    let vector: number[] = [];
+    await embedder.embedAll([{ index: 0, items: [{ id: 'query', text: q.query, tokens: prepared.tokens }], tokens: prepared.tokens }], {
+      onBatch: async (r) => {
+        vector = r.vectors[0]!;
+      },
+    });
+    const store = await this.vectorStore();
+    const stats = await store.stats(c.collection);
+    if (!stats.exists) throw new OpsError('not_found', `Milvus has no collection "${c.collection}" yet: run an embedding job first`);
+    if (stats.dimension !== null && stats.dimension !== vector.length) throw new OpsError('conflict', `Collection ${c.collection} stores ${stats.dimension}-dimensional vectors but ${c.model} produced ${vector.length}`);
+    const hits = await store.collection(c.collection).search(vector, { repository: q.repository, itemTypes: q.itemTypes, limit: q.limit });
+    return { hits, tookMs: Math.round(performance.now() - t0), queryTokens: prepared.tokens };
+  }
+
+  async collections() {
+    const c = this.config();
+    const store = await this.vectorStore();
+    const names = await store.listCollections();
+    if (!names.includes(c.collection)) names.push(c.collection);
+    const collections = await Promise.all(names.map((n) => store.stats(n)));
+    return { server: store.server, version: await store.serverVersion(), active: c.collection, collections: collections.map((s) => ({ ...s, dimension: s.dimension ?? null, metric: s.metric ?? null, indexType: s.indexType ?? null, indexParams: s.indexParams ?? {}, fields: s.fields ?? [] })) };
+  }
+
+  async costs(limit: number) {
+    const { pool } = await this.deps.warehouse.connection();
+    const { rows } = await pool.query('SELECT * FROM embedding_costs ORDER BY started_at DESC LIMIT $1', [limit]);
+    return rows.map((r) => ({ runId: r.run_id, model: r.model, dimensions: r.dimensions, requests: r.requests, inputTokens: Number(r.input_tokens), items: r.items, usd: Number(r.usd), startedAt: r.started_at.toISOString(), updatedAt: r.updated_at.toISOString() }));
+  }
+
+  async close(): Promise<void> {
+    await this.store?.store.close().catch(() => {});
+    this.store = null;
+  }
+}

@@ -1,0 +1,57 @@
+import type pg from 'pg';
+import type { VectorCollection } from '../vectors/index.ts';
+import { inTransaction } from '../warehouse/pool.ts';
+import type { OutboxBatch } from './outbox.ts';
+
+export interface PersistTarget {
+  pool: pg.Pool;
+  url: string;
+  collection: VectorCollection;
+  model: string;
+  dimensions: number;
+  storeVectors: boolean;
+  pgvector: boolean;
+  milvusBatchSize: number;
+  runId: string;
+  repositoryId: string | null;
+  signal?: AbortSignal;
+}
+
+// float32 carries ~7 significant digits: writing more to the warehouse only costs bytes.
+const compact = (v: number[]) => v.map((x) => Number(x.toPrecision(7)));
+
+function markSql(table: 'pull_requests' | 'issues', t: PersistTarget): string {
+  const vector = t.storeVectors ? `x.embedding::real[]${t.pgvector ? '::vector' : ''}` : 'NULL';
+  return `UPDATE ${table} AS p SET content_hash = x.hash, embedding_generated_at = now(), embedding_model = $2, embedding_dimensions = $3, embedding = ${vector}
+    FROM json_to_recordset($1::json) AS x(id uuid, hash text, embedding real[]) WHERE p.id = x.id`;
+}
+
+/**
+ * Writes paid-for vectors: Milvus first (upsert by id, so a replay never duplicates),
+ * then, in one warehouse transaction, the per-item markers (hash, model, dimensions,
+ * time, optionally the vector) and the run's cost ledger.
+ */
+export async function persistBatches(t: PersistTarget, batches: OutboxBatch[]): Promise<{ items: number; tokens: number; usd: number; requests: number }> {
+  const items = batches.flatMap((b) => b.items);
+  if (!items.length) return { items: 0, tokens: 0, usd: 0, requests: 0 };
+  await t.collection.upsert(
+    items.map((i) => ({ id: i.key, repository: i.repository, itemType: i.itemType, number: i.number, title: i.title, url: i.url, createdAt: Date.parse(i.createdAt), updatedAt: Date.parse(i.updatedAt), embedding: i.vector })),
+    { batchSize: t.milvusBatchSize, signal: t.signal },
+  );
+  const tokens = batches.reduce((n, b) => n + b.tokens, 0);
+  const usd = batches.reduce((n, b) => n + b.usd, 0);
+  const requests = batches.reduce((n, b) => n + b.requests, 0);
+  await inTransaction(t.pool, t.url, async (c) => {
+    for (const table of ['pull_requests', 'issues'] as const) {
+      const rows = items.filter((i) => (table === 'issues') === (i.itemType === 'issue')).map((i) => ({ id: i.id, hash: i.hash, embedding: t.storeVectors ? compact(i.vector) : null }));
+      if (rows.length) await c.query(markSql(table, t), [JSON.stringify(rows), t.model, t.dimensions]);
+    }
+    await c.query(
+      `INSERT INTO embedding_costs (run_id, repository_id, model, dimensions, requests, input_tokens, items, usd) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (run_id) DO UPDATE SET requests = embedding_costs.requests + EXCLUDED.requests, input_tokens = embedding_costs.input_tokens + EXCLUDED.input_tokens,
+         items = embedding_costs.items + EXCLUDED.items, usd = embedding_costs.usd + EXCLUDED.usd, updated_at = now()`,
+      [t.runId, t.repositoryId, t.model, t.dimensions, requests, tokens, items.length, usd],
+    );
+  });
+  return { items: items.length, tokens, usd, requests };
+}
