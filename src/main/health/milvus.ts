@@ -64,7 +64,18 @@ async function checkMilvus(o: MilvusCheckOptions, signal: AbortSignal): Promise<
   const details: Record<string, unknown> = { server: addr.display };
   // Loaded on first use: the SDK (gRPC, protobuf) is heavy and the app can start without it.
   const { MilvusClient } = await abortable(import('@zilliz/milvus2-sdk-node'), signal);
-  const client: MilvusClient = new MilvusClient({ address: addr.address, ssl: addr.ssl, token: o.token?.trim() || undefined, timeout, maxRetries: 0, telemetry: { enabled: false }, logLevel: 'error' });
+  const client: MilvusClient = new MilvusClient({
+    address: addr.address,
+    ssl: addr.ssl,
+    token: o.token?.trim() || undefined,
+    timeout,
+    maxRetries: 0,
+    telemetry: { enabled: false },
+    logLevel: 'error',
+    // The SDK pings every 10 s even when idle; servers with gRPC's default policy answer that with
+    // "too many pings" (GOAWAY). A health check's client lives for milliseconds: no pings needed.
+    channelOptions: { 'grpc.keepalive_time_ms': 300_000, 'grpc.keepalive_permit_without_calls': 0 },
+  });
   const close = (): void => void client.closeConnection().catch(() => undefined);
   const stopAbort = onAbort(signal, close);
   const ctx: ErrorContext = { server: addr.display, op: 'answer', timeoutMs: timeout, connecting: true };

@@ -6,6 +6,7 @@ import { LogsPage } from '../pages/logs/LogsPage.tsx';
 import { QueriesPage } from '../pages/QueriesPage.tsx';
 import { RepositoriesPage } from '../pages/repos/RepositoriesPage.tsx';
 import { RunbooksPage } from '../pages/RunbooksPage.tsx';
+import { SearchPage } from '../pages/search/SearchPage.tsx';
 import { SettingsPage } from '../pages/settings/SettingsPage.tsx';
 
 export interface PageRoute {
@@ -20,6 +21,7 @@ export const ROUTES: PageRoute[] = [
   { path: '/health', label: 'Health', key: 'h', Component: HealthPage },
   { path: '/backfill', label: 'Backfill', key: 'b', Component: BackfillPage },
   { path: '/repositories', label: 'Repositories', key: 'r', Component: RepositoriesPage },
+  { path: '/search', label: 'Search', key: 'f', Component: SearchPage },
   { path: '/jobs', label: 'Jobs', key: 'j', Component: JobsPage },
   { path: '/logs', label: 'Logs', key: 'l', Component: LogsPage },
   { path: '/queries', label: 'Queries', key: 'q', Component: QueriesPage },

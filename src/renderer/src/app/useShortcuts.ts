@@ -4,7 +4,7 @@ import { ROUTES } from './routes.tsx';
 
 const typing = (t: EventTarget | null) => t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
 
-/** Global keys: Ctrl/Cmd+K palette, `g <key>` to go to a page, Alt+1…8, `/` to search, `?` for help. */
+/** Global keys: Ctrl/Cmd+K palette, `g <key>` to go to a page, Alt+1…9, `/` to search, `?` for help. */
 export function useShortcuts(openPalette: () => void, openHelp: () => void): void {
   const navigate = useNavigate();
   useEffect(() => {
@@ -15,7 +15,7 @@ export function useShortcuts(openPalette: () => void, openHelp: () => void): voi
         openPalette();
         return;
       }
-      if (e.altKey && /^[1-8]$/.test(e.key)) {
+      if (e.altKey && /^[1-9]$/.test(e.key)) {
         e.preventDefault();
         navigate(ROUTES[Number(e.key) - 1]!.path);
         return;

@@ -1,0 +1,148 @@
+// bench:queries — every verification query of the catalogue, for one repository, on a
+// warehouse whose largest table (comments) holds 1,000,000 rows, in an embedded PostgreSQL.
+// Target from what-the-repo-runbook.md: < 2 s for direct queries. Each query runs
+// through the real executor (read-only transaction, type conversion) 5 times; the
+// table shows the first run, the median and the worst, as seen by the caller.
+//
+//   node_modules/.bin/node bench/queries-library.ts [--fresh]
+//
+// The generated database is kept in .cache/bench/queries and reused while it still holds
+// the expected rows (--fresh regenerates it). Then the proposed indexes are added and
+// everything is measured again.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import pg from 'pg';
+import { catalogue, enablePgStatStatements, runCatalogueQuery } from '../src/main/queries/index.ts';
+import { startEmbeddedPostgres } from '../src/main/warehouse/embedded.ts';
+import { migrateWarehouse } from '../src/main/warehouse/migrate.ts';
+import { generateWarehouse, SIZES } from './queries-generate.ts';
+import { percentile, printTable } from './report.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const WORK = join(ROOT, '.cache', 'bench', 'queries');
+const DB = 'bench_queries';
+const RUNS = 5;
+const TARGET_MS = 2000;
+const LARGEST_TABLE_ROWS = SIZES.reviewComments + SIZES.prComments + SIZES.issueComments;
+
+/** Indexes this benchmark shows the warehouse needs (proposed for a warehouse migration). */
+export const PROPOSED_INDEXES: { name: string; sql: string; why: string }[] = [];
+
+interface Measured {
+  id: string;
+  group: string;
+  rows: number;
+  first: number;
+  median: number;
+  worst: number;
+}
+
+async function measureAll(pool: pg.Pool, repository: string): Promise<Measured[]> {
+  const today = new Date().toISOString().slice(0, 10);
+  const yearAgo = new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
+  const out: Measured[] = [];
+  for (const q of catalogue) {
+    const values: Record<string, unknown> = {};
+    for (const p of q.params) if (p.type === 'repository') values[p.name] = repository;
+    if (q.id === 'activity-between-dates') Object.assign(values, { since: yearAgo, until: today });
+    if (q.id === 'repository-lookup') Object.assign(values, { owner: 'bench', name: 'big' });
+    const times: number[] = [];
+    let rows = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const t = performance.now();
+      // A generous limit: the point is to measure, not to stop at the 2 s default.
+      const r = await runCatalogueQuery(pool, q.id, values, { timeoutMs: 120_000 });
+      times.push(performance.now() - t);
+      rows = r.rowCount;
+    }
+    out.push({ id: q.id, group: q.group, rows, first: times[0]!, median: percentile(times, 50), worst: Math.max(...times) });
+  }
+  return out;
+}
+
+function report(title: string, results: Measured[]): void {
+  console.log(`\n${title}`);
+  printTable(
+    ['query', 'group', 'rows', 'first ms', 'median ms', 'worst ms', '< 2 s'],
+    results.map((r) => [r.id, r.group, String(r.rows), r.first.toFixed(1), r.median.toFixed(1), r.worst.toFixed(1), r.worst < TARGET_MS ? 'yes' : 'NO']),
+  );
+}
+
+async function main(): Promise<void> {
+  const fresh = process.argv.includes('--fresh');
+  await mkdir(WORK, { recursive: true });
+  const cluster = await startEmbeddedPostgres(join(WORK, 'pg'));
+  const admin = new pg.Client({ connectionString: cluster.url });
+  await admin.connect();
+  const dbUrl = cluster.url.replace(/\/postgres$/, `/${DB}`);
+  let pool: pg.Pool | undefined;
+  try {
+    const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DB])).rowCount === 1;
+    let reuse = false;
+    if (exists && !fresh) {
+      const probe = new pg.Client({ connectionString: dbUrl });
+      await probe.connect();
+      reuse = await probe.query('SELECT count(*)::int AS n FROM comments').then((r) => r.rows[0].n === LARGEST_TABLE_ROWS, () => false);
+      await probe.end();
+    }
+    if (!reuse) {
+      await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE ${DB}`);
+    }
+    pool = new pg.Pool({ connectionString: dbUrl, max: 4 });
+    pool.on('error', () => {});
+    if (reuse) {
+      console.log(`reusing ${DB} in ${WORK} (pass --fresh to regenerate)`);
+      for (const ix of PROPOSED_INDEXES) await pool.query(`DROP INDEX IF EXISTS ${ix.name}`);
+    } else {
+      await migrateWarehouse(pool);
+      console.log('generating the warehouse (set-based):');
+      const t = performance.now();
+      const largest = await generateWarehouse(pool, (l) => console.log(l));
+      if (largest !== LARGEST_TABLE_ROWS) throw new Error(`comments holds ${largest} rows, expected ${LARGEST_TABLE_ROWS}`);
+      console.log(`  ${'total'.padEnd(28)} ${((performance.now() - t) / 1000).toFixed(1).padStart(6)} s`);
+    }
+    await enablePgStatStatements(pool);
+
+    const sizes = (await pool.query(`SELECT relname, n_live_tup::bigint AS n, pg_size_pretty(pg_total_relation_size(relid)) AS size FROM pg_stat_user_tables ORDER BY n_live_tup DESC`)).rows;
+    console.log('\ntables:');
+    printTable(['table', 'rows', 'size'], sizes.map((s) => [s.relname, String(s.n), s.size]));
+    const repository = (await pool.query("SELECT id FROM repositories WHERE full_name = 'bench/big'")).rows[0].id as string;
+    const big = (await pool.query('SELECT (SELECT count(*) FROM pull_requests WHERE repository_id = $1)::int AS prs, (SELECT count(*) FROM comments WHERE repository_id = $1)::int AS comments', [repository])).rows[0];
+    console.log(`\nrepository bench/big: ${big.prs} PRs, ${big.comments} comments; ${catalogue.length} queries × ${RUNS} runs`);
+
+    const current = await measureAll(pool, repository);
+    report('schema as migrated:', current);
+    const maxCurrent = Math.max(...current.map((r) => r.worst));
+
+    let withIndexes: Measured[] | null = null;
+    if (PROPOSED_INDEXES.length) {
+      for (const ix of PROPOSED_INDEXES) await pool.query(ix.sql);
+      await pool.query('ANALYZE');
+      withIndexes = await measureAll(pool, repository);
+      report(`with the proposed indexes (${PROPOSED_INDEXES.map((i) => i.name).join(', ')}):`, withIndexes);
+    }
+    const final = withIndexes ?? current;
+    const maxFinal = Math.max(...final.map((r) => r.worst));
+    const slowest = final.reduce((a, b) => (b.worst > a.worst ? b : a));
+    console.log(
+      JSON.stringify({
+        max_query_ms: Math.round(maxFinal * 10) / 10,
+        slowest_query: slowest.id,
+        max_query_ms_schema_as_migrated: Math.round(maxCurrent * 10) / 10,
+        median_of_medians_ms: Math.round(percentile(final.map((r) => r.median), 50) * 10) / 10,
+        queries: final.length,
+        runs_per_query: RUNS,
+        largest_table_rows: LARGEST_TABLE_ROWS,
+        target_ms: TARGET_MS,
+        proposed_indexes: PROPOSED_INDEXES.map((i) => i.name),
+      }),
+    );
+  } finally {
+    await pool?.end();
+    await admin.end();
+    await cluster.stop();
+  }
+}
+
+await main();
