@@ -118,6 +118,7 @@ const rows: Row[] = [];
 // One warm-up run: the first run pays for loading the Milvus SDK and JIT.
 await runChecks(healthyChecks(), { timeoutMs: TIMEOUT_MS });
 for (const s of scenarios) {
+  log(`scenario: ${s.name}`);
   await s.before?.();
   const row: Row = { scenario: s.name, totals: [], othersMax: [], statuses: '' };
   for (let i = 0; i < ROUNDS; i++) {

@@ -4,9 +4,9 @@
 // time goes (client vs server), since that is what bounds the rate. Prints a table, then one
 // JSON line: {"milvus_upsert_per_s":…,"search_p95_ms":…}.
 import { readFileSync } from 'node:fs';
-import { MilvusClient } from '@zilliz/milvus2-sdk-node';
-import { connectMilvus, parseMilvusUrl, type MilvusVectorStore, type VectorRow } from '../src/main/vectors/index.ts';
+import { connectMilvus, type MilvusVectorStore, type VectorRow } from '../src/main/vectors/index.ts';
 import { startMilvus, type MilvusServer } from '../test/helpers/milvus-lite.ts';
+import { buildIndexNow } from './milvus-util.ts';
 
 const COUNT = 5000;
 const DIM = 1536;
@@ -82,19 +82,6 @@ async function timedUpsert(server: MilvusServer, label: string, collection: stri
   } finally {
     await store.dropCollection(collection).catch(() => undefined);
     await store.close();
-  }
-}
-
-/** Milvus Lite builds HNSW segment indexes in the background after a flush; release + load builds them now. */
-async function buildIndexNow(server: MilvusServer, collection: string): Promise<void> {
-  const client = new MilvusClient({ address: parseMilvusUrl(server.url).address, token: server.token, telemetry: { enabled: false }, logLevel: 'error' });
-  try {
-    await client.connectPromise;
-    await client.releaseCollection({ collection_name: collection, timeout: 600_000 });
-    const status = await client.loadCollection({ collection_name: collection, timeout: 600_000 });
-    if (status.error_code !== 'Success') throw new Error(`load failed: ${status.reason}`);
-  } finally {
-    await client.closeConnection();
   }
 }
 

@@ -32,7 +32,7 @@ export function embedJob(svc: EmbeddingService, db: Db): JobDefinition<typeof Em
       // Refuses a dimension mismatch before a single token is bought.
       const collection = await store.ensureCollection(c.collection, c.dimensions, { model: c.model });
       const target: PersistTarget = { pool, url, collection, model: c.model, dimensions: c.dimensions, storeVectors: settings.storeVectorsInPostgres, pgvector: info.pgvector, milvusBatchSize: ctx.params.batchSize ?? settings.milvusUpsertBatchSize, runId: ctx.runId, repositoryId, signal: ctx.signal };
-      const totals = { items: 0, tokens: 0, usd: 0, requests: 0, rateLimited: 0 };
+      const totals = { items: 0, tokens: 0, usd: 0, requests: 0, rateLimited: 0, milvusSeconds: 0 };
       const report = (message: string) =>
         ctx.progress({ done: totals.items, unit: 'items', message, extra: { tokens: totals.tokens, usd: Number(totals.usd.toFixed(6)), requests: totals.requests, rateLimited: totals.rateLimited, model: c.model } });
 
@@ -41,6 +41,7 @@ export function embedJob(svc: EmbeddingService, db: Db): JobDefinition<typeof Em
         const done = await persistBatches(target, batches);
         outbox.remove(ctx.runId, batches.map((b) => b.batchNo));
         totals.items += done.items;
+        totals.milvusSeconds += done.milvusMs / 1000;
         report('Vectors stored');
       };
 

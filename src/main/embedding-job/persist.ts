@@ -31,13 +31,15 @@ function markSql(table: 'pull_requests' | 'issues', t: PersistTarget): string {
  * then, in one warehouse transaction, the per-item markers (hash, model, dimensions,
  * time, optionally the vector) and the run's cost ledger.
  */
-export async function persistBatches(t: PersistTarget, batches: OutboxBatch[]): Promise<{ items: number; tokens: number; usd: number; requests: number }> {
+export async function persistBatches(t: PersistTarget, batches: OutboxBatch[]): Promise<{ items: number; tokens: number; usd: number; requests: number; milvusMs: number }> {
   const items = batches.flatMap((b) => b.items);
-  if (!items.length) return { items: 0, tokens: 0, usd: 0, requests: 0 };
+  if (!items.length) return { items: 0, tokens: 0, usd: 0, requests: 0, milvusMs: 0 };
+  const t0 = performance.now();
   await t.collection.upsert(
     items.map((i) => ({ id: i.key, repository: i.repository, itemType: i.itemType, number: i.number, title: i.title, url: i.url, createdAt: Date.parse(i.createdAt), updatedAt: Date.parse(i.updatedAt), embedding: i.vector })),
     { batchSize: t.milvusBatchSize, signal: t.signal },
   );
+  const milvusMs = performance.now() - t0;
   const tokens = batches.reduce((n, b) => n + b.tokens, 0);
   const usd = batches.reduce((n, b) => n + b.usd, 0);
   const requests = batches.reduce((n, b) => n + b.requests, 0);
@@ -53,5 +55,5 @@ export async function persistBatches(t: PersistTarget, batches: OutboxBatch[]): 
       [t.runId, t.repositoryId, t.model, t.dimensions, requests, tokens, items.length, usd],
     );
   });
-  return { items: items.length, tokens, usd, requests };
+  return { items: items.length, tokens, usd, requests, milvusMs };
 }

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { ops } from '../../client/ops.ts';
 import { formatNumber } from '../../lib/format.ts';
 import { attempt } from '../../state/app-store.ts';
+import { useJobs } from '../../state/jobs-store.ts';
 import { CollectionsPanel } from './CollectionsPanel.tsx';
 import { EmbedDialog } from './EmbedDialog.tsx';
 
@@ -111,9 +112,10 @@ export function SearchPage() {
 
 function CostLedger() {
   const [rows, setRows] = useState<Awaited<ReturnType<typeof ops.embed.costs>>>([]);
+  const finished = useJobs((s) => Object.values(s.runs).filter((r) => r.kind === 'embed' && r.finishedAt).length);
   useEffect(() => {
     ops.embed.costs({ limit: 20 }).then(setRows, () => {});
-  }, []);
+  }, [finished]);
   if (!rows.length) return null;
   return (
     <section className="panel" aria-label="Embedding costs">
