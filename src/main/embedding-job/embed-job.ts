@@ -1,7 +1,7 @@
 import { EmbedRequest } from '../../shared/contract/embeddings.ts';
 import { OpsError } from '../../shared/errors.ts';
 import { costUsd, packBatches } from '../embeddings/index.ts';
-import type { JobDefinition } from '../jobs/types.ts';
+import type { JobContext, JobDefinition } from '../jobs/types.ts';
 import type { Db } from '../store/database.ts';
 import { dueCandidates, emptySummary, summarizeDue, type Candidate } from './candidates.ts';
 import { EMBED_JOB, type EmbeddingService } from './embedding-service.ts';
@@ -23,76 +23,83 @@ export function embedJob(svc: EmbeddingService, db: Db): JobDefinition<typeof Em
     steps: () => ['prepare', 'embed'],
     concurrencyKey: () => 'embeddings',
     async run(ctx) {
-      const c = svc.config();
-      const settings = svc.deps.settings.get();
-      const { pool, url, info } = await svc.deps.warehouse.connection();
-      const repositoryId = await svc.repositoryId(ctx.params.repository);
-      const embedder = await svc.embedder();
-      const store = await svc.vectorStore();
-      // Refuses a dimension mismatch before a single token is bought.
-      const collection = await store.ensureCollection(c.collection, c.dimensions, { model: c.model });
-      const target: PersistTarget = { pool, url, collection, model: c.model, dimensions: c.dimensions, storeVectors: settings.storeVectorsInPostgres, pgvector: info.pgvector, milvusBatchSize: ctx.params.batchSize ?? settings.milvusUpsertBatchSize, runId: ctx.runId, repositoryId, signal: ctx.signal };
-      const totals = { items: 0, tokens: 0, usd: 0, requests: 0, rateLimited: 0, milvusSeconds: 0 };
-      const report = (message: string) =>
-        ctx.progress({ done: totals.items, unit: 'items', message, extra: { tokens: totals.tokens, usd: Number(totals.usd.toFixed(6)), requests: totals.requests, rateLimited: totals.rateLimited, model: c.model } });
-
-      const flush = async (batches: OutboxBatch[]) => {
-        if (!batches.length) return;
-        const done = await persistBatches(target, batches);
-        outbox.remove(ctx.runId, batches.map((b) => b.batchNo));
-        totals.items += done.items;
-        totals.milvusSeconds += done.milvusMs / 1000;
-        report('Vectors stored');
-      };
-
-      // Paid-for vectors of an interrupted attempt go in first, on every attempt: never buy them twice.
-      const replay = outbox.pending(ctx.runId);
-      if (replay.length) ctx.log.info('embedding_outbox_replayed', `Storing ${replay.reduce((n, b) => n + b.items.length, 0)} vectors paid for before the interruption`);
-      await flush(replay);
-
-      const plan = await ctx.step('prepare', async () => {
-        const summary = await summarizeDue(pool, { repositoryId, only: ctx.params.only, model: c.model, dimensions: c.dimensions, signal: ctx.signal });
-        ctx.log.info('embedding_plan', `${summary.due} of ${summary.total} items need embeddings (${summary.tokens} tokens, about $${costUsd(c.model, summary.tokens, settings.embeddingPrices).toFixed(4)})`, { ...summary });
-        return summary;
-      });
-      ctx.progress({ total: plan.due, unit: 'items' });
-
-      const result = await ctx.step('embed', async () => {
-        let batchNo = outbox.nextBatchNo(ctx.runId);
-        let pending: OutboxBatch[] = [];
-        const pendingItems = () => pending.reduce((n, b) => n + b.items.length, 0);
-        const summary = emptySummary();
-        for await (const page of dueCandidates(pool, { repositoryId, only: ctx.params.only, model: c.model, dimensions: c.dimensions, signal: ctx.signal }, summary)) {
-          const batches = packBatches(page);
-          const run = await embedder.embedAll(batches, {
-            signal: ctx.signal,
-            onBatch: async (r) => {
-              const items = (r.batch.items as Candidate[]).map(({ text: _t, ...rest }, i) => ({ ...rest, vector: r.vectors[i]! }));
-              const b: OutboxBatch = { batchNo: batchNo++, items, tokens: r.tokens, requests: r.attempts, usd: costUsd(c.model, r.tokens, settings.embeddingPrices) };
-              outbox.add(ctx.runId, b);
-              totals.tokens += b.tokens;
-              totals.usd += b.usd;
-              totals.requests += b.requests;
-              pending.push(b);
-              report('Embedding');
-              if (pendingItems() >= target.milvusBatchSize) {
-                const take = pending;
-                pending = [];
-                await flush(take);
-              }
-            },
-          }).catch((e: unknown) => {
-            throw e instanceof OpsError ? e : new OpsError('unavailable', `Embedding failed: ${(e as Error).message}`);
-          });
-          totals.rateLimited += run.rateLimited;
-        }
-        await flush(pending);
-        await collection.flush();
-        const milvusCount = await collection.count();
-        return { ...totals, milvusCount, model: c.model, dimensions: c.dimensions, collection: c.collection, due: summary.due };
-      });
-      ctx.log.info('embedding_completed', `Embedded ${result.items} items: ${result.tokens} tokens, $${result.usd.toFixed(6)}, ${result.requests} requests`, result);
-      return { result };
+      return { result: await runEmbedding(svc, outbox, ctx) };
     },
   };
+}
+
+export type EmbeddingResult = Awaited<ReturnType<typeof runEmbedding>>;
+
+/** The embedding work itself; also run as a step of a backfill. */
+export async function runEmbedding(svc: EmbeddingService, outbox: EmbeddingOutbox, ctx: JobContext<EmbedRequest>) {
+  const c = svc.config();
+  const settings = svc.deps.settings.get();
+  const { pool, url, info } = await svc.deps.warehouse.connection();
+  const repositoryId = await svc.repositoryId(ctx.params.repository);
+  const embedder = await svc.embedder();
+  const store = await svc.vectorStore();
+  // Refuses a dimension mismatch before a single token is bought.
+  const collection = await store.ensureCollection(c.collection, c.dimensions, { model: c.model });
+  const target: PersistTarget = { pool, url, collection, model: c.model, dimensions: c.dimensions, storeVectors: settings.storeVectorsInPostgres, pgvector: info.pgvector, milvusBatchSize: ctx.params.batchSize ?? settings.milvusUpsertBatchSize, runId: ctx.runId, repositoryId, signal: ctx.signal };
+  const totals = { items: 0, tokens: 0, usd: 0, requests: 0, rateLimited: 0, milvusSeconds: 0 };
+  const report = (message: string) =>
+    ctx.progress({ done: totals.items, unit: 'items', message, extra: { tokens: totals.tokens, usd: Number(totals.usd.toFixed(6)), requests: totals.requests, rateLimited: totals.rateLimited, model: c.model } });
+
+  const flush = async (batches: OutboxBatch[]) => {
+    if (!batches.length) return;
+    const done = await persistBatches(target, batches);
+    outbox.remove(ctx.runId, batches.map((b) => b.batchNo));
+    totals.items += done.items;
+    totals.milvusSeconds += done.milvusMs / 1000;
+    report('Vectors stored');
+  };
+
+  // Paid-for vectors of an interrupted attempt go in first, on every attempt: never buy them twice.
+  const replay = outbox.pending(ctx.runId);
+  if (replay.length) ctx.log.info('embedding_outbox_replayed', `Storing ${replay.reduce((n, b) => n + b.items.length, 0)} vectors paid for before the interruption`);
+  await flush(replay);
+
+  const plan = await ctx.step('prepare', async () => {
+    const summary = await summarizeDue(pool, { repositoryId, only: ctx.params.only, model: c.model, dimensions: c.dimensions, signal: ctx.signal });
+    ctx.log.info('embedding_plan', `${summary.due} of ${summary.total} items need embeddings (${summary.tokens} tokens, about $${costUsd(c.model, summary.tokens, settings.embeddingPrices).toFixed(4)})`, { ...summary });
+    return summary;
+  });
+  ctx.progress({ total: plan.due, unit: 'items' });
+
+  const result = await ctx.step('embed', async () => {
+    let batchNo = outbox.nextBatchNo(ctx.runId);
+    let pending: OutboxBatch[] = [];
+    const pendingItems = () => pending.reduce((n, b) => n + b.items.length, 0);
+    const summary = emptySummary();
+    for await (const page of dueCandidates(pool, { repositoryId, only: ctx.params.only, model: c.model, dimensions: c.dimensions, signal: ctx.signal }, summary)) {
+      const batches = packBatches(page);
+      const run = await embedder.embedAll(batches, {
+        signal: ctx.signal,
+        onBatch: async (r) => {
+          const items = (r.batch.items as Candidate[]).map(({ text: _t, ...rest }, i) => ({ ...rest, vector: r.vectors[i]! }));
+          const b: OutboxBatch = { batchNo: batchNo++, items, tokens: r.tokens, requests: r.attempts, usd: costUsd(c.model, r.tokens, settings.embeddingPrices) };
+          outbox.add(ctx.runId, b);
+          totals.tokens += b.tokens;
+          totals.usd += b.usd;
+          totals.requests += b.requests;
+          pending.push(b);
+          report('Embedding');
+          if (pendingItems() >= target.milvusBatchSize) {
+            const take = pending;
+            pending = [];
+            await flush(take);
+          }
+        },
+      }).catch((e: unknown) => {
+        throw e instanceof OpsError ? e : new OpsError('unavailable', `Embedding failed: ${(e as Error).message}`);
+      });
+      totals.rateLimited += run.rateLimited;
+    }
+    await flush(pending);
+    await collection.flush();
+    const milvusCount = await collection.count();
+    return { ...totals, milvusCount, model: c.model, dimensions: c.dimensions, collection: c.collection, due: summary.due };
+  });
+  ctx.log.info('embedding_completed', `Embedded ${result.items} items: ${result.tokens} tokens, $${result.usd.toFixed(6)}, ${result.requests} requests`, result);
+  return result;
 }

@@ -150,6 +150,9 @@ async function checkHttp(service: HttpServiceConfig, options: HttpCheckOptions, 
   findings.push(...deps.values(), ...(metrics?.findings ?? []));
 
   const served = probes.filter((p) => p.report.status !== 'not_served');
+  if (served.length === 0) {
+    findings.push({ status: 'down', message: `None of the health endpoints exist (${endpoints.join(', ')} all answer 404/405): check the URL and the service's endpoints` });
+  }
   const head = probes.find((p) => p.report.required && p.report.httpStatus !== null) ?? served.find((p) => p.report.httpStatus !== null);
   const ok = served.filter((p) => p.report.status === 'healthy').length;
   const parts = [head ? `GET ${head.report.path} ${head.report.httpStatus} in ${fmtMs(head.report.latencyMs)}` : 'health endpoints unreachable', `${ok}/${served.length} endpoints healthy`];

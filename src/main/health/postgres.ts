@@ -134,6 +134,8 @@ interface ActivityRow {
 
 async function checkPostgres(o: PostgresCheckOptions, signal: AbortSignal): Promise<CheckOutcome> {
   const t = resolveThresholds({ postgres: o.thresholds }).postgres;
+  // An empty URL would make pg fall back to PGHOST/PGUSER or the OS user on localhost.
+  if (!o.url?.trim()) return downOutcome('No Postgres URL: set postgres_url in Settings → Secrets (or DATABASE_URL)', { failure: 'missing_url' });
   const target = describeTarget(o.url);
   let client: pg.Client;
   try {

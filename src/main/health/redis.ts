@@ -94,6 +94,8 @@ export function classifyRedisError(e: unknown): RedisFailure {
 
 async function checkRedis(o: RedisCheckOptions, signal: AbortSignal): Promise<CheckOutcome> {
   const t = resolveThresholds({ redis: o.thresholds }).redis;
+  // An empty URL would make ioredis try localhost:6379.
+  if (!o.url?.trim()) return downOutcome('No Redis URL: set redis_url in Settings → Secrets (or REDIS_URL)', { failure: 'missing_url' });
   const target = redisTarget(o.url);
   const connectTimeoutMs = o.connectTimeoutMs ?? 2000;
   const client = new Redis(o.url, {

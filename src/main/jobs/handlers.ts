@@ -6,6 +6,7 @@ export function jobHandlers(jobs: JobService): HandlerGroup<'jobs'> {
     'jobs.list': (filter) => jobs.list(filter),
     'jobs.get': ({ runId }) => jobs.get(runId),
     'jobs.cancel': ({ runId }) => jobs.cancel(runId),
+    'jobs.pause': ({ runId }) => jobs.cancel(runId, { pause: true }),
     'jobs.resume': ({ runId }) => jobs.resume(runId),
     'jobs.kinds': () => jobs.kinds(),
   };

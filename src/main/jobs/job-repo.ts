@@ -162,7 +162,7 @@ export class JobRepo {
       finishedAt: r.finished_at,
       error: r.error,
       result: parse(r.result),
-      resumable: ['interrupted', 'failed', 'cancelled'].includes(r.status),
+      resumable: ['interrupted', 'failed', 'cancelled', 'paused'].includes(r.status),
     };
   }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
-import { FINISHED_STATUSES, type JobRun, type JobStatus } from '../../shared/contract/jobs.ts';
+import { STOPPED_STATUSES, type JobRun, type JobStatus } from '../../shared/contract/jobs.ts';
 import { OpsError } from '../../shared/errors.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Db } from '../store/database.ts';
@@ -17,6 +17,7 @@ const PERSIST_EVERY_MS = 1000;
 interface Active {
   controller: AbortController;
   shutdown: boolean;
+  pause: boolean;
   done: Promise<void>;
 }
 
@@ -100,16 +101,20 @@ export class JobService implements JobQueue {
     return p ? { ...run, progress: { ...p } } : run;
   }
 
-  async cancel(runId: string): Promise<JobRun> {
+  async cancel(runId: string, opts: { pause?: boolean } = {}): Promise<JobRun> {
     const run = this.get(runId);
     const a = this.active.get(runId);
     if (a) {
-      a.controller.abort(new OpsError('cancelled', 'Cancelled by the operator'));
+      a.pause = Boolean(opts.pause);
+      a.controller.abort(new OpsError('cancelled', opts.pause ? 'Paused by the operator' : 'Cancelled by the operator'));
       await a.done;
     } else if (run.status === 'queued') {
-      this.repo.finish(runId, 'cancelled', 'Cancelled before it started', undefined);
+      this.repo.finish(runId, opts.pause ? 'paused' : 'cancelled', opts.pause ? 'Paused before it started' : 'Cancelled before it started', undefined);
       this.emit(runId);
-    } else if (!FINISHED_STATUSES.includes(run.status) && run.status !== 'interrupted') {
+    } else if ((run.status === 'paused' || run.status === 'interrupted') && !opts.pause) {
+      this.repo.finish(runId, 'cancelled', 'Cancelled by the operator', undefined);
+      this.emit(runId);
+    } else if (!STOPPED_STATUSES.includes(run.status)) {
       throw new OpsError('conflict', `This run belongs to another Repo Ops process (${run.status}); cancel it there`);
     }
     return this.get(runId);
@@ -134,7 +139,7 @@ export class JobService implements JobQueue {
   wait(runId: string): Promise<JobRun> {
     return new Promise((resolve) => {
       const check = (run: JobRun) => {
-        if (run.id === runId && FINISHED_STATUSES.includes(run.status)) {
+        if (run.id === runId && STOPPED_STATUSES.includes(run.status)) {
           off();
           resolve(run);
         }
@@ -173,7 +178,7 @@ export class JobService implements JobQueue {
     const def = this.defs.get(run.kind)!;
     const controller = new AbortController();
     const log = this.opts.logger.child({ runId, component: run.kind });
-    const entry: Active = { controller, shutdown: false, done: Promise.resolve() };
+    const entry: Active = { controller, shutdown: false, pause: false, done: Promise.resolve() };
     this.active.set(runId, entry);
     this.repo.markStarted(runId, this.owner);
     this.emit(runId);
@@ -255,9 +260,10 @@ export class JobService implements JobQueue {
     } catch (e) {
       this.repo.saveProgress(runId, progress);
       if (controller.signal.aborted) {
-        const status: JobStatus = entry.shutdown ? 'interrupted' : 'cancelled';
-        this.repo.finish(runId, status, entry.shutdown ? 'Interrupted by shutdown; resume to continue' : 'Cancelled by the operator', undefined);
-        log.warn(entry.shutdown ? 'job_interrupted' : 'job_cancelled', `${run.title} ${status}`);
+        const status: JobStatus = entry.shutdown ? 'interrupted' : entry.pause ? 'paused' : 'cancelled';
+        const why = { interrupted: 'Interrupted by shutdown; resume to continue', paused: 'Paused by the operator; resume to continue', cancelled: 'Cancelled by the operator' } as Record<string, string>;
+        this.repo.finish(runId, status, why[status]!, undefined);
+        log.warn(`job_${status}`, `${run.title} ${status}`);
       } else {
         const message = e instanceof Error ? e.message : String(e);
         this.repo.finish(runId, 'failed', message, undefined);

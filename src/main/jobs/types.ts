@@ -58,12 +58,12 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
  */
 export interface JobQueue {
   enqueue(kind: string, params: unknown, opts?: { dedupe?: boolean }): Promise<JobRun>;
-  cancel(runId: string): Promise<JobRun>;
+  cancel(runId: string, opts?: { pause?: boolean }): Promise<JobRun>;
   resume(runId: string): Promise<JobRun>;
   get(runId: string): JobRun;
   list(filter: { kind?: string; status?: JobStatus; limit: number; beforeCreatedAt?: string }): JobRun[];
   onChange(listener: (run: JobRun) => void): () => void;
-  /** Resolves when the run reaches a finished status. */
+  /** Resolves when the run stops: finished, paused or interrupted. */
   wait(runId: string): Promise<JobRun>;
 }
 

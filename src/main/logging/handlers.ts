@@ -28,6 +28,7 @@ export function logTopicSources(store: LogStore): Pick<TopicSources, 'logs.line'
       const min = filter.minLevel ? LEVEL_NUMBERS[filter.minLevel] : 0;
       const listener = (e: LogEntry) => {
         if (filter.runId && e.runId !== filter.runId) return;
+        if (filter.component && e.component !== filter.component) return;
         if (LEVEL_NUMBERS[e.level] < min) return;
         emit(e);
       };

@@ -3,7 +3,7 @@ import { ConsistencyLevelEnum, DataType, type MilvusClient, type RowData } from 
 import { OpsError } from '../../shared/errors.ts';
 import { ensureOk, isSuccess, toOpsError, type ErrorContext, type StatusLike } from './errors.ts';
 import { loadAndWait } from './load.ts';
-import { idsExpression, searchExpression } from './filter.ts';
+import { idsExpression, searchExpression, type SearchFilter } from './filter.ts';
 import { rawUpsert, type ClientPool } from './raw-upsert.ts';
 import { prepareRows, type PreparedBatch } from './rows.ts';
 import { checkSchema, FIELD, foreignSchemaError, OUTPUT_FIELDS, type DescribedField, type ItemType } from './schema.ts';
@@ -119,13 +119,14 @@ export class MilvusCollection implements VectorCollection {
     return deleted;
   }
 
-  async count(): Promise<number> {
+  async count(filter: SearchFilter = {}): Promise<number> {
     // count(*) with strong consistency: num_entities / collection statistics can still include
     // replaced versions of upserted rows and deleted rows until compaction.
+    const expr = searchExpression(filter);
     return this.call(`count rows in ${this.name}`, this.ctx.requestTimeoutMs, async (timeout) => {
       const r = await this.ctx.client.query({
         collection_name: this.name,
-        filter: '',
+        filter: expr,
         output_fields: ['count(*)'],
         consistency_level: ConsistencyLevelEnum.Strong,
         timeout,

@@ -90,8 +90,8 @@ export interface VectorCollection {
   load(): Promise<void>;
   /** Returns how many ids were deleted (as the server reports it). */
   deleteByIds(ids: readonly string[]): Promise<number>;
-  /** Exact number of distinct rows (strongly consistent count(*)). */
-  count(): Promise<number>;
+  /** Exact number of distinct rows (strongly consistent count(*)), optionally of one repository/type. */
+  count(filter?: SearchFilter): Promise<number>;
   search(vector: ArrayLike<number>, options?: SearchOptions): Promise<SearchHit[]>;
   stats(): Promise<CollectionStats>;
 }

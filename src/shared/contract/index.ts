@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { appCalls } from './app.ts';
+import { backfillCalls } from './backfill.ts';
 import { embeddingCalls } from './embeddings.ts';
 import { jobCalls, jobTopics } from './jobs.ts';
 import { logFileCalls, logFileTopics } from './log-files.ts';
@@ -8,6 +9,8 @@ import { profileCalls } from './profiles.ts';
 import { repoCalls } from './repos.ts';
 import { secretCalls } from './secrets.ts';
 import { settingsCalls } from './settings.ts';
+import { uiStateCalls } from './ui-state.ts';
+import { workspaceCalls } from './workspaces.ts';
 
 /** Every call between renderer/CLI and core, declared once. */
 export const calls = {
@@ -20,6 +23,9 @@ export const calls = {
   ...logFileCalls,
   ...repoCalls,
   ...embeddingCalls,
+  ...workspaceCalls,
+  ...uiStateCalls,
+  ...backfillCalls,
 };
 
 /** Every event stream the core publishes. */

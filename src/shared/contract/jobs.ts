@@ -2,10 +2,12 @@ import { z } from 'zod';
 import { call, topic } from './define.ts';
 import { id, isoTime, noInput } from './common.ts';
 
-export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'incomplete', 'failed', 'cancelled', 'interrupted'] as const;
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'incomplete', 'failed', 'cancelled', 'paused', 'interrupted'] as const;
 export const JobStatus = z.enum(JOB_STATUSES);
 export type JobStatus = z.infer<typeof JobStatus>;
 export const FINISHED_STATUSES: readonly JobStatus[] = ['succeeded', 'incomplete', 'failed', 'cancelled'];
+/** Not running and not going to run unless resumed. */
+export const STOPPED_STATUSES: readonly JobStatus[] = [...FINISHED_STATUSES, 'paused', 'interrupted'];
 
 export const JobProgress = z.object({
   done: z.number(),
@@ -56,6 +58,7 @@ export const jobCalls = {
   ),
   'jobs.get': call('One job run with its steps', z.object({ runId: id }), JobRun),
   'jobs.cancel': call('Ask a queued or running job to stop', z.object({ runId: id }), JobRun),
+  'jobs.pause': call('Stop a running job at its next checkpoint, resumable later', z.object({ runId: id }), JobRun),
   'jobs.resume': call('Resume an interrupted, failed or cancelled run from its last checkpoint', z.object({ runId: id }), JobRun),
   'jobs.kinds': call('The kinds of jobs this core can run', noInput, z.array(JobKindInfo)),
 };

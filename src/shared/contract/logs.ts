@@ -44,5 +44,5 @@ export const logCalls = {
 };
 
 export const logTopics = {
-  'logs.line': topic('New log lines as they are written', z.object({ runId: id.optional(), minLevel: LogLevel.optional() }).default({}), LogEntry),
+  'logs.line': topic('New log lines as they are written', z.object({ runId: id.optional(), component: z.string().max(100).optional(), minLevel: LogLevel.optional() }).default({}), LogEntry),
 };

@@ -119,6 +119,12 @@ describe('HTTP service check', () => {
     expect(r.findings).toHaveLength(1);
   });
 
+  it('is down when none of the health endpoints exist', async () => {
+    const r = await check({ name: 'wrong path', url: fx.service('healthy'), endpoints: ['/status', '/healthz'], required: [], metricsPath: null });
+    expect(r.status).toBe('down');
+    expect(r.summary).toMatch(/^None of the health endpoints exist \(\/status, \/healthz all answer 404\/405\)/);
+  });
+
   it('names a refused connection', async () => {
     const port = await closedPort();
     const r = await check({ name: 'gone', url: `http://127.0.0.1:${port}` });

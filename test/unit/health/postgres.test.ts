@@ -67,6 +67,11 @@ describe('Postgres check', () => {
     expect(JSON.stringify(r)).not.toContain('definitely-wrong-pw');
   });
 
+  it('refuses an empty URL instead of falling back to libpq defaults', async () => {
+    const r = await check({ url: '' });
+    expect(r).toMatchObject({ status: 'down', summary: 'No Postgres URL: set postgres_url in Settings → Secrets (or DATABASE_URL)', details: { failure: 'missing_url' } });
+  });
+
   it('names a missing database', async () => {
     const r = await check({ url: withUrl((u) => (u.pathname = '/no_such_db')) });
     expect(r.summary).toMatch(/^Missing database: Postgres at 127\.0\.0\.1:\d+\/no_such_db: database "no_such_db" does not exist/);

@@ -111,6 +111,11 @@ describe('Redis check', () => {
     expect(gone.summary).toMatch(/^Unreachable: Redis at 127\.0\.0\.1:\d+ \(connect ECONNREFUSED/);
   });
 
+  it('refuses an empty URL instead of trying localhost:6379', async () => {
+    const r = await check({ url: ' ' });
+    expect(r).toMatchObject({ status: 'down', details: { failure: 'missing_url' } });
+  });
+
   it('gives up on a server that accepts but never answers within the connect timeout', async () => {
     const silent = await startTcpFixture('silent');
     try {

@@ -45,7 +45,7 @@ describe('runChecks', () => {
   it('runs checks in parallel', async () => {
     const t0 = performance.now();
     const run = await runChecks([sleeper('a', 300), sleeper('b', 300), sleeper('c', 300)], { timeoutMs: 2000 });
-    expect(performance.now() - t0).toBeLessThan(550);
+    expect(performance.now() - t0).toBeLessThan(700);
     expect(run.results.map((r) => r.status)).toEqual(['healthy', 'healthy', 'healthy']);
     expect(run.durationMs).toBeGreaterThanOrEqual(290);
   });
@@ -57,9 +57,10 @@ describe('runChecks', () => {
     const run = await runChecks([hung('stuck', seen), sleeper('quick', 50), sleeper('medium', 300)], { timeoutMs: 800, onResult: (r) => (finished[r.id] = performance.now() - t0) });
     const total = performance.now() - t0;
     expect(total).toBeGreaterThanOrEqual(790);
-    expect(total).toBeLessThan(800 + 200);
-    expect(finished.quick).toBeLessThan(250);
-    expect(finished.medium).toBeLessThan(550);
+    // Without the race the run would never end; the margins only absorb a loaded machine.
+    expect(total).toBeLessThan(800 + 400);
+    expect(finished.quick).toBeLessThan(400);
+    expect(finished.medium).toBeLessThan(700);
     expect(seen.aborted).toBe(true); // it was asked to stop
     const stuck = run.results.find((r) => r.id === 'stuck')!;
     expect(stuck).toMatchObject({ kind: 'postgres', status: 'down', summary: 'No answer: timed out after 800 ms', details: { timedOut: true, timeoutMs: 800 } });
@@ -190,7 +191,7 @@ describe('one hung service among real ones', () => {
     const t0 = performance.now();
     const run = await runChecks(checks, { timeoutMs: 1000 });
     const total = performance.now() - t0;
-    expect(total).toBeLessThan(1000 + 300);
+    expect(total).toBeLessThan(1000 + 500);
     expect(Object.fromEntries(run.results.map((r) => [r.id, r.status]))).toEqual({ redis: 'healthy', 'http:api': 'healthy', 'redis-hung': 'down', 'http:hung': 'down' });
     for (const id of ['redis-hung', 'http:hung']) expect(run.results.find((r) => r.id === id)!.summary).toBe('No answer: timed out after 1000 ms');
     // The aborted ioredis client let go of its socket.

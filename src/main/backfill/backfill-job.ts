@@ -1,0 +1,143 @@
+import { BackfillRequest, type Verification } from '../../shared/contract/backfill.ts';
+import type { Reconciliation } from '../../shared/contract/repos.ts';
+import { runEmbedding, type EmbeddingResult } from '../embedding-job/embed-job.ts';
+import type { EmbeddingService } from '../embedding-job/embedding-service.ts';
+import type { EmbeddingOutbox } from '../embedding-job/outbox.ts';
+import type { JobContext, JobDefinition } from '../jobs/types.ts';
+import type { LogStore } from '../logging/log-store.ts';
+import { reconcile } from '../sync/reconcile.ts';
+import { findRepository } from '../sync/repositories.ts';
+import { resolveWindow } from '../sync/plan.ts';
+import { runSync, type SyncResult } from '../sync/runner.ts';
+import type { SyncService } from '../sync/sync-service.ts';
+import { aggregateWorkspaces } from '../workspaces/aggregate.ts';
+import type { WorkspaceService } from '../workspaces/workspace-service.ts';
+import type { WarehouseService } from '../warehouse/warehouse-service.ts';
+import { StepProgress } from './step-progress.ts';
+import { verifyBackfill } from './verify.ts';
+
+export const BACKFILL_JOB = 'backfill';
+export const BACKFILL_STEPS = ['sync', 'embeddings', 'aggregate', 'verify'] as const;
+
+export interface BackfillDeps {
+  warehouse: WarehouseService;
+  sync: SyncService;
+  embeddings: EmbeddingService;
+  outbox: EmbeddingOutbox;
+  workspaces: WorkspaceService;
+  logs: LogStore;
+}
+
+export interface BackfillResult {
+  request: BackfillRequest;
+  repository: string;
+  steps: {
+    sync: (Pick<SyncResult, 'items' | 'rowsWritten' | 'seconds'> & { requests: number; graphqlPoints: number }) | null;
+    embeddings: (Pick<EmbeddingResult, 'items' | 'tokens' | 'usd' | 'requests' | 'model'> & { seconds: number }) | null;
+    aggregate: { seconds: number; workspaces: { name: string; totalPullRequests: number; totalIssues: number; totalContributors: number }[] };
+    verify: { seconds: number };
+  };
+  verification: Verification;
+  seconds: number;
+}
+
+const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
+  const t0 = Date.now();
+  const r = await fn();
+  return [r, (Date.now() - t0) / 1000];
+};
+
+/**
+ * The aggressive backfill as one job made of the existing steps: sync → embeddings →
+ * workspace aggregation → automatic verification. Each step checkpoints through the
+ * same mechanisms as its own job, so pause, cancel, kill and resume work throughout.
+ */
+export function backfillJob(d: BackfillDeps): JobDefinition<typeof BackfillRequest> {
+  return {
+    kind: BACKFILL_JOB,
+    title: 'Backfill repository',
+    params: BackfillRequest,
+    describe: (p) => `Backfill ${p.repository}${p.timeRangeDays ? ` (last ${p.timeRangeDays} days)` : p.mode === 'full' ? ' (full refresh)' : ''}${p.embeddingsOnly ? ', embeddings only' : p.skipEmbeddings ? ', no embeddings' : ''}`,
+    steps: () => [...BACKFILL_STEPS],
+    concurrencyKey: (p) => `repo:${p.repository.toLowerCase()}`,
+    run: (ctx) => runBackfill(d, ctx),
+  };
+}
+
+async function runBackfill(d: BackfillDeps, ctx: JobContext<BackfillRequest>) {
+  const t0 = Date.now();
+  const req = ctx.params;
+  const skipped = [...(req.embeddingsOnly ? ['sync'] : []), ...(req.skipEmbeddings ? ['embeddings'] : [])];
+  const steps = new StepProgress(ctx as JobContext<unknown>, [...BACKFILL_STEPS], skipped);
+  const { pool, url } = await d.warehouse.connection();
+  const sub = <P>(name: string, params: P): JobContext<P> => ({
+    ...ctx,
+    params,
+    log: ctx.log.child({ component: name }),
+    progress: steps.for(name),
+    step: <T>(inner: string, fn: Parameters<JobContext<P>['step']>[1]) => ctx.step(`${name}:${inner}`, fn) as Promise<T>,
+  });
+  ctx.log.info('backfill_started', `Backfill of ${req.repository} started`, { request: req });
+
+  let syncResult: BackfillResult['steps']['sync'] = null;
+  let reconciliation: Reconciliation | null = null;
+  if (!req.embeddingsOnly) {
+    steps.begin('sync');
+    const s = sub('sync', null);
+    const github = await d.sync.github({ signal: ctx.signal, logger: s.log, onWait: (reason) => s.progress({ message: reason }) });
+    const syncReq = { repository: req.repository, mode: req.timeRangeDays ? ('range' as const) : req.mode, timeRangeDays: req.timeRangeDays };
+    const [r, seconds] = await timed(() => runSync({ runId: ctx.runId, pool, url, github, log: s.log, signal: ctx.signal, progress: s.progress, step: (name, fn) => s.step(name, () => fn()) }, syncReq));
+    reconciliation = r.reconciliation;
+    syncResult = { items: r.items, rowsWritten: r.rowsWritten, seconds, requests: r.github.requests, graphqlPoints: r.github.graphqlPoints };
+    steps.finish('sync');
+  }
+  const repo = await findRepository(pool, req.repository);
+  if (!repo) throw new Error(`${req.repository} is not tracked: run without "embeddings only" first`);
+
+  let embedResult: BackfillResult['steps']['embeddings'] = null;
+  if (!req.skipEmbeddings) {
+    steps.begin('embeddings');
+    const [r, seconds] = await timed(() => runEmbedding(d.embeddings, d.outbox, sub('embeddings', { repository: repo.fullName, only: ['issue', 'pr'] as ('issue' | 'pr')[] })));
+    embedResult = { items: r.items, tokens: r.tokens, usd: r.usd, requests: r.requests, model: r.model, seconds };
+    steps.finish('embeddings');
+  }
+
+  steps.begin('aggregate');
+  const aggLog = ctx.log.child({ component: 'aggregate' });
+  const aggregatedSince = new Date();
+  const [workspaces, aggSeconds] = await timed(async () => {
+    for (const w of req.workspaces) {
+      const ws = await d.workspaces.find(w).catch(async () => {
+        aggLog.info('workspace_created', `Created workspace "${w}"`);
+        return d.workspaces.create(w);
+      });
+      await d.workspaces.addRepository(ws.id, repo.fullName);
+    }
+    return aggregateWorkspaces(pool, repo.id);
+  });
+  aggLog.info('workspaces_aggregated', `Aggregated ${workspaces.length} workspace(s) in ${aggSeconds.toFixed(2)} s`, { workspaces });
+  steps.finish('aggregate');
+
+  steps.begin('verify');
+  const [verification, verifySeconds] = await timed(async () => {
+    if (!reconciliation) {
+      const github = await d.sync.github({ signal: ctx.signal, logger: ctx.log });
+      reconciliation = await reconcile({ pool, github, log: ctx.log.child({ component: 'verify' }), repositoryId: repo.id, owner: repo.owner, name: repo.name, window: resolveWindow({ repository: repo.fullName, mode: 'incremental' }), nestedGaps: 0 });
+    }
+    const collection = req.skipEmbeddings ? null : (await d.embeddings.vectorStore()).collection(d.embeddings.config().collection);
+    return verifyBackfill({ pool, logs: d.logs, runId: ctx.runId, request: req, repositoryId: repo.id, repository: repo.fullName, reconciliation, collection, aggregatedSince });
+  });
+  steps.finish('verify');
+  const vlog = ctx.log.child({ component: 'verify' });
+  for (const item of verification.items) (item.state === 'fail' ? vlog.warn : vlog.info).call(vlog, 'verification_item', `${item.state.toUpperCase()} ${item.label}: ${item.evidence}`, { id: item.id, state: item.state });
+
+  const result: BackfillResult = {
+    request: req,
+    repository: repo.fullName,
+    steps: { sync: syncResult, embeddings: embedResult, aggregate: { seconds: aggSeconds, workspaces: workspaces.map((w) => ({ name: w.name, totalPullRequests: w.totalPullRequests, totalIssues: w.totalIssues, totalContributors: w.totalContributors })) }, verify: { seconds: verifySeconds } },
+    verification,
+    seconds: (Date.now() - t0) / 1000,
+  };
+  ctx.log.info('backfill_completed', `Backfill of ${repo.fullName} ${verification.ok ? 'verified' : 'INCOMPLETE'} in ${result.seconds.toFixed(1)} s`, { ok: verification.ok });
+  return { status: verification.ok ? ('succeeded' as const) : ('incomplete' as const), result };
+}

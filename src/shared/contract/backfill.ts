@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { call } from './define.ts';
+import { id } from './common.ts';
+import { JobRun } from './jobs.ts';
+
+/** The aggressive-backfill guide's options, plus the refresh mode and workspaces. */
+export const BackfillRequest = z
+  .object({
+    repository: z.string().trim().min(1, 'choose a repository').max(200),
+    timeRangeDays: z.number().int().min(1).max(36_500).optional(),
+    mode: z.enum(['incremental', 'full']).default('incremental'),
+    skipEmbeddings: z.boolean().default(false),
+    embeddingsOnly: z.boolean().default(false),
+    workspaces: z.array(z.string().min(1).max(200)).max(50).default([]),
+  })
+  .refine((r) => !(r.skipEmbeddings && r.embeddingsOnly), { message: 'skip embeddings and embeddings only exclude each other', path: ['embeddingsOnly'] })
+  .refine((r) => !(r.mode === 'full' && r.timeRangeDays), { message: 'a full refresh syncs everything: drop the time range', path: ['mode'] });
+export type BackfillRequest = z.infer<typeof BackfillRequest>;
+
+export const CheckState = z.enum(['pass', 'fail', 'warn', 'skipped']);
+export type CheckState = z.infer<typeof CheckState>;
+
+export const PreflightCheck = z.object({
+  id: z.string(),
+  label: z.string(),
+  state: CheckState,
+  message: z.string(),
+  /** Where to fix it: a console route (e.g. /settings) or a runbook id. */
+  fix: z.object({ label: z.string(), route: z.string() }).nullable(),
+});
+export type PreflightCheck = z.infer<typeof PreflightCheck>;
+
+export const Preflight = z.object({ checks: z.array(PreflightCheck), ok: z.boolean() });
+export type Preflight = z.infer<typeof Preflight>;
+
+export const GuideRow = z.object({ size: z.string(), sync: z.string(), embeddings: z.string(), total: z.string() });
+
+export const BackfillEstimate = z.object({
+  repository: z.string(),
+  window: z.object({ since: z.string().nullable() }),
+  github: z.object({ pullRequests: z.number().int(), issues: z.number().int(), requests: z.number().int(), points: z.number().int(), graphqlRemaining: z.number().nullable(), graphqlResetAt: z.string().nullable() }),
+  embeddings: z.object({ items: z.number().int(), tokens: z.number().int(), usd: z.number(), model: z.string(), basis: z.string() }),
+  milvus: z.object({ entities: z.number().int(), collection: z.string() }),
+  time: z.object({ syncS: z.number(), embedS: z.number(), aggregateS: z.number(), totalS: z.number(), basis: z.string() }),
+  sizeClass: z.string(),
+  guide: z.array(GuideRow),
+});
+export type BackfillEstimate = z.infer<typeof BackfillEstimate>;
+
+export const VerificationItem = z.object({
+  id: z.string(),
+  label: z.string(),
+  state: CheckState,
+  evidence: z.string(),
+  /** The verification query behind the item (Queries page). */
+  queryId: z.string().nullable(),
+  details: z.array(z.string()).default([]),
+});
+export type VerificationItem = z.infer<typeof VerificationItem>;
+
+export const Verification = z.object({ items: z.array(VerificationItem), ok: z.boolean(), checkedAt: z.string() });
+export type Verification = z.infer<typeof Verification>;
+
+export const backfillCalls = {
+  'backfill.preflight': call('Check every prerequisite of a backfill live', BackfillRequest, Preflight),
+  'backfill.estimate': call('Counts from GitHub, requests, points, time, tokens and dollars, before starting', BackfillRequest, BackfillEstimate),
+  'backfill.start': call('Start (or resume) a backfill: sync → embeddings → workspace aggregation → verification', BackfillRequest, JobRun),
+  'backfill.current': call('The backfill the wizard should show: running, paused or interrupted, else the latest', z.object({}).strict().default({}), JobRun.nullable()),
+  'backfill.report': call('A run report to save', z.object({ runId: id, format: z.enum(['json', 'markdown']) }), z.object({ filename: z.string(), content: z.string() })),
+  'backfill.saveDryRun': call('A dry-run report (estimate and preflight) to save', z.object({ request: BackfillRequest, format: z.enum(['json', 'markdown']) }), z.object({ filename: z.string(), content: z.string() })),
+};
