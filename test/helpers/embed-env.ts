@@ -12,7 +12,7 @@ export interface EmbedEnv extends SyncEnv {
 }
 
 /** A synced warehouse plus the OpenAI emulator and a real Milvus (Lite), wired into the active profile. */
-export async function startEmbedEnv(opts: { dataset?: Dataset; openai?: OpenAIEmulatorOptions; dimensions?: number; milvus?: MilvusServer } = {}): Promise<EmbedEnv> {
+export async function startEmbedEnv(opts: { dataset?: Dataset; openai?: OpenAIEmulatorOptions; dimensions?: number; milvus?: MilvusServer; sync?: boolean } = {}): Promise<EmbedEnv> {
   const env = await startSyncEnv({ dataset: opts.dataset });
   const openai = await startOpenAIEmulator({ apiKeys: [OPENAI_KEY], ...opts.openai });
   const milvus = opts.milvus ?? (await startMilvus());
@@ -20,9 +20,11 @@ export async function startEmbedEnv(opts: { dataset?: Dataset; openai?: OpenAIEm
   await env.t.ops.profiles.update({ id: env.profileId, patch: { openaiBaseUrl: openai.baseUrl, milvusCollection: collection, embeddingDimensions: opts.dimensions ?? 256 } });
   await env.t.ops.secrets.set({ profileId: env.profileId, key: 'openai_key', value: OPENAI_KEY });
   await env.t.ops.secrets.set({ profileId: env.profileId, key: 'milvus_url', value: milvus.url });
-  const run = await env.t.ops.repos.sync({ repository: 'octo/widgets', mode: 'full' });
-  const synced = await env.t.core.jobs.wait(run.id);
-  if (synced.status !== 'succeeded') throw new Error(`setup sync ${synced.status}: ${synced.error}`);
+  if (opts.sync !== false) {
+    const run = await env.t.ops.repos.sync({ repository: 'octo/widgets', mode: 'full' });
+    const synced = await env.t.core.jobs.wait(run.id);
+    if (synced.status !== 'succeeded') throw new Error(`setup sync ${synced.status}: ${synced.error}`);
+  }
   const close = env.close;
   return {
     ...env,

@@ -1,6 +1,8 @@
 import { OpsError } from '../../shared/errors.ts';
 import { VERSION } from '../core/version.ts';
+import { backfillCommand, backfillUsage } from './commands/backfill.ts';
 import { embedCommand, embedUsage } from './commands/embed.ts';
+import { healthCommand, healthUsage } from './commands/health.ts';
 import { logsCommand, logsUsage } from './commands/logs.ts';
 import { milvusCommand, milvusUsage } from './commands/milvus.ts';
 import { secretsCommand, secretsUsage } from './commands/secrets.ts';
@@ -17,6 +19,8 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
   sync: { run: syncCommand, usage: syncUsage, summary: 'sync a repository from GitHub into the warehouse' },
   embed: { run: embedCommand, usage: embedUsage, summary: 'embed PRs and issues with OpenAI into Milvus' },
   milvus: { run: milvusCommand, usage: milvusUsage, summary: 'Milvus collection stats, recreate, reload' },
+  backfill: { run: backfillCommand, usage: backfillUsage, summary: 'sync → embeddings → aggregation → verification, with an estimate first' },
+  health: { run: healthCommand, usage: healthUsage, summary: 'run the health checks (exit 0/1/2: healthy/degraded/down)' },
 };
 
 function help(): string {

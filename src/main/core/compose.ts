@@ -1,5 +1,14 @@
 import { join } from 'node:path';
+import { backfillJob } from '../backfill/backfill-job.ts';
+import { BackfillService } from '../backfill/backfill-service.ts';
+import { backfillHandlers } from '../backfill/handlers.ts';
 import { embedJob } from '../embedding-job/embed-job.ts';
+import { EmbeddingOutbox } from '../embedding-job/outbox.ts';
+import { healthHandlers, healthTopicSources } from '../health-service/handlers.ts';
+import { HealthService } from '../health-service/health-service.ts';
+import { uiStateHandlers } from '../settings/ui-state-handlers.ts';
+import { workspaceHandlers } from '../workspaces/handlers.ts';
+import { WorkspaceService } from '../workspaces/workspace-service.ts';
 import { EmbeddingService } from '../embedding-job/embedding-service.ts';
 import { embeddingHandlers } from '../embedding-job/handlers.ts';
 import { recreateJob, reloadJob } from '../embedding-job/milvus-jobs.ts';
@@ -43,6 +52,9 @@ export interface Core {
   warehouse: WarehouseService;
   sync: SyncService;
   embeddings: EmbeddingService;
+  workspaces: WorkspaceService;
+  health: HealthService;
+  backfill: BackfillService;
   rpc: RpcServer;
   close(): Promise<void>;
 }
@@ -71,6 +83,10 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   jobs.register(embedJob(embeddings, db));
   jobs.register(reloadJob(embeddings));
   jobs.register(recreateJob(embeddings));
+  const workspaces = new WorkspaceService(warehouse);
+  jobs.register(backfillJob({ warehouse, sync, embeddings, outbox: new EmbeddingOutbox(db), workspaces, logs: logStore }));
+  const backfill = new BackfillService({ jobs, warehouse, sync, embeddings, settings, profiles, secrets });
+  const health = new HealthService({ db, profiles, secrets, settings, warehouse, logger: logger.child({ component: 'health' }) });
   for (const def of config.extraJobs ?? []) jobs.register(def);
 
   const handlers: Handlers = {
@@ -83,11 +99,16 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     ...logFileHandlers(logFiles),
     ...repoHandlers(sync, warehouse),
     ...embeddingHandlers(embeddings, jobs),
+    ...workspaceHandlers(workspaces),
+    ...uiStateHandlers(db),
+    ...backfillHandlers(backfill),
+    ...healthHandlers(health),
   };
   const sources: TopicSources = {
     ...jobTopicSources(jobs),
     ...logTopicSources(logStore),
     ...logFileTopicSources(logFiles),
+    ...healthTopicSources(health),
   };
   const rpc = new RpcServer(handlers, sources, logger.child({ component: 'rpc' }), redactor);
 
@@ -100,6 +121,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   retention.unref();
 
   await jobs.start();
+  // Scheduled health checks belong to the long-running console, not to one-shot CLI commands.
+  if (config.mode === 'serve' || config.mode === 'electron') health.startScheduler();
   // The CLI builds a core per command: keep its start quiet so `logs tail` shows real events.
   (config.mode === 'cli' ? logger.debug : logger.info).call(logger, 'core_started', `Repo Ops core started (${config.mode})`, { home: config.home, pid: process.pid });
 
@@ -118,11 +141,15 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     warehouse,
     sync,
     embeddings,
+    workspaces,
+    health,
+    backfill,
     rpc,
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(retention);
+      health.stop();
       await jobs.close();
       await logFiles.closeAll();
       await embeddings.close();

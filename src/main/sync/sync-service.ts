@@ -1,7 +1,6 @@
 import type { RepositoryRow, SyncPlan, SyncRequest, SyncRunSummary } from '../../shared/contract/repos.ts';
 import { OpsError } from '../../shared/errors.ts';
 import { GitHubClient } from '../github/client.ts';
-import { DEFAULT_NESTED } from '../github/queries.ts';
 import type { JobQueue, JobRun } from '../jobs/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ProfileService } from '../profiles/profile-service.ts';
@@ -11,7 +10,7 @@ import { githubCounts } from './reconcile.ts';
 import { parseRepoName } from '../github/repo-name.ts';
 import { resolveWindow } from './plan.ts';
 import { trackRepository } from './repositories.ts';
-import { DEFAULT_PAGE_SIZE } from './stream.ts';
+import { syncCost } from './cost.ts';
 
 export const SYNC_JOB = 'github-sync';
 
@@ -130,13 +129,7 @@ export class SyncService {
     const github = await this.github();
     const window = resolveWindow(req);
     const counts = await githubCounts(github, name.owner, name.name, window);
-    const prPages = Math.ceil(counts.pullRequests / DEFAULT_PAGE_SIZE);
-    const issuePages = Math.ceil(counts.issues / DEFAULT_PAGE_SIZE);
-    // GitHub's cost: one request per connection page; nested ones multiply by the parent page size.
-    const n = DEFAULT_NESTED;
-    const prPagePoints = Math.max(1, Math.round((1 + DEFAULT_PAGE_SIZE * 4 + DEFAULT_PAGE_SIZE * n.reviews) / 100));
-    const issuePagePoints = Math.max(1, Math.round((1 + DEFAULT_PAGE_SIZE * 2) / 100));
-    const followUps = Math.ceil((prPages + issuePages) * 0.05);
+    const cost = syncCost(counts);
     const gql = github.stats.buckets.graphql;
     return {
       repository: name.fullName,
@@ -144,8 +137,8 @@ export class SyncService {
       window: { since: window.since?.toISOString() ?? null, until: window.until?.toISOString() ?? null },
       pullRequests: counts.pullRequests,
       issues: counts.issues,
-      estimatedRequests: prPages + issuePages + followUps + 3,
-      estimatedPoints: prPages * prPagePoints + issuePages * issuePagePoints + followUps * 20 + 3,
+      estimatedRequests: cost.requests,
+      estimatedPoints: cost.points,
       rateLimit: { graphqlRemaining: gql?.remaining ?? null, graphqlResetAt: gql?.resetAt ?? null },
       note: window.mode === 'incremental' ? 'Incremental runs fetch only what changed since the last complete run; the counts are the repository totals.' : 'Nothing was written.',
     };

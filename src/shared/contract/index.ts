@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { appCalls } from './app.ts';
 import { backfillCalls } from './backfill.ts';
 import { embeddingCalls } from './embeddings.ts';
+import { healthCalls, healthTopics } from './health.ts';
 import { jobCalls, jobTopics } from './jobs.ts';
 import { logFileCalls, logFileTopics } from './log-files.ts';
 import { logCalls, logTopics } from './logs.ts';
@@ -26,6 +27,7 @@ export const calls = {
   ...workspaceCalls,
   ...uiStateCalls,
   ...backfillCalls,
+  ...healthCalls,
 };
 
 /** Every event stream the core publishes. */
@@ -33,6 +35,7 @@ export const topics = {
   ...jobTopics,
   ...logTopics,
   ...logFileTopics,
+  ...healthTopics,
 };
 
 export type Calls = typeof calls;

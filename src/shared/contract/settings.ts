@@ -13,6 +13,12 @@ export const Settings = z.object({
   milvusUpsertBatchSize: z.number().int().min(1).max(10_000).default(1000),
   /** Embedding prices in US$ per 1M tokens, by model, overriding the built-in table. */
   embeddingPrices: z.record(z.string(), z.number().min(0)).default({}),
+  /** Scheduled health checks every N minutes; 0 = only on demand. */
+  healthIntervalMinutes: z.number().int().min(0).max(1440).default(5),
+  /** Per-check timeout of the health checks. */
+  healthTimeoutMs: z.number().int().min(500).max(120_000).default(8000),
+  /** Edits of the runbooks' alert thresholds: { service: { threshold: value } }. */
+  healthThresholds: z.record(z.string(), z.record(z.string(), z.number())).default({}),
   /** Overrides of the rotation reminders, in days, per secret key. */
   rotationDays: z.record(z.string(), z.number().int().min(1).max(3650)).default({}),
 });

@@ -1,0 +1,120 @@
+import type { BackfillRequest, Preflight, PreflightCheck } from '../../shared/contract/backfill.ts';
+import { githubCheck, milvusCheck, openaiCheck, runChecks, type Check, type CheckResult } from '../health/index.ts';
+import { parseRepoName } from '../github/repo-name.ts';
+import type { EmbeddingService } from '../embedding-job/embedding-service.ts';
+import type { ProfileService } from '../profiles/profile-service.ts';
+import type { SecretService } from '../secrets/secret-service.ts';
+import { trackRepository } from '../sync/repositories.ts';
+import type { SyncService } from '../sync/sync-service.ts';
+import { warehouseMigrations } from '../warehouse/migrations.ts';
+import type { WarehouseService } from '../warehouse/warehouse-service.ts';
+
+const SETTINGS = { label: 'Open Settings', route: '/settings' };
+const runbook = (id: string) => ({ label: 'Open the runbook', route: `/runbooks/${id}` });
+
+export interface PreflightDeps {
+  profiles: ProfileService;
+  secrets: SecretService;
+  warehouse: WarehouseService;
+  sync: SyncService;
+  embeddings: EmbeddingService;
+}
+
+const fromCheck = (id: string, label: string, r: CheckResult | undefined, fix: PreflightCheck['fix']): PreflightCheck =>
+  !r ? { id, label, state: 'fail', message: 'not checked', fix } : { id, label, state: r.status === 'healthy' ? 'pass' : r.status === 'degraded' ? 'warn' : 'fail', message: r.summary, fix: r.status === 'healthy' ? null : fix };
+
+/**
+ * Every prerequisite of a backfill, checked live (in parallel, with timeouts): the
+ * GitHub token and its rate limit, the repository, a writable and migrated warehouse,
+ * Milvus and the collection's dimension, the OpenAI key. Each failure says what to fix.
+ */
+export async function preflight(d: PreflightDeps, req: BackfillRequest, budget: { graphqlPoints: number } | null): Promise<Preflight> {
+  const checks: PreflightCheck[] = [];
+  const profile = d.profiles.ensureActive();
+  const wantSync = !req.embeddingsOnly;
+  const wantEmbed = !req.skipEmbeddings;
+  let name: ReturnType<typeof parseRepoName> | null = null;
+  try {
+    name = parseRepoName(req.repository);
+  } catch (e) {
+    checks.push({ id: 'repository', label: 'Repository name', state: 'fail', message: (e as Error).message, fix: null });
+  }
+
+  const live: Check[] = [];
+  const token = await d.secrets.get(profile.id, 'github_token');
+  if (token) live.push(githubCheck({ token, apiUrl: profile.githubApiUrl, requiredScopes: [] }));
+  const key = await d.secrets.get(profile.id, 'openai_key');
+  if (wantEmbed && key) live.push(openaiCheck({ apiKey: key, baseUrl: profile.openaiBaseUrl, model: profile.embeddingModel }));
+  const milvusUrl = await d.secrets.get(profile.id, 'milvus_url');
+  if (wantEmbed && milvusUrl) live.push(milvusCheck({ url: milvusUrl, token: (await d.secrets.get(profile.id, 'milvus_token')) ?? undefined }));
+  const [{ results }, warehouse] = await Promise.all([
+    runChecks(live, { timeoutMs: 8000 }),
+    d.warehouse.connection().then(
+      async (c) => {
+        const ro = (await c.pool.query("SELECT current_setting('transaction_read_only') AS ro, pg_is_in_recovery() AS rec")).rows[0];
+        return { ok: true as const, info: c.info, readOnly: ro.ro === 'on' || ro.rec === true };
+      },
+      (e: Error) => ({ ok: false as const, message: e.message }),
+    ),
+  ]);
+  const byId = new Map(results.map((r) => [r.id, r]));
+
+  if (!token) checks.push({ id: 'github', label: 'GitHub token', state: wantSync ? 'fail' : 'warn', message: 'No GitHub token: add one in Settings → Profiles (or set GITHUB_TOKEN)', fix: SETTINGS });
+  else {
+    const gh = fromCheck('github', 'GitHub token valid, rate limit left', byId.get('github'), runbook('github-rate-limit'));
+    const remaining = (byId.get('github')?.details.rateLimits as { graphql?: { remaining?: number; resetAt?: string } } | undefined)?.graphql;
+    if (gh.state !== 'fail' && budget && remaining?.remaining !== undefined && remaining.remaining < budget.graphqlPoints) {
+      gh.state = 'fail';
+      gh.message = `The estimate needs about ${budget.graphqlPoints} GraphQL points but only ${remaining.remaining} are left until ${remaining.resetAt}: wait for the reset or narrow the time range`;
+    }
+    checks.push(gh);
+    if (name && gh.state !== 'fail') {
+      try {
+        const { pool } = await d.warehouse.connection();
+        const { repository, renamedFrom } = await trackRepository(pool, await d.sync.github(), name.fullName);
+        checks.push({ id: 'repository', label: 'Repository exists on GitHub', state: 'pass', message: renamedFrom ? `${renamedFrom} was renamed to ${repository.fullName}; the backfill follows it` : `${repository.fullName} is tracked`, fix: null });
+      } catch (e) {
+        checks.push({ id: 'repository', label: 'Repository exists on GitHub', state: 'fail', message: (e as Error).message, fix: null });
+      }
+    }
+  }
+
+  if (!warehouse.ok) checks.push({ id: 'warehouse', label: 'Warehouse reachable', state: 'fail', message: warehouse.message, fix: runbook('database-connection') });
+  else {
+    const latest = warehouseMigrations.at(-1)!.version;
+    checks.push({
+      id: 'warehouse',
+      label: 'Warehouse reachable, writable, migrations current',
+      state: warehouse.readOnly || warehouse.info.schemaVersion !== latest ? 'fail' : 'pass',
+      message: warehouse.readOnly ? `${warehouse.info.target} is read-only: point the profile at a writable primary` : `${warehouse.info.mode === 'embedded' ? 'embedded ' : ''}PostgreSQL ${warehouse.info.serverVersion} at ${warehouse.info.target}, schema v${warehouse.info.schemaVersion} of ${latest}`,
+      fix: warehouse.readOnly ? SETTINGS : null,
+    });
+  }
+
+  if (wantEmbed) {
+    const c = d.embeddings.config();
+    if (!key) checks.push({ id: 'openai', label: 'OpenAI key', state: 'fail', message: 'No OpenAI key: add one in Settings → Profiles (or set OPENAI_API_KEY)', fix: SETTINGS });
+    else checks.push(fromCheck('openai', 'OpenAI key valid', byId.get('openai'), runbook('openai-errors')));
+    if (!milvusUrl) checks.push({ id: 'milvus', label: 'Milvus', state: 'fail', message: 'No Milvus URL: add one in Settings → Profiles (or set MILVUS_URL)', fix: SETTINGS });
+    else {
+      const m = fromCheck('milvus', 'Milvus reachable', byId.get('milvus'), runbook('milvus-connection'));
+      checks.push(m);
+      if (m.state !== 'fail') {
+        try {
+          const stats = await (await d.embeddings.vectorStore()).stats(c.collection);
+          const ok = !stats.exists || stats.dimension === c.dimensions;
+          checks.push({
+            id: 'collection',
+            label: 'Collection dimension matches the model',
+            state: ok ? 'pass' : 'fail',
+            message: !stats.exists ? `${c.collection} will be created (${c.dimensions} dimensions, COSINE)` : ok ? `${c.collection}: ${stats.dimension} dimensions = ${c.model}` : `${c.collection} stores ${stats.dimension}-dimensional vectors but ${c.model} produces ${c.dimensions}: recreate the collection or change the model's dimensions`,
+            fix: ok ? null : { label: 'Open Search → Milvus', route: '/search' },
+          });
+        } catch (e) {
+          checks.push({ id: 'collection', label: 'Collection dimension matches the model', state: 'fail', message: (e as Error).message, fix: runbook('milvus-connection') });
+        }
+      }
+    }
+  }
+  return { checks, ok: checks.every((c) => c.state !== 'fail') };
+}

@@ -1,0 +1,100 @@
+import { parseArgs } from 'node:util';
+import type { BackfillEstimate, Verification } from '../../../shared/contract/backfill.ts';
+import { confirm } from '../confirm.ts';
+import { openCore } from '../context.ts';
+import { followJob } from '../progress.ts';
+import { table } from '../output.ts';
+import { UsageError } from '../usage-error.ts';
+
+export const backfillUsage = `repo-ops backfill <owner/name> [--dry-run] [--time-range DAYS] [--skip-embeddings] [--embeddings-only]
+                 [--full-refresh] [--workspace W]... [--yes] [--json]
+  The aggressive backfill as one job: sync → embeddings → workspace aggregation → verification.
+  Prints the preflight and the estimate first and asks to go on (--yes for cron).
+  Exit code 0 only when the verification checklist is all green; 3 when it ran but is incomplete.`;
+
+const mark = { pass: 'ok  ', fail: 'FAIL', warn: 'warn', skipped: 'skip' } as const;
+const dur = (s: number) => (s < 90 ? `${s.toFixed(0)} s` : `${(s / 60).toFixed(1)} min`);
+
+function printEstimate(e: BackfillEstimate): void {
+  process.stderr.write(
+    `Estimate for ${e.repository}${e.window.since ? ` (created since ${e.window.since.slice(0, 10)})` : ''}:\n` +
+      table([
+        ['pull requests / issues', `${e.github.pullRequests} / ${e.github.issues}`],
+        ['GitHub requests / points', `${e.github.requests} / ${e.github.points} (left: ${e.github.graphqlRemaining ?? '?'})`],
+        ['embeddings', `${e.embeddings.items} items, ${e.embeddings.tokens.toLocaleString()} tokens, $${e.embeddings.usd.toFixed(4)} (${e.embeddings.basis})`],
+        ['Milvus entities', `${e.milvus.entities} → ${e.milvus.collection}`],
+        ['time', `sync ${dur(e.time.syncS)} + embeddings ${dur(e.time.embedS)} + aggregation ${dur(e.time.aggregateS)} = ${dur(e.time.totalS)}`],
+        [`the guide's table (${e.sizeClass})`, e.guide.find((g) => g.size.startsWith(e.sizeClass))?.total ?? '-'],
+      ]) +
+      '\n',
+  );
+}
+
+function printVerification(v: Verification): void {
+  process.stdout.write('Verification:\n');
+  for (const i of v.items) {
+    process.stdout.write(`  [${mark[i.state]}] ${i.label} — ${i.evidence}\n`);
+    for (const d of i.details.slice(0, 10)) process.stdout.write(`         ${d}\n`);
+  }
+}
+
+export async function backfillCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { 'dry-run': { type: 'boolean' }, 'time-range': { type: 'string' }, 'skip-embeddings': { type: 'boolean' }, 'embeddings-only': { type: 'boolean' }, 'full-refresh': { type: 'boolean' }, workspace: { type: 'string', multiple: true }, yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('give exactly one repository, as owner/name');
+  let timeRangeDays: number | undefined;
+  if (values['time-range'] !== undefined) {
+    timeRangeDays = Number(values['time-range']);
+    if (!Number.isInteger(timeRangeDays) || timeRangeDays < 1) throw new UsageError(`--time-range must be a whole number of days, got "${values['time-range']}"`);
+  }
+  const req = { repository: positionals[0]!, timeRangeDays, mode: values['full-refresh'] ? ('full' as const) : ('incremental' as const), skipEmbeddings: Boolean(values['skip-embeddings']), embeddingsOnly: Boolean(values['embeddings-only']), workspaces: values.workspace ?? [] };
+  const ctx = await openCore('cli');
+  try {
+    const check = await ctx.ops.backfill.preflight(req);
+    process.stderr.write('Preflight:\n');
+    for (const c of check.checks) process.stderr.write(`  [${mark[c.state]}] ${c.label} — ${c.message}\n`);
+    if (!check.ok) {
+      process.stderr.write('Preflight failed: fix the items marked FAIL and run again.\n');
+      return 1;
+    }
+    const estimate = await ctx.ops.backfill.estimate(req);
+    printEstimate(estimate);
+    if (values['dry-run']) {
+      if (values.json) process.stdout.write(JSON.stringify({ preflight: check, estimate }, null, 2) + '\n');
+      return 0;
+    }
+    await confirm(`Start the backfill of ${req.repository}?`, values.yes);
+    const run = await ctx.ops.backfill.start(req);
+    if (run.attempt > 1) process.stderr.write(`Resuming interrupted run ${run.id} (attempt ${run.attempt})\n`);
+    let step = '';
+    const done = await followJob({
+      run,
+      subscribe: (h) =>
+        ctx.ops.subscribe('jobs.changed', { runId: run.id }, (r) => {
+          const current = r.progress.extra.currentStep as string | undefined;
+          if (current && current !== step && !process.stderr.isTTY) process.stderr.write(`== step: ${current}\n`);
+          if (current) step = current;
+          h(r);
+        }),
+      get: () => ctx.ops.jobs.get({ runId: run.id }),
+      cancel: () => ctx.ops.jobs.pause({ runId: run.id }),
+      extras: (x) => {
+        const s = (x.steps as Record<string, Record<string, unknown>> | undefined)?.[x.currentStep as string];
+        if (!s) return '';
+        return [`${x.currentStep}: ${s.done}${s.total ? `/${s.total}` : ''} ${s.unit}`, s.requests !== undefined ? `${s.requests} req` : '', s.tokens !== undefined ? `${Number(s.tokens).toLocaleString()} tokens` : '', s.usd !== undefined ? `$${Number(s.usd).toFixed(4)}` : ''].filter(Boolean).join(' · ');
+      },
+    });
+    const result = done.result as { verification?: Verification; seconds?: number } | null;
+    if (values.json) process.stdout.write(JSON.stringify(done, null, 2) + '\n');
+    else {
+      if (result?.verification) printVerification(result.verification);
+      process.stdout.write(`Backfill ${done.status === 'succeeded' ? 'complete and verified' : done.status.toUpperCase()}${result?.seconds ? ` in ${dur(result.seconds)}` : ''}${done.error ? `: ${done.error}` : ''}\n`);
+    }
+    return done.status === 'succeeded' ? 0 : done.status === 'incomplete' ? 3 : 1;
+  } finally {
+    await ctx.close();
+  }
+}

@@ -1,0 +1,56 @@
+import type { Profile } from '../../shared/contract/profiles.ts';
+import { githubCheck, httpChecks, milvusCheck, openaiCheck, postgresCheck, redisCheck, resolveThresholds, type Check, type ThresholdOverrides } from '../health/index.ts';
+import type { SecretService } from '../secrets/secret-service.ts';
+import type { WarehouseService } from '../warehouse/warehouse-service.ts';
+
+/** A service the profile does not configure: shown, but not judged. */
+export interface Unconfigured {
+  id: string;
+  kind: string;
+  name: string;
+  summary: string;
+}
+
+/**
+ * The active profile's checks: the warehouse (configured or embedded), GitHub,
+ * OpenAI, Milvus, Redis and the team's HTTP services — each only when configured.
+ */
+export async function buildChecks(opts: { profile: Profile; secrets: SecretService; warehouse: WarehouseService; thresholds: ThresholdOverrides; only?: string[] }): Promise<{ checks: Check[]; unconfigured: Unconfigured[] }> {
+  const { profile, secrets } = opts;
+  const t = resolveThresholds(opts.thresholds);
+  const checks: Check[] = [];
+  const unconfigured: Unconfigured[] = [];
+  const want = (id: string) => !opts.only?.length || opts.only.includes(id);
+
+  if (want('postgres')) {
+    try {
+      const { url, pool, info } = await opts.warehouse.connection();
+      checks.push(postgresCheck({ url, pool, id: 'postgres', name: info.mode === 'embedded' ? 'Postgres (embedded)' : 'Postgres', thresholds: t.postgres }));
+    } catch (e) {
+      // The warehouse could not even connect: report that as the Postgres check.
+      checks.push({ id: 'postgres', kind: 'postgres', name: 'Postgres', run: async () => ({ status: 'down', latencyMs: null, summary: (e as Error).message, details: {}, findings: [] }) });
+    }
+  }
+  const github = await secrets.get(profile.id, 'github_token');
+  if (want('github')) {
+    if (github) checks.push(githubCheck({ token: github, apiUrl: profile.githubApiUrl, thresholds: t.github }));
+    else unconfigured.push({ id: 'github', kind: 'github', name: 'GitHub', summary: 'No GitHub token: add one in Settings → Profiles (or GITHUB_TOKEN)' });
+  }
+  const openai = await secrets.get(profile.id, 'openai_key');
+  if (want('openai')) {
+    if (openai) checks.push(openaiCheck({ apiKey: openai, baseUrl: profile.openaiBaseUrl, model: profile.embeddingModel, thresholds: t.openai }));
+    else unconfigured.push({ id: 'openai', kind: 'openai', name: 'OpenAI', summary: 'No OpenAI key: add one in Settings → Profiles (or OPENAI_API_KEY)' });
+  }
+  const milvus = await secrets.get(profile.id, 'milvus_url');
+  if (want('milvus')) {
+    if (milvus) checks.push(milvusCheck({ url: milvus, token: (await secrets.get(profile.id, 'milvus_token')) ?? undefined, collections: [profile.milvusCollection], thresholds: t.milvus }));
+    else unconfigured.push({ id: 'milvus', kind: 'milvus', name: 'Milvus', summary: 'No Milvus URL: add one in Settings → Profiles (or MILVUS_URL)' });
+  }
+  const redis = await secrets.get(profile.id, 'redis_url');
+  if (want('redis')) {
+    if (redis) checks.push(redisCheck({ url: redis, queueKeys: profile.redisQueueKeys, thresholds: t.redis }));
+    else unconfigured.push({ id: 'redis', kind: 'redis', name: 'Redis', summary: 'No Redis URL (optional: queues and caches)' });
+  }
+  for (const c of httpChecks(profile.httpServices, { thresholds: t.http })) if (want(c.id)) checks.push(c);
+  return { checks, unconfigured };
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { call, topic } from './define.ts';
+import { isoTime, noInput } from './common.ts';
+
+const StatusSchema = z.enum(['healthy', 'degraded', 'down', 'unknown']);
+
+export const CheckResult = z.object({
+  id: z.string(),
+  kind: z.string(),
+  name: z.string(),
+  status: StatusSchema,
+  latencyMs: z.number().nullable(),
+  summary: z.string(),
+  details: z.record(z.string(), z.unknown()),
+  findings: z.array(z.object({ status: StatusSchema, message: z.string(), threshold: z.string().optional() })),
+  checkedAt: isoTime,
+  configured: z.boolean(),
+});
+export type CheckResult = z.infer<typeof CheckResult>;
+
+/** Shaped like the What-the-Repo runbook's health answer. */
+export const HealthReport = z.object({ status: z.enum(['healthy', 'degraded', 'down']), timestamp: isoTime, version: z.string(), services: z.record(z.string(), StatusSchema) });
+export type HealthReport = z.infer<typeof HealthReport>;
+
+export const HealthRun = z.object({ results: z.array(CheckResult), report: HealthReport, durationMs: z.number() });
+export type HealthRun = z.infer<typeof HealthRun>;
+
+export const HistoryPoint = z.object({ service: z.string(), ts: isoTime, status: StatusSchema, latencyMs: z.number().nullable() });
+
+export const healthCalls = {
+  'health.run': call('Run every health check now, in parallel, each with its own timeout', z.object({ only: z.array(z.string()).optional() }).default({}), HealthRun),
+  'health.latest': call('The last result of every check', noInput, z.object({ run: HealthRun.nullable() })),
+  'health.history': call('Past results of one or all checks', z.object({ service: z.string().optional(), hours: z.number().min(1).max(24 * 30).default(24), limit: z.number().int().min(1).max(5000).default(500) }).default({ hours: 24, limit: 500 }), z.array(HistoryPoint)),
+  'health.thresholds': call('The alert thresholds in force (runbook defaults plus edits in Settings)', noInput, z.record(z.string(), z.record(z.string(), z.number()))),
+};
+
+export const healthTopics = {
+  'health.changed': topic('A check changed status (healthy → down …)', z.object({}).strict().default({}), z.object({ service: z.string(), name: z.string(), from: StatusSchema.nullable(), to: StatusSchema, summary: z.string(), at: isoTime })),
+  'health.results': topic('Results of every health run (scheduled or one-click)', z.object({}).strict().default({}), HealthRun),
+};

@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Verification } from '../../src/shared/contract/backfill.ts';
+import { runCli } from '../helpers/cli.ts';
+import { startEmbedEnv, type EmbedEnv } from '../helpers/embed-env.ts';
+import { startMilvus, type MilvusServer } from '../helpers/milvus-lite.ts';
+import { ROOT } from '../helpers/serve-process.ts';
+import { smallDataset } from '../helpers/sync-env.ts';
+import { waitFor } from '../helpers/temp.ts';
+
+const REPO = 'octo/widgets';
+let milvus: MilvusServer;
+let env: EmbedEnv | undefined;
+beforeAll(async () => {
+  milvus = await startMilvus();
+}, 180_000);
+afterAll(() => milvus?.stop());
+afterEach(async () => {
+  await env?.close();
+  env = undefined;
+});
+
+const states = (v: Verification) => Object.fromEntries(v.items.map((i) => [i.id, i.state]));
+
+describe('guided backfill', () => {
+  it('runs sync → embeddings → aggregation → verification, all green, with a report', async () => {
+    env = await startEmbedEnv({ milvus });
+    const checks = await env.t.ops.backfill.preflight({ repository: REPO });
+    expect(checks.ok).toBe(true);
+    expect(checks.checks.map((c) => c.id)).toEqual(expect.arrayContaining(['github', 'repository', 'warehouse', 'openai', 'milvus', 'collection']));
+    const estimate = await env.t.ops.backfill.estimate({ repository: REPO });
+    expect(estimate).toMatchObject({ github: { pullRequests: 120, issues: 60 }, sizeClass: 'Medium', milvus: { entities: 180 } });
+    expect(estimate.embeddings.tokens).toBeGreaterThan(0);
+    const run = await env.t.ops.backfill.start({ repository: REPO, workspaces: ['Core team'] });
+    const done = await env.t.core.jobs.wait(run.id);
+    expect(done.error).toBeNull();
+    expect(done.status).toBe('succeeded');
+    const result = done.result as { verification: Verification; steps: { aggregate: { workspaces: { name: string; totalPullRequests: number }[] } } };
+    expect(states(result.verification)).toEqual({ 'pr-count': 'pass', 'issue-count': 'pass', 'nested-complete': 'pass', contributors: 'pass', 'embedding-coverage': 'pass', 'milvus-count': 'pass', 'workspace-metrics': 'pass', 'no-errors': 'pass' });
+    expect(result.steps.aggregate.workspaces).toEqual([expect.objectContaining({ name: 'Core team', totalPullRequests: 120 })]);
+    // The guide's workspace SQL reads the aggregated totals.
+    const { rows: [repo] } = await env.pool.query('SELECT id FROM repositories WHERE full_name = $1', [REPO]);
+    const { rows } = await env.pool.query(`SELECT
+  w.name,
+  w.total_repositories,
+  w.total_contributors,
+  w.total_pull_requests,
+  w.total_issues
+FROM workspaces w
+JOIN workspace_repositories wr ON w.id = wr.workspace_id
+WHERE wr.repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
+    expect(rows).toEqual([expect.objectContaining({ name: 'Core team', total_repositories: 1, total_pull_requests: 120, total_issues: 60 })]);
+    expect(rows[0].total_contributors).toBeGreaterThan(10);
+    const md = await env.t.ops.backfill.report({ runId: run.id, format: 'markdown' });
+    expect(md.content).toMatch(/# Backfill of octo\/widgets: verified complete/);
+    expect(md.content).toContain('✅ **PR count matches GitHub** — warehouse 120, GitHub 120');
+    const json = JSON.parse((await env.t.ops.backfill.report({ runId: run.id, format: 'json' })).content) as { result: { verification: Verification } };
+    expect(json.result.verification.ok).toBe(true);
+  });
+
+  it('goes red, not green, when GitHub’s pages leave out PRs its totalCount includes', async () => {
+    const dataset = smallDataset();
+    const omit = dataset.repositories[0]!.pullRequests.slice(5, 8).map((p) => p.number);
+    env = await startEmbedEnv({ milvus, dataset, sync: false });
+    env.emulator.setOptions({ faults: [{ kind: 'omitFromPages', repo: REPO, pullRequestNumbers: omit }] });
+    const run = await env.t.ops.backfill.start({ repository: REPO, mode: 'full' });
+    const done = await env.t.core.jobs.wait(run.id);
+    expect(done.status).toBe('incomplete');
+    const v = (done.result as { verification: Verification }).verification;
+    expect(v.ok).toBe(false);
+    expect(v.items.find((i) => i.id === 'pr-count')).toMatchObject({ state: 'fail', evidence: 'warehouse 117, GitHub 120' });
+    expect(v.items.find((i) => i.id === 'no-errors')).toMatchObject({ state: 'fail' });
+  });
+
+  it('blocks on a bad OpenAI key in preflight, with a clear message (API and CLI)', async () => {
+    env = await startEmbedEnv({ milvus });
+    await env.t.ops.secrets.set({ profileId: env.profileId, key: 'openai_key', value: 'sk-bad-bad-bad-bad-bad-bad-bad-bad' });
+    const p = await env.t.ops.backfill.preflight({ repository: REPO });
+    expect(p.ok).toBe(false);
+    expect(p.checks.find((c) => c.id === 'openai')).toMatchObject({ state: 'fail', message: expect.stringMatching(/invalid|401/i), fix: { route: '/runbooks/openai-errors' } });
+    const cli = await runCli(['backfill', REPO, '--yes'], { home: env.t.home });
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toMatch(/\[FAIL\] OpenAI key valid/);
+    expect(cli.stderr).toContain('Preflight failed');
+  });
+
+  it('the CLI: dry run prints the estimate and writes nothing; a run ends with the checklist and exit 0', async () => {
+    env = await startEmbedEnv({ milvus });
+    const dry = await runCli(['backfill', REPO, '--dry-run'], { home: env.t.home });
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toMatch(/pull requests \/ issues\s+120 \/ 60/);
+    expect(dry.stderr).toMatch(/the guide's table \(Medium\)\s+20-35 min/);
+    const real = await runCli(['backfill', REPO, '--yes', '--workspace', 'ops'], { home: env.t.home, timeoutMs: 120_000 });
+    expect(real.stderr).not.toMatch(/Error:/);
+    expect(real.code).toBe(0);
+    expect(real.stdout).toMatch(/\[ok  \] Embeddings generated for every PR and issue — PRs 120\/120 \(100\.0%\), issues 60\/60 \(100\.0%\)/);
+    expect(real.stdout).toMatch(/Backfill complete and verified/);
+  });
+
+  it('survives a crash mid-embedding: the rerun resumes the same run to all green', async () => {
+    env = await startEmbedEnv({ milvus, dataset: smallDataset(13, 300, 100, 0), openai: { latencyMs: 400, rpm: 600 } });
+    const child = spawn(process.execPath, [join(ROOT, 'src', 'main', 'cli', 'main.ts'), 'backfill', REPO, '--yes'], { env: { ...process.env, REPO_OPS_HOME: env.t.home }, stdio: 'ignore' });
+    await waitFor('the embeddings step under way', async () => {
+      const { rows: [r] } = await env!.pool.query('SELECT (SELECT count(*) FROM pull_requests WHERE embedding_generated_at IS NOT NULL) + (SELECT count(*) FROM issues WHERE embedding_generated_at IS NOT NULL) AS n');
+      return Number(r.n) > 0 || null;
+    }, 90_000, 20);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const again = await runCli(['backfill', REPO, '--yes'], { home: env.t.home, timeoutMs: 180_000 });
+    expect(again.stderr).toMatch(/Resuming interrupted run .* \(attempt 2\)/);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/Backfill complete and verified/);
+  });
+});
