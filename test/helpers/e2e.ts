@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './browser.ts';
@@ -12,6 +12,8 @@ export interface Console {
   home: string;
   tmp: string;
   errors: string[];
+  /** kill -9 the serve process, start a new one on the same data and reopen the page. */
+  crashAndRestart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -30,17 +32,36 @@ export async function openConsole(): Promise<Console> {
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await page.goto(serve.url);
   await page.getByRole('status', { name: 'Core connected' }).waitFor();
-  return {
+  const c: Console = {
     serve,
     browser,
     page,
     home,
     tmp: tmp.dir,
     errors,
+    async crashAndRestart() {
+      await c.serve.stop('SIGKILL');
+      c.serve = await startServe({ home, entry: 'built' });
+      await page.goto(c.serve.url);
+      await page.getByRole('status', { name: 'Core connected' }).waitFor();
+    },
     async close() {
       await browser.close();
-      await serve.stop();
+      await c.serve.stop();
+      stopOrphanPostgres(home);
       tmp.cleanup();
     },
   };
+  return c;
+}
+
+/** An embedded Postgres survives a kill -9 of its core (and is adopted on restart): stop it at the end. */
+function stopOrphanPostgres(home: string): void {
+  const pid = join(home, 'postgres', 'data', 'postmaster.pid');
+  if (!existsSync(pid)) return;
+  try {
+    process.kill(Number(readFileSync(pid, 'utf8').split('\n')[0]), 'SIGINT');
+  } catch {
+    // already gone
+  }
 }

@@ -23,7 +23,8 @@ export function hardenApp(): void {
     });
   });
   app.whenReady().then(() => {
-    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-    session.defaultSession.setPermissionCheckHandler(() => false);
+    // Desktop notifications (health changes) are the one permission the console uses.
+    session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permission === 'notifications'));
+    session.defaultSession.setPermissionCheckHandler((_wc, permission) => permission === 'notifications');
   });
 }

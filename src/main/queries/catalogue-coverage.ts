@@ -102,24 +102,27 @@ WHERE lower(owner) = lower($1) AND lower(name) = lower($2);`,
     description: 'Everything stored for the repository: PRs, issues, reviews, both comment types, changed files and everyone active in it.',
     source: `${GUIDE} § Verification Checklist ("PR count matches GitHub", "Issue count matches GitHub", "Contributors list is complete")`,
     params: [REPOSITORY],
-    sql: `SELECT 'pull_requests' AS stored, count(*) AS count FROM pull_requests WHERE repository_id = $1::uuid
-UNION ALL
-SELECT 'issues', count(*) FROM issues WHERE repository_id = $1::uuid
-UNION ALL
-SELECT 'reviews', count(*) FROM reviews WHERE repository_id = $1::uuid
-UNION ALL
-SELECT 'comments (issue_comment)', count(*) FROM comments WHERE repository_id = $1::uuid AND comment_type = 'issue_comment'
-UNION ALL
-SELECT 'comments (review_comment)', count(*) FROM comments WHERE repository_id = $1::uuid AND comment_type = 'review_comment'
-UNION ALL
-SELECT 'pr_files', count(*) FROM pr_files f JOIN pull_requests p ON p.id = f.pull_request_id WHERE p.repository_id = $1::uuid
-UNION ALL
-SELECT 'contributors (any activity)', count(*) FROM (
-  SELECT author_id AS id FROM pull_requests WHERE repository_id = $1::uuid
-  UNION SELECT author_id FROM issues WHERE repository_id = $1::uuid
-  UNION SELECT reviewer_id FROM reviews WHERE repository_id = $1::uuid
-  UNION SELECT commenter_id FROM comments WHERE repository_id = $1::uuid
-) people WHERE id IS NOT NULL;`,
+    sql: `WITH comment_counts AS (
+  SELECT count(*) FILTER (WHERE comment_type = 'issue_comment') AS issue_comments,
+         count(*) FILTER (WHERE comment_type = 'review_comment') AS review_comments
+  FROM comments WHERE repository_id = $1::uuid
+)
+SELECT counts.stored, counts.count
+FROM comment_counts, LATERAL (VALUES
+  (1, 'pull_requests', (SELECT count(*) FROM pull_requests WHERE repository_id = $1::uuid)),
+  (2, 'issues', (SELECT count(*) FROM issues WHERE repository_id = $1::uuid)),
+  (3, 'reviews', (SELECT count(*) FROM reviews WHERE repository_id = $1::uuid)),
+  (4, 'comments (issue_comment)', comment_counts.issue_comments),
+  (5, 'comments (review_comment)', comment_counts.review_comments),
+  (6, 'pr_files', (SELECT count(*) FROM pr_files f JOIN pull_requests p ON p.id = f.pull_request_id WHERE p.repository_id = $1::uuid)),
+  (7, 'contributors (any activity)', (SELECT count(*) FROM (
+     SELECT author_id AS id FROM pull_requests WHERE repository_id = $1::uuid
+     UNION SELECT author_id FROM issues WHERE repository_id = $1::uuid
+     UNION SELECT reviewer_id FROM reviews WHERE repository_id = $1::uuid
+     UNION SELECT commenter_id FROM comments WHERE repository_id = $1::uuid
+   ) people WHERE id IS NOT NULL))
+) AS counts(ord, stored, count)
+ORDER BY counts.ord;`,
   },
   {
     id: 'coverage-vs-github',

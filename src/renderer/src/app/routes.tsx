@@ -1,6 +1,6 @@
 import type { ComponentType } from 'react';
-import { BackfillPage } from '../pages/BackfillPage.tsx';
-import { HealthPage } from '../pages/HealthPage.tsx';
+import { BackfillPage } from '../pages/backfill/BackfillPage.tsx';
+import { HealthPage } from '../pages/health/HealthPage.tsx';
 import { JobsPage } from '../pages/jobs/JobsPage.tsx';
 import { LogsPage } from '../pages/logs/LogsPage.tsx';
 import { QueriesPage } from '../pages/QueriesPage.tsx';

@@ -3,17 +3,17 @@ import type { LogEntry } from '../../../shared/contract/logs.ts';
 import { ops } from '../client/ops.ts';
 
 /** The last log lines of one job run, kept live. */
-export function RunLogTail({ runId, lines = 12 }: { runId: string; lines?: number }) {
+export function RunLogTail({ runId, component, lines = 12 }: { runId: string; component?: string; lines?: number }) {
   const [entries, setEntries] = useState<LogEntry[]>([]);
   useEffect(() => {
     let alive = true;
-    void ops.logs.query({ runId, limit: lines }).then((r) => alive && setEntries(r.entries.reverse()));
-    const off = ops.subscribe('logs.line', { runId }, (e) => setEntries((prev) => [...prev.slice(-(lines - 1)), e]));
+    void ops.logs.query({ runId, component, limit: lines }).then((r) => alive && setEntries(r.entries.reverse()));
+    const off = ops.subscribe('logs.line', { runId, component }, (e) => setEntries((prev) => [...prev.slice(-(lines - 1)), e]));
     return () => {
       alive = false;
       off();
     };
-  }, [runId, lines]);
+  }, [runId, component, lines]);
   if (!entries.length) return <div className="faint">No log lines yet</div>;
   return (
     <div className="panel" style={{ padding: '6px 8px', overflowX: 'auto' }} aria-label="Run log">

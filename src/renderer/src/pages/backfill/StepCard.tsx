@@ -1,0 +1,58 @@
+import { ProgressBar } from '../../components/ProgressBar.tsx';
+import { RunLogTail } from '../../components/RunLogTail.tsx';
+import { StatusBadge } from '../../components/StatusBadge.tsx';
+import { formatDuration, formatNumber, relativeTime } from '../../lib/format.ts';
+
+export interface StepView {
+  done: number;
+  total: number | null;
+  unit: string;
+  message: string | null;
+  ratePerSec: number | null;
+  etaSeconds: number | null;
+  state: 'pending' | 'running' | 'done' | 'skipped';
+  seconds: number | null;
+  [k: string]: unknown;
+}
+
+const TITLES: Record<string, string> = { sync: '1 · Data sync (GitHub → warehouse)', embeddings: '2 · Embeddings (OpenAI → Milvus)', aggregate: '3 · Workspace aggregation', verify: '4 · Verification' };
+
+/** One step of the backfill, live: bar, rate, ETA, its own figures and its last log lines. */
+export function StepCard({ name, step, runId }: { name: string; step: StepView | undefined; runId: string }) {
+  const s = step ?? { done: 0, total: null, unit: 'items', message: null, ratePerSec: null, etaSeconds: null, state: 'pending' as const, seconds: null };
+  const tone = s.state === 'done' ? 'healthy' : s.state === 'running' ? 'unknown' : s.state === 'skipped' ? 'unknown' : 'unknown';
+  return (
+    <section className="panel" aria-label={`Step ${name}`} data-step={name} data-state={s.state}>
+      <div className="panel-header">
+        <h3>{TITLES[name] ?? name}</h3>
+        <StatusBadge status={tone} label={s.state} />
+        <div className="spacer" />
+        {s.seconds !== null && <span className="muted">{formatDuration(s.seconds)}</span>}
+      </div>
+      {s.state !== 'skipped' && (
+        <div className="panel-body stack">
+          <ProgressBar done={s.done} total={s.state === 'done' ? Math.max(1, s.total ?? s.done) : s.total} label={`${name} progress`} />
+          <div className="row muted" style={{ fontSize: 12 }}>
+            <span>
+              {formatNumber(s.done)}
+              {s.total !== null && ` / ${formatNumber(s.total)}`} {s.unit}
+            </span>
+            {s.ratePerSec !== null && s.state === 'running' && <span>· {formatNumber(s.ratePerSec)} {s.unit}/s</span>}
+            {s.etaSeconds !== null && s.state === 'running' && <span>· ETA {formatDuration(s.etaSeconds)}</span>}
+            {s.requests !== undefined && <span>· {formatNumber(s.requests as number)} requests</span>}
+            {s.graphqlPoints !== undefined && <span>· {formatNumber(s.graphqlPoints as number)} points</span>}
+            {s.rateRemaining !== undefined && s.rateRemaining !== null && (
+              <span>
+                · rate limit {formatNumber(s.rateRemaining as number)} left, resets {relativeTime(s.rateResetAt as string)}
+              </span>
+            )}
+            {s.tokens !== undefined && <span>· {formatNumber(s.tokens as number)} tokens</span>}
+            {s.usd !== undefined && <span>· ${(s.usd as number).toFixed(4)}</span>}
+            {s.message && <span>· {s.message}</span>}
+          </div>
+          {(s.state === 'running' || s.state === 'done') && <RunLogTail runId={runId} component={name} lines={5} />}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,257 @@
+import { Checkbox, RadioGroup } from 'radix-ui';
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
+import type { BackfillEstimate, BackfillRequest, Preflight, Verification } from '../../../../shared/contract/backfill.ts';
+import type { JobRun } from '../../../../shared/contract/jobs.ts';
+import type { RepositoryRow } from '../../../../shared/contract/repos.ts';
+import type { Workspace } from '../../../../shared/contract/workspaces.ts';
+import { ops } from '../../client/ops.ts';
+import { StatusBadge } from '../../components/StatusBadge.tsx';
+import { downloadText, formatDuration, formatNumber } from '../../lib/format.ts';
+import { StepCard, type StepView } from './StepCard.tsx';
+
+type Set = (r: BackfillRequest) => void;
+const stateTone = { pass: 'healthy', fail: 'down', warn: 'degraded', skipped: 'unknown' } as const;
+
+export function RepositoryStage({ request, set }: { request: BackfillRequest; set: Set }) {
+  const [repos, setRepos] = useState<RepositoryRow[]>([]);
+  useEffect(() => {
+    ops.repos.list().then(setRepos, () => setRepos([]));
+  }, []);
+  return (
+    <div className="stack">
+      <p className="muted">Pick a tracked repository, or type <code>owner/name</code> to track a new one (checked on GitHub in the preflight).</p>
+      <input className="input" autoFocus data-page-search aria-label="Repository" placeholder="owner/name" value={request.repository} onChange={(e) => set({ ...request, repository: e.target.value })} style={{ width: 360 }} list="tracked-repos" />
+      <datalist id="tracked-repos">
+        {repos.map((r) => (
+          <option key={r.id} value={r.fullName} />
+        ))}
+      </datalist>
+      <div className="row">
+        {repos.map((r) => (
+          <button key={r.id} type="button" className="btn btn-sm" aria-pressed={r.fullName === request.repository} onClick={() => set({ ...request, repository: r.fullName })}>
+            {r.fullName} <span className="faint">{formatNumber(r.counts.pullRequests)} PRs</span>
+          </button>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+export function OptionsStage({ request, set }: { request: BackfillRequest; set: Set }) {
+  const [workspaces, setWorkspaces] = useState<Workspace[]>([]);
+  const [newWs, setNewWs] = useState('');
+  useEffect(() => {
+    ops.workspaces.list().then(setWorkspaces, () => setWorkspaces([]));
+  }, []);
+  const scope = request.timeRangeDays ? 'range' : request.mode;
+  const check = (label: string, checked: boolean, onChange: (v: boolean) => void) => (
+    <label className="row" style={{ gap: 6 }}>
+      <Checkbox.Root className="btn btn-sm" checked={checked} onCheckedChange={(v) => onChange(v === true)} aria-label={label} style={{ width: 18, height: 18, padding: 0, justifyContent: 'center' }}>
+        <Checkbox.Indicator>✓</Checkbox.Indicator>
+      </Checkbox.Root>
+      {label}
+    </label>
+  );
+  return (
+    <div className="stack">
+      <RadioGroup.Root className="stack" aria-label="What to sync" value={scope} onValueChange={(v) => set({ ...request, mode: v === 'full' ? 'full' : 'incremental', timeRangeDays: v === 'range' ? (request.timeRangeDays ?? 30) : undefined })}>
+        {(
+          [
+            ['incremental', 'Incremental', 'what changed since the last complete sync (everything the first time)'],
+            ['full', 'Full refresh', 'everything again'],
+            ['range', 'Time range', 'items created in the last N days (the guide’s --time-range)'],
+          ] as const
+        ).map(([value, label, hint]) => (
+          <label key={value} className="row">
+            <RadioGroup.Item value={value} aria-label={label} className="btn btn-sm" style={{ width: 18, height: 18, padding: 0, borderRadius: 9, justifyContent: 'center' }}>
+              <RadioGroup.Indicator style={{ width: 8, height: 8, borderRadius: 4, background: 'var(--accent)' }} />
+            </RadioGroup.Item>
+            <strong>{label}</strong> <span className="faint">{hint}</span>
+          </label>
+        ))}
+      </RadioGroup.Root>
+      {request.timeRangeDays !== undefined && (
+        <label className="row">
+          Days <input className="input" type="number" min={1} aria-label="Time range in days" value={request.timeRangeDays} onChange={(e) => set({ ...request, timeRangeDays: Math.max(1, Number(e.target.value) || 1) })} style={{ width: 90 }} />
+        </label>
+      )}
+      {check('Skip embeddings (--skip-embeddings)', request.skipEmbeddings, (v) => set({ ...request, skipEmbeddings: v, embeddingsOnly: v ? false : request.embeddingsOnly }))}
+      {check('Embeddings only, no sync (--embeddings-only)', request.embeddingsOnly, (v) => set({ ...request, embeddingsOnly: v, skipEmbeddings: v ? false : request.skipEmbeddings }))}
+      <div className="stack">
+        <strong>Workspaces to aggregate</strong>
+        <div className="row">
+          {workspaces.map((w) => check(`${w.name} (${w.repositories.length} repos)`, request.workspaces.includes(w.name), (v) => set({ ...request, workspaces: v ? [...request.workspaces, w.name] : request.workspaces.filter((x) => x !== w.name) })))}
+          {request.workspaces.filter((w) => !workspaces.some((x) => x.name === w)).map((w) => (
+            <span key={w} className="status status-unknown">
+              new: {w}
+            </span>
+          ))}
+        </div>
+        <form
+          className="row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (newWs.trim()) set({ ...request, workspaces: [...request.workspaces, newWs.trim()] });
+            setNewWs('');
+          }}
+        >
+          <input className="input" aria-label="New workspace" placeholder="New workspace name" value={newWs} onChange={(e) => setNewWs(e.target.value)} />
+          <button className="btn btn-sm" type="submit">
+            Add
+          </button>
+        </form>
+        <span className="faint">Workspaces already containing the repository are always refreshed.</span>
+      </div>
+    </div>
+  );
+}
+
+export function PreflightStage({ result }: { result: Preflight | null }) {
+  if (!result) return <div className="muted" role="status">Checking every prerequisite live…</div>;
+  return (
+    <table className="simple" aria-label="Preflight checks">
+      <tbody>
+        {result.checks.map((c) => (
+          <tr key={c.id} data-check={c.id}>
+            <td style={{ width: 90 }}>
+              <StatusBadge status={stateTone[c.state]} label={c.state} />
+            </td>
+            <td style={{ width: 300 }}>
+              <strong>{c.label}</strong>
+            </td>
+            <td>
+              {c.message} {c.fix && <Link to={c.fix.route}>{c.fix.label} →</Link>}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function EstimateStage({ estimate, request }: { estimate: BackfillEstimate | null; request: BackfillRequest }) {
+  if (!estimate) return <div className="muted" role="status">Counting on GitHub and pricing the embeddings…</div>;
+  const e = estimate;
+  return (
+    <div className="grid-2">
+      <section className="panel panel-body" aria-label="Estimate">
+        <dl className="kv">
+          <dt>Pull requests / issues</dt>
+          <dd>
+            {formatNumber(e.github.pullRequests)} / {formatNumber(e.github.issues)}
+            {e.window.since && <span className="faint"> created since {e.window.since.slice(0, 10)}</span>}
+          </dd>
+          <dt>GitHub requests</dt>
+          <dd>{formatNumber(e.github.requests)}</dd>
+          <dt>GraphQL points</dt>
+          <dd>
+            {formatNumber(e.github.points)} <span className="faint">of {e.github.graphqlRemaining === null ? '?' : formatNumber(e.github.graphqlRemaining)} left</span>
+          </dd>
+          <dt>Embeddings</dt>
+          <dd>
+            {formatNumber(e.embeddings.items)} items · {formatNumber(e.embeddings.tokens)} tokens · <strong>${e.embeddings.usd.toFixed(e.embeddings.usd < 1 ? 4 : 2)}</strong> <span className="faint">({e.embeddings.basis})</span>
+          </dd>
+          <dt>Milvus entities</dt>
+          <dd>
+            {formatNumber(e.milvus.entities)} → <code>{e.milvus.collection}</code>
+          </dd>
+          <dt>Time</dt>
+          <dd>
+            <strong>{formatDuration(e.time.totalS)}</strong> = sync {formatDuration(e.time.syncS)} + embeddings {formatDuration(e.time.embedS)} + aggregation {formatDuration(e.time.aggregateS)}
+            <div className="faint">{e.time.basis}</div>
+          </dd>
+        </dl>
+        <div className="row" style={{ marginTop: 8 }}>
+          {(['markdown', 'json'] as const).map((f) => (
+            <button key={f} className="btn btn-sm" onClick={() => void ops.backfill.saveDryRun({ request, format: f }).then((r) => downloadText(r.filename, r.content))}>
+              Save dry-run report ({f === 'json' ? 'JSON' : 'Markdown'})
+            </button>
+          ))}
+        </div>
+      </section>
+      <section className="panel panel-body" aria-label="The backfill guide's table">
+        <h3>The guide’s static table</h3>
+        <table className="simple">
+          <thead>
+            <tr>
+              <th>Size</th>
+              <th>Sync</th>
+              <th>Embeddings</th>
+              <th>Total</th>
+            </tr>
+          </thead>
+          <tbody>
+            {e.guide.map((g) => (
+              <tr key={g.size} style={g.size.startsWith(e.sizeClass) ? { background: 'var(--bg-selected)' } : undefined}>
+                <td>{g.size}</td>
+                <td>{g.sync}</td>
+                <td>{g.embeddings}</td>
+                <td>{g.total}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </div>
+  );
+}
+
+export function RunStage({ run }: { run: JobRun | null }) {
+  if (!run) return <div className="muted">Starting…</div>;
+  const steps = (run.progress.extra.steps ?? {}) as Record<string, StepView>;
+  return (
+    <div className="stack">
+      {run.error && <div className={`banner ${run.status === 'failed' ? 'banner-down' : 'banner-degraded'}`}>{run.error}</div>}
+      {['sync', 'embeddings', 'aggregate', 'verify'].map((s) => (
+        <StepCard key={s} name={s} step={steps[s]} runId={run.id} />
+      ))}
+    </div>
+  );
+}
+
+export function VerifyStage({ run }: { run: JobRun }) {
+  const v = (run.result as { verification?: Verification } | null)?.verification;
+  if (!v) return <div className="muted">No verification yet ({run.status}).</div>;
+  return (
+    <div className="stack">
+      <div className={`banner ${v.ok ? 'banner-info' : 'banner-down'}`} role="status" aria-label="Backfill outcome">
+        {v.ok ? <strong>Complete: every check is green.</strong> : <strong>Incomplete: the red items below need attention.</strong>}
+      </div>
+      <table className="simple" aria-label="Verification checklist">
+        <tbody>
+          {v.items.map((i) => (
+            <tr key={i.id} data-item={i.id} data-state={i.state}>
+              <td style={{ width: 90 }}>
+                <StatusBadge status={stateTone[i.state]} label={i.state} />
+              </td>
+              <td style={{ width: 320 }}>
+                <strong>{i.label}</strong>
+              </td>
+              <td>
+                {i.evidence}
+                {i.details.length > 0 && (
+                  <ul style={{ margin: '4px 0 0', paddingLeft: 18 }}>
+                    {i.details.slice(0, 20).map((d) => (
+                      <li key={d} className="muted">
+                        {d}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </td>
+              <td style={{ width: 120 }}>{i.queryId && <Link to={`/queries?id=${i.queryId}`}>Query →</Link>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="row">
+        {(['markdown', 'json'] as const).map((f) => (
+          <button key={f} className="btn btn-sm" onClick={() => void ops.backfill.report({ runId: run.id, format: f }).then((r) => downloadText(r.filename, r.content))}>
+            Export report ({f === 'json' ? 'JSON' : 'Markdown'})
+          </button>
+        ))}
+      </div>
+    </div>
+  );
+}

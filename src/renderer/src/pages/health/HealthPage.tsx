@@ -1,0 +1,48 @@
+import { useEffect } from 'react';
+import { StatusBadge } from '../../components/StatusBadge.tsx';
+import { downloadText, relativeTime } from '../../lib/format.ts';
+import { useApp } from '../../state/app-store.ts';
+import { useHealth } from '../../state/health-store.ts';
+import { ServiceCard } from './ServiceCard.tsx';
+
+export function HealthPage() {
+  const { run, running, history, load, runNow } = useHealth();
+  const settings = useApp((s) => s.settings);
+  const update = useApp((s) => s.updateSettings);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const checked = run?.results.find((r) => r.configured)?.checkedAt;
+  return (
+    <div className="page">
+      <div className="page-header">
+        <h1>Health</h1>
+        {run && <StatusBadge status={run.report.status} label={`overall ${run.report.status}`} />}
+        <p>{checked ? `checked ${relativeTime(checked)} in ${run!.durationMs} ms` : 'not checked yet'}</p>
+        <div className="spacer" />
+        <label className="row muted" style={{ gap: 6 }}>
+          Every
+          <select className="input" aria-label="Scheduled checks" value={settings?.healthIntervalMinutes ?? 5} onChange={(e) => void update({ healthIntervalMinutes: Number(e.target.value) })}>
+            {[0, 1, 5, 15, 60].map((m) => (
+              <option key={m} value={m}>
+                {m === 0 ? 'never (manual)' : `${m} min`}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button className="btn" disabled={!run} onClick={() => run && downloadText(`health-${new Date().toISOString().slice(0, 19)}.json`, JSON.stringify({ ...run.report, checks: run.results }, null, 2), 'application/json')}>
+          Export JSON
+        </button>
+        <button className="btn btn-primary" onClick={() => void runNow()} disabled={running} aria-busy={running}>
+          {running ? 'Checking…' : 'Run checks'}
+        </button>
+      </div>
+      {!run && !running && <div className="empty">Run the checks: Postgres, Milvus, OpenAI, GitHub, Redis and your HTTP services, in parallel, each with its own timeout.</div>}
+      <div className="grid-2">
+        {run?.results.map((r) => (
+          <ServiceCard key={r.id} r={r} history={history[r.id] ?? []} />
+        ))}
+      </div>
+    </div>
+  );
+}

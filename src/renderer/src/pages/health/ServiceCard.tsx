@@ -1,0 +1,55 @@
+import { Collapsible } from 'radix-ui';
+import type { CheckResult } from '../../../../shared/contract/health.ts';
+import { Sparkline } from '../../components/Sparkline.tsx';
+import { StatusBadge } from '../../components/StatusBadge.tsx';
+
+function Value({ v }: { v: unknown }) {
+  if (v === null || v === undefined) return <span className="faint">—</span>;
+  if (typeof v === 'object') return <code style={{ whiteSpace: 'pre-wrap' }}>{JSON.stringify(v)}</code>;
+  return <>{String(v)}</>;
+}
+
+export function ServiceCard({ r, history }: { r: CheckResult; history: [number, number | null][] }) {
+  const problems = r.findings.filter((f) => f.status !== 'healthy');
+  return (
+    <section className="panel" aria-label={`${r.name} health`} data-service={r.id}>
+      <div className="panel-header">
+        <h3>{r.name}</h3>
+        <StatusBadge status={r.status} label={r.configured ? r.status : 'not configured'} />
+        <div className="spacer" />
+        {r.latencyMs !== null && <span className="mono muted">{Math.round(r.latencyMs)} ms</span>}
+      </div>
+      <div className="panel-body stack">
+        <div>{r.summary}</div>
+        {history.length > 1 && <Sparkline points={history} label={`${r.name} latency, last 24 h`} width={260} />}
+        {problems.length > 0 && (
+          <ul style={{ margin: 0, paddingLeft: 18 }}>
+            {problems.map((f, i) => (
+              <li key={i}>
+                <span className={`lvl lvl-${f.status === 'down' ? 'error' : 'warn'}`}>{f.status}</span> {f.message}
+                {f.threshold && <span className="faint"> [{f.threshold}]</span>}
+              </li>
+            ))}
+          </ul>
+        )}
+        {Object.keys(r.details).length > 0 && (
+          <Collapsible.Root>
+            <Collapsible.Trigger className="btn btn-sm btn-ghost">Details</Collapsible.Trigger>
+            <Collapsible.Content>
+              <dl className="kv">
+                {Object.entries(r.details).map(([k, v]) => (
+                  <div key={k} style={{ display: 'contents' }}>
+                    <dt>{k}</dt>
+                    <dd>
+                      <Value v={v} />
+                    </dd>
+                  </div>
+                ))}
+              </dl>
+            </Collapsible.Content>
+          </Collapsible.Root>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startGitHubEmulator, type GitHubEmulator } from '../emulators/github/server.ts';
+import { startOpenAIEmulator, type OpenAIEmulator } from '../emulators/openai/server.ts';
+import { openConsole, type Console } from '../helpers/e2e.ts';
+import { OPENAI_KEY } from '../helpers/embed-env.ts';
+import { startMilvus, type MilvusServer } from '../helpers/milvus-lite.ts';
+import { wsClient } from '../helpers/serve-process.ts';
+import { smallDataset } from '../helpers/sync-env.ts';
+
+let c: Console;
+let gh: GitHubEmulator;
+let openai: OpenAIEmulator;
+let milvus: MilvusServer;
+let profileId = '';
+const dataset = smallDataset(31, 220, 60, 1);
+const REPO = 'octo/widgets';
+
+async function configure(key = OPENAI_KEY) {
+  const ws = wsClient(c.serve.origin, c.serve.token);
+  await ws.opened;
+  if (!profileId) profileId = (await ws.ops.profiles.create({ name: 'wizard', githubApiUrl: gh.url, openaiBaseUrl: openai.baseUrl, embeddingDimensions: 256, milvusCollection: 'wizard_index' })).id;
+  await ws.ops.secrets.set({ profileId, key: 'github_token', value: gh.token });
+  await ws.ops.secrets.set({ profileId, key: 'openai_key', value: key });
+  await ws.ops.secrets.set({ profileId, key: 'milvus_url', value: milvus.url });
+  ws.close();
+}
+
+async function throughToEstimate(page: Page, opts: { full?: boolean } = {}) {
+  await page.goto(`${c.serve.origin}/#/backfill`);
+  await page.getByRole('navigation', { name: 'Backfill stages' }).waitFor();
+  const newOne = page.getByRole('button', { name: 'New backfill' });
+  if (await newOne.isVisible()) await newOne.click();
+  else await page.getByRole('button', { name: '1. Repository' }).click();
+  await page.getByLabel('Repository', { exact: true }).fill(REPO);
+  await page.getByRole('button', { name: /^Next/ }).click();
+  if (opts.full) await page.getByRole('radio', { name: 'Full refresh' }).click();
+  await page.getByRole('button', { name: /^Next/ }).click();
+  const checks = page.getByRole('table', { name: 'Preflight checks' });
+  await checks.waitFor({ timeout: 60_000 });
+  return checks;
+}
+
+beforeAll(async () => {
+  [gh, openai, milvus] = await Promise.all([startGitHubEmulator({ dataset, latencyMs: 10 }), startOpenAIEmulator({ apiKeys: [OPENAI_KEY] }), startMilvus()]);
+  c = await openConsole();
+}, 180_000);
+afterAll(async () => {
+  await c?.close();
+  await Promise.all([gh?.close(), openai?.close(), milvus?.stop()]);
+});
+
+describe('Backfill wizard', () => {
+  it('a preflight failure (bad OpenAI key) blocks the run with a clear message', async () => {
+    await configure('sk-bad-0000000000000000000000000000');
+    const checks = await throughToEstimate(c.page);
+    await expect.poll(() => checks.locator('tr[data-check="openai"]').innerText(), { timeout: 30_000 }).toMatch(/fail.*OpenAI key valid.*(invalid|401)/is);
+    await expect.poll(() => checks.locator('tr[data-check="openai"]').innerText()).toMatch(/Open the runbook/);
+    expect(await c.page.getByRole('button', { name: /^Next/ }).isDisabled()).toBe(true);
+  });
+
+  it('a dry run: preflight green, the estimate beside the guide’s table, a saved report', async () => {
+    await configure();
+    const checks = await throughToEstimate(c.page);
+    await expect.poll(() => checks.innerText(), { timeout: 30_000 }).not.toMatch(/\bfail\b/i);
+    await expect.poll(() => c.page.getByRole('button', { name: /^Next/ }).isEnabled()).toBe(true);
+    await c.page.getByRole('button', { name: /^Next/ }).click();
+    const estimate = c.page.getByRole('region', { name: 'Estimate', exact: true });
+    await expect.poll(() => estimate.innerText(), { timeout: 30_000 }).toMatch(/Pull requests \/ issues\s+220 \/ 60/);
+    await expect.poll(() => c.page.getByRole('region', { name: "The backfill guide's table" }).innerText()).toMatch(/Medium \(100-1K PRs\)/);
+    const download = c.page.waitForEvent('download');
+    await c.page.getByRole('button', { name: 'Save dry-run report (Markdown)' }).click();
+    expect((await download).suggestedFilename()).toMatch(/^backfill-dry-run-octo-widgets-.*\.md$/);
+  });
+
+  it('a full run shows every step live and ends all green', async () => {
+    await c.page.getByRole('button', { name: 'Start backfill' }).click();
+    await c.page.getByRole('region', { name: 'Step sync' }).waitFor();
+    const outcome = c.page.getByRole('status', { name: 'Backfill outcome' });
+    await expect.poll(() => outcome.innerText(), { timeout: 120_000 }).toMatch(/Complete: every check is green/);
+    const list = c.page.getByRole('table', { name: 'Verification checklist' });
+    expect(await list.locator('tr[data-state="fail"]').count()).toBe(0);
+    await expect.poll(() => list.locator('tr[data-item="embedding-coverage"]').innerText()).toMatch(/PRs 220\/220 \(100\.0%\), issues 60\/60/);
+  });
+
+  it('goes red when GitHub’s pages leave out PRs its totalCount includes', async () => {
+    const ws = wsClient(c.serve.origin, c.serve.token);
+    await ws.opened;
+    const repo = (await ws.ops.repos.list()).find((r) => r.fullName === REPO)!;
+    await ws.ops.repos.untrack({ id: repo.id });
+    ws.close();
+    gh.setOptions({ faults: [{ kind: 'omitFromPages', repo: REPO, pullRequestNumbers: dataset.repositories[0]!.pullRequests.slice(0, 4).map((p) => p.number) }] });
+    try {
+      await throughToEstimate(c.page, { full: true });
+      await expect.poll(() => c.page.getByRole('button', { name: /^Next/ }).isEnabled(), { timeout: 30_000 }).toBe(true);
+      await c.page.getByRole('button', { name: /^Next/ }).click();
+      await c.page.getByRole('button', { name: 'Start backfill' }).click();
+      const outcome = c.page.getByRole('status', { name: 'Backfill outcome' });
+      await expect.poll(() => outcome.innerText(), { timeout: 120_000 }).toMatch(/Incomplete/);
+      await expect.poll(() => c.page.locator('tr[data-item="pr-count"]').getAttribute('data-state')).toBe('fail');
+      await expect.poll(() => c.page.locator('tr[data-item="pr-count"]').innerText()).toMatch(/warehouse 216, GitHub 220/);
+    } finally {
+      gh.setOptions({ faults: [] });
+    }
+  });
+
+  it('survives a crash of the serve process mid-embedding: reopens on the run and resumes to green', async () => {
+    // Slow embedding requests (3 s each) so the crash lands mid-step.
+    openai.setOptions({ latencyMs: 3000 });
+    await configure();
+    await throughToEstimate(c.page, { full: true });
+    await expect.poll(() => c.page.getByRole('button', { name: /^Next/ }).isEnabled(), { timeout: 30_000 }).toBe(true);
+    await c.page.getByRole('button', { name: /^Next/ }).click();
+    await c.page.getByRole('button', { name: 'Start backfill' }).click();
+    await expect.poll(() => c.page.getByRole('region', { name: 'Step embeddings' }).getAttribute('data-state'), { timeout: 60_000 }).toBe('running');
+    await c.crashAndRestart();
+    openai.setOptions({ latencyMs: 0 });
+    await c.page.goto(`${c.serve.origin}/#/backfill`);
+    await c.page.getByRole('region', { name: 'Stage: Run' }).waitFor({ timeout: 30_000 });
+    await expect.poll(() => c.page.getByRole('navigation', { name: 'Backfill stages' }).innerText()).toMatch(/interrupted/i);
+    await c.page.getByRole('button', { name: 'Resume' }).click();
+    const outcome = c.page.getByRole('status', { name: 'Backfill outcome' });
+    await expect.poll(() => outcome.innerText(), { timeout: 120_000 }).toMatch(/Complete: every check is green/);
+  });
+});
