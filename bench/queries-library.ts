@@ -73,6 +73,44 @@ async function measureAll(pool: pg.Pool, repository: string): Promise<Measured[]
   return out;
 }
 
+const CASCADE_LIMIT_MS = 60_000;
+
+/**
+ * The write path the two foreign-key indexes serve, measured in a rolled-back transaction:
+ * deleting one PR (its reviews cascade to their review comments) and untracking a
+ * repository (sync-service deletes the row; everything cascades).
+ */
+async function measureCascades(pool: pg.Pool): Promise<Record<string, number | null>> {
+  const client = await pool.connect();
+  const timed = async (sql: string, params: unknown[]) => {
+    await client.query(`BEGIN; SET LOCAL statement_timeout = ${CASCADE_LIMIT_MS}`);
+    const t = performance.now();
+    try {
+      await client.query(sql, params);
+      return Math.round(performance.now() - t);
+    } catch (e) {
+      if ((e as { code?: string }).code === '57014') return null; // did not finish within the limit
+      throw e;
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  };
+  try {
+    const pr = (await client.query("SELECT p.id FROM pull_requests p JOIN repositories r ON r.id = p.repository_id WHERE r.full_name = 'bench/repo2' ORDER BY p.number LIMIT 1")).rows[0].id;
+    return {
+      'delete one PR (2 reviews, their comments)': await timed('DELETE FROM pull_requests WHERE id = $1', [pr]),
+      'untrack bench/repo50 (≈3,000 PRs, cascading)': await timed('DELETE FROM repositories WHERE full_name = $1', ['bench/repo50']),
+    };
+  } finally {
+    client.release();
+  }
+}
+
+function reportCascades(title: string, m: Record<string, number | null>): void {
+  console.log(`\n${title}`);
+  printTable(['cascading delete (rolled back)', 'ms'], Object.entries(m).map(([k, v]) => [k, v === null ? `> ${CASCADE_LIMIT_MS}` : String(v)]));
+}
+
 function report(title: string, results: Measured[]): void {
   console.log(`\n${title}`);
   printTable(
@@ -141,6 +179,9 @@ async function main(): Promise<void> {
       return out;
     };
     const current = await phase('schema as migrated');
+    const cascadesBefore = await measureCascades(pool);
+    reportCascades('write path, schema as migrated:', cascadesBefore);
+    let cascadesAfter: Record<string, number | null> | null = null;
     let final = current;
     if (PROPOSED_INDEXES.length) {
       const t = performance.now();
@@ -148,6 +189,8 @@ async function main(): Promise<void> {
       await pool.query('ANALYZE');
       console.log(`\nproposed indexes built in ${((performance.now() - t) / 1000).toFixed(1)} s: ${PROPOSED_INDEXES.map((i) => i.sql).join(' ')}`);
       final = await phase('with the proposed indexes');
+      cascadesAfter = await measureCascades(pool);
+      reportCascades('write path, with the proposed indexes:', cascadesAfter);
     }
     const worst = (m: Record<string, Measured[]>) => Object.entries(m).flatMap(([repo, rs]) => rs.map((r) => ({ repo, ...r }))).reduce((a, b) => (b.worst > a.worst ? b : a));
     const w = worst(final);
@@ -164,6 +207,7 @@ async function main(): Promise<void> {
         largest_table_rows: LARGEST_TABLE_ROWS,
         target_ms: TARGET_MS,
         proposed_indexes: PROPOSED_INDEXES.map((i) => i.name),
+        cascade_delete_ms: { schema_as_migrated: cascadesBefore, with_proposed_indexes: cascadesAfter },
       }),
     );
   } finally {

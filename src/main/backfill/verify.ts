@@ -34,7 +34,7 @@ export async function verifyBackfill(v: VerifyInput): Promise<Verification> {
     label: 'PR count matches GitHub',
     state: rec.pullRequests.match ? 'pass' : 'fail',
     evidence: `warehouse ${rec.pullRequests.stored}, GitHub ${rec.pullRequests.github}${rec.window.since ? ` (created since ${rec.window.since.slice(0, 10)})` : ''}`,
-    queryId: 'backfill-coverage',
+    queryId: 'backfill-1-coverage',
     details: [],
   });
   items.push({
@@ -42,7 +42,7 @@ export async function verifyBackfill(v: VerifyInput): Promise<Verification> {
     label: 'Issue count matches GitHub',
     state: rec.issues.match ? 'pass' : 'fail',
     evidence: `warehouse ${rec.issues.stored}, GitHub ${rec.issues.github}`,
-    queryId: 'backfill-coverage',
+    queryId: 'backfill-1-coverage',
     details: [],
   });
   items.push({
@@ -67,12 +67,12 @@ export async function verifyBackfill(v: VerifyInput): Promise<Verification> {
     label: 'Contributors list is complete (every author and reviewer present)',
     state: missing === 0 ? 'pass' : 'fail',
     evidence: missing === 0 ? `${people!.people} contributors; no PR, issue, review or comment without its author` : `without an author: ${people!.prs} PRs, ${people!.issues} issues, ${people!.reviews} reviews, ${people!.comments} comments`,
-    queryId: 'data-quality-null-authors',
+    queryId: 'backfill-4-data-quality',
     details: [],
   });
 
   if (v.request.skipEmbeddings || !v.collection) {
-    items.push({ id: 'embedding-coverage', label: 'Embeddings generated for every PR and issue', state: 'skipped', evidence: 'embeddings were skipped for this run', queryId: 'embedding-coverage', details: [] });
+    items.push({ id: 'embedding-coverage', label: 'Embeddings generated for every PR and issue', state: 'skipped', evidence: 'embeddings were skipped for this run', queryId: 'backfill-2-embedding-coverage', details: [] });
     items.push({ id: 'milvus-count', label: 'Milvus holds every embedded item', state: 'skipped', evidence: 'embeddings were skipped for this run', queryId: null, details: [] });
   } else {
     const [cov] = await q(`SELECT
@@ -90,7 +90,7 @@ export async function verifyBackfill(v: VerifyInput): Promise<Verification> {
       label: 'Embeddings generated for every PR and issue',
       state: complete ? 'pass' : 'fail',
       evidence: `PRs ${cov!.prs_done}/${cov!.prs} (${pct(cov!.prs_done, cov!.prs)}), issues ${cov!.issues_done}/${cov!.issues} (${pct(cov!.issues_done, cov!.issues)})`,
-      queryId: 'embedding-coverage',
+      queryId: 'backfill-2-embedding-coverage',
       details: gaps.map((g) => `${g.t} #${g.number} has no embedding`),
     });
     const embedded = cov!.prs_done + cov!.issues_done;
@@ -100,7 +100,7 @@ export async function verifyBackfill(v: VerifyInput): Promise<Verification> {
       label: 'Milvus holds every embedded item',
       state: inMilvus === embedded ? 'pass' : 'fail',
       evidence: `Milvus ${inMilvus} entities for ${v.repository}, warehouse ${embedded} embedded items`,
-      queryId: 'embedding-coverage',
+      queryId: 'backfill-2-embedding-coverage',
       details: [],
     });
   }

@@ -7,6 +7,10 @@ import { EmbeddingOutbox } from '../embedding-job/outbox.ts';
 import { healthHandlers, healthTopicSources } from '../health-service/handlers.ts';
 import { HealthService } from '../health-service/health-service.ts';
 import { uiStateHandlers } from '../settings/ui-state-handlers.ts';
+import { queryHandlers } from '../queries/handlers.ts';
+import { SavedQueryService } from '../queries/index.ts';
+import { runbookHandlers } from '../runbooks/handlers.ts';
+import { RunbookService } from '../runbooks/runbook-service.ts';
 import { workspaceHandlers } from '../workspaces/handlers.ts';
 import { WorkspaceService } from '../workspaces/workspace-service.ts';
 import { EmbeddingService } from '../embedding-job/embedding-service.ts';
@@ -87,6 +91,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   jobs.register(backfillJob({ warehouse, sync, embeddings, outbox: new EmbeddingOutbox(db), workspaces, logs: logStore }));
   const backfill = new BackfillService({ jobs, warehouse, sync, embeddings, settings, profiles, secrets });
   const health = new HealthService({ db, profiles, secrets, settings, warehouse, logger: logger.child({ component: 'health' }) });
+  const runbooks = new RunbookService({ db, health, warehouse, profiles, secrets, embeddings, logger: logger.child({ component: 'runbooks' }), home: config.home });
   for (const def of config.extraJobs ?? []) jobs.register(def);
 
   const handlers: Handlers = {
@@ -103,6 +108,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     ...uiStateHandlers(db),
     ...backfillHandlers(backfill),
     ...healthHandlers(health),
+    ...runbookHandlers(runbooks),
+    ...queryHandlers(warehouse, new SavedQueryService(db)),
   };
   const sources: TopicSources = {
     ...jobTopicSources(jobs),

@@ -20,7 +20,8 @@ export async function buildChecks(opts: { profile: Profile; secrets: SecretServi
   const t = resolveThresholds(opts.thresholds);
   const checks: Check[] = [];
   const unconfigured: Unconfigured[] = [];
-  const want = (id: string) => !opts.only?.length || opts.only.includes(id);
+  // `http:*` selects every HTTP service.
+  const want = (id: string) => !opts.only?.length || opts.only.some((o) => o === id || (o.endsWith('*') && id.startsWith(o.slice(0, -1))));
 
   if (want('postgres')) {
     try {

@@ -1,5 +1,5 @@
 // Activity over time, contributors, and workspace metrics for a repository.
-import { REPOSITORY } from './catalogue-coverage.ts';
+import { HEAVY_TIMEOUT_MS, REPOSITORY } from './catalogue-coverage.ts';
 import type { CatalogueQuery } from './types.ts';
 
 export const activityQueries: CatalogueQuery[] = [
@@ -58,6 +58,8 @@ WHERE repository_id = $1::uuid AND created_at >= $2::date AND created_at < $3::d
     group: 'activity',
     description: 'Contributors ranked by PRs, issues, reviews and comments in the repository: a quick check that the contributor list is complete and linked.',
     source: 'contributor-leaderboard-operations.md § Database Optimizations (leaderboard by repository and score); aggressive-backfill-guide.md § Verification Checklist ("Contributors list is complete")',
+    // Reads the repository's whole slice of the big tables: more room than the 2 s default.
+    timeoutMs: HEAVY_TIMEOUT_MS,
     params: [REPOSITORY, { name: 'limit', type: 'int', label: 'Rows', default: 25 }],
     sql: `WITH activity AS (
   SELECT author_id AS contributor_id, 1 AS prs, merged::int AS merged_prs, 0 AS issues, 0 AS reviews, 0 AS comments
@@ -105,6 +107,8 @@ WHERE wr.repository_id = $1::uuid;`,
     description:
       'Each stored workspace total next to the same number recomputed from the warehouse, for the workspaces containing the repository. Contributors are the distinct authors of PRs and issues in the workspace. A mismatch means the aggregation is stale.',
     source: 'aggressive-backfill-guide.md § Step 3: Workspace Aggregation ("Updates contributor counts, PR stats, issue stats") and § Verification Checklist ("Workspace metrics are updated")',
+    // Reads the repository's whole slice of the big tables: more room than the 2 s default.
+    timeoutMs: HEAVY_TIMEOUT_MS,
     params: [REPOSITORY],
     sql: `WITH ws AS (
   SELECT w.* FROM workspaces w

@@ -2,6 +2,8 @@
 import type { CatalogueQuery, QueryParam } from './types.ts';
 
 export const REPOSITORY: QueryParam = { name: 'repository', type: 'repository', label: 'Repository' };
+/** Statement timeout for checks that read a repository's whole slice of the big tables. */
+export const HEAVY_TIMEOUT_MS = 10_000;
 const GUIDE = 'aggressive-backfill-guide.md';
 
 export const coverageQueries: CatalogueQuery[] = [
@@ -101,6 +103,8 @@ WHERE lower(owner) = lower($1) AND lower(name) = lower($2);`,
     group: 'coverage',
     description: 'Everything stored for the repository: PRs, issues, reviews, both comment types, changed files and everyone active in it.',
     source: `${GUIDE} § Verification Checklist ("PR count matches GitHub", "Issue count matches GitHub", "Contributors list is complete")`,
+    // Reads the repository's whole slice of the big tables: more room than the 2 s default.
+    timeoutMs: HEAVY_TIMEOUT_MS,
     params: [REPOSITORY],
     sql: `WITH comment_counts AS (
   SELECT count(*) FILTER (WHERE comment_type = 'issue_comment') AS issue_comments,

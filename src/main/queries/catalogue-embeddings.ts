@@ -1,5 +1,5 @@
 // Embedding checks: what still needs embedding, per model, consistency, and volume.
-import { REPOSITORY } from './catalogue-coverage.ts';
+import { HEAVY_TIMEOUT_MS, REPOSITORY } from './catalogue-coverage.ts';
 import type { CatalogueQuery } from './types.ts';
 
 const GUIDE = 'aggressive-backfill-guide.md';
@@ -71,8 +71,9 @@ ORDER BY item_type DESC, items DESC, model;`,
     description:
       'Embeddings missing their model, content hash or timestamp; vectors whose length differs from embedding_dimensions; metadata left on rows without an embedding. All should be 0. Reads every vector of the repository.',
     source: `${GUIDE} § Verification Checklist ("Embeddings are generated (check SQL query)"), checking the columns the embed step writes`,
+    // Reads the repository's whole slice of the big tables: more room than the 2 s default.
+    timeoutMs: HEAVY_TIMEOUT_MS,
     params: [REPOSITORY],
-    timeoutMs: 5000,
     sql: `WITH items AS (
   SELECT 'PRs' AS item_type, embedding IS NOT NULL AS embedded, embedding_model, content_hash, embedding_generated_at, embedding_dimensions,
          CASE WHEN embedding IS NOT NULL THEN cardinality(embedding::real[]) END AS vector_length

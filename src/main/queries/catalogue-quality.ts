@@ -1,6 +1,6 @@
 // Data quality beyond the backfill guide's null-author check. Foreign keys already rule out
 // dangling references, so "orphans" here are rows linked across repositories or to nothing.
-import { REPOSITORY } from './catalogue-coverage.ts';
+import { HEAVY_TIMEOUT_MS, REPOSITORY } from './catalogue-coverage.ts';
 import type { CatalogueQuery } from './types.ts';
 
 const CHECKLIST = 'aggressive-backfill-guide.md § SQL Verification Queries, query 4 ("Data quality checks")';
@@ -50,6 +50,8 @@ ORDER BY checks.ord;`,
     description:
       'Comments attached to nothing, review comments without a review or linked to a review of another PR, and contributors with no activity anywhere. All should be 0 except the last.',
     source: `${CHECKLIST} and § Verification Checklist ("Contributors list is complete"); the foreign keys rule out dangling ids, so this looks for missing and wrong links instead`,
+    // Reads the repository's whole slice of the big tables: more room than the 2 s default.
+    timeoutMs: HEAVY_TIMEOUT_MS,
     params: [REPOSITORY],
     sql: `WITH here AS (
   SELECT count(*) FILTER (WHERE pull_request_id IS NULL AND issue_id IS NULL) AS unattached,
@@ -78,6 +80,8 @@ ORDER BY checks.ord;`,
     group: 'data-quality',
     description: 'Reviews and comments filed under one repository whose PR or issue belongs to another (in both directions for reviews). All should be 0.',
     source: `${CHECKLIST}; a sync writing a child row under the wrong repository_id passes every foreign key, so this compares the two links`,
+    // Reads the repository's whole slice of the big tables: more room than the 2 s default.
+    timeoutMs: HEAVY_TIMEOUT_MS,
     params: [REPOSITORY],
     // Inner joins only: an outer join on a mostly-NULL key (comments.issue_id, review_id) can be
     // planned as a hash join that keeps every NULL key in one bucket and exhausts memory.
@@ -101,6 +105,8 @@ ORDER BY checks.ord;`,
     description:
       'Numbers used by both a PR and an issue (GitHub shares one number space), repeated comments, contributors sharing a username (a renamed or recreated account) and repositories tracked under an old and a new name.',
     source: `${CHECKLIST}; the unique keys on github_id and (repository_id, number) already prevent exact duplicates within a table`,
+    // Reads the repository's whole slice of the big tables: more room than the 2 s default.
+    timeoutMs: HEAVY_TIMEOUT_MS,
     params: [REPOSITORY],
     sql: `SELECT check_name, count, examples FROM (
   SELECT 1 AS ord, 'Numbers used by both a PR and an issue' AS check_name, count(*) AS count,

@@ -29,12 +29,12 @@ export class ReadQuery implements pg.Submittable {
   truncated = false;
   readonly done: Promise<void>;
   private readonly text: string;
-  private readonly values: string[];
+  private readonly values: (string | null)[];
   private readonly limit: number;
   private settle!: (err?: unknown) => void;
   private settled = false;
 
-  constructor(text: string, values: string[], limit: number) {
+  constructor(text: string, values: (string | null)[], limit: number) {
     this.text = text;
     this.values = values;
     this.limit = limit;

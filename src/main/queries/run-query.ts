@@ -84,7 +84,7 @@ export async function runReadOnly(pool: pg.Pool, sql: string, params: readonly u
   let broken: Error | undefined;
   try {
     await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${timeoutMs}; ${FORMAT_SETTINGS}`);
-    const q = new ReadQuery(sql, values as string[], maxRows);
+    const q = new ReadQuery(sql, values, maxRows);
     const t0 = performance.now();
     client.query(q);
     await q.done;

@@ -121,7 +121,7 @@ export function checkReadOnlySql(sql: string): void {
   if (head === 'set' && tokens[1]?.kind === 'word' && ['transaction', 'session'].includes(tokens[1].text)) {
     throw refuse('This query tries to change the transaction mode (SET TRANSACTION / SET SESSION CHARACTERISTICS): verification queries run read-only.', 'transaction_control');
   }
-  if (REFUSED[head]) {
+  if (Object.hasOwn(REFUSED, head)) {
     const reason = ['begin', 'start', 'commit', 'end', 'rollback', 'abort', 'savepoint', 'release'].includes(head) ? 'transaction_control' : 'not_a_query';
     throw refuse(`This query starts with ${head.toUpperCase()}, which ${REFUSED[head]}: verification queries run one read-only statement.`, reason);
   }

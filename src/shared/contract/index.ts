@@ -7,7 +7,9 @@ import { jobCalls, jobTopics } from './jobs.ts';
 import { logFileCalls, logFileTopics } from './log-files.ts';
 import { logCalls, logTopics } from './logs.ts';
 import { profileCalls } from './profiles.ts';
+import { queryCalls } from './queries.ts';
 import { repoCalls } from './repos.ts';
+import { runbookCalls } from './runbooks.ts';
 import { secretCalls } from './secrets.ts';
 import { settingsCalls } from './settings.ts';
 import { uiStateCalls } from './ui-state.ts';
@@ -28,6 +30,8 @@ export const calls = {
   ...uiStateCalls,
   ...backfillCalls,
   ...healthCalls,
+  ...runbookCalls,
+  ...queryCalls,
 };
 
 /** Every event stream the core publishes. */

@@ -88,6 +88,7 @@ describe('saved queries', () => {
     expect(r.columns).toEqual([{ name: 'number', type: 'integer' }, { name: 'title', type: 'text' }]);
     expect(r.rows).toEqual([[20, 'Widget change 20'], [19, 'Widget change 19']]);
     expect((await svc.run(f.pool, q.id, { repository: f.ids.widgets, state: 'closed', limit: 50 })).rowCount).toBe(16);
+    await expect(svc.run(f.pool, 'no-such-id')).rejects.toThrow('No saved query with id no-such-id.');
     await expect(svc.run(f.pool, q.id, {})).rejects.toThrow('Parameter "repository" (Repository) for "PRs by state" is required: give a repository id (a uuid such as 3f1c…-…).');
     await expect(svc.run(f.pool, q.id, { repository: f.ids.widgets }, { maxRows: 1 })).resolves.toMatchObject({ rowCount: 1, truncated: true });
     const csv = toCsv(await svc.run(f.pool, q.id, { repository: f.ids.widgets }));

@@ -73,6 +73,7 @@ describe('read-only pre-check', () => {
     expect(refusal('PREPARE p AS SELECT 1').message).toMatch(/outlives the transaction/);
     expect(refusal('ANALYZE pull_requests').message).toMatch(/maintenance command/);
     expect(refusal('frobnicate the warehouse').message).toMatch(/starts with "frobnicate", which is not a query/);
+    expect(refusal('constructor').message).toMatch(/starts with "constructor", which is not a query/);
   });
 
   it('refuses side-effect functions however they are written', () => {
