@@ -5,6 +5,8 @@ import { embedCommand, embedUsage } from './commands/embed.ts';
 import { healthCommand, healthUsage } from './commands/health.ts';
 import { logsCommand, logsUsage } from './commands/logs.ts';
 import { milvusCommand, milvusUsage } from './commands/milvus.ts';
+import { queryCommand, queryUsage } from './commands/query.ts';
+import { runbookCommand, runbookUsage } from './commands/runbook.ts';
 import { secretsCommand, secretsUsage } from './commands/secrets.ts';
 import { serveCommand, serveUsage } from './commands/serve.ts';
 import { syncCommand, syncUsage } from './commands/sync.ts';
@@ -21,6 +23,8 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
   milvus: { run: milvusCommand, usage: milvusUsage, summary: 'Milvus collection stats, recreate, reload' },
   backfill: { run: backfillCommand, usage: backfillUsage, summary: 'sync → embeddings → aggregation → verification, with an estimate first' },
   health: { run: healthCommand, usage: healthUsage, summary: 'run the health checks (exit 0/1/2: healthy/degraded/down)' },
+  query: { run: queryCommand, usage: queryUsage, summary: 'run the verification queries (read-only)' },
+  runbook: { run: runbookCommand, usage: runbookUsage, summary: 'run a runbook as a checklist and record it' },
 };
 
 function help(): string {

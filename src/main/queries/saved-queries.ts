@@ -86,7 +86,7 @@ export function validateSavedQuery(fields: SavedQueryFields): Required<SavedQuer
   if (!fields || typeof fields !== 'object') throw new OpsError('invalid_input', 'A saved query needs a name and SQL.');
   const name = typeof fields.name === 'string' ? fields.name.trim() : '';
   if (!name) throw new OpsError('invalid_input', 'The saved query needs a name.');
-  if (name.length > 100) throw new OpsError('invalid_input', 'The name of a saved query is at most 100 characters.');
+  if (name.length > 120) throw new OpsError('invalid_input', 'The name of a saved query is at most 120 characters.');
   const description = fields.description ?? '';
   if (typeof description !== 'string' || description.length > 2000) throw new OpsError('invalid_input', 'The description is text of at most 2,000 characters.');
   const sql = typeof fields.sql === 'string' ? fields.sql.trim() : '';

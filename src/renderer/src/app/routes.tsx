@@ -3,9 +3,9 @@ import { BackfillPage } from '../pages/backfill/BackfillPage.tsx';
 import { HealthPage } from '../pages/health/HealthPage.tsx';
 import { JobsPage } from '../pages/jobs/JobsPage.tsx';
 import { LogsPage } from '../pages/logs/LogsPage.tsx';
-import { QueriesPage } from '../pages/QueriesPage.tsx';
+import { QueriesPage } from '../pages/queries/QueriesPage.tsx';
 import { RepositoriesPage } from '../pages/repos/RepositoriesPage.tsx';
-import { RunbooksPage } from '../pages/RunbooksPage.tsx';
+import { RunbooksPage } from '../pages/runbooks/RunbooksPage.tsx';
 import { SearchPage } from '../pages/search/SearchPage.tsx';
 import { SettingsPage } from '../pages/settings/SettingsPage.tsx';
 
