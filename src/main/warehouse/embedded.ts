@@ -100,8 +100,8 @@ async function waitReady(url: string, pid: number, logFile: string, timeoutMs = 
     } catch (e) {
       await c.end().catch(() => {});
       const log = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-800) : '';
-      if (!alive(pid)) throw new Error(`postgres exited: ${log}`);
-      if (Date.now() > deadline) throw new Error(`not ready after ${timeoutMs / 1000} s (${(e as Error).message}): ${log}`);
+      if (!alive(pid)) throw new Error(`postgres exited: ${log}`, { cause: e });
+      if (Date.now() > deadline) throw new Error(`not ready after ${timeoutMs / 1000} s (${(e as Error).message}): ${log}`, { cause: e });
       await new Promise((r) => setTimeout(r, 100));
     }
   }
