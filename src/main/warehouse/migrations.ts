@@ -273,4 +273,14 @@ CREATE INDEX pull_requests_embedding_due_idx ON pull_requests (repository_id) WH
 CREATE INDEX issues_embedding_due_idx ON issues (repository_id) WHERE embedding_generated_at IS NULL;
 `,
   },
+  {
+    version: 3,
+    name: 'foreign-key indexes for deletes',
+    // Untracking a repository cascades through reviews and their comments: without these, >60 s at 1 M comments.
+    sql: `
+CREATE INDEX reviews_repository_idx ON reviews (repository_id);
+CREATE INDEX comments_review_idx ON comments (review_id);
+CREATE INDEX embedding_costs_repository_idx ON embedding_costs (repository_id);
+`,
+  },
 ];
