@@ -7,7 +7,7 @@ import type { Db } from '../store/database.ts';
 import type { Migration } from '../store/migrations.ts';
 import { validateDeclaredParams } from './params.ts';
 import { runDeclared } from './run-query.ts';
-import { checkReadOnlySql } from './sql-guard.ts';
+import { checkSavedQuerySql } from './sql-guard.ts';
 import { placeholders } from './sql-scan.ts';
 import type { QueryParam, QueryResult, RunOptions } from './types.ts';
 
@@ -93,7 +93,7 @@ export function validateSavedQuery(fields: SavedQueryFields): Required<SavedQuer
   if (!sql) throw new OpsError('invalid_input', `Saved query "${name}" needs SQL.`);
   if (sql.length > MAX_SQL) throw new OpsError('invalid_input', `The SQL of "${name}" is longer than ${MAX_SQL.toLocaleString('en-US')} characters.`);
   // Refuse at save time what can never run (several statements, transaction control, …).
-  checkReadOnlySql(sql);
+  checkSavedQuerySql(sql);
   const params = (fields.params ?? []).map((p) => ({ ...p }));
   validateDeclaredParams(params, placeholders(sql));
   const timeoutMs = fields.timeoutMs ?? null;

@@ -2,7 +2,7 @@
 // unclear message). Writes themselves (INSERT, UPDATE, DELETE, DDL, writable CTEs) are
 // deliberately sent: Postgres refuses them inside BEGIN READ ONLY, which is the real guard.
 import { OpsError } from '../../shared/errors.ts';
-import { scanStatements, type Token } from './sql-scan.ts';
+import { describeWrite, scanStatements, type Token } from './sql-scan.ts';
 
 /** Statements that read. */
 const READ = new Set(['select', 'with', 'values', 'table', 'explain', 'show']);
@@ -138,5 +138,24 @@ export function checkReadOnlySql(sql: string): void {
         throw refuse(`This query calls ${fn}(), which ${effect} — an effect ROLLBACK cannot undo: verification queries are read-only and do not call it. Use psql or your database console for that.`, 'side_effect_function');
       }
     }
+  }
+}
+
+const DML_WORDS = new Set(['insert', 'update', 'delete', 'merge']);
+
+/**
+ * For saved queries: also refuse, at save time, SQL that plainly writes (a write statement,
+ * a writable CTE, EXPLAIN ANALYZE of a write) — it could never run read-only. The read-only
+ * transaction stays the real guard for anything this scan misses.
+ */
+export function checkSavedQuerySql(sql: string): void {
+  checkReadOnlySql(sql);
+  const tokens = scanStatements(sql)[0]!;
+  const head = firstKeyword(tokens);
+  // FOR UPDATE / FOR NO KEY UPDATE lock rows: refused by the server too, but that is not a write.
+  const dml = tokens.find((t, i) => t.kind === 'word' && DML_WORDS.has(t.text) && i > 0 && !['for', 'key'].includes(tokens[i - 1]!.text));
+  if (SERVER_GUARDED.has(head) || dml) {
+    const what = describeWrite(sql, SERVER_GUARDED.has(head) ? head.toUpperCase() : head === 'with' ? 'SELECT' : dml!.text.toUpperCase());
+    throw refuse(`This query writes (${what}): saved queries run in a read-only transaction, so it would always be refused. Use psql or a runbook action for changes.`, 'write');
   }
 }

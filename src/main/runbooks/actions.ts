@@ -58,7 +58,9 @@ async function indexTarget(ctx: ActionContext, inputs: Record<string, string>): 
 }
 
 const indexSql = (t: { table: string; columns: string[]; name: string }) => `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${quoteIdent(t.name)} ON public.${quoteIdent(t.table)} (${t.columns.map(quoteIdent).join(', ')})`;
-const retentionSql = (days: number) => `DELETE FROM sync_runs WHERE finished_at < now() - make_interval(days => ${days})`;
+// Same window as the catalogue's dry-run query (started_at); a run still in progress is never deleted.
+const RETENTION_WHERE = "started_at < now() - make_interval(days => $1) AND status <> 'running'";
+const retentionSql = (days: number) => `DELETE FROM sync_runs WHERE ${RETENTION_WHERE.replace('$1', String(days))}`;
 
 export const ACTIONS: Record<string, Action> = {
   'vacuum-analyze': {
@@ -89,19 +91,19 @@ export const ACTIONS: Record<string, Action> = {
   'retention-delete': {
     async preview(ctx, inputs) {
       const days = positiveInt(inputs.days || '90', 'Days');
-      const { rows } = await ctx.pool.query('SELECT count(*)::int AS n FROM sync_runs WHERE finished_at < now() - make_interval(days => $1)', [days]);
+      const { rows } = await ctx.pool.query(`SELECT count(*)::int AS n FROM sync_runs WHERE ${RETENTION_WHERE}`, [days]);
       return { statements: [retentionSql(days)], note: `${rows[0].n} sync runs would be deleted.` };
     },
     async run(ctx, inputs) {
       const days = positiveInt(inputs.days || '90', 'Days');
-      const { rowCount } = await ctx.pool.query('DELETE FROM sync_runs WHERE finished_at < now() - make_interval(days => $1)', [days]);
+      const { rowCount } = await ctx.pool.query(`DELETE FROM sync_runs WHERE ${RETENTION_WHERE}`, [days]);
       return { outcome: 'done', summary: `Deleted ${rowCount} sync runs older than ${days} days`, output: { deleted: rowCount, statement: retentionSql(days) } };
     },
   },
   backup: {
     async preview(ctx) {
       const { statements, method } = await backupStatements(ctx.pool);
-      return { statements, note: method === 'pg_dump' ? 'Uses the pg_dump on PATH.' : 'No pg_dump matching the server’s major version is installed (the embedded PostgreSQL ships none): a consistent COPY of every table is taken instead.' };
+      return { statements, note: method === 'pg_dump' ? 'A custom-format pg_dump of the whole warehouse, taken from one snapshot; row counts are recorded in a manifest for the restore test.' : 'No pg_dump of the server’s major version or newer was found (the embedded PostgreSQL ships none; set REPO_OPS_PG_BIN to a directory holding pg_dump and pg_restore): a consistent snapshot of every table is taken instead.' };
     },
     async run(ctx) {
       const dir = join(ctx.home, 'backups', new Date().toISOString().replace(/[:.]/g, '-'));

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
@@ -7,6 +7,7 @@ import { createGunzip, createGzip } from 'node:zlib';
 import pg from 'pg';
 import { OpsError } from '../../shared/errors.ts';
 import { migrateWarehouse } from '../warehouse/migrate.ts';
+import { findPgTools } from './pg-tools.ts';
 
 const run = promisify(execFile);
 // Parents before children, so a restore never breaks a foreign key.
@@ -20,6 +21,8 @@ export interface BackupManifest {
   serverVersion: string;
   tables: Record<string, number>;
   file: string;
+  /** The pg_restore that can read this dump (same major version as the pg_dump). */
+  pgRestore?: string;
 }
 
 /** Connection parameters as libpq environment variables: no password on a command line. */
@@ -28,15 +31,8 @@ function libpqEnv(url: string): NodeJS.ProcessEnv {
   return { ...process.env, PGHOST: u.hostname, PGPORT: u.port || '5432', PGUSER: decodeURIComponent(u.username), PGPASSWORD: decodeURIComponent(u.password), PGDATABASE: decodeURIComponent(u.pathname.slice(1)) || 'postgres', PGSSLMODE: u.searchParams.get('sslmode') ?? 'prefer' };
 }
 
-/** A pg_dump on PATH whose major version is not older than the server's (else it refuses). */
-export async function compatiblePgDump(serverMajor: number): Promise<string | null> {
-  try {
-    const { stdout } = await run('pg_dump', ['--version']);
-    const major = Number(/(\d+)(?:\.\d+)?/.exec(stdout)?.[1]);
-    return major >= serverMajor ? 'pg_dump' : null;
-  } catch {
-    return null;
-  }
+async function serverMajor(pool: pg.Pool): Promise<number> {
+  return Number(((await pool.query('SHOW server_version_num')).rows[0].server_version_num as string).slice(0, -4));
 }
 
 async function tables(pool: pg.Pool): Promise<string[]> {
@@ -46,11 +42,12 @@ async function tables(pool: pg.Pool): Promise<string[]> {
 }
 
 export async function backupStatements(pool: pg.Pool): Promise<{ statements: string[]; method: 'pg_dump' | 'copy' }> {
-  const major = Number(((await pool.query('SHOW server_version_num')).rows[0].server_version_num as string).slice(0, -4));
-  if (await compatiblePgDump(major)) return { method: 'pg_dump', statements: ['pg_dump --format=custom --no-owner --file=<backups>/<timestamp>/warehouse.dump  (connection from PG* environment variables)'] };
+  const major = await serverMajor(pool);
+  const tools = await findPgTools(major);
+  if (tools) return { method: 'pg_dump', statements: [`${tools.pgDump} --format=custom --no-owner --snapshot=<exported snapshot> --file=<backups>/<timestamp>/warehouse.dump  (connection from PG* environment variables)`] };
   return {
     method: 'copy',
-    statements: ['BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', ...(await tables(pool)).map((t) => `DECLARE … CURSOR FOR SELECT row_to_json(t) FROM public.${t} t  → ${t}.jsonl.gz`), 'COMMIT'],
+    statements: [`-- no pg_dump ${major} or newer found (set REPO_OPS_PG_BIN to its directory): consistent JSON-lines snapshot instead`, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', ...(await tables(pool)).map((t) => `DECLARE … CURSOR FOR SELECT row_to_json(t) FROM public.${t} t  → ${t}.jsonl.gz`), 'COMMIT'],
   };
 }
 
@@ -62,7 +59,7 @@ export async function backupWarehouse(pool: pg.Pool, url: string, dir: string): 
   mkdirSync(dir, { recursive: true });
   const serverVersion = (await pool.query('SHOW server_version')).rows[0].server_version as string;
   const schemaVersion = (await pool.query('SELECT MAX(version)::int AS v FROM schema_migrations')).rows[0].v as number;
-  const major = Number(((await pool.query('SHOW server_version_num')).rows[0].server_version_num as string).slice(0, -4));
+  const tools = await findPgTools(await serverMajor(pool));
   const client = await pool.connect();
   const counts: Record<string, number> = {};
   let method: BackupManifest['method'] = 'copy';
@@ -70,11 +67,11 @@ export async function backupWarehouse(pool: pg.Pool, url: string, dir: string): 
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     for (const t of await tables(pool)) counts[t] = Number((await client.query(`SELECT count(*) AS n FROM public.${t}`)).rows[0].n);
-    if (await compatiblePgDump(major)) {
+    if (tools) {
       method = 'pg_dump';
       file = join(dir, 'warehouse.dump');
       const snapshot = (await client.query('SELECT pg_export_snapshot() AS s')).rows[0].s as string;
-      await run('pg_dump', ['--format=custom', '--no-owner', `--snapshot=${snapshot}`, `--file=${file}`], { env: libpqEnv(url), maxBuffer: 64 * 1024 * 1024 });
+      await run(tools.pgDump, ['--format=custom', '--no-owner', `--snapshot=${snapshot}`, `--file=${file}`], { env: libpqEnv(url), maxBuffer: 64 * 1024 * 1024 });
     } else {
       for (const t of Object.keys(counts)) {
         const out = createGzip();
@@ -97,7 +94,7 @@ export async function backupWarehouse(pool: pg.Pool, url: string, dir: string): 
   } finally {
     client.release();
   }
-  const manifest: BackupManifest = { createdAt: new Date().toISOString(), method, schemaVersion, serverVersion, tables: counts, file };
+  const manifest: BackupManifest = { createdAt: new Date().toISOString(), method, schemaVersion, serverVersion, tables: counts, file, ...(tools && method === 'pg_dump' ? { pgRestore: tools.pgRestore } : {}) };
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   return manifest;
 }
@@ -139,7 +136,8 @@ export async function restoreTest(adminUrl: string, backup: { dir: string; manif
   const result: Record<string, { expected: number; restored: number }> = {};
   try {
     if (backup.manifest.method === 'pg_dump') {
-      await run('pg_restore', ['--no-owner', `--dbname=${name}`, backup.manifest.file], { env: { ...libpqEnv(u.toString()), PGDATABASE: name } });
+      const pgRestore = backup.manifest.pgRestore && existsSync(backup.manifest.pgRestore) ? backup.manifest.pgRestore : 'pg_restore';
+      await run(pgRestore, ['--no-owner', '--exit-on-error', `--dbname=${name}`, backup.manifest.file], { env: { ...libpqEnv(u.toString()), PGDATABASE: name } });
     } else {
       await migrateWarehouse(scratch);
       const client = await scratch.connect();

@@ -112,7 +112,7 @@ async function waitReady(url: string, pid: number, logFile: string, timeoutMs = 
  * signals meant for us must not kill it mid-transaction). Its password sits in a 0600
  * file next to the data: whoever can read that file can read the data files anyway.
  */
-export async function startEmbeddedPostgres(dir: string, opts: { database?: string } = {}): Promise<EmbeddedCluster> {
+export async function startEmbeddedPostgres(dir: string, opts: { database?: string; /** initdb and postgres from here instead of the npm package */ binDir?: string } = {}): Promise<EmbeddedCluster> {
   const dataDir = join(dir, 'data');
   const credFile = join(dir, 'credentials.json');
   const logFile = join(dir, 'postgres.log');
@@ -131,7 +131,7 @@ export async function startEmbeddedPostgres(dir: string, opts: { database?: stri
   const running = runningPostmaster(dataDir);
   if (running) return { url: url(running.port), adopted: true, pid: running.pid, stop: () => stopPid(running.pid) };
 
-  const bin = await binaries();
+  const bin = opts.binDir ? { initdb: join(opts.binDir, 'initdb'), postgres: join(opts.binDir, 'postgres') } : await binaries();
   const spawnOpts = owner ? { uid: owner.uid, gid: owner.gid } : {};
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     rmSync(dataDir, { recursive: true, force: true });

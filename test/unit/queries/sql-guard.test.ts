@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OpsError } from '../../../src/shared/errors.ts';
-import { checkReadOnlySql } from '../../../src/main/queries/sql-guard.ts';
+import { checkReadOnlySql, checkSavedQuerySql } from '../../../src/main/queries/sql-guard.ts';
 import { describeWrite, lineAndColumn, placeholders, scanStatements } from '../../../src/main/queries/sql-scan.ts';
 
 const refusal = (sql: string): OpsError => {
@@ -92,5 +92,19 @@ describe('read-only pre-check', () => {
   it('refuses empty input', () => {
     expect(refusal('   ').message).toBe('The query is empty.');
     expect(refusal('-- nothing').message).toMatch(/only comments/);
+  });
+});
+
+describe('checkSavedQuerySql', () => {
+  it('refuses plain writes at save time, naming them', () => {
+    expect(() => checkSavedQuerySql('DELETE FROM pull_requests')).toThrow('This query writes (DELETE from pull_requests): saved queries run in a read-only transaction, so it would always be refused. Use psql or a runbook action for changes.');
+    expect(() => checkSavedQuerySql('WITH gone AS (DELETE FROM reviews RETURNING 1) SELECT count(*) FROM gone')).toThrow(/writes \(DELETE from reviews in a WITH clause\)/);
+    expect(() => checkSavedQuerySql('EXPLAIN ANALYZE UPDATE issues SET title = 1')).toThrow(/writes \(UPDATE/);
+    expect(() => checkSavedQuerySql('create table scratch (id int)')).toThrow(/writes \(CREATE/);
+  });
+  it('lets reads through, including row locks and words inside strings', () => {
+    expect(() => checkSavedQuerySql("SELECT 'delete me' AS label, title FROM issues WHERE state = 'update'")).not.toThrow();
+    expect(() => checkSavedQuerySql('SELECT * FROM issues FOR UPDATE')).not.toThrow();
+    expect(() => checkSavedQuerySql('SELECT * FROM issues FOR NO KEY UPDATE')).not.toThrow();
   });
 });
