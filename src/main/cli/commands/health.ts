@@ -21,7 +21,7 @@ export async function healthCommand(argv: string[]): Promise<number> {
       for (const r of run.results) rows.push([r.name, paint(r.status.toUpperCase(), COLORS[r.status], color), r.latencyMs === null ? '-' : `${Math.round(r.latencyMs)} ms`, r.summary]);
       process.stdout.write(table(rows) + '\n');
       for (const r of run.results) for (const f of r.findings.filter((x) => x.status !== 'healthy')) process.stdout.write(`  ${r.name}: ${f.message}${f.threshold ? ` [${f.threshold}]` : ''}\n`);
-      process.stdout.write(`\nOverall: ${paint(run.report.status.toUpperCase(), COLORS[run.report.status], color)} (${run.durationMs} ms)\n`);
+      process.stdout.write(`\nOverall: ${paint(run.report.status.toUpperCase(), COLORS[run.report.status], color)} (${Math.round(run.durationMs)} ms)\n`);
     }
     return run.report.status === 'healthy' ? 0 : run.report.status === 'degraded' ? 1 : 2;
   } finally {

@@ -18,7 +18,7 @@ export function HealthPage() {
       <div className="page-header">
         <h1>Health</h1>
         {run && <StatusBadge status={run.report.status} label={`overall ${run.report.status}`} />}
-        <p>{checked ? `checked ${relativeTime(checked)} in ${run!.durationMs} ms` : 'not checked yet'}</p>
+        <p>{checked ? `checked ${relativeTime(checked)} in ${Math.round(run!.durationMs)} ms` : 'not checked yet'}</p>
         <div className="spacer" />
         <label className="row muted" style={{ gap: 6 }}>
           Every

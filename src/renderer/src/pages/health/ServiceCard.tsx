@@ -17,7 +17,7 @@ export function ServiceCard({ r, history }: { r: CheckResult; history: [number, 
         <h3>{r.name}</h3>
         <StatusBadge status={r.status} label={r.configured ? r.status : 'not configured'} />
         <div className="spacer" />
-        {r.latencyMs !== null && <span className="mono muted">{Math.round(r.latencyMs)} ms</span>}
+        {r.latencyMs !== null && <span className="mono muted">{r.latencyMs < 10 ? r.latencyMs.toFixed(1) : Math.round(r.latencyMs)} ms</span>}
       </div>
       <div className="panel-body stack">
         <div>{r.summary}</div>
