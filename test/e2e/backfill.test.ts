@@ -83,6 +83,36 @@ describe('Backfill wizard', () => {
     await expect.poll(() => list.locator('tr[data-item="embedding-coverage"]').innerText()).toMatch(/PRs 220\/220 \(100\.0%\), issues 60\/60/);
   });
 
+  it('the job history shows the backfill with its figures, exports its report and reruns it with the same options', async () => {
+    const { page } = c;
+    await page.goto(`${c.serve.origin}/#/jobs`);
+    await page.getByRole('radio', { name: 'backfills' }).click();
+    const table = page.getByRole('grid', { name: 'Job runs' });
+    await expect.poll(() => table.innerText()).toMatch(/verified \d\/8( \(\d skipped\))? · [\d,]+ req · [\d,]+ tok · \$0\.\d{4}/);
+    await table.getByText(/verified \d\/8/).first().dblclick();
+    const summary = page.getByRole('region', { name: 'Backfill summary' });
+    await summary.waitFor();
+    expect(await summary.innerText()).toMatch(/octo\/widgets · incremental · with embeddings/);
+    expect(await summary.getByRole('table', { name: 'Backfill steps' }).innerText()).toMatch(/Sync\s+[\d.]+ m?s\s+280 items · \d+ requests[\s\S]*Embeddings\s+[\d.]+ m?s\s+280 items · [\d,]+ tokens · \$0\.\d{4}/);
+    const download = page.waitForEvent('download');
+    await summary.getByRole('button', { name: 'Export report (JSON)' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^backfill-octo-widgets-.*\.json$/);
+    await summary.getByRole('button', { name: 'Rerun with the same options' }).click();
+    await page.waitForURL(/#\/backfill$/);
+    const outcome = page.getByRole('status', { name: 'Backfill outcome' });
+    await expect.poll(() => outcome.innerText(), { timeout: 120_000 }).toMatch(/Complete: every check is green/);
+    const ws = wsClient(c.serve.origin, c.serve.token);
+    await ws.opened;
+    try {
+      const runs = (await ws.ops.jobs.list({ kind: 'backfill' })).filter((r) => r.kind === 'backfill');
+      expect(runs.length).toBeGreaterThanOrEqual(2);
+      expect(runs[0]!.params).toEqual(runs[1]!.params);
+    } finally {
+      ws.close();
+    }
+  });
+
   it('goes red when GitHub’s pages leave out PRs its totalCount includes', async () => {
     const ws = wsClient(c.serve.origin, c.serve.token);
     await ws.opened;

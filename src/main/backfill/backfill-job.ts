@@ -1,4 +1,4 @@
-import { BackfillRequest, type Verification } from '../../shared/contract/backfill.ts';
+import { BackfillRequest, type BackfillResult, type Verification } from '../../shared/contract/backfill.ts';
 import type { Reconciliation } from '../../shared/contract/repos.ts';
 import { runEmbedding, type EmbeddingResult } from '../embedding-job/embed-job.ts';
 import type { EmbeddingService } from '../embedding-job/embedding-service.ts';
@@ -28,18 +28,7 @@ export interface BackfillDeps {
   logs: LogStore;
 }
 
-export interface BackfillResult {
-  request: BackfillRequest;
-  repository: string;
-  steps: {
-    sync: (Pick<SyncResult, 'items' | 'rowsWritten' | 'seconds'> & { requests: number; graphqlPoints: number }) | null;
-    embeddings: (Pick<EmbeddingResult, 'items' | 'tokens' | 'usd' | 'requests' | 'model'> & { seconds: number }) | null;
-    aggregate: { seconds: number; workspaces: { name: string; totalPullRequests: number; totalIssues: number; totalContributors: number }[] };
-    verify: { seconds: number };
-  };
-  verification: Verification;
-  seconds: number;
-}
+export type { BackfillResult };
 
 const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
   const t0 = Date.now();

@@ -61,6 +61,20 @@ export type VerificationItem = z.infer<typeof VerificationItem>;
 export const Verification = z.object({ items: z.array(VerificationItem), ok: z.boolean(), checkedAt: z.string() });
 export type Verification = z.infer<typeof Verification>;
 
+/** What a finished backfill run stores as its result (job history, reports). */
+export interface BackfillResult {
+  request: BackfillRequest;
+  repository: string;
+  steps: {
+    sync: { items: number; rowsWritten: number; seconds: number; requests: number; graphqlPoints: number } | null;
+    embeddings: { items: number; tokens: number; usd: number; requests: number; model: string; seconds: number } | null;
+    aggregate: { seconds: number; workspaces: { name: string; totalPullRequests: number; totalIssues: number; totalContributors: number }[] };
+    verify: { seconds: number };
+  };
+  verification: Verification;
+  seconds: number;
+}
+
 export const backfillCalls = {
   'backfill.preflight': call('Check every prerequisite of a backfill live', BackfillRequest, Preflight),
   'backfill.estimate': call('Counts from GitHub, requests, points, time, tokens and dollars, before starting', BackfillRequest, BackfillEstimate),

@@ -7,19 +7,20 @@ import { JobStatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDuration, formatNumber, formatTime } from '../../lib/format.ts';
 import { useNow } from '../../lib/useNow.ts';
 import { attempt } from '../../state/app-store.ts';
+import { BackfillSummary } from './BackfillSummary.tsx';
 
 export function JobDrawer({ run, onClose }: { run: JobRun | null; onClose(): void }) {
   return (
     <Dialog.Root open={run !== null} onOpenChange={(o) => !o && onClose()}>
       <Dialog.Portal>
         <Dialog.Overlay className="overlay" />
-        <Dialog.Content className="drawer" aria-describedby={undefined}>{run && <JobDetail run={run} />}</Dialog.Content>
+        <Dialog.Content className="drawer" aria-describedby={undefined}>{run && <JobDetail run={run} onClose={onClose} />}</Dialog.Content>
       </Dialog.Portal>
     </Dialog.Root>
   );
 }
 
-function JobDetail({ run }: { run: JobRun }) {
+function JobDetail({ run, onClose }: { run: JobRun; onClose(): void }) {
   const now = useNow();
   const p = run.progress;
   const active = run.status === 'running' || run.status === 'queued';
@@ -31,6 +32,11 @@ function JobDetail({ run }: { run: JobRun }) {
         </Dialog.Title>
         <JobStatusBadge status={run.status} />
         <div className="spacer" />
+        {run.status === 'running' && (
+          <button className="btn" onClick={() => void attempt('Pause', () => ops.jobs.pause({ runId: run.id }))}>
+            Pause
+          </button>
+        )}
         {active && (
           <button className="btn btn-danger" onClick={() => void attempt('Cancel', () => ops.jobs.cancel({ runId: run.id }))}>
             Cancel
@@ -100,6 +106,7 @@ function JobDetail({ run }: { run: JobRun }) {
           </table>
         </section>
       )}
+      {run.kind === 'backfill' && <BackfillSummary run={run} onClose={onClose} />}
       <section className="stack">
         <h3>Parameters</h3>
         <pre className="panel mono" style={{ margin: 0, padding: 8, overflow: 'auto' }}>{JSON.stringify(run.params, null, 2)}</pre>

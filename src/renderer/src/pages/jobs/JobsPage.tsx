@@ -1,5 +1,6 @@
 import { ToggleGroup } from 'radix-ui';
 import { useMemo, useState } from 'react';
+import type { BackfillResult } from '../../../../shared/contract/backfill.ts';
 import type { JobRun } from '../../../../shared/contract/jobs.ts';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { JobStatusBadge } from '../../components/StatusBadge.tsx';
@@ -8,12 +9,13 @@ import { formatDuration, formatNumber, relativeTime } from '../../lib/format.ts'
 import { sortedRuns, useJobs } from '../../state/jobs-store.ts';
 import { JobDrawer } from './JobDrawer.tsx';
 
-type Filter = 'all' | 'active' | 'problems' | 'finished';
+type Filter = 'all' | 'active' | 'problems' | 'finished' | 'backfills';
 const matches: Record<Filter, (r: JobRun) => boolean> = {
   all: () => true,
   active: (r) => r.status === 'running' || r.status === 'queued',
   problems: (r) => ['failed', 'incomplete', 'interrupted', 'cancelled'].includes(r.status),
   finished: (r) => r.status === 'succeeded',
+  backfills: (r) => r.kind === 'backfill',
 };
 
 const columns: Column<JobRun>[] = [
@@ -36,6 +38,7 @@ const columns: Column<JobRun>[] = [
       </div>
     ),
   },
+  { key: 'summary', header: 'Outcome', width: 300, render: (r) => <span className="muted">{summary(r)}</span> },
   { key: 'created', header: 'Created', width: 110, render: (r) => <span title={r.createdAt}>{relativeTime(r.createdAt)}</span> },
   {
     key: 'duration',
@@ -45,6 +48,21 @@ const columns: Column<JobRun>[] = [
   },
   { key: 'attempt', header: 'Try', width: 50, render: (r) => r.attempt },
 ];
+
+/** One line per run: for a backfill its verification, cost and requests; else the last progress message. */
+function summary(r: JobRun): string {
+  if (r.kind === 'backfill') {
+    const res = r.result as BackfillResult | null;
+    if (!res) return r.progress.message ?? '';
+    const n = (state: string) => res.verification.items.filter((i) => i.state === state).length;
+    const others = [n('fail') && `${n('fail')} red`, n('warn') && `${n('warn')} warn`, n('skipped') && `${n('skipped')} skipped`].filter(Boolean).join(', ');
+    const parts = [`${res.verification.ok ? 'verified' : 'incomplete'} ${n('pass')}/${res.verification.items.length}${others ? ` (${others})` : ''}`];
+    if (res.steps.sync) parts.push(`${formatNumber(res.steps.sync.requests)} req`);
+    if (res.steps.embeddings) parts.push(`${formatNumber(res.steps.embeddings.tokens)} tok · $${res.steps.embeddings.usd.toFixed(4)}`);
+    return parts.join(' · ');
+  }
+  return r.error ?? r.progress.message ?? '';
+}
 
 export function JobsPage() {
   const runs = useJobs((s) => s.runs);
@@ -61,7 +79,7 @@ export function JobsPage() {
       </div>
       <div className="row">
         <ToggleGroup.Root type="single" className="toggle-group" value={filter} onValueChange={(v) => v && setFilter(v as Filter)} aria-label="Filter runs">
-          {(['all', 'active', 'problems', 'finished'] as Filter[]).map((f) => (
+          {(['all', 'active', 'problems', 'finished', 'backfills'] as Filter[]).map((f) => (
             <ToggleGroup.Item key={f} value={f}>
               {f}
             </ToggleGroup.Item>
