@@ -1,6 +1,6 @@
-import { BackfillRequest, type BackfillResult, type Verification } from '../../shared/contract/backfill.ts';
+import { BackfillRequest, type BackfillResult } from '../../shared/contract/backfill.ts';
 import type { Reconciliation } from '../../shared/contract/repos.ts';
-import { runEmbedding, type EmbeddingResult } from '../embedding-job/embed-job.ts';
+import { runEmbedding } from '../embedding-job/embed-job.ts';
 import type { EmbeddingService } from '../embedding-job/embedding-service.ts';
 import type { EmbeddingOutbox } from '../embedding-job/outbox.ts';
 import type { JobContext, JobDefinition } from '../jobs/types.ts';
@@ -8,7 +8,7 @@ import type { LogStore } from '../logging/log-store.ts';
 import { reconcile } from '../sync/reconcile.ts';
 import { findRepository } from '../sync/repositories.ts';
 import { resolveWindow } from '../sync/plan.ts';
-import { runSync, type SyncResult } from '../sync/runner.ts';
+import { runSync } from '../sync/runner.ts';
 import type { SyncService } from '../sync/sync-service.ts';
 import { aggregateWorkspaces } from '../workspaces/aggregate.ts';
 import type { WorkspaceService } from '../workspaces/workspace-service.ts';
