@@ -38,19 +38,24 @@ async function measuredSecondsPerRequest(pool: pg.Pool): Promise<number | null> 
   return r.n ? Number(r.s) / Number(r.n) : null;
 }
 
-/** Average embedding tokens per item: from the warehouse, else from a sample fetched from GitHub. */
-async function tokensPerItem(pool: pg.Pool, sync: SyncService, owner: string, name: string): Promise<{ avg: number; basis: string }> {
+type Sample = { t: 'pr' | 'issue'; title: string; body: string | null }[];
+
+/**
+ * Average embedding tokens per PR and per issue (they differ: PR bodies are templates,
+ * issues are reports): from the warehouse, else from a sample fetched from GitHub.
+ */
+async function tokensPerItem(pool: pg.Pool, sync: SyncService, owner: string, name: string): Promise<{ pr: number; issue: number; basis: string }> {
   const { rows } = await pool.query(`(SELECT 'pr' AS t, title, body FROM pull_requests p JOIN repositories r ON r.id = p.repository_id WHERE lower(r.full_name) = lower($1) LIMIT 200)
     UNION ALL (SELECT 'issue', title, body FROM issues i JOIN repositories r ON r.id = i.repository_id WHERE lower(r.full_name) = lower($1) LIMIT 200)`, [`${owner}/${name}`]);
-  let sample = rows as { t: 'pr' | 'issue'; title: string; body: string | null }[];
+  let sample = rows as Sample;
   let basis = 'tokenizer on the texts in the warehouse';
   if (sample.length < 20) {
     try {
       const gh = await sync.github();
       const res = await gh.graphql<{ repository: { pullRequests: { nodes: { title: string; body: string }[] }; issues: { nodes: { title: string; body: string }[] } } }>(
         `query Sample($owner: String!, $name: String!) { repository(owner: $owner, name: $name) {
-          pullRequests(first: 50, orderBy: { field: CREATED_AT, direction: DESC }) { nodes { title body } }
-          issues(first: 50, orderBy: { field: CREATED_AT, direction: DESC }) { nodes { title body } } } }`,
+          pullRequests(first: 100, orderBy: { field: CREATED_AT, direction: DESC }) { nodes { title body } }
+          issues(first: 100, orderBy: { field: CREATED_AT, direction: DESC }) { nodes { title body } } } }`,
         { owner, name },
       );
       const repo = res.data?.repository;
@@ -62,9 +67,14 @@ async function tokensPerItem(pool: pg.Pool, sync: SyncService, owner: string, na
       // no sample: fall back to the default below
     }
   }
-  if (!sample.length) return { avg: DEFAULT_TOKENS_PER_ITEM, basis: `default ${DEFAULT_TOKENS_PER_ITEM} tokens per item` };
-  const total = sample.reduce((n, s) => n + prepareEmbeddingText({ type: s.t, title: s.title, body: s.body ?? '' }).tokens, 0);
-  return { avg: total / sample.length, basis };
+  const avg = (t: 'pr' | 'issue') => {
+    const of = sample.filter((s) => s.t === t);
+    return of.length ? of.reduce((n, s) => n + prepareEmbeddingText({ type: s.t, title: s.title, body: s.body ?? '' }).tokens, 0) / of.length : null;
+  };
+  const pr = avg('pr');
+  const issue = avg('issue');
+  if (pr === null && issue === null) return { pr: DEFAULT_TOKENS_PER_ITEM, issue: DEFAULT_TOKENS_PER_ITEM, basis: `default ${DEFAULT_TOKENS_PER_ITEM} tokens per item` };
+  return { pr: pr ?? issue!, issue: issue ?? pr!, basis };
 }
 
 /**
@@ -98,10 +108,12 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
   let timeBasis = (await measuredSecondsPerRequest(pool)) !== null ? 'measured from earlier syncs' : 'live GitHub latency';
   if (!req.skipEmbeddings) {
     const due = repo ? await summarizeDue(pool, { repositoryId: repo.id, only: ['issue', 'pr'], model: c.model, dimensions: c.dimensions }) : { due: 0, tokens: 0 };
-    const missing = req.embeddingsOnly ? 0 : Math.max(0, items - stored.pullRequests - stored.issues);
-    const per = missing ? await tokensPerItem(pool, d.sync, name.owner, name.name) : { avg: 0, basis: 'tokenizer on the texts in the warehouse' };
+    const missingPrs = req.embeddingsOnly ? 0 : Math.max(0, counts.pullRequests - stored.pullRequests);
+    const missingIssues = req.embeddingsOnly ? 0 : Math.max(0, counts.issues - stored.issues);
+    const missing = missingPrs + missingIssues;
+    const per = missing ? await tokensPerItem(pool, d.sync, name.owner, name.name) : { pr: 0, issue: 0, basis: 'tokenizer on the texts in the warehouse' };
     embedItems = due.due + missing;
-    tokens = Math.round(due.tokens + missing * per.avg);
+    tokens = Math.round(due.tokens + missingPrs * per.pr + missingIssues * per.issue);
     basis = missing ? per.basis : 'tokenizer on the texts in the warehouse';
     // The provider's limits, read from a one-token probe: time is bound by tokens per minute.
     const key = await d.embeddings.deps.secrets.get(c.profile.id, 'openai_key');

@@ -1,0 +1,125 @@
+// bench:backfill — the guided backfill end to end, as the wizard runs it: preflight, estimate,
+// then sync → embeddings → workspace aggregation → verification, by the real core
+// (`repo-ops serve`) into a real PostgreSQL and Milvus Lite. GitHub emulator: 5,000 PRs
+// (avg 3 reviews, 3 review comments, 5 comments, 12 files) and 2,000 issues at 100 ms per
+// request. OpenAI emulator: 5 M tokens/min, 5,000 requests/min, 300 ms latency, buckets empty
+// at the start (an account busy with other work, so the run is bound by the rate limit).
+// Then the workspace aggregation alone at 100,000 PRs. Last line: one JSON object with
+// total_s, sync_s, embed_s, aggregate_s, estimate_time_error_pct, estimate_cost_error_pct.
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { BackfillResult } from '../src/shared/contract/backfill.ts';
+import { aggregateWorkspaces } from '../src/main/workspaces/aggregate.ts';
+import { startEmbeddedPostgres } from '../src/main/warehouse/embedded.ts';
+import { generateDataset } from '../test/emulators/github/dataset.ts';
+import { startGitHubEmulator } from '../test/emulators/github/server.ts';
+import { startOpenAIEmulator } from '../test/emulators/openai/server.ts';
+import { startMilvus } from '../test/helpers/milvus-lite.ts';
+import { ROOT, startServe, wsClient } from '../test/helpers/serve-process.ts';
+import { printTable } from './report.ts';
+
+const PRS = 5000;
+const ISSUES = 2000;
+const GH_LATENCY_MS = 100;
+const TPM = 5_000_000;
+const RPM = 5000;
+const OPENAI_LATENCY_MS = 300;
+const KEY = 'sk-bench-backfill-00000000000000000000';
+const REPO = 'bench/backfill';
+const AGG_PRS = 100_000;
+const WORK = join(ROOT, '.cache', 'bench', 'backfill');
+
+const pct = (estimate: number, actual: number) => Number((((estimate - actual) / actual) * 100).toFixed(1));
+
+await rm(WORK, { recursive: true, force: true });
+await mkdir(WORK, { recursive: true });
+const dataset = generateDataset({ seed: 11, repos: [{ owner: 'bench', name: 'backfill', pullRequests: PRS, issues: ISSUES, avgReviews: 3, avgReviewComments: 3, avgIssueComments: 5, avgFiles: 12, heavyPullRequests: 10 }] });
+const cluster = await startEmbeddedPostgres(join(WORK, 'pg'));
+const admin = new pg.Client({ connectionString: cluster.url });
+await admin.connect();
+await admin.query('CREATE DATABASE bench_backfill');
+await admin.end();
+const dbUrl = cluster.url.replace(/\/postgres$/, '/bench_backfill');
+
+const [gh, openai, milvus] = await Promise.all([
+  startGitHubEmulator({ dataset, latencyMs: GH_LATENCY_MS }),
+  startOpenAIEmulator({ apiKeys: [KEY], tpm: TPM, rpm: RPM, latencyMs: OPENAI_LATENCY_MS, recordTexts: false, initialFill: 0 }),
+  startMilvus(),
+]);
+const serve = await startServe({ home: join(WORK, 'home'), entry: 'auto', env: { GITHUB_TOKEN: gh.token, DATABASE_URL: dbUrl, OPENAI_API_KEY: KEY, MILVUS_URL: milvus.url } });
+const c = wsClient(serve.origin, serve.token);
+await c.opened;
+const pool = new pg.Pool({ connectionString: dbUrl, max: 2 });
+try {
+  await c.ops.profiles.create({ name: 'bench', githubApiUrl: gh.url, openaiBaseUrl: openai.baseUrl, milvusCollection: 'bench_backfill' });
+  const request = { repository: REPO, workspaces: ['Bench team'] };
+  const preflight = await c.ops.backfill.preflight(request);
+  if (!preflight.ok) throw new Error(`preflight failed: ${preflight.checks.filter((x) => x.state === 'fail').map((x) => `${x.label}: ${x.message}`).join('; ')}`);
+  const estimate = await c.ops.backfill.estimate(request);
+  console.log(`estimate: ${estimate.github.pullRequests} PRs, ${estimate.github.issues} issues, ${estimate.github.requests} requests, ${estimate.embeddings.tokens.toLocaleString()} tokens ($${estimate.embeddings.usd.toFixed(4)}), ${estimate.time.totalS.toFixed(1)} s (${estimate.time.basis})`);
+
+  const t0 = performance.now();
+  const started = await c.ops.backfill.start(request);
+  let run = await c.ops.jobs.get({ runId: started.id });
+  while (!['succeeded', 'incomplete', 'failed', 'cancelled'].includes(run.status)) {
+    await new Promise((r) => setTimeout(r, 100));
+    run = await c.ops.jobs.get({ runId: started.id });
+  }
+  const total = (performance.now() - t0) / 1000;
+  if (run.status !== 'succeeded') throw new Error(`backfill ${run.status}: ${run.error}`);
+  const r = run.result as BackfillResult;
+  if (!r.verification.ok) throw new Error(`verification red: ${JSON.stringify(r.verification.items.filter((i) => i.state === 'fail'))}`);
+  const st = r.steps;
+
+  // Workspace aggregation at 100k PRs: a second repository of synthetic rows in the same workspace.
+  const { rows: [ws] } = await pool.query("SELECT id FROM workspaces WHERE name = 'Bench team'");
+  const { rows: [big] } = await pool.query("INSERT INTO repositories (owner, name, full_name) VALUES ('bench', 'aggregate', 'bench/aggregate') RETURNING id");
+  await pool.query('INSERT INTO workspace_repositories (workspace_id, repository_id) VALUES ($1, $2)', [ws.id, big.id]);
+  await pool.query(`INSERT INTO contributors (github_id, username) SELECT 9000000 + g, 'agg-user-' || g FROM generate_series(1, 2000) g`);
+  await pool.query(
+    `INSERT INTO pull_requests (repository_id, github_id, number, title, state, author_id, created_at, updated_at)
+     SELECT $1, 8000000 + g, g, 'PR ' || g, 'closed', c.id, now() - g * interval '1 minute', now()
+     FROM generate_series(1, $2::int) g JOIN contributors c ON c.github_id = 9000000 + 1 + g % 2000`,
+    [big.id, AGG_PRS - PRS],
+  );
+  await pool.query('ANALYZE');
+  const a0 = performance.now();
+  const totals = await aggregateWorkspaces(pool, big.id);
+  const agg100k = (performance.now() - a0) / 1000;
+  const bench = totals.find((t) => t.name === 'Bench team');
+  if (bench?.totalPullRequests !== AGG_PRS) throw new Error(`aggregation counted ${bench?.totalPullRequests} PRs, expected ${AGG_PRS}`);
+
+  const actualUsd = st.embeddings?.usd ?? 0;
+  console.log(`\nBackfill of ${REPO}: ${PRS} PRs, ${ISSUES} issues; GitHub ${GH_LATENCY_MS} ms/request; OpenAI ${TPM.toLocaleString()} TPM, ${OPENAI_LATENCY_MS} ms; Postgres ${(await pool.query('SHOW server_version')).rows[0].server_version}, Milvus Lite`);
+  printTable(
+    ['step', 'actual', 'estimate', 'figures'],
+    [
+      ['sync', `${st.sync!.seconds.toFixed(1)} s`, `${estimate.time.syncS.toFixed(1)} s`, `${st.sync!.items} items, ${st.sync!.rowsWritten.toLocaleString()} rows, ${st.sync!.requests} requests (estimated ${estimate.github.requests})`],
+      ['embeddings', `${st.embeddings!.seconds.toFixed(1)} s`, `${estimate.time.embedS.toFixed(1)} s`, `${st.embeddings!.items} items, ${st.embeddings!.tokens.toLocaleString()} tokens (estimated ${estimate.embeddings.tokens.toLocaleString()}), ${st.embeddings!.requests} requests`],
+      ['workspace aggregation', `${st.aggregate.seconds.toFixed(2)} s`, `${estimate.time.aggregateS.toFixed(1)} s`, st.aggregate.workspaces.map((w) => `${w.name}: ${w.totalPullRequests} PRs`).join('; ')],
+      ['verification', `${st.verify.seconds.toFixed(2)} s`, '–', `${r.verification.items.filter((i) => i.state === 'pass').length}/${r.verification.items.length} green`],
+      ['total (wall, as the operator waits)', `${total.toFixed(1)} s`, `${estimate.time.totalS.toFixed(1)} s`, `guide's table for a ${estimate.sizeClass} repository: ${estimate.guide.find((g) => g.size.startsWith(estimate.sizeClass))?.total}`],
+      ['cost', `$${actualUsd.toFixed(4)}`, `$${estimate.embeddings.usd.toFixed(4)}`, estimate.embeddings.model],
+      [`aggregation alone at ${AGG_PRS.toLocaleString()} PRs`, `${agg100k.toFixed(2)} s`, '–', `${bench.totalContributors.toLocaleString()} contributors`],
+    ],
+  );
+  console.log('\ngoals: total < 180 s; estimate within ±20 % of actual time and cost; aggregation seconds at 100k PRs');
+  console.log(
+    JSON.stringify({
+      total_s: Number(total.toFixed(1)),
+      sync_s: Number(st.sync!.seconds.toFixed(1)),
+      embed_s: Number(st.embeddings!.seconds.toFixed(1)),
+      aggregate_s: Number(st.aggregate.seconds.toFixed(2)),
+      estimate_time_error_pct: pct(estimate.time.totalS, total),
+      estimate_cost_error_pct: pct(estimate.embeddings.usd, actualUsd),
+      aggregate_100k_prs_s: Number(agg100k.toFixed(2)),
+    }),
+  );
+} finally {
+  c.close();
+  await pool.end();
+  await serve.stop();
+  await Promise.all([gh.close(), openai.close(), milvus.stop()]);
+  await cluster.stop();
+}
