@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startGitHubEmulator, type GitHubEmulator } from '../emulators/github/server.ts';
@@ -5,7 +6,7 @@ import { startOpenAIEmulator, type OpenAIEmulator } from '../emulators/openai/se
 import { openConsole, type Console } from '../helpers/e2e.ts';
 import { OPENAI_KEY } from '../helpers/embed-env.ts';
 import { startMilvus, type MilvusServer } from '../helpers/milvus-lite.ts';
-import { wsClient } from '../helpers/serve-process.ts';
+import { ROOT, wsClient } from '../helpers/serve-process.ts';
 import { smallDataset } from '../helpers/sync-env.ts';
 
 let c: Console;
@@ -81,6 +82,7 @@ describe('Backfill wizard', () => {
     const list = c.page.getByRole('table', { name: 'Verification checklist' });
     expect(await list.locator('tr[data-state="fail"]').count()).toBe(0);
     await expect.poll(() => list.locator('tr[data-item="embedding-coverage"]').innerText()).toMatch(/PRs 220\/220 \(100\.0%\), issues 60\/60/);
+    await c.page.screenshot({ path: join(ROOT, 'docs', 'backfill.png') });
   });
 
   it('the job history shows the backfill with its figures, exports its report and reruns it with the same options', async () => {

@@ -1,10 +1,11 @@
 // One-click health and one runbook, in Chromium against `repo-ops serve` (embedded Postgres,
 // a real redis-server, local HTTP services: one healthy, one that never answers).
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConsole, type Console } from '../helpers/e2e.ts';
 import { startHttpFixtures, type HttpFixtures } from '../helpers/http-fixtures.ts';
 import { startRedis, type RedisServer } from '../helpers/redis.ts';
-import { wsClient } from '../helpers/serve-process.ts';
+import { ROOT, wsClient } from '../helpers/serve-process.ts';
 
 let c: Console;
 let fixtures: HttpFixtures;
@@ -47,6 +48,7 @@ describe('Health page', () => {
     // The same status palette everywhere: one class per state.
     expect(await card('Stuck').locator('.status-down').count()).toBeGreaterThan(0);
     expect(await card('API').locator('.status-healthy').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(ROOT, 'docs', 'health.png') });
     expect(c.errors).toEqual([]);
   });
 });

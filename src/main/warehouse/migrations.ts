@@ -277,10 +277,11 @@ CREATE INDEX issues_embedding_due_idx ON issues (repository_id) WHERE embedding_
     version: 3,
     name: 'foreign-key indexes for deletes',
     // Untracking a repository cascades through reviews and their comments: without these, >60 s at 1 M comments.
+    // IF NOT EXISTS: an operator may already have added them (the index maintenance runbook suggests them).
     sql: `
-CREATE INDEX reviews_repository_idx ON reviews (repository_id);
-CREATE INDEX comments_review_idx ON comments (review_id);
-CREATE INDEX embedding_costs_repository_idx ON embedding_costs (repository_id);
+CREATE INDEX IF NOT EXISTS reviews_repository_idx ON reviews (repository_id);
+CREATE INDEX IF NOT EXISTS comments_review_idx ON comments (review_id);
+CREATE INDEX IF NOT EXISTS embedding_costs_repository_idx ON embedding_costs (repository_id);
 `,
   },
 ];
