@@ -32,17 +32,8 @@ export function requestId(r: number): string {
   return `req-${mix(r + 0x9e3779b9).toString(16).padStart(8, '0')}`;
 }
 
-/** Small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../test/helpers/random.ts';
+export { rng };
 
 function pickLevel(x: number): number {
   if (x < 0.015) return 10;

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { connectMilvus, type MilvusVectorStore, type VectorRow } from '../src/main/vectors/index.ts';
 import { startMilvus, type MilvusServer } from '../test/helpers/milvus-lite.ts';
 import { buildIndexNow } from './milvus-util.ts';
+import { rng } from '../test/helpers/random.ts';
 
 const COUNT = 5000;
 const DIM = 1536;
@@ -15,16 +16,6 @@ const SEARCHES = 100;
 const GOAL_PER_S = 2000;
 const CLOCK_TICKS_PER_S = 100; // USER_HZ on Linux
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function makeRows(rand: () => number): VectorRow[] {
   return Array.from({ length: COUNT }, (_, i) => ({

@@ -2,13 +2,13 @@
 // too). Otherwise Milvus Lite — the pure-Python Milvus from PyPI — is installed into a cached venv
 // (<repo>/.cache/milvus-venv, git-ignored) and started as a gRPC server on a free loopback port
 // with its own temporary data directory. A fresh machine needs only python3 with venv support.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { freePort, terminate, track } from './child-servers.ts';
 
 export interface MilvusServer {
   url: string;
@@ -34,8 +34,6 @@ const INSTALL_LOCK_WAIT_MS = 10 * 60_000;
 const READY_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 5_000;
 
-const running = new Set<ChildProcess>();
-let exitHookInstalled = false;
 
 export async function startMilvus(): Promise<MilvusServer> {
   const url = process.env.MILVUS_URL?.trim();
@@ -218,7 +216,7 @@ async function startLite(): Promise<MilvusServer> {
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
-      await terminate(child);
+      await terminate(child, STOP_GRACE_MS);
       rmSync(dataDir, { recursive: true, force: true });
     })();
     return stopped;
@@ -249,42 +247,6 @@ async function answers(address: string): Promise<boolean> {
   } finally {
     await client.closeConnection().catch(() => undefined);
   }
-}
-
-async function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    let timer: NodeJS.Timeout | undefined;
-    const graceful = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), STOP_GRACE_MS)))]);
-    clearTimeout(timer);
-    if (!graceful) {
-      child.kill('SIGKILL');
-      await exited;
-    }
-  }
-  running.delete(child);
-}
-
-function track(child: ChildProcess): void {
-  running.add(child);
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // A test run that dies without stop() must not leave servers behind.
-  process.once('exit', () => {
-    for (const c of running) c.kill('SIGKILL');
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function sleep(ms: number): Promise<void> {

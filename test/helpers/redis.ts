@@ -1,10 +1,11 @@
 // A private, real redis-server for tests and benchmarks: a free loopback port, no persistence,
 // its own temporary directory, optional requirepass/maxmemory. Needs Debian's redis-server.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, terminate, track } from './child-servers.ts';
 
 export interface RedisServer {
   /** redis://[:password@]127.0.0.1:PORT */
@@ -23,8 +24,6 @@ export interface RedisServerOptions {
 }
 
 const READY_TIMEOUT_MS = 10_000;
-const running = new Set<ChildProcess>();
-let exitHook = false;
 
 export async function startRedis(options: RedisServerOptions = {}): Promise<RedisServer> {
   for (let attempt = 1; ; attempt++) {
@@ -100,39 +99,3 @@ function answersPing(port: number): Promise<boolean> {
   });
 }
 
-async function terminate(child: ChildProcess): Promise<void> {
-  // No pid: it never started (ENOENT), so there is nothing to stop and no 'exit' will come.
-  if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    child.kill('SIGTERM');
-    let timer: NodeJS.Timeout | undefined;
-    const graceful = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 5000)))]);
-    clearTimeout(timer);
-    if (!graceful) {
-      child.kill('SIGKILL');
-      await exited;
-    }
-  }
-  running.delete(child);
-}
-
-function track(child: ChildProcess): void {
-  running.add(child);
-  if (exitHook) return;
-  exitHook = true;
-  // A test run that dies without stop() must not leave servers behind.
-  process.once('exit', () => {
-    for (const c of running) c.kill('SIGKILL');
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}

@@ -1,17 +1,8 @@
+import type { BackfillStepState } from '../../shared/contract/backfill.ts';
 import { RateMeter } from '../jobs/rate-meter.ts';
 import type { JobContext, ProgressUpdate } from '../jobs/types.ts';
 
-export interface StepState {
-  done: number;
-  total: number | null;
-  unit: string;
-  message: string | null;
-  ratePerSec: number | null;
-  etaSeconds: number | null;
-  state: 'pending' | 'running' | 'done' | 'skipped';
-  seconds: number | null;
-  [figure: string]: unknown;
-}
+export type StepState = BackfillStepState;
 
 /**
  * Per-step live progress inside one backfill job: each step reports like a job of

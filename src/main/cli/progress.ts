@@ -1,4 +1,5 @@
 import type { JobRun } from '../../shared/contract/jobs.ts';
+import type { OpsApi } from '../../shared/rpc/api.ts';
 
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
 
@@ -20,12 +21,21 @@ export function progressLine(run: JobRun, extras: (extra: Record<string, unknown
 
 /** Renders a job's progress on stderr until it finishes; Ctrl+C cancels it. */
 export async function followJob(opts: {
+  ops: OpsApi;
   run: JobRun;
-  subscribe(handler: (run: JobRun) => void): () => void;
-  get(): Promise<JobRun>;
-  cancel(): Promise<unknown>;
   extras?: (extra: Record<string, unknown>) => string;
+  /** Sees every update first (e.g. to print step changes in cron logs). */
+  onUpdate?: (run: JobRun) => void;
+  /** What Ctrl+C does: cancel (default) or pause at the next checkpoint. */
+  interrupt?: 'cancel' | 'pause';
 }): Promise<JobRun> {
+  const { ops, run } = opts;
+  if (run.attempt > 1) process.stderr.write(`Resuming interrupted run ${run.id} (attempt ${run.attempt})\n`);
+  const subscribe = (handler: (r: JobRun) => void) =>
+    ops.subscribe('jobs.changed', { runId: run.id }, (r) => {
+      opts.onUpdate?.(r);
+      handler(r);
+    });
   const tty = Boolean(process.stderr.isTTY);
   let last = 0;
   let cancelled = false;
@@ -40,21 +50,26 @@ export async function followJob(opts: {
   const onSigint = () => {
     if (cancelled) process.exit(130);
     cancelled = true;
-    process.stderr.write('\nCancelling (the run can be resumed later; press Ctrl+C again to quit now)…\n');
-    void opts.cancel();
+    if (opts.interrupt === 'pause') {
+      process.stderr.write('\nPausing at the next checkpoint (resume it later; press Ctrl+C again to quit now)…\n');
+      void ops.jobs.pause({ runId: run.id });
+    } else {
+      process.stderr.write('\nCancelling (the run can be resumed later; press Ctrl+C again to quit now)…\n');
+      void ops.jobs.cancel({ runId: run.id });
+    }
   };
   process.on('SIGINT', onSigint);
   try {
     return await new Promise<JobRun>((resolve) => {
       const finished = (r: JobRun) => ['succeeded', 'incomplete', 'failed', 'cancelled', 'interrupted'].includes(r.status);
-      const off = opts.subscribe((r) => {
+      const off = subscribe((r) => {
         draw(r, finished(r));
         if (finished(r)) {
           off();
           resolve(r);
         }
       });
-      void opts.get().then((r) => {
+      void ops.jobs.get({ runId: run.id }).then((r) => {
         if (finished(r)) {
           off();
           resolve(r);

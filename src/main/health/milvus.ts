@@ -6,6 +6,7 @@ import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import type { OpsError } from '../../shared/errors.ts';
 import { parseMilvusUrl } from '../vectors/address.ts';
 import { ensureOk, isSuccess, toOpsError, type ErrorContext, type StatusLike } from '../vectors/errors.ts';
+import { parseParams } from '../vectors/stats.ts';
 import { abortable, onAbort } from './abort.ts';
 import { errorText, fmtCount, fmtMs, oneLine } from './format.ts';
 import { downOutcome, outcome, summaryWith } from './outcome.ts';
@@ -208,14 +209,4 @@ function failure(err: OpsError, details: Record<string, unknown>): CheckOutcome 
   const kind: MilvusFailure = err.code === 'unauthorized' ? 'unauthorized' : err.code === 'unavailable' ? 'unreachable' : err.code === 'timeout' ? 'timeout' : 'error';
   const label: Record<MilvusFailure, string> = { invalid_url: 'Invalid URL', unreachable: 'Unreachable', unauthorized: 'Authentication failed', timeout: 'Not answering', error: 'Error' };
   return downOutcome(`${label[kind]}: ${oneLine(err.message, 300)}`, { ...details, failure: kind });
-}
-
-function parseParams(json: string | null): Record<string, unknown> {
-  if (!json) return {};
-  try {
-    const v: unknown = JSON.parse(json);
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
 }

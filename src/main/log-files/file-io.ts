@@ -1,9 +1,8 @@
 // Bounded positional reads and line scanning over a FileHandle.
 import type { FileHandle } from 'node:fs/promises';
 
-/** Reads [pos, pos+len) (shorter at EOF). */
-export async function readRange(fh: FileHandle, pos: number, len: number): Promise<Buffer> {
-  const buf = Buffer.allocUnsafe(len);
+/** Reads [pos, pos+len) (shorter at EOF), into `buf` when given (at least len bytes). */
+export async function readRange(fh: FileHandle, pos: number, len: number, buf: Buffer = Buffer.allocUnsafe(len)): Promise<Buffer> {
   let got = 0;
   while (got < len) {
     const { bytesRead } = await fh.read(buf, got, len - got, pos + got);

@@ -5,6 +5,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { BuiltBlocks } from './block-builder.ts';
 import { InlineSegmenter, WorkerSegmenter, type Segmenter } from './segmenter.ts';
+import { readRange } from './file-io.ts';
 
 export interface IndexRangeOptions {
   fh: FileHandle;
@@ -22,15 +23,8 @@ export interface IndexRangeOptions {
 const noop = (): void => {};
 
 /** Reads into a buffer from the segmenter (exclusively owned, transferable to a worker). */
-async function readChunk(seg: Segmenter, fh: FileHandle, pos: number, len: number): Promise<Buffer> {
-  const buf = seg.buffer(len);
-  let got = 0;
-  while (got < len) {
-    const { bytesRead } = await fh.read(buf, got, len - got, pos + got);
-    if (bytesRead === 0) break;
-    got += bytesRead;
-  }
-  return got === len ? buf : buf.subarray(0, got);
+function readChunk(seg: Segmenter, fh: FileHandle, pos: number, len: number): Promise<Buffer> {
+  return readRange(fh, pos, len, seg.buffer(len));
 }
 
 /** Indexes the complete lines of [from, to); returns the end of the last complete line. */

@@ -66,7 +66,8 @@ export async function collectionStats(ctx: StatsContext, name: string, exactCoun
   }
 }
 
-function parseParams(json: string | undefined): Record<string, unknown> {
+/** Milvus index params arrive as a JSON string; anything unparsable counts as none. */
+export function parseParams(json: string | null | undefined): Record<string, unknown> {
   if (!json) return {};
   try {
     const v: unknown = JSON.parse(json);

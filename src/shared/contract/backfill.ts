@@ -61,6 +61,19 @@ export type VerificationItem = z.infer<typeof VerificationItem>;
 export const Verification = z.object({ items: z.array(VerificationItem), ok: z.boolean(), checkedAt: z.string() });
 export type Verification = z.infer<typeof Verification>;
 
+/** One step's live progress inside a backfill run (progress.extra.steps[name]). */
+export interface BackfillStepState {
+  done: number;
+  total: number | null;
+  unit: string;
+  message: string | null;
+  ratePerSec: number | null;
+  etaSeconds: number | null;
+  state: 'pending' | 'running' | 'done' | 'skipped';
+  seconds: number | null;
+  [figure: string]: unknown;
+}
+
 /** What a finished backfill run stores as its result (job history, reports). */
 export interface BackfillResult {
   request: BackfillRequest;

@@ -2,17 +2,7 @@
 // GitHub-style global node ids, opaque cursors, fake SHAs and a seeded PRNG.
 import { createHash } from 'node:crypto';
 
-/** mulberry32: tiny, fast, good enough for test data; same seed → same stream. */
-export function createRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng as createRng } from '../../helpers/random.ts';
 
 // MessagePack encoding of non-negative integers, as used inside GitHub's "next" node ids.
 function packUint(n: number, out: number[]): void {

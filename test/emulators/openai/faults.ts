@@ -1,4 +1,5 @@
 // Fault injection for /v1/embeddings. Requests are numbered from 1 since the faults were configured.
+import { rng as prng } from '../../helpers/random.ts';
 
 export interface FaultTrigger {
   /** Every Nth request (N, 2N, …). */
@@ -19,17 +20,6 @@ export type Fault = FaultTrigger &
     | { kind: 'disconnect' }
   );
 
-// mulberry32: small, fast, good enough for reproducible coin flips.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class FaultInjector {
   private readonly faults: { fault: Fault; random?: () => number; fired: number }[];

@@ -46,17 +46,8 @@ function fail(message: string): never {
   throw new Error(message);
 }
 
-/** mulberry32: a small seeded PRNG, so every run sees the same vectors. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../helpers/random.ts';
+export { rng };
 
 export function randomVector(rand: () => number, dim: number): number[] {
   return Array.from({ length: dim }, () => rand() * 2 - 1);

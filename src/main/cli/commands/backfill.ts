@@ -68,19 +68,16 @@ export async function backfillCommand(argv: string[]): Promise<number> {
     }
     await confirm(`Start the backfill of ${req.repository}?`, values.yes);
     const run = await ctx.ops.backfill.start(req);
-    if (run.attempt > 1) process.stderr.write(`Resuming interrupted run ${run.id} (attempt ${run.attempt})\n`);
     let step = '';
     const done = await followJob({
+      ops: ctx.ops,
       run,
-      subscribe: (h) =>
-        ctx.ops.subscribe('jobs.changed', { runId: run.id }, (r) => {
-          const current = r.progress.extra.currentStep as string | undefined;
-          if (current && current !== step && !process.stderr.isTTY) process.stderr.write(`== step: ${current}\n`);
-          if (current) step = current;
-          h(r);
-        }),
-      get: () => ctx.ops.jobs.get({ runId: run.id }),
-      cancel: () => ctx.ops.jobs.pause({ runId: run.id }),
+      interrupt: 'pause',
+      onUpdate: (r) => {
+        const current = r.progress.extra.currentStep as string | undefined;
+        if (current && current !== step && !process.stderr.isTTY) process.stderr.write(`== step: ${current}\n`);
+        if (current) step = current;
+      },
       extras: (x) => {
         const s = (x.steps as Record<string, Record<string, unknown>> | undefined)?.[x.currentStep as string];
         if (!s) return '';

@@ -35,12 +35,9 @@ export async function embedCommand(argv: string[]): Promise<number> {
     );
     if (values['dry-run']) return 0;
     const run = await ctx.ops.embed.start(req);
-    if (run.attempt > 1) process.stderr.write(`Resuming interrupted run ${run.id} (attempt ${run.attempt})\n`);
     const done = await followJob({
+      ops: ctx.ops,
       run,
-      subscribe: (h) => ctx.ops.subscribe('jobs.changed', { runId: run.id }, h),
-      get: () => ctx.ops.jobs.get({ runId: run.id }),
-      cancel: () => ctx.ops.jobs.cancel({ runId: run.id }),
       extras: (x) => [x.tokens !== undefined ? `${Number(x.tokens).toLocaleString()} tokens` : '', x.usd !== undefined ? fmtUsd(Number(x.usd)) : '', x.requests !== undefined ? `${x.requests} req` : ''].filter(Boolean).join(' · '),
     });
     if (values.json) process.stdout.write(JSON.stringify(done, null, 2) + '\n');

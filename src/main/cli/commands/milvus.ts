@@ -29,7 +29,7 @@ export async function milvusCommand(argv: string[]): Promise<number> {
       sub === 'recreate'
         ? (await confirm(`Drop and recreate Milvus collection "${collection}"? All its vectors are deleted`, values.yes), await ctx.ops.vectors.recreate({ confirm: true }))
         : (await confirm(`Reload "${collection}" from the warehouse's stored vectors${repo ? ` of ${repo}` : ''}?`, values.yes), await ctx.ops.vectors.reload({ repository: repo }));
-    const done = await followJob({ run, subscribe: (h) => ctx.ops.subscribe('jobs.changed', { runId: run.id }, h), get: () => ctx.ops.jobs.get({ runId: run.id }), cancel: () => ctx.ops.jobs.cancel({ runId: run.id }) });
+    const done = await followJob({ ops: ctx.ops, run });
     process.stdout.write(done.status === 'succeeded' ? `${JSON.stringify(done.result)}\n` : '');
     if (done.status !== 'succeeded') process.stderr.write(`${sub} ${done.status}: ${done.error ?? ''}\n`);
     return done.status === 'succeeded' ? 0 : 1;

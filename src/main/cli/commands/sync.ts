@@ -36,12 +36,9 @@ export async function syncCommand(argv: string[]): Promise<number> {
       return 0;
     }
     const run = await ctx.ops.repos.sync(req);
-    if (run.attempt > 1) process.stderr.write(`Resuming interrupted run ${run.id} (attempt ${run.attempt})\n`);
     const done = await followJob({
+      ops: ctx.ops,
       run,
-      subscribe: (h) => ctx.ops.subscribe('jobs.changed', { runId: run.id }, h),
-      get: () => ctx.ops.jobs.get({ runId: run.id }),
-      cancel: () => ctx.ops.jobs.cancel({ runId: run.id }),
       extras: (x) => [x.requests !== undefined ? `${x.requests} req` : '', x.graphqlPoints !== undefined ? `${x.graphqlPoints} pts` : '', x.rateRemaining !== null && x.rateRemaining !== undefined ? `${x.rateRemaining} left` : ''].filter(Boolean).join(' · '),
     });
     const result = done.result as { reconciliation?: Reconciliation; rowsWritten?: number; github?: { requests: number; graphqlPoints: number }; seconds?: number } | null;

@@ -1,19 +1,10 @@
+import type { BackfillStepState } from '../../../../shared/contract/backfill.ts';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { RunLogTail } from '../../components/RunLogTail.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDuration, formatNumber, relativeTime } from '../../lib/format.ts';
 
-export interface StepView {
-  done: number;
-  total: number | null;
-  unit: string;
-  message: string | null;
-  ratePerSec: number | null;
-  etaSeconds: number | null;
-  state: 'pending' | 'running' | 'done' | 'skipped';
-  seconds: number | null;
-  [k: string]: unknown;
-}
+export type StepView = BackfillStepState;
 
 const TITLES: Record<string, string> = { sync: '1 · Data sync (GitHub → warehouse)', embeddings: '2 · Embeddings (OpenAI → Milvus)', aggregate: '3 · Workspace aggregation', verify: '4 · Verification' };
 
