@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import type { OpsApi } from '../../src/shared/rpc/api.ts';
 import { createOpsClient } from '../../src/shared/rpc/client.ts';
 import type { ServerFrame } from '../../src/shared/rpc/frames.ts';
+import { CORE_NODE_FLAGS } from '../../src/main/core/node-flags.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -26,7 +27,7 @@ export async function startServe(opts: { home: string; entry?: 'built' | 'source
   const built = join(ROOT, 'out', 'main', 'cli.js');
   const useBuilt = opts.entry === 'built' || (opts.entry === 'auto' && existsSync(built));
   const script = useBuilt ? built : join(ROOT, 'src', 'main', 'cli', 'main.ts');
-  const child = spawn(process.execPath, [script, 'serve', ...(opts.args ?? [])], {
+  const child = spawn(process.execPath, [...CORE_NODE_FLAGS, script, 'serve', ...(opts.args ?? [])], {
     env: { ...process.env, REPO_OPS_HOME: opts.home, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

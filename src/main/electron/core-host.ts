@@ -1,5 +1,6 @@
 import { MessageChannelMain, utilityProcess, type UtilityProcess, type WebContents } from 'electron';
 import { join } from 'node:path';
+import { CORE_NODE_FLAGS } from '../core/node-flags.ts';
 
 /**
  * Runs the plain-Node core as a utilityProcess (database and job work never block
@@ -20,6 +21,7 @@ export class CoreHost {
   start(): void {
     this.child = utilityProcess.fork(join(import.meta.dirname, 'core.js'), [], {
       serviceName: 'Repo Ops core',
+      execArgv: CORE_NODE_FLAGS,
       env: { ...process.env, REPO_OPS_HOME: this.home },
       stdio: 'inherit',
     });

@@ -3,7 +3,7 @@
 // with patterns such as bull:*:wait found by SCAN — never KEYS, which blocks the server.
 // One connection attempt, no reconnects: a health check must not add a reconnect storm to an
 // ailing server.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { abortable, withDeadline } from './abort.ts';
 import { errorText, fmtBytes, fmtCount, fmtMs, fmtPct, oneLine } from './format.ts';
 import { downOutcome, outcome, summaryWith } from './outcome.ts';
@@ -98,7 +98,8 @@ async function checkRedis(o: RedisCheckOptions, signal: AbortSignal): Promise<Ch
   if (!o.url?.trim()) return downOutcome('No Redis URL: set redis_url in Settings → Secrets (or REDIS_URL)', { failure: 'missing_url' });
   const target = redisTarget(o.url);
   const connectTimeoutMs = o.connectTimeoutMs ?? 2000;
-  const client = new Redis(o.url, {
+  const { Redis: Client } = await import('ioredis');
+  const client: Redis = new Client(o.url, {
     lazyConnect: true,
     connectTimeout: connectTimeoutMs,
     commandTimeout: o.commandTimeoutMs ?? 3000,

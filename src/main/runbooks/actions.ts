@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import Redis from 'ioredis';
+import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { OpsError } from '../../shared/errors.ts';
 import type { EmbeddingService } from '../embedding-job/embedding-service.ts';
@@ -39,7 +39,8 @@ function positiveInt(v: string | undefined, name: string): number {
 
 async function redisClient(ctx: ActionContext): Promise<Redis> {
   const url = await ctx.secrets.require(ctx.profiles.ensureActive().id, 'redis_url');
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000, retryStrategy: () => null });
+  const { Redis: Client } = await import('ioredis');
+  const client = new Client(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000, retryStrategy: () => null });
   await client.connect();
   return client;
 }

@@ -1,5 +1,6 @@
 // Operations on one collection of the PR/issue schema, over a connected MilvusClient.
-import { ConsistencyLevelEnum, DataType, type MilvusClient, type RowData } from '@zilliz/milvus2-sdk-node';
+import type { MilvusClient, RowData } from '@zilliz/milvus2-sdk-node';
+import { ConsistencyLevel, DataType } from './milvus-enums.ts';
 import { OpsError } from '../../shared/errors.ts';
 import { ensureOk, isSuccess, toOpsError, type ErrorContext, type StatusLike } from './errors.ts';
 import { loadAndWait } from './load.ts';
@@ -128,7 +129,7 @@ export class MilvusCollection implements VectorCollection {
         collection_name: this.name,
         filter: expr,
         output_fields: ['count(*)'],
-        consistency_level: ConsistencyLevelEnum.Strong,
+        consistency_level: ConsistencyLevel.Strong,
         timeout,
       });
       return { status: r.status, value: Number((r.data[0] as Record<string, unknown> | undefined)?.['count(*)'] ?? 0) };
@@ -157,7 +158,7 @@ export class MilvusCollection implements VectorCollection {
         output_fields: OUTPUT_FIELDS,
         // HNSW needs ef >= limit; other index types take no search parameters here.
         params: info.indexType === 'HNSW' ? { ef: Math.max(64, limit) } : {},
-        consistency_level: options.consistency === 'strong' ? ConsistencyLevelEnum.Strong : ConsistencyLevelEnum.Bounded,
+        consistency_level: options.consistency === 'strong' ? ConsistencyLevel.Strong : ConsistencyLevel.Bounded,
         timeout,
       });
       return { status: r.status, value: r.results as unknown as Record<string, unknown>[] };

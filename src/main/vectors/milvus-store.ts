@@ -1,6 +1,6 @@
 // The connection to one Milvus server (Milvus, Milvus Lite or Zilliz Cloud) and the
 // collection-level operations: create/check, recreate, drop, list, stats.
-import { MilvusClient } from '@zilliz/milvus2-sdk-node';
+import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { OpsError } from '../../shared/errors.ts';
 import { parseMilvusUrl } from './address.ts';
 import { ensureOk, isSuccess, toOpsError, type ErrorContext, type StatusLike } from './errors.ts';
@@ -41,7 +41,8 @@ export async function connectMilvus(options: MilvusConnectOptions): Promise<Milv
   const token = options.token?.trim() || undefined;
   // logLevel is process-wide in the SDK (winston singleton); failures reach the operator as
   // OpsErrors, so its console logging (debug-level under NODE_ENV=test) stays off.
-  const client = new MilvusClient({ address, ssl, token, timeout: connectTimeoutMs, telemetry: { enabled: false }, logLevel: 'error' });
+  const { MilvusClient: Client } = await import('@zilliz/milvus2-sdk-node');
+  const client = new Client({ address, ssl, token, timeout: connectTimeoutMs, telemetry: { enabled: false }, logLevel: 'error' });
   const ctx: ErrorContext = { server: display, op: 'connect', timeoutMs: connectTimeoutMs, connecting: true };
   let timer: NodeJS.Timeout | undefined;
   try {

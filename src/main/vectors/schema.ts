@@ -1,7 +1,8 @@
 // The PR/issue collection's schema: what we create, and how an existing collection is checked
 // against it. VarChar limits are UTF-8 bytes (Milvus counts bytes; Milvus Lite counts characters,
 // so staying under the byte limit satisfies both).
-import { DataType, type FieldType } from '@zilliz/milvus2-sdk-node';
+import type { FieldType } from '@zilliz/milvus2-sdk-node';
+import { DATA_TYPE_NAMES, DataType } from './milvus-enums.ts';
 import { OpsError } from '../../shared/errors.ts';
 
 export const DEFAULT_COLLECTION = 'pr_index';
@@ -84,7 +85,7 @@ export function fieldInfo(f: DescribedField): FieldInfo {
     const v = (f as unknown as Record<string, unknown>)[key] ?? f.type_params?.find((p) => p.key === key)?.value;
     return v === undefined || v === null || v === '' ? undefined : Number(v);
   };
-  const type = typeof f.data_type === 'number' ? (DataType[f.data_type] ?? String(f.data_type)) : f.data_type;
+  const type = typeof f.data_type === 'number' ? (DATA_TYPE_NAMES[f.data_type] ?? String(f.data_type)) : f.data_type;
   const info: FieldInfo = { name: f.name, type, primaryKey: f.is_primary_key === true };
   const maxLength = param('max_length');
   const dimension = param('dim');
