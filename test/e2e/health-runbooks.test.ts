@@ -48,6 +48,8 @@ describe('Health page', () => {
     // The same status palette everywhere: one class per state.
     expect(await card('Stuck').locator('.status-down').count()).toBeGreaterThan(0);
     expect(await card('API').locator('.status-healthy').count()).toBeGreaterThan(0);
+    // The profile created through the API after the page loaded shows in the top bar.
+    await expect.poll(() => page.locator('.topbar').innerText()).toMatch(/\bops\b/);
     await page.screenshot({ path: join(ROOT, 'docs', 'health.png') });
     expect(c.errors).toEqual([]);
   });

@@ -22,6 +22,21 @@ describe('connection profiles', () => {
     expect((await t.ops.profiles.list()).filter((p) => p.active).map((p) => p.name)).toEqual(['staging']);
   });
 
+  it('publishes every change to subscribers (other windows stay current)', async () => {
+    const seen: string[][] = [];
+    const off = t.ops.subscribe('profiles.changed', {}, (list) => seen.push(list.filter((p) => p.active).map((p) => p.name)));
+    try {
+      const production = (await t.ops.profiles.list()).find((p) => p.name === 'production')!;
+      await t.ops.profiles.activate({ id: production.id });
+      const temp = await t.ops.profiles.create({ name: 'temp' });
+      await t.ops.profiles.delete({ id: temp.id });
+      await expect.poll(() => seen.length).toBe(3);
+      expect(seen).toEqual([['production'], ['production'], ['production']]);
+    } finally {
+      off();
+    }
+  });
+
   it('rejects bad input with clear messages', async () => {
     await expect(t.ops.profiles.create({ name: 'PRODUCTION' })).rejects.toMatchObject({ code: 'conflict', message: 'A profile named "PRODUCTION" already exists' });
     await expect(t.ops.profiles.create({ name: 'x', githubApiUrl: 'ftp://nope' })).rejects.toMatchObject({ code: 'invalid_input', message: 'profiles.create: githubApiUrl: must be an http:// or https:// URL' });

@@ -25,7 +25,7 @@ import { logHandlers, logTopicSources } from '../logging/handlers.ts';
 import { LogStore } from '../logging/log-store.ts';
 import { jsonLinesSink, Logger, type LogSink } from '../logging/logger.ts';
 import { Redactor } from '../logging/redact.ts';
-import { profileHandlers } from '../profiles/handlers.ts';
+import { profileHandlers, profileTopicSources } from '../profiles/handlers.ts';
 import { ProfileService } from '../profiles/profile-service.ts';
 import { RpcServer } from '../rpc/rpc-server.ts';
 import type { Handlers, TopicSources } from '../rpc/types.ts';
@@ -116,6 +116,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     ...logTopicSources(logStore),
     ...logFileTopicSources(logFiles),
     ...healthTopicSources(health),
+    ...profileTopicSources(profiles),
   };
   const rpc = new RpcServer(handlers, sources, logger.child({ component: 'rpc' }), redactor);
 

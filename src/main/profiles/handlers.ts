@@ -1,4 +1,4 @@
-import type { HandlerGroup } from '../rpc/types.ts';
+import type { HandlerGroup, TopicSources } from '../rpc/types.ts';
 import type { SecretService } from '../secrets/secret-service.ts';
 import type { ProfileService } from './profile-service.ts';
 
@@ -14,5 +14,14 @@ export function profileHandlers(profiles: ProfileService, secrets: SecretService
       return { ok: true as const };
     },
     'profiles.activate': ({ id }) => profiles.activate(id),
+  };
+}
+
+export function profileTopicSources(profiles: ProfileService): Pick<TopicSources, 'profiles.changed'> {
+  return {
+    'profiles.changed': (_f, emit) => {
+      profiles.events.on('changed', emit);
+      return () => profiles.events.off('changed', emit);
+    },
   };
 }

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { Profile, ProfileFields } from '../../shared/contract/profiles.ts';
@@ -17,6 +18,8 @@ type Fields = z.output<typeof ProfileFields>;
 
 /** Connection profiles: the non-secret half. Secrets are keyed by profile id in the keychain. */
 export class ProfileService {
+  /** Fires with the full list after every change, so every window shows the same profiles. */
+  readonly events = new EventEmitter<{ changed: [Profile[]] }>();
   private readonly db: Db;
 
   constructor(db: Db) {
@@ -50,6 +53,7 @@ export class ProfileService {
     const first = (this.db.prepare('SELECT COUNT(*) AS c FROM profiles').get() as { c: number }).c === 0;
     const { name, ...config } = fields;
     this.db.prepare('INSERT INTO profiles (id, name, config, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(id, name, JSON.stringify(config), first ? 1 : 0, now, now);
+    this.changed();
     return this.get(id);
   }
 
@@ -60,6 +64,7 @@ export class ProfileService {
     const next = ProfileFields.parse({ ...fields, ...patch });
     const { name, ...config } = next;
     this.db.prepare('UPDATE profiles SET name = ?, config = ?, updated_at = ? WHERE id = ?').run(name, JSON.stringify(config), new Date().toISOString(), id);
+    this.changed();
     return this.get(id);
   }
 
@@ -70,6 +75,7 @@ export class ProfileService {
       this.db.prepare('DELETE FROM secret_meta WHERE profile_id = ?').run(id);
       if (p.active) this.db.prepare('UPDATE profiles SET active = 1 WHERE id = (SELECT id FROM profiles ORDER BY created_at LIMIT 1)').run();
     })();
+    this.changed();
   }
 
   activate(id: string): Profile {
@@ -78,7 +84,12 @@ export class ProfileService {
       this.db.prepare('UPDATE profiles SET active = 0 WHERE active = 1').run();
       this.db.prepare('UPDATE profiles SET active = 1 WHERE id = ?').run(id);
     })();
+    this.changed();
     return this.get(id);
+  }
+
+  private changed(): void {
+    if (this.events.listenerCount('changed')) this.events.emit('changed', this.list());
   }
 
   private assertNameFree(name: string): void {

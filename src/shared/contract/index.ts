@@ -6,7 +6,7 @@ import { healthCalls, healthTopics } from './health.ts';
 import { jobCalls, jobTopics } from './jobs.ts';
 import { logFileCalls, logFileTopics } from './log-files.ts';
 import { logCalls, logTopics } from './logs.ts';
-import { profileCalls } from './profiles.ts';
+import { profileCalls, profileTopics } from './profiles.ts';
 import { queryCalls } from './queries.ts';
 import { repoCalls } from './repos.ts';
 import { runbookCalls } from './runbooks.ts';
@@ -40,6 +40,7 @@ export const topics = {
   ...logTopics,
   ...logFileTopics,
   ...healthTopics,
+  ...profileTopics,
 };
 
 export type Calls = typeof calls;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { call } from './define.ts';
+import { call, topic } from './define.ts';
 import { httpUrl, id, isoTime, noInput, ok, patchOf } from './common.ts';
 
 /** An HTTP service of the team's, checked by the health page (/health, /metrics). */
@@ -35,4 +35,8 @@ export const profileCalls = {
   'profiles.update': call('Change a profile', z.object({ id, patch: patchOf(ProfileFields) }), Profile),
   'profiles.delete': call('Delete a profile and its keychain entries', z.object({ id }), ok),
   'profiles.activate': call('Make a profile the active one', z.object({ id }), Profile),
+};
+
+export const profileTopics = {
+  'profiles.changed': topic('Profiles were created, changed, deleted or activated (from any window of this core)', z.object({}).strict().default({}), z.array(Profile)),
 };

@@ -68,3 +68,6 @@ export async function attempt<T>(what: string, fn: () => Promise<T>): Promise<T 
     return undefined;
   }
 }
+
+// A profile created or activated in another window (or by a test through the API) shows at once.
+ops.subscribe('profiles.changed', {}, (profiles) => useApp.setState({ profiles }));
