@@ -71,6 +71,11 @@ WHERE wr.repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
     expect(v.ok).toBe(false);
     expect(v.items.find((i) => i.id === 'pr-count')).toMatchObject({ state: 'fail', evidence: 'warehouse 117, GitHub 120' });
     expect(v.items.find((i) => i.id === 'no-errors')).toMatchObject({ state: 'fail' });
+    // The CLI path: the same red checklist, and exit code 3 (ran, but incomplete) for cron.
+    const cli = await runCli(['backfill', REPO, '--yes', '--full-refresh'], { home: env.t.home, timeoutMs: 120_000 });
+    expect(cli.code).toBe(3);
+    expect(cli.stdout).toMatch(/\[FAIL\] PR count matches GitHub — warehouse 117, GitHub 120/);
+    expect(cli.stdout).not.toMatch(/Backfill complete and verified/);
   });
 
   it('blocks on a bad OpenAI key in preflight, with a clear message (API and CLI)', async () => {
