@@ -95,7 +95,8 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
   const cost = req.embeddingsOnly ? { requests: 0, points: 0 } : syncCost(counts);
   const gql = github.stats.buckets.graphql;
 
-  const perRequest = (await measuredSecondsPerRequest(pool)) ?? latencyS * 1.2;
+  const measured = await measuredSecondsPerRequest(pool);
+  const perRequest = measured ?? latencyS * 1.2;
   const items = counts.pullRequests + counts.issues;
   const syncS = req.embeddingsOnly ? 0 : cost.requests * perRequest + (items * ROWS_PER_ITEM) / WRITE_ROWS_PER_S;
 
@@ -105,7 +106,7 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
   let tokens = 0;
   let basis = 'embeddings skipped';
   let embedS = 0;
-  let timeBasis = (await measuredSecondsPerRequest(pool)) !== null ? 'measured from earlier syncs' : 'live GitHub latency';
+  let timeBasis = measured !== null ? 'measured from earlier syncs' : 'live GitHub latency';
   if (!req.skipEmbeddings) {
     const due = repo ? await summarizeDue(pool, { repositoryId: repo.id, only: ['issue', 'pr'], model: c.model, dimensions: c.dimensions }) : { due: 0, tokens: 0 };
     const missingPrs = req.embeddingsOnly ? 0 : Math.max(0, counts.pullRequests - stored.pullRequests);

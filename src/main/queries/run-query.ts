@@ -3,7 +3,7 @@
 // refuses, early and clearly, what that transaction would let through.
 import type pg from 'pg';
 import { OpsError } from '../../shared/errors.ts';
-import { describePgError } from '../warehouse/pg-errors.ts';
+import { withClient } from '../warehouse/pool.ts';
 import { bindParams } from './params.ts';
 import { BUILTIN_TYPES, convertValue, typeName, type TypeInfo } from './pg-values.ts';
 import { describeQueryError } from './query-errors.ts';
@@ -73,37 +73,29 @@ export async function runReadOnly(pool: pg.Pool, sql: string, params: readonly u
   const values = params.map(toWire);
   const url = poolUrl(pool);
 
-  let client: pg.PoolClient;
-  try {
-    client = await pool.connect();
-  } catch (e) {
-    throw describePgError(e, url);
-  }
-  const ignore = () => {};
-  client.on('error', ignore);
-  let broken: Error | undefined;
-  try {
-    await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${timeoutMs}; ${FORMAT_SETTINGS}`);
-    const q = new ReadQuery(sql, values, maxRows);
-    const t0 = performance.now();
-    client.query(q);
-    await q.done;
-    const ms = Math.round((performance.now() - t0) * 10) / 10;
-    const types = await resolveTypes(client, pool, q.fields.map((f) => f.oid));
-    return {
-      columns: q.fields.map((f) => ({ name: f.name, type: typeName(f.oid, types) })),
-      rows: q.rows.map((r) => r.map((v, i) => convertValue(q.fields[i]!.oid, v, types))),
-      rowCount: q.rows.length,
-      truncated: q.truncated,
-      ms,
-    };
-  } catch (e) {
-    throw describeQueryError(e, { sql, label, timeoutMs, url });
-  } finally {
-    await client.query('ROLLBACK').catch((err: Error) => (broken = err));
-    client.off('error', ignore);
-    client.release(broken);
-  }
+  return withClient(pool, url, async (client, broken) => {
+    try {
+      await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${timeoutMs}; ${FORMAT_SETTINGS}`);
+      const q = new ReadQuery(sql, values, maxRows);
+      const t0 = performance.now();
+      client.query(q);
+      await q.done;
+      const ms = Math.round((performance.now() - t0) * 10) / 10;
+      const types = await resolveTypes(client, pool, q.fields.map((f) => f.oid));
+      return {
+        columns: q.fields.map((f) => ({ name: f.name, type: typeName(f.oid, types) })),
+        rows: q.rows.map((r) => r.map((v, i) => convertValue(q.fields[i]!.oid, v, types))),
+        rowCount: q.rows.length,
+        truncated: q.truncated,
+        ms,
+      };
+    } catch (e) {
+      throw describeQueryError(e, { sql, label, timeoutMs, url });
+    } finally {
+      // Always rolled back: nothing a verification query did can stay.
+      await client.query('ROLLBACK').catch(broken);
+    }
+  });
 }
 
 export interface DeclaredQuery {

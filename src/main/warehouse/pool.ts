@@ -30,28 +30,40 @@ export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
   return pool;
 }
 
-/** Runs fn in a transaction; rolls back on any error and maps driver errors to clear ones. */
-export async function inTransaction<T>(pool: pg.Pool, url: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+/**
+ * A checked-out client for `fn`. A server going away emits 'error' on checked-out clients
+ * too: absorbed here, the failing query reports it. `fn` marks the client broken (e.g. its
+ * ROLLBACK failed) so the pool discards it instead of reusing it.
+ */
+export async function withClient<T>(pool: pg.Pool, url: string, fn: (client: pg.PoolClient, broken: (e: Error) => void) => Promise<T>): Promise<T> {
   let client: pg.PoolClient;
   try {
     client = await pool.connect();
   } catch (e) {
     throw describePgError(e, url);
   }
-  // A server going away mid-transaction emits 'error' on the checked-out client too.
   const ignore = () => {};
   client.on('error', ignore);
   let broken: Error | undefined;
   try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (e) {
-    await client.query('ROLLBACK').catch((err: Error) => (broken = err));
-    throw describePgError(e, url);
+    return await fn(client, (e) => (broken = e));
   } finally {
     client.off('error', ignore);
     client.release(broken);
   }
+}
+
+/** Runs fn in a transaction; rolls back on any error and maps driver errors to clear ones. */
+export function inTransaction<T>(pool: pg.Pool, url: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return withClient(pool, url, async (client, broken) => {
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(broken);
+      throw describePgError(e, url);
+    }
+  });
 }
