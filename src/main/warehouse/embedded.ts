@@ -108,6 +108,18 @@ async function waitReady(url: string, pid: number, logFile: string, timeoutMs = 
 }
 
 /**
+ * Running as root, the "postgres" user must reach the data directory and the binaries: add
+ * traverse-only (x) permission on the path where it is missing (never read or write).
+ */
+function allowTraverse(path: string): void {
+  for (let d = path; ; d = dirname(d)) {
+    const mode = statSync(d).mode & 0o7777;
+    if ((mode & 0o011) !== 0o011) chmodSync(d, mode | 0o011);
+    if (dirname(d) === d) break;
+  }
+}
+
+/**
  * A PostgreSQL cluster in `dir`, on loopback only, in its own process group (terminal
  * signals meant for us must not kill it mid-transaction). Its password sits in a 0600
  * file next to the data: whoever can read that file can read the data files anyway.
@@ -118,13 +130,7 @@ export async function startEmbeddedPostgres(dir: string, opts: { database?: stri
   const logFile = join(dir, 'postgres.log');
   const owner = postgresUser();
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  // The "postgres" user must be able to reach the data directory: add traverse-only (x)
-  // permission on the path where it is missing (never read or write).
-  if (owner) for (let d = dir; ; d = dirname(d)) {
-    const mode = statSync(d).mode & 0o7777;
-    if ((mode & 0o011) !== 0o011) chmodSync(d, mode | 0o011);
-    if (dirname(d) === d) break;
-  }
+  if (owner) allowTraverse(dir);
   const creds: Credentials = existsSync(credFile) ? (JSON.parse(readFileSync(credFile, 'utf8')) as Credentials) : { user: 'repo_ops', password: randomBytes(18).toString('base64url'), port: 0 };
   const url = (port: number) => `postgres://${creds.user}:${encodeURIComponent(creds.password)}@127.0.0.1:${port}/${opts.database ?? 'postgres'}`;
 
@@ -132,6 +138,8 @@ export async function startEmbeddedPostgres(dir: string, opts: { database?: stri
   if (running) return { url: url(running.port), adopted: true, pid: running.pid, stop: () => stopPid(running.pid) };
 
   const bin = opts.binDir ? { initdb: join(opts.binDir, 'initdb'), postgres: join(opts.binDir, 'postgres') } : await binaries();
+  // The binaries may sit in a checkout under a private directory (e.g. mktemp -d, 0700).
+  if (owner) allowTraverse(dirname(bin.initdb));
   const spawnOpts = owner ? { uid: owner.uid, gid: owner.gid } : {};
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     rmSync(dataDir, { recursive: true, force: true });
