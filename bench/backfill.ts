@@ -18,6 +18,7 @@ import { startOpenAIEmulator } from '../test/emulators/openai/server.ts';
 import { startMilvus } from '../test/helpers/milvus-lite.ts';
 import { ROOT, startServe, wsClient } from '../test/helpers/serve-process.ts';
 import { printTable } from './report.ts';
+import { warehousePool } from '../test/helpers/warehouse.ts';
 
 const PRS = 5000;
 const ISSUES = 2000;
@@ -50,7 +51,7 @@ const [gh, openai, milvus] = await Promise.all([
 const serve = await startServe({ home: join(WORK, 'home'), entry: 'auto', env: { GITHUB_TOKEN: gh.token, DATABASE_URL: dbUrl, OPENAI_API_KEY: KEY, MILVUS_URL: milvus.url } });
 const c = wsClient(serve.origin, serve.token);
 await c.opened;
-const pool = new pg.Pool({ connectionString: dbUrl, max: 2 });
+const pool = warehousePool(dbUrl, 2);
 try {
   await c.ops.profiles.create({ name: 'bench', githubApiUrl: gh.url, openaiBaseUrl: openai.baseUrl, milvusCollection: 'bench_backfill' });
   const request = { repository: REPO, workspaces: ['Bench team'] };

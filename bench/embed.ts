@@ -5,16 +5,15 @@
 // bound by the rate limit: minimum = tokens / TPM · 60 s + one latency.
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import pg from 'pg';
 import { countTokens } from '../src/main/embeddings/index.ts';
 import { connectMilvus } from '../src/main/vectors/index.ts';
-import { migrateWarehouse } from '../src/main/warehouse/migrate.ts';
 import { startEmbeddedPostgres } from '../src/main/warehouse/embedded.ts';
 import { startOpenAIEmulator } from '../test/emulators/openai/server.ts';
 import { startMilvus } from '../test/helpers/milvus-lite.ts';
 import { ROOT, startServe, wsClient } from '../test/helpers/serve-process.ts';
 import { buildIndexNow } from './milvus-util.ts';
 import { percentile, printTable } from './report.ts';
+import { migrateTestWarehouse, warehousePool } from '../test/helpers/warehouse.ts';
 
 const ITEMS = 5000;
 const TPM = 5_000_000;
@@ -41,8 +40,8 @@ await rm(WORK, { recursive: true, force: true });
 await mkdir(WORK, { recursive: true });
 const cluster = await startEmbeddedPostgres(join(WORK, 'pg'));
 const dbUrl = cluster.url;
-const pool = new pg.Pool({ connectionString: dbUrl });
-await migrateWarehouse(pool);
+const pool = warehousePool(dbUrl, 4);
+await migrateTestWarehouse(pool);
 const { rows: [repo] } = await pool.query("INSERT INTO repositories (owner, name, full_name) VALUES ('bench', 'embed', 'bench/embed') RETURNING id");
 let tokens = 0;
 for (let chunk = 0; chunk < ITEMS; chunk += 500) {

@@ -16,9 +16,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { catalogue, enablePgStatStatements, runCatalogueQuery } from '../src/main/queries/index.ts';
 import { startEmbeddedPostgres } from '../src/main/warehouse/embedded.ts';
-import { migrateWarehouse } from '../src/main/warehouse/migrate.ts';
 import { generateWarehouse, SIZES } from './queries-generate.ts';
 import { percentile, printTable } from './report.ts';
+import { migrateTestWarehouse, warehousePool } from '../test/helpers/warehouse.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const WORK = join(ROOT, '.cache', 'bench', 'queries');
@@ -132,15 +132,14 @@ async function main(): Promise<void> {
       await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
       await admin.query(`CREATE DATABASE ${DB}`);
     }
-    pool = new pg.Pool({ connectionString: dbUrl, max: 4 });
-    pool.on('error', () => {});
+    pool = warehousePool(dbUrl, 4);
     if (reuse) {
       console.log(`reusing ${DB} in ${WORK} (pass --fresh to regenerate)`);
       for (const ix of PROPOSED_INDEXES) await pool.query(`DROP INDEX IF EXISTS ${ix.name}`);
-      await migrateWarehouse(pool); // a database generated before the latest migration gets it now
+      await migrateTestWarehouse(pool); // a database generated before the latest migration gets it now
       await pool.query('ANALYZE');
     } else {
-      await migrateWarehouse(pool);
+      await migrateTestWarehouse(pool);
       console.log('generating the warehouse (set-based):');
       const t = performance.now();
       const largest = await generateWarehouse(pool, (l) => console.log(l));

@@ -12,6 +12,7 @@ import { startGitHubEmulator } from '../test/emulators/github/server.ts';
 import { ROOT, startServe, wsClient } from '../test/helpers/serve-process.ts';
 import { printTable } from './report.ts';
 import { naiveRestSync } from './sync-baseline.ts';
+import { WAREHOUSE_OPTIONS } from '../test/helpers/warehouse.ts';
 
 const PRS = 5000;
 const ISSUES = 2000;
@@ -64,7 +65,7 @@ try {
   const result = run.result as { rowsWritten: number; writeSeconds: number; github: { requests: number; graphqlPoints: number; pageSizeReductions: number } };
   const requests = gh.stats.requests;
   // Rows written per second of database time: the sum of the page transactions.
-  const db = new pg.Client({ connectionString: dbUrl('bench_sync') });
+  const db = new pg.Client({ connectionString: dbUrl('bench_sync'), options: WAREHOUSE_OPTIONS });
   await db.connect();
   const counts = (await db.query(`SELECT (SELECT count(*) FROM pull_requests)::int AS prs, (SELECT count(*) FROM issues)::int AS issues,
     (SELECT count(*) FROM reviews)::int AS reviews, (SELECT count(*) FROM comments)::int AS comments, (SELECT count(*) FROM pr_files)::int AS files,

@@ -71,7 +71,7 @@ describe('Runbooks page', () => {
     await step('vacuum').getByRole('button', { name: 'Preview…' }).click();
     const dialog = page.getByRole('alertdialog');
     await dialog.waitFor();
-    expect(await dialog.getByLabel('Statements to run').innerText()).toBe('VACUUM (ANALYZE) public.pull_requests');
+    expect(await dialog.getByLabel('Statements to run').innerText()).toBe('VACUUM (ANALYZE) "repo_ops"."pull_requests"');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     expect(await step('vacuum').getAttribute('data-outcome')).toBe('pending');
 
@@ -89,9 +89,9 @@ describe('Runbooks page', () => {
     try {
       const [run] = await ws.ops.runbooks.runs({ limit: 1 });
       expect(run).toMatchObject({ runbookId: 'maintenance-vacuum', status: 'resolved', note: 'routine after backfill' });
-      expect(run!.steps.find((s) => s.stepId === 'vacuum')).toMatchObject({ outcome: 'done', statements: ['VACUUM (ANALYZE) public.pull_requests'] });
+      expect(run!.steps.find((s) => s.stepId === 'vacuum')).toMatchObject({ outcome: 'done', statements: ['VACUUM (ANALYZE) "repo_ops"."pull_requests"'] });
       const note = await ws.ops.runbooks.incidentNote({ runId: run!.id });
-      expect(note.content).toContain('ran: `VACUUM (ANALYZE) public.pull_requests`');
+      expect(note.content).toContain('ran: `VACUUM (ANALYZE) "repo_ops"."pull_requests"`');
     } finally {
       ws.close();
     }

@@ -1,8 +1,9 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { generateDataset, type Dataset } from '../emulators/github/dataset.ts';
 import { startGitHubEmulator, type EmulatorOptions, type GitHubEmulator } from '../emulators/github/server.ts';
 import { startTestCore, type TestCore } from './core.ts';
 import { createTestDatabase } from './postgres.ts';
+import { warehousePool } from './warehouse.ts';
 
 export interface SyncEnv {
   t: TestCore;
@@ -30,7 +31,7 @@ export async function startSyncEnv(opts: { dataset?: Dataset; emulator?: Partial
   const profile = await t.ops.profiles.create({ name: 'test', githubApiUrl: emulator.url });
   await t.ops.secrets.set({ profileId: profile.id, key: 'github_token', value: emulator.token });
   await t.ops.secrets.set({ profileId: profile.id, key: 'postgres_url', value: db.url });
-  const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  const pool = warehousePool(db.url, 2);
   return {
     t,
     emulator,

@@ -15,6 +15,7 @@ import { startTestCore, type TestCore } from '../helpers/core.ts';
 import { createTestDatabase } from '../helpers/postgres.ts';
 import { startRedis, type RedisServer } from '../helpers/redis.ts';
 import { tempDir } from '../helpers/temp.ts';
+import { warehousePool } from '../helpers/warehouse.ts';
 
 const DEBIAN_PG15 = '/usr/lib/postgresql/15/bin';
 
@@ -32,7 +33,7 @@ beforeAll(async () => {
   await t.ops.secrets.set({ profileId, key: 'postgres_url', value: db.url });
   await t.ops.secrets.set({ profileId, key: 'redis_url', value: redis.url });
   await t.ops.warehouse.status(); // connects and migrates
-  pool = new pg.Pool({ connectionString: db.url, max: 3 });
+  pool = warehousePool(db.url, 3);
   repoId = (await pool.query("INSERT INTO repositories (owner, name, full_name) VALUES ('octo', 'widgets', 'octo/widgets') RETURNING id")).rows[0].id;
   await pool.query(`INSERT INTO pull_requests (repository_id, github_id, number, title, state, created_at, updated_at)
     SELECT $1, g, g, 'PR ' || g, 'open', now() - g * interval '1 hour', now() FROM generate_series(1, 40) g`, [repoId]);
@@ -97,7 +98,7 @@ describe('runbooks', () => {
     await expect(t.ops.runbooks.preview({ runId: run.id, stepId: 'create', inputs: { table: 'pull_requests', columns: 'title); DROP TABLE issues; --' } })).rejects.toThrow(/pull_requests has no column "title\); DROP TABLE issues; --"/);
     await expect(t.ops.runbooks.preview({ runId: run.id, stepId: 'create', inputs: { table: 'nope', columns: 'x' } })).rejects.toThrow(/No table "nope"/);
     const preview = await t.ops.runbooks.preview({ runId: run.id, stepId: 'create', inputs: { table: 'pull_requests', columns: 'title, state' } });
-    expect(preview.statements).toEqual(['CREATE INDEX CONCURRENTLY IF NOT EXISTS "pull_requests_title_state_idx" ON public."pull_requests" ("title", "state")']);
+    expect(preview.statements).toEqual(['CREATE INDEX CONCURRENTLY IF NOT EXISTS "pull_requests_title_state_idx" ON "repo_ops"."pull_requests" ("title", "state")']);
     const done = await t.ops.runbooks.runStep({ runId: run.id, stepId: 'create', inputs: { table: 'pull_requests', columns: 'title, state' }, confirm: true });
     expect(step(done, 'create').outcome).toBe('done');
     expect(await count("SELECT count(*) AS n FROM pg_indexes WHERE indexname = 'pull_requests_title_state_idx'")).toBe(1);
@@ -110,7 +111,7 @@ describe('runbooks', () => {
     let run = await t.ops.runbooks.start({ runbookId: 'maintenance-vacuum' });
     await expect(t.ops.runbooks.preview({ runId: run.id, stepId: 'vacuum', inputs: { table: 'pull_requests; DROP TABLE x' } })).rejects.toThrow(/Choose one of/);
     const preview = await t.ops.runbooks.preview({ runId: run.id, stepId: 'vacuum', inputs: { table: 'pull_requests' } });
-    expect(preview.statements).toEqual(['VACUUM (ANALYZE) public.pull_requests']);
+    expect(preview.statements).toEqual(['VACUUM (ANALYZE) "repo_ops"."pull_requests"']);
     run = await t.ops.runbooks.runStep({ runId: run.id, stepId: 'vacuum', inputs: { table: 'pull_requests' }, confirm: true });
     expect(step(run, 'vacuum').outcome).toBe('done');
     const { rows } = await pool.query("SELECT last_vacuum, last_analyze FROM pg_stat_user_tables WHERE relname = 'pull_requests'");
@@ -272,7 +273,7 @@ describe('CLI', () => {
       const r = await cli(['runbook', 'run', 'maintenance-vacuum', '--yes', '--note-file', note]);
       expect(r.stderr).toMatch(/Incident note written/);
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/will run:\n\s+VACUUM \(ANALYZE\) public\.pull_requests/);
+      expect(r.stdout).toMatch(/will run:\n\s+VACUUM \(ANALYZE\) "repo_ops"\."pull_requests"/);
       expect(r.stdout).toMatch(/→ DONE: 12 table\(s\) vacuumed and analyzed/);
       expect(readFileSync(note, 'utf8')).toMatch(/✅ \*\*VACUUM \(ANALYZE\)\*\* — done/);
       const unknown = await cli(['runbook', 'run', 'nope']);

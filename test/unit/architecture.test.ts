@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -14,8 +14,50 @@ function sourceFiles(dir: string): string[] {
 
 const importsOf = (file: string) => [...readFileSync(file, 'utf8').matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
 
+/** Imports that exist at run time: `import type …` and `import { type A, type B }` vanish. */
+export function valueImportsOf(file: string): string[] {
+  const src = readFileSync(file, 'utf8');
+  const out: string[] = [];
+  for (const m of src.matchAll(/^(?:import|export)\s+(type\s+)?([^'";]*?)\s*from\s+['"]([^'"]+)['"]/gm)) {
+    if (m[1]) continue;
+    const names = m[2]!.trim();
+    const braced = /^\{([^}]*)\}$/.exec(names);
+    if (braced && braced[1]!.split(',').map((s) => s.trim()).filter(Boolean).every((s) => s.startsWith('type '))) continue;
+    out.push(m[3]!);
+  }
+  for (const m of src.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)) out.push(m[1]!);
+  return out;
+}
+
+/**
+ * The core's layer map (in the spirit of VS Code's layer checker): a folder may import, at run
+ * time, only from its own folder, `src/shared`, and folders of a LOWER layer. Type-only imports
+ * are free. A new folder must be placed here; a same-layer or upward import is a design change
+ * to make here, on purpose, not by accident.
+ */
+export const LAYERS: string[][] = [
+  /* 1 platform */ ['store', 'logging', 'rpc', 'settings', 'profiles', 'secrets', 'jobs'],
+  /* 2 clients of outside systems and local files */ ['warehouse', 'github', 'embeddings', 'vectors', 'log-files'],
+  /* 3 features on one system */ ['sync', 'health', 'queries'],
+  /* 4 features on the synced data */ ['embedding-job', 'workspaces', 'health-service'],
+  /* 5 operations across features */ ['backfill', 'runbooks'],
+  /* 6 composition root */ ['core'],
+  /* 7 servers */ ['serve'],
+  /* 8 entry points */ ['cli', 'electron'],
+];
+
+/** Deliberate exceptions: `from → to/file`, each with its reason. */
+const EXCEPTIONS: Record<string, string> = {
+  'health → core/version.ts': 'a leaf module (the package version), reported by health checks',
+  'health-service → core/version.ts': 'the same leaf module',
+  'cli → core/version.ts': 'the same leaf module',
+};
+
+const layerOf = new Map(LAYERS.flatMap((folders, i) => folders.map((f) => [f, i] as const)));
+
 describe('architecture rules', () => {
   const files = sourceFiles(join(root, 'src')).map((f) => relative(root, f));
+  const mainFiles = files.filter((f) => f.startsWith('src/main/'));
 
   it('finds the source tree', () => {
     expect(files.length).toBeGreaterThan(50);
@@ -44,5 +86,50 @@ describe('architecture rules', () => {
 
   it('the checker itself catches a violation', () => {
     expect(importsOf(join(root, 'src/main/electron/window.ts')).some((i) => i === 'electron')).toBe(true);
+    expect(valueImportsOf(join(root, 'src/main/core/compose.ts'))).toContain('../sync/feature.ts');
+    expect(valueImportsOf(join(root, 'src/main/core/compose.ts'))).not.toContain('./services.ts');
+  });
+
+  it('every folder of the core has its place in the layer map', () => {
+    const folders = new Set(mainFiles.map((f) => f.split('/')[2]!).filter((f) => !f.endsWith('.ts')));
+    expect([...folders].filter((f) => !layerOf.has(f)).sort()).toEqual([]);
+  });
+
+  it('run-time imports only go down the layer map', () => {
+    const violations: string[] = [];
+    for (const f of mainFiles) {
+      const from = f.split('/')[2]!;
+      for (const spec of valueImportsOf(join(root, f))) {
+        if (!spec.startsWith('.')) continue;
+        const target = relative(join(root, 'src'), resolve(dirname(join(root, f)), spec)).split('/');
+        if (target[0] !== 'main') continue; // shared, or package.json of the version module
+        const to = target[1]!;
+        if (to === from) continue;
+        if (EXCEPTIONS[`${from} → ${to}/${target.slice(2).join('/')}`]) continue;
+        if (!(layerOf.get(to)! < layerOf.get(from)!)) violations.push(`${f} imports ${spec} (${from} may not depend on ${to})`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('the core has no run-time import cycles between files', () => {
+    const graph = new Map<string, string[]>();
+    for (const f of mainFiles) {
+      graph.set(f, valueImportsOf(join(root, f)).filter((s) => s.startsWith('.')).map((s) => relative(root, resolve(dirname(join(root, f)), s))).filter((t) => t.startsWith('src/main/')));
+    }
+    const state = new Map<string, 'open' | 'done'>();
+    const cycles: string[] = [];
+    const visit = (f: string, path: string[]) => {
+      if (state.get(f) === 'done') return;
+      if (state.get(f) === 'open') {
+        cycles.push([...path.slice(path.indexOf(f)), f].join(' → '));
+        return;
+      }
+      state.set(f, 'open');
+      for (const t of graph.get(f) ?? []) visit(t, [...path, f]);
+      state.set(f, 'done');
+    };
+    for (const f of graph.keys()) visit(f, []);
+    expect(cycles).toEqual([]);
   });
 });

@@ -6,7 +6,6 @@ import type { ProfileService } from '../profiles/profile-service.ts';
 import type { SecretService } from '../secrets/secret-service.ts';
 import { trackRepository } from '../sync/repositories.ts';
 import type { SyncService } from '../sync/sync-service.ts';
-import { warehouseMigrations } from '../warehouse/migrations.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
 
 const SETTINGS = { label: 'Open Settings', route: '/settings' };
@@ -81,12 +80,11 @@ export async function preflight(d: PreflightDeps, req: BackfillRequest, budget: 
 
   if (!warehouse.ok) checks.push({ id: 'warehouse', label: 'Warehouse reachable', state: 'fail', message: warehouse.message, fix: runbook('database-connection') });
   else {
-    const latest = warehouseMigrations.at(-1)!.version;
     checks.push({
       id: 'warehouse',
       label: 'Warehouse reachable, writable, migrations current',
-      state: warehouse.readOnly || warehouse.info.schemaVersion !== latest ? 'fail' : 'pass',
-      message: warehouse.readOnly ? `${warehouse.info.target} is read-only: point the profile at a writable primary` : `${warehouse.info.mode === 'embedded' ? 'embedded ' : ''}PostgreSQL ${warehouse.info.serverVersion} at ${warehouse.info.target}, schema v${warehouse.info.schemaVersion} of ${latest}`,
+      state: warehouse.readOnly || !warehouse.info.upToDate ? 'fail' : 'pass',
+      message: warehouse.readOnly ? `${warehouse.info.target} is read-only: point the profile at a writable primary` : `${warehouse.info.mode === 'embedded' ? 'embedded ' : ''}PostgreSQL ${warehouse.info.serverVersion} at ${warehouse.info.target}, schema ${warehouse.info.schema} ${warehouse.info.upToDate ? 'up to date' : 'has pending migrations'}`,
       fix: warehouse.readOnly ? SETTINGS : null,
     });
   }

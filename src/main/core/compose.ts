@@ -1,170 +1,124 @@
 import { join } from 'node:path';
-import { backfillJob } from '../backfill/backfill-job.ts';
-import { BackfillService } from '../backfill/backfill-service.ts';
-import { backfillHandlers } from '../backfill/handlers.ts';
-import { embedJob } from '../embedding-job/embed-job.ts';
-import { EmbeddingOutbox } from '../embedding-job/outbox.ts';
-import { healthHandlers, healthTopicSources } from '../health-service/handlers.ts';
-import { HealthService } from '../health-service/health-service.ts';
-import { uiStateHandlers } from '../settings/ui-state-handlers.ts';
-import { queryHandlers } from '../queries/handlers.ts';
-import { SavedQueryService } from '../queries/index.ts';
-import { runbookHandlers } from '../runbooks/handlers.ts';
-import { RunbookService } from '../runbooks/runbook-service.ts';
-import { workspaceHandlers } from '../workspaces/handlers.ts';
-import { WorkspaceService } from '../workspaces/workspace-service.ts';
-import { EmbeddingService } from '../embedding-job/embedding-service.ts';
-import { embeddingHandlers } from '../embedding-job/handlers.ts';
-import { recreateJob, reloadJob } from '../embedding-job/milvus-jobs.ts';
-import { jobHandlers, jobTopicSources } from '../jobs/handlers.ts';
-import { JobService } from '../jobs/job-service.ts';
-import { logFileHandlers, logFileTopicSources } from '../log-files/handlers.ts';
-import { logIndexJob } from '../log-files/index-job.ts';
-import { LogFileService } from '../log-files/log-file-service.ts';
-import { logHandlers, logTopicSources } from '../logging/handlers.ts';
+import type { CallName, TopicName } from '../../shared/contract/index.ts';
+import { backfillFeature } from '../backfill/feature.ts';
+import { embeddingsFeature } from '../embedding-job/feature.ts';
+import { healthFeature } from '../health-service/feature.ts';
+import { jobsFeature } from '../jobs/feature.ts';
+import { logFilesFeature } from '../log-files/feature.ts';
+import { logsFeature } from '../logging/feature.ts';
 import { LogStore } from '../logging/log-store.ts';
 import { jsonLinesSink, Logger, type LogSink } from '../logging/logger.ts';
 import { Redactor } from '../logging/redact.ts';
-import { profileHandlers, profileTopicSources } from '../profiles/handlers.ts';
-import { ProfileService } from '../profiles/profile-service.ts';
+import { profilesFeature } from '../profiles/feature.ts';
+import { queriesFeature } from '../queries/feature.ts';
 import { RpcServer } from '../rpc/rpc-server.ts';
 import type { Handlers, TopicSources } from '../rpc/types.ts';
-import { secretHandlers } from '../secrets/handlers.ts';
-import { OsKeychain } from '../secrets/keychain.ts';
-import { SecretService } from '../secrets/secret-service.ts';
-import { settingsHandlers } from '../settings/handlers.ts';
-import { repoHandlers } from '../sync/handlers.ts';
-import { syncJob } from '../sync/sync-job.ts';
-import { SyncService } from '../sync/sync-service.ts';
-import { WarehouseService } from '../warehouse/warehouse-service.ts';
-import { SettingsService } from '../settings/settings-service.ts';
-import { openDatabase, type Db } from '../store/database.ts';
+import { runbooksFeature } from '../runbooks/feature.ts';
+import { secretsFeature } from '../secrets/feature.ts';
+import { settingsFeature } from '../settings/feature.ts';
+import { openDatabase } from '../store/database.ts';
+import { STORE_BASE, type MigrationSet } from '../store/migrations.ts';
+import { syncFeature } from '../sync/feature.ts';
+import { warehouseFeature } from '../warehouse/feature.ts';
+import type { WarehouseMigrationSet } from '../warehouse/migrations.ts';
+import { workspacesFeature } from '../workspaces/feature.ts';
 import { appHandlers } from './app-handlers.ts';
 import type { CoreConfig } from './config.ts';
+import type { Feature, FeatureParts } from './feature.ts';
+import type { Services } from './services.ts';
 
-export interface Core {
+/**
+ * The features of the core, in the order they are built (a feature may use the services of
+ * those before it; handlers and topics are wired once all exist). Add new features here.
+ */
+export const FEATURES = [
+  settingsFeature,
+  secretsFeature,
+  profilesFeature,
+  jobsFeature,
+  logsFeature,
+  logFilesFeature,
+  warehouseFeature,
+  syncFeature,
+  embeddingsFeature,
+  workspacesFeature,
+  backfillFeature,
+  healthFeature,
+  runbooksFeature,
+  queriesFeature,
+] as const satisfies readonly Feature[];
+
+// Compile-time: every call and topic of the contract has exactly one feature serving it.
+type Returned<F> = F extends { create(...a: never[]): infer R } ? R : never;
+type Served<K extends 'handlers' | 'topics'> = Returned<(typeof FEATURES)[number]> extends infer R ? (R extends { [P in K]: (...a: never[]) => infer G } ? keyof G : never) : never;
+type MissingCalls = Exclude<CallName, Served<'handlers'> | keyof ReturnType<typeof appHandlers>>;
+type MissingTopics = Exclude<TopicName, Served<'topics'>>;
+const everyCallServed: [MissingCalls] extends [never] ? true : { missingHandlers: MissingCalls } = true;
+const everyTopicServed: [MissingTopics] extends [never] ? true : { missingTopics: MissingTopics } = true;
+void everyCallServed;
+void everyTopicServed;
+
+export const storeMigrationSets = (): MigrationSet[] => [STORE_BASE, ...FEATURES.flatMap((f: Feature) => (f.storeMigrations ? [f.storeMigrations] : []))];
+export const warehouseMigrationSets = (): WarehouseMigrationSet[] => FEATURES.flatMap((f: Feature) => (f.warehouseMigrations ? [f.warehouseMigrations] : []));
+
+export type Core = Services & {
   config: CoreConfig;
-  db: Db;
-  logger: Logger;
-  redactor: Redactor;
-  logStore: LogStore;
-  settings: SettingsService;
-  profiles: ProfileService;
-  secrets: SecretService;
-  jobs: JobService;
-  logFiles: LogFileService;
-  warehouse: WarehouseService;
-  sync: SyncService;
-  embeddings: EmbeddingService;
-  workspaces: WorkspaceService;
-  health: HealthService;
-  backfill: BackfillService;
   rpc: RpcServer;
   close(): Promise<void>;
+};
+
+/** A registry that names the culprit when a feature reaches for a service built after it. */
+function registry(): Services {
+  const target: Partial<Services> = {};
+  return new Proxy(target, {
+    get(t, key) {
+      if (typeof key === 'string' && !(key in t) && key !== 'then') throw new Error(`Service "${key}" is not built yet: move its feature earlier in FEATURES (src/main/core/compose.ts)`);
+      return Reflect.get(t, key);
+    },
+  }) as Services;
 }
 
-const RETENTION_EVERY_MS = 60 * 60 * 1000;
-
-/** The one composition root: Electron's core process, the CLI and the tests all build the app here. */
+/** The one composition root: Electron's core process, the CLI, workers and the tests all build the app here. */
 export async function createCore(config: CoreConfig): Promise<Core> {
   const startedAt = new Date();
-  const db = openDatabase(join(config.home, 'repo-ops.sqlite'));
-  const redactor = new Redactor();
-  const logStore = new LogStore(db);
-  const sinks: LogSink[] = [logStore];
+  const s = registry();
+  s.db = openDatabase(join(config.home, 'repo-ops.sqlite'), storeMigrationSets());
+  s.redactor = new Redactor();
+  s.logStore = new LogStore(s.db);
+  const sinks: LogSink[] = [s.logStore];
   if (config.stderrLogLevel) sinks.push(jsonLinesSink(process.stderr, config.stderrLogLevel));
-  const logger = new Logger({ sinks, redactor });
-  const settings = new SettingsService(db);
-  const profiles = new ProfileService(db);
-  const secrets = new SecretService({ db, backend: config.secretBackend ?? new OsKeychain(), redactor, env: config.env, rotationOverrides: () => settings.get().rotationDays });
-  const jobs = new JobService({ db, logger, concurrency: () => settings.get().jobConcurrency });
-  const logFiles = new LogFileService({ db, jobs, logger: logger.child({ component: 'log-files' }), cacheDir: join(config.home, 'cache', 'log-index') });
-  jobs.register(logIndexJob(logFiles));
-  const warehouse = new WarehouseService({ home: config.home, profiles, secrets, logger: logger.child({ component: 'warehouse' }) });
-  const sync = new SyncService({ warehouse, profiles, secrets, jobs, logger: logger.child({ component: 'sync' }) });
-  jobs.register(syncJob(sync, warehouse));
-  const embeddings = new EmbeddingService({ warehouse, profiles, secrets, settings, jobs, logger: logger.child({ component: 'embeddings' }) });
-  jobs.register(embedJob(embeddings, db));
-  jobs.register(reloadJob(embeddings));
-  jobs.register(recreateJob(embeddings));
-  const workspaces = new WorkspaceService(warehouse);
-  jobs.register(backfillJob({ warehouse, sync, embeddings, outbox: new EmbeddingOutbox(db), workspaces, logs: logStore }));
-  const backfill = new BackfillService({ jobs, warehouse, sync, embeddings, settings, profiles, secrets });
-  const health = new HealthService({ db, profiles, secrets, settings, warehouse, logger: logger.child({ component: 'health' }) });
-  const runbooks = new RunbookService({ db, health, warehouse, profiles, secrets, embeddings, logger: logger.child({ component: 'runbooks' }), home: config.home });
-  for (const def of config.extraJobs ?? []) jobs.register(def);
+  s.logger = new Logger({ sinks, redactor: s.redactor });
 
-  const handlers: Handlers = {
-    ...appHandlers(config, startedAt),
-    ...settingsHandlers(settings),
-    ...profileHandlers(profiles, secrets),
-    ...secretHandlers(secrets, profiles, logger.child({ component: 'secrets' })),
-    ...jobHandlers(jobs),
-    ...logHandlers(logStore, settings),
-    ...logFileHandlers(logFiles),
-    ...repoHandlers(sync, warehouse),
-    ...embeddingHandlers(embeddings, jobs),
-    ...workspaceHandlers(workspaces),
-    ...uiStateHandlers(db),
-    ...backfillHandlers(backfill),
-    ...healthHandlers(health),
-    ...runbookHandlers(runbooks),
-    ...queryHandlers(warehouse, new SavedQueryService(db)),
-  };
-  const sources: TopicSources = {
-    ...jobTopicSources(jobs),
-    ...logTopicSources(logStore),
-    ...logFileTopicSources(logFiles),
-    ...healthTopicSources(health),
-    ...profileTopicSources(profiles),
-  };
-  const rpc = new RpcServer(handlers, sources, logger.child({ component: 'rpc' }), redactor);
+  const ctx = { config, warehouseMigrations: warehouseMigrationSets() };
+  const parts: FeatureParts[] = [];
+  for (const feature of FEATURES as readonly Feature[]) {
+    const p = feature.create(s, ctx);
+    Object.assign(s, p.services);
+    parts.push(p);
+  }
+  for (const def of [...parts.flatMap((p) => p.jobs ?? []), ...(config.extraJobs ?? [])]) s.jobs.register(def);
 
-  const prune = () => {
-    const removed = logStore.prune(settings.get().logRetentionDays);
-    if (removed) logger.info('logs_pruned', `Removed ${removed} log lines past retention`, { removed });
-  };
-  prune();
-  const retention = setInterval(prune, RETENTION_EVERY_MS);
-  retention.unref();
+  const handlers = Object.assign({}, appHandlers(config, startedAt), ...parts.map((p) => p.handlers?.(s))) as Handlers;
+  const sources = Object.assign({}, ...parts.map((p) => p.topics?.(s))) as TopicSources;
+  const rpc = new RpcServer(handlers, sources, s.logger.child({ component: 'rpc' }), s.redactor);
 
-  await jobs.start();
-  // Scheduled health checks belong to the long-running console, not to one-shot CLI commands.
-  if (config.mode === 'serve' || config.mode === 'electron') health.startScheduler();
+  for (const p of parts) await p.start?.();
   // The CLI builds a core per command: keep its start quiet so `logs tail` shows real events.
-  (config.mode === 'cli' ? logger.debug : logger.info).call(logger, 'core_started', `Repo Ops core started (${config.mode})`, { home: config.home, pid: process.pid });
+  (config.mode === 'cli' ? s.logger.debug : s.logger.info).call(s.logger, 'core_started', `Repo Ops core started (${config.mode})`, { home: config.home, pid: process.pid });
 
   let closed = false;
-  return {
+  return Object.assign(Object.create(null) as object, s, {
     config,
-    db,
-    logger,
-    redactor,
-    logStore,
-    settings,
-    profiles,
-    secrets,
-    jobs,
-    logFiles,
-    warehouse,
-    sync,
-    embeddings,
-    workspaces,
-    health,
-    backfill,
     rpc,
     async close() {
       if (closed) return;
       closed = true;
-      clearInterval(retention);
-      health.stop();
-      await jobs.close();
-      await logFiles.closeAll();
-      await embeddings.close();
-      await warehouse.close();
-      logger.info('core_stopped', 'Repo Ops core stopped');
-      logStore.flush();
-      db.close();
+      // Running jobs checkpoint first, while every service they use is still up.
+      await s.jobs.close();
+      for (const p of [...parts].reverse()) await p.close?.();
+      s.logger.info('core_stopped', 'Repo Ops core stopped');
+      s.logStore.flush();
+      s.db.close();
     },
-  };
+  }) as Core;
 }

@@ -4,39 +4,34 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { OpsError } from '../../shared/errors.ts';
 import type { Db } from '../store/database.ts';
-import type { Migration } from '../store/migrations.ts';
+import type { MigrationSet } from '../store/migrations.ts';
 import { validateDeclaredParams } from './params.ts';
 import { runDeclared } from './run-query.ts';
 import { checkSavedQuerySql } from './sql-guard.ts';
 import { placeholders } from './sql-scan.ts';
 import type { QueryParam, QueryResult, RunOptions } from './types.ts';
 
-export const SAVED_QUERIES_MIGRATION_NAME = 'saved verification queries';
-
-/**
- * The local-store migration adding `saved_queries`. Version 3 follows 1 (foundation) and
- * 2 (embedding outbox); pass the right number if the list has moved on. (No default from
- * the list itself: migrations.ts will import this module, and reading the list here would
- * hit it before it is initialized.)
- */
-export function savedQueriesMigration(version = 3): Migration {
-  return {
-    version,
-    name: SAVED_QUERIES_MIGRATION_NAME,
-    sql: `
-      CREATE TABLE saved_queries (
-        id TEXT PRIMARY KEY,
-        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
-        description TEXT NOT NULL DEFAULT '',
-        sql TEXT NOT NULL,
-        params TEXT NOT NULL DEFAULT '[]',
-        timeout_ms INTEGER,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL
-      );
-    `,
-  };
-}
+export const savedQueryStoreMigrations: MigrationSet = {
+  feature: 'queries',
+  migrations: [
+    {
+      version: 1,
+      name: 'saved verification queries',
+      sql: `
+        CREATE TABLE saved_queries (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+          description TEXT NOT NULL DEFAULT '',
+          sql TEXT NOT NULL,
+          params TEXT NOT NULL DEFAULT '[]',
+          timeout_ms INTEGER,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL
+        );
+      `,
+    },
+  ],
+};
 
 export interface SavedQuery {
   id: string;

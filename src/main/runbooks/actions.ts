@@ -5,11 +5,15 @@ import { OpsError } from '../../shared/errors.ts';
 import type { EmbeddingService } from '../embedding-job/embedding-service.ts';
 import type { ProfileService } from '../profiles/profile-service.ts';
 import type { SecretService } from '../secrets/secret-service.ts';
+import type { WarehouseMigrationSet } from '../warehouse/migrations.ts';
 import { backupStatements, backupWarehouse, latestBackup, restoreTest } from './backup.ts';
 
 export interface ActionContext {
   pool: pg.Pool;
   url: string;
+  /** The console's own schema in the warehouse. */
+  schema: string;
+  migrationSets: WarehouseMigrationSet[];
   home: string;
   profiles: ProfileService;
   secrets: SecretService;
@@ -45,12 +49,12 @@ async function redisClient(ctx: ActionContext): Promise<Redis> {
   return client;
 }
 
-/** Validated table and columns of public schema: identifiers come from the catalog, not from input. */
+/** Validated table and columns of the console's schema: identifiers come from the catalog, not from input. */
 async function indexTarget(ctx: ActionContext, inputs: Record<string, string>): Promise<{ table: string; columns: string[]; name: string }> {
   const table = (inputs.table ?? '').trim();
   const columns = (inputs.columns ?? '').split(',').map((c) => c.trim()).filter(Boolean);
   if (!table || !columns.length) throw new OpsError('invalid_input', 'Give a table and at least one column');
-  const { rows } = await ctx.pool.query("SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1", [table]);
+  const { rows } = await ctx.pool.query("SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2", [ctx.schema, table]);
   if (!rows.length) throw new OpsError('invalid_input', `No table "${table}" in the warehouse`);
   const known = new Set(rows.map((r) => r.column_name as string));
   const missing = columns.filter((c) => !known.has(c));
@@ -58,17 +62,17 @@ async function indexTarget(ctx: ActionContext, inputs: Record<string, string>): 
   return { table, columns, name: `${table}_${columns.join('_')}_idx`.slice(0, 63) };
 }
 
-const indexSql = (t: { table: string; columns: string[]; name: string }) => `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${quoteIdent(t.name)} ON public.${quoteIdent(t.table)} (${t.columns.map(quoteIdent).join(', ')})`;
+const indexSql = (schema: string, t: { table: string; columns: string[]; name: string }) => `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${quoteIdent(t.name)} ON ${quoteIdent(schema)}.${quoteIdent(t.table)} (${t.columns.map(quoteIdent).join(', ')})`;
 // Same window as the catalogue's dry-run query (started_at); a run still in progress is never deleted.
 const RETENTION_WHERE = "started_at < now() - make_interval(days => $1) AND status <> 'running'";
 const retentionSql = (days: number) => `DELETE FROM sync_runs WHERE ${RETENTION_WHERE.replace('$1', String(days))}`;
 
 export const ACTIONS: Record<string, Action> = {
   'vacuum-analyze': {
-    async preview(_ctx, inputs) {
+    async preview(ctx, inputs) {
       const t = inputs.table || 'all';
       if (t !== 'all' && !VACUUM_TABLES.includes(t)) throw new OpsError('invalid_input', `Choose one of: all, ${VACUUM_TABLES.join(', ')}`);
-      return { statements: (t === 'all' ? VACUUM_TABLES : [t]).map((x) => `VACUUM (ANALYZE) public.${x}`), note: 'VACUUM does not block reads or writes; it can take a while on large tables.' };
+      return { statements: (t === 'all' ? VACUUM_TABLES : [t]).map((x) => `VACUUM (ANALYZE) ${quoteIdent(ctx.schema)}.${quoteIdent(x)}`), note: 'VACUUM does not block reads or writes; it can take a while on large tables.' };
     },
     async run(ctx, inputs) {
       const { statements } = await this.preview(ctx, inputs);
@@ -80,13 +84,13 @@ export const ACTIONS: Record<string, Action> = {
   },
   'create-index': {
     async preview(ctx, inputs) {
-      return { statements: [indexSql(await indexTarget(ctx, inputs))], note: 'CONCURRENTLY builds without locking writes; if it fails it leaves an invalid index, which the next step finds.' };
+      return { statements: [indexSql(ctx.schema, await indexTarget(ctx, inputs))], note: 'CONCURRENTLY builds without locking writes; if it fails it leaves an invalid index, which the next step finds.' };
     },
     async run(ctx, inputs) {
       const t = await indexTarget(ctx, inputs);
       const t0 = Date.now();
-      await ctx.pool.query(indexSql(t));
-      return { outcome: 'done', summary: `Index ${t.name} on ${t.table} (${t.columns.join(', ')}) created in ${((Date.now() - t0) / 1000).toFixed(1)} s`, output: { statement: indexSql(t) } };
+      await ctx.pool.query(indexSql(ctx.schema, t));
+      return { outcome: 'done', summary: `Index ${t.name} on ${t.table} (${t.columns.join(', ')}) created in ${((Date.now() - t0) / 1000).toFixed(1)} s`, output: { statement: indexSql(ctx.schema, t) } };
     },
   },
   'retention-delete': {
@@ -103,12 +107,12 @@ export const ACTIONS: Record<string, Action> = {
   },
   backup: {
     async preview(ctx) {
-      const { statements, method } = await backupStatements(ctx.pool);
+      const { statements, method } = await backupStatements(ctx.pool, ctx.schema);
       return { statements, note: method === 'pg_dump' ? 'A custom-format pg_dump of the whole warehouse, taken from one snapshot; row counts are recorded in a manifest for the restore test.' : 'No pg_dump of the server’s major version or newer was found (the embedded PostgreSQL ships none; set REPO_OPS_PG_BIN to a directory holding pg_dump and pg_restore): a consistent snapshot of every table is taken instead.' };
     },
     async run(ctx) {
       const dir = join(ctx.home, 'backups', new Date().toISOString().replace(/[:.]/g, '-'));
-      const m = await backupWarehouse(ctx.pool, ctx.url, dir);
+      const m = await backupWarehouse(ctx.pool, ctx.url, dir, ctx.schema);
       const rows = Object.values(m.tables).reduce((a, b) => a + b, 0);
       return { outcome: 'done', summary: `Backed up ${Object.keys(m.tables).length} tables (${rows} rows) with ${m.method} to ${dir}`, output: m };
     },
@@ -122,7 +126,7 @@ export const ACTIONS: Record<string, Action> = {
     async run(ctx) {
       const b = latestBackup(join(ctx.home, 'backups'));
       if (!b) throw new OpsError('not_found', 'No backup yet: run the backup step first');
-      const r = await restoreTest(ctx.url, b);
+      const r = await restoreTest(ctx.url, b, ctx.migrationSets);
       const bad = Object.entries(r.tables).filter(([, c]) => c.expected !== c.restored);
       return { outcome: r.ok ? 'pass' : 'fail', summary: r.ok ? `Restore test passed: ${Object.keys(r.tables).length} tables, every row count matches` : `Restore test FAILED: ${bad.map(([t, c]) => `${t} ${c.restored}/${c.expected}`).join(', ')}`, output: r };
     },

@@ -6,7 +6,9 @@ import { promisify } from 'node:util';
 import { createGunzip, createGzip } from 'node:zlib';
 import pg from 'pg';
 import { OpsError } from '../../shared/errors.ts';
+import { quoteIdent } from '../warehouse/identifiers.ts';
 import { migrateWarehouse } from '../warehouse/migrate.ts';
+import type { WarehouseMigrationSet } from '../warehouse/migrations.ts';
 import { findPgTools } from './pg-tools.ts';
 
 const run = promisify(execFile);
@@ -17,6 +19,8 @@ const FETCH = 5000;
 export interface BackupManifest {
   createdAt: string;
   method: 'pg_dump' | 'copy';
+  /** The schema backed up (absent in backups from before the console had its own). */
+  schema?: string;
   schemaVersion: number;
   serverVersion: string;
   tables: Record<string, number>;
@@ -35,19 +39,19 @@ async function serverMajor(pool: pg.Pool): Promise<number> {
   return Number(((await pool.query('SHOW server_version_num')).rows[0].server_version_num as string).slice(0, -4));
 }
 
-async function tables(pool: pg.Pool): Promise<string[]> {
-  const { rows } = await pool.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations'");
+async function tables(pool: pg.Pool, schema: string): Promise<string[]> {
+  const { rows } = await pool.query("SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations'", [schema]);
   const names = rows.map((r) => r.table_name as string);
   return [...ORDER.filter((t) => names.includes(t)), ...names.filter((t) => !ORDER.includes(t)).sort()];
 }
 
-export async function backupStatements(pool: pg.Pool): Promise<{ statements: string[]; method: 'pg_dump' | 'copy' }> {
+export async function backupStatements(pool: pg.Pool, schema: string): Promise<{ statements: string[]; method: 'pg_dump' | 'copy' }> {
   const major = await serverMajor(pool);
   const tools = await findPgTools(major);
-  if (tools) return { method: 'pg_dump', statements: [`${tools.pgDump} --format=custom --no-owner --snapshot=<exported snapshot> --file=<backups>/<timestamp>/warehouse.dump  (connection from PG* environment variables)`] };
+  if (tools) return { method: 'pg_dump', statements: [`${tools.pgDump} --format=custom --no-owner --snapshot=<exported snapshot> --schema=${quoteIdent(schema)} --file=<backups>/<timestamp>/warehouse.dump  (connection from PG* environment variables)`] };
   return {
     method: 'copy',
-    statements: [`-- no pg_dump ${major} or newer found (set REPO_OPS_PG_BIN to its directory): consistent JSON-lines snapshot instead`, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', ...(await tables(pool)).map((t) => `DECLARE … CURSOR FOR SELECT row_to_json(t) FROM public.${t} t  → ${t}.jsonl.gz`), 'COMMIT'],
+    statements: [`-- no pg_dump ${major} or newer found (set REPO_OPS_PG_BIN to its directory): consistent JSON-lines snapshot instead`, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', ...(await tables(pool, schema)).map((t) => `DECLARE … CURSOR FOR SELECT row_to_json(t) FROM ${quoteIdent(schema)}.${quoteIdent(t)} t  → ${t}.jsonl.gz`), 'COMMIT'],
   };
 }
 
@@ -55,10 +59,11 @@ export async function backupStatements(pool: pg.Pool): Promise<{ statements: str
  * Backs up the warehouse: pg_dump when a compatible one is installed, else one
  * consistent snapshot of every table as gzipped JSON lines plus a manifest of counts.
  */
-export async function backupWarehouse(pool: pg.Pool, url: string, dir: string): Promise<BackupManifest> {
+export async function backupWarehouse(pool: pg.Pool, url: string, dir: string, schema: string): Promise<BackupManifest> {
+  const q = (t: string) => `${quoteIdent(schema)}.${quoteIdent(t)}`;
   mkdirSync(dir, { recursive: true });
   const serverVersion = (await pool.query('SHOW server_version')).rows[0].server_version as string;
-  const schemaVersion = (await pool.query('SELECT MAX(version)::int AS v FROM schema_migrations')).rows[0].v as number;
+  const schemaVersion = (await pool.query(`SELECT MAX(version)::int AS v FROM ${q('schema_migrations')} WHERE feature = 'warehouse'`)).rows[0].v as number;
   const tools = await findPgTools(await serverMajor(pool));
   const client = await pool.connect();
   const counts: Record<string, number> = {};
@@ -66,17 +71,17 @@ export async function backupWarehouse(pool: pg.Pool, url: string, dir: string): 
   let file = dir;
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    for (const t of await tables(pool)) counts[t] = Number((await client.query(`SELECT count(*) AS n FROM public.${t}`)).rows[0].n);
+    for (const t of await tables(pool, schema)) counts[t] = Number((await client.query(`SELECT count(*) AS n FROM ${q(t)}`)).rows[0].n);
     if (tools) {
       method = 'pg_dump';
       file = join(dir, 'warehouse.dump');
       const snapshot = (await client.query('SELECT pg_export_snapshot() AS s')).rows[0].s as string;
-      await run(tools.pgDump, ['--format=custom', '--no-owner', `--snapshot=${snapshot}`, `--file=${file}`], { env: libpqEnv(url), maxBuffer: 64 * 1024 * 1024 });
+      await run(tools.pgDump, ['--format=custom', '--no-owner', `--snapshot=${snapshot}`, `--schema=${quoteIdent(schema)}`, `--file=${file}`], { env: libpqEnv(url), maxBuffer: 64 * 1024 * 1024 });
     } else {
       for (const t of Object.keys(counts)) {
         const out = createGzip();
         const done = new Promise<void>((resolve, reject) => out.pipe(createWriteStream(join(dir, `${t}.jsonl.gz`))).on('finish', () => resolve()).on('error', reject));
-        await client.query(`DECLARE backup_cursor NO SCROLL CURSOR FOR SELECT row_to_json(t)::text AS j FROM public.${t} t`);
+        await client.query(`DECLARE backup_cursor NO SCROLL CURSOR FOR SELECT row_to_json(t)::text AS j FROM ${q(t)} t`);
         for (;;) {
           const { rows } = await client.query(`FETCH ${FETCH} FROM backup_cursor`);
           if (!rows.length) break;
@@ -94,7 +99,7 @@ export async function backupWarehouse(pool: pg.Pool, url: string, dir: string): 
   } finally {
     client.release();
   }
-  const manifest: BackupManifest = { createdAt: new Date().toISOString(), method, schemaVersion, serverVersion, tables: counts, file, ...(tools && method === 'pg_dump' ? { pgRestore: tools.pgRestore } : {}) };
+  const manifest: BackupManifest = { createdAt: new Date().toISOString(), method, schema, schemaVersion, serverVersion, tables: counts, file, ...(tools && method === 'pg_dump' ? { pgRestore: tools.pgRestore } : {}) };
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   return manifest;
 }
@@ -120,7 +125,7 @@ export function latestBackup(root: string): { dir: string; manifest: BackupManif
  * Restores a backup into a scratch database on the same server, compares every
  * table's row count with the manifest, and drops the scratch database again.
  */
-export async function restoreTest(adminUrl: string, backup: { dir: string; manifest: BackupManifest }): Promise<{ database: string; tables: Record<string, { expected: number; restored: number }>; ok: boolean }> {
+export async function restoreTest(adminUrl: string, backup: { dir: string; manifest: BackupManifest }, sets: WarehouseMigrationSet[]): Promise<{ database: string; tables: Record<string, { expected: number; restored: number }>; ok: boolean }> {
   const name = `repo_ops_restore_test_${Date.now()}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -134,19 +139,22 @@ export async function restoreTest(adminUrl: string, backup: { dir: string; manif
   u.pathname = `/${name}`;
   const scratch = new pg.Pool({ connectionString: u.toString(), max: 2 });
   const result: Record<string, { expected: number; restored: number }> = {};
+  // Backups from before the console had its own schema held the tables in public.
+  const schema = backup.manifest.schema ?? 'public';
+  const q = (t: string) => `${quoteIdent(schema)}.${quoteIdent(t)}`;
   try {
     if (backup.manifest.method === 'pg_dump') {
       const pgRestore = backup.manifest.pgRestore && existsSync(backup.manifest.pgRestore) ? backup.manifest.pgRestore : 'pg_restore';
       await run(pgRestore, ['--no-owner', '--exit-on-error', `--dbname=${name}`, backup.manifest.file], { env: { ...libpqEnv(u.toString()), PGDATABASE: name } });
     } else {
-      await migrateWarehouse(scratch);
+      await migrateWarehouse(scratch, schema, sets);
       const client = await scratch.connect();
       try {
         await client.query('BEGIN');
         for (const t of Object.keys(backup.manifest.tables)) {
           let batch: string[] = [];
           const flush = async () => {
-            if (batch.length) await client.query(`INSERT INTO public.${t} SELECT * FROM json_populate_recordset(NULL::public.${t}, $1::json)`, [`[${batch.join(',')}]`]);
+            if (batch.length) await client.query(`INSERT INTO ${q(t)} SELECT * FROM json_populate_recordset(NULL::${q(t)}, $1::json)`, [`[${batch.join(',')}]`]);
             batch = [];
           };
           const lines = createInterface({ input: createReadStream(join(backup.dir, `${t}.jsonl.gz`)).pipe(createGunzip()) });
@@ -166,7 +174,7 @@ export async function restoreTest(adminUrl: string, backup: { dir: string; manif
       }
     }
     for (const [t, expected] of Object.entries(backup.manifest.tables)) {
-      result[t] = { expected, restored: Number((await scratch.query(`SELECT count(*) AS n FROM public.${t}`)).rows[0].n) };
+      result[t] = { expected, restored: Number((await scratch.query(`SELECT count(*) AS n FROM ${q(t)}`)).rows[0].n) };
     }
   } finally {
     await scratch.end();

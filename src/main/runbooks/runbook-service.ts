@@ -93,8 +93,8 @@ export class RunbookService {
   }
 
   private async actionContext(): Promise<ActionContext> {
-    const { pool, url } = await this.d.warehouse.connection();
-    return { pool, url, home: this.d.home, profiles: this.d.profiles, secrets: this.d.secrets, embeddings: this.d.embeddings };
+    const { pool, url, info } = await this.d.warehouse.connection();
+    return { pool, url, schema: info.schema, migrationSets: this.d.warehouse.migrationSets, home: this.d.home, profiles: this.d.profiles, secrets: this.d.secrets, embeddings: this.d.embeddings };
   }
 
   async preview(runId: string, stepId: string, inputs: Record<string, string>) {

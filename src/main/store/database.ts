@@ -2,12 +2,15 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { OpsError } from '../../shared/errors.ts';
-import { migrations as defaultMigrations, type Migration } from './migrations.ts';
+import { LEGACY_STORE_MIGRATIONS, STORE_BASE, type MigrationSet } from './migrations.ts';
 
 export type Db = Database.Database;
 
-/** Opens the local store in WAL mode and brings its schema up to date. */
-export function openDatabase(file: string, migrations: Migration[] = defaultMigrations): Db {
+/**
+ * Opens the local store in WAL mode and brings its schema up to date: the platform's base
+ * tables plus each feature's own migrations (the composition root passes them all).
+ */
+export function openDatabase(file: string, sets: MigrationSet[] = [STORE_BASE]): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   let db: Db;
   try {
@@ -19,25 +22,45 @@ export function openDatabase(file: string, migrations: Migration[] = defaultMigr
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db, migrations);
+  migrate(db, sets);
   return db;
 }
 
-export function schemaVersion(db: Db): number {
-  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
-  return row.v ?? 0;
+/** Latest applied version per feature. */
+export function storeVersions(db: Db): Record<string, number> {
+  const rows = db.prepare('SELECT feature, MAX(version) AS v FROM store_migrations GROUP BY feature').all() as { feature: string; v: number }[];
+  return Object.fromEntries(rows.map((r) => [r.feature, r.v]));
 }
 
-export function migrate(db: Db, migrations: Migration[]): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-  const current = schemaVersion(db);
-  const latest = migrations.at(-1)?.version ?? 0;
-  if (current > latest) {
-    throw new OpsError('conflict', `The local store is at schema version ${current}, newer than this Repo Ops build knows (${latest}). Upgrade Repo Ops or point REPO_OPS_HOME elsewhere.`);
+/** The store before features had their own migrations kept one numbered list: map it once. */
+function adoptLegacy(db: Db): void {
+  const legacy = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  if (!legacy) return;
+  db.transaction(() => {
+    const rows = db.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all() as { version: number; name: string; applied_at: string }[];
+    const insert = db.prepare('INSERT OR IGNORE INTO store_migrations (feature, version, name, applied_at) VALUES (?, ?, ?, ?)');
+    for (const r of rows) {
+      const to = LEGACY_STORE_MIGRATIONS[r.name];
+      if (!to) throw new OpsError('conflict', `The local store has migration ${r.version} "${r.name}", which this Repo Ops build does not know. Upgrade Repo Ops or point REPO_OPS_HOME elsewhere.`);
+      insert.run(to.feature, to.version, r.name, r.applied_at);
+    }
+    db.exec('DROP TABLE schema_migrations');
+  })();
+}
+
+export function migrate(db: Db, sets: MigrationSet[]): void {
+  db.exec('CREATE TABLE IF NOT EXISTS store_migrations (feature TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (feature, version))');
+  adoptLegacy(db);
+  const current = storeVersions(db);
+  for (const set of sets) {
+    const latest = set.migrations.at(-1)?.version ?? 0;
+    if ((current[set.feature] ?? 0) > latest) {
+      throw new OpsError('conflict', `The local store's ${set.feature} tables are at schema version ${current[set.feature]}, newer than this Repo Ops build knows (${latest}). Upgrade Repo Ops or point REPO_OPS_HOME elsewhere.`);
+    }
   }
-  const apply = db.transaction((m: Migration) => {
+  const apply = db.transaction((feature: string, m: MigrationSet['migrations'][number]) => {
     db.exec(m.sql);
-    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+    db.prepare('INSERT INTO store_migrations (feature, version, name, applied_at) VALUES (?, ?, ?, ?)').run(feature, m.version, m.name, new Date().toISOString());
   });
-  for (const m of migrations) if (m.version > current) apply(m);
+  for (const set of sets) for (const m of set.migrations) if (m.version > (current[set.feature] ?? 0)) apply(set.feature, m);
 }

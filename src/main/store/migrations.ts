@@ -1,13 +1,25 @@
 // Versioned migrations of the local store. Append only: never edit a released step.
-import { savedQueriesMigration } from '../queries/saved-queries.ts';
-
 export interface Migration {
   version: number;
   name: string;
   sql: string;
 }
 
-export const migrations: Migration[] = [
+/** One feature's own store migrations; versions count from 1 within the feature. */
+export interface MigrationSet {
+  feature: string;
+  migrations: Migration[];
+}
+
+/** Where each migration of the single list before features had their own went (by name). */
+export const LEGACY_STORE_MIGRATIONS: Record<string, { feature: string; version: number }> = {
+  foundation: { feature: 'store', version: 1 },
+  'embedding outbox': { feature: 'embedding-job', version: 1 },
+  'saved verification queries': { feature: 'queries', version: 1 },
+  'runbook runs': { feature: 'runbooks', version: 1 },
+};
+
+const foundation: Migration[] = [
   {
     version: 1,
     name: 'foundation',
@@ -102,48 +114,7 @@ export const migrations: Migration[] = [
       );
     `,
   },
-  {
-    version: 2,
-    name: 'embedding outbox',
-    sql: `
-      -- Vectors already paid for but not yet in Milvus and the warehouse: replayed on
-      -- resume, so a crash between the API answer and the writes never pays twice.
-      CREATE TABLE embedding_outbox (
-        run_id TEXT NOT NULL,
-        batch_no INTEGER NOT NULL,
-        payload TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        PRIMARY KEY (run_id, batch_no)
-      );
-    `,
-  },
-  savedQueriesMigration(3),
-  {
-    version: 4,
-    name: 'runbook runs',
-    sql: `
-      -- Who ran which runbook when, and what each step found or did (an incident record).
-      CREATE TABLE runbook_runs (
-        id TEXT PRIMARY KEY,
-        runbook_id TEXT NOT NULL,
-        title TEXT NOT NULL,
-        operator TEXT NOT NULL,
-        started_at TEXT NOT NULL,
-        finished_at TEXT,
-        status TEXT NOT NULL,
-        note TEXT NOT NULL DEFAULT ''
-      );
-      CREATE TABLE runbook_steps (
-        run_id TEXT NOT NULL REFERENCES runbook_runs (id) ON DELETE CASCADE,
-        step_id TEXT NOT NULL,
-        outcome TEXT NOT NULL,
-        summary TEXT NOT NULL,
-        output TEXT,
-        statements TEXT NOT NULL DEFAULT '[]',
-        note TEXT NOT NULL DEFAULT '',
-        at TEXT NOT NULL,
-        PRIMARY KEY (run_id, step_id)
-      );
-    `,
-  },
 ];
+
+/** The platform's tables: settings, profiles, secret metadata, jobs, logs, health history, log files. */
+export const STORE_BASE: MigrationSet = { feature: 'store', migrations: foundation };

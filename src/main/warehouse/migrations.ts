@@ -6,6 +6,12 @@ export interface WarehouseMigration {
   sql: string;
 }
 
+/** A feature's own warehouse migrations; versions count from 1 within the feature. */
+export interface WarehouseMigrationSet {
+  feature: string;
+  migrations: WarehouseMigration[];
+}
+
 // `embedding` is pgvector's `vector` where the extension can be created, else real[].
 const addEmbeddingColumns = (table: string) => `
 DO $$
@@ -23,7 +29,7 @@ ALTER TABLE ${table}
   ADD COLUMN embedding_dimensions int;
 `;
 
-export const warehouseMigrations: WarehouseMigration[] = [
+const coreMigrations: WarehouseMigration[] = [
   {
     version: 1,
     name: 'core schema',
@@ -285,3 +291,6 @@ CREATE INDEX IF NOT EXISTS embedding_costs_repository_idx ON embedding_costs (re
 `,
   },
 ];
+
+/** The synced data (repositories, PRs, issues, reviews, comments, files, sync state, embedding ledger). */
+export const warehouseCoreMigrations: WarehouseMigrationSet = { feature: 'warehouse', migrations: coreMigrations };

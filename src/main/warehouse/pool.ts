@@ -1,4 +1,6 @@
 import pg from 'pg';
+import { OpsError } from '../../shared/errors.ts';
+import { SCHEMA_NAME } from './identifiers.ts';
 import { describePgError } from './pg-errors.ts';
 
 export interface PoolOptions {
@@ -6,6 +8,8 @@ export interface PoolOptions {
   statementTimeoutMs?: number;
   connectTimeoutMs?: number;
   applicationName?: string;
+  /** The console's own schema, first on every connection's search_path (then public, for extensions). */
+  schema?: string;
 }
 
 // int8 and int8[] → numbers: ids and counts stay far below 2^53 here.
@@ -15,7 +19,10 @@ pg.types.setTypeParser(INT8_ARRAY, (v: string) => (v === '{}' ? [] : v.slice(1, 
 
 /** A pg pool with sane limits, a name in pg_stat_activity and statement timeouts. */
 export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
+  if (opts.schema !== undefined && !SCHEMA_NAME.test(opts.schema)) throw new OpsError('invalid_input', `warehouseSchema: "${opts.schema}" is not a plain schema name (lower-case letters, digits and _, at most 63)`);
   const pool = new pg.Pool({
+    // A startup option, so every connection (also ones a pooler hands out in session mode) sees it.
+    ...(opts.schema ? { options: `-c search_path=${opts.schema},public` } : {}),
     connectionString: url,
     max: opts.max ?? 8,
     idleTimeoutMillis: 30_000,

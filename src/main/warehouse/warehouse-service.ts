@@ -6,6 +6,7 @@ import type { ProfileService } from '../profiles/profile-service.ts';
 import type { SecretService } from '../secrets/secret-service.ts';
 import { startEmbeddedPostgres, type EmbeddedCluster } from './embedded.ts';
 import { migrateWarehouse } from './migrate.ts';
+import type { WarehouseMigrationSet } from './migrations.ts';
 import { describePgError, describeTarget } from './pg-errors.ts';
 import { createPool } from './pool.ts';
 
@@ -13,7 +14,14 @@ export interface WarehouseInfo {
   mode: 'embedded' | 'external';
   target: string;
   serverVersion: string;
+  /** The console's own schema (search_path's first entry on every connection). */
+  schema: string;
+  /** Version of the core warehouse tables. */
   schemaVersion: number;
+  /** Latest applied migration per feature. */
+  migrations: Record<string, number>;
+  /** Every feature's migrations are applied. */
+  upToDate: boolean;
   pgvector: boolean;
   dataDir: string | null;
 }
@@ -38,8 +46,11 @@ export class WarehouseService {
   private readonly profiles: ProfileService;
   private readonly secrets: SecretService;
   private readonly log: Logger;
+  /** Every feature's warehouse migrations, in the composition root's order. */
+  readonly migrationSets: WarehouseMigrationSet[];
 
-  constructor(opts: { home: string; profiles: ProfileService; secrets: SecretService; logger: Logger }) {
+  constructor(opts: { home: string; profiles: ProfileService; secrets: SecretService; logger: Logger; migrations: WarehouseMigrationSet[] }) {
+    this.migrationSets = opts.migrations;
     this.home = opts.home;
     this.profiles = opts.profiles;
     this.secrets = opts.secrets;
@@ -63,14 +74,14 @@ export class WarehouseService {
   private async connect(): Promise<Connected> {
     const profile = this.profiles.ensureActive();
     const configured = await this.secrets.get(profile.id, 'postgres_url');
-    const key = `${profile.id}|${configured ?? 'embedded'}`;
+    const key = `${profile.id}|${profile.warehouseSchema}|${configured ?? 'embedded'}`;
     if (this.current?.key === key) return this.current;
     if (this.connecting) return this.connecting;
-    this.connecting = this.open(key, configured).finally(() => (this.connecting = null));
+    this.connecting = this.open(key, configured, profile.warehouseSchema).finally(() => (this.connecting = null));
     return this.connecting;
   }
 
-  private async open(key: string, configured: string | null): Promise<Connected> {
+  private async open(key: string, configured: string | null, schema: string): Promise<Connected> {
     await this.closePool();
     let url = configured;
     let mode: WarehouseInfo['mode'] = 'external';
@@ -82,15 +93,15 @@ export class WarehouseService {
       url = this.embedded.url;
       this.log.info('warehouse_embedded', `No Postgres URL configured: using the embedded PostgreSQL in ${dataDir}`, { adopted: this.embedded.adopted });
     }
-    const pool = createPool(url);
+    const pool = createPool(url, { schema });
     try {
       const version = (await pool.query('SHOW server_version')).rows[0].server_version as string;
-      const migrated = await migrateWarehouse(pool);
+      const migrated = await migrateWarehouse(pool, schema, this.migrationSets);
       const vector = (await pool.query("SELECT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'vector') AS v")).rows[0].v as boolean;
-      if (migrated.applied.length) this.log.info('warehouse_migrated', `Warehouse migrated to schema version ${migrated.current}`, { applied: migrated.applied });
-      const info: WarehouseInfo = { mode, target: describeTarget(url), serverVersion: version, schemaVersion: migrated.current, pgvector: vector, dataDir };
+      if (migrated.applied.length) this.log.info('warehouse_migrated', `Warehouse schema ${schema} migrated: ${migrated.applied.join(', ')}`, { applied: migrated.applied });
+      const info: WarehouseInfo = { mode, target: describeTarget(url), serverVersion: version, schema, schemaVersion: migrated.versions.warehouse ?? 0, migrations: migrated.versions, upToDate: migrated.upToDate, pgvector: vector, dataDir };
       this.current = { key, url, pool, info };
-      this.log.info('warehouse_connected', `Connected to the warehouse at ${info.target} (PostgreSQL ${version}, ${mode})`);
+      this.log.info('warehouse_connected', `Connected to the warehouse at ${info.target} (PostgreSQL ${version}, ${mode}, schema ${schema})`);
       return this.current;
     } catch (e) {
       await pool.end().catch(() => {});

@@ -8,6 +8,9 @@ export const HttpService = z.object({
   url: httpUrl,
 });
 
+/** The console's own schema in the warehouse: plain, lower-case, at most 63 bytes. */
+export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
 /** The non-secret half of a connection profile; secrets live in the keychain. */
 export const ProfileFields = z.object({
   name: z.string().trim().min(1, 'name is required').max(80),
@@ -19,6 +22,7 @@ export const ProfileFields = z.object({
   milvusCollection: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,254}$/, 'letters, digits and _ only, not starting with a digit').default('pr_index'),
   redisQueueKeys: z.array(z.string().min(1).max(200)).max(100).default(['bull:*:wait']),
   httpServices: z.array(HttpService).max(50).default([]),
+  warehouseSchema: z.string().regex(SCHEMA_NAME, 'lower-case letters, digits and _ only (at most 63), not starting with a digit').default('repo_ops'),
 });
 
 export const Profile = ProfileFields.extend({

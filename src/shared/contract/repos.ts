@@ -81,7 +81,11 @@ export const WarehouseStatus = z.object({
   mode: z.enum(['embedded', 'external']),
   target: z.string(),
   serverVersion: z.string(),
+  /** The console's own schema; nothing outside it is created or altered. */
+  schema: z.string(),
   schemaVersion: z.number().int(),
+  migrations: z.record(z.string(), z.number().int()),
+  upToDate: z.boolean(),
   pgvector: z.boolean(),
   dataDir: z.string().nullable(),
 });

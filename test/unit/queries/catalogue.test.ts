@@ -271,7 +271,7 @@ describe('catalogue queries on a generated warehouse', () => {
   it('database diagnostics describe this warehouse', async () => {
     const stats = objects(await run('pg-stats'));
     expect(new Set(stats.map((s) => s.tablename))).toEqual(new Set(['repositories', 'contributors', 'pull_requests', 'issues', 'reviews', 'comments', 'pr_files', 'workspaces', 'workspace_repositories', 'sync_state', 'sync_runs', 'embedding_costs']));
-    expect(stats.find((s) => s.tablename === 'pull_requests' && s.attname === 'number')).toMatchObject({ schemaname: 'public', n_distinct: -0.8, null_frac: 0 });
+    expect(stats.find((s) => s.tablename === 'pull_requests' && s.attname === 'number')).toMatchObject({ schemaname: 'repo_ops', n_distinct: -0.8, null_frac: 0 });
     expect(objects(await run('table-maintenance')).find((t) => t.table_name === 'pull_requests')).toMatchObject({ n_live_tup: 25 });
     expect(objects(await run('table-sizes')).find((t) => t.table_name === 'pull_requests')).toMatchObject({ estimated_rows: 25 });
     expect(objects(await run('table-bloat')).map((t) => t.table_name)).toContain('pull_requests');
@@ -294,7 +294,7 @@ describe('catalogue queries on a generated warehouse', () => {
     expect(objects(await run('server-health'))[0]).toMatchObject({ status: 'DB connected', read_replica: false });
     expect(objects(await run('server-settings')).find((s) => s.name === 'statement_timeout')?.setting).not.toBe('2000');
     expect(objects(await run('active-connections')).some((c) => (c.connections as number) >= 1)).toBe(true);
-    expect(objects(await run('schema-tables')).find((s) => s.schemaname === 'public')?.table_count).toBeGreaterThanOrEqual(12);
+    expect(objects(await run('schema-tables')).find((s) => s.schemaname === 'repo_ops')?.table_count).toBeGreaterThanOrEqual(12);
   });
 
   it('lists sessions without acting on them', async () => {

@@ -39,7 +39,7 @@ describe('pg_stat_statements', () => {
   it('enables it, returning exactly the SQL it ran, once', async () => {
     const first = await enablePgStatStatements(f.pool);
     expect(first.ran).toEqual(['CREATE EXTENSION IF NOT EXISTS pg_stat_statements']);
-    expect(first.status).toMatchObject({ installed: true, preloaded: true, onSearchPath: true, usable: true, problem: null, schema: 'public' });
+    expect(first.status).toMatchObject({ installed: true, preloaded: true, onSearchPath: true, usable: true, problem: null, schema: 'repo_ops' });
     expect(first.status.version).toMatch(/^\d+\.\d+$/);
     const again = await enablePgStatStatements(f.pool);
     expect(again.ran).toEqual([]);

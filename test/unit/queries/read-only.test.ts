@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCatalogueQuery, runReadOnly, SavedQueryService, SAVED_QUERIES_MIGRATION_NAME, savedQueriesMigration } from '../../../src/main/queries/index.ts';
+import { runCatalogueQuery, runReadOnly, SavedQueryService, savedQueryStoreMigrations } from '../../../src/main/queries/index.ts';
 import { openDatabase, type Db } from '../../../src/main/store/database.ts';
-import { migrations } from '../../../src/main/store/migrations.ts';
+import { STORE_BASE } from '../../../src/main/store/migrations.ts';
 import { OpsError } from '../../../src/shared/errors.ts';
 import { createWarehouseFixture, type WarehouseFixture } from './warehouse-fixture.ts';
 
-const storeMigrations = () => (migrations.some((m) => m.name === SAVED_QUERIES_MIGRATION_NAME) ? migrations : [...migrations, savedQueriesMigration(migrations.at(-1)!.version + 1)]);
+const storeMigrations = () => [STORE_BASE, savedQueryStoreMigrations];
 
 async function failure(p: Promise<unknown>): Promise<OpsError> {
   try {

@@ -1,26 +1,23 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SAVED_QUERIES_MIGRATION_NAME, SavedQueryService, savedQueriesMigration, toCsv } from '../../../src/main/queries/index.ts';
-import { openDatabase, schemaVersion, type Db } from '../../../src/main/store/database.ts';
-import { migrations } from '../../../src/main/store/migrations.ts';
+import { SavedQueryService, savedQueryStoreMigrations, toCsv } from '../../../src/main/queries/index.ts';
+import { openDatabase, storeVersions, type Db } from '../../../src/main/store/database.ts';
+import { STORE_BASE } from '../../../src/main/store/migrations.ts';
 import { tempDir } from '../../helpers/temp.ts';
 import { createWarehouseFixture, type WarehouseFixture } from './warehouse-fixture.ts';
 
-const withSavedQueries = () => (migrations.some((m) => m.name === SAVED_QUERIES_MIGRATION_NAME) ? migrations : [...migrations, savedQueriesMigration(migrations.at(-1)!.version + 1)]);
+const withSavedQueries = () => [STORE_BASE, savedQueryStoreMigrations];
 
 describe('saved queries migration', () => {
   const tmp = tempDir();
   afterAll(() => tmp.cleanup());
 
-  it('is a plain migration object that adds saved_queries to the local store', () => {
-    const m = savedQueriesMigration();
-    expect(m).toMatchObject({ version: 3, name: 'saved verification queries' });
-    expect(savedQueriesMigration(7).version).toBe(7);
+  it('is the queries feature’s own store migration, adding saved_queries to an existing store', () => {
+    expect(savedQueryStoreMigrations).toMatchObject({ feature: 'queries', migrations: [{ version: 1, name: 'saved verification queries' }] });
     const file = join(tmp.dir, 'store.sqlite');
-    const list = withSavedQueries();
-    openDatabase(file, migrations).close();
-    const db = openDatabase(file, list);
-    expect(schemaVersion(db)).toBe(list.at(-1)!.version);
+    openDatabase(file).close();
+    const db = openDatabase(file, withSavedQueries());
+    expect(storeVersions(db)).toEqual({ store: 1, queries: 1 });
     expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'saved_queries'").get()).toEqual({ name: 'saved_queries' });
     db.close();
   });

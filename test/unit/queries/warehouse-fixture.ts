@@ -22,9 +22,9 @@
 //   failed 1 day ago, running since 3 hours; gadgets: succeeded 10 days ago
 // embedding_costs: widgets 2 h ago (1,200 tokens, 12 items) and 30 h ago (300); gadgets 1 h ago (500, ada-002)
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { migrateWarehouse } from '../../../src/main/warehouse/migrate.ts';
+import type pg from 'pg';
 import { createTestDatabase } from '../../helpers/postgres.ts';
+import { migrateTestWarehouse, warehousePool } from '../../helpers/warehouse.ts';
 
 export interface FixtureIds {
   widgets: string;
@@ -225,10 +225,9 @@ export async function countRows(pool: pg.Pool): Promise<Record<string, number>> 
 /** A fresh database on the test server, migrated and filled. */
 export async function createWarehouseFixture(): Promise<WarehouseFixture> {
   const db = await createTestDatabase('queries');
-  const pool = new pg.Pool({ connectionString: db.url, max: 4 });
-  pool.on('error', () => {});
+  const pool = warehousePool(db.url, 4);
   try {
-    await migrateWarehouse(pool);
+    await migrateTestWarehouse(pool);
     const now = new Date();
     const ids = await fillWarehouse(pool, now);
     return {

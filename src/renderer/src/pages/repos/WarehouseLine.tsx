@@ -21,7 +21,7 @@ export function WarehouseLine() {
     <p role="status" aria-label="Warehouse">
       Warehouse: {status.mode === 'embedded' ? <strong>embedded PostgreSQL {status.serverVersion}</strong> : <strong>{status.target}</strong>}
       {status.mode === 'embedded' && <span className="faint"> in {status.dataDir} — no Postgres URL configured in the active profile</span>}
-      <span className="faint"> · schema v{status.schemaVersion}{status.pgvector ? ' · pgvector' : ''}</span>
+      <span className="faint"> · schema {status.schema} v{status.schemaVersion}{status.pgvector ? ' · pgvector' : ''}</span>
     </p>
   );
 }

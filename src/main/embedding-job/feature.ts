@@ -1,0 +1,21 @@
+import type { Feature } from '../core/feature.ts';
+import { embedJob } from './embed-job.ts';
+import { EmbeddingService } from './embedding-service.ts';
+import { embeddingHandlers } from './handlers.ts';
+import { recreateJob, reloadJob } from './milvus-jobs.ts';
+import { EmbeddingOutbox } from './outbox.ts';
+import { embeddingStoreMigrations } from './store-migrations.ts';
+
+export const embeddingsFeature = {
+  name: 'embedding-job',
+  storeMigrations: embeddingStoreMigrations,
+  create(s) {
+    const embeddings = new EmbeddingService({ warehouse: s.warehouse, profiles: s.profiles, secrets: s.secrets, settings: s.settings, jobs: s.jobs, logger: s.logger.child({ component: 'embeddings' }) });
+    return {
+      services: { embeddings, outbox: new EmbeddingOutbox(s.db) },
+      jobs: [embedJob(embeddings, s.db), reloadJob(embeddings), recreateJob(embeddings)],
+      handlers: () => embeddingHandlers(embeddings, s.jobs),
+      close: () => embeddings.close(),
+    };
+  },
+} satisfies Feature;
