@@ -104,7 +104,7 @@ describe('without a working keychain', () => {
 
   it('reports the keychain as unavailable with a clear message and keeps env secrets working', async () => {
     const o = await u.ops.secrets.status();
-    expect(o.keychain).toEqual({ available: false, message: 'The OS keychain is not available (no Secret Service)' });
+    expect(o.keychain).toEqual({ available: false, message: 'The OS keychain is not available (no Secret Service)', store: 'os-keychain', reason: 'the OS keychain', locked: false, uninitialized: false });
     expect(o.items.find((i) => i.key === 'github_token')).toMatchObject({ set: true, source: 'env' });
     expect(await u.core.secrets.get(o.profileId, 'github_token')).toBe('ghp_' + 'v'.repeat(36));
   });

@@ -9,8 +9,13 @@ export function secretHandlers(secrets: SecretService, profiles: ProfileService,
     'secrets.set': async ({ profileId, key, value }) => {
       profiles.get(profileId);
       const status = await secrets.set(profileId, key, value);
-      log.info('secret_set', `${status.label} stored in the OS keychain`, { profileId, key });
+      log.info('secret_set', `${status.label} stored in the ${status.source === 'file' ? 'encrypted secrets file' : 'OS keychain'}`, { profileId, key });
       return status;
+    },
+    'secrets.unlock': async ({ passphrase }) => {
+      const r = await secrets.unlock(passphrase);
+      log.info('secrets_unlocked', r.created ? 'Encrypted secrets file created' : 'Encrypted secrets file unlocked');
+      return r;
     },
     'secrets.delete': async ({ profileId, key }) => {
       profiles.get(profileId);

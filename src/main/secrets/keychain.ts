@@ -10,6 +10,10 @@ export interface SecretBackend {
   delete(account: string): Promise<boolean>;
   /** Throws KeychainUnavailableError when secrets cannot be stored right now. */
   probe(): Promise<void>;
+  /** Which store this is (absent: an OS keychain or a stand-in for one). */
+  info?(): Promise<{ kind: 'os-keychain' | 'encrypted-file'; reason: string; locked: boolean; file: string | null }>;
+  /** Unlocks (or creates) a passphrase-protected store. */
+  unlock?(passphrase: string): Promise<{ created: boolean }>;
 }
 
 export class KeychainUnavailableError extends Error {}

@@ -1,4 +1,5 @@
-import { SECRET_KEYS, type SecretKey, type SecretStatus, type SecretsOverview } from '../../shared/contract/secrets.ts';
+import { SECRET_KEYS, type KeychainState, type SecretKey, type SecretStatus, type SecretsOverview } from '../../shared/contract/secrets.ts';
+import { existsSync } from 'node:fs';
 import { OpsError } from '../../shared/errors.ts';
 import type { Redactor } from '../logging/redact.ts';
 import type { Db } from '../store/database.ts';
@@ -61,7 +62,7 @@ export class SecretService {
     this.keychainState = { available: true, message: null, at: Date.now() };
     this.deps.redactor.add(trimmed);
     this.deps.db.prepare('INSERT INTO secret_meta (profile_id, key, set_at) VALUES (?, ?, ?) ON CONFLICT (profile_id, key) DO UPDATE SET set_at = excluded.set_at').run(profileId, key, new Date().toISOString());
-    return this.statusOf(profileId, key, true);
+    return this.statusOf(profileId, key, true, await this.storedAs());
   }
 
   async delete(profileId: string, key: SecretKey): Promise<SecretStatus> {
@@ -84,32 +85,49 @@ export class SecretService {
     }
   }
 
-  /** Whether the keychain can store secrets, probed at most every 30 s. */
-  async keychainStatus(): Promise<{ available: boolean; message: string | null }> {
+  /** Whether the secret store can store secrets (probed at most every 30 s), and which store it is. */
+  async keychainStatus(): Promise<KeychainState> {
     const cached = this.keychainState;
-    if (cached && Date.now() - cached.at < 30_000) return { available: cached.available, message: cached.message };
-    try {
-      await this.deps.backend.probe();
-      this.keychainState = { available: true, message: null, at: Date.now() };
-    } catch (e) {
-      this.keychainState = { available: false, message: e instanceof KeychainUnavailableError ? e.message : String(e), at: Date.now() };
+    if (!cached || Date.now() - cached.at >= 30_000) {
+      try {
+        await this.deps.backend.probe();
+        this.keychainState = { available: true, message: null, at: Date.now() };
+      } catch (e) {
+        this.keychainState = { available: false, message: e instanceof KeychainUnavailableError ? e.message : String(e), at: Date.now() };
+      }
     }
-    return { available: this.keychainState.available, message: this.keychainState.message };
+    const info = (await this.deps.backend.info?.()) ?? { kind: 'os-keychain' as const, reason: 'the OS keychain', locked: false, file: null };
+    const uninitialized = info.kind === 'encrypted-file' && info.locked && info.file !== null && !existsSync(info.file);
+    return { available: this.keychainState!.available, message: this.keychainState!.message, store: info.kind, reason: info.reason, locked: info.locked, uninitialized };
+  }
+
+  /** Unlocks (or creates) the encrypted secrets file; secrets stored there become readable. */
+  async unlock(passphrase: string): Promise<{ created: boolean; keychain: KeychainState }> {
+    if (!this.deps.backend.unlock) throw new OpsError('conflict', 'Secrets are in the OS keychain here; there is nothing to unlock');
+    let created: boolean;
+    try {
+      ({ created } = await this.deps.backend.unlock(passphrase));
+    } catch (e) {
+      throw new OpsError(e instanceof KeychainUnavailableError && /passphrase/i.test(e.message) ? 'invalid_input' : 'unavailable', (e as Error).message);
+    }
+    this.keychainState = null;
+    return { created, keychain: await this.keychainStatus() };
   }
 
   async overview(profileId: string): Promise<SecretsOverview> {
     const items: SecretStatus[] = [];
     let keychain = await this.keychainStatus();
+    const stored = keychain.store === 'encrypted-file' ? 'file' : 'keychain';
     for (const key of SECRET_KEYS) {
       let inKeychain = false;
       if (keychain.available) {
         try {
           inKeychain = (await this.deps.backend.get(account(profileId, key))) !== null;
         } catch (e) {
-          keychain = { available: false, message: e instanceof KeychainUnavailableError ? e.message : String(e) };
+          keychain = { ...keychain, available: false, message: e instanceof KeychainUnavailableError ? e.message : String(e) };
         }
       }
-      items.push(this.statusOf(profileId, key, inKeychain));
+      items.push(this.statusOf(profileId, key, inKeychain, stored));
     }
     return { profileId, keychain, items };
   }
@@ -130,11 +148,11 @@ export class SecretService {
     return null;
   }
 
-  private statusOf(profileId: string, key: SecretKey, inKeychain: boolean): SecretStatus {
+  private statusOf(profileId: string, key: SecretKey, inKeychain: boolean, stored: 'keychain' | 'file' = 'keychain'): SecretStatus {
     const spec = SECRET_CATALOG[key];
     const meta = this.deps.db.prepare('SELECT set_at FROM secret_meta WHERE profile_id = ? AND key = ?').get(profileId, key) as { set_at: string } | undefined;
     const rotateEveryDays = this.deps.rotationOverrides()[key] ?? spec.rotateEveryDays;
-    const source = inKeychain ? 'keychain' : this.fromEnv(key) ? 'env' : 'none';
+    const source = inKeychain ? stored : this.fromEnv(key) ? 'env' : 'none';
     const setAt = inKeychain ? (meta?.set_at ?? null) : null;
     const due = setAt ? new Date(Date.parse(setAt) + rotateEveryDays * 86_400_000) : null;
     return {
@@ -148,6 +166,10 @@ export class SecretService {
       rotationDueAt: due?.toISOString() ?? null,
       rotationOverdue: due !== null && due.getTime() < Date.now(),
     };
+  }
+
+  private async storedAs(): Promise<'keychain' | 'file'> {
+    return (await this.deps.backend.info?.())?.kind === 'encrypted-file' ? 'file' : 'keychain';
   }
 
   private unavailable(e: unknown): OpsError {

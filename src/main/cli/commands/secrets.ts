@@ -26,7 +26,8 @@ export async function secretsCommand(argv: string[]): Promise<number> {
         process.stdout.write(JSON.stringify(o, null, 2) + '\n');
         return 0;
       }
-      process.stdout.write(`Profile: ${profile.name}\nKeychain: ${o.keychain.available ? 'available' : `unavailable — ${o.keychain.message}`}\n\n`);
+      const store = o.keychain.store === 'encrypted-file' ? `encrypted file (${o.keychain.reason})${o.keychain.locked ? ' — locked: set REPO_OPS_SECRETS_PASSPHRASE' : ''}` : `OS keychain${o.keychain.available ? '' : ` — unavailable: ${o.keychain.message}`}`;
+      process.stdout.write(`Profile: ${profile.name}\nSecret store: ${store}\n\n`);
       const rows = [['KEY', 'SET', 'SOURCE', 'SET AT', 'ROTATE BY']];
       for (const i of o.items) rows.push([i.key, i.set ? 'yes' : 'no', i.source === 'env' ? `env (${i.envVars.join('/')})` : i.source, i.setAt ?? '-', i.rotationDueAt ? `${i.rotationDueAt.slice(0, 10)}${i.rotationOverdue ? ' OVERDUE' : ''}` : '-']);
       process.stdout.write(table(rows) + '\n');
@@ -36,7 +37,7 @@ export async function secretsCommand(argv: string[]): Promise<number> {
     if (sub === 'set') {
       const value = await readSecretInput(`${k} for profile "${profile.name}": `);
       const s = await ctx.ops.secrets.set({ profileId: profile.id, key: k, value });
-      process.stdout.write(`${s.label} stored in the OS keychain for profile "${profile.name}". Rotate by ${s.rotationDueAt?.slice(0, 10)}.\n`);
+      process.stdout.write(`${s.label} stored in the ${s.source === 'file' ? 'encrypted secrets file' : 'OS keychain'} for profile "${profile.name}". Rotate by ${s.rotationDueAt?.slice(0, 10)}.\n`);
     } else {
       const s = await ctx.ops.secrets.delete({ profileId: profile.id, key: k });
       process.stdout.write(`${s.label} removed from the OS keychain for profile "${profile.name}".${s.source === 'env' ? ` (${s.envVars.join('/')} is still set in the environment.)` : ''}\n`);

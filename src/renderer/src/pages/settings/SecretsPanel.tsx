@@ -12,12 +12,17 @@ export function SecretsPanel({ profileId }: { profileId: string }) {
   const refresh = useCallback(() => void attempt('Reading secret status', () => ops.secrets.status({ profileId })).then((o) => o && setOverview(o)), [profileId]);
   useEffect(refresh, [refresh]);
   if (!overview) return <div className="faint">Reading the keychain…</div>;
+  const k = overview.keychain;
   return (
     <div className="stack">
-      {!overview.keychain.available && (
-        <div className="banner banner-down" role="alert">
-          <strong>OS keychain unavailable.</strong> {overview.keychain.message} Secrets from environment variables still work.
-        </div>
+      {k.store === 'encrypted-file' ? (
+        <FileStoreBanner keychain={k} onUnlocked={refresh} />
+      ) : (
+        !k.available && (
+          <div className="banner banner-down" role="alert">
+            <strong>OS keychain unavailable.</strong> {k.message} Secrets from environment variables still work.
+          </div>
+        )
       )}
       <table className="simple" aria-label="Secrets">
         <thead>
@@ -38,6 +43,57 @@ export function SecretsPanel({ profileId }: { profileId: string }) {
   );
 }
 
+/** A machine without an OS keychain keeps secrets in an encrypted file: create or unlock it here. */
+function FileStoreBanner({ keychain, onUnlocked }: { keychain: SecretsOverview['keychain']; onUnlocked(): void }) {
+  const [passphrase, setPassphrase] = useState('');
+  const [again, setAgain] = useState('');
+  const toast = useApp((s) => s.toast);
+  const creating = keychain.uninitialized;
+  const mismatch = creating && again !== '' && again !== passphrase;
+  const submit = async () => {
+    const r = await attempt(creating ? 'Creating the secrets file' : 'Unlocking the secrets file', () => ops.secrets.unlock({ passphrase }));
+    setPassphrase('');
+    setAgain('');
+    if (r) {
+      toast({ title: r.created ? 'Encrypted secrets file created' : 'Secrets file unlocked', tone: 'healthy' });
+      onUnlocked();
+    }
+  };
+  if (!keychain.locked) {
+    return (
+      <div className="banner banner-info" role="status">
+        <strong>Secrets are stored in an encrypted file</strong> in the data directory ({keychain.reason}). It stays unlocked until the console stops.
+      </div>
+    );
+  }
+  return (
+    <form
+      className="banner banner-degraded stack"
+      aria-label="Encrypted secrets file"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (passphrase && !mismatch && (!creating || again)) void submit();
+      }}
+    >
+      <div>
+        <strong>{creating ? 'No OS keychain on this machine.' : 'The encrypted secrets file is locked.'}</strong>{' '}
+        {creating
+          ? 'Secrets can be kept in a file in the data directory, encrypted with a passphrase you choose (at least 12 characters). The passphrase is never stored: enter it after each restart, or set REPO_OPS_SECRETS_PASSPHRASE for unattended runs.'
+          : 'Enter its passphrase to read and store secrets (or set REPO_OPS_SECRETS_PASSPHRASE).'}{' '}
+        <span className="faint">({keychain.reason})</span>
+      </div>
+      <div className="row" style={{ flexWrap: 'nowrap' }}>
+        <input className="input" type="password" autoComplete="off" aria-label="Passphrase" placeholder="Passphrase" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} style={{ flex: 1 }} />
+        {creating && <input className="input" type="password" autoComplete="off" aria-label="Repeat passphrase" placeholder="Repeat passphrase" value={again} onChange={(e) => setAgain(e.target.value)} style={{ flex: 1 }} />}
+        <button className="btn btn-sm btn-primary" type="submit" disabled={!passphrase || mismatch || (creating && !again)}>
+          {creating ? 'Create secrets file' : 'Unlock'}
+        </button>
+      </div>
+      {mismatch && <div className="status status-down">The passphrases differ.</div>}
+    </form>
+  );
+}
+
 function SecretRow({ profileId, status, disabled, onChange }: { profileId: string; status: SecretStatus; disabled: boolean; onChange(): void }) {
   const [value, setValue] = useState('');
   const [confirm, setConfirm] = useState(false);
@@ -46,7 +102,7 @@ function SecretRow({ profileId, status, disabled, onChange }: { profileId: strin
     const r = await attempt(`Saving ${status.label}`, () => ops.secrets.set({ profileId, key: status.key, value }));
     setValue('');
     if (r) {
-      toast({ title: `${status.label} stored in the keychain`, tone: 'healthy' });
+      toast({ title: `${status.label} stored in the ${r.source === 'file' ? 'secrets file' : 'keychain'}`, tone: 'healthy' });
       onChange();
     }
   };
@@ -60,6 +116,7 @@ function SecretRow({ profileId, status, disabled, onChange }: { profileId: strin
       </td>
       <td>
         {status.source === 'keychain' && <StatusBadge status="healthy" label="in keychain" />}
+        {status.source === 'file' && <StatusBadge status="healthy" label="in secrets file" />}
         {status.source === 'env' && <StatusBadge status="degraded" label="from env" />}
         {status.source === 'none' && <StatusBadge status="unknown" label="not set" />}
         {status.setAt && <div className="faint">set {formatTime(status.setAt)}</div>}
@@ -83,11 +140,11 @@ function SecretRow({ profileId, status, disabled, onChange }: { profileId: strin
             if (value) void save();
           }}
         >
-          <input className="input" type="password" autoComplete="off" spellCheck={false} aria-label={`New ${status.label}`} placeholder={status.source === 'keychain' ? 'Replace…' : 'Paste to store…'} value={value} disabled={disabled} onChange={(e) => setValue(e.target.value)} style={{ flex: 1 }} />
+          <input className="input" type="password" autoComplete="off" spellCheck={false} aria-label={`New ${status.label}`} placeholder={status.source === 'keychain' || status.source === 'file' ? 'Replace…' : 'Paste to store…'} value={value} disabled={disabled} onChange={(e) => setValue(e.target.value)} style={{ flex: 1 }} />
           <button className="btn btn-sm btn-primary" type="submit" disabled={!value || disabled}>
             Save
           </button>
-          {status.source === 'keychain' && (
+          {(status.source === 'keychain' || status.source === 'file') && (
             <button className="btn btn-sm btn-danger" type="button" onClick={() => setConfirm(true)}>
               Remove
             </button>
