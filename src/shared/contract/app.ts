@@ -14,6 +14,15 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
+/** The built-in values behind each editable setting, so Settings can show and restore them. */
+export const SettingDefaults = z.object({
+  healthThresholds: z.record(z.string(), z.record(z.string(), z.number())),
+  embeddingPrices: z.record(z.string(), z.number()),
+  rotationDays: z.record(z.string(), z.number().int()),
+});
+export type SettingDefaults = z.infer<typeof SettingDefaults>;
+
 export const appCalls = {
   'app.info': call('Version, mode and data directory of the running core', noInput, AppInfo),
+  'app.settingDefaults': call('Built-in defaults of the editable settings (runbook thresholds, list prices, rotation intervals)', noInput, SettingDefaults),
 };

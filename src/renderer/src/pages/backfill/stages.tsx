@@ -1,6 +1,7 @@
-import { Checkbox, RadioGroup } from 'radix-ui';
+import { RadioGroup } from 'radix-ui';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
+import { CheckField } from '../../components/CheckField.tsx';
 import type { BackfillEstimate, BackfillRequest, Preflight, Verification } from '../../../../shared/contract/backfill.ts';
 import type { JobRun } from '../../../../shared/contract/jobs.ts';
 import type { RepositoryRow } from '../../../../shared/contract/repos.ts';
@@ -45,14 +46,7 @@ export function OptionsStage({ request, set }: { request: BackfillRequest; set: 
     ops.workspaces.list().then(setWorkspaces, () => setWorkspaces([]));
   }, []);
   const scope = request.timeRangeDays ? 'range' : request.mode;
-  const check = (label: string, checked: boolean, onChange: (v: boolean) => void) => (
-    <label className="row" style={{ gap: 6 }}>
-      <Checkbox.Root className="btn btn-sm" checked={checked} onCheckedChange={(v) => onChange(v === true)} aria-label={label} style={{ width: 18, height: 18, padding: 0, justifyContent: 'center' }}>
-        <Checkbox.Indicator>✓</Checkbox.Indicator>
-      </Checkbox.Root>
-      {label}
-    </label>
-  );
+  const check = (label: string, checked: boolean, onChange: (v: boolean) => void) => <CheckField label={label} checked={checked} onChange={onChange} />;
   return (
     <div className="stack">
       <RadioGroup.Root className="stack" aria-label="What to sync" value={scope} onValueChange={(v) => set({ ...request, mode: v === 'full' ? 'full' : 'incremental', timeRangeDays: v === 'range' ? (request.timeRangeDays ?? 30) : undefined })}>

@@ -1,6 +1,7 @@
 import { ToggleGroup } from 'radix-ui';
-import { useApp } from '../../state/app-store.ts';
+import { CheckField } from '../../components/CheckField.tsx';
 import { Field } from '../../components/Field.tsx';
+import { useApp } from '../../state/app-store.ts';
 
 export function GeneralSettings() {
   const settings = useApp((s) => s.settings);
@@ -8,7 +9,7 @@ export function GeneralSettings() {
   const info = useApp((s) => s.info);
   if (!settings) return null;
   return (
-    <section className="panel">
+    <section className="panel" aria-label="General settings">
       <div className="panel-header">
         <h2>General</h2>
       </div>
@@ -44,7 +45,51 @@ export function GeneralSettings() {
   );
 }
 
-function clamp(v: string, min: number, max: number): number {
+export function HealthSettings() {
+  const settings = useApp((s) => s.settings);
+  const update = useApp((s) => s.updateSettings);
+  if (!settings) return null;
+  return (
+    <section className="panel" aria-label="Health check settings">
+      <div className="panel-header">
+        <h2>Health checks</h2>
+      </div>
+      <div className="panel-body stack">
+        <div className="form-grid">
+          <Field label="Health schedule (minutes)" type="number" min={0} max={1440} defaultValue={settings.healthIntervalMinutes} hint="Checks run by themselves this often; 0 = only on demand" onBlur={(e) => void update({ healthIntervalMinutes: clamp(e.target.value, 0, 1440) })} />
+          <Field label="Per-check timeout (seconds)" type="number" min={0.5} max={120} step={0.5} defaultValue={settings.healthTimeoutMs / 1000} hint="A check still running after this is down; the others are not delayed" onBlur={(e) => void update({ healthTimeoutMs: Math.round(clampFloat(e.target.value, 0.5, 120) * 1000) })} />
+        </div>
+        <CheckField label="Desktop notifications when a check changes status" checked={settings.notifications} onChange={(v) => void update({ notifications: v })} />
+      </div>
+    </section>
+  );
+}
+
+export function EmbeddingSettings() {
+  const settings = useApp((s) => s.settings);
+  const update = useApp((s) => s.updateSettings);
+  if (!settings) return null;
+  return (
+    <section className="panel" aria-label="Embedding settings">
+      <div className="panel-header">
+        <h2>Embeddings and vectors</h2>
+      </div>
+      <div className="panel-body stack">
+        <CheckField label="Also store vectors in Postgres (the runbooks' coverage queries read them)" checked={settings.storeVectorsInPostgres} onChange={(v) => void update({ storeVectorsInPostgres: v })} />
+        <div className="form-grid">
+          <Field label="Milvus upsert batch (vectors)" type="number" min={1} max={10_000} defaultValue={settings.milvusUpsertBatchSize} hint="Vectors per Milvus upsert call" onBlur={(e) => void update({ milvusUpsertBatchSize: clamp(e.target.value, 1, 10_000) })} />
+        </div>
+      </div>
+    </section>
+  );
+}
+
+export function clamp(v: string, min: number, max: number): number {
   const n = Math.round(Number(v));
+  return Number.isFinite(n) ? Math.min(max, Math.max(min, n)) : min;
+}
+
+function clampFloat(v: string, min: number, max: number): number {
+  const n = Number(v);
   return Number.isFinite(n) ? Math.min(max, Math.max(min, n)) : min;
 }

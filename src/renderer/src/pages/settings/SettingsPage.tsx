@@ -1,4 +1,5 @@
-import { GeneralSettings } from './GeneralSettings.tsx';
+import { PriceSettings, RotationSettings, ThresholdSettings } from './DefaultsPanels.tsx';
+import { EmbeddingSettings, GeneralSettings, HealthSettings } from './GeneralSettings.tsx';
 import { ProfilesPanel } from './ProfilesPanel.tsx';
 
 export function SettingsPage() {
@@ -9,6 +10,11 @@ export function SettingsPage() {
       </div>
       <ProfilesPanel />
       <GeneralSettings />
+      <HealthSettings />
+      <ThresholdSettings />
+      <EmbeddingSettings />
+      <PriceSettings />
+      <RotationSettings />
     </div>
   );
 }
