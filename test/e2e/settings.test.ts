@@ -49,7 +49,7 @@ describe('Settings holds what the README lists', () => {
       await page.locator('tr[data-override="postgres.latencyDegradedMs"]').getByRole('button', { name: /Reset/ }).waitFor();
       expect((await ops.ops.health.thresholds()).postgres!.latencyDegradedMs).toBe(1500);
 
-      await page.getByLabel('Another model (name)').fill('nomic-embed-text');
+      await page.getByLabel('Model to add').fill('nomic-embed-text');
       await page.getByRole('button', { name: 'Add' }).click();
       const price = page.getByLabel('nomic-embed-text', { exact: true });
       await price.fill('0.05');

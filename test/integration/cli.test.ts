@@ -48,15 +48,26 @@ describe('repo-ops CLI', () => {
     expect(empty.stderr).toContain('No value on standard input');
   });
 
-  it('says clearly when there is no OS keychain, without crashing', async () => {
-    const env = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' };
-    const set = await runCli(['secrets', 'set', 'openai_key'], { home, stdin: 'sk-' + 'n'.repeat(30), env });
-    expect(set.code).toBe(1);
-    expect(set.stderr).toMatch(/^Error: The OS keychain is not available/);
-    const status = await runCli(['secrets', 'status'], { home, env: { ...env, OPENAI_API_KEY: 'sk-' + 'e'.repeat(30) } });
-    expect(status.code).toBe(0);
-    expect(status.stdout).toMatch(/Keychain: unavailable — The OS keychain is not available/);
-    expect(status.stdout).toMatch(/openai_key\s+yes\s+env \(OPENAI_API_KEY\)/);
+  it('without an OS keychain, keeps secrets in the encrypted file unlocked by REPO_OPS_SECRETS_PASSPHRASE, and says so', async () => {
+    const headless = tempDir();
+    try {
+      const env = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' };
+      const set = await runCli(['secrets', 'set', 'openai_key'], { home: headless.dir, stdin: 'sk-' + 'n'.repeat(30), env });
+      expect(set.code).toBe(1);
+      expect(set.stderr).toMatch(/^Error: No OS keychain here: create the encrypted secrets file .* or set REPO_OPS_SECRETS_PASSPHRASE/);
+      const status = await runCli(['secrets', 'status'], { home: headless.dir, env: { ...env, OPENAI_API_KEY: 'sk-' + 'e'.repeat(30) } });
+      expect(status.code).toBe(0);
+      expect(status.stdout).toMatch(/Secret store: encrypted file \(no usable OS keychain \(The OS keychain is not available.*\)\) — locked: set REPO_OPS_SECRETS_PASSPHRASE/);
+      expect(status.stdout).toMatch(/openai_key\s+yes\s+env \(OPENAI_API_KEY\)/);
+
+      const unattended = { ...env, REPO_OPS_SECRETS_PASSPHRASE: 'a long enough passphrase' };
+      const stored = await runCli(['secrets', 'set', 'openai_key'], { home: headless.dir, stdin: 'sk-' + 'f'.repeat(30), env: unattended });
+      expect(stored.stdout).toMatch(/OpenAI API key stored in the encrypted secrets file/);
+      const after = await runCli(['secrets', 'status'], { home: headless.dir, env: unattended });
+      expect(after.stdout).toMatch(/openai_key\s+yes\s+file/);
+    } finally {
+      headless.cleanup();
+    }
   });
 
   it('searches and tails the structured logs', async () => {

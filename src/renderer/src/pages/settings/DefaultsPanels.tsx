@@ -66,7 +66,7 @@ export function PriceSettings() {
         <span className="faint">estimates and the cost ledger use these</span>
       </div>
       <div className="panel-body">
-        <OverridesTable label="Embedding prices" unit="US$ / 1M tokens" rows={rows} onSave={save} addLabel="Another model (name)" />
+        <OverridesTable label="Embedding prices" unit="US$ / 1M tokens" rows={rows} onSave={save} addLabel="Model to add" />
       </div>
     </section>
   );
