@@ -82,7 +82,7 @@ describe('runbooks', () => {
     const runsCol = dry.columns.findIndex((c) => c.name === 'runs');
     expect(dry.rows.reduce((a, r) => a + Number(r[runsCol]), 0)).toBe(4); // the running one is listed too
     const preview = await t.ops.runbooks.preview({ runId: run.id, stepId: 'delete', inputs: { days: '90' } });
-    expect(preview.statements).toEqual(["DELETE FROM sync_runs WHERE started_at < now() - make_interval(days => 90) AND status <> 'running'"]);
+    expect(preview.statements).toEqual(['DELETE FROM "repo_ops"."sync_runs" WHERE started_at < now() - make_interval(days => 90) AND status <> \'running\'']);
     expect(preview.note).toBe('3 sync runs would be deleted.');
     await expect(t.ops.runbooks.runStep({ runId: run.id, stepId: 'delete', inputs: { days: '90' } })).rejects.toThrow(/confirm/);
     expect(await count('SELECT count(*) AS n FROM sync_runs')).toBe(6);
