@@ -26,7 +26,7 @@ export async function openConsole(): Promise<Console> {
   const home = join(tmp.dir, 'home');
   const serve = await startServe({ home, entry: 'built' });
   const browser = await launchChromium();
-  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  const page = await (await browser.newContext({ viewport: { width: 1400, height: 860 } })).newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
