@@ -229,6 +229,14 @@ describe('runbooks', () => {
     }
   });
 
+  it('redacts what a step records (summaries, outputs, notes) before it is stored or exported', async () => {
+    let run = await t.ops.runbooks.start({ runbookId: 'database-connection' });
+    run = await t.ops.runbooks.markStep({ runId: run.id, stepId: 'url', outcome: 'done', note: 'fixed it: postgres://app:n3w/p@ss@db:5432/w, PGPASSWORD=n3w-pass' });
+    expect(step(run, 'url').note).toBe('fixed it: postgres://app:[redacted]@db:5432/w, PGPASSWORD=[redacted]');
+    const note = await t.ops.runbooks.incidentNote({ runId: run.id });
+    expect(note.content).not.toMatch(/n3w/);
+  });
+
   it('rejects unknown runbooks, steps and inputs with clear messages', async () => {
     await expect(t.ops.runbooks.start({ runbookId: 'nope' })).rejects.toThrow(/No runbook "nope"/);
     const run = await t.ops.runbooks.start({ runbookId: 'high-latency' });
