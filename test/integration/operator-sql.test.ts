@@ -8,12 +8,13 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../src/main/queries/catalogue.ts';
 import { checkOperatorFunctions, operatorSqlProtection } from '../../src/main/queries/operator-sql.ts';
-import { runReadOnly, SavedQueryService } from '../../src/main/queries/index.ts';
+import { runReadOnly, SavedQueryService, savedQueryStoreMigrations } from '../../src/main/queries/index.ts';
+import { STORE_BASE } from '../../src/main/store/migrations.ts';
 import { openDatabase, type Db } from '../../src/main/store/database.ts';
-import { migrateWarehouse } from '../../src/main/warehouse/migrate.ts';
 import { createPool } from '../../src/main/warehouse/pool.ts';
 import { OpsError } from '../../src/shared/errors.ts';
 import { createTestDatabase } from '../helpers/postgres.ts';
+import { migrateTestWarehouse, warehousePool } from '../helpers/warehouse.ts';
 
 const MALLORY = `mallory_${randomBytes(4).toString('hex')}`;
 const ident = (s: string) => pg.escapeIdentifier(s);
@@ -47,8 +48,8 @@ const tableExists = async (name: string) => (await admin.query('SELECT to_regcla
 
 beforeAll(async () => {
   db = await createTestDatabase('opsql');
-  pool = createPool(db.url, { max: 2 });
-  await migrateWarehouse(pool);
+  pool = warehousePool(db.url, 2);
+  await migrateTestWarehouse(pool);
   admin = new pg.Client({ connectionString: db.url });
   await admin.connect();
   await admin.query('CREATE EXTENSION IF NOT EXISTS dblink');
@@ -62,7 +63,7 @@ beforeAll(async () => {
   await admin.query('CREATE VIEW public.locky AS SELECT pg_try_advisory_lock(4242) AS locked');
   await admin.query("CREATE VIEW public.filey AS SELECT pg_read_file('PG_VERSION') AS content");
   await admin.query('RESET ROLE');
-  store = openDatabase(':memory:');
+  store = openDatabase(':memory:', [STORE_BASE, savedQueryStoreMigrations]);
   saved = new SavedQueryService(store);
 }, 60_000);
 

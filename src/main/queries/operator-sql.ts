@@ -9,7 +9,7 @@
 //     prepared plans) is discarded with the connection, never handed to the next caller.
 import type pg from 'pg';
 import { OpsError } from '../../shared/errors.ts';
-import { ident } from '../warehouse/sql-names.ts';
+import { quoteIdent as ident } from '../warehouse/identifiers.ts';
 import { sideEffectOf } from './sql-guard.ts';
 import { functionCalls, scanStatements } from './sql-scan.ts';
 

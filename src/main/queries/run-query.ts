@@ -4,7 +4,7 @@
 import type pg from 'pg';
 import { OpsError } from '../../shared/errors.ts';
 import { withClient } from '../warehouse/pool.ts';
-import { ident } from '../warehouse/sql-names.ts';
+import { quoteIdent as ident } from '../warehouse/identifiers.ts';
 import { checkOperatorFunctions, operatorSqlProtection } from './operator-sql.ts';
 import { bindParams } from './params.ts';
 import { BUILTIN_TYPES, convertValue, typeName, type TypeInfo } from './pg-values.ts';
