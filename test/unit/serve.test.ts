@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { requestPath } from '../../src/main/serve/auth.ts';
 import { startServer, type RunningServer } from '../../src/main/serve/serve.ts';
 import { startTestCore, type TestCore } from '../helpers/core.ts';
 import { wsClient } from '../helpers/serve-process.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 let t: TestCore;
 let server: RunningServer;
@@ -137,6 +138,30 @@ describe('repo-ops serve', () => {
     await c.opened;
     expect((await c.ops.app.info()).home).toBe(t.home);
     c.close();
+  });
+
+  it('opens log files for the browser console only inside the allowed directories (symlinks resolved)', async () => {
+    const logs = join(t.home, 'logs');
+    mkdirSync(logs, { recursive: true });
+    writeFileSync(join(logs, 'app.log'), 'hello\n');
+    const elsewhere = tempDir();
+    const outside = join(elsewhere.dir, 'secret.log');
+    writeFileSync(outside, 'not for the browser\n');
+    symlinkSync(outside, join(logs, 'escape.log'));
+    const c = wsClient(base(), server.token);
+    await c.opened;
+    try {
+      expect((await c.ops.logFiles.open({ path: join(logs, 'app.log') })).lineCount).toBeGreaterThanOrEqual(0);
+      for (const path of [outside, '/etc/passwd', join(logs, 'escape.log'), `${logs}/../../${outside}`]) {
+        await expect(c.ops.logFiles.open({ path }), path).rejects.toMatchObject({ code: 'unauthorized', message: expect.stringMatching(/opens log files only from the directories it was started with .*--logs-dir/) });
+      }
+      // The local user (CLI, desktop window) opens what it chooses.
+      expect((await t.ops.logFiles.open({ path: outside })).path).toBe(outside);
+    } finally {
+      c.close();
+      await t.core.logFiles.closeAll();
+      elsewhere.cleanup();
+    }
   });
 
   it('carries the same typed calls and events as the other transports', async () => {
