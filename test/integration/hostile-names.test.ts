@@ -139,6 +139,9 @@ describe('hostile object names', () => {
       writeFileSync(file, JSON.stringify(tampered));
       const again = await restoreTest(db.url, latestBackup(root.dir)!, warehouseMigrationSets());
       expect(again.tables.repositories).toEqual({ expected: 0, restored: null });
+      // Nor a schema name that is not one Repo Ops could have written.
+      writeFileSync(file, JSON.stringify({ ...tampered, schema: 'x"; ALTER ROLE x SUPERUSER; --' }));
+      await expect(restoreTest(db.url, latestBackup(root.dir)!, warehouseMigrationSets())).rejects.toThrow(/not a plain schema name/);
     } finally {
       root.cleanup();
     }

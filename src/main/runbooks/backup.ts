@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { createGunzip, createGzip } from 'node:zlib';
 import pg from 'pg';
 import { OpsError } from '../../shared/errors.ts';
-import { qualified, quoteIdent } from '../warehouse/identifiers.ts';
+import { qualified, quoteIdent, SCHEMA_NAME } from '../warehouse/identifiers.ts';
 import { migrateWarehouse } from '../warehouse/migrate.ts';
 import type { WarehouseMigrationSet } from '../warehouse/migrations.ts';
 import { findPgTools } from './pg-tools.ts';
@@ -157,6 +157,9 @@ async function tableExists(db: pg.Pool | pg.PoolClient, schema: string, table: s
  * read back from the manifest are looked up in the scratch catalog and quoted, never pasted.
  */
 export async function restoreTest(adminUrl: string, backup: { dir: string; manifest: BackupManifest }, sets: WarehouseMigrationSet[]): Promise<RestoreTestResult> {
+  // Backups from before the console had its own schema held the tables in public.
+  const schema = typeof backup.manifest.schema === 'string' && backup.manifest.schema ? backup.manifest.schema : 'public';
+  if (!SCHEMA_NAME.test(schema)) throw new OpsError('invalid_input', `The backup manifest names schema ${JSON.stringify(schema)}, which is not a plain schema name: it was not written by Repo Ops.`);
   const name = `repo_ops_restore_test_${Date.now()}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -172,8 +175,6 @@ export async function restoreTest(adminUrl: string, backup: { dir: string; manif
   scratch.on('error', () => {});
   const result: RestoreTestResult['tables'] = {};
   const skipped: string[] = [];
-  // Backups from before the console had its own schema held the tables in public.
-  const schema = typeof backup.manifest.schema === 'string' && backup.manifest.schema ? backup.manifest.schema : 'public';
   const expected = Object.entries(backup.manifest.tables ?? {}).filter(([, n]) => Number.isInteger(n));
   try {
     if (backup.manifest.method === 'pg_dump') {
