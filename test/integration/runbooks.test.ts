@@ -211,6 +211,8 @@ describe('runbooks', () => {
       const c = new pg.Client({ connectionString: cluster.url });
       await c.connect();
       await c.query("INSERT INTO repositories (owner, name, full_name) VALUES ('a', 'b', 'a/b'), ('c', 'd', 'c/d')");
+      // A hostile name on the pg_dump path too: counted, dumped and restored quoted.
+      await c.query(`CREATE TABLE repo_ops."x;COMMIT;DROP TABLE repo_ops.repositories--" AS SELECT g AS id FROM generate_series(1, 3) g`);
       await c.end();
       let run = await other.ops.runbooks.start({ runbookId: 'maintenance-backup' });
       const preview = await other.ops.runbooks.preview({ runId: run.id, stepId: 'backup', inputs: {} });
@@ -218,7 +220,7 @@ describe('runbooks', () => {
       run = await other.ops.runbooks.runStep({ runId: run.id, stepId: 'backup', confirm: true });
       expect(step(run, 'backup')).toMatchObject({ outcome: 'done', summary: expect.stringMatching(/with pg_dump to/) });
       const manifest = step(run, 'backup').output as { file: string; method: string; tables: Record<string, number> };
-      expect(manifest).toMatchObject({ method: 'pg_dump', tables: { repositories: 2 } });
+      expect(manifest).toMatchObject({ method: 'pg_dump', tables: { repositories: 2, 'x;COMMIT;DROP TABLE repo_ops.repositories--': 3 } });
       expect(readFileSync(manifest.file).subarray(0, 5).toString()).toBe('PGDMP'); // custom-format archive
       run = await other.ops.runbooks.runStep({ runId: run.id, stepId: 'restore', confirm: true });
       expect(step(run, 'restore')).toMatchObject({ outcome: 'pass', summary: expect.stringMatching(/every row count matches/) });
