@@ -1,5 +1,7 @@
 import { AsyncEntry } from '@napi-rs/keyring';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConsole, type Console } from '../helpers/e2e.ts';
@@ -113,6 +115,41 @@ describe('the console in Chromium against repo-ops serve', () => {
     await page.getByRole('log', { name: 'App log lines' }).getByText('GitHub token stored in the OS keychain').waitFor();
     await page.goto(`${c.serve.origin}/#/jobs`);
     await page.getByRole('grid', { name: 'Job runs' }).getByText(/Index .*worker\.log/).waitFor();
+  });
+
+  it('keeps the access token from every other loopback server: no cookie, not in the address bar, only this tab', async () => {
+    const { page } = c;
+    // Another web server on 127.0.0.1 (another port): browsers send it 127.0.0.1's cookies.
+    const seen: string[] = [];
+    const other = createServer((req, res) => {
+      seen.push(JSON.stringify({ url: req.url, headers: req.headers }));
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<title>other</title>');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const otherOrigin = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    try {
+      expect(await page.evaluate('document.cookie')).toBe('');
+      expect((await page.context().cookies()).map((k) => k.value).join()).not.toContain(c.serve.token);
+      expect(page.url()).not.toContain(c.serve.token);
+      const tab = await page.context().newPage();
+      await tab.goto(`${otherOrigin}/`);
+      await tab.evaluate((o) => fetch(`${o}/fetched`, { credentials: 'include' }).then((r) => r.text()), otherOrigin);
+      expect(seen.length).toBeGreaterThanOrEqual(2);
+      expect(seen.join('\n')).not.toContain(c.serve.token);
+      // The console's static files carry no token either.
+      const html = await (await fetch(`${c.serve.origin}/`)).text();
+      expect(html).not.toContain(c.serve.token);
+      // A tab opened without the printed URL has no key: it says so and gets nothing.
+      await tab.goto(`${c.serve.origin}/#/health`);
+      await tab.getByText('no access token: open the URL repo-ops serve printed').waitFor();
+      await tab.close();
+      // This tab keeps its key across a reload (sessionStorage), and still shows no token in the URL.
+      await page.reload();
+      await page.getByRole('status', { name: 'Core connected' }).waitFor();
+      expect(page.url()).not.toContain('token');
+    } finally {
+      other.close();
+    }
   });
 
   it('raised no errors in the page', () => {

@@ -24,9 +24,9 @@ export async function openConsole(): Promise<Console> {
   }
   const tmp = tempDir('repo-ops-e2e-');
   const home = join(tmp.dir, 'home');
-  const serve = await startServe({ home, entry: 'built' });
+  const serve = await startServe({ home, entry: 'built', args: ['--logs-dir', tmp.dir] });
   const browser = await launchChromium();
-  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  const page = await (await browser.newContext({ viewport: { width: 1400, height: 860 } })).newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
@@ -41,7 +41,7 @@ export async function openConsole(): Promise<Console> {
     errors,
     async crashAndRestart() {
       await c.serve.stop('SIGKILL');
-      c.serve = await startServe({ home, entry: 'built' });
+      c.serve = await startServe({ home, entry: 'built', args: ['--logs-dir', tmp.dir] });
       await page.goto(c.serve.url);
       await page.getByRole('status', { name: 'Core connected' }).waitFor();
     },

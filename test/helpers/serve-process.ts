@@ -47,7 +47,7 @@ export async function startServe(opts: { home: string; entry?: 'built' | 'source
   return {
     url,
     origin: u.origin,
-    token: u.searchParams.get('token')!,
+    token: /^#token=([\w-]+)$/.exec(u.hash)?.[1] ?? '',
     child,
     output: () => out,
     stop: (signal = 'SIGTERM') =>

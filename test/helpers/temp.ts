@@ -1,10 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** A temporary directory removed by the returned cleanup. */
 export function tempDir(prefix = 'repo-ops-test-'): { dir: string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
+  // Traversable (not listable): as root, a data directory inside it must be reachable by the
+  // embedded PostgreSQL's "postgres" user, and Repo Ops never widens directories above its own.
+  chmodSync(dir, 0o711);
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

@@ -19,7 +19,7 @@ describe('killing the core during log indexing', () => {
     const size = statSync(file).size;
     const home = join(tmp.dir, 'home');
 
-    serve = await startServe({ home });
+    serve = await startServe({ home, args: ['--logs-dir', tmp.dir] });
     let c = wsClient(serve.origin, serve.token);
     await c.opened;
     const opened = await c.ops.logFiles.open({ path: file });
@@ -36,7 +36,7 @@ describe('killing the core during log indexing', () => {
     c.close();
     await serve.stop('SIGKILL');
 
-    serve = await startServe({ home });
+    serve = await startServe({ home, args: ['--logs-dir', tmp.dir] });
     c = wsClient(serve.origin, serve.token);
     await c.opened;
     const done = await waitFor('the resumed run to finish', async () => {

@@ -82,7 +82,7 @@ describe('runbooks', () => {
     const runsCol = dry.columns.findIndex((c) => c.name === 'runs');
     expect(dry.rows.reduce((a, r) => a + Number(r[runsCol]), 0)).toBe(4); // the running one is listed too
     const preview = await t.ops.runbooks.preview({ runId: run.id, stepId: 'delete', inputs: { days: '90' } });
-    expect(preview.statements).toEqual(["DELETE FROM sync_runs WHERE started_at < now() - make_interval(days => 90) AND status <> 'running'"]);
+    expect(preview.statements).toEqual(['DELETE FROM "repo_ops"."sync_runs" WHERE started_at < now() - make_interval(days => 90) AND status <> \'running\'']);
     expect(preview.note).toBe('3 sync runs would be deleted.');
     await expect(t.ops.runbooks.runStep({ runId: run.id, stepId: 'delete', inputs: { days: '90' } })).rejects.toThrow(/confirm/);
     expect(await count('SELECT count(*) AS n FROM sync_runs')).toBe(6);
@@ -211,6 +211,8 @@ describe('runbooks', () => {
       const c = new pg.Client({ connectionString: cluster.url });
       await c.connect();
       await c.query("INSERT INTO repositories (owner, name, full_name) VALUES ('a', 'b', 'a/b'), ('c', 'd', 'c/d')");
+      // A hostile name on the pg_dump path too: counted, dumped and restored quoted.
+      await c.query(`CREATE TABLE repo_ops."x;COMMIT;DROP TABLE repo_ops.repositories--" AS SELECT g AS id FROM generate_series(1, 3) g`);
       await c.end();
       let run = await other.ops.runbooks.start({ runbookId: 'maintenance-backup' });
       const preview = await other.ops.runbooks.preview({ runId: run.id, stepId: 'backup', inputs: {} });
@@ -218,7 +220,7 @@ describe('runbooks', () => {
       run = await other.ops.runbooks.runStep({ runId: run.id, stepId: 'backup', confirm: true });
       expect(step(run, 'backup')).toMatchObject({ outcome: 'done', summary: expect.stringMatching(/with pg_dump to/) });
       const manifest = step(run, 'backup').output as { file: string; method: string; tables: Record<string, number> };
-      expect(manifest).toMatchObject({ method: 'pg_dump', tables: { repositories: 2 } });
+      expect(manifest).toMatchObject({ method: 'pg_dump', tables: { repositories: 2, 'x;COMMIT;DROP TABLE repo_ops.repositories--': 3 } });
       expect(readFileSync(manifest.file).subarray(0, 5).toString()).toBe('PGDMP'); // custom-format archive
       run = await other.ops.runbooks.runStep({ runId: run.id, stepId: 'restore', confirm: true });
       expect(step(run, 'restore')).toMatchObject({ outcome: 'pass', summary: expect.stringMatching(/every row count matches/) });
@@ -227,6 +229,14 @@ describe('runbooks', () => {
       await cluster?.stop();
       dir.cleanup();
     }
+  });
+
+  it('redacts what a step records (summaries, outputs, notes) before it is stored or exported', async () => {
+    let run = await t.ops.runbooks.start({ runbookId: 'database-connection' });
+    run = await t.ops.runbooks.markStep({ runId: run.id, stepId: 'url', outcome: 'done', note: 'fixed it: postgres://app:n3w/p@ss@db:5432/w, PGPASSWORD=n3w-pass' });
+    expect(step(run, 'url').note).toBe('fixed it: postgres://app:[redacted]@db:5432/w, PGPASSWORD=[redacted]');
+    const note = await t.ops.runbooks.incidentNote({ runId: run.id });
+    expect(note.content).not.toMatch(/n3w/);
   });
 
   it('rejects unknown runbooks, steps and inputs with clear messages', async () => {

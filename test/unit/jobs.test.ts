@@ -41,10 +41,21 @@ const countJob: JobDefinition<typeof Count> = {
   },
 };
 
+const leakyJob: JobDefinition<z.ZodObject<Record<string, never>>> = {
+  kind: 'test-leaky',
+  title: 'Leaky',
+  params: z.object({}),
+  describe: () => 'Leaky',
+  async run() {
+    throw new Error('could not connect to postgres://app:pa/ss@w@rd@db.internal:5432/w (PGPASSWORD=hunter22, ?token=abcdef123456)');
+  },
+};
+
 let t: TestCore;
 beforeAll(async () => {
   t = await startTestCore();
   t.core.jobs.register(countJob);
+  t.core.jobs.register(leakyJob);
 });
 afterAll(() => t.close());
 
@@ -100,6 +111,18 @@ describe('jobs', () => {
     const id = run.id.slice(0, 4);
     expect(executed.filter((e) => e === `${id}:step-0`)).toHaveLength(1);
     expect(executed.filter((e) => e === `${id}:step-1`)).toHaveLength(2);
+  });
+
+  it('stores and sends a failed run’s error message redacted', async () => {
+    const seen: string[] = [];
+    const off = t.core.jobs.onChange((r) => r.error && seen.push(r.error));
+    const run = await t.core.jobs.enqueue('test-leaky', {});
+    const failed = await t.core.jobs.wait(run.id);
+    off();
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toBe('could not connect to postgres://app:[redacted]@db.internal:5432/w (PGPASSWORD=[redacted], ?token=[redacted]'); // the value pattern errs on the side of the secret: it takes the closing parenthesis too
+    const stored = JSON.stringify(t.core.db.prepare('SELECT * FROM job_runs WHERE id = ?').get(run.id)) + JSON.stringify(seen) + JSON.stringify(await t.ops.jobs.get({ runId: run.id }));
+    for (const secret of ['pa/ss@w@rd', 'hunter22', 'abcdef123456']) expect(stored).not.toContain(secret);
   });
 
   it('limits concurrency and serializes runs sharing a key', async () => {

@@ -43,3 +43,49 @@ describe('redaction', () => {
     expect(r.string(text)).toBe(text);
   });
 });
+
+describe('redaction gaps found in the review', () => {
+  const r = new Redactor();
+
+  it('URL passwords holding "/" or "@" (unencoded)', () => {
+    expect(r.string('connect postgres://app:pa/ss@w@rd@db.internal:5432/warehouse failed')).toBe('connect postgres://app:[redacted]@db.internal:5432/warehouse failed');
+    expect(r.string('redis://:a/b/c@cache:6379/0')).toBe('redis://:[redacted]@cache:6379/0');
+    expect(r.string('postgres://app@db/x and https://example.com/a@b')).toBe('postgres://app@db/x and https://example.com/a@b');
+  });
+
+  it('?password= and other secret query parameters', () => {
+    expect(r.string('GET https://svc.local/health?user=ops&password=hunter2&x=1')).toBe('GET https://svc.local/health?user=ops&password=[redacted]&x=1');
+    expect(r.string('postgres://db/x?sslmode=require&sslpassword=abc123')).toBe('postgres://db/x?sslmode=require&sslpassword=[redacted]');
+    expect(r.string('milvus?token=abcdef&db=x')).toBe('milvus?token=[redacted]&db=x');
+  });
+
+  it('libpq key/value strings and environment lines', () => {
+    expect(r.string("host=db user=app password=s3cret dbname=w")).toBe('host=db user=app password=[redacted] dbname=w');
+    expect(r.string("host=db password='with space' port=5432")).toBe('host=db password=[redacted] port=5432');
+    expect(r.string('PGPASSWORD=topsecret pg_dump -Fc')).toBe('PGPASSWORD=[redacted] pg_dump -Fc');
+    expect(r.string('export OPENAI_API_KEY=abc.def')).toBe('export OPENAI_API_KEY=[redacted]');
+    expect(r.string('{"dbPassword": "pw1", "n": 3}')).toBe('{"dbPassword": "[redacted]", "n": 3}');
+  });
+
+  it('secret-looking keys in objects: PGPASSWORD, dbPassword, github_token — but not token counts', () => {
+    expect(r.value({ PGPASSWORD: 'a', dbPassword: 'b', github_token: 'c', openai_key: 'd', clientSecret: 'e', tokens: 1234, max_tokens: 5, concurrencyKey: 'k' })).toEqual({
+      PGPASSWORD: '[redacted]',
+      dbPassword: '[redacted]',
+      github_token: '[redacted]',
+      openai_key: '[redacted]',
+      clientSecret: '[redacted]',
+      tokens: 1234,
+      max_tokens: 5,
+      concurrencyKey: 'k',
+    });
+  });
+
+  it('objects nested deeper than 8 levels are cut, never copied unredacted', () => {
+    let deep: Record<string, unknown> = { password: 'deep-secret', note: 'postgres://u:deep-pw@h/db' };
+    for (let i = 0; i < 12; i++) deep = { level: deep };
+    const out = JSON.stringify(r.value(deep));
+    expect(out).not.toContain('deep-secret');
+    expect(out).not.toContain('deep-pw');
+    expect(out).toContain('[nested too deep]');
+  });
+});

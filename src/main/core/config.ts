@@ -14,6 +14,8 @@ export interface CoreConfig {
   secretBackend?: SecretBackend;
   /** Echo log records as JSON lines on stderr at or above this level. */
   stderrLogLevel?: LogLevel | null;
+  /** Where the browser console (repo-ops serve) may open log files; default the data directory and the system log directory. */
+  logDirs?: string[];
   /** More job kinds, registered before interrupted runs are recovered (extensions, tests). */
   extraJobs?: JobDefinition[];
 }

@@ -1,6 +1,7 @@
 // Entry of the core when Electron runs it as a utilityProcess: plain Node, no
 // `electron` import. The shell hands us one MessagePort per window.
 import { createCore } from './compose.ts';
+import { serviceHostsOf } from '../profiles/service-hosts.ts';
 import { resolveHome } from './config.ts';
 
 interface PortLike {
@@ -39,4 +40,8 @@ parentPort.on('message', (e) => {
     void core.close().then(() => process.exit(0));
   }
 });
+// The shell opens links to the configured services' hosts (and documentation) only.
+const sendServiceHosts = () => parentPort.postMessage({ type: 'service-hosts', hosts: serviceHostsOf(core.profiles.list()) });
+core.profiles.events.on('changed', sendServiceHosts);
+sendServiceHosts();
 parentPort.postMessage({ type: 'ready' });

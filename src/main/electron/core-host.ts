@@ -1,6 +1,7 @@
 import { MessageChannelMain, utilityProcess, type UtilityProcess, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { CORE_NODE_FLAGS } from '../core/node-flags.ts';
+import { setServiceHosts } from './external-links.ts';
 
 /**
  * Runs the plain-Node core as a utilityProcess (database and job work never block
@@ -36,6 +37,10 @@ export class CoreHost {
       }, delay);
     });
     this.child.once('spawn', () => setTimeout(() => (this.restarts = 0), 60_000));
+    // The configured service hosts, for the external-link allow-list.
+    this.child.on('message', (m: { type?: string; hosts?: unknown }) => {
+      if (m?.type === 'service-hosts' && Array.isArray(m.hosts)) setServiceHosts(m.hosts as string[]);
+    });
   }
 
   /** Hands a new channel to the window's preload and to the core. */

@@ -1,14 +1,17 @@
 import { shell } from 'electron';
+import { externalUrl } from './url-policy.ts';
 
-/** The only way the app opens anything outside itself: http(s) URLs in the system browser. */
+let serviceHosts: string[] = [];
+
+/** The core tells the shell which service hosts the profiles configure (see core-host.ts). */
+export function setServiceHosts(hosts: string[]): void {
+  serviceHosts = hosts.filter((h) => typeof h === 'string');
+}
+
+/** The only way the app opens anything outside itself: allow-listed https URLs, in the system browser. */
 export function openExternalSafely(raw: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return false;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return false;
-  void shell.openExternal(url.toString());
+  const url = externalUrl(raw, serviceHosts);
+  if (!url) return false;
+  void shell.openExternal(url);
   return true;
 }

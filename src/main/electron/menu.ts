@@ -1,17 +1,14 @@
-import { Menu, type MenuItemConstructorOptions } from 'electron';
+import { app, Menu, type MenuItemConstructorOptions } from 'electron';
 import { openExternalSafely } from './external-links.ts';
+import { menuTemplate, type MenuItem } from './url-policy.ts';
+
+const toElectron = (items: MenuItem[]): MenuItemConstructorOptions[] =>
+  items.map(({ action, submenu, ...item }) => ({
+    ...(item as MenuItemConstructorOptions),
+    ...(submenu ? { submenu: toElectron(submenu) } : {}),
+    ...(action === 'open-security-docs' ? { click: () => openExternalSafely('https://www.electronjs.org/docs/latest/tutorial/security') } : {}),
+  }));
 
 export function installMenu(): void {
-  const template: MenuItemConstructorOptions[] = [
-    ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
-    { role: 'fileMenu' },
-    { role: 'editMenu' },
-    {
-      label: 'View',
-      submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
-    },
-    { role: 'windowMenu' },
-    { role: 'help', submenu: [{ label: 'Electron security checklist', click: () => openExternalSafely('https://www.electronjs.org/docs/latest/tutorial/security') }] },
-  ];
-  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+  Menu.setApplicationMenu(Menu.buildFromTemplate(toElectron(menuTemplate({ packaged: app.isPackaged, platform: process.platform }))));
 }

@@ -1,7 +1,7 @@
-import { BrowserWindow, ipcMain, nativeTheme } from 'electron';
+import { app, BrowserWindow, ipcMain, nativeTheme } from 'electron';
 import { join } from 'node:path';
 import type { CoreHost } from './core-host.ts';
-import { isTrustedUrl } from './security.ts';
+import { isTrustedUrl, rendererOrigin } from './security.ts';
 
 export function createMainWindow(core: CoreHost): BrowserWindow {
   const win = new BrowserWindow({
@@ -20,12 +20,13 @@ export function createMainWindow(core: CoreHost): BrowserWindow {
       nodeIntegration: false,
       webviewTag: false,
       spellcheck: false,
+      devTools: !app.isPackaged,
     },
   });
   win.once('ready-to-show', () => win.show());
   win.webContents.on('did-finish-load', () => core.connect(win.webContents));
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
+  if (rendererOrigin.devServerUrl) void win.loadURL(rendererOrigin.devServerUrl);
+  else void win.loadFile(rendererOrigin.indexFile);
   return win;
 }
 

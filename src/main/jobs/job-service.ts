@@ -265,7 +265,8 @@ export class JobService implements JobQueue {
         this.repo.finish(runId, status, why[status]!, undefined);
         log.warn(`job_${status}`, `${run.title} ${status}`);
       } else {
-        const message = e instanceof Error ? e.message : String(e);
+        // Stored and sent to every window: never a secret an error message happened to carry.
+        const message = this.opts.logger.redact(e instanceof Error ? e.message : String(e));
         this.repo.finish(runId, 'failed', message, undefined);
         log.error('job_failed', `${run.title} failed: ${message}`, { error: e instanceof OpsError ? { code: e.code } : e });
       }

@@ -3,7 +3,8 @@ import type { LogFileService } from './log-file-service.ts';
 
 export function logFileHandlers(files: LogFileService): HandlerGroup<'logFiles'> {
   return {
-    'logFiles.open': ({ path }) => files.open(path),
+    // Over the WebSocket (repo-ops serve) a typed path is confined to the allowed directories.
+    'logFiles.open': ({ path }, ctx) => files.open(path, { remote: ctx.transport === 'websocket' }),
     'logFiles.list': () => files.list(),
     'logFiles.lines': ({ fileId, start, count, levels }) => files.lines(fileId, start, count, levels),
     'logFiles.search': ({ fileId, query, levels, fromLine, limit }) => files.search(fileId, query, { levels, fromLine, limit }),

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { assertInAllowedDir } from './allowed-dirs.ts';
 import type { FileLevel, FileLine, LogFileState } from '../../shared/contract/log-files.ts';
 import { OpsError } from '../../shared/errors.ts';
 import type { JobQueue } from '../jobs/types.ts';
@@ -39,16 +40,20 @@ export class LogFileService {
   private readonly jobs: JobQueue;
   private readonly log: Logger;
   private readonly cacheDir: string;
+  private readonly remoteDirs: string[];
 
-  constructor(opts: { db: Db; jobs: JobQueue; logger: Logger; cacheDir: string }) {
+  /** `remoteDirs`: where a remote console (repo-ops serve) may open files; local callers may open any. */
+  constructor(opts: { db: Db; jobs: JobQueue; logger: Logger; cacheDir: string; remoteDirs?: string[] }) {
     this.db = opts.db;
     this.jobs = opts.jobs;
     this.log = opts.logger;
     this.cacheDir = opts.cacheDir;
+    this.remoteDirs = opts.remoteDirs ?? [];
   }
 
-  async open(path: string): Promise<LogFileState> {
+  async open(path: string, opts: { remote?: boolean } = {}): Promise<LogFileState> {
     const abs = resolve(path);
+    if (opts.remote) await assertInAllowedDir(abs, this.remoteDirs);
     await assertReadableFile(abs);
     const f = await this.ensureOpen(abs);
     this.db.prepare('INSERT INTO log_files (id, path, opened_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET opened_at = excluded.opened_at').run(f.fileId, abs, new Date().toISOString());

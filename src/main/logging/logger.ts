@@ -40,6 +40,15 @@ export class Logger {
     this.minLevel = LEVEL_NUMBERS[opts.minLevel ?? 'debug'];
   }
 
+  /** Text with secrets removed, for anything stored or sent besides log records (job errors, runbook steps). */
+  redact(text: string): string {
+    return this.redactor.string(text);
+  }
+
+  redactValue<T>(value: T): T {
+    return this.redactor.value(value);
+  }
+
   child(bindings: LogBindings): Logger {
     return new Logger({ sinks: this.sinks, redactor: this.redactor, bindings: { ...this.bindings, ...bindings }, minLevel: levelOf(this.minLevel) });
   }

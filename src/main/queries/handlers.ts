@@ -1,5 +1,6 @@
 import type { HandlerGroup } from '../rpc/types.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
+import { operatorSqlProtection } from './operator-sql.ts';
 import { catalogue, enablePgStatStatements, extensionStatus, getCatalogueQuery, runCatalogueQuery, toCsv, type SavedQueryService } from './index.ts';
 
 export function queryHandlers(warehouse: WarehouseService, saved: SavedQueryService): HandlerGroup<'queries'> {
@@ -19,6 +20,7 @@ export function queryHandlers(warehouse: WarehouseService, saved: SavedQueryServ
       return { ok: true as const };
     },
     'queries.runSaved': async ({ id, params }) => saved.run(await pool(), id, params),
+    'queries.protection': async () => operatorSqlProtection(await pool()),
     'queries.extension': async () => extensionStatus(await pool()),
     'queries.enableExtension': async () => enablePgStatStatements(await pool()),
   };

@@ -4,6 +4,8 @@
 import type pg from 'pg';
 import { OpsError } from '../../shared/errors.ts';
 import { withClient } from '../warehouse/pool.ts';
+import { quoteIdent as ident } from '../warehouse/identifiers.ts';
+import { checkOperatorFunctions, operatorSqlProtection } from './operator-sql.ts';
 import { bindParams } from './params.ts';
 import { BUILTIN_TYPES, convertValue, typeName, type TypeInfo } from './pg-values.ts';
 import { describeQueryError } from './query-errors.ts';
@@ -72,10 +74,13 @@ export async function runReadOnly(pool: pg.Pool, sql: string, params: readonly u
   checkReadOnlySql(sql);
   const values = params.map(toWire);
   const url = poolUrl(pool);
+  const role = opts.operator ? (await operatorSqlProtection(pool)).role : null;
 
   return withClient(pool, url, async (client, broken) => {
     try {
+      if (opts.operator) await checkOperatorFunctions(client, pool, sql);
       await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${timeoutMs}; ${FORMAT_SETTINGS}`);
+      if (role) await client.query(`SET LOCAL ROLE ${ident(role)}`);
       const q = new ReadQuery(sql, values, maxRows);
       const t0 = performance.now();
       client.query(q);
@@ -94,6 +99,8 @@ export async function runReadOnly(pool: pg.Pool, sql: string, params: readonly u
     } finally {
       // Always rolled back: nothing a verification query did can stay.
       await client.query('ROLLBACK').catch(broken);
+      // Session state operator SQL may have left (advisory locks, settings) leaves with the connection.
+      if (opts.operator) broken(new Error('operator SQL ran on this connection'));
     }
   });
 }

@@ -143,7 +143,7 @@ export class SavedQueryService {
   /** Runs a saved query read-only with named parameter values. */
   async run(pool: pg.Pool, id: string, values: Record<string, unknown> = {}, opts: RunOptions = {}): Promise<QueryResult> {
     const q = this.get(id);
-    return runDeclared(pool, { title: q.name, sql: q.sql, params: q.params, timeoutMs: q.timeoutMs ?? undefined }, values, opts);
+    return runDeclared(pool, { title: q.name, sql: q.sql, params: q.params, timeoutMs: q.timeoutMs ?? undefined }, values, { ...opts, operator: true });
   }
 
   private assertNameFree(name: string): void {

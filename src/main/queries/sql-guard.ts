@@ -2,7 +2,7 @@
 // unclear message). Writes themselves (INSERT, UPDATE, DELETE, DDL, writable CTEs) are
 // deliberately sent: Postgres refuses them inside BEGIN READ ONLY, which is the real guard.
 import { OpsError } from '../../shared/errors.ts';
-import { describeWrite, scanStatements, type Token } from './sql-scan.ts';
+import { describeWrite, functionCalls, scanStatements, type Token } from './sql-scan.ts';
 
 /** Statements that read. */
 const READ = new Set(['select', 'with', 'values', 'table', 'explain', 'show']);
@@ -94,11 +94,29 @@ const SIDE_EFFECT_FUNCTIONS: Record<string, string> = {
   dblink_connect: 'opens another connection',
   dblink_connect_u: 'opens another connection',
   dblink_send_query: 'runs SQL on another connection, outside this read-only transaction',
-  query_to_xml: 'runs SQL given as text, which this check cannot see',
-  query_to_xmlschema: 'runs SQL given as text, which this check cannot see',
-  query_to_xml_and_xmlschema: 'runs SQL given as text, which this check cannot see',
   ts_stat: 'runs SQL given as text, which this check cannot see',
+  ts_rewrite: 'runs SQL given as text (its two-argument form), which this check cannot see',
+  txid_current: 'assigns a transaction id',
+  pg_current_xact_id: 'assigns a transaction id',
+  pg_export_snapshot: 'exports a snapshot that outlives the statement',
+  pg_import_system_collations: 'creates collations',
+  setseed: 'changes session state',
 };
+
+/** Whole families, however many members a server version has. */
+const SIDE_EFFECT_FAMILIES: [RegExp, string][] = [
+  [/^dblink/, 'runs SQL on another connection, outside this read-only transaction'],
+  [/_to_xml(schema|_and_xmlschema)?$/, 'runs SQL given as text or reads whole tables through it, which this check cannot see'],
+  [/^(lo_|lo(read|write)$)/, 'reads or writes large objects or server files'],
+  [/^pg_(read_|ls_|stat_file$|file_)/, 'reads or writes server files and directories'],
+];
+
+/** Why a function must not run in a verification query, or null. Names as Postgres resolves them. */
+export function sideEffectOf(fn: string): string | null {
+  const name = fn.toLowerCase();
+  if (Object.hasOwn(SIDE_EFFECT_FUNCTIONS, name)) return SIDE_EFFECT_FUNCTIONS[name]!;
+  return SIDE_EFFECT_FAMILIES.find(([re]) => re.test(name))?.[1] ?? null;
+}
 
 const refuse = (message: string, reason: string) => new OpsError('invalid_input', message, { reason });
 
@@ -128,15 +146,11 @@ export function checkReadOnlySql(sql: string): void {
   if (head !== '(' && !READ.has(head) && !SERVER_GUARDED.has(head)) {
     throw refuse(`This query starts with "${head}", which is not a query: verification queries run a single SELECT, WITH, VALUES, TABLE, EXPLAIN or SHOW.`, 'not_a_query');
   }
-  for (let i = 0; i < tokens.length - 1; i++) {
-    const t = tokens[i]!;
-    const next = tokens[i + 1]!;
-    if ((t.kind === 'word' || t.kind === 'ident') && next.kind === 'punct' && next.text === '(') {
-      const fn = t.kind === 'word' ? t.text : t.text.toLowerCase();
-      const effect = Object.hasOwn(SIDE_EFFECT_FUNCTIONS, fn) ? SIDE_EFFECT_FUNCTIONS[fn] : undefined;
-      if (effect) {
-        throw refuse(`This query calls ${fn}(), which ${effect} — an effect ROLLBACK cannot undo: verification queries are read-only and do not call it. Use psql or your database console for that.`, 'side_effect_function');
-      }
+  for (const call of functionCalls(tokens)) {
+    const fn = call.name.toLowerCase();
+    const effect = sideEffectOf(fn);
+    if (effect) {
+      throw refuse(`This query calls ${fn}(), which ${effect} — an effect ROLLBACK cannot undo: verification queries are read-only and do not call it. Use psql or your database console for that.`, 'side_effect_function');
     }
   }
 }

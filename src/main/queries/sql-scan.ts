@@ -13,6 +13,33 @@ export interface Token {
 }
 
 const isWordStart = (c: string) => /[A-Za-z_\u0080-\uffff]/.test(c);
+
+/**
+ * Decodes the body of a U&"…" identifier or U&'…' string: \XXXX, \+XXXXXX and a doubled
+ * escape character (UESCAPE may choose another one than backslash). Postgres reads
+ * U&"\0070g_advisory_lock" as pg_advisory_lock, so the guard must too.
+ */
+export function decodeUnicodeEscapes(body: string, escape = '\\'): string {
+  let out = '';
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c !== escape) {
+      out += c;
+      continue;
+    }
+    if (body[i + 1] === escape) {
+      out += escape;
+      i++;
+    } else if (body[i + 1] === '+' && /^[0-9A-Fa-f]{6}$/.test(body.slice(i + 2, i + 8))) {
+      out += String.fromCodePoint(parseInt(body.slice(i + 2, i + 8), 16));
+      i += 7;
+    } else if (/^[0-9A-Fa-f]{4}$/.test(body.slice(i + 1, i + 5))) {
+      out += String.fromCodePoint(parseInt(body.slice(i + 1, i + 5), 16));
+      i += 4;
+    } else out += c;
+  }
+  return out;
+}
 const isWordChar = (c: string) => /[A-Za-z0-9_$\u0080-\uffff]/.test(c);
 
 /** Splits SQL into tokens, grouped per statement (split on top-level semicolons). */
@@ -41,6 +68,28 @@ export function scanStatements(sql: string): Token[][] {
           i += 2;
         } else i++;
       }
+    } else if ((c === 'U' || c === 'u') && next === '&' && (sql[i + 2] === '"' || sql[i + 2] === "'")) {
+      // U&"…" / U&'…' with an optional UESCAPE 'c' clause.
+      const start = i;
+      const quote = sql[i + 2]!;
+      let body = '';
+      i += 3;
+      while (i < n) {
+        if (sql[i] === quote && sql[i + 1] === quote) {
+          body += quote;
+          i += 2;
+        } else if (sql[i] === quote) break;
+        else body += sql[i++];
+      }
+      i++;
+      let escape = '\\';
+      const clause = /^\s*uescape\s*'([^'])'/i.exec(sql.slice(i));
+      if (clause) {
+        escape = clause[1]!;
+        i += clause[0].length;
+      }
+      const text = decodeUnicodeEscapes(body, escape);
+      push(quote === '"' ? { kind: 'ident', text, pos: start } : { kind: 'string', text: sql.slice(start, i), pos: start });
     } else if (c === "'" || ((c === 'E' || c === 'e') && next === "'")) {
       const start = i;
       const escapes = c !== "'";
@@ -96,6 +145,33 @@ export function scanStatements(sql: string): Token[][] {
     }
   }
   return statements.filter((s) => s.length > 0);
+}
+
+export interface FunctionCall {
+  /** The qualifying schema, when written ("pg_catalog.lower(…)"). */
+  schema: string | null;
+  /** As Postgres resolves it: unquoted names lower-cased, quoted (and U&-decoded) names exact. */
+  name: string;
+  pos: number;
+}
+
+/**
+ * Every `name(` in a statement: function calls, plus words that only look like one (type
+ * modifiers such as varchar(10), aliases with column lists, CTE names). The caller decides
+ * by looking the name up; keywords are never functions.
+ */
+export function functionCalls(tokens: Token[]): FunctionCall[] {
+  const calls: FunctionCall[] = [];
+  for (let i = 0; i < tokens.length - 1; i++) {
+    const t = tokens[i]!;
+    const next = tokens[i + 1]!;
+    if ((t.kind !== 'word' && t.kind !== 'ident') || next.kind !== 'punct' || next.text !== '(') continue;
+    const dot = tokens[i - 1];
+    const qualifier = dot?.kind === 'punct' && dot.text === '.' ? tokens[i - 2] : undefined;
+    const schema = qualifier && (qualifier.kind === 'word' || qualifier.kind === 'ident') ? qualifier.text : null;
+    calls.push({ schema, name: t.text, pos: t.pos });
+  }
+  return calls;
 }
 
 /** The $n placeholders a statement uses (outside strings and comments). */

@@ -50,4 +50,9 @@ export interface RunOptions {
   maxRows?: number;
   /** Names the query in error messages ("Embedding coverage timed out after …"). */
   label?: string;
+  /**
+   * Operator SQL (saved queries): only allow-listed functions, a least-privilege role where
+   * the server offers one, and its connection discarded afterwards (operator-sql.ts).
+   */
+  operator?: boolean;
 }

@@ -84,7 +84,9 @@ export class RunbookService {
     return (this.d.db.prepare('SELECT id FROM runbook_runs ORDER BY started_at DESC LIMIT ?').all(limit) as { id: string }[]).map((r) => this.get(r.id));
   }
 
-  private record(runId: string, stepId: string, rec: Omit<StepRecord, 'stepId' | 'at'>): RunbookRun {
+  private record(runId: string, stepId: string, raw: Omit<StepRecord, 'stepId' | 'at'>): RunbookRun {
+    // Step summaries and outputs (error messages, command output) are stored and exported: redacted first.
+    const rec = { ...raw, summary: this.d.logger.redact(raw.summary), output: this.d.logger.redactValue(raw.output), note: this.d.logger.redact(raw.note) };
     this.d.db
       .prepare('INSERT INTO runbook_steps (run_id, step_id, outcome, summary, output, statements, note, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, step_id) DO UPDATE SET outcome = excluded.outcome, summary = excluded.summary, output = excluded.output, statements = excluded.statements, note = excluded.note, at = excluded.at')
       .run(runId, stepId, rec.outcome, rec.summary, JSON.stringify(rec.output ?? null), JSON.stringify(rec.statements), rec.note, new Date().toISOString());

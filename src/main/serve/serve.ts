@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Core } from '../core/compose.ts';
-import { cookieName, hostAllowed, newToken, originAllowed, presentedToken } from './auth.ts';
+import { hostAllowed, newToken, originAllowed, presentedToken, PROTOCOL, requestPath, tokenMatches } from './auth.ts';
 import { findRendererDir, serveStatic } from './static-files.ts';
 
 export interface ServeOptions {
@@ -13,6 +14,7 @@ export interface ServeOptions {
 }
 
 export interface RunningServer {
+  /** Opens the console in one click: the token rides in the fragment, which browsers never send. */
   url: string;
   port: number;
   token: string;
@@ -20,10 +22,18 @@ export interface RunningServer {
 }
 
 const MAX_BUFFERED = 32 * 1024 * 1024;
+const MAX_PAYLOAD = 16 * 1024 * 1024;
+
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  if (socket.writable) socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.destroy();
+}
 
 /**
- * `repo-ops serve`: the built console plus the core's protocol over WebSocket,
- * on loopback only, every request gated by a random per-launch token.
+ * `repo-ops serve`: the built console (static files, no secrets in them) plus the core's
+ * protocol over WebSocket, on loopback only. Host is checked first, every target parsed
+ * defensively, the WebSocket needs the per-launch token, and no error of one connection
+ * reaches the process.
  */
 export async function startServer(core: Core, opts: ServeOptions = {}): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
@@ -33,40 +43,53 @@ export async function startServer(core: Core, opts: ServeOptions = {}): Promise<
   let port = 0;
 
   const deny = (res: ServerResponse, status: number, message: string) => {
-    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+    if (res.headersSent) return void res.destroy();
+    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...(status === 400 ? { connection: 'close' } : {}) });
     res.end(message);
   };
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    if (!hostAllowed(req, port)) return deny(res, 403, 'Forbidden host');
-    const via = presentedToken(req, token, port);
-    if (!via) return deny(res, 401, 'Unauthorized: open the URL printed by `repo-ops serve` (it carries the access token).');
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (via === 'query') {
-      // Trade the token in the URL for a cookie, and drop it from the address bar.
-      url.searchParams.delete('token');
-      res.writeHead(302, {
-        location: url.pathname + (url.search || ''),
-        'set-cookie': `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        'cache-control': 'no-store',
-      });
-      return res.end();
-    }
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    if (!hostAllowed(req.headers.host, port)) return deny(res, 403, 'Forbidden host');
+    const path = requestPath(req.url);
+    if (path === null) return deny(res, 400, 'Bad request');
     if (req.method !== 'GET' && req.method !== 'HEAD') return deny(res, 405, 'Method not allowed');
-    serveStatic(root, url.pathname, res);
-  });
+    serveStatic(root, path, req, res);
+  };
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname !== '/rpc' || !hostAllowed(req, port) || !originAllowed(req, port) || !presentedToken(req, token, port)) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
+  const server = createServer((req, res) => {
+    res.on('error', () => {});
+    try {
+      onRequest(req, res);
+    } catch (e) {
+      log.error('serve_request_failed', `Request failed: ${(e as Error).message}`);
+      deny(res, 500, 'Internal error');
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+  });
+  // Malformed HTTP (bad request line, huge headers): answer 400 and drop the socket.
+  server.on('clientError', (_err, socket: Duplex) => {
+    if (socket.writable && !(socket as Socket).destroyed) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    socket.destroy();
+  });
+  server.on('connection', (socket) => socket.on('error', () => {}));
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD, handleProtocols: (offered) => (offered.has(PROTOCOL) ? PROTOCOL : false) });
+  wss.on('error', (e) => log.warn('serve_ws_error', e.message));
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => {});
+    try {
+      if (!hostAllowed(req.headers.host, port)) return refuseUpgrade(socket, 403, 'Forbidden');
+      if (requestPath(req.url) !== '/rpc' || (req.headers.upgrade ?? '').toLowerCase() !== 'websocket') return refuseUpgrade(socket, 400, 'Bad Request');
+      if (!originAllowed(req.headers.origin, port) || !tokenMatches(presentedToken(req), token)) return refuseUpgrade(socket, 401, 'Unauthorized');
+      wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+    } catch (e) {
+      log.warn('serve_upgrade_failed', `Upgrade failed: ${(e as Error).message}`);
+      socket.destroy();
+    }
   });
 
   const attach = (ws: WebSocket) => {
+    // Oversized (1009) or invalid UTF-8 (1007) frames end this connection, never the process.
+    ws.on('error', (e) => log.debug('serve_ws_client_error', e.message));
     const alive = setInterval(() => ws.ping(), 30_000);
     core.rpc.connect(
       {
@@ -80,14 +103,18 @@ export async function startServer(core: Core, opts: ServeOptions = {}): Promise<
           ws.send(JSON.stringify(frame));
         },
         onFrame: (h) =>
-          ws.on('message', (data) => {
+          ws.on('message', (data, isBinary) => {
             let parsed: unknown;
             try {
-              parsed = JSON.parse(data.toString());
+              parsed = isBinary ? { invalid: true } : JSON.parse(data.toString());
             } catch {
               parsed = { invalid: true };
             }
-            h(parsed);
+            try {
+              h(parsed);
+            } catch (e) {
+              log.error('serve_frame_failed', `A frame could not be handled: ${(e as Error).message}`);
+            }
           }),
         onClose: (h) =>
           ws.on('close', () => {
@@ -103,11 +130,12 @@ export async function startServer(core: Core, opts: ServeOptions = {}): Promise<
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => resolve());
   });
+  server.on('error', (e) => log.error('serve_error', e.message));
   port = (server.address() as AddressInfo).port;
-  const url = `http://${host}:${port}/?token=${token}`;
-  log.info('serve_started', `Console listening on http://${host}:${port}`, { port });
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  log.info('serve_started', `Console listening on ${origin}`, { port });
   return {
-    url,
+    url: `${origin}/#token=${token}`,
     port,
     token,
     close: () =>

@@ -1,5 +1,5 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -42,9 +42,12 @@ export function findRendererDir(env: NodeJS.ProcessEnv): string {
   throw new Error('The console UI is not built yet: run `npm run build` first (or set REPO_OPS_RENDERER_DIR).');
 }
 
-/** Serves a file under root; anything outside it, or missing, falls back to index.html (SPA). */
-export function serveStatic(root: string, pathname: string, res: ServerResponse): void {
-  let rel = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+/**
+ * Serves a file under root; anything outside it, or missing, falls back to index.html (SPA).
+ * `pathname` is already decoded and normalised (auth.ts requestPath).
+ */
+export function serveStatic(root: string, pathname: string, req: IncomingMessage, res: ServerResponse): void {
+  let rel = normalize(pathname).replace(/^([/\\])+/, '');
   if (rel === '' || rel === '.') rel = 'index.html';
   let file = resolve(root, rel);
   if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) file = join(root, 'index.html');
@@ -57,5 +60,8 @@ export function serveStatic(root: string, pathname: string, res: ServerResponse)
   };
   if (type.startsWith('text/html')) headers['content-security-policy'] = CONTENT_SECURITY_POLICY;
   res.writeHead(200, headers);
-  createReadStream(file).pipe(res);
+  if (req.method === 'HEAD') return void res.end();
+  const stream = createReadStream(file);
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
 }

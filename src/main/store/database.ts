@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { OpsError } from '../../shared/errors.ts';
 import { LEGACY_STORE_MIGRATIONS, STORE_BASE, type MigrationSet } from './migrations.ts';
@@ -7,11 +7,31 @@ import { LEGACY_STORE_MIGRATIONS, STORE_BASE, type MigrationSet } from './migrat
 export type Db = Database.Database;
 
 /**
+ * The data directory and the store in it are this user's alone (0700 / 0600): they hold
+ * history, settings and, beside them, the embedded warehouse and its backups. An existing
+ * directory is tightened only when it is already ours (holds the store).
+ */
+function makePrivate(file: string): void {
+  const dir = dirname(file);
+  const fresh = !existsSync(dir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (!fresh && existsSync(file)) {
+    const mode = statSync(dir).mode & 0o777;
+    // Others never; as root the group may pass through (the embedded PostgreSQL's, see embedded.ts).
+    const keep = process.getuid?.() === 0 ? 0o710 : 0o700;
+    if (mode & ~keep) chmodSync(dir, mode & keep);
+  }
+  // SQLite gives its -wal and -shm files the store's own mode.
+  closeSync(openSync(file, 'a', 0o600));
+  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+}
+
+/**
  * Opens the local store in WAL mode and brings its schema up to date: the platform's base
  * tables plus each feature's own migrations (the composition root passes them all).
  */
 export function openDatabase(file: string, sets: MigrationSet[] = [STORE_BASE]): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') makePrivate(file);
   let db: Db;
   try {
     db = new Database(file);

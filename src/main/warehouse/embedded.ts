@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
@@ -107,16 +107,81 @@ async function waitReady(url: string, pid: number, logFile: string, timeoutMs = 
   }
 }
 
+interface Ids {
+  uid: number;
+  gid: number;
+}
+
+/** May `who` look up names in `dir` (search permission), by owner, group or other bits? */
+function canTraverse(dir: string, who: Ids): boolean {
+  const st = statSync(dir);
+  if (st.uid === who.uid) return (st.mode & 0o100) !== 0;
+  if (st.gid === who.gid) return (st.mode & 0o010) !== 0;
+  return (st.mode & 0o001) !== 0;
+}
+
 /**
- * Running as root, the "postgres" user must reach the data directory and the binaries: add
- * traverse-only (x) permission on the path where it is missing (never read or write).
+ * Running as root, the server runs as "postgres": every directory above the data directory
+ * must already let it through. Repo Ops never widens a directory it does not own.
  */
-function allowTraverse(path: string): void {
-  for (let d = path; ; d = dirname(d)) {
-    const mode = statSync(d).mode & 0o7777;
-    if ((mode & 0o011) !== 0o011) chmodSync(d, mode | 0o011);
+function assertReachable(boundary: string, who: Ids): void {
+  for (let d = dirname(boundary); ; d = dirname(d)) {
+    if (!canTraverse(d, who)) {
+      const mode = (statSync(d).mode & 0o777).toString(8).padStart(4, '0');
+      throw new OpsError(
+        'unavailable',
+        `Running as root, the embedded PostgreSQL runs as the "postgres" user, which cannot reach ${d} (mode ${mode}); Repo Ops does not widen permissions outside its data directory. Put the data directory (REPO_OPS_HOME) where that user can reach it, or configure a Postgres URL.`,
+      );
+    }
     if (dirname(d) === d) break;
   }
+}
+
+/** Inside the data directory: the "postgres" group may pass through (0710), nobody else. */
+function shareWithPostgresGroup(dir: string, who: Ids): void {
+  const st = statSync(dir);
+  if (st.gid !== who.gid) chownSync(dir, st.uid, who.gid);
+  const mode = ((st.mode & 0o7777) & ~0o007) | 0o010;
+  if ((st.mode & 0o7777) !== mode) chmodSync(dir, mode);
+}
+
+/** Hard links (copies across file systems) of a directory tree, symlinks kept as symlinks. */
+function linkTree(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const e of readdirSync(from, { withFileTypes: true })) {
+    const src = join(from, e.name);
+    const dst = join(to, e.name);
+    if (e.isDirectory()) linkTree(src, dst);
+    else if (e.isSymbolicLink()) symlinkSync(readlinkSync(src), dst);
+    else {
+      try {
+        linkSync(src, dst);
+      } catch {
+        copyFileSync(src, dst);
+        chmodSync(dst, statSync(src).mode & 0o755);
+      }
+    }
+  }
+}
+
+/**
+ * The package's PostgreSQL tree (bin, lib, share: it finds lib and share relative to bin)
+ * linked into the cluster directory, where the "postgres" user can reach it wherever the
+ * checkout lives (e.g. under a 0700 directory).
+ */
+function runtimeFor(bin: Binaries, dir: string, who: Ids): Binaries {
+  const tree = dirname(dirname(bin.initdb));
+  const runtime = join(dir, 'runtime');
+  const marker = join(runtime, '.source');
+  const stamp = `${tree}\n${statSync(bin.postgres).mtimeMs}`;
+  if (!existsSync(marker) || readFileSync(marker, 'utf8') !== stamp) {
+    rmSync(runtime, { recursive: true, force: true });
+    linkTree(tree, runtime);
+    writeFileSync(marker, stamp, { mode: 0o644 });
+  }
+  chownSync(runtime, 0, who.gid);
+  chmodSync(runtime, 0o750);
+  return { initdb: join(runtime, 'bin', 'initdb'), postgres: join(runtime, 'bin', 'postgres') };
 }
 
 /**
@@ -130,16 +195,26 @@ export async function startEmbeddedPostgres(dir: string, opts: { database?: stri
   const logFile = join(dir, 'postgres.log');
   const owner = postgresUser();
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (owner) allowTraverse(dir);
+  if (owner) {
+    // The cluster directory and the data directory holding it (its parent: REPO_OPS_HOME) let
+    // the postgres group through; everything above must already.
+    const home = dirname(dir);
+    assertReachable(home, owner);
+    shareWithPostgresGroup(home, owner);
+    shareWithPostgresGroup(dir, owner);
+  }
   const creds: Credentials = existsSync(credFile) ? (JSON.parse(readFileSync(credFile, 'utf8')) as Credentials) : { user: 'repo_ops', password: randomBytes(18).toString('base64url'), port: 0 };
   const url = (port: number) => `postgres://${creds.user}:${encodeURIComponent(creds.password)}@127.0.0.1:${port}/${opts.database ?? 'postgres'}`;
 
   const running = runningPostmaster(dataDir);
   if (running) return { url: url(running.port), adopted: true, pid: running.pid, stop: () => stopPid(running.pid) };
 
-  const bin = opts.binDir ? { initdb: join(opts.binDir, 'initdb'), postgres: join(opts.binDir, 'postgres') } : await binaries();
-  // The binaries may sit in a checkout under a private directory (e.g. mktemp -d, 0700).
-  if (owner) allowTraverse(dirname(bin.initdb));
+  let bin = opts.binDir ? { initdb: join(opts.binDir, 'initdb'), postgres: join(opts.binDir, 'postgres') } : await binaries();
+  // As root, the npm package's binaries may sit in a checkout the postgres user cannot reach
+  // (e.g. under a 0700 directory): they are linked into the cluster directory instead.
+  // An installed server (binDir) keeps its place: its share/lib paths are compiled in.
+  if (owner && !opts.binDir) bin = runtimeFor(bin, dir, owner);
+  else if (owner) assertReachable(bin.initdb, owner);
   const spawnOpts = owner ? { uid: owner.uid, gid: owner.gid } : {};
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     rmSync(dataDir, { recursive: true, force: true });
@@ -162,7 +237,7 @@ export async function startEmbeddedPostgres(dir: string, opts: { database?: stri
   // Keep the port of earlier runs when it is free, so the URL stays stable.
   creds.port = creds.port && (await portFree(creds.port)) ? creds.port : await freePort();
   writeFileSync(credFile, JSON.stringify(creds), { mode: 0o600 });
-  const log = openSync(logFile, 'a');
+  const log = openSync(logFile, 'a', 0o600);
   if (owner) chownSync(logFile, owner.uid, owner.gid);
   const child = spawn(
     bin.postgres,

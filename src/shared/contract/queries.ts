@@ -18,6 +18,9 @@ const SavedFields = z.object({ name: z.string().trim().min(1, 'name is required'
 
 export const ExtensionStatus = z.object({ available: z.boolean(), installed: z.boolean(), version: z.string().nullable(), schema: z.string().nullable(), onSearchPath: z.boolean(), usable: z.boolean(), problem: z.string().nullable(), canInstall: z.boolean(), preloaded: z.boolean().nullable(), preloadAdvice: z.string().nullable() });
 
+export const OperatorSqlProtection = z.object({ role: z.string().nullable(), active: z.boolean(), detail: z.string() });
+export type OperatorSqlProtection = z.infer<typeof OperatorSqlProtection>;
+
 export const queryCalls = {
   'queries.catalogue': call('Every verification query from the runbooks', noInput, z.array(CatalogueEntry)),
   'queries.run': call('Run a catalogue query read-only (bound parameters, statement timeout)', z.object({ id: z.string(), params: values }), QueryResult),
@@ -26,6 +29,7 @@ export const queryCalls = {
   'queries.save': call('Save a query (checked to be read-only)', SavedFields.extend({ id: id.optional() }), SavedQuery),
   'queries.deleteSaved': call('Delete a saved query', z.object({ id }), ok),
   'queries.runSaved': call('Run a saved query read-only', z.object({ id, params: values }), QueryResult),
+  'queries.protection': call('How saved queries are confined: the least-privilege role, if the server offers one', noInput, OperatorSqlProtection),
   'queries.extension': call('pg_stat_statements: available, installed, usable?', noInput, ExtensionStatus),
   'queries.enableExtension': call('CREATE EXTENSION pg_stat_statements (a write; confirm first)', z.object({ confirm: z.literal(true, 'confirm enabling the extension') }), z.object({ ran: z.array(z.string()), status: ExtensionStatus })),
 };

@@ -89,6 +89,21 @@ describe('read-only pre-check', () => {
     expect(() => checkReadOnlySql("SELECT 'pg_terminate_backend(1)'")).not.toThrow();
   });
 
+  it('decodes U& identifiers (with UESCAPE) before judging a name', () => {
+    expect(refusal('SELECT U&"\\0070g_advisory_lock"(42)').message).toMatch(/pg_advisory_lock\(\), which takes a session lock/);
+    expect(refusal(`SELECT U&"pg!005fadvisory!005flock" UESCAPE '!' (1)`).message).toMatch(/pg_advisory_lock\(\)/);
+    expect(refusal('SELECT U&"\\+000070g_terminate_backend"(1)').message).toMatch(/pg_terminate_backend\(\)/);
+    expect(scanStatements('SELECT U&"d\\0061t\\+000061" FROM t')[0]![1]).toMatchObject({ kind: 'ident', text: 'data' });
+    expect(() => checkReadOnlySql("SELECT U&'\\0070g_advisory_lock(1)' AS just_text")).not.toThrow();
+  });
+
+  it('refuses every function that runs SQL given as text or touches server files, as a family', () => {
+    for (const fn of ['ts_rewrite', 'ts_stat', 'query_to_xml', 'table_to_xml', 'schema_to_xmlschema', 'cursor_to_xml', 'database_to_xml_and_xmlschema', 'dblink', 'dblink_exec', 'dblink_open', 'lo_import', 'lo_get', 'loread', 'pg_read_file', 'pg_read_binary_file', 'pg_ls_dir', 'pg_stat_file', 'txid_current']) {
+      expect(refusal(`SELECT ${fn}('x')`).details, fn).toEqual({ reason: 'side_effect_function' });
+    }
+    expect(() => checkReadOnlySql("SELECT lower('X'), log(2), xml_is_well_formed('<a/>')")).not.toThrow();
+  });
+
   it('refuses empty input', () => {
     expect(refusal('   ').message).toBe('The query is empty.');
     expect(refusal('-- nothing').message).toMatch(/only comments/);

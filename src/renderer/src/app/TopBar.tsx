@@ -1,6 +1,6 @@
 import { Select } from 'radix-ui';
 import { Link } from 'react-router';
-import { ops } from '../client/ops.ts';
+import { hasAccessToken, ops } from '../client/ops.ts';
 import { ProgressBar } from '../components/ProgressBar.tsx';
 import { attempt, useApp } from '../state/app-store.ts';
 import { sortedRuns, useJobs } from '../state/jobs-store.ts';
@@ -62,7 +62,9 @@ export function TopBar({ onPalette }: { onPalette(): void }) {
       <ProfileSwitcher />
       <span className="row" title={info ? `core pid ${info.pid}, ${info.mode}, data in ${info.home}` : ''} role="status" aria-label={connected ? 'Core connected' : 'Core disconnected'}>
         <span className="conn-dot" style={{ background: connected ? 'var(--status-healthy)' : 'var(--status-down)' }} />
-        <span className="muted">{connected ? `core ${info?.version ?? ''}` : 'reconnecting…'}</span>
+        <span className="muted" title={hasAccessToken ? undefined : 'Open the URL that `repo-ops serve` printed: it carries the access token.'}>
+          {connected ? `core ${info?.version ?? ''}` : hasAccessToken ? 'reconnecting…' : 'no access token: open the URL repo-ops serve printed'}
+        </span>
       </span>
       <button className="btn btn-sm btn-ghost" onClick={onPalette} aria-label="Open command palette">
         <kbd>Ctrl K</kbd>

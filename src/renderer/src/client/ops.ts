@@ -1,6 +1,7 @@
 import type { OpsApi } from '../../../shared/rpc/api.ts';
 import { fromBridge } from '../../../shared/rpc/bridge.ts';
 import { createOpsClient } from '../../../shared/rpc/client.ts';
+import { takeSessionToken } from './session-token.ts';
 import { webSocketCarrier } from './ws-carrier.ts';
 
 declare global {
@@ -10,12 +11,15 @@ declare global {
 }
 
 /** Inside Electron the preload provides `window.ops`; in a browser we speak WebSocket to `repo-ops serve`. */
-function connect(): { api: OpsApi; transport: 'electron' | 'websocket' } {
-  if (window.ops) return { api: fromBridge(window.ops), transport: 'electron' };
+function connect(): { api: OpsApi; transport: 'electron' | 'websocket'; hasToken: boolean } {
+  if (window.ops) return { api: fromBridge(window.ops), transport: 'electron', hasToken: true };
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return { api: createOpsClient(webSocketCarrier(`${scheme}://${location.host}/rpc`)), transport: 'websocket' };
+  const token = takeSessionToken();
+  return { api: createOpsClient(webSocketCarrier(`${scheme}://${location.host}/rpc`, token)), transport: 'websocket', hasToken: token !== null };
 }
 
 const connection = connect();
 export const ops: OpsApi = connection.api;
 export const transport = connection.transport;
+/** False when the page was opened without the URL `repo-ops serve` printed. */
+export const hasAccessToken = connection.hasToken;

@@ -1,10 +1,11 @@
 import type { ClientCarrier, ClientFrame, ServerFrame } from '../../../shared/rpc/frames.ts';
 
 /**
- * The protocol over a WebSocket to `repo-ops serve` (same origin; the session
- * cookie set by the token URL authenticates it). Reconnects with backoff.
+ * The protocol over a WebSocket to `repo-ops serve` (same origin). The access token rides
+ * in the handshake as a subprotocol: browsers cannot set headers on a WebSocket, and it
+ * must not live in a cookie that other loopback ports would receive. Reconnects with backoff.
  */
-export function webSocketCarrier(url: string): ClientCarrier {
+export function webSocketCarrier(url: string, token: string | null): ClientCarrier {
   let ws: WebSocket | null = null;
   let onFrame: (f: ServerFrame) => void = () => {};
   let onState: (s: 'open' | 'closed') => void = () => {};
@@ -12,7 +13,7 @@ export function webSocketCarrier(url: string): ClientCarrier {
   let attempt = 0;
 
   const open = () => {
-    ws = new WebSocket(url);
+    ws = new WebSocket(url, token ? ['repo-ops.v1', `token.${token}`] : ['repo-ops.v1']);
     ws.onopen = () => {
       attempt = 0;
       for (const f of queue.splice(0)) ws!.send(f);

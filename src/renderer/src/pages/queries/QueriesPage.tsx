@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import type { CatalogueEntry, SavedQuery } from '../../../../shared/contract/queries.ts';
+import type { CatalogueEntry, OperatorSqlProtection, SavedQuery } from '../../../../shared/contract/queries.ts';
 import type { RepositoryRow } from '../../../../shared/contract/repos.ts';
 import { ops } from '../../client/ops.ts';
 import { attempt } from '../../state/app-store.ts';
@@ -16,11 +16,13 @@ export function QueriesPage() {
   const [filter, setFilter] = useState('');
   const [params, setParams] = useSearchParams();
   const [editing, setEditing] = useState<SavedQuery | 'new' | null>(null);
+  const [protection, setProtection] = useState<OperatorSqlProtection | null>(null);
   const selected = params.get('id');
   useEffect(() => {
     void ops.queries.catalogue().then(setCatalogue);
     void ops.queries.saved().then(setSaved);
     ops.repos.list().then(setRepos, () => setRepos([]));
+    ops.queries.protection().then(setProtection, () => setProtection(null));
   }, []);
   const select = (id: string) => setParams(new URLSearchParams({ id }));
   const groups = useMemo(() => {
@@ -52,6 +54,11 @@ export function QueriesPage() {
           ))}
           <div className="stack" style={{ gap: 2 }}>
             <strong className="faint" style={{ textTransform: 'uppercase', fontSize: 11 }}>saved</strong>
+            {protection && (
+              <span role="status" aria-label="Saved query protection" className={`status status-${protection.active ? 'healthy' : 'degraded'}`} title={protection.detail}>
+                {protection.active ? `least privilege: runs as ${protection.role}` : 'least privilege: not available'}
+              </span>
+            )}
             {saved.map((q) => (
               <div key={q.id} className="row" style={{ flexWrap: 'nowrap' }}>
                 <button className="nav-link btn-ghost" style={{ border: 0, textAlign: 'left', flex: 1 }} aria-current={q.id === selected ? 'page' : undefined} onClick={() => select(q.id)}>
