@@ -29,8 +29,9 @@ describe('OpenAI check', () => {
     const e = await emulator();
     const r = await check(e.baseUrl);
     expect(r).toMatchObject({ id: 'openai', kind: 'openai', status: 'healthy', findings: [] });
-    expect(r.summary).toMatch(/^text-embedding-3-small · 1536 dims · [\d.]+ ms · 9,999\/10,000 RPM left$/);
-    expect(r.details).toMatchObject({ httpStatus: 200, dimensions: 1536, tokens: 1, rateLimits: { requests: { limit: 10000, remaining: 9999 }, tokens: { limit: 10_000_000 } } });
+    // The emulator's bucket refills continuously (≈ 167 requests/s): a slow round trip may see it full again.
+    expect(r.summary).toMatch(/^text-embedding-3-small · 1536 dims · [\d.]+ ms · (9,999|10,000)\/10,000 RPM left$/);
+    expect(r.details).toMatchObject({ httpStatus: 200, dimensions: 1536, tokens: 1, rateLimits: { requests: { limit: 10000, remaining: expect.toSatisfy((n: number) => n === 9999 || n === 10_000) }, tokens: { limit: 10_000_000 } } });
     expect(e.stats.billedTokens).toBe(1);
     expect(JSON.stringify(r)).not.toContain(KEY);
   });
