@@ -1,7 +1,7 @@
 // The data directory, the local store and backups (a full copy of the warehouse) are the user's
 // alone; as root, the embedded PostgreSQL gets what it needs without widening any directory
 // outside the data directory. This machine runs the tests as root, so the root path is real.
-import { chmodSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,11 +103,28 @@ describe('file permissions', () => {
     }
   }, 120_000);
 
-  it('as root: a data directory the postgres user cannot reach is refused with a clear message, not widened', async () => {
+  it('as root: a data directory the postgres user cannot reach keeps its cluster in a traverse-only system directory instead, widening nothing', async () => {
     const locked = join(tmp.dir, 'locked');
     mkdirSync(locked, { mode: 0o700 });
     const before = ancestry(locked);
-    await expect(startEmbeddedPostgres(join(locked, 'home', 'postgres'))).rejects.toThrow(/cannot reach .*locked \(mode 0700\); Repo Ops does not widen permissions outside its data directory/);
-    expect(ancestry(locked)).toEqual(before);
-  });
+    const clusters = join(tmp.dir, 'var', 'lib', 'repo-ops', 'clusters');
+    process.env.REPO_OPS_PG_CLUSTERS = clusters;
+    let cluster: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined;
+    try {
+      cluster = await startEmbeddedPostgres(join(locked, 'home', 'postgres'));
+      expect(cluster.dir.startsWith(clusters + '/')).toBe(true);
+      expect(readFileSync(join(locked, 'home', 'postgres', 'LOCATION'), 'utf8').trim()).toBe(cluster.dir);
+      const c = new pg.Client({ connectionString: cluster.url });
+      await c.connect();
+      expect((await c.query('SELECT 1 AS one')).rows[0].one).toBe(1);
+      await c.end();
+      expect(ancestry(locked)).toEqual(before);
+      expect(mode(join(tmp.dir, 'var'))).toBe(0o711);
+      expect(mode(cluster.dir) & 0o007).toBe(0);
+      expect(mode(join(cluster.dir, 'data'))).toBe(0o700);
+    } finally {
+      delete process.env.REPO_OPS_PG_CLUSTERS;
+      await cluster?.stop();
+    }
+  }, 120_000);
 });

@@ -1,8 +1,8 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { OpsError } from '../../shared/errors.ts';
 
@@ -17,6 +17,8 @@ export interface EmbeddedCluster {
   /** True when we found a cluster left running by an earlier process and reused it. */
   adopted: boolean;
   pid: number;
+  /** Where the cluster lives (elsewhere than asked when, as root, the postgres user could not reach it). */
+  dir: string;
   stop(): Promise<void>;
 }
 
@@ -120,6 +122,46 @@ function canTraverse(dir: string, who: Ids): boolean {
   return (st.mode & 0o001) !== 0;
 }
 
+/** The first directory above `boundary` that `who` cannot pass through, or null. */
+function blockedAbove(boundary: string, who: Ids): string | null {
+  for (let d = dirname(boundary); ; d = dirname(d)) {
+    if (!canTraverse(d, who)) return d;
+    if (dirname(d) === d) return null;
+  }
+}
+
+/**
+ * Running as root with a data directory the "postgres" user cannot reach (the default one under
+ * /root, mode 0700): the cluster lives in a root-owned, traverse-only directory instead
+ * (REPO_OPS_PG_CLUSTERS, default /var/lib/repo-ops/clusters), one per data directory, and the
+ * data directory records where. Nothing outside what Repo Ops creates is widened.
+ */
+function relocatedClusterDir(dir: string, env: NodeJS.ProcessEnv = process.env): string {
+  const root = env.REPO_OPS_PG_CLUSTERS ?? '/var/lib/repo-ops/clusters';
+  // Only directories created here are set to 0711 (traverse, no listing); existing ones keep their mode.
+  const first = mkdirSync(root, { recursive: true, mode: 0o711 });
+  if (first) for (let d = root; ; d = dirname(d)) {
+    chmodSync(d, 0o711);
+    if (d === first) break;
+  }
+  const target = join(root, createHash('sha256').update(resolve(dir)).digest('hex').slice(0, 16));
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // A cluster an older version kept here moves along (same file system: a rename), never abandoned.
+  if (existsSync(join(dir, 'data', 'PG_VERSION')) && !existsSync(join(target, 'data'))) {
+    mkdirSync(target, { recursive: true, mode: 0o700 });
+    for (const f of ['data', 'credentials.json', 'postgres.log']) {
+      if (!existsSync(join(dir, f))) continue;
+      try {
+        renameSync(join(dir, f), join(target, f));
+      } catch (e) {
+        throw new OpsError('unavailable', `Cannot move the embedded PostgreSQL from ${dir} to ${target}, where the postgres user can reach it: ${(e as Error).message}. Move it by hand, or set REPO_OPS_HOME to a directory that user can reach.`);
+      }
+    }
+  }
+  writeFileSync(join(dir, 'LOCATION'), `${target}\n`, { mode: 0o600 });
+  return target;
+}
+
 /**
  * Running as root, the server runs as "postgres": every directory above the data directory
  * must already let it through. Repo Ops never widens a directory it does not own.
@@ -189,11 +231,13 @@ function runtimeFor(bin: Binaries, dir: string, who: Ids): Binaries {
  * signals meant for us must not kill it mid-transaction). Its password sits in a 0600
  * file next to the data: whoever can read that file can read the data files anyway.
  */
-export async function startEmbeddedPostgres(dir: string, opts: { database?: string; /** initdb and postgres from here instead of the npm package */ binDir?: string } = {}): Promise<EmbeddedCluster> {
+export async function startEmbeddedPostgres(requested: string, opts: { database?: string; /** initdb and postgres from here instead of the npm package */ binDir?: string } = {}): Promise<EmbeddedCluster> {
+  const owner = postgresUser();
+  mkdirSync(dirname(requested), { recursive: true, mode: 0o700 });
+  const dir = owner && blockedAbove(dirname(requested), owner) ? relocatedClusterDir(requested) : requested;
   const dataDir = join(dir, 'data');
   const credFile = join(dir, 'credentials.json');
   const logFile = join(dir, 'postgres.log');
-  const owner = postgresUser();
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (owner) {
     // The cluster directory and the data directory holding it (its parent: REPO_OPS_HOME) let
@@ -207,7 +251,7 @@ export async function startEmbeddedPostgres(dir: string, opts: { database?: stri
   const url = (port: number) => `postgres://${creds.user}:${encodeURIComponent(creds.password)}@127.0.0.1:${port}/${opts.database ?? 'postgres'}`;
 
   const running = runningPostmaster(dataDir);
-  if (running) return { url: url(running.port), adopted: true, pid: running.pid, stop: () => stopPid(running.pid) };
+  if (running) return { url: url(running.port), adopted: true, pid: running.pid, dir, stop: () => stopPid(running.pid) };
 
   let bin = opts.binDir ? { initdb: join(opts.binDir, 'initdb'), postgres: join(opts.binDir, 'postgres') } : await binaries();
   // As root, the npm package's binaries may sit in a checkout the postgres user cannot reach
@@ -252,7 +296,7 @@ export async function startEmbeddedPostgres(dir: string, opts: { database?: stri
     if (child.pid && alive(child.pid)) process.kill(child.pid, 'SIGKILL');
     throw new OpsError('unavailable', `The embedded PostgreSQL in ${dir} failed to start: ${(e as Error).message}`);
   }
-  return { url: url(creds.port), adopted: false, pid: child.pid!, stop: () => stopPid(child.pid!) };
+  return { url: url(creds.port), adopted: false, pid: child.pid!, dir, stop: () => stopPid(child.pid!) };
 }
 
 /** Fast shutdown (SIGINT): open transactions roll back, committed data is safe. */

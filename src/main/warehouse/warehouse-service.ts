@@ -90,6 +90,7 @@ export class WarehouseService {
       mode = 'embedded';
       dataDir = join(this.home, 'postgres');
       this.embedded ??= await startEmbeddedPostgres(dataDir);
+      dataDir = this.embedded.dir;
       url = this.embedded.url;
       this.log.info('warehouse_embedded', `No Postgres URL configured: using the embedded PostgreSQL in ${dataDir}`, { adopted: this.embedded.adopted });
     }
