@@ -38,8 +38,22 @@ export class BackfillService {
     const name = parseRepoName(req.repository);
     const params = { ...req, repository: name.fullName };
     const latest = this.d.jobs.list({ kind: BACKFILL_JOB, limit: 200 }).find((r) => (r.params as BackfillRequest).repository.toLowerCase() === name.fullName.toLowerCase());
-    if (latest?.resumable && sameRequest(latest.params as BackfillRequest, params)) return this.d.jobs.resume(latest.id);
-    return this.d.jobs.enqueue(BACKFILL_JOB, params, { dedupe: true });
+    let audit = async (_runId: string) => {};
+    if (!req.skipEmbeddings && (await this.d.embeddings.deps.budgets.applies('embeddings'))) {
+      const e = (await this.estimate(req)).embeddings;
+      const estimate = { usd: e.usd, tokens: e.tokens, repository: name.fullName };
+      const budgets = this.d.embeddings.deps.budgets;
+      const violations = await budgets.preflight({ category: 'embeddings', runId: null, jobKind: BACKFILL_JOB, repository: name.fullName, estimate, override: req.budgetOverride });
+      const reason = req.budgetOverride?.reason;
+      if (violations.length && reason) audit = (runId) => budgets.recordOverride({ subject: `backfill ${name.fullName}`, runId, reason, estimate, violations, category: 'embeddings', repository: name.fullName });
+    }
+    if (latest?.resumable && sameRequest(latest.params as BackfillRequest, params)) {
+      await audit(latest.id);
+      return this.d.jobs.resume(latest.id);
+    }
+    const run = await this.d.jobs.enqueue(BACKFILL_JOB, params, { dedupe: true });
+    await audit(run.id);
+    return run;
   }
 
   /** The run the wizard reopens on: one still going or stopped part-way, else the newest. */

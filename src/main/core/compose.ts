@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { CallName, TopicName } from '../../shared/contract/index.ts';
+import { auditFeature } from '../audit/feature.ts';
 import { backfillFeature } from '../backfill/feature.ts';
+import { costsFeature } from '../costs/feature.ts';
 import { embeddingsFeature } from '../embedding-job/feature.ts';
 import { healthFeature } from '../health-service/feature.ts';
 import { jobsFeature } from '../jobs/feature.ts';
@@ -39,6 +41,8 @@ export const FEATURES = [
   logsFeature,
   logFilesFeature,
   warehouseFeature,
+  auditFeature,
+  costsFeature,
   syncFeature,
   embeddingsFeature,
   workspacesFeature,

@@ -1,4 +1,7 @@
+import type { AuditLog } from '../audit/audit-log.ts';
 import type { BackfillService } from '../backfill/backfill-service.ts';
+import type { BudgetService } from '../costs/budget-service.ts';
+import type { CostService } from '../costs/cost-service.ts';
 import type { EmbeddingService } from '../embedding-job/embedding-service.ts';
 import type { EmbeddingOutbox } from '../embedding-job/outbox.ts';
 import type { HealthService } from '../health-service/health-service.ts';
@@ -32,6 +35,9 @@ export interface Services {
   jobs: JobService;
   logFiles: LogFileService;
   warehouse: WarehouseService;
+  audit: AuditLog;
+  budgets: BudgetService;
+  costs: CostService;
   sync: SyncService;
   embeddings: EmbeddingService;
   outbox: EmbeddingOutbox;

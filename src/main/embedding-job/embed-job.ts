@@ -1,12 +1,14 @@
 import { EmbedRequest } from '../../shared/contract/embeddings.ts';
 import { OpsError } from '../../shared/errors.ts';
+import type { Ticket } from '../costs/guard.ts';
 import { costUsd, packBatches } from '../embeddings/index.ts';
-import type { JobContext, JobDefinition } from '../jobs/types.ts';
+import { JobPausedError, type JobContext, type JobDefinition } from '../jobs/types.ts';
 import type { Db } from '../store/database.ts';
 import { dueCandidates, emptySummary, summarizeDue, type Candidate } from './candidates.ts';
 import { EMBED_JOB, type EmbeddingService } from './embedding-service.ts';
 import { EmbeddingOutbox, type OutboxBatch } from './outbox.ts';
 import { persistBatches, type PersistTarget } from './persist.ts';
+import { actualAmount, batchAmount, costEntries } from './spend.ts';
 
 /**
  * Embeds what changed, in priority order, bounded only by the provider's rate limit:
@@ -30,8 +32,8 @@ export function embedJob(svc: EmbeddingService, db: Db): JobDefinition<typeof Em
 
 export type EmbeddingResult = Awaited<ReturnType<typeof runEmbedding>>;
 
-/** The embedding work itself; also run as a step of a backfill. */
-export async function runEmbedding(svc: EmbeddingService, outbox: EmbeddingOutbox, ctx: JobContext<EmbedRequest>) {
+/** The embedding work itself; also run as a step of a backfill (`jobKind` names the run's kind in the ledger). */
+export async function runEmbedding(svc: EmbeddingService, outbox: EmbeddingOutbox, ctx: JobContext<EmbedRequest>, jobKind = EMBED_JOB) {
   const c = svc.config();
   const settings = svc.deps.settings.get();
   const { pool, url, info } = await svc.deps.warehouse.connection();
@@ -40,7 +42,23 @@ export async function runEmbedding(svc: EmbeddingService, outbox: EmbeddingOutbo
   const store = await svc.vectorStore();
   // Refuses a dimension mismatch before a single token is bought.
   const collection = await store.ensureCollection(c.collection, c.dimensions, { model: c.model });
-  const target: PersistTarget = { pool, url, collection, model: c.model, dimensions: c.dimensions, storeVectors: settings.storeVectorsInPostgres, pgvector: info.pgvector, milvusBatchSize: ctx.params.batchSize ?? settings.milvusUpsertBatchSize, runId: ctx.runId, repositoryId, signal: ctx.signal };
+  const target: PersistTarget = {
+    pool,
+    url,
+    collection,
+    model: c.model,
+    dimensions: c.dimensions,
+    storeVectors: settings.storeVectorsInPostgres,
+    pgvector: info.pgvector,
+    milvusBatchSize: ctx.params.batchSize ?? settings.milvusUpsertBatchSize,
+    runId: ctx.runId,
+    repositoryId,
+    signal: ctx.signal,
+    recordCost: (client, batches) => svc.deps.costs.record(costEntries(batches, { model: c.model, runId: ctx.runId, jobKind }), client),
+  };
+  // Budget reservations of batches paid for but not yet in the ledger, settled when stored.
+  const tickets = new Map<number, Ticket>();
+  let guard: Awaited<ReturnType<typeof svc.deps.budgets.guard>> | null = null;
   const totals = { items: 0, tokens: 0, usd: 0, requests: 0, rateLimited: 0, milvusSeconds: 0 };
   const report = (message: string) =>
     ctx.progress({ done: totals.items, unit: 'items', message, extra: { tokens: totals.tokens, usd: Number(totals.usd.toFixed(6)), requests: totals.requests, rateLimited: totals.rateLimited, model: c.model } });
@@ -49,6 +67,11 @@ export async function runEmbedding(svc: EmbeddingService, outbox: EmbeddingOutbo
     if (!batches.length) return;
     const done = await persistBatches(target, batches);
     outbox.remove(ctx.runId, batches.map((b) => b.batchNo));
+    for (const b of batches) {
+      const t = tickets.get(b.batchNo);
+      tickets.delete(b.batchNo);
+      if (t) guard?.settle(t, actualAmount([b]));
+    }
     totals.items += done.items;
     totals.milvusSeconds += done.milvusMs / 1000;
     report('Vectors stored');
@@ -66,6 +89,23 @@ export async function runEmbedding(svc: EmbeddingService, outbox: EmbeddingOutbo
   });
   ctx.progress({ total: plan.due, unit: 'items' });
 
+  // Budgets: the estimate of what is left against what remains, then a check before every batch.
+  const usdPerToken = costUsd(c.model, 1_000_000, settings.embeddingPrices) / 1_000_000;
+  const spent = await svc.deps.costs.runTotals(ctx.runId);
+  const estimate = { usd: Math.max(0, plan.tokens * usdPerToken - spent.usd), tokens: Math.max(0, plan.tokens - spent.tokens), repository: ctx.params.repository ?? null };
+  const overridden = Boolean(ctx.params.budgetOverride) || (await svc.deps.budgets.overriddenFor(ctx.runId));
+  guard = await svc.deps.budgets.guard({ category: 'embeddings', runId: ctx.runId, jobKind, repository: ctx.params.repository ?? null, override: overridden ? { estimate } : null });
+  try {
+    if (!overridden && plan.due > 0) {
+      const over = guard.violations(estimate);
+      if (over.length) throw new JobPausedError(`Refused before the first paid batch: ${over.map((v) => v.message).join(' ')} Raise the cap (Settings → Budgets) and resume, or start it with an override.`);
+    }
+    return await embedSteps();
+  } finally {
+    guard.close();
+  }
+
+  async function embedSteps() {
   const result = await ctx.step('embed', async () => {
     let batchNo = outbox.nextBatchNo(ctx.runId);
     let pending: OutboxBatch[] = [];
@@ -75,10 +115,12 @@ export async function runEmbedding(svc: EmbeddingService, outbox: EmbeddingOutbo
       const batches = packBatches(page);
       const run = await embedder.embedAll(batches, {
         signal: ctx.signal,
+        admit: (batch) => guard!.admit(batchAmount(batch.items, usdPerToken)),
         onBatch: async (r) => {
           const items = (r.batch.items as Candidate[]).map(({ text: _t, ...rest }, i) => ({ ...rest, vector: r.vectors[i]! }));
           const b: OutboxBatch = { batchNo: batchNo++, items, tokens: r.tokens, requests: r.attempts, usd: costUsd(c.model, r.tokens, settings.embeddingPrices) };
           outbox.add(ctx.runId, b);
+          if (r.admission) tickets.set(b.batchNo, r.admission as Ticket);
           totals.tokens += b.tokens;
           totals.usd += b.usd;
           totals.requests += b.requests;
@@ -90,7 +132,12 @@ export async function runEmbedding(svc: EmbeddingService, outbox: EmbeddingOutbo
             await flush(take);
           }
         },
-      }).catch((e: unknown) => {
+      }).catch(async (e: unknown) => {
+        // A budget pause: what was paid for is stored (and in the ledger) before the run stops.
+        if (e instanceof JobPausedError) {
+          await flush(pending);
+          pending = [];
+        }
         throw e instanceof OpsError ? e : new OpsError('unavailable', `Embedding failed: ${(e as Error).message}`);
       });
       totals.rateLimited += run.rateLimited;
@@ -102,4 +149,5 @@ export async function runEmbedding(svc: EmbeddingService, outbox: EmbeddingOutbo
   });
   ctx.log.info('embedding_completed', `Embedded ${result.items} items: ${result.tokens} tokens, $${result.usd.toFixed(6)}, ${result.requests} requests`, result);
   return result;
+  }
 }

@@ -1,6 +1,8 @@
 import type { EmbedPlan, EmbedRequest } from '../../shared/contract/embeddings.ts';
 import { OpsError } from '../../shared/errors.ts';
 import { OpenAIEmbedder, costUsd, effectiveDimensions, modelInfo, pricePerMillionTokens, prepareEmbeddingText } from '../embeddings/index.ts';
+import type { BudgetService } from '../costs/budget-service.ts';
+import type { CostService } from '../costs/cost-service.ts';
 import type { JobQueue, JobRun } from '../jobs/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ProfileService } from '../profiles/profile-service.ts';
@@ -22,6 +24,8 @@ export interface EmbeddingDeps {
   settings: SettingsService;
   jobs: JobQueue;
   logger: Logger;
+  budgets: BudgetService;
+  costs: CostService;
 }
 
 /** The active profile's embedding setup: model, dimensions, collection, and clients for them. */
@@ -95,8 +99,22 @@ export class EmbeddingService {
       const p = r.params as EmbedRequest;
       return JSON.stringify([p.repository?.toLowerCase() ?? null, [...p.only].sort()]) === key;
     });
-    if (latest?.resumable) return this.deps.jobs.resume(latest.id);
-    return this.deps.jobs.enqueue(EMBED_JOB, req, { dedupe: true });
+    // Budgets: the estimate against what remains, refused over a cap unless overridden (audited).
+    let audit = async (_runId: string) => {};
+    if (await this.deps.budgets.applies('embeddings')) {
+      const plan = await this.plan(req);
+      const estimate = { usd: plan.usd, tokens: plan.tokens, repository: req.repository ?? null };
+      const violations = await this.deps.budgets.preflight({ category: 'embeddings', runId: null, jobKind: EMBED_JOB, repository: req.repository ?? null, estimate, override: req.budgetOverride });
+      const reason = req.budgetOverride?.reason;
+      if (violations.length && reason) audit = (runId) => this.deps.budgets.recordOverride({ subject: `embed ${req.repository ?? 'all repositories'}`, runId, reason, estimate, violations, category: 'embeddings', repository: req.repository ?? null });
+    }
+    if (latest?.resumable) {
+      await audit(latest.id);
+      return this.deps.jobs.resume(latest.id);
+    }
+    const run = await this.deps.jobs.enqueue(EMBED_JOB, req, { dedupe: true });
+    await audit(run.id);
+    return run;
   }
 
   async search(q: { query: string; repository?: string; itemTypes?: ('pr' | 'issue' | 'discussion')[]; limit: number }) {

@@ -10,7 +10,7 @@ export const embeddingsFeature = {
   name: 'embedding-job',
   storeMigrations: embeddingStoreMigrations,
   create(s) {
-    const embeddings = new EmbeddingService({ warehouse: s.warehouse, profiles: s.profiles, secrets: s.secrets, settings: s.settings, jobs: s.jobs, logger: s.logger.child({ component: 'embeddings' }) });
+    const embeddings = new EmbeddingService({ warehouse: s.warehouse, profiles: s.profiles, secrets: s.secrets, settings: s.settings, jobs: s.jobs, logger: s.logger.child({ component: 'embeddings' }), budgets: s.budgets, costs: s.costs });
     return {
       services: { embeddings, outbox: new EmbeddingOutbox(s.db) },
       jobs: [embedJob(embeddings, s.db), reloadJob(embeddings), recreateJob(embeddings)],

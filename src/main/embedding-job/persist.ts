@@ -15,6 +15,8 @@ export interface PersistTarget {
   runId: string;
   repositoryId: string | null;
   signal?: AbortSignal;
+  /** Writes the batches' cost to the ledger inside the same transaction as their markers. */
+  recordCost?: (client: pg.PoolClient, batches: OutboxBatch[]) => Promise<void>;
 }
 
 // float32 carries ~7 significant digits: writing more to the warehouse only costs bytes.
@@ -54,6 +56,7 @@ export async function persistBatches(t: PersistTarget, batches: OutboxBatch[]): 
          items = embedding_costs.items + EXCLUDED.items, usd = embedding_costs.usd + EXCLUDED.usd, updated_at = now()`,
       [t.runId, t.repositoryId, t.model, t.dimensions, requests, tokens, items.length, usd],
     );
+    await t.recordCost?.(c, batches);
   });
   return { items: items.length, tokens, usd, requests, milvusMs };
 }

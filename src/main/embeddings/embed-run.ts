@@ -35,12 +35,19 @@ export interface BatchResult<T extends EmbedItem = EmbedItem> {
   requestId: string | null;
   /** Requests it took, including retries. */
   attempts: number;
+  /** What `admit` returned for this batch (a budget reservation to settle). */
+  admission?: unknown;
 }
 
 export interface EmbedAllOptions<T extends EmbedItem = EmbedItem> {
   signal?: AbortSignal;
   /** Called once per completed batch, in completion order, never concurrently; awaited. */
   onBatch?: (result: BatchResult<T>) => void | Promise<void>;
+  /**
+   * Called once per batch right before it is first sent (the budget check). Throwing stops
+   * sending: batches in flight finish and are reported, then the run rejects with that error.
+   */
+  admit?: (batch: Batch<T>) => unknown;
 }
 
 export interface EmbedRunSummary {
@@ -78,6 +85,8 @@ export interface RunSettings {
 
 interface Job {
   batch: Batch;
+  admitted?: boolean;
+  admission?: unknown;
   attempts: number;
   failures: number;
   rateLimited: number;
@@ -103,6 +112,8 @@ export class EmbedRun<T extends EmbedItem> {
   private settled = false;
   /** The first error; `fromCaller` when onBatch threw it (passed back unchanged). */
   private failure: { error: unknown; fromCaller: boolean } | undefined;
+  /** Set when `admit` refused a batch: nothing more is sent, what is in flight still lands. */
+  private draining: unknown = undefined;
   private readonly done = { batches: 0, inputs: 0, tokens: 0 };
   private readonly counts = { billedTokens: 0, requests: 0, rateLimited: 0, transientErrors: 0 };
   private resolve!: (summary: EmbedRunSummary) => void;
@@ -150,7 +161,7 @@ export class EmbedRun<T extends EmbedItem> {
     this.timer = undefined;
     const now = performance.now();
     let wakeAt = Infinity;
-    while (this.inFlight < this.window && this.ahead() < this.settings.maxBatchesAhead && this.queue.length > 0) {
+    while (this.draining === undefined && this.inFlight < this.window && this.ahead() < this.settings.maxBatchesAhead && this.queue.length > 0) {
       if (now < this.pauseUntil) {
         wakeAt = this.pauseUntil;
         break;
@@ -161,6 +172,15 @@ export class EmbedRun<T extends EmbedItem> {
         break;
       }
       const job = this.queue[i];
+      if (!job.admitted && this.options.admit) {
+        try {
+          job.admission = this.options.admit(job.batch as Batch<T>);
+          job.admitted = true;
+        } catch (err) {
+          this.draining = err;
+          break;
+        }
+      }
       const wait = this.mirror.waitMs(job.batch.tokens, now);
       if (wait === Infinity) {
         const limit = this.mirror.tokens.limit;
@@ -176,6 +196,7 @@ export class EmbedRun<T extends EmbedItem> {
       this.dispatch(job, now);
     }
     if (wakeAt !== Infinity) this.timer = setTimeout(() => this.pump(), Math.max(0, wakeAt - now));
+    if (this.draining !== undefined) this.settle();
   }
 
   // Batches whose vectors exist or are coming but are not yet handed over: the memory held.
@@ -206,7 +227,7 @@ export class EmbedRun<T extends EmbedItem> {
     else this.mirror.settle(seq);
     const problem = this.checkVectors(job.batch, ok.vectors);
     if (problem) return this.fail(new OpsError('internal', problem));
-    this.results.push({ batch: job.batch as Batch<T>, vectors: ok.vectors, tokens: ok.tokens, requestId: ok.requestId, attempts: job.attempts });
+    this.results.push({ batch: job.batch as Batch<T>, vectors: ok.vectors, tokens: ok.tokens, requestId: ok.requestId, attempts: job.attempts, admission: job.admission });
     this.counts.billedTokens += ok.tokens;
     this.window = !this.congested && this.mirror.known ? this.settings.maxConcurrency : Math.min(this.settings.maxConcurrency, this.window + 1);
     void this.deliver();
@@ -326,6 +347,7 @@ export class EmbedRun<T extends EmbedItem> {
 
   private settle(): void {
     if (this.settled || this.inFlight > 0 || this.delivering) return;
+    if (!this.failure && this.draining !== undefined && this.results.length === 0) this.failure = { error: this.draining, fromCaller: true };
     if (!this.failure && (this.queue.length > 0 || this.results.length > 0)) return;
     this.settled = true;
     clearTimeout(this.timer);

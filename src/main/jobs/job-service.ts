@@ -7,7 +7,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { Db } from '../store/database.ts';
 import { emptyProgress, JobRepo } from './job-repo.ts';
 import { RateMeter } from './rate-meter.ts';
-import type { Checkpoint, JobContext, JobDefinition, JobOutcome, JobQueue, ProgressUpdate } from './types.ts';
+import { JobPausedError, type Checkpoint, type JobContext, type JobDefinition, type JobOutcome, type JobQueue, type ProgressUpdate } from './types.ts';
 
 const HEARTBEAT_MS = 5000;
 const STALE_MS = 30_000;
@@ -264,6 +264,9 @@ export class JobService implements JobQueue {
         const why = { interrupted: 'Interrupted by shutdown; resume to continue', paused: 'Paused by the operator; resume to continue', cancelled: 'Cancelled by the operator' } as Record<string, string>;
         this.repo.finish(runId, status, why[status]!, undefined);
         log.warn(`job_${status}`, `${run.title} ${status}`);
+      } else if (e instanceof JobPausedError) {
+        this.repo.finish(runId, 'paused', e.message, undefined);
+        log.warn('job_paused', `${run.title} paused: ${e.message}`);
       } else {
         // Stored and sent to every window: never a secret an error message happened to carry.
         const message = this.opts.logger.redact(e instanceof Error ? e.message : String(e));

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { OpsError } from '../../shared/errors.ts';
 import type { JobProgress, JobRun, JobStatus } from '../../shared/contract/jobs.ts';
 import type { Logger } from '../logging/logger.ts';
 
@@ -68,3 +69,14 @@ export interface JobQueue {
 }
 
 export type { JobProgress, JobRun, JobStatus };
+
+/**
+ * Thrown by a job that stops itself, resumable later (a budget cap reached before the next paid
+ * batch …): the run ends `paused` with this message instead of `failed`.
+ */
+export class JobPausedError extends OpsError {
+  constructor(message: string, details?: unknown) {
+    super('conflict', message, details);
+    this.name = 'JobPausedError';
+  }
+}

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { call } from './define.ts';
 import { id } from './common.ts';
 import { JobRun } from './jobs.ts';
+import { BudgetOverride } from './costs.ts';
 
 /** The aggressive-backfill guide's options, plus the refresh mode and workspaces. */
 export const BackfillRequest = z
@@ -12,6 +13,8 @@ export const BackfillRequest = z
     skipEmbeddings: z.boolean().default(false),
     embeddingsOnly: z.boolean().default(false),
     workspaces: z.array(z.string().min(1).max(200)).max(50).default([]),
+    /** Start even though the estimate is over a budget (audited). */
+    budgetOverride: BudgetOverride.optional(),
   })
   .refine((r) => !(r.skipEmbeddings && r.embeddingsOnly), { message: 'skip embeddings and embeddings only exclude each other', path: ['embeddingsOnly'] })
   .refine((r) => !(r.mode === 'full' && r.timeRangeDays), { message: 'a full refresh syncs everything: drop the time range', path: ['mode'] });

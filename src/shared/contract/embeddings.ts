@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { call } from './define.ts';
 import { isoTime, noInput } from './common.ts';
 import { JobRun } from './jobs.ts';
+import { BudgetOverride } from './costs.ts';
 
 export const EmbedRequest = z.object({
   /** owner/name; omitted: every tracked repository (workspace repositories first). */
@@ -9,6 +10,8 @@ export const EmbedRequest = z.object({
   only: z.array(z.enum(['issue', 'pr'])).min(1, 'choose issues, PRs or both').default(['issue', 'pr']),
   /** Vectors per Milvus upsert (default from settings). */
   batchSize: z.number().int().min(1).max(10_000).optional(),
+  /** Start even though the estimate is over a budget (audited); the run may spend its estimate. */
+  budgetOverride: BudgetOverride.optional(),
 });
 export type EmbedRequest = z.infer<typeof EmbedRequest>;
 

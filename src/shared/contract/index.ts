@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { appCalls } from './app.ts';
 import { backfillCalls } from './backfill.ts';
+import { costCalls } from './costs.ts';
 import { embeddingCalls } from './embeddings.ts';
 import { healthCalls, healthTopics } from './health.ts';
 import { jobCalls, jobTopics } from './jobs.ts';
@@ -32,6 +33,7 @@ export const calls = {
   ...healthCalls,
   ...runbookCalls,
   ...queryCalls,
+  ...costCalls,
 };
 
 /** Every event stream the core publishes. */
