@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { CallName, TopicName } from '../../shared/contract/index.ts';
+import { alertsFeature } from '../alerts/feature.ts';
 import { auditFeature } from '../audit/feature.ts';
 import { backfillFeature } from '../backfill/feature.ts';
 import { costsFeature } from '../costs/feature.ts';
@@ -50,6 +51,7 @@ export const FEATURES = [
   healthFeature,
   runbooksFeature,
   queriesFeature,
+  alertsFeature,
 ] as const satisfies readonly Feature[];
 
 // Compile-time: every call and topic of the contract has exactly one feature serving it.

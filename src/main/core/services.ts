@@ -1,3 +1,4 @@
+import type { AlertService } from '../alerts/alert-service.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { BackfillService } from '../backfill/backfill-service.ts';
 import type { BudgetService } from '../costs/budget-service.ts';
@@ -46,4 +47,5 @@ export interface Services {
   health: HealthService;
   runbooks: RunbookService;
   savedQueries: SavedQueryService;
+  alerts: AlertService;
 }

@@ -85,6 +85,42 @@ export class SecretService {
     }
   }
 
+  /**
+   * Credentials outside the profile catalogue (alert channels …), by account name. Env fallback
+   * for headless workers: REPO_OPS_SECRET_<ACCOUNT> with every non-alphanumeric as _.
+   */
+  async getNamed(accountName: string): Promise<string | null> {
+    let value: string | null = null;
+    if (!(this.keychainState && !this.keychainState.available && Date.now() - this.keychainState.at < 30_000)) {
+      try {
+        value = await this.deps.backend.get(accountName);
+      } catch (e) {
+        this.keychainState = { available: false, message: (e as Error).message, at: Date.now() };
+      }
+    }
+    value ??= this.deps.env[namedEnvVar(accountName)] ?? null;
+    this.deps.redactor.add(value);
+    return value;
+  }
+
+  async setNamed(accountName: string, value: string): Promise<void> {
+    try {
+      await this.deps.backend.set(accountName, value);
+    } catch (e) {
+      this.keychainState = { available: false, message: (e as Error).message, at: Date.now() };
+      throw this.unavailable(e);
+    }
+    this.deps.redactor.add(value);
+  }
+
+  async deleteNamed(accountName: string): Promise<void> {
+    try {
+      await this.deps.backend.delete(accountName);
+    } catch (e) {
+      throw this.unavailable(e);
+    }
+  }
+
   /** Whether the secret store can store secrets (probed at most every 30 s), and which store it is. */
   async keychainStatus(): Promise<KeychainState> {
     const cached = this.keychainState;
@@ -177,3 +213,5 @@ export class SecretService {
     return new OpsError('unavailable', message);
   }
 }
+
+export const namedEnvVar = (accountName: string) => `REPO_OPS_SECRET_${accountName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;

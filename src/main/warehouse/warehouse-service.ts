@@ -67,6 +67,11 @@ export class WarehouseService {
     return { pool: c.pool, url: c.url, info: c.info };
   }
 
+  /** The connection in use, without connecting (background work waits until someone connected). */
+  connected(): { url: string; info: WarehouseInfo } | null {
+    return this.current ? { url: this.current.url, info: this.current.info } : null;
+  }
+
   async info(): Promise<WarehouseInfo> {
     return (await this.connect()).info;
   }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { alertCalls, alertTopics } from './alerts.ts';
 import { appCalls } from './app.ts';
 import { backfillCalls } from './backfill.ts';
 import { costCalls } from './costs.ts';
@@ -34,6 +35,7 @@ export const calls = {
   ...runbookCalls,
   ...queryCalls,
   ...costCalls,
+  ...alertCalls,
 };
 
 /** Every event stream the core publishes. */
@@ -43,6 +45,7 @@ export const topics = {
   ...logFileTopics,
   ...healthTopics,
   ...profileTopics,
+  ...alertTopics,
 };
 
 export type Calls = typeof calls;
