@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type pg from 'pg';
-import { ChannelInput, RuleInput, type Alert, type AlertPolicy, type Channel, type Delivery, type Rule, type Silence } from '../../shared/contract/alerts.ts';
+import type { ChannelInput, RuleInput, Alert, AlertPolicy, Channel, Delivery, Rule, Silence } from '../../shared/contract/alerts.ts';
 import { CHANNEL_SECRETS } from '../../shared/contract/alerts.ts';
 import { OpsError } from '../../shared/errors.ts';
 import type { AuditLog } from '../audit/audit-log.ts';

@@ -85,7 +85,7 @@ export class Deliverer {
 
   private async run(): Promise<void> {
     while (this.running) {
-      let wait = 1000;
+      let wait: number;
       try {
         const next = await this.round(false);
         wait = Math.min(next ?? Infinity, (await this.policy()).pollIntervalMs);

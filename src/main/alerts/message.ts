@@ -13,7 +13,7 @@ export function titleOf(n: Notification): string {
   if (!first) return `[${n.severity}] ${n.kind.toUpperCase()}`;
   const count = n.alerts.length > 1 ? ` (${n.alerts.length})` : '';
   const state = n.kind === 'acknowledged' ? `ACKNOWLEDGED${n.payload?.actor ? ` by ${n.payload.actor}` : ''}` : n.kind === 'resolved' ? 'RESOLVED' : 'FIRING';
-  return `[${n.severity}] ${state}${count}: ${first.ruleName}${n.alerts.length === 1 ? ` — ${where(first.labels)}` : ''}`;
+  return `[${n.severity}] ${state}${count}: ${first.ruleName}${n.alerts.length === 1 ? ` - ${where(first.labels)}` : ''}`;
 }
 
 /** The body: one line per alert with its labels and times. */

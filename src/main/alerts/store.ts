@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { AlertPolicy, type Alert, type Delivery, type Rule, type Severity, type Silence } from '../../shared/contract/alerts.ts';
 import type { AlertSnapshot, ChannelRow, Notification } from './types.ts';
@@ -69,8 +70,12 @@ export interface AlertRow {
   silenced_by: string | null;
 }
 
+/** PagerDuty's dedup_key (≤ 255 characters) and receivers' idempotency key: stable per rule and label set. */
+export const dedupKeyOf = (ruleId: string, fingerprint: string) => `repo-ops:${ruleId}:${createHash('sha256').update(fingerprint).digest('hex').slice(0, 24)}`;
+
 export const toAlert = (r: AlertRow, ruleName: string): Alert => ({
   id: Number(r.id),
+  dedupKey: dedupKeyOf(r.rule_id, r.fingerprint),
   ruleId: r.rule_id,
   ruleName,
   severity: r.severity,
@@ -101,7 +106,7 @@ export function snapshot(r: AlertRow, ruleName: string, state: 'firing' | 'resol
     startsAt: iso(r.fired_at),
     endsAt: state === 'resolved' ? iso(r.resolved_at ?? new Date()) : null,
     fingerprint: r.fingerprint,
-    dedupKey: `repo-ops:${r.rule_id}:${r.fingerprint}`,
+    dedupKey: dedupKeyOf(r.rule_id, r.fingerprint),
   };
 }
 

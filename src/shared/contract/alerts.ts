@@ -134,6 +134,8 @@ export type Rule = z.infer<typeof Rule>;
 export const AlertState = z.enum(['pending', 'firing', 'resolved']);
 export const Alert = z.object({
   id: z.number(),
+  /** PagerDuty's dedup_key for this alert. */
+  dedupKey: z.string(),
   ruleId: z.string(),
   ruleName: z.string(),
   severity: Severity,
