@@ -12,8 +12,8 @@ export interface EmbedEnv extends SyncEnv {
 }
 
 /** A synced warehouse plus the OpenAI emulator and a real Milvus (Lite), wired into the active profile. */
-export async function startEmbedEnv(opts: { dataset?: Dataset; openai?: OpenAIEmulatorOptions; dimensions?: number; milvus?: MilvusServer; sync?: boolean } = {}): Promise<EmbedEnv> {
-  const env = await startSyncEnv({ dataset: opts.dataset });
+export async function startEmbedEnv(opts: { dataset?: Dataset; openai?: OpenAIEmulatorOptions; dimensions?: number; milvus?: MilvusServer; sync?: boolean; coreEnv?: NodeJS.ProcessEnv } = {}): Promise<EmbedEnv> {
+  const env = await startSyncEnv({ dataset: opts.dataset, coreEnv: opts.coreEnv });
   const openai = await startOpenAIEmulator({ apiKeys: [OPENAI_KEY], ...opts.openai });
   const milvus = opts.milvus ?? (await startMilvus());
   const collection = `c_${Math.random().toString(36).slice(2, 10)}`;

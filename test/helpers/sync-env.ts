@@ -23,11 +23,11 @@ export function smallDataset(seed = 1, prs = 120, issues = 60, heavy = 2): Datas
 }
 
 /** A core whose active profile points at the GitHub emulator and a fresh test database. */
-export async function startSyncEnv(opts: { dataset?: Dataset; emulator?: Partial<EmulatorOptions> } = {}): Promise<SyncEnv> {
+export async function startSyncEnv(opts: { dataset?: Dataset; emulator?: Partial<EmulatorOptions>; coreEnv?: NodeJS.ProcessEnv } = {}): Promise<SyncEnv> {
   const dataset = opts.dataset ?? smallDataset();
   const emulator = await startGitHubEmulator({ dataset, ...opts.emulator });
   const db = await createTestDatabase('sync');
-  const t = await startTestCore();
+  const t = await startTestCore(opts.coreEnv ? { env: opts.coreEnv } : {});
   const profile = await t.ops.profiles.create({ name: 'test', githubApiUrl: emulator.url });
   await t.ops.secrets.set({ profileId: profile.id, key: 'github_token', value: emulator.token });
   await t.ops.secrets.set({ profileId: profile.id, key: 'postgres_url', value: db.url });

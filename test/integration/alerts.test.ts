@@ -107,7 +107,7 @@ describe('rules', () => {
     // A failing job, then a successful run of the same kind and scope.
     const outcomes: string[] = ['fail', 'incomplete', 'ok'];
     const kind = 'alert-probe';
-    core.jobs.register({ kind, title: 'Probe', params: z.object({ repository: z.string() }), describe: (p) => `Probe ${p.repository}`, run: async () => {
+    core.jobs.register({ kind, title: 'Probe', params: z.object({ repository: z.string() }), describe: (p: { repository: string }) => `Probe ${p.repository}`, run: async () => {
       const o = outcomes.shift();
       if (o === 'fail') throw new Error('probe failed');
       return { status: o === 'incomplete' ? 'incomplete' : 'succeeded' };

@@ -89,19 +89,22 @@ export class BudgetService {
     // A run over all repositories can still touch a repository budget's share (batches say which).
     const budgets = (await listBudgets(pool)).filter((b) => b.enabled && categoryMatches(b, req.category) && (!b.repository || repo === null || b.repository.toLowerCase() === repo));
     const read = async () => {
-      const usage = await budgetUsage(pool, budgets.map((b) => b.id), req.runId);
-      return new Map(budgets.map((b) => {
-        const u = usage.get(b.id) ?? { others: 0, mine: 0 };
-        return [b.id, b.period === 'job' ? u.mine : u.others + u.mine] as const;
-      }));
+      const [usage, current] = await Promise.all([budgetUsage(pool, budgets.map((b) => b.id), req.runId), listBudgets(pool)]);
+      return {
+        usage: new Map(budgets.map((b) => {
+          const u = usage.get(b.id) ?? { others: 0, mine: 0 };
+          return [b.id, b.period === 'job' ? u.mine : u.others + u.mine] as const;
+        })),
+        budgets: new Map(current.filter((b) => b.enabled).map((b) => [b.id, b] as const)),
+      };
     };
-    const base = await read();
+    const base = (await read()).usage;
     const tracked: Tracked[] = budgets.map((b) => {
       const used = base.get(b.id) ?? 0;
       const approved = req.override ? amountFor(b, req.override.estimate) : 0;
       // An override lets this run spend what the operator approved (+5 % for the estimate's error).
-      const cap = approved > 0 && used + approved > b.cap ? used + approved * 1.05 : b.cap;
-      return { budget: b, base: used, pending: 0, cap, level: levelOf(b, used, b.cap) };
+      const overrideCap = approved > 0 && used + approved > b.cap ? used + approved * 1.05 : null;
+      return { budget: b, base: used, pending: 0, cap: overrideCap ?? b.cap, overrideCap, level: levelOf(b, used, b.cap) };
     });
     return new SpendGuard(tracked, {
       refresh: read,

@@ -21,6 +21,8 @@ export interface Tracked {
   pending: number;
   /** The cap in force for this run (raised by an audited override up to the approved estimate). */
   cap: number;
+  /** The cap an override approved for this run, if any. */
+  overrideCap: number | null;
   level: BudgetLevel;
 }
 
@@ -61,10 +63,10 @@ export class SpendGuard {
   private gen = 0;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
-  private readonly refreshFn: () => Promise<Map<string, number>>;
+  private readonly refreshFn: () => Promise<{ usage: Map<string, number>; budgets: Map<string, Budget> }>;
   private readonly onLevel: (t: Tracked, used: number) => void;
 
-  constructor(tracked: Tracked[], opts: { refresh: () => Promise<Map<string, number>>; refreshMs: number; onLevel: (t: Tracked, used: number) => void }) {
+  constructor(tracked: Tracked[], opts: { refresh: SpendGuard['refreshFn']; refreshMs: number; onLevel: (t: Tracked, used: number) => void }) {
     this.tracked = tracked;
     this.refreshFn = opts.refresh;
     this.onLevel = opts.onLevel;
@@ -94,7 +96,7 @@ export class SpendGuard {
       const t = this.tracked[i]!;
       const amount = amountFor(t.budget, a);
       amounts[i] = amount;
-      if (amount > 0 && t.budget.enforce && t.base + t.pending + amount > t.cap * (1 + 1e-9)) {
+      if (amount > 0 && t.budget.enforce && t.budget.enabled && t.base + t.pending + amount > t.cap * (1 + 1e-9)) {
         const used = t.base + t.pending;
         this.raise(t, used + amount);
         throw new JobPausedError(`${refusal(t, used, amount)} Paused before the next paid batch: raise the cap (Settings → Budgets) and resume.`, { budgetId: t.budget.id, used, amount, cap: t.cap });
@@ -119,15 +121,22 @@ export class SpendGuard {
     }
   }
 
-  /** Re-reads committed usage (other processes' spending); a result older than a settle is dropped. */
+  /**
+   * Re-reads committed usage (other processes' spending) and the budgets themselves (a cap
+   * lowered mid-run pauses the run at its next batch); a usage read older than a settle is dropped.
+   */
   async refresh(): Promise<void> {
     if (this.closed || !this.tracked.length) return;
     const gen = this.gen;
-    const usage = await this.refreshFn();
-    if (gen !== this.gen || this.closed) return;
+    const { usage, budgets } = await this.refreshFn();
+    if (this.closed) return;
     for (const t of this.tracked) {
+      const b = budgets.get(t.budget.id);
+      if (!b) t.budget = { ...t.budget, enforce: false, enabled: false };
+      else t.budget = b;
+      t.cap = Math.max(t.budget.cap, t.overrideCap ?? 0);
       const u = usage.get(t.budget.id);
-      if (u !== undefined) t.base = u;
+      if (u !== undefined && gen === this.gen) t.base = u;
       this.raise(t, t.base + t.pending);
     }
   }

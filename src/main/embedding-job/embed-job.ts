@@ -112,7 +112,7 @@ export async function runEmbedding(svc: EmbeddingService, outbox: EmbeddingOutbo
     const pendingItems = () => pending.reduce((n, b) => n + b.items.length, 0);
     const summary = emptySummary();
     for await (const page of dueCandidates(pool, { repositoryId, only: ctx.params.only, model: c.model, dimensions: c.dimensions, signal: ctx.signal }, summary)) {
-      const batches = packBatches(page);
+      const batches = packBatches(page, { maxInputs: ctx.params.requestSize });
       const run = await embedder.embedAll(batches, {
         signal: ctx.signal,
         admit: (batch) => guard!.admit(batchAmount(batch.items, usdPerToken)),

@@ -172,15 +172,6 @@ export class EmbedRun<T extends EmbedItem> {
         break;
       }
       const job = this.queue[i];
-      if (!job.admitted && this.options.admit) {
-        try {
-          job.admission = this.options.admit(job.batch as Batch<T>);
-          job.admitted = true;
-        } catch (err) {
-          this.draining = err;
-          break;
-        }
-      }
       const wait = this.mirror.waitMs(job.batch.tokens, now);
       if (wait === Infinity) {
         const limit = this.mirror.tokens.limit;
@@ -191,6 +182,16 @@ export class EmbedRun<T extends EmbedItem> {
         // Only in-flight reports or the refill can change this; both wake the pump.
         wakeAt = now + wait + SLACK_MS;
         break;
+      }
+      // The budget check, as late as possible: right before the batch is paid for.
+      if (!job.admitted && this.options.admit) {
+        try {
+          job.admission = this.options.admit(job.batch as Batch<T>);
+          job.admitted = true;
+        } catch (err) {
+          this.draining = err;
+          break;
+        }
       }
       this.queue.splice(i, 1);
       this.dispatch(job, now);

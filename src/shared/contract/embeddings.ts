@@ -10,6 +10,8 @@ export const EmbedRequest = z.object({
   only: z.array(z.enum(['issue', 'pr'])).min(1, 'choose issues, PRs or both').default(['issue', 'pr']),
   /** Vectors per Milvus upsert (default from settings). */
   batchSize: z.number().int().min(1).max(10_000).optional(),
+  /** Inputs per OpenAI request (default 256): smaller requests lose less to a cancel and let a budget stop sooner. */
+  requestSize: z.number().int().min(1).max(2048).optional(),
   /** Start even though the estimate is over a budget (audited); the run may spend its estimate. */
   budgetOverride: BudgetOverride.optional(),
 });
