@@ -83,4 +83,22 @@ describe('budgets', () => {
     const { rows: [c] } = await env.pool.query('SELECT count(*)::int AS n FROM pull_requests WHERE embedding_generated_at IS NOT NULL');
     expect(c.n).toBe(plan.due);
   });
+
+  it('a GitHub points per hour budget pauses a sync at a page boundary; the ledger has every page', async () => {
+    const { rows: [g] } = await env.pool.query("SELECT COALESCE(sum(points), 0)::int AS points, count(*)::int AS pages FROM cost_entries WHERE category = 'github'");
+    expect(g.pages).toBeGreaterThan(1); // the setup's sync, page by page
+    const hourly = await env.t.ops.budgets.save({ name: 'GitHub points', metric: 'github_points', period: 'hour', cap: g.points + 3, category: 'github' });
+    const run = await env.t.ops.repos.sync({ repository: REPO, mode: 'full' });
+    const paused = await env.t.core.jobs.wait(run.id);
+    expect(paused.status).toBe('paused');
+    expect(paused.error).toMatch(/Budget "GitHub points" \(\d[\d,]* points per hour\)/);
+    const { rows: [after] } = await env.pool.query("SELECT COALESCE(sum(points), 0)::int AS points FROM cost_entries WHERE category = 'github'");
+    // Over by at most the page in flight (its first entry also carries the run's count query).
+    const { rows: [page] } = await env.pool.query('SELECT max(points)::int AS m, count(*)::int AS n FROM cost_entries WHERE run_id = $1', [run.id]);
+    expect(page.n).toBeLessThanOrEqual(2);
+    expect(after.points - (g.points + 3)).toBeLessThanOrEqual(page.m);
+    await env.t.ops.budgets.save({ ...hourly, cap: 100_000 });
+    await env.t.ops.jobs.resume({ runId: run.id });
+    expect((await env.t.core.jobs.wait(run.id)).status).toBe('succeeded');
+  });
 });

@@ -9,6 +9,7 @@ import { reconcile } from '../sync/reconcile.ts';
 import { findRepository } from '../sync/repositories.ts';
 import { resolveWindow } from '../sync/plan.ts';
 import { runSync } from '../sync/runner.ts';
+import { githubSpend } from '../sync/spend.ts';
 import type { SyncService } from '../sync/sync-service.ts';
 import { aggregateWorkspaces } from '../workspaces/aggregate.ts';
 import type { WorkspaceService } from '../workspaces/workspace-service.ts';
@@ -75,7 +76,7 @@ async function runBackfill(d: BackfillDeps, ctx: JobContext<BackfillRequest>) {
     const s = sub('sync', null);
     const github = await d.sync.github({ signal: ctx.signal, logger: s.log, onWait: (reason) => s.progress({ message: reason }) });
     const syncReq = { repository: req.repository, mode: req.timeRangeDays ? ('range' as const) : req.mode, timeRangeDays: req.timeRangeDays };
-    const [r, seconds] = await timed(() => runSync({ runId: ctx.runId, pool, url, github, log: s.log, signal: ctx.signal, progress: s.progress, step: (name, fn) => s.step(name, () => fn()) }, syncReq));
+    const [r, seconds] = await timed(() => runSync({ runId: ctx.runId, pool, url, github, log: s.log, signal: ctx.signal, progress: s.progress, step: (name, fn) => s.step(name, () => fn()), spend: (repository) => githubSpend({ budgets: d.embeddings.deps.budgets, costs: d.embeddings.deps.costs }, { runId: ctx.runId, jobKind: BACKFILL_JOB, repository, github }) }, syncReq));
     reconciliation = r.reconciliation;
     syncResult = { items: r.items, rowsWritten: r.rowsWritten, seconds, requests: r.github.requests, graphqlPoints: r.github.graphqlPoints };
     steps.finish('sync');

@@ -7,6 +7,6 @@ export const syncFeature = {
   name: 'sync',
   create(s) {
     const sync = new SyncService({ warehouse: s.warehouse, profiles: s.profiles, secrets: s.secrets, jobs: s.jobs, logger: s.logger.child({ component: 'sync' }) });
-    return { services: { sync }, jobs: [syncJob(sync, s.warehouse)], handlers: () => repoHandlers(sync, s.warehouse) };
+    return { services: { sync }, jobs: [syncJob(sync, s.warehouse, { budgets: s.budgets, costs: s.costs })], handlers: () => repoHandlers(sync, s.warehouse) };
   },
 } satisfies Feature;

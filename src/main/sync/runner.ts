@@ -8,6 +8,7 @@ import { findRepository, trackRepository } from './repositories.ts';
 import { INCREMENTAL_OVERLAP_MS, resolveWindow, streamPlan, type Stream } from './plan.ts';
 import { DEFAULT_PAGE_SIZE, syncStream } from './stream.ts';
 import type { StreamCursor } from './writer.ts';
+import type { SyncSpend } from './spend.ts';
 
 export interface SyncContext {
   runId: string;
@@ -17,6 +18,8 @@ export interface SyncContext {
   log: Logger;
   signal: AbortSignal;
   progress(u: ProgressUpdate): void;
+  /** GitHub points: the budget check before each page and the ledger entry with it. */
+  spend?: (repository: string) => Promise<SyncSpend>;
   /** Job step wrapper: a stream finished in an earlier attempt is skipped. */
   step<T>(name: string, fn: () => Promise<T>): Promise<T>;
 }
@@ -86,54 +89,61 @@ export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncR
     });
   report('Starting');
 
-  for (const stream of ['pull_requests', 'issues'] as Stream[]) {
-    await ctx.step(stream, async () => {
-      const prev = await loadState(ctx.pool, repo.id, stream);
-      const resuming = prev?.run_id === ctx.runId;
-      // The incremental mark comes from the last complete run and stays fixed across resumes.
-      const incrementalSince = resuming ? prev!.window_since : window.mode === 'incremental' && prev?.high_water_mark ? prev.high_water_mark : null;
-      const plan = streamPlan(stream, window, window.mode === 'incremental' ? incrementalSince : null);
-      const start: StreamCursor = {
-        repositoryId: repo.id,
-        stream,
-        runId: ctx.runId,
-        mode: window.mode,
-        cursor: resuming ? prev!.cursor : null,
-        pageSize: (resuming ? prev!.page_size : null) ?? DEFAULT_PAGE_SIZE,
-        pages: resuming ? prev!.pages : 0,
-        rows: resuming ? prev!.rows : 0,
-        done: resuming ? prev!.done : false,
-        windowSince: (plan.stopBefore ?? window.since)?.toISOString() ?? null,
-        windowUntil: window.until?.toISOString() ?? null,
-        highWaterMark: prev?.high_water_mark?.toISOString() ?? null,
-      };
-      if (resuming && !start.done) ctx.log.info('sync_resumed', `${stream}: resuming after page ${start.pages}`, { stream, pages: start.pages });
-      const { cursor, gaps: g } = await syncStream(
-        {
-          pool: ctx.pool,
-          url: ctx.url,
-          github: ctx.github,
-          log: ctx.log,
-          signal: ctx.signal,
-          owner: repo.owner,
-          name: repo.name,
-          onPage: (p) => {
-            items += p.items;
-            rowsWritten += p.rows;
-            writeMs += p.writeMs;
-            report(`${stream === 'pull_requests' ? 'Pull requests' : 'Issues'}: page written`);
+  const spend = await ctx.spend?.(repo.fullName);
+  try {
+    for (const stream of ['pull_requests', 'issues'] as Stream[]) {
+      await ctx.step(stream, async () => {
+        const prev = await loadState(ctx.pool, repo.id, stream);
+        const resuming = prev?.run_id === ctx.runId;
+        // The incremental mark comes from the last complete run and stays fixed across resumes.
+        const incrementalSince = resuming ? prev!.window_since : window.mode === 'incremental' && prev?.high_water_mark ? prev.high_water_mark : null;
+        const plan = streamPlan(stream, window, window.mode === 'incremental' ? incrementalSince : null);
+        const start: StreamCursor = {
+          repositoryId: repo.id,
+          stream,
+          runId: ctx.runId,
+          mode: window.mode,
+          cursor: resuming ? prev!.cursor : null,
+          pageSize: (resuming ? prev!.page_size : null) ?? DEFAULT_PAGE_SIZE,
+          pages: resuming ? prev!.pages : 0,
+          rows: resuming ? prev!.rows : 0,
+          done: resuming ? prev!.done : false,
+          windowSince: (plan.stopBefore ?? window.since)?.toISOString() ?? null,
+          windowUntil: window.until?.toISOString() ?? null,
+          highWaterMark: prev?.high_water_mark?.toISOString() ?? null,
+        };
+        if (resuming && !start.done) ctx.log.info('sync_resumed', `${stream}: resuming after page ${start.pages}`, { stream, pages: start.pages });
+        const { cursor, gaps: g } = await syncStream(
+          {
+            pool: ctx.pool,
+            url: ctx.url,
+            github: ctx.github,
+            log: ctx.log,
+            signal: ctx.signal,
+            owner: repo.owner,
+            name: repo.name,
+            beforeFetch: spend ? () => spend.beforeFetch() : undefined,
+            onCommit: spend ? (client) => spend.onCommit(client) : undefined,
+            onPage: (p) => {
+              items += p.items;
+              rowsWritten += p.rows;
+              writeMs += p.writeMs;
+              report(`${stream === 'pull_requests' ? 'Pull requests' : 'Issues'}: page written`);
+            },
           },
-        },
-        plan,
-        start,
-      );
-      gaps += g;
-      // A completed full or incremental pass moves the mark the next incremental run starts from.
-      if (window.mode !== 'range') {
-        await ctx.pool.query('UPDATE sync_state SET high_water_mark = $3 WHERE repository_id = $1 AND stream = $2', [repo.id, stream, new Date(startedAt.getTime() - INCREMENTAL_OVERLAP_MS)]);
-      }
-      return { pages: cursor.pages, rows: cursor.rows };
-    });
+          plan,
+          start,
+        );
+        gaps += g;
+        // A completed full or incremental pass moves the mark the next incremental run starts from.
+        if (window.mode !== 'range') {
+          await ctx.pool.query('UPDATE sync_state SET high_water_mark = $3 WHERE repository_id = $1 AND stream = $2', [repo.id, stream, new Date(startedAt.getTime() - INCREMENTAL_OVERLAP_MS)]);
+        }
+        return { pages: cursor.pages, rows: cursor.rows };
+      });
+    }
+  } finally {
+    spend?.close();
   }
 
   report('Reconciling with GitHub');

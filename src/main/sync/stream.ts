@@ -21,6 +21,10 @@ export interface StreamDeps {
   signal: AbortSignal;
   owner: string;
   name: string;
+  /** Before every page request (the GitHub points budget): throws to stop. */
+  beforeFetch?(): void;
+  /** Inside every page's transaction (the cost ledger). */
+  onCommit?(client: pg.PoolClient): Promise<void>;
   /** Called after every committed page. */
   onPage(p: { stream: string; items: number; rows: number; totalCount: number; writeMs: number }): void;
 }
@@ -56,7 +60,9 @@ export async function syncStream(deps: StreamDeps, plan: StreamPlan, start: Stre
   const state = { ...start };
   let gaps = 0;
   if (state.done) return { cursor: state, gaps };
+  deps.beforeFetch?.();
   let next = fetchPage(deps, plan, state.cursor, state.pageSize);
+  let stopAfterWrite: unknown = undefined;
   for (;;) {
     const { page, size } = await next;
     state.pageSize = size;
@@ -69,8 +75,13 @@ export async function syncStream(deps: StreamDeps, plan: StreamPlan, start: Stre
     gaps += pageGaps.length;
     const hasMore = page.pageInfo.hasNextPage && !stop && page.pageInfo.endCursor !== null;
     if (hasMore) {
-      next = fetchPage(deps, plan, page.pageInfo.endCursor, state.pageSize);
-      next.catch(() => {}); // surfaced when awaited on the next turn
+      try {
+        deps.beforeFetch?.();
+        next = fetchPage(deps, plan, page.pageInfo.endCursor, state.pageSize);
+        next.catch(() => {}); // surfaced when awaited on the next turn
+      } catch (e) {
+        stopAfterWrite = e; // this page is paid for: write it, then stop
+      }
     }
     const rows = pageRows(prs, issues);
     const cursor: StreamCursor = { ...state, cursor: page.pageInfo.endCursor ?? state.cursor, pages: state.pages + 1, rows: state.rows + rowCount(rows), done: !hasMore };
@@ -78,11 +89,13 @@ export async function syncStream(deps: StreamDeps, plan: StreamPlan, start: Stre
     await inTransaction(deps.pool, deps.url, async (client) => {
       await writePage(client, state.repositoryId, rows);
       await saveCursor(client, cursor);
+      await deps.onCommit?.(client);
     });
     const writeMs = performance.now() - t0;
     Object.assign(state, cursor);
     deps.onPage({ stream: plan.stream, items: keep.length, rows: rowCount(rows), totalCount: page.totalCount, writeMs });
     deps.log.debug('scrape_progress', `${plan.stream}: page ${state.pages} written (${keep.length} items, ${rowCount(rows)} rows)`, { stream: plan.stream, page: state.pages, items: keep.length });
+    if (stopAfterWrite !== undefined) throw stopAfterWrite;
     if (!hasMore) return { cursor: state, gaps };
   }
 }
