@@ -11,8 +11,9 @@ export interface CliContext {
 }
 
 /** Builds the core in this process through the same composition root as the app. */
-export async function openCore(mode: AppInfo['mode'], opts: { verbose?: boolean; logDirs?: string[] } = {}): Promise<CliContext> {
-  const core = await createCore({ home: resolveHome(process.env), mode, env: process.env, stderrLogLevel: opts.verbose ? 'debug' : null, ...(opts.logDirs ? { logDirs: opts.logDirs } : {}) });
+export async function openCore(mode: AppInfo['mode'], opts: { verbose?: boolean; logDirs?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<CliContext> {
+  const env = { ...process.env, ...opts.env };
+  const core = await createCore({ home: resolveHome(env), mode, env, stderrLogLevel: opts.verbose ? 'debug' : null, ...(opts.logDirs ? { logDirs: opts.logDirs } : {}) });
   const ops = inProcessClient(core.rpc);
   return { core, ops, close: () => core.close() };
 }

@@ -1,6 +1,8 @@
 import { OpsError } from '../../shared/errors.ts';
 import { VERSION } from '../core/version.ts';
+import { alertsCommand, alertsUsage } from './commands/alerts.ts';
 import { backfillCommand, backfillUsage } from './commands/backfill.ts';
+import { costsCommand, costsUsage } from './commands/costs.ts';
 import { embedCommand, embedUsage } from './commands/embed.ts';
 import { healthCommand, healthUsage } from './commands/health.ts';
 import { logsCommand, logsUsage } from './commands/logs.ts';
@@ -25,6 +27,8 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
   health: { run: healthCommand, usage: healthUsage, summary: 'run the health checks (exit 0/1/2: healthy/degraded/down)' },
   query: { run: queryCommand, usage: queryUsage, summary: 'run the verification queries (read-only)' },
   runbook: { run: runbookCommand, usage: runbookUsage, summary: 'run a runbook as a checklist and record it' },
+  alerts: { run: alertsCommand, usage: alertsUsage, summary: 'alerts, channels (send a test), silences, the delivery outbox, the alerting agent' },
+  costs: { run: costsCommand, usage: costsUsage, summary: 'the cost ledger, budgets and the daily budget report' },
 };
 
 function help(): string {

@@ -4,15 +4,16 @@ import { followJob } from '../progress.ts';
 import { table } from '../output.ts';
 import { UsageError } from '../usage-error.ts';
 
-export const embedUsage = `repo-ops embed [owner/name] [--only issues,prs] [--batch-size N] [--dry-run] [--json]
+export const embedUsage = `repo-ops embed [owner/name] [--only issues,prs] [--batch-size N] [--dry-run] [--json] [--override-budget REASON]
   Embeds pull requests and issues whose text (or model) changed, into Milvus and the warehouse.
   The estimate (tokens counted locally, dollars) is printed before anything is spent.
-  Without a repository: every tracked repository, workspace repositories first.`;
+  Without a repository: every tracked repository, workspace repositories first.
+  Over a budget the run is refused; --override-budget REASON starts it anyway (recorded in the audit log).`;
 
 const fmtUsd = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
 
 export async function embedCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { only: { type: 'string' }, 'batch-size': { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { only: { type: 'string' }, 'batch-size': { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, 'override-budget': { type: 'string' } } });
   if (positionals.length > 1) throw new UsageError('give at most one repository, as owner/name');
   const only = values.only ? values.only.split(',').map((s) => s.trim().toLowerCase()) : ['issues', 'prs'];
   const map: Record<string, 'issue' | 'pr'> = { issue: 'issue', issues: 'issue', pr: 'pr', prs: 'pr', pulls: 'pr' };
@@ -22,7 +23,7 @@ export async function embedCommand(argv: string[]): Promise<number> {
     batchSize = Number(values['batch-size']);
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new UsageError(`--batch-size must be a whole number from 1 to 10000, got "${values['batch-size']}"`);
   }
-  const req = { repository: positionals[0], only: [...new Set(only.map((o) => map[o]!))], batchSize };
+  const req = { repository: positionals[0], only: [...new Set(only.map((o) => map[o]!))], batchSize, budgetOverride: values['override-budget'] !== undefined ? { reason: values['override-budget'] } : undefined };
   const ctx = await openCore('cli');
   try {
     const plan = await ctx.ops.embed.plan(req);
