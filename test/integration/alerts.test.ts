@@ -11,6 +11,7 @@ import { createTestDatabase } from '../helpers/postgres.ts';
 import { startHttpReceiver, startSmtpServer, type HttpReceiver } from '../helpers/receivers.ts';
 import { waitFor } from '../helpers/temp.ts';
 import { z } from 'zod';
+import { runCli } from '../helpers/cli.ts';
 
 const SIGNING = 'whsec-test-signing-secret';
 const POLICY = { retryBaseSeconds: 0.15, maxRetries: 3, circuitFailures: 5, circuitOpenSeconds: 0.4, escalateAfterSeconds: 3600, groupWaitSeconds: 0, pollIntervalMs: 20, requestTimeoutMs: 400, ratePerSecond: 200, evaluateIntervalSeconds: 0.2 };
@@ -214,5 +215,29 @@ describe('delivery', () => {
     expect(esc.escalatedFrom).not.toBeNull();
     recv.setMode('/primary', 'ok');
     await t.ops.alerts.updatePolicy({ escalateAfterSeconds: 3600 });
+  });
+
+  it('with no console delivering, cron\'s `repo-ops health` pages before it exits; `repo-ops alerts test` and `costs report` work', async () => {
+    await t.core.alerts.deliverer.stop(); // nobody else delivers now
+    try {
+      const before = got('/slack').length;
+      recv.setHealth(false);
+      const health = await runCli(['health', '--only', 'http:*'], { home: t.home, timeoutMs: 60_000 });
+      expect(health.code).toBe(2);
+      expect(got('/slack').length).toBe(before + 1);
+      expect(got('/slack').at(-1)!.json.text).toMatch(/FIRING.*: Service down/);
+      recv.setHealth(true);
+      const ok = await runCli(['health', '--only', 'http:*'], { home: t.home, timeoutMs: 60_000 });
+      expect(ok.code).toBe(0);
+      expect(got('/slack').at(-1)!.json.text).toMatch(/RESOLVED.*: Service down/);
+      const test = await runCli(['alerts', 'test', 'slack'], { home: t.home });
+      expect(test).toMatchObject({ code: 0 });
+      expect(test.stdout).toMatch(/Delivered to slack in \d+ ms \(200\)/);
+      expect((await runCli(['alerts', 'silence', 'service=x', '--for', 'soon', '--comment', 'x'], { home: t.home })).code).toBe(2);
+      const report = await runCli(['costs', 'report'], { home: t.home });
+      expect(report.stdout).toMatch(/Budget report .* month to date \$\d/s);
+    } finally {
+      t.core.alerts.deliverer.start();
+    }
   });
 });

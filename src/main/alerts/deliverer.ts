@@ -78,7 +78,8 @@ export class Deliverer {
     const end = Date.now() + deadlineMs;
     while (Date.now() < end) {
       const next = await this.round(true);
-      if (next === null) return;
+      // Nothing queued, or only retries due after the deadline: a later run (or the agent) sends those.
+      if (next === null || next > end - Date.now()) return;
       await new Promise((r) => setTimeout(r, Math.min(next, end - Date.now(), 200)));
     }
   }
