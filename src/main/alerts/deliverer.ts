@@ -112,6 +112,11 @@ export class Deliverer {
     if (!pool) return null;
     const policy = await this.policy();
     if ((await escalate(pool, policy)) > 0) this.d.onChange();
+    // A desktop notice nobody saw within the hour is stale: no flood when a window opens tomorrow.
+    await pool.query(
+      `UPDATE alert_outbox o SET status = 'failed', last_error = 'no console window was open within an hour' FROM alert_channels c
+       WHERE o.channel_id = c.id AND c.type = 'desktop' AND o.status IN ('pending', 'retrying') AND o.created_at < now() - interval '1 hour'`,
+    );
     const channels = (await listChannels(pool)).filter((c) => c.enabled);
     const usable: { channel: ChannelRow; secrets: Record<string, string> }[] = [];
     for (const channel of channels) {

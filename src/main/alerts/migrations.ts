@@ -28,6 +28,9 @@ CREATE TABLE alert_channels (
 
 -- Per channel: the circuit breaker and the token bucket, shared by every delivering process.
 -- A deliverer holds this row's lock while it sends, so a channel is served by one process at a time.
+-- What the console did before alerts existed: OS notifications from the open window (P1–P3).
+INSERT INTO alert_channels (id, name, type, severities) VALUES ('desktop', 'Desktop notifications', 'desktop', '{P1,P2,P3}');
+
 CREATE TABLE alert_channel_state (
   channel_id text PRIMARY KEY REFERENCES alert_channels (id) ON DELETE CASCADE,
   consecutive_failures integer NOT NULL DEFAULT 0,

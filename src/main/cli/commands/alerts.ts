@@ -91,7 +91,7 @@ export async function alertsCommand(argv: string[]): Promise<number> {
       case 'deliver': {
         await ctx.core.alerts.pool(true);
         await ctx.core.alerts.deliverer.flush(Number(process.env.REPO_OPS_ALERT_FLUSH_MS) || 30_000);
-        const left = (await ctx.ops.alerts.channels()).reduce((n, c) => n + c.health.pending + c.health.retrying, 0);
+        const left = (await ctx.ops.alerts.channels()).filter((c) => c.type !== 'desktop').reduce((n, c) => n + c.health.pending + c.health.retrying, 0);
         process.stdout.write(left ? `${left} notifications still queued (retrying later).\n` : 'Outbox empty.\n');
         return left ? 1 : 0;
       }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { HashRouter, Navigate, NavLink, Route, Routes } from 'react-router';
 import { Toasts } from '../components/Toasts.tsx';
 import { useApp } from '../state/app-store.ts';
+import { startAlertFeed } from '../state/alerts-store.ts';
 import { startHealthFeed } from '../state/health-store.ts';
 import { startJobFeed } from '../state/jobs-store.ts';
 import { CommandPalette } from './CommandPalette.tsx';
@@ -51,6 +52,7 @@ export function App() {
     load().catch((e: Error) => toast({ title: 'Cannot reach the Repo Ops core', body: e.message, tone: 'down' }));
     startJobFeed();
     startHealthFeed();
+    startAlertFeed();
   }, [load, toast]);
   return (
     <HashRouter>

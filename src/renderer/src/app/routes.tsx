@@ -1,5 +1,7 @@
 import type { ComponentType } from 'react';
+import { AlertsPage } from '../pages/alerts/AlertsPage.tsx';
 import { BackfillPage } from '../pages/backfill/BackfillPage.tsx';
+import { CostsPage } from '../pages/costs/CostsPage.tsx';
 import { HealthPage } from '../pages/health/HealthPage.tsx';
 import { JobsPage } from '../pages/jobs/JobsPage.tsx';
 import { LogsPage } from '../pages/logs/LogsPage.tsx';
@@ -26,5 +28,7 @@ export const ROUTES: PageRoute[] = [
   { path: '/logs', label: 'Logs', key: 'l', Component: LogsPage },
   { path: '/queries', label: 'Queries', key: 'q', Component: QueriesPage },
   { path: '/runbooks', label: 'Runbooks', key: 'u', Component: RunbooksPage },
+  { path: '/alerts', label: 'Alerts', key: 'a', Component: AlertsPage },
+  { path: '/costs', label: 'Costs', key: 'c', Component: CostsPage },
   { path: '/settings', label: 'Settings', key: 's', Component: SettingsPage },
 ];

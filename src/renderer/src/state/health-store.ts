@@ -53,8 +53,7 @@ export function startHealthFeed(): void {
     if (c.from === null && c.to === 'healthy') return;
     const tone = c.to === 'healthy' ? 'healthy' : c.to === 'down' ? 'down' : 'degraded';
     const title = `${c.name}: ${c.from ?? 'new'} → ${c.to}`;
+    // In the window; OS notifications come through the alerts' desktop channel (rules, silences, acks).
     useApp.getState().toast({ title, body: c.summary, tone });
-    // A desktop notification where the platform offers one (Electron, or a browser that allows it).
-    if (typeof Notification !== 'undefined' && Notification.permission === 'granted' && useApp.getState().settings?.notifications) new Notification(title, { body: c.summary });
   });
 }

@@ -1,3 +1,6 @@
+import { AlertChannelsPanel } from './AlertChannelsPanel.tsx';
+import { AlertRulesPanel } from './AlertRulesPanel.tsx';
+import { BudgetsPanel } from './BudgetsPanel.tsx';
 import { PriceSettings, RotationSettings, ThresholdSettings } from './DefaultsPanels.tsx';
 import { EmbeddingSettings, GeneralSettings, HealthSettings } from './GeneralSettings.tsx';
 import { ProfilesPanel } from './ProfilesPanel.tsx';
@@ -9,6 +12,9 @@ export function SettingsPage() {
         <h1>Settings</h1>
       </div>
       <ProfilesPanel />
+      <AlertChannelsPanel />
+      <AlertRulesPanel />
+      <BudgetsPanel />
       <GeneralSettings />
       <HealthSettings />
       <ThresholdSettings />
