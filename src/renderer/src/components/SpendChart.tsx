@@ -2,6 +2,8 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
+const money = (v: number) => `$${v === 0 ? '0' : v < 0.1 ? v.toFixed(3) : v < 10 ? v.toFixed(2) : Math.round(v)}`;
+
 /**
  * Daily spend as bars, the running month-to-date as a line, and the forecast as a dashed line
  * from today to the month's end (uPlot: canvas, cheap to redraw).
@@ -33,8 +35,8 @@ export function SpendChart({ days, forecast, label, width = 720, height = 200 }:
         scales: { x: { time: true }, usd: { range: (_u, _min, max) => [0, Math.max(0.01, (max ?? 0) * 1.1)] }, total: { range: (_u, _min, max) => [0, Math.max(0.01, Math.max(max ?? 0, forecast) * 1.1)] } },
         axes: [
           { stroke: muted, grid: { show: false } },
-          { scale: 'usd', stroke: muted, values: (_u, vals) => vals.map((v) => `$${v < 10 ? v.toFixed(2) : Math.round(v)}`), size: 56 },
-          { scale: 'total', side: 1, stroke: muted, grid: { show: false }, values: (_u, vals) => vals.map((v) => `$${v < 10 ? v.toFixed(2) : Math.round(v)}`), size: 56 },
+          { scale: 'usd', stroke: muted, values: (_u, vals) => vals.map(money), size: 56 },
+          { scale: 'total', side: 1, stroke: muted, grid: { show: false }, values: (_u, vals) => vals.map(money), size: 56 },
         ],
         series: [
           {},

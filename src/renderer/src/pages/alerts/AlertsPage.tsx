@@ -127,7 +127,7 @@ function ChannelChip({ c }: { c: Channel }) {
     void useAlerts.getState().load();
   };
   return (
-    <div className="panel" aria-label={`${c.name} channel`} style={{ padding: '6px 10px', minWidth: 200 }}>
+    <section className="panel" aria-label={`${c.name} channel`} style={{ padding: '6px 10px', minWidth: 200 }}>
       <div className="row" style={{ flexWrap: 'nowrap' }}>
         <strong>{c.name}</strong>
         <span className="faint">{c.type}</span>
@@ -145,6 +145,6 @@ function ChannelChip({ c }: { c: Channel }) {
       <button className="btn btn-sm" style={{ marginTop: 4 }} disabled={busy} onClick={() => void test()}>
         {busy ? 'Sending…' : 'Send test'}
       </button>
-    </div>
+    </section>
   );
 }
