@@ -193,7 +193,6 @@ describe('delivery', () => {
       const deliveries = await t.ops.alerts.deliveries({ channelId: 'outage' });
       expect(deliveries.every((d) => d.status === 'delivered')).toBe(true);
       expect(Math.max(...deliveries.map((d) => d.attempts))).toBeGreaterThan(1);
-      expect(Math.max(...deliveries.map((d) => d.attempts))).toBeLessThanOrEqual(POLICY.maxRetries + 1);
     } finally {
       await second.close();
     }

@@ -185,7 +185,7 @@ export class Deliverer {
           const n = toNotification(row);
           const outcome = await this.send(n, channel, secrets, policy);
           const halfOpen = state.consecutive_failures >= policy.circuitFailures;
-          await this.record(client, policy, row, channel, outcome, tokens - 1);
+          await this.record(client, policy, row, channel, outcome, tokens - 1, halfOpen);
           await client.query('COMMIT');
           committed = true;
           this.d.onChange();
@@ -214,19 +214,22 @@ export class Deliverer {
     }
   }
 
-  private async record(client: pg.PoolClient, policy: AlertPolicy, row: OutboxRow, channel: ChannelRow, o: SendOutcome, tokens: number): Promise<void> {
+  private async record(client: pg.PoolClient, policy: AlertPolicy, row: OutboxRow, channel: ChannelRow, o: SendOutcome, tokens: number, probe: boolean): Promise<void> {
     const attempts = row.attempts + 1;
     if (o.ok) {
       await client.query("UPDATE alert_outbox SET status = 'delivered', attempts = $2, delivered_at = now(), last_attempt_at = now(), response_code = $3, response_ms = $4, last_error = NULL WHERE id = $1", [row.id, attempts, o.code, o.ms]);
       await client.query('UPDATE alert_channel_state SET consecutive_failures = 0, open_until = NULL, tokens = $2, tokens_at = now(), last_success_at = now() WHERE channel_id = $1', [channel.id, tokens]);
       return;
     }
-    const failed = o.permanent || attempts > policy.maxRetries;
+    // A channel that is down does not use up its notifications' retries: only failures while
+    // its circuit is closed count, so an outage of any length loses nothing.
+    const probeFailures = row.probe_failures + (probe ? 1 : 0);
+    const failed = o.permanent || attempts - probeFailures > policy.maxRetries;
     // pgGit's backoff: base × (retry + 1); a Retry-After answer wins when it is longer.
-    const delayMs = Math.max(policy.retryBaseSeconds * 1000 * attempts, o.retryAfterMs ?? 0);
+    const delayMs = Math.max(policy.retryBaseSeconds * 1000 * (attempts - probeFailures || 1), o.retryAfterMs ?? 0);
     await client.query(
-      `UPDATE alert_outbox SET status = $2, attempts = $3, last_attempt_at = now(), next_attempt_at = now() + $4 * interval '1 millisecond', response_code = $5, response_ms = $6, last_error = $7 WHERE id = $1`,
-      [row.id, failed ? 'failed' : 'retrying', attempts, delayMs, o.code, o.ms, o.error],
+      `UPDATE alert_outbox SET status = $2, attempts = $3, probe_failures = $8, last_attempt_at = now(), next_attempt_at = now() + $4 * interval '1 millisecond', response_code = $5, response_ms = $6, last_error = $7 WHERE id = $1`,
+      [row.id, failed ? 'failed' : 'retrying', attempts, delayMs, o.code, o.ms, o.error, probeFailures],
     );
     await client.query(
       `UPDATE alert_channel_state SET consecutive_failures = consecutive_failures + 1, tokens = $2, tokens_at = now(), last_failure_at = now(), last_error = $3,

@@ -38,6 +38,8 @@ export function ruleActive(rule: Rule, o: Observation): boolean | null {
 export const fingerprintOf = (labels: Record<string, string>) => JSON.stringify(Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1))));
 
 interface Context {
+  /** `rule|fingerprint` of every open alert at the start of this batch, kept current by this batch. */
+  open: Set<string>;
   rules: Rule[];
   channels: ChannelRow[];
   silences: { id: string; matchers: Record<string, string> }[];
@@ -59,13 +61,14 @@ export class Evaluator {
   }
 
   private async context(pool: pg.Pool): Promise<Context> {
-    const [rules, channels, silences, policy] = await Promise.all([
+    const [open, rules, channels, silences, policy] = await Promise.all([
+      pool.query("SELECT rule_id || '|' || fingerprint AS k FROM alerts WHERE state <> 'resolved'").then((r) => new Set(r.rows.map((x) => x.k as string))),
       listRules(pool),
       listChannels(pool),
       pool.query('SELECT id::text, matchers FROM alert_silences WHERE starts_at <= now() AND ends_at > now()').then((r) => r.rows as Context['silences']),
       readPolicy(pool),
     ]);
-    return { rules: rules.filter((r) => r.enabled), channels: channels.filter((c) => c.enabled), silences, policy };
+    return { open, rules: rules.filter((r) => r.enabled), channels: channels.filter((c) => c.enabled), silences, policy };
   }
 
   /** Evaluates observations; returns how many notifications were queued. */
@@ -108,6 +111,7 @@ export class Evaluator {
 
   private async fire(pool: pg.Pool, ctx: Context, rule: Rule, o: Observation): Promise<number> {
     const fp = fingerprintOf(o.labels);
+    ctx.open.add(`${rule.id}|${fp}`);
     return tx(pool, async (c) => {
       let row = (
         await c.query(
@@ -134,8 +138,8 @@ export class Evaluator {
 
   private async resolve(pool: pg.Pool, ctx: Context, rule: Rule, o: Observation): Promise<number> {
     const fp = fingerprintOf(o.labels);
-    const open = await pool.query("SELECT 1 FROM alerts WHERE rule_id = $1 AND fingerprint = $2 AND state <> 'resolved'", [rule.id, fp]);
-    if (!open.rows.length) return 0;
+    // Most observations say "still fine" about something that never fired: no query for those.
+    if (!ctx.open.delete(`${rule.id}|${fp}`)) return 0;
     return tx(pool, async (c) => {
       const row = (await c.query("SELECT * FROM alerts WHERE rule_id = $1 AND fingerprint = $2 AND state <> 'resolved' FOR UPDATE", [rule.id, fp])).rows[0] as AlertRow | undefined;
       if (!row) return 0;

@@ -110,6 +110,8 @@ CREATE TABLE alert_outbox (
   payload jsonb,
   status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'retrying', 'delivered', 'failed')),
   attempts integer NOT NULL DEFAULT 0,
+  -- Failed probes of a channel whose circuit was open: they do not use up the notification's retries.
+  probe_failures integer NOT NULL DEFAULT 0,
   next_attempt_at timestamptz NOT NULL DEFAULT now(),
   created_at timestamptz NOT NULL DEFAULT now(),
   last_attempt_at timestamptz,

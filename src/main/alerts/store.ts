@@ -130,6 +130,7 @@ export interface OutboxRow {
   payload: Notification['payload'];
   status: Delivery['status'];
   attempts: number;
+  probe_failures: number;
   next_attempt_at: Date;
   created_at: Date;
   delivered_at: Date | null;

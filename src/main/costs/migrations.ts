@@ -39,7 +39,7 @@ CREATE TABLE budgets (
   name text NOT NULL,
   metric text NOT NULL CHECK (metric IN ('usd', 'tokens', 'github_points')),
   period text NOT NULL CHECK (period IN ('month', 'day', 'hour', 'job')),
-  cap numeric(18, 6) NOT NULL CHECK (cap > 0),
+  cap numeric(20, 6) NOT NULL CHECK (cap > 0),
   category text NOT NULL,
   repository text,
   warn_pct integer NOT NULL DEFAULT 80,
