@@ -239,4 +239,19 @@ describe('delivery', () => {
       t.core.alerts.deliverer.start();
     }
   });
+
+  it('when the warehouse itself is down, this machine alerts directly from its last known rules, and resolves', async () => {
+    const before = got('/slack').length;
+    const pg = (status: 'down' | 'healthy'): HealthRun => ({ durationMs: 1, report: { status: 'down', timestamp: '', version: 't', services: {} }, results: [{ id: 'postgres', kind: 'postgres', name: 'Postgres', status, latencyMs: null, summary: status === 'down' ? 'connection refused' : 'ok', details: {}, findings: [], checkedAt: new Date().toISOString(), configured: true }] });
+    await db.drop(); // the warehouse, home of the outbox, is gone
+    t.core.alerts.observe(healthObservations(pg('down')));
+    await t.core.alerts.drain(true);
+    await waitFor('paged directly', () => got('/slack').slice(before).some((r) => /FIRING: Service down \(warehouse unreachable: sent directly\) - default\/postgres/.test(String(r.json.text))));
+    t.core.alerts.observe(healthObservations(pg('down'))); // still down: no second page
+    await t.core.alerts.drain(true);
+    t.core.alerts.observe(healthObservations(pg('healthy')));
+    await t.core.alerts.drain(true);
+    await waitFor('resolved directly', () => got('/slack').slice(before).some((r) => /RESOLVED: Service down/.test(String(r.json.text))));
+    expect(got('/slack').slice(before).filter((r) => /Service down/.test(String(r.json.text)))).toHaveLength(2);
+  });
 });

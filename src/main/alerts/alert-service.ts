@@ -6,6 +6,8 @@ import { OpsError } from '../../shared/errors.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { operator } from '../audit/audit-log.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { Db } from '../store/database.ts';
+import { AlertFallback } from './fallback.ts';
 import type { SecretService } from '../secrets/secret-service.ts';
 import { createPool } from '../warehouse/pool.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
@@ -19,6 +21,7 @@ import { listChannels, listRules, readPolicy, snapshot, toAlert, toDelivery, toN
 import type { Notification } from './types.ts';
 
 export interface AlertServiceDeps {
+  db: Db;
   warehouse: WarehouseService;
   secrets: SecretService;
   audit: AuditLog;
@@ -41,11 +44,19 @@ export class AlertService {
   /** This process queued notifications (a one-shot command flushes them before it exits). */
   queuedHere = false;
   private desktopListeners = 0;
+  private readonly fallback: AlertFallback;
 
   constructor(d: AlertServiceDeps) {
     this.d = d;
     this.events.setMaxListeners(0);
+    const credentials = async (ch: Parameters<typeof channelSecrets>[1]) => {
+      const s = await channelSecrets(d.secrets, ch);
+      return s.complete ? s.values : null;
+    };
+    const desktop = { listening: () => this.desktopListeners > 0, show: (n: Notification) => this.events.emit('desktop', n) };
+    this.fallback = new AlertFallback({ db: d.db, log: d.logger, credentials, desktop });
     this.evaluator = new Evaluator({
+      onContext: (c) => this.fallback.remember({ rules: c.rules, channels: c.channels, policy: c.policy }),
       log: d.logger,
       onQueued: () => {
         this.queuedHere = true;
@@ -55,17 +66,15 @@ export class AlertService {
     });
     this.deliverer = new Deliverer({
       pool: () => this.pool(false),
-      credentials: async (ch) => {
-        const s = await channelSecrets(d.secrets, ch);
-        return s.complete ? s.values : null;
-      },
-      desktop: { listening: () => this.desktopListeners > 0, show: (n) => this.events.emit('desktop', n) },
+      credentials,
+      desktop,
       log: d.logger,
       onChange: () => this.changed('delivery'),
     });
   }
 
   private changed(reason: string): void {
+    if (reason !== 'queued' && reason !== 'delivery') this.evaluator.invalidate();
     this.events.emit('changed', { reason });
   }
 
@@ -108,12 +117,28 @@ export class AlertService {
   drain(connect = false): Promise<void> {
     if (this.draining) return connect ? this.draining.then(() => this.drain(true)) : this.draining;
     this.draining = (async () => {
+      let pool: pg.Pool | null = null;
       try {
-        const pool = await this.pool(connect);
+        pool = await this.pool(connect);
+      } catch (e) {
+        // The warehouse is unreachable (often the very thing that is down): alert directly.
+        this.d.logger.warn('alert_warehouse_unreachable', `Alerts cannot reach the warehouse: ${(e as Error).message}`);
+        await this.fallback.observe(this.queue.splice(0)).catch((err: Error) => this.d.logger.warn('alert_fallback_failed', err.message));
+      }
+      try {
         if (!pool) return;
         while (this.queue.length) {
           const batch = this.queue.splice(0, 500);
-          await this.evaluator.observe(pool, batch).catch((e: Error) => this.d.logger.warn('alert_evaluation_failed', `Alert rules could not be evaluated: ${e.message}`));
+          const ok = await this.evaluator.observe(pool, batch).then(
+            () => true,
+            (e: Error) => {
+              this.d.logger.warn('alert_evaluation_failed', `Alert rules could not be evaluated: ${e.message}`);
+              return false;
+            },
+          );
+          if (!ok) await this.fallback.observe(batch);
+          // Alerts raised directly while the warehouse was away resolve from fresh observations.
+          else if (this.fallback.hasOpen()) await this.fallback.observe(batch, true);
         }
       } catch (e) {
         this.d.logger.debug('alert_evaluation_deferred', `Alert evaluation deferred: ${(e as Error).message}`);
@@ -142,6 +167,7 @@ export class AlertService {
     const before = await readPolicy(pool);
     const after = await writePolicy(pool, patch);
     await this.d.audit.record({ action: 'alerts.policy', subject: 'alert-policy', details: { before, after } });
+    this.changed('policy');
     this.deliverer.poke();
     return after;
   }

@@ -37,9 +37,20 @@ export function ruleActive(rule: Rule, o: Observation): boolean | null {
 /** Stable identity of a label set. */
 export const fingerprintOf = (labels: Record<string, string>) => JSON.stringify(Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1))));
 
-interface Context {
-  /** `rule|fingerprint` of every open alert at the start of this batch, kept current by this batch. */
-  open: Set<string>;
+interface OpenAlert {
+  id: number;
+  state: 'pending' | 'firing';
+  pendingSince: number;
+  notifiedAt: number | null;
+  acked: boolean;
+}
+
+export interface Context {
+  /** Open alerts by `rule|fingerprint`, read at most a second ago and kept current by this process. */
+  open: Map<string, OpenAlert>;
+  at: number;
+  /** Alerts seen again with nothing to do: their last_seen_at is bumped once per batch. */
+  seen: Set<number>;
   rules: Rule[];
   channels: ChannelRow[];
   silences: { id: string; matchers: Record<string, string> }[];
@@ -55,20 +66,36 @@ interface Context {
 export class Evaluator {
   private readonly log: Logger;
   private readonly onQueued: () => void;
-  constructor(o: { log: Logger; onQueued: () => void }) {
+  private readonly onContext: (c: Context) => void;
+  constructor(o: { log: Logger; onQueued: () => void; onContext?: (c: Context) => void }) {
     this.log = o.log;
     this.onQueued = o.onQueued;
+    this.onContext = o.onContext ?? (() => {});
   }
 
+  private cached: { pool: pg.Pool; ctx: Context } | null = null;
+
+  /** Configuration changed here: read it afresh on the next observation. */
+  invalidate(): void {
+    this.cached = null;
+  }
+
+  /** Rules, channels, silences and open alerts; re-read when older than a second (other processes' changes). */
   private async context(pool: pg.Pool): Promise<Context> {
+    if (this.cached?.pool === pool && Date.now() - this.cached.ctx.at < 1000) return this.cached.ctx;
     const [open, rules, channels, silences, policy] = await Promise.all([
-      pool.query("SELECT rule_id || '|' || fingerprint AS k FROM alerts WHERE state <> 'resolved'").then((r) => new Set(r.rows.map((x) => x.k as string))),
+      pool.query("SELECT id, rule_id || '|' || fingerprint AS k, state, pending_since, last_notified_at, acknowledged_at IS NOT NULL AS acked FROM alerts WHERE state <> 'resolved'").then(
+        (r) => new Map(r.rows.map((x) => [x.k as string, { id: Number(x.id), state: x.state, pendingSince: (x.pending_since as Date).getTime(), notifiedAt: (x.last_notified_at as Date | null)?.getTime() ?? null, acked: x.acked as boolean }])),
+      ),
       listRules(pool),
       listChannels(pool),
       pool.query('SELECT id::text, matchers FROM alert_silences WHERE starts_at <= now() AND ends_at > now()').then((r) => r.rows as Context['silences']),
       readPolicy(pool),
     ]);
-    return { open, rules: rules.filter((r) => r.enabled), channels: channels.filter((c) => c.enabled), silences, policy };
+    const ctx: Context = { open, at: Date.now(), seen: new Set(), rules: rules.filter((r) => r.enabled), channels: channels.filter((c) => c.enabled), silences, policy };
+    this.onContext(ctx);
+    this.cached = { pool, ctx };
+    return ctx;
   }
 
   /** Evaluates observations; returns how many notifications were queued. */
@@ -83,6 +110,10 @@ export class Evaluator {
         if (active === null) continue;
         queued += await (active ? this.fire(pool, ctx, rule, o) : this.resolve(pool, ctx, rule, o));
       }
+    }
+    if (ctx.seen.size) {
+      await pool.query('UPDATE alerts SET last_seen_at = now() WHERE id = ANY($1)', [[...ctx.seen]]);
+      ctx.seen.clear();
     }
     if (queued) this.onQueued();
     return queued;
@@ -111,8 +142,14 @@ export class Evaluator {
 
   private async fire(pool: pg.Pool, ctx: Context, rule: Rule, o: Observation): Promise<number> {
     const fp = fingerprintOf(o.labels);
-    ctx.open.add(`${rule.id}|${fp}`);
-    return tx(pool, async (c) => {
+    const key = `${rule.id}|${fp}`;
+    const known = ctx.open.get(key);
+    // Still firing, already told, not yet due again; or pending and its `for` still runs: nothing to write.
+    if (known && ((known.state === 'firing' && known.notifiedAt !== null && (known.acked || Date.now() - known.notifiedAt < rule.repeatSeconds * 1000)) || (known.state === 'pending' && Date.now() - known.pendingSince < rule.forSeconds * 1000))) {
+      ctx.seen.add(known.id);
+      return 0;
+    }
+    const out = await tx(pool, async (c) => {
       let row = (
         await c.query(
           `INSERT INTO alerts (rule_id, fingerprint, labels, severity, state, summary, details, pending_since) VALUES ($1, $2, $3, $4, 'pending', $5, $6, now())
@@ -127,13 +164,20 @@ export class Evaluator {
       }
       if (row.state === 'pending') {
         const heldMs = Date.now() - row.pending_since!.getTime();
-        if (heldMs < rule.forSeconds * 1000) return 0;
+        if (heldMs < rule.forSeconds * 1000) return { sent: 0, row };
         row = (await c.query("UPDATE alerts SET state = 'firing', fired_at = now() WHERE id = $1 RETURNING *", [row.id])).rows[0] as AlertRow;
         this.log.warn('alert_firing', `[${rule.severity}] ${rule.name}: ${o.summary}`, { rule: rule.id, labels: o.labels });
       }
       const due = !row.last_notified_at || (!row.acknowledged_at && Date.now() - row.last_notified_at.getTime() >= rule.repeatSeconds * 1000);
-      return due ? this.notify(c, ctx, rule, row, 'firing') : 0;
+      const sent = due ? await this.notify(c, ctx, rule, row, 'firing') : 0;
+      return { sent, row };
     });
+    if (typeof out === 'number') return out;
+    const r = out.row;
+    // A silenced alert stays "not notified": it is looked at again on every observation (the silence may end).
+    const notifiedAt = out.sent > 0 ? Date.now() : r.silenced_by ? null : (r.last_notified_at?.getTime() ?? null);
+    ctx.open.set(key, { id: Number(r.id), state: r.state === 'firing' ? 'firing' : 'pending', pendingSince: r.pending_since?.getTime() ?? Date.now(), notifiedAt: r.state === 'firing' ? notifiedAt : null, acked: r.acknowledged_at !== null });
+    return out.sent;
   }
 
   private async resolve(pool: pg.Pool, ctx: Context, rule: Rule, o: Observation): Promise<number> {

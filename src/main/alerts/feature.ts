@@ -1,6 +1,7 @@
 import type { Feature } from '../core/feature.ts';
 import { AlertService } from './alert-service.ts';
 import { alertHandlers, alertTopicSources } from './handlers.ts';
+import { alertStoreMigrations } from './fallback.ts';
 import { alertMigrations } from './migrations.ts';
 import { budgetReportJob } from './report-job.ts';
 import { budgetLevelObservation, budgetObservations, healthObservations, jobObservation, secretObservations } from './sources.ts';
@@ -11,9 +12,10 @@ const SECRETS_EVERY_MS = 10 * 60_000;
 export const alertsFeature = {
   name: 'alerts',
   warehouseMigrations: alertMigrations,
+  storeMigrations: alertStoreMigrations,
   create(s, { config }) {
     const log = s.logger.child({ component: 'alerts' });
-    const alerts = new AlertService({ warehouse: s.warehouse, secrets: s.secrets, audit: s.audit, logger: log });
+    const alerts = new AlertService({ db: s.db, warehouse: s.warehouse, secrets: s.secrets, audit: s.audit, logger: log });
     const longRunning = config.mode !== 'cli' || config.env.REPO_OPS_ALERTS_DAEMON === '1';
     let timer: NodeJS.Timeout | null = null;
     let lastSecrets = 0;
@@ -21,7 +23,7 @@ export const alertsFeature = {
 
     /** The periodic pass of a long-running process: queued observations, repeats, budgets, rotations. */
     const tick = async () => {
-      await alerts.drain();
+      await alerts.drain(alerts.pendingObservations() > 0);
       if (!s.warehouse.connected()) return;
       alerts.observe(budgetObservations(await s.budgets.status()));
       if (Date.now() - lastSecrets > SECRETS_EVERY_MS) {
