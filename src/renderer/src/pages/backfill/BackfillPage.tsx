@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { BackfillRequest as RequestSchema, type BackfillEstimate, type Preflight } from '../../../../shared/contract/backfill.ts';
 import { ops } from '../../client/ops.ts';
+import { BudgetRefusal, isBudgetRefusal } from '../../components/BudgetRefusal.tsx';
 import { JobStatusBadge } from '../../components/StatusBadge.tsx';
 import { attempt } from '../../state/app-store.ts';
 import { useJobs } from '../../state/jobs-store.ts';
@@ -17,6 +18,7 @@ export function BackfillPage() {
   const [preflightFor, setPreflight] = useState<{ key: string; value: Preflight } | null>(null);
   const [estimateFor, setEstimate] = useState<{ key: string; value: BackfillEstimate } | null>(null);
   const run = useJobs((s) => (draft?.runId ? s.runs[draft.runId] : undefined)) ?? null;
+  const [refusal, setRefusal] = useState<string | null>(null);
 
   // Reopen on a backfill still going or stopped part-way (a crash too), else on the saved draft.
   useEffect(() => {
@@ -61,9 +63,18 @@ export function BackfillPage() {
     (draft.stage === 'repository' && draft.request.repository.trim().length > 0) ||
     (draft.stage === 'options' && valid.success) ||
     (draft.stage === 'preflight' && preflight?.ok === true);
-  const start = async () => {
-    const r = await attempt('Starting the backfill', () => ops.backfill.start(draft.request));
+  const start = async (override?: string) => {
+    const r = await attempt('Starting the backfill', async () => {
+      try {
+        return await ops.backfill.start({ ...draft.request, budgetOverride: override ? { reason: override } : undefined });
+      } catch (e) {
+        if (!isBudgetRefusal(e)) throw e;
+        setRefusal((e as Error).message);
+        return undefined;
+      }
+    });
     if (r) {
+      setRefusal(null);
       useJobs.getState().upsert(r);
       save({ ...draft, stage: 'run', runId: r.id });
     }
@@ -101,6 +112,7 @@ export function BackfillPage() {
         {draft.stage === 'options' && !valid.success && <div className="banner banner-down">{valid.error.issues[0]?.message}</div>}
         {draft.stage === 'preflight' && <PreflightStage result={preflight} />}
         {draft.stage === 'estimate' && <EstimateStage estimate={estimate} request={draft.request} />}
+        {draft.stage === 'estimate' && refusal && <BudgetRefusal message={refusal} onOverride={(reason) => void start(reason)} />}
         {current === 'run' && <RunStage run={run} />}
         {current === 'verify' && run && <VerifyStage run={run} />}
       </section>

@@ -2,6 +2,7 @@ import { Dialog, ToggleGroup } from 'radix-ui';
 import { useEffect, useState } from 'react';
 import type { EmbedPlan } from '../../../../shared/contract/embeddings.ts';
 import { ops } from '../../client/ops.ts';
+import { BudgetRefusal, isBudgetRefusal } from '../../components/BudgetRefusal.tsx';
 import { formatNumber } from '../../lib/format.ts';
 import { attempt, useApp } from '../../state/app-store.ts';
 
@@ -11,6 +12,7 @@ export function EmbedDialog({ repositories, open, onOpenChange }: { repositories
   const [only, setOnly] = useState<('issue' | 'pr')[]>(['issue', 'pr']);
   const [plan, setPlan] = useState<EmbedPlan | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [refusal, setRefusal] = useState<string | null>(null);
   const toast = useApp((s) => s.toast);
   useEffect(() => {
     if (!open || !only.length) return;
@@ -23,9 +25,18 @@ export function EmbedDialog({ repositories, open, onOpenChange }: { repositories
       alive = false;
     };
   }, [open, repository, only]);
-  const start = async () => {
-    const run = await attempt('Starting embeddings', () => ops.embed.start({ repository: repository || undefined, only }));
+  const start = async (override?: string) => {
+    const run = await attempt('Starting embeddings', async () => {
+      try {
+        return await ops.embed.start({ repository: repository || undefined, only, budgetOverride: override ? { reason: override } : undefined });
+      } catch (e) {
+        if (!isBudgetRefusal(e)) throw e;
+        setRefusal((e as Error).message);
+        return undefined;
+      }
+    });
     if (run) {
+      setRefusal(null);
       toast({ title: run.attempt > 1 ? 'Resuming the interrupted embedding run' : 'Embedding started', tone: 'info' });
       onOpenChange(false);
     }
@@ -53,6 +64,7 @@ export function EmbedDialog({ repositories, open, onOpenChange }: { repositories
             </ToggleGroup.Root>
           </div>
           {error && <div className="banner banner-down">{error}</div>}
+          {refusal && <BudgetRefusal message={refusal} onOverride={(reason) => void start(reason)} />}
           {plan && (
             <dl className="kv" aria-label="Embedding estimate">
               <dt>Model</dt>
