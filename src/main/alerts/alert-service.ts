@@ -13,6 +13,7 @@ import { createPool } from '../warehouse/pool.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
 import { channelAccount, channelSecrets, checkChannelSecret } from './channels.ts';
 import { Deliverer } from './deliverer.ts';
+import { ENSURE_DEFAULTS_SQL } from './migrations.ts';
 import { Evaluator, tx, type Observation } from './evaluator.ts';
 import { titleOf } from './message.ts';
 import { enqueue } from './outbox.ts';
@@ -38,7 +39,7 @@ export class AlertService {
   readonly deliverer: Deliverer;
   private readonly evaluator: Evaluator;
   private readonly d: AlertServiceDeps;
-  private own: { key: string; pool: pg.Pool } | null = null;
+  private own: { key: string; pool: pg.Pool; ready: Promise<void> } | null = null;
   private queue: Observation[] = [];
   private draining: Promise<void> | null = null;
   /** This process queued notifications (a one-shot command flushes them before it exits). */
@@ -95,8 +96,10 @@ export class AlertService {
     const key = `${c.url}|${c.info.schema}`;
     if (this.own?.key !== key) {
       await this.own?.pool.end().catch(() => {});
-      this.own = { key, pool: createPool(c.url, { schema: c.info.schema, max: 5, applicationName: 'repo-ops-alerts', statementTimeoutMs: 30_000 }) };
+      const pool = createPool(c.url, { schema: c.info.schema, max: 5, applicationName: 'repo-ops-alerts', statementTimeoutMs: 30_000 });
+      this.own = { key, pool, ready: pool.query(ENSURE_DEFAULTS_SQL).then(() => {}) };
     }
+    await this.own.ready;
     return this.own.pool;
   }
 

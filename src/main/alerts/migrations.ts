@@ -1,5 +1,7 @@
 import type { WarehouseMigrationSet } from '../warehouse/migrations.ts';
 
+// Tables only: rows that must exist (the policy, built-in rules, the desktop channel) are
+// created on first use by ensureDefaults, so a restored snapshot never collides with them.
 export const alertMigrations: WarehouseMigrationSet = {
   feature: 'alerts',
   migrations: [
@@ -11,7 +13,6 @@ CREATE TABLE alert_policy (
   id boolean PRIMARY KEY DEFAULT true CHECK (id),
   policy jsonb NOT NULL DEFAULT '{}'
 );
-INSERT INTO alert_policy DEFAULT VALUES;
 
 CREATE TABLE alert_channels (
   id text PRIMARY KEY,
@@ -28,9 +29,6 @@ CREATE TABLE alert_channels (
 
 -- Per channel: the circuit breaker and the token bucket, shared by every delivering process.
 -- A deliverer holds this row's lock while it sends, so a channel is served by one process at a time.
--- What the console did before alerts existed: OS notifications from the open window (P1–P3).
-INSERT INTO alert_channels (id, name, type, severities) VALUES ('desktop', 'Desktop notifications', 'desktop', '{P1,P2,P3}');
-
 CREATE TABLE alert_channel_state (
   channel_id text PRIMARY KEY REFERENCES alert_channels (id) ON DELETE CASCADE,
   consecutive_failures integer NOT NULL DEFAULT 0,
@@ -57,15 +55,6 @@ CREATE TABLE alert_rules (
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now()
 );
-INSERT INTO alert_rules (id, name, kind, params, severity, for_seconds, repeat_seconds, builtin) VALUES
-  ('service-down', 'Service down', 'health', '{"statuses": ["down"]}', 'P1', 0, 3600, true),
-  ('service-degraded', 'Service degraded', 'health', '{"statuses": ["degraded"]}', 'P3', 600, 14400, true),
-  ('job-failed', 'Job failed', 'job', '{"outcomes": ["failed"]}', 'P2', 0, 86400, true),
-  ('job-incomplete', 'Job incomplete (verification red)', 'job', '{"outcomes": ["incomplete"]}', 'P3', 0, 86400, true),
-  ('budget-warning', 'Budget above its warning threshold', 'budget', '{"levels": ["warning"]}', 'P3', 0, 86400, true),
-  ('budget-critical', 'Budget critical or exhausted', 'budget', '{"levels": ["critical", "exceeded"]}', 'P2', 0, 14400, true),
-  ('secret-rotation', 'Secret rotation due', 'secret_rotation', '{}', 'P4', 0, 86400, true),
-  ('github-rate-limit', 'GitHub rate limit running low', 'github_rate_limit', '{"belowPct": 10}', 'P3', 0, 3600, true);
 
 CREATE TABLE alerts (
   id bigserial PRIMARY KEY,
@@ -125,7 +114,36 @@ CREATE TABLE alert_outbox (
 CREATE INDEX alert_outbox_due_idx ON alert_outbox (channel_id, next_attempt_at) WHERE status IN ('pending', 'retrying');
 CREATE INDEX alert_outbox_escalation_idx ON alert_outbox (created_at) WHERE status <> 'delivered' AND escalated_at IS NULL;
 CREATE INDEX alert_outbox_recent_idx ON alert_outbox (id DESC);
+-- Foreign keys are indexed (deleting a channel or pruning old notifications stays cheap).
+CREATE INDEX alert_outbox_channel_idx ON alert_outbox (channel_id);
+CREATE INDEX alert_outbox_escalated_from_idx ON alert_outbox (escalated_from);
+CREATE INDEX alert_channels_escalate_to_idx ON alert_channels (escalate_to);
 `,
     },
   ],
 };
+
+/**
+ * First use of a warehouse's alerts: the policy row, the built-in rules and — what the console did
+ * before alerts existed — OS notifications from the open window for P1–P3. Only once: an operator
+ * who removes the desktop channel or a rule's edits are never undone.
+ */
+export const ENSURE_DEFAULTS_SQL = `
+WITH first AS (INSERT INTO alert_policy (id) VALUES (true) ON CONFLICT DO NOTHING RETURNING id),
+rules AS (
+  INSERT INTO alert_rules (id, name, kind, params, severity, for_seconds, repeat_seconds, builtin)
+  SELECT v.id, v.name, v.kind, v.params::jsonb, v.severity, v.for_seconds, v.repeat_seconds, v.builtin FROM (VALUES
+  ('service-down', 'Service down', 'health', '{"statuses": ["down"]}', 'P1', 0, 3600, true),
+  ('service-degraded', 'Service degraded', 'health', '{"statuses": ["degraded"]}', 'P3', 600, 14400, true),
+  ('job-failed', 'Job failed', 'job', '{"outcomes": ["failed"]}', 'P2', 0, 86400, true),
+  ('job-incomplete', 'Job incomplete (verification red)', 'job', '{"outcomes": ["incomplete"]}', 'P3', 0, 86400, true),
+  ('budget-warning', 'Budget above its warning threshold', 'budget', '{"levels": ["warning"]}', 'P3', 0, 86400, true),
+  ('budget-critical', 'Budget critical or exhausted', 'budget', '{"levels": ["critical", "exceeded"]}', 'P2', 0, 14400, true),
+  ('secret-rotation', 'Secret rotation due', 'secret_rotation', '{}', 'P4', 0, 86400, true),
+  ('github-rate-limit', 'GitHub rate limit running low', 'github_rate_limit', '{"belowPct": 10}', 'P3', 0, 3600, true)
+  ) AS v(id, name, kind, params, severity, for_seconds, repeat_seconds, builtin), first
+  ON CONFLICT DO NOTHING RETURNING 1
+)
+INSERT INTO alert_channels (id, name, type, severities)
+SELECT 'desktop', 'Desktop notifications', 'desktop', '{P1,P2,P3}' FROM first
+ON CONFLICT DO NOTHING`;
