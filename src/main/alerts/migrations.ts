@@ -113,7 +113,6 @@ CREATE TABLE alert_outbox (
 );
 CREATE INDEX alert_outbox_due_idx ON alert_outbox (channel_id, next_attempt_at) WHERE status IN ('pending', 'retrying');
 CREATE INDEX alert_outbox_escalation_idx ON alert_outbox (created_at) WHERE status <> 'delivered' AND escalated_at IS NULL;
-CREATE INDEX alert_outbox_recent_idx ON alert_outbox (id DESC);
 -- Foreign keys are indexed (deleting a channel or pruning old notifications stays cheap).
 CREATE INDEX alert_outbox_channel_idx ON alert_outbox (channel_id);
 CREATE INDEX alert_outbox_escalated_from_idx ON alert_outbox (escalated_from);
