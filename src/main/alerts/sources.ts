@@ -47,6 +47,6 @@ export function budgetLevelObservation(e: BudgetLevelEvent): Observation {
 
 export function secretObservations(o: SecretsOverview, profileName: string): Observation[] {
   return o.items
-    .filter((i) => i.source === 'keychain' && i.rotationDueAt)
+    .filter((i) => (i.source === 'keychain' || i.source === 'file') && i.rotationDueAt)
     .map((i) => ({ kind: 'secret_rotation' as const, labels: { profile: profileName, secret: i.key }, value: i.rotationOverdue ? 'overdue' : 'ok', summary: i.rotationOverdue ? `${i.label} (${profileName}) was due for rotation on ${i.rotationDueAt!.slice(0, 10)}` : `${i.label} (${profileName}) rotated`, details: { setAt: i.setAt, rotateEveryDays: i.rotateEveryDays } }));
 }

@@ -265,8 +265,9 @@ export class JobService implements JobQueue {
         this.repo.finish(runId, status, why[status]!, undefined);
         log.warn(`job_${status}`, `${run.title} ${status}`);
       } else if (e instanceof JobPausedError) {
-        this.repo.finish(runId, 'paused', e.message, undefined);
-        log.warn('job_paused', `${run.title} paused: ${e.message}`);
+        const message = this.opts.logger.redact(e.message);
+        this.repo.finish(runId, 'paused', message, undefined);
+        log.warn('job_paused', `${run.title} paused: ${message}`);
       } else {
         // Stored and sent to every window: never a secret an error message happened to carry.
         const message = this.opts.logger.redact(e instanceof Error ? e.message : String(e));
