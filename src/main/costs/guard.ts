@@ -98,7 +98,7 @@ export class SpendGuard {
       amounts[i] = amount;
       if (amount > 0 && t.budget.enforce && t.budget.enabled && t.base + t.pending + amount > t.cap * (1 + 1e-9)) {
         const used = t.base + t.pending;
-        this.raise(t, used + amount);
+        this.raise(t, used, 'exceeded');
         throw new JobPausedError(`${refusal(t, used, amount)} Paused before the next paid batch: raise the cap (Settings → Budgets) and resume.`, { budgetId: t.budget.id, used, amount, cap: t.cap });
       }
     }
@@ -146,8 +146,9 @@ export class SpendGuard {
     if (this.timer) clearInterval(this.timer);
   }
 
-  private raise(t: Tracked, used: number): void {
-    const level = levelOf(t.budget, used, t.budget.cap);
+  /** Reports a level crossed upwards (`at` forces one: a refused batch means the cap is reached). */
+  private raise(t: Tracked, used: number, at?: BudgetLevel): void {
+    const level = at ?? levelOf(t.budget, used, t.budget.cap);
     if (RANK[level] > RANK[t.level]) {
       t.level = level;
       this.onLevel(t, used);

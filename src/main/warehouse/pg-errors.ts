@@ -57,6 +57,7 @@ export function describePgError(e: unknown, url: string): OpsError {
   if (/timeout expired|Connection terminated due to connection timeout/i.test(msg)) return new OpsError('unavailable', `Postgres at ${target} did not answer in time (connection timeout).`);
   if (/does not support SSL|server does not support SSL/i.test(msg)) return new OpsError('unavailable', `Postgres at ${target} does not support TLS: remove sslmode=require from the URL.`);
   if (/self.signed|certificate/i.test(msg)) return new OpsError('unavailable', `TLS to Postgres at ${target} failed: ${msg}. Use sslmode=no-verify for self-signed certificates, or install the CA.`);
-  if (/Connection terminated unexpectedly|terminating connection/i.test(msg)) return new OpsError('unavailable', `The connection to Postgres at ${target} was lost (${msg}).`);
+  // "not queryable": the connection broke between two statements of one transaction.
+  if (/Connection terminated unexpectedly|terminating connection|connection error and is not queryable/i.test(msg)) return new OpsError('unavailable', `The connection to Postgres at ${target} was lost (${msg}).`);
   return new OpsError('internal', `Postgres at ${target}: ${msg}`);
 }
