@@ -32,7 +32,7 @@ describe('Alerts and Costs', () => {
     const { page } = c;
     await page.goto(`${c.serve.origin}/#/settings`);
     const channels = page.getByRole('region', { name: 'Alert channels' });
-    await channels.getByRole('button', { name: 'Add channel' }).click();
+    await channels.getByRole('button', { name: 'New channel' }).click();
     const form = channels.getByRole('region', { name: 'Channel form' }).or(channels.locator('[aria-label="Channel form"]'));
     await form.getByLabel('Name', { exact: true }).fill('Ops Slack');
     await form.getByLabel('Incoming webhook URL').fill(`${recv.url}/slack`);
@@ -45,7 +45,7 @@ describe('Alerts and Costs', () => {
     expect(recv.received[0]!.json.text).toMatch(/Repo Ops test notification \(Ops Slack\)/);
 
     const budgets = page.getByRole('region', { name: 'Budgets settings' });
-    await budgets.getByRole('button', { name: 'Add budget' }).click();
+    await budgets.getByRole('button', { name: 'New budget' }).click();
     const bform = budgets.locator('[aria-label="Budget form"]');
     await bform.getByLabel('Name', { exact: true }).fill('OpenAI per day');
     await bform.getByLabel('Cap (US$)').fill('10');

@@ -24,7 +24,7 @@ describe('the console in Chromium against repo-ops serve', () => {
     const { page } = c;
     expect(await page.title()).toBe('Repo Ops');
     const nav = page.getByRole('navigation', { name: 'Pages' });
-    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Health\n1', 'Backfill\n2', 'Repositories\n3', 'Search\n4', 'Jobs\n5', 'Logs\n6', 'Queries\n7', 'Runbooks\n8', 'Settings\n9']);
+    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Health\n1', 'Backfill\n2', 'Repositories\n3', 'Search\n4', 'Jobs\n5', 'Logs\n6', 'Queries\n7', 'Runbooks\n8', 'Alerts\n9', 'Costs\n10', 'Settings\n11']);
     await page.getByRole('heading', { name: 'Health' }).waitFor();
     expect(page.url()).toMatch(/#\/health$/);
     expect(page.url()).not.toContain('token=');
@@ -36,6 +36,9 @@ describe('the console in Chromium against repo-ops serve', () => {
     await page.keyboard.press('j');
     await page.getByRole('heading', { name: 'Jobs' }).waitFor();
     await page.keyboard.press('Alt+9');
+    await page.getByRole('heading', { name: 'Alerts' }).waitFor();
+    await page.keyboard.press('g');
+    await page.keyboard.press('s');
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
     await page.keyboard.press('Control+k');
     await page.getByRole('combobox').fill('logs');

@@ -19,7 +19,9 @@ export function AlertsPage() {
   const toast = useApp((s) => s.toast);
   const [selected, setSelected] = useState<string | null>(null);
   const [silencing, setSilencing] = useState<Alert | null>(null);
-  useEffect(() => watchAlerts(), []);
+  // Alerts live in the active profile's warehouse: before a profile exists there is nothing to read.
+  const hasProfile = useApp((s) => s.profiles.length > 0);
+  useEffect(() => (hasProfile ? watchAlerts() : undefined), [hasProfile]);
   const current = alerts.find((a) => String(a.id) === selected);
 
   const ack = async (a: Alert) => {
@@ -70,7 +72,7 @@ export function AlertsPage() {
         {channels.map((c) => (
           <ChannelChip key={c.id} c={c} />
         ))}
-        {!channels.length && <div className="banner banner-info">No channels yet: add Slack, a webhook, e-mail or PagerDuty in Settings → Alert channels.</div>}
+        {!channels.length && <div className="banner banner-info">{hasProfile ? 'No channels yet: add Slack, a webhook, e-mail or PagerDuty in Settings → Alert channels.' : 'No connection profile yet: create one in Settings; alerts live in its warehouse.'}</div>}
       </section>
       <div style={{ height: 260, display: 'flex' }}>
         <VirtualTable label="Alerts" rows={alerts} columns={columns} rowKey={(a) => String(a.id)} selected={selected} onSelect={setSelected} empty="Nothing firing. Rules watch health, jobs, budgets, secret rotation and GitHub limits." />

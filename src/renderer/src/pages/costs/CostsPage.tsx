@@ -40,9 +40,10 @@ export function CostsPage() {
     setRows(r);
     setBudgets(b);
   }, [month, by, range]);
+  const hasProfile = useApp((s) => s.profiles.length > 0);
   useEffect(() => {
-    void attempt('Reading the cost ledger', load);
-  }, [load]);
+    if (hasProfile) void attempt('Reading the cost ledger', load);
+  }, [load, hasProfile]);
 
   const exportCsv = async () => {
     const r = await attempt('Exporting', () => ops.costs.export(range()));

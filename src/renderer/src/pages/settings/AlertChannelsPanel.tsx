@@ -58,7 +58,9 @@ export function AlertChannelsPanel() {
   const toast = useApp((s) => s.toast);
   const [draft, setDraft] = useState<Draft | null>(null);
   const [deleting, setDeleting] = useState<Channel | null>(null);
-  useEffect(() => watchAlerts(), []);
+  // Channels live in the active profile's warehouse: nothing to show (or create) before a profile exists.
+  const hasProfile = useApp((s) => s.profiles.length > 0);
+  useEffect(() => (hasProfile ? watchAlerts() : undefined), [hasProfile]);
   const set = (patch: Partial<Draft>) => setDraft((d) => (d ? { ...d, ...patch } : d));
 
   const save = async () => {
@@ -83,8 +85,8 @@ export function AlertChannelsPanel() {
         <h2>Alert channels</h2>
         <span className="muted">Severity P1–P4 routes an alert to every channel that takes it; credentials go to the OS keychain.</span>
         <div className="spacer" />
-        <button className="btn btn-sm" onClick={() => setDraft(empty())}>
-          Add channel
+        <button className="btn btn-sm" disabled={!hasProfile} onClick={() => setDraft(empty())}>
+          New channel
         </button>
       </div>
       <div className="panel-body stack">
@@ -206,7 +208,7 @@ export function AlertChannelsPanel() {
             </div>
           </div>
         )}
-        <DeliveryPolicy />
+        {hasProfile ? <DeliveryPolicy /> : <div className="muted">Create a connection profile first: channels live in its warehouse.</div>}
       </div>
       {deleting && (
         <ConfirmDialog open title={`Remove ${deleting.name}?`} confirmLabel="Remove" danger onOpenChange={(o) => !o && setDeleting(null)} onConfirm={() => void attempt('Removing', () => ops.alerts.deleteChannel({ id: deleting.id })).then(load)}>

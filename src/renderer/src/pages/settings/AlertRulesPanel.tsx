@@ -24,8 +24,10 @@ function condition(r: Rule): string {
 export function AlertRulesPanel() {
   const [rules, setRules] = useState<Rule[]>([]);
   const toast = useApp((s) => s.toast);
-  const load = () => void attempt('Reading alert rules', () => ops.alerts.rules()).then((r) => r && setRules(r));
-  useEffect(load, []);
+  const hasProfile = useApp((s) => s.profiles.length > 0);
+  useEffect(() => {
+    if (hasProfile) void attempt('Reading alert rules', () => ops.alerts.rules()).then((r) => r && setRules(r));
+  }, [hasProfile]);
   const save = async (r: Rule, patch: Partial<Rule>) => {
     const { builtin: _b, ...rest } = { ...r, ...patch };
     const saved = await attempt(`Saving ${r.name}`, () => ops.alerts.saveRule(rest));

@@ -16,8 +16,11 @@ export function BudgetsPanel() {
   const [draft, setDraft] = useState<Draft | null>(null);
   const [deleting, setDeleting] = useState<BudgetStatus | null>(null);
   const toast = useApp((s) => s.toast);
+  const hasProfile = useApp((s) => s.profiles.length > 0);
   const load = () => void attempt('Reading budgets', () => ops.budgets.list()).then((b) => b && setBudgets(b));
-  useEffect(load, []);
+  useEffect(() => {
+    if (hasProfile) load();
+  }, [hasProfile]);
   const set = (p: Partial<Draft>) => setDraft((d) => (d ? { ...d, ...p } : d));
   const save = async () => {
     if (!draft) return;
@@ -35,11 +38,11 @@ export function BudgetsPanel() {
         <h2>Budgets</h2>
         <span className="muted">Checked before each paid batch; changes are audited.</span>
         <div className="spacer" />
-        <button className="btn btn-sm" onClick={() => void attempt('Applying the runbook budgets', () => ops.budgets.applyRunbookPresets()).then(load)}>
+        <button className="btn btn-sm" disabled={!hasProfile} onClick={() => void attempt('Applying the runbook budgets', () => ops.budgets.applyRunbookPresets()).then(load)}>
           Runbook presets ($50/month, $10/day, $5/job)
         </button>
-        <button className="btn btn-sm" onClick={() => setDraft(empty())}>
-          Add budget
+        <button className="btn btn-sm" disabled={!hasProfile} onClick={() => setDraft(empty())}>
+          New budget
         </button>
       </div>
       <div className="panel-body stack">
