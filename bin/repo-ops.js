@@ -23,7 +23,12 @@ if (!(major > 22 || (major === 22 && minor >= 12))) {
     process.exit(1);
   }
 }
-const child = spawn(node, [...CORE_NODE_FLAGS, cli, ...process.argv.slice(2)], { stdio: 'inherit' });
+// fd 3 is a lifeline pipe we never write to: if this launcher dies, even by kill -9, the child
+// reads end-of-file and shuts down instead of running on as an orphan (Node has no PDEATHSIG).
+const child = spawn(node, [...CORE_NODE_FLAGS, cli, ...process.argv.slice(2)], {
+  stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
+  env: { ...process.env, REPO_OPS_PARENT_FD: '3' },
+});
 // Forward what a supervisor sends. On a terminal, Ctrl+C already reaches the child through
 // the process group: forwarding it too would read as a second Ctrl+C ("quit now").
 for (const sig of ['SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));

@@ -36,7 +36,7 @@ export function valueImportsOf(file: string): string[] {
  * to make here, on purpose, not by accident.
  */
 export const LAYERS: string[][] = [
-  /* 1 platform */ ['store', 'logging', 'rpc', 'settings', 'profiles', 'secrets', 'jobs'],
+  /* 1 platform */ ['store', 'logging', 'rpc', 'settings', 'profiles', 'secrets', 'jobs', 'lifecycle'],
   /* 2 clients of outside systems and local files */ ['warehouse', 'github', 'embeddings', 'vectors', 'log-files'],
   /* 3 features on one system */ ['sync', 'health', 'queries', 'audit', 'costs'],
   /* 4 features on the synced data */ ['embedding-job', 'workspaces', 'health-service'],

@@ -1,5 +1,6 @@
 import { OpsError } from '../../shared/errors.ts';
 import { VERSION } from '../core/version.ts';
+import { watchParent } from '../lifecycle/parent-watch.ts';
 import { alertsCommand, alertsUsage } from './commands/alerts.ts';
 import { backfillCommand, backfillUsage } from './commands/backfill.ts';
 import { costsCommand, costsUsage } from './commands/costs.ts';
@@ -84,6 +85,15 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
+
+// Started by bin/repo-ops.js with a lifeline pipe: when it dies (even by kill -9), shut down the
+// way SIGTERM does (jobs checkpoint, the embedded PostgreSQL stops), never linger as an orphan.
+watchParent(() => {
+  process.stderr.write('The repo-ops launcher is gone: shutting down\n');
+  setTimeout(() => process.exit(129), 20_000).unref();
+  if (process.listenerCount('SIGTERM') > 0) process.emit('SIGTERM');
+  else process.exit(129);
+});
 
 // Exit once output is flushed: native handles (keychain, sockets) must not keep a finished command alive.
 main(process.argv.slice(2)).then(

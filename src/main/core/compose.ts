@@ -7,6 +7,7 @@ import { costsFeature } from '../costs/feature.ts';
 import { embeddingsFeature } from '../embedding-job/feature.ts';
 import { healthFeature } from '../health-service/feature.ts';
 import { jobsFeature } from '../jobs/feature.ts';
+import { acquireDataDirLock, type DataDirLock } from '../lifecycle/data-dir-lock.ts';
 import { logFilesFeature } from '../log-files/feature.ts';
 import { logsFeature } from '../logging/feature.ts';
 import { LogStore } from '../logging/log-store.ts';
@@ -87,6 +88,20 @@ function registry(): Services {
 /** The one composition root: Electron's core process, the CLI, workers and the tests all build the app here. */
 export async function createCore(config: CoreConfig): Promise<Core> {
   const startedAt = new Date();
+  // A long-running console owns its data directory: a second one would run the same jobs twice.
+  const lock: DataDirLock | null = LOCKING_MODES.includes(config.mode) ? acquireDataDirLock(config.home, config.mode) : null;
+  try {
+    return await build(config, startedAt, lock);
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
+}
+
+/** Modes that hold the data directory lock; one-shot CLI commands and tests share it. */
+const LOCKING_MODES: CoreConfig['mode'][] = ['serve', 'electron'];
+
+async function build(config: CoreConfig, startedAt: Date, lock: DataDirLock | null): Promise<Core> {
   const s = registry();
   s.db = openDatabase(join(config.home, 'repo-ops.sqlite'), storeMigrationSets());
   s.redactor = new Redactor();
@@ -108,6 +123,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const sources = Object.assign({}, ...parts.map((p) => p.topics?.(s))) as TopicSources;
   const rpc = new RpcServer(handlers, sources, s.logger.child({ component: 'rpc' }), s.redactor);
 
+  if (lock?.tookOverFrom) s.logger.warn('data_dir_lock_taken_over', `Took over the data directory lock of Repo Ops ${lock.tookOverFrom.mode} (PID ${lock.tookOverFrom.pid}), which is gone`, { holder: lock.tookOverFrom });
   for (const p of parts) await p.start?.();
   // The CLI builds a core per command: keep its start quiet so `logs tail` shows real events.
   (config.mode === 'cli' ? s.logger.debug : s.logger.info).call(s.logger, 'core_started', `Repo Ops core started (${config.mode})`, { home: config.home, pid: process.pid });
@@ -125,6 +141,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       s.logger.info('core_stopped', 'Repo Ops core stopped');
       s.logStore.flush();
       s.db.close();
+      lock?.release();
     },
   }) as Core;
 }

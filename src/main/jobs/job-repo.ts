@@ -113,8 +113,12 @@ export class JobRepo {
   }
 
   /** Runs left queued/running by a process that is gone become `interrupted`. */
-  markOrphans(isOwnerAlive: (owner: string | null, heartbeatAt: number | null) => boolean): string[] {
-    const rows = this.db.prepare("SELECT id, owner, heartbeat_at FROM job_runs WHERE status IN ('queued', 'running')").all() as Pick<RunRow, 'id' | 'owner' | 'heartbeat_at'>[];
+  markOrphans(isOwnerAlive: (owner: string | null, heartbeatAt: number | null) => boolean, exceptOwner?: string): string[] {
+    const rows = (
+      exceptOwner === undefined
+        ? this.db.prepare("SELECT id, owner, heartbeat_at FROM job_runs WHERE status IN ('queued', 'running')").all()
+        : this.db.prepare("SELECT id, owner, heartbeat_at FROM job_runs WHERE status IN ('queued', 'running') AND owner IS NOT ?").all(exceptOwner)
+    ) as Pick<RunRow, 'id' | 'owner' | 'heartbeat_at'>[];
     const orphans = rows.filter((r) => !isOwnerAlive(r.owner, r.heartbeat_at)).map((r) => r.id);
     const st = this.db.prepare("UPDATE job_runs SET status = 'interrupted', error = 'The process running this job stopped unexpectedly; resume to continue from the last checkpoint' WHERE id = ?");
     this.db.transaction(() => orphans.forEach((id) => st.run(id)))();

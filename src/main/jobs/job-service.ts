@@ -10,6 +10,8 @@ import { RateMeter } from './rate-meter.ts';
 import { JobPausedError, type Checkpoint, type JobContext, type JobDefinition, type JobOutcome, type JobQueue, type ProgressUpdate } from './types.ts';
 
 const HEARTBEAT_MS = 5000;
+/** How often runs of other processes are checked for a dead owner (a PID check: cheap). */
+const OWNER_CHECK_MS = 1000;
 const STALE_MS = 30_000;
 const EMIT_EVERY_MS = 200;
 const PERSIST_EVERY_MS = 1000;
@@ -37,6 +39,7 @@ export class JobService implements JobQueue {
   private readonly events = new EventEmitter<{ change: [JobRun] }>();
   private readonly owner = `${hostname()}:${process.pid}`;
   private heartbeat: NodeJS.Timeout | null = null;
+  private ownerCheck: NodeJS.Timeout | null = null;
   private closed = false;
 
   private readonly opts: JobServiceOptions;
@@ -65,7 +68,26 @@ export class JobService implements JobQueue {
     }
     this.heartbeat = setInterval(() => this.repo.heartbeat(this.owner), HEARTBEAT_MS);
     this.heartbeat.unref();
+    this.ownerCheck = setInterval(() => this.interruptOrphans(), OWNER_CHECK_MS);
+    this.ownerCheck.unref();
     this.pump();
+  }
+
+  /**
+   * Runs owned by another process that is gone (kill -9 of a CLI command sharing this store …)
+   * become `interrupted` at once instead of showing RUNNING forever. Kept to an owner check so
+   * that it carries over to any queue backend that records owners.
+   */
+  interruptOrphans(): string[] {
+    if (this.closed) return [];
+    const orphans = this.repo.markOrphans((owner, hb) => this.ownerAlive(owner, hb), this.owner);
+    for (const id of orphans) {
+      const row = this.repo.row(id)!;
+      this.opts.logger.child({ runId: id, component: row.kind }).warn('job_interrupted', `${row.title} was interrupted: the process running it (${row.owner ?? 'unknown'}) is gone`);
+      this.emit(id);
+      if (this.defs.get(row.kind)?.autoResume) void this.resume(id).catch(() => {});
+    }
+    return orphans;
   }
 
   async enqueue(kind: string, params: unknown, opts: { dedupe?: boolean } = {}): Promise<JobRun> {
@@ -153,6 +175,7 @@ export class JobService implements JobQueue {
   async close(): Promise<void> {
     this.closed = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.ownerCheck) clearInterval(this.ownerCheck);
     for (const a of this.active.values()) {
       a.shutdown = true;
       a.controller.abort(new OpsError('cancelled', 'Repo Ops is shutting down'));

@@ -5,6 +5,8 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { OpsError } from '../../shared/errors.ts';
+import { spawnGuardian } from '../lifecycle/guardian.ts';
+import { pidAlive, processStartTime, sameProcessAlive } from '../lifecycle/process-identity.ts';
 
 interface Credentials {
   user: string;
@@ -16,6 +18,11 @@ export interface EmbeddedCluster {
   url: string;
   /** True when we found a cluster left running by an earlier process and reused it. */
   adopted: boolean;
+  /**
+   * We stop it when we close, and a guardian stops it if we die (kill -9): true when we started
+   * it, or adopted it from an owner that is gone. False while its living owner runs it.
+   */
+  owned: boolean;
   pid: number;
   /** Where the cluster lives (elsewhere than asked when, as root, the postgres user could not reach it). */
   dir: string;
@@ -56,14 +63,7 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+const alive = pidAlive;
 
 /** A running postmaster for this data directory (e.g. orphaned by a kill -9), if any. */
 function runningPostmaster(dataDir: string): { pid: number; port: number } | null {
@@ -251,7 +251,14 @@ export async function startEmbeddedPostgres(requested: string, opts: { database?
   const url = (port: number) => `postgres://${creds.user}:${encodeURIComponent(creds.password)}@127.0.0.1:${port}/${opts.database ?? 'postgres'}`;
 
   const running = runningPostmaster(dataDir);
-  if (running) return { url: url(running.port), adopted: true, pid: running.pid, dir, stop: () => stopPid(running.pid) };
+  if (running) {
+    // Its owner still runs (a one-shot command next to the console): use it, leave it be.
+    const owner = readOwner(dir);
+    if (owner && owner.pid !== process.pid && sameProcessAlive(owner.pid, owner.procStart)) return { url: url(running.port), adopted: true, owned: false, pid: running.pid, dir, stop: async () => {} };
+    // Orphaned by an owner that is gone (its guardian may be stopping it right now, or was killed
+    // too): stop it cleanly and start our own, rather than adopt a server about to go away.
+    await stopPid(running.pid);
+  }
 
   let bin = opts.binDir ? { initdb: join(opts.binDir, 'initdb'), postgres: join(opts.binDir, 'postgres') } : await binaries();
   // As root, the npm package's binaries may sit in a checkout the postgres user cannot reach
@@ -296,7 +303,28 @@ export async function startEmbeddedPostgres(requested: string, opts: { database?
     if (child.pid && alive(child.pid)) process.kill(child.pid, 'SIGKILL');
     throw new OpsError('unavailable', `The embedded PostgreSQL in ${dir} failed to start: ${(e as Error).message}`);
   }
-  return { url: url(creds.port), adopted: false, pid: child.pid!, dir, stop: () => stopPid(child.pid!) };
+  return { url: url(creds.port), adopted: false, owned: true, pid: child.pid!, dir, stop: own(dir, child.pid!) };
+}
+
+const OWNER_FILE = 'owner.json';
+
+function readOwner(dir: string): { pid: number; procStart: string | null } | null {
+  try {
+    return JSON.parse(readFileSync(join(dir, OWNER_FILE), 'utf8')) as { pid: number; procStart: string | null };
+  } catch {
+    return null;
+  }
+}
+
+/** Records us as the cluster's owner and starts its guardian; returns the stop function. */
+function own(dir: string, pid: number): () => Promise<void> {
+  writeFileSync(join(dir, OWNER_FILE), JSON.stringify({ pid: process.pid, procStart: processStartTime(process.pid) }), { mode: 0o600 });
+  const guardian = spawnGuardian(pid, join(dir, 'data', 'postmaster.pid'));
+  return async () => {
+    await stopPid(pid);
+    guardian.dismiss();
+    rmSync(join(dir, OWNER_FILE), { force: true });
+  };
 }
 
 /** Fast shutdown (SIGINT): open transactions roll back, committed data is safe. */

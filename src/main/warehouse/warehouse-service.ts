@@ -125,7 +125,7 @@ export class WarehouseService {
 
   async close(): Promise<void> {
     await this.closePool();
-    if (this.embedded && !this.embedded.adopted) await this.embedded.stop().catch(() => {});
+    if (this.embedded?.owned) await this.embedded.stop().catch(() => {});
     this.embedded = null;
   }
 }
