@@ -19,7 +19,8 @@ const USAGE = `Usage: node test/emulators/github/cli.ts [options]
   --port <n>              port on 127.0.0.1 (default 0 = free port)
   --token <token>         accepted token (default ${DEFAULT_TOKEN_SPEC.token})
   --core-limit <n>        REST requests per hour (default 5000)
-  --graphql-limit <n>     GraphQL points per hour (default 5000)`;
+  --graphql-limit <n>     GraphQL points per hour (default 5000)
+  --access-log            print every request (method, path, route, status, ms) to stderr`;
 
 function int(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
     options: {
       dataset: { type: 'string' }, seed: { type: 'string' }, prs: { type: 'string' }, issues: { type: 'string' }, heavy: { type: 'string' },
       owner: { type: 'string' }, repo: { type: 'string' }, save: { type: 'string' }, latency: { type: 'string' }, port: { type: 'string' },
-      token: { type: 'string' }, 'core-limit': { type: 'string' }, 'graphql-limit': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      token: { type: 'string' }, 'core-limit': { type: 'string' }, 'graphql-limit': { type: 'string' }, 'access-log': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
     latencyMs: int(values.latency, 0, 'latency'),
     tokens: [{ ...DEFAULT_TOKEN_SPEC, token }],
     rateLimit: { core: int(values['core-limit'], 5000, 'core-limit'), graphql: int(values['graphql-limit'], 5000, 'graphql-limit') },
+    ...(values['access-log'] ? { accessLog: (e) => console.error(`${e.at} ${e.method} ${e.path} → ${e.status} ${e.ms} ms [${e.route}${e.operation ? ` ${e.operation}` : ''}]`) } : {}),
   });
   console.log(`GITHUB_API_URL=${emu.url}`);
   console.log(`GITHUB_GRAPHQL_URL=${emu.graphqlUrl}`);

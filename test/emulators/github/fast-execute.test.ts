@@ -33,7 +33,7 @@ const CASES: Array<[string, string, Record<string, unknown>?]> = [
     node(id: $id) { id ... on PullRequest { number } }
     nodes(ids: $ids) { __typename ... on Issue { title } } }`, { ids: [repo.issues[0].id, 'I_missing', repo.issues[1].id], id: repo.pullRequests[0].id }],
   ['NOT_FOUND at the root and inside', `{ a: repository(owner: "acme", name: "nope") { id } b: repository(owner: "acme", name: "widgets") { issue(number: 99999) { id } name } viewer { login } }`],
-  ['non-null violation bubbles to the nearest nullable field', `query($n: Int!) { repository(owner: "acme", name: "widgets") { name pullRequest(number: $n) { number mergeStateStatus } } }`, { n: heavy.number }],
+  ['non-null violation bubbles to the nearest nullable field', `query($n: Int!) { repository(owner: "acme", name: "widgets") { name pullRequest(number: $n) { number titleHTML } } }`, { n: heavy.number }],
   ['unsupported fields fall back to empty values', `{ repository(owner: "acme", name: "widgets") { hasIssuesEnabled assignableUsers(first: 3) { totalCount nodes { login } } homepageUrl } rateLimit { cost limit remaining used resetAt nodeCount } }`],
 ];
 
@@ -54,7 +54,7 @@ describe('fast executor', () => {
     if (!prepared.ok) throw new Error('unexpected');
     const out = JSON.parse(executeGraphQL(prepared.query, ctx)) as { data: unknown; errors: Array<{ message: string; path: unknown[] }> };
     expect(out.data).toEqual({ repository: { name: 'widgets', pullRequest: null } });
-    expect(out.errors[0]).toMatchObject({ message: 'Cannot return null for non-nullable field PullRequest.mergeStateStatus.', path: ['repository', 'pullRequest', 'mergeStateStatus'] });
+    expect(out.errors[0]).toMatchObject({ message: 'Cannot return null for non-nullable field PullRequest.titleHTML.', path: ['repository', 'pullRequest', 'titleHTML'] });
   });
 });
 

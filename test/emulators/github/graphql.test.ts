@@ -239,8 +239,8 @@ describe('GraphQL search', () => {
 });
 
 describe('GraphQL errors and limits', () => {
-  it('requires first/last on connections with GitHub’s messages', async () => {
-    const missing = await gql(emu, '{ repository(owner: "acme", name: "widgets") { pullRequests { totalCount } } }');
+  it('requires first/last on connections that return items, with GitHub’s messages', async () => {
+    const missing = await gql(emu, '{ repository(owner: "acme", name: "widgets") { pullRequests { totalCount nodes { number } } } }');
     expect(missing.status).toBe(200);
     expect(missing.body.data).toBeUndefined();
     expect(missing.body.errors).toEqual([expect.objectContaining({

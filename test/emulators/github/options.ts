@@ -24,6 +24,21 @@ export interface EmulatorOptions {
   maxNodes?: number;
   /** Listen port; default 0 (a free port). */
   port?: number;
+  /**
+   * Opt-in per-request access log: `true` keeps entries in `emulator.accessLog`; a function
+   * receives each entry as its response finishes (unknown routes show their real path here).
+   */
+  accessLog?: boolean | ((entry: AccessLogEntry) => void);
+}
+
+export interface AccessLogEntry {
+  at: string; // ISO time the request arrived
+  method: string;
+  path: string; // path and query as requested
+  route: string; // route key as in stats.byRoute ('GET (unknown)' for unserved paths)
+  status: number;
+  ms: number;
+  operation?: string; // GraphQL operationName, when given
 }
 
 export const DEFAULT_TOKEN = 'ghp_emulatorDefaultToken0000000000000000';

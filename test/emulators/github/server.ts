@@ -11,7 +11,7 @@ import { executeGraphQL, prepareGraphQL } from './graphql/handler.ts';
 import { githubSchema } from './graphql/schema.ts';
 import { isoSeconds, nodeId, NODE_PREFIX } from './ids.ts';
 import { DEFAULT_TOKEN, DEFAULT_TOKEN_SPEC, emptyStats } from './options.ts';
-import type { EmulatorOptions, EmulatorStats, TokenSpec } from './options.ts';
+import type { AccessLogEntry, EmulatorOptions, EmulatorStats, TokenSpec } from './options.ts';
 import { RateLimiter, rateLimitHeaders } from './rate-limit.ts';
 import type { BucketState, Resource } from './rate-limit.ts';
 import { toJson } from './rest/render.ts';
@@ -20,7 +20,7 @@ import type { RestEnv } from './rest/routes.ts';
 import { storeFor } from './store.ts';
 import type { RepoEntry, Store } from './store.ts';
 
-export type { EmulatorOptions, EmulatorStats, TokenSpec } from './options.ts';
+export type { AccessLogEntry, EmulatorOptions, EmulatorStats, TokenSpec } from './options.ts';
 export { DEFAULT_TOKEN } from './options.ts';
 
 export interface GitHubEmulator {
@@ -29,6 +29,8 @@ export interface GitHubEmulator {
   token: string; // first accepted token
   /** Live counters (mutated in place; `resetStats()` zeroes them). */
   stats: EmulatorStats;
+  /** Requests so far when `accessLog: true` (cleared by resetStats). */
+  accessLog: AccessLogEntry[];
   setOptions(partial: Partial<Omit<EmulatorOptions, 'port'>>): void;
   resetStats(): void;
   resetRateLimits(): void;
@@ -70,6 +72,7 @@ export async function startGitHubEmulator(initial: EmulatorOptions): Promise<Git
   const viewers = new WeakMap<Store, Map<string, DatasetUser>>();
   let requestSeq = 0;
   let api = '';
+  const accessLog: AccessLogEntry[] = [];
   githubSchema(); // build schema and index before the first request, not during it
   storeFor(options.dataset);
 
@@ -222,6 +225,21 @@ export async function startGitHubEmulator(initial: EmulatorOptions): Promise<Git
     else stats.restRequests++;
     const routeKey = isGraphql ? `${method} /graphql` : matchRest(method, url.pathname, url.search)?.key ?? (url.pathname === '/rate_limit' ? 'GET /rate_limit' : `${method} (unknown)`);
     count(stats.byRoute, routeKey);
+    const logTo = options.accessLog;
+    if (logTo) {
+      const at = new Date();
+      res.once('finish', () => {
+        const entry: AccessLogEntry = { at: at.toISOString(), method, path: url.pathname + url.search, route: routeKey, status: res.statusCode, ms: Date.now() - at.getTime() };
+        if (isGraphql) {
+          try {
+            const op = (JSON.parse(raw) as { operationName?: unknown }).operationName;
+            if (typeof op === 'string') entry.operation = op;
+          } catch { /* logged without it */ }
+        }
+        if (typeof logTo === 'function') logTo(entry);
+        else accessLog.push(entry);
+      });
+    }
     const latency = options.latencyMs ?? 0;
 
     const auth = /^(?:token|bearer)\s+(\S+)$/i.exec(req.headers.authorization ?? '');
@@ -280,6 +298,7 @@ export async function startGitHubEmulator(initial: EmulatorOptions): Promise<Git
     graphqlUrl: `${api}/graphql`,
     token: tokens()[0]?.token ?? DEFAULT_TOKEN,
     stats,
+    accessLog,
     setOptions(partial) {
       options = { ...options, ...partial };
       if (partial.dataset) storeFor(partial.dataset);
@@ -287,6 +306,7 @@ export async function startGitHubEmulator(initial: EmulatorOptions): Promise<Git
     },
     resetStats() {
       Object.assign(stats, emptyStats());
+      accessLog.length = 0;
     },
     resetRateLimits() {
       limiter.reset();

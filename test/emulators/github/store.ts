@@ -10,6 +10,9 @@ export interface RepoEntry {
   repo: Repository;
   items: Map<number, Item>; // PRs and issues share one number sequence
   views: Map<string, Item[]>;
+  /** Repository-wide comment lists by id (REST /issues/comments, /pulls/comments), built on first use. */
+  issueComments?: IssueComment[];
+  reviewComments?: ReviewComment[];
 }
 
 export interface ReviewThread {
@@ -150,6 +153,26 @@ export class Store {
       if (l) out.push(l);
     }
     return out;
+  }
+
+  /** Every issue comment of the repository (on issues and pull requests), ascending by id. */
+  issueComments(entry: RepoEntry): IssueComment[] {
+    if (!entry.issueComments) {
+      const all: IssueComment[] = [];
+      for (const it of entry.items.values()) all.push(...it.comments);
+      entry.issueComments = all.sort((a, b) => a.databaseId - b.databaseId);
+    }
+    return entry.issueComments;
+  }
+
+  /** Every review comment of the repository, ascending by id. */
+  reviewComments(entry: RepoEntry): ReviewComment[] {
+    if (!entry.reviewComments) {
+      const all: ReviewComment[] = [];
+      for (const pr of entry.repo.pullRequests) all.push(...this.extra(pr).reviewComments);
+      entry.reviewComments = all.sort((a, b) => a.databaseId - b.databaseId);
+    }
+    return entry.reviewComments;
   }
 
   /**

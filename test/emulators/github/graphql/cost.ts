@@ -97,7 +97,15 @@ export function analyzeQuery(schema: GraphQLSchema, doc: DocumentNode, variables
     const last = a.last as number | undefined;
     const err = (type: string, message: string): void => void result.errors.push({ type, path, locations: location(node), message });
     const conn = def.name;
-    if (first == null && last == null) return err('MISSING_PAGINATION_BOUNDARIES', `You must provide a \`first\` or \`last\` value to properly paginate the \`${conn}\` connection.`);
+    if (first == null && last == null) {
+      // GitHub demands boundaries only of connections that return items: a bare
+      // `pullRequests { totalCount }` is accepted (and counted as one request).
+      if (!selectsItems(node.selectionSet)) {
+        result.requests += mult;
+        return;
+      }
+      return err('MISSING_PAGINATION_BOUNDARIES', `You must provide a \`first\` or \`last\` value to properly paginate the \`${conn}\` connection.`);
+    }
     if (first != null && last != null) return err('INVALID_PAGINATION', `Passing both \`first\` and \`last\` to paginate the \`${conn}\` connection is not supported.`);
     const n = (first ?? last)!;
     const which = first != null ? 'first' : 'last';
@@ -106,6 +114,21 @@ export function analyzeQuery(schema: GraphQLSchema, doc: DocumentNode, variables
     result.requests += mult;
     result.nodes += mult * n;
     visit(node.selectionSet, named, mult * n, path);
+  };
+
+  /** Whether a connection's selection reaches `nodes` or `edges` (through fragments too). */
+  const selectsItems = (set: SelectionSetNode | undefined, seen = new Set<string>()): boolean => {
+    for (const sel of set?.selections ?? []) {
+      if (sel.kind === Kind.FIELD) {
+        if (sel.name.value === 'nodes' || sel.name.value === 'edges') return true;
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        if (selectsItems(sel.selectionSet, seen)) return true;
+      } else if (!seen.has(sel.name.value)) {
+        seen.add(sel.name.value);
+        if (selectsItems(fragments.get(sel.name.value)?.selectionSet, seen)) return true;
+      }
+    }
+    return false;
   };
 
   visit(op.selectionSet, root, 1, []);

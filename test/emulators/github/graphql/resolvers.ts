@@ -1,7 +1,7 @@
 // Resolvers for the parts of GitHub's schema the emulator serves. Dataset
 // objects use GraphQL field names, so only fields that differ are listed;
 // everything else goes through `fieldResolver`.
-import { GraphQLBoolean, GraphQLInt, isListType, isNonNullType, isObjectType } from 'graphql';
+import { GraphQLBoolean, GraphQLInt, isEnumType, isListType, isNonNullType, isObjectType } from 'graphql';
 import type { GraphQLOutputType, GraphQLResolveInfo, GraphQLTypeResolver } from 'graphql';
 import type { DatasetUser, Issue, IssueComment, PullRequest, Repository, Review, ReviewComment } from '../dataset.ts';
 import type { Item, RepoEntry, ReviewThread, SortField, Store } from '../store.ts';
@@ -183,6 +183,9 @@ export const resolvers: Record<string, Record<string, Resolver>> = {
     headRefOid: (p: PullRequest) => fakeSha(`head:${p.databaseId}`),
     baseRefOid: (p: PullRequest) => fakeSha(`base:${p.databaseId}`),
     merged: (p: PullRequest) => p.state === 'MERGED',
+    // GitHub computes mergeability only for open pull requests; closed ones stay UNKNOWN.
+    mergeable: (p: PullRequest) => (p.state === 'OPEN' ? 'MERGEABLE' : 'UNKNOWN'),
+    mergeStateStatus: (p: PullRequest) => (p.state === 'OPEN' ? 'CLEAN' : 'UNKNOWN'),
     closed: (p: PullRequest) => p.state !== 'OPEN',
     bodyText: (p: PullRequest) => p.body,
     additions: (p: PullRequest, _a, ctx) => ctx.store.extra(p).additions,
@@ -276,7 +279,7 @@ function comments(list: IssueComment[], a: Args): Connection<IssueComment> {
   return paginate(sorted, (c) => [Date.parse(c.updatedAt) / 1000, c.databaseId], a, { desc: orderBy.direction === 'DESC' });
 }
 
-/** Fields without data: empty connections/lists, false/0 for non-null scalars, else null. */
+/** Fields without data: empty connections/lists, false/0 for non-null scalars, UNKNOWN (or the first value) for non-null enums, else null. */
 function fallback(type: GraphQLOutputType): unknown {
   const inner = isNonNullType(type) ? type.ofType : type;
   if (isObjectType(inner) && inner.name.endsWith('Connection')) return EMPTY;
@@ -284,6 +287,9 @@ function fallback(type: GraphQLOutputType): unknown {
   if (!isNonNullType(type)) return null;
   if (inner === GraphQLBoolean) return false;
   if (inner === GraphQLInt) return 0;
+  // Non-null enums GitHub computes lazily (mergeable, mergeStateStatus, …) read UNKNOWN
+  // until computed; other enums without data take their first value.
+  if (isEnumType(inner)) return inner.getValue('UNKNOWN')?.value ?? inner.getValues()[0]?.value;
   return undefined; // surfaces as "Cannot return null for non-nullable field"
 }
 

@@ -191,6 +191,29 @@ export function pullJson(ctx: RenderCtx, e: RepoEntry, pr: PullRequest, full_ = 
   };
 }
 
+/** `commit` (GET /pulls/{n}/commits): synthetic commit `index` of the PR, the last one at its head SHA. */
+export function commitJson(ctx: RenderCtx, e: RepoEntry, pr: PullRequest, index: number): Json {
+  const count = 1 + (pr.databaseId % 7);
+  const shaAt = (i: number): string => (i === count - 1 ? fakeSha(`head:${pr.databaseId}`) : i < 0 ? fakeSha(`base:${pr.databaseId}`) : fakeSha(`commit:${pr.databaseId}:${i}`));
+  const sha = shaAt(index);
+  const api = `${ctx.api}/repos/${full(e)}`;
+  const u = (pr.author !== null && ctx.store.user(pr.author)) || null;
+  const date = new Date(Date.parse(pr.createdAt) - (count - 1 - index) * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const git = { name: u?.name ?? u?.login ?? 'Ghost', email: `${u?.databaseId ?? 10137}+${u?.login ?? 'ghost'}@users.noreply.github.com`, date };
+  const parent = shaAt(index - 1);
+  return {
+    sha, node_id: `C_${Buffer.from(`${e.repo.databaseId}:${sha}`).toString('base64url')}`,
+    commit: {
+      author: git, committer: git, message: index === count - 1 ? pr.title : `Work on #${pr.number} (${index + 1}/${count})`,
+      tree: { sha: fakeSha(`tree:${sha}`), url: `${api}/git/trees/${fakeSha(`tree:${sha}`)}` }, url: `${api}/git/commits/${sha}`,
+      comment_count: 0, verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
+    },
+    url: `${api}/commits/${sha}`, html_url: `${HTML}/${full(e)}/commit/${sha}`, comments_url: `${api}/commits/${sha}/comments`,
+    author: u ? userRef(ctx, u.login) : null, committer: u ? userRef(ctx, u.login) : null,
+    parents: [{ sha: parent, url: `${api}/commits/${parent}`, html_url: `${HTML}/${full(e)}/commit/${parent}` }],
+  };
+}
+
 /** `issue` (issues list also returns pull requests, with a `pull_request` key). */
 export function issueJson(ctx: RenderCtx, e: RepoEntry, item: Item): Json {
   const api = `${ctx.api}/repos/${full(e)}`;
@@ -205,6 +228,9 @@ export function issueJson(ctx: RenderCtx, e: RepoEntry, item: Item): Json {
     created_at: item.createdAt, updated_at: item.updatedAt, closed_at: item.closedAt, author_association: association(e, item.author),
     active_lock_reason: null, body: nullIfEmpty(item.body), reactions: reactions(self), timeline_url: `${self}/timeline`,
     performed_via_github_app: null, state_reason: pr ? null : lowerOrNull(item.stateReason ?? null),
+    // GitHub's responses carry `type` (the issue type) as null when none is set, in every repository;
+    // the OpenAPI description leaves it optional, clients (tap-github) read it unconditionally.
+    type: null,
     ...(pr ? {
       draft: item.isDraft,
       pull_request: { url: `${api}/pulls/${item.number}`, html_url: html, diff_url: `${html}.diff`, patch_url: `${html}.patch`, merged_at: item.mergedAt },

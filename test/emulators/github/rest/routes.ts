@@ -1,11 +1,12 @@
 // REST routes: repository, pulls (+ reviews, review comments, files), issues
 // (+ comments) and /user. Renamed repositories answer 301 to /repositories/{id}.
-import type { DatasetUser, PullRequest } from '../dataset.ts';
-import { isoSeconds } from '../ids.ts';
+import type { DatasetUser, IssueComment, PullRequest, ReviewComment } from '../dataset.ts';
+import { encodeCursor, decodeCursor, isoSeconds } from '../ids.ts';
 import type { Item, RepoEntry, SortField } from '../store.ts';
+import { sortKey } from '../store.ts';
 import type { RenderCtx } from './render.ts';
 import {
-  fileJson, fullRepoJson, issueCommentJson, issueJson, privateUserJson, pullJson, reviewCommentJson, reviewJson,
+  commitJson, fileJson, fullRepoJson, issueCommentJson, issueJson, privateUserJson, pullJson, reviewCommentJson, reviewJson,
 } from './render.ts';
 
 export interface RestEnv {
@@ -55,6 +56,66 @@ function paged<T>(env: RestEnv, list: readonly T[], q: Q, self: string, render: 
   return { status: 200, body, headers: rels.length ? { link: rels.join(', ') } : {} };
 }
 
+/** GitHub refuses page-number pagination this deep into a cursor-paginated list. */
+export const MAX_PAGE_OFFSET = 10_000;
+
+function validationFailed(message: string): RestResult {
+  return { status: 422, body: { message, documentation_url: DOCS, status: '422' } };
+}
+
+/**
+ * Cursor pagination as GitHub serves the repository issues list: `Link` carries
+ * `after=`/`before=` cursors (no `last`/`first`); `page=N` still works for shallow pages.
+ */
+function cursorPaged(env: RestEnv, list: readonly Item[], key: (i: Item) => number, q: Q, self: string, render: (i: Item) => unknown): RestResult {
+  const per = Math.min(100, Math.max(1, Number.parseInt(q.get('per_page') ?? '', 10) || 30));
+  const after = q.get('after');
+  const before = q.get('before');
+  const pos = (cursor: string): number | undefined => {
+    const k = decodeCursor(cursor);
+    if (!k) return undefined;
+    const i = list.findIndex((x) => key(x) === k[0] && x.databaseId === k[1]);
+    return i < 0 ? undefined : i;
+  };
+  let start: number;
+  let end: number;
+  if (after || before) {
+    const at = pos((after ?? before)!);
+    if (at === undefined) return validationFailed(`\`${after ?? before}\` does not appear to be a valid cursor.`);
+    start = after ? at + 1 : Math.max(0, at - per);
+    end = after ? Math.min(list.length, start + per) : at;
+  } else {
+    const page = Math.max(1, Number.parseInt(q.get('page') ?? '', 10) || 1);
+    start = (page - 1) * per;
+    if (start >= MAX_PAGE_OFFSET) {
+      return validationFailed('Pagination with the page parameter is not supported for large datasets, please use cursor based pagination (after/before)');
+    }
+    end = Math.min(list.length, start + per);
+  }
+  const rows = list.slice(start, end);
+  const link = (rel: string, param: 'after' | 'before', item: Item): string => {
+    const params = new URLSearchParams(q);
+    params.delete('page');
+    params.delete('after');
+    params.delete('before');
+    params.set(param, encodeCursor(key(item), item.databaseId));
+    return `<${env.render.api}${self}?${params}>; rel="${rel}"`;
+  };
+  const rels: string[] = [];
+  if (rows.length && end < list.length) rels.push(link('next', 'after', rows[rows.length - 1]));
+  if (rows.length && start > 0) rels.push(link('prev', 'before', rows[0]));
+  return { status: 200, body: rows.map(render), headers: rels.length ? { link: rels.join(', ') } : {} };
+}
+
+/** `sort` (created|updated) and `direction` (ignored without sort, default desc) of comment lists; default: ascending by id. */
+function sortComments<T extends IssueComment | ReviewComment>(list: T[], q: Q): T[] {
+  const sort = q.get('sort');
+  if (sort !== 'created' && sort !== 'updated') return list;
+  const f = sort === 'updated' ? 'updatedAt' : 'createdAt';
+  const sorted = list.slice().sort((a, b) => (a[f] < b[f] ? -1 : a[f] > b[f] ? 1 : a.databaseId - b.databaseId));
+  return q.get('direction') === 'asc' ? sorted : sorted.reverse();
+}
+
 function pr(e: RepoEntry, n: number, env: RestEnv): PullRequest | undefined {
   const it = e.items.get(n);
   return it && env.render.store.meta.get(it)?.type === 'PullRequest' ? (it as PullRequest) : undefined;
@@ -88,13 +149,33 @@ function itemList(env: RestEnv, e: RepoEntry, q: Q, self: string, kind: 'pr' | '
   const dir = q.get('direction');
   const desc = dir === 'asc' || dir === 'desc' ? dir === 'desc' : kind === 'all' || sort === 'created';
   const ordered = desc ? list.slice().reverse() : list;
-  return paged(env, ordered, q, self, (i) => (kind === 'pr' ? pullJson(env.render, e, i as PullRequest) : issueJson(env.render, e, i)));
+  if (kind === 'all') return cursorPaged(env, ordered, (i) => sortKey(i, field), q, self, (i) => issueJson(env.render, e, i));
+  return paged(env, ordered, q, self, (i) => pullJson(env.render, e, i as PullRequest));
 }
 
 const sinceFilter = <T extends { updatedAt: string }>(list: T[], q: Q): T[] => {
   const since = sinceOf(q);
   return since ? list.filter((c) => c.updatedAt >= since) : list;
 };
+
+/** Binary search in a list sorted by databaseId. */
+function byId<T extends { databaseId: number }>(list: readonly T[], id: number): T | undefined {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const d = list[mid].databaseId - id;
+    if (d === 0) return list[mid];
+    if (d < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}
+
+/** The dataset has no commits: a PR has `commits` (1–7, as in its REST object) synthetic ones ending at its head SHA. */
+export function prCommits(p: PullRequest): number[] {
+  return Array.from({ length: 1 + (p.databaseId % 7) }, (_, i) => i);
+}
 
 const REPO_ROUTES: Array<[RegExp, string, RepoHandler]> = [
   [/^$/, '', (env, e) => ({ status: 200, body: fullRepoJson(env.render, e) })],
@@ -110,11 +191,21 @@ const REPO_ROUTES: Array<[RegExp, string, RepoHandler]> = [
   [/^\/pulls\/(\d+)\/comments$/, '/pulls/{pull_number}/comments', (env, e, n, q, self) => {
     const p = pr(e, n, env);
     if (!p) return notFound();
-    let list = sinceFilter(env.render.store.extra(p).reviewComments, q);
-    const sort = q.get('sort');
-    if (sort === 'updated') list = list.slice().sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : a.databaseId - b.databaseId));
-    if (sort && q.get('direction') !== 'asc') list = list.slice().reverse();
+    const list = sortComments(sinceFilter(env.render.store.extra(p).reviewComments, q), q);
     return paged(env, list, q, self, (c) => reviewCommentJson(env.render, e, p, c));
+  }],
+  [/^\/pulls\/(\d+)\/commits$/, '/pulls/{pull_number}/commits', (env, e, n, q, self) => {
+    const p = pr(e, n, env);
+    return p ? paged(env, prCommits(p), q, self, (i) => commitJson(env.render, e, p, i), 250) : notFound();
+  }],
+  [/^\/pulls\/comments$/, '/pulls/comments', (env, e, _n, q, self) => {
+    const store = env.render.store;
+    const list = sortComments(sinceFilter(store.reviewComments(e), q), q);
+    return paged(env, list, q, self, (c) => reviewCommentJson(env.render, e, store.meta.get(c)!.item as PullRequest, c));
+  }],
+  [/^\/pulls\/comments\/(\d+)$/, '/pulls/comments/{comment_id}', (env, e, n) => {
+    const c = byId(env.render.store.reviewComments(e), n);
+    return c ? { status: 200, body: reviewCommentJson(env.render, e, env.render.store.meta.get(c)!.item as PullRequest, c) } : notFound();
   }],
   [/^\/pulls\/(\d+)\/files$/, '/pulls/{pull_number}/files', (env, e, n, q, self) => {
     const p = pr(e, n, env);
@@ -124,6 +215,15 @@ const REPO_ROUTES: Array<[RegExp, string, RepoHandler]> = [
   [/^\/issues\/(\d+)$/, '/issues/{issue_number}', (env, e, n) => {
     const it = e.items.get(n);
     return it ? { status: 200, body: issueJson(env.render, e, it) } : notFound();
+  }],
+  [/^\/issues\/comments$/, '/issues/comments', (env, e, _n, q, self) => {
+    const store = env.render.store;
+    const list = sortComments(sinceFilter(store.issueComments(e), q), q);
+    return paged(env, list, q, self, (c) => issueCommentJson(env.render, e, store.meta.get(c)!.item!, c));
+  }],
+  [/^\/issues\/comments\/(\d+)$/, '/issues/comments/{comment_id}', (env, e, n) => {
+    const c = byId(env.render.store.issueComments(e), n);
+    return c ? { status: 200, body: issueCommentJson(env.render, e, env.render.store.meta.get(c)!.item!, c) } : notFound();
   }],
   [/^\/issues\/(\d+)\/comments$/, '/issues/{issue_number}/comments', (env, e, n, q, self) => {
     const it = e.items.get(n);
