@@ -92,7 +92,7 @@ try {
   const { rows: vecRows } = await pool.query("SELECT 'pr:' || github_id AS id, number, title, embedding FROM pull_requests UNION ALL SELECT 'issue:' || github_id, number, title, embedding FROM issues");
   const scratch = await store.ensureCollection('bench_upsert_probe', DIMS);
   const u0 = performance.now();
-  await scratch.upsert(vecRows.map((v) => ({ id: v.id, repository: 'bench/embed', itemType: v.id.startsWith('pr') ? 'pr' : 'issue', number: v.number, title: v.title, url: '', createdAt: 0, updatedAt: 0, embedding: v.embedding })), { batchSize: 1000 });
+  await scratch.upsert(vecRows.map((v) => ({ id: v.id, repository: 'bench/embed', repositoryId: 1, itemType: v.id.startsWith('pr') ? 'pr' : 'issue', number: v.number, title: v.title, url: '', createdAt: 0, updatedAt: 0, embedding: v.embedding })), { batchSize: 1000 });
   const isolatedUpsertPerSec = vecRows.length / ((performance.now() - u0) / 1000);
   await store.dropCollection('bench_upsert_probe');
 

@@ -21,6 +21,7 @@ function makeRows(rand: () => number): VectorRow[] {
   return Array.from({ length: COUNT }, (_, i) => ({
     id: `pr:${1_000_000 + i}`,
     repository: ['acme/widgets', 'acme/gadgets', 'octo/docs'][i % 3]!,
+    repositoryId: 1000 + (i % 3),
     itemType: i % 4 === 0 ? 'issue' : 'pr',
     number: i + 1,
     title: `Improve the widget pipeline, part ${i}`,

@@ -67,7 +67,7 @@ export async function warehouseSnapshot(pool: pg.Pool, fullName: string) {
 }
 
 const sorted = <T>(xs: T[]) => (xs.length ? [...xs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) : null);
-const login = (ds: Dataset, l: string | null) => (l === null ? 'ghost' : (ds.users.find((u) => u.login === l)?.login ?? l).replace(/\[bot\]$/, ''));
+const login = (ds: Dataset, l: string | null) => (l === null ? 'ghost' : (ds.users.find((u) => u.login === l)?.login ?? l));
 
 /** The same normalized view computed from the emulator's dataset (what GitHub holds). */
 export function datasetSnapshot(ds: Dataset, fullName: string) {

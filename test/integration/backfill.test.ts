@@ -6,6 +6,7 @@ import { runCli } from '../helpers/cli.ts';
 import { startEmbedEnv, type EmbedEnv } from '../helpers/embed-env.ts';
 import { startMilvus, type MilvusServer } from '../helpers/milvus-lite.ts';
 import { ROOT } from '../helpers/serve-process.ts';
+import { renameRepository } from '../emulators/github/dataset.ts';
 import { smallDataset } from '../helpers/sync-env.ts';
 import { waitFor } from '../helpers/temp.ts';
 
@@ -76,6 +77,35 @@ WHERE wr.repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
     expect(cli.code).toBe(3);
     expect(cli.stdout).toMatch(/\[FAIL\] PR count matches GitHub — warehouse 117, GitHub 120/);
     expect(cli.stdout).not.toMatch(/Backfill complete and verified/);
+  });
+
+  it('follows a rename between two backfills, by the old name and by the new one, with Milvus keyed by the repository id', async () => {
+    env = await startEmbedEnv({ milvus, dataset: smallDataset(21, 24, 12, 0) });
+    const first = await env.t.core.jobs.wait((await env.t.ops.backfill.start({ repository: REPO })).id);
+    expect(first.status).toBe('succeeded');
+    renameRepository(env.dataset, REPO, 'octo/gadgets');
+    const urls = async () => (await env!.pool.query("SELECT html_url FROM pull_requests UNION ALL SELECT html_url FROM issues")).rows.map((r) => r.html_url as string);
+    for (const name of [REPO, 'octo/gadgets']) {
+      const run = await env.t.core.jobs.wait((await env.t.ops.backfill.start({ repository: name })).id);
+      expect(run.error).toBeNull();
+      expect(run.status).toBe('succeeded');
+      const v = (run.result as { verification: Verification; repository: string });
+      expect(v.repository).toBe('octo/gadgets');
+      expect(v.verification.items.find((i) => i.id === 'milvus-count')).toMatchObject({ state: 'pass', evidence: 'Milvus 36 entities for octo/gadgets, warehouse 36 embedded items' });
+      const renamed = (await env.t.ops.logs.query({ runId: run.id, limit: 500 })).entries.filter((e) => e.event === 'repository_renamed');
+      // Logged once, by the run that first saw the new name.
+      expect(renamed.map((e) => e.msg)).toEqual(name === REPO ? ['octo/widgets was renamed to octo/gadgets on GitHub; following the rename'] : []);
+      expect(await env.t.ops.repos.list()).toEqual([expect.objectContaining({ fullName: 'octo/gadgets', previousNames: [REPO], htmlUrl: expect.stringMatching(/\/octo\/gadgets$/) })]);
+      const all = await urls();
+      expect(all).toHaveLength(36);
+      expect(all.filter((u) => !u.includes('/octo/gadgets/'))).toEqual([]);
+    }
+    // Search by either name finds the same entities, shown under today's name and URLs.
+    for (const name of [REPO, 'octo/gadgets']) {
+      const { hits } = await env.t.ops.vectors.search({ query: 'fix', repository: name, limit: 50 });
+      expect(hits).toHaveLength(36);
+      expect(hits.every((h) => h.repository === 'octo/gadgets' && h.url.includes('/octo/gadgets/'))).toBe(true);
+    }
   });
 
   it('blocks on a bad OpenAI key in preflight, with a clear message (API and CLI)', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addIssueComment, addPullRequest, editItem } from '../emulators/github/dataset.ts';
+import { migrateTestWarehouse } from '../helpers/warehouse.ts';
 import { datasetSnapshot, startSyncEnv, warehouseSnapshot, type SyncEnv } from '../helpers/sync-env.ts';
 
 let env: SyncEnv;
@@ -39,6 +40,30 @@ describe('GitHub → warehouse sync', () => {
     expect(row!.lastRun!.requests).toBeGreaterThan(0);
     expect(row!.lastRun!.graphqlPoints).toBeGreaterThan(0);
     expect(row!.counts.contributors).toBeGreaterThan(5);
+  });
+
+  it('stores bot logins as GitHub shows them elsewhere (name[bot]), for authors, reviewers and commenters; the migration fixes older rows', async () => {
+    const bots = env.dataset.users.filter((u) => u.type === 'Bot').map((u) => u.login);
+    expect(bots.length).toBeGreaterThan(0);
+    expect(bots.every((b) => b.endsWith('[bot]'))).toBe(true);
+    const stored = async () => (await env.pool.query("SELECT username FROM contributors WHERE is_bot ORDER BY username")).rows.map((r) => r.username as string);
+    const seen = await stored();
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((u) => bots.includes(u))).toBe(true);
+    // The operators' filter finds every bot, and only bots.
+    const { rows: [like] } = await env.pool.query("SELECT count(*) FILTER (WHERE is_bot)::int AS bots, count(*)::int AS all FROM contributors WHERE username LIKE '%[bot]'");
+    expect(like).toEqual({ bots: seen.length, all: seen.length });
+    // Bots as reviewers and commenters too, not only as authors.
+    const { rows: [roles] } = await env.pool.query(`SELECT
+      (SELECT count(*) FROM reviews r JOIN contributors c ON c.id = r.reviewer_id WHERE c.username LIKE '%[bot]')::int AS reviews,
+      (SELECT count(*) FROM comments m JOIN contributors c ON c.id = m.commenter_id WHERE c.username LIKE '%[bot]')::int AS comments`);
+    expect(roles.reviews + roles.comments).toBeGreaterThan(0);
+    // A warehouse synced by an earlier version (suffix dropped) is repaired by the migration.
+    await env.pool.query("UPDATE contributors SET username = regexp_replace(username, '\\[bot\\]$', '') WHERE is_bot");
+    expect((await stored()).some((u) => u.endsWith('[bot]'))).toBe(false);
+    await env.pool.query("DELETE FROM schema_migrations WHERE feature = 'warehouse' AND version = 4");
+    await migrateTestWarehouse(env.pool);
+    expect(await stored()).toEqual(seen);
   });
 
   it('the backfill guide’s verification SQL runs verbatim on the synced warehouse', async () => {

@@ -115,7 +115,7 @@ async function runBackfill(d: BackfillDeps, ctx: JobContext<BackfillRequest>) {
       reconciliation = await reconcile({ pool, github, log: ctx.log.child({ component: 'verify' }), repositoryId: repo.id, owner: repo.owner, name: repo.name, window: resolveWindow({ repository: repo.fullName, mode: 'incremental' }), nestedGaps: 0 });
     }
     const collection = req.skipEmbeddings ? null : (await d.embeddings.vectorStore()).collection(d.embeddings.config().collection);
-    return verifyBackfill({ pool, logs: d.logs, runId: ctx.runId, request: req, repositoryId: repo.id, repository: repo.fullName, reconciliation, collection, aggregatedSince });
+    return verifyBackfill({ pool, logs: d.logs, runId: ctx.runId, request: req, repositoryId: repo.id, repositoryGithubId: repo.githubId ?? -1, repository: repo.fullName, reconciliation, collection, aggregatedSince });
   });
   steps.finish('verify');
   const vlog = ctx.log.child({ component: 'verify' });

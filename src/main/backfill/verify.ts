@@ -10,6 +10,8 @@ export interface VerifyInput {
   runId: string;
   request: BackfillRequest;
   repositoryId: string;
+  /** The repository's GitHub id: Milvus entities are counted by it, whatever the repository is called now. */
+  repositoryGithubId: number;
   repository: string;
   reconciliation: Reconciliation;
   /** Milvus collection of the active profile, or null when embeddings were skipped. */
@@ -94,7 +96,7 @@ export async function verifyBackfill(v: VerifyInput): Promise<Verification> {
       details: gaps.map((g) => `${g.t} #${g.number} has no embedding`),
     });
     const embedded = cov!.prs_done + cov!.issues_done;
-    const inMilvus = await v.collection.count({ repository: v.repository });
+    const inMilvus = await v.collection.count({ repositoryId: v.repositoryGithubId });
     items.push({
       id: 'milvus-count',
       label: 'Milvus holds every embedded item',

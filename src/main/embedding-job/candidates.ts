@@ -9,6 +9,8 @@ export interface Candidate {
   id: string;
   githubId: number;
   repositoryId: string;
+  /** The repository's GitHub id (Milvus keys entities' repository by it: renames change nothing). */
+  repositoryGithubId: number;
   repository: string;
   number: number;
   title: string;
@@ -25,6 +27,7 @@ interface Row {
   id: string;
   github_id: number;
   repository_id: string;
+  repo_github_id: string;
   full_name: string;
   number: number;
   title: string;
@@ -43,14 +46,14 @@ interface Row {
 // 100k-item warehouse is streamed, never loaded whole.
 const PAGE_SQL = `
 SELECT * FROM (
-  SELECT 'issue'::text AS item_type, i.id, i.github_id, i.repository_id, r.full_name, i.number, i.title, i.body, i.html_url,
+  SELECT 'issue'::text AS item_type, i.id, i.github_id, i.repository_id, r.github_id AS repo_github_id, r.full_name, i.number, i.title, i.body, i.html_url,
     i.content_hash, i.embedding_generated_at IS NOT NULL AS generated, i.created_at, i.updated_at,
     (CASE WHEN EXISTS (SELECT 1 FROM workspace_repositories w WHERE w.repository_id = i.repository_id) THEN 0 ELSE 10 END) + 1 AS priority,
     i.id::text AS id_key
   FROM issues i JOIN repositories r ON r.id = i.repository_id
   WHERE ($1::uuid IS NULL OR i.repository_id = $1) AND $2::boolean
   UNION ALL
-  SELECT 'pr', p.id, p.github_id, p.repository_id, r.full_name, p.number, p.title, p.body, p.html_url,
+  SELECT 'pr', p.id, p.github_id, p.repository_id, r.github_id, r.full_name, p.number, p.title, p.body, p.html_url,
     p.content_hash, p.embedding_generated_at IS NOT NULL, p.created_at, p.updated_at,
     (CASE WHEN EXISTS (SELECT 1 FROM workspace_repositories w WHERE w.repository_id = p.repository_id) THEN 0 ELSE 10 END) + 2,
     p.id::text
@@ -109,6 +112,7 @@ export async function* dueCandidates(pool: pg.Pool, opts: ScanOptions, summary?:
         id: r.id,
         githubId: r.github_id,
         repositoryId: r.repository_id,
+        repositoryGithubId: Number(r.repo_github_id),
         repository: r.full_name,
         number: r.number,
         title: r.title,

@@ -37,7 +37,8 @@ export async function runEmbedding(svc: EmbeddingService, outbox: EmbeddingOutbo
   const c = svc.config();
   const settings = svc.deps.settings.get();
   const { pool, url, info } = await svc.deps.warehouse.connection();
-  const repositoryId = await svc.repositoryId(ctx.params.repository);
+  const repo = await svc.repository(ctx.params.repository);
+  const repositoryId = repo?.id ?? null;
   const embedder = await svc.embedder();
   const store = await svc.vectorStore();
   // Refuses a dimension mismatch before a single token is bought.
@@ -144,8 +145,10 @@ export async function runEmbedding(svc: EmbeddingService, outbox: EmbeddingOutbo
     }
     await flush(pending);
     await collection.flush();
-    const milvusCount = await collection.count();
-    return { ...totals, milvusCount, model: c.model, dimensions: c.dimensions, collection: c.collection, due: summary.due };
+    // The scope's own entities (one repository's, by its stable GitHub id), and the collection's total.
+    const milvusCount = repo ? await collection.count({ repositoryId: repo.githubId ?? -1 }) : await collection.count();
+    const collectionCount = repo ? await collection.count() : milvusCount;
+    return { ...totals, milvusCount, collectionCount, repository: repo?.fullName ?? null, model: c.model, dimensions: c.dimensions, collection: c.collection, due: summary.due };
   });
   ctx.log.info('embedding_completed', `Embedded ${result.items} items: ${result.tokens} tokens, $${result.usd.toFixed(6)}, ${result.requests} requests`, result);
   return result;

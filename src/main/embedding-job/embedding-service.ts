@@ -8,7 +8,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { ProfileService } from '../profiles/profile-service.ts';
 import type { SecretService } from '../secrets/secret-service.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
-import { findRepository } from '../sync/repositories.ts';
+import { findRepository, type TrackedRepository } from '../sync/repositories.ts';
 import { connectMilvus, type MilvusVectorStore } from '../vectors/index.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
 import { summarizeDue } from './candidates.ts';
@@ -64,11 +64,16 @@ export class EmbeddingService {
   }
 
   async repositoryId(name: string | undefined): Promise<string | null> {
+    return (await this.repository(name))?.id ?? null;
+  }
+
+  /** A tracked repository by its current or any earlier name. */
+  async repository(name: string | undefined): Promise<TrackedRepository | null> {
     if (!name) return null;
     const { pool } = await this.deps.warehouse.connection();
     const repo = await findRepository(pool, name);
     if (!repo) throw new OpsError('not_found', `${name} is not tracked: sync it first (Repositories page or \`repo-ops sync ${name}\`)`);
-    return repo.id;
+    return repo;
   }
 
   /** The dry run: tokens counted locally with the real tokenizer, nothing sent. */
@@ -132,8 +137,27 @@ export class EmbeddingService {
     const stats = await store.stats(c.collection);
     if (!stats.exists) throw new OpsError('not_found', `Milvus has no collection "${c.collection}" yet: run an embedding job first`);
     if (stats.dimension !== null && stats.dimension !== vector.length) throw new OpsError('conflict', `Collection ${c.collection} stores ${stats.dimension}-dimensional vectors but ${c.model} produced ${vector.length}`);
-    const hits = await store.collection(c.collection).search(vector, { repository: q.repository, itemTypes: q.itemTypes, limit: q.limit });
-    return { hits, tookMs: Math.round(performance.now() - t0), queryTokens: prepared.tokens };
+    // Filtered by the repository's GitHub id: an old or new name finds the same entities.
+    const repo = await this.repository(q.repository);
+    const hits = await store.collection(c.collection).search(vector, { repositoryId: repo ? (repo.githubId ?? -1) : undefined, itemTypes: q.itemTypes, limit: q.limit });
+    return { hits: await this.currentNames(hits), tookMs: Math.round(performance.now() - t0), queryTokens: prepared.tokens };
+  }
+
+  /** Hits carry the names and URLs of when they were embedded: show today's (renames, transfers). */
+  private async currentNames<H extends { id: string; repositoryId: number; repository: string; url: string }>(hits: H[]): Promise<H[]> {
+    if (!hits.length) return hits;
+    const { pool } = await this.deps.warehouse.connection();
+    const repoIds = [...new Set(hits.map((h) => h.repositoryId))];
+    const { rows: repos } = await pool.query('SELECT github_id, full_name FROM repositories WHERE github_id = ANY ($1::bigint[])', [repoIds]);
+    const names = new Map(repos.map((r) => [Number(r.github_id), r.full_name as string]));
+    const ids = (type: string) => hits.filter((h) => h.id.startsWith(`${type}:`)).map((h) => h.id.slice(type.length + 1));
+    const { rows: items } = await pool.query(
+      `SELECT 'pr:' || github_id AS key, html_url FROM pull_requests WHERE github_id = ANY ($1::bigint[])
+       UNION ALL SELECT 'issue:' || github_id, html_url FROM issues WHERE github_id = ANY ($2::bigint[])`,
+      [ids('pr'), ids('issue')],
+    );
+    const urls = new Map(items.map((r) => [r.key as string, r.html_url as string | null]));
+    return hits.map((h) => ({ ...h, repository: names.get(h.repositoryId) ?? h.repository, url: urls.get(h.id) ?? h.url }));
   }
 
   async collections() {

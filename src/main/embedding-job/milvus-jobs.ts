@@ -8,6 +8,7 @@ const RecreateParams = z.object({ collection: z.string() });
 interface VectorRowSql {
   item_type: 'pr' | 'issue';
   github_id: number;
+  repo_github_id: string;
   full_name: string;
   number: number;
   title: string;
@@ -47,14 +48,14 @@ export function reloadJob(svc: EmbeddingService): JobDefinition<typeof ReloadPar
         for (;;) {
           ctx.throwIfCancelled();
           const { rows } = (await pool.query(
-            `SELECT '${type}' AS item_type, t.id, t.github_id, r.full_name, t.number, t.title, t.html_url, t.created_at, t.updated_at, t.embedding::real[] AS embedding
+            `SELECT '${type}' AS item_type, t.id, t.github_id, r.github_id AS repo_github_id, r.full_name, t.number, t.title, t.html_url, t.created_at, t.updated_at, t.embedding::real[] AS embedding
              FROM ${table} t JOIN repositories r ON r.id = t.repository_id
              WHERE t.embedding IS NOT NULL AND ($1::uuid IS NULL OR t.repository_id = $1) AND t.id > $2 ORDER BY t.id LIMIT $3`,
             [repositoryId, after, batch],
           )) as { rows: (VectorRowSql & { id: string })[] };
           if (!rows.length) break;
           await collection.upsert(
-            rows.map((r) => ({ id: `${r.item_type}:${r.github_id}`, repository: r.full_name, itemType: r.item_type, number: r.number, title: r.title, url: r.html_url ?? '', createdAt: r.created_at.getTime(), updatedAt: r.updated_at.getTime(), embedding: toArray(r.embedding) })),
+            rows.map((r) => ({ id: `${r.item_type}:${r.github_id}`, repository: r.full_name, repositoryId: Number(r.repo_github_id), itemType: r.item_type, number: r.number, title: r.title, url: r.html_url ?? '', createdAt: r.created_at.getTime(), updatedAt: r.updated_at.getTime(), embedding: toArray(r.embedding) })),
             { batchSize: batch, signal: ctx.signal },
           );
           done += rows.length;

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { VectorCollection } from '../vectors/index.ts';
 import { inTransaction } from '../warehouse/pool.ts';
-import type { OutboxBatch } from './outbox.ts';
+import type { OutboxBatch, OutboxItem } from './outbox.ts';
 
 export interface PersistTarget {
   pool: pg.Pool;
@@ -28,6 +28,15 @@ function markSql(table: 'pull_requests' | 'issues', t: PersistTarget): string {
     FROM json_to_recordset($1::json) AS x(id uuid, hash text, embedding real[]) WHERE p.id = x.id`;
 }
 
+/** Outbox batches paid for by an earlier version carry no GitHub repository id: look it up. */
+async function fillRepositoryIds(pool: pg.Pool, items: OutboxItem[]): Promise<void> {
+  const missing = [...new Set(items.filter((i) => typeof i.repositoryGithubId !== 'number').map((i) => i.repositoryId))];
+  if (!missing.length) return;
+  const { rows } = await pool.query('SELECT id, github_id FROM repositories WHERE id = ANY ($1::uuid[])', [missing]);
+  const byId = new Map(rows.map((r) => [r.id as string, Number(r.github_id)]));
+  for (const i of items) i.repositoryGithubId ??= byId.get(i.repositoryId)!;
+}
+
 /**
  * Writes paid-for vectors: Milvus first (upsert by id, so a replay never duplicates),
  * then, in one warehouse transaction, the per-item markers (hash, model, dimensions,
@@ -36,9 +45,10 @@ function markSql(table: 'pull_requests' | 'issues', t: PersistTarget): string {
 export async function persistBatches(t: PersistTarget, batches: OutboxBatch[]): Promise<{ items: number; tokens: number; usd: number; requests: number; milvusMs: number }> {
   const items = batches.flatMap((b) => b.items);
   if (!items.length) return { items: 0, tokens: 0, usd: 0, requests: 0, milvusMs: 0 };
+  await fillRepositoryIds(t.pool, items);
   const t0 = performance.now();
   await t.collection.upsert(
-    items.map((i) => ({ id: i.key, repository: i.repository, itemType: i.itemType, number: i.number, title: i.title, url: i.url, createdAt: Date.parse(i.createdAt), updatedAt: Date.parse(i.updatedAt), embedding: i.vector })),
+    items.map((i) => ({ id: i.key, repository: i.repository, repositoryId: i.repositoryGithubId, itemType: i.itemType, number: i.number, title: i.title, url: i.url, createdAt: Date.parse(i.createdAt), updatedAt: Date.parse(i.updatedAt), embedding: i.vector })),
     { batchSize: t.milvusBatchSize, signal: t.signal },
   );
   const milvusMs = performance.now() - t0;

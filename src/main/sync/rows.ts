@@ -27,12 +27,20 @@ export interface PageRows {
   keep: { reviews: { pr: number; keep: number[] }[]; prComments: { pr: number; keep: number[] }[]; reviewComments: { pr: number; keep: number[] }[]; files: { pr: number; keep: string[] }[]; issueComments: { issue: number; keep: number[] }[] };
 }
 
+/**
+ * The login GitHub shows everywhere else (REST, commits, the web): GraphQL's Bot.login drops the
+ * "[bot]" suffix, so without it bots match neither REST data nor a `LIKE '%[bot]'` filter.
+ */
+export function login(actor: GqlActor): string {
+  return actor.__typename === 'Bot' && !actor.login.endsWith('[bot]') ? `${actor.login}[bot]` : actor.login;
+}
+
 class Contributors {
   private readonly byId = new Map<number, ContributorRow>();
 
   /** Returns the contributor's GitHub id (ghost for deleted or id-less accounts). */
   add(actor: GqlActor | null, at: string): number {
-    const base = actor && typeof actor.databaseId === 'number' ? { github_id: actor.databaseId, username: actor.login, display_name: actor.name ?? null, avatar_url: actor.avatarUrl ?? null, is_bot: actor.__typename === 'Bot', is_ghost: actor.login === 'ghost' } : GHOST;
+    const base = actor && typeof actor.databaseId === 'number' ? { github_id: actor.databaseId, username: login(actor), display_name: actor.name ?? null, avatar_url: actor.avatarUrl ?? null, is_bot: actor.__typename === 'Bot', is_ghost: actor.login === 'ghost' } : GHOST;
     const prev = this.byId.get(base.github_id);
     if (prev) {
       if (at < prev.seen_first) prev.seen_first = at;

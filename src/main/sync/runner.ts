@@ -4,7 +4,7 @@ import type { GitHubClient } from '../github/client.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ProgressUpdate } from '../jobs/types.ts';
 import { githubCounts, reconcile } from './reconcile.ts';
-import { findRepository, trackRepository } from './repositories.ts';
+import { trackRepository } from './repositories.ts';
 import { INCREMENTAL_OVERLAP_MS, resolveWindow, streamPlan, type Stream } from './plan.ts';
 import { DEFAULT_PAGE_SIZE, syncStream } from './stream.ts';
 import type { StreamCursor } from './writer.ts';
@@ -58,7 +58,9 @@ async function loadState(pool: pg.Pool, repositoryId: string, stream: Stream): P
 /** One sync run: both streams, then reconciliation; resumable at page granularity. */
 export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncResult> {
   const t0 = Date.now();
-  const repo = (await findRepository(ctx.pool, req.repository)) ?? (await trackRepository(ctx.pool, ctx.github, req.repository)).repository;
+  // Checked on GitHub every run: a rename since the last one is followed (and logged) whichever name is given.
+  const { repository: repo, renamedFrom } = await trackRepository(ctx.pool, ctx.github, req.repository);
+  if (renamedFrom) ctx.log.info('repository_renamed', `${renamedFrom} was renamed to ${repo.fullName} on GitHub; following the rename`, { from: renamedFrom, to: repo.fullName });
   const window = resolveWindow(req);
   await ctx.pool.query(
     `INSERT INTO sync_runs (id, repository_id, mode, window_since, window_until, status) VALUES ($1, $2, $3, $4, $5, 'running')

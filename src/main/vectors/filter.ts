@@ -19,8 +19,10 @@ export function stringLiteral(value: string): string {
 }
 
 export interface SearchFilter {
-  /** owner/name: only hits from this repository. */
+  /** owner/name as stored at embedding time: only hits from this repository (stale after a rename; prefer repositoryId). */
   repository?: string;
+  /** The repository's GitHub id: only hits from this repository, whatever it is called now. */
+  repositoryId?: number;
   /** Only these kinds of item (any, when empty or absent). */
   itemTypes?: readonly ItemType[];
 }
@@ -37,6 +39,12 @@ export function searchExpression(filter: SearchFilter): string {
       throw new OpsError('invalid_input', 'The repository filter is empty: give owner/name, or leave it out to search all repositories.');
     }
     parts.push(`${FIELD.repository} == ${stringLiteral(filter.repository)}`);
+  }
+  if (filter.repositoryId !== undefined) {
+    if (!Number.isSafeInteger(filter.repositoryId) || filter.repositoryId < 0) {
+      throw new OpsError('invalid_input', `The repository id filter ${String(filter.repositoryId)} is not a GitHub repository id (a non-negative integer).`);
+    }
+    parts.push(`${FIELD.repositoryId} == ${filter.repositoryId}`);
   }
   if (filter.itemTypes && filter.itemTypes.length > 0) {
     const bad = filter.itemTypes.filter((t) => !isItemType(t));

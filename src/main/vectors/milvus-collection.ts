@@ -217,6 +217,7 @@ function scalarColumns(batch: PreparedBatch): object[] {
   return [
     strings(FIELD.id, batch.ids),
     strings(FIELD.repository, batch.repositories),
+    longs(FIELD.repositoryId, batch.repositoryIds),
     strings(FIELD.itemType, batch.itemTypes),
     longs(FIELD.number, batch.numbers),
     strings(FIELD.title, batch.titles),
@@ -231,6 +232,7 @@ function toHit(h: Record<string, unknown>): SearchHit {
     id: String(h.id ?? h[FIELD.id]),
     score: Number(h.score),
     repository: String(h[FIELD.repository] ?? ''),
+    repositoryId: Number(h[FIELD.repositoryId] ?? 0),
     itemType: String(h[FIELD.itemType] ?? '') as ItemType,
     number: Number(h[FIELD.number]),
     title: String(h[FIELD.title] ?? ''),

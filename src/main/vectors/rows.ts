@@ -12,6 +12,7 @@ const CONTROL = /[\u0000-\u001F\u007F]/;
 export interface PreparedBatch {
   ids: string[];
   repositories: string[];
+  repositoryIds: number[];
   itemTypes: string[];
   numbers: number[];
   titles: string[];
@@ -68,6 +69,7 @@ function columns(rows: readonly VectorRow[], titles: string[], vectors: Float32A
   const batch: PreparedBatch = {
     ids: part.map((r) => r.id),
     repositories: part.map((r) => r.repository),
+    repositoryIds: part.map((r) => r.repositoryId),
     itemTypes: part.map((r) => r.itemType),
     numbers: part.map((r) => r.number),
     titles: titles.slice(start, end),
@@ -78,6 +80,7 @@ function columns(rows: readonly VectorRow[], titles: string[], vectors: Float32A
     toRows: () => batch.ids.map((id, i) => ({
       [FIELD.id]: id,
       [FIELD.repository]: batch.repositories[i],
+      [FIELD.repositoryId]: batch.repositoryIds[i],
       [FIELD.itemType]: batch.itemTypes[i],
       [FIELD.number]: batch.numbers[i],
       [FIELD.title]: batch.titles[i],
@@ -98,6 +101,7 @@ function checkRow(row: VectorRow, i: number, dimension: number, collection: stri
   };
   text(row.id, 'id', MAX_BYTES.id, fail);
   text(row.repository, 'repository', MAX_BYTES.repository, fail);
+  if (!Number.isSafeInteger(row.repositoryId) || row.repositoryId < 0) fail(`repositoryId ${String(row.repositoryId)} is not a GitHub repository id (a non-negative integer)`);
   if (!isItemType(row.itemType)) fail(`itemType ${JSON.stringify(row.itemType)} is not one of ${ITEM_TYPES.join(', ')}`);
   if (!Number.isSafeInteger(row.number) || row.number < 0) fail(`number ${String(row.number)} is not a non-negative integer`);
   if (typeof row.title !== 'string') fail('title is not a string');

@@ -12,6 +12,7 @@ export type ItemType = (typeof ITEM_TYPES)[number];
 export const FIELD = {
   id: 'id',
   repository: 'repository',
+  repositoryId: 'repository_id',
   itemType: 'item_type',
   number: 'number',
   title: 'title',
@@ -34,12 +35,13 @@ export const MIN_DIMENSION = 2;
 export const MAX_DIMENSION = 32_768;
 
 /** Scalar fields returned with search hits. */
-export const OUTPUT_FIELDS = [FIELD.id, FIELD.repository, FIELD.itemType, FIELD.number, FIELD.title, FIELD.url];
+export const OUTPUT_FIELDS = [FIELD.id, FIELD.repository, FIELD.repositoryId, FIELD.itemType, FIELD.number, FIELD.title, FIELD.url];
 
 export function collectionFields(dimension: number): FieldType[] {
   return [
     { name: FIELD.id, data_type: DataType.VarChar, is_primary_key: true, autoID: false, max_length: MAX_BYTES.id, description: 'pr:<id> / issue:<id> / discussion:<id>' },
-    { name: FIELD.repository, data_type: DataType.VarChar, max_length: MAX_BYTES.repository, description: 'owner/name' },
+    { name: FIELD.repository, data_type: DataType.VarChar, max_length: MAX_BYTES.repository, description: 'owner/name when embedded (display only)' },
+    { name: FIELD.repositoryId, data_type: DataType.Int64, description: "the repository's GitHub id (stable across renames)" },
     { name: FIELD.itemType, data_type: DataType.VarChar, max_length: MAX_BYTES.itemType, description: 'pr | issue | discussion' },
     { name: FIELD.number, data_type: DataType.Int64 },
     { name: FIELD.title, data_type: DataType.VarChar, max_length: MAX_BYTES.title },
@@ -53,6 +55,7 @@ export function collectionFields(dimension: number): FieldType[] {
 const EXPECTED_TYPES: Record<string, string> = {
   [FIELD.id]: 'VarChar',
   [FIELD.repository]: 'VarChar',
+  [FIELD.repositoryId]: 'Int64',
   [FIELD.itemType]: 'VarChar',
   [FIELD.number]: 'Int64',
   [FIELD.title]: 'VarChar',
@@ -102,6 +105,8 @@ export interface SchemaCheck {
   problems: string[];
   /** The title field's byte limit as the collection defines it (we truncate to it). */
   titleMaxBytes: number;
+  /** Our collection as an earlier version made it (keyed by repository name only). */
+  legacy: boolean;
 }
 
 export function checkSchema(described: readonly DescribedField[]): SchemaCheck {
@@ -115,16 +120,21 @@ export function checkSchema(described: readonly DescribedField[]): SchemaCheck {
   }
   const id = byName.get(FIELD.id);
   if (id && !id.primaryKey) problems.push(`field "${FIELD.id}" is not the primary key`);
+  const legacy = problems.length === 1 && problems[0] === `field "${FIELD.repositoryId}" is missing`;
   return {
     fields,
     dimension: byName.get(FIELD.embedding)?.dimension,
     problems,
+    legacy,
     titleMaxBytes: byName.get(FIELD.title)?.maxLength ?? MAX_BYTES.title,
   };
 }
 
 /** The error for a collection that exists under our name but not with our schema. */
 export function foreignSchemaError(name: string, server: string, check: SchemaCheck): OpsError {
+  if (check.legacy) {
+    return new OpsError('conflict', `Collection ${name} on ${server} was made by an earlier Repo Ops that keyed entities by repository name (renames broke its counts). Recreate it (\`repo-ops milvus recreate\`), then reload it from the warehouse (\`repo-ops milvus reload\`) or re-embed.`);
+  }
   const why = check.problems.join('; ') || 'it has no embedding field';
   return new OpsError('conflict', `Collection ${name} on ${server} is not a Repo Ops collection: ${why}. Recreate it, or use another collection name.`);
 }

@@ -8,8 +8,10 @@ import type { FieldInfo, ItemType } from './schema.ts';
 export interface VectorRow {
   /** Primary key, e.g. "pr:123456" or "issue:789". Upserting the same id replaces the row. */
   id: string;
-  /** owner/name */
+  /** owner/name when embedded: for display; filters and counts use repositoryId. */
   repository: string;
+  /** The repository's GitHub id, stable across renames and transfers. */
+  repositoryId: number;
   itemType: ItemType;
   number: number;
   /** Cut to the collection's byte limit (with "…") when longer. */
@@ -26,6 +28,7 @@ export interface SearchHit {
   /** Cosine similarity, higher is nearer (1 = same direction). */
   score: number;
   repository: string;
+  repositoryId: number;
   itemType: ItemType;
   number: number;
   title: string;

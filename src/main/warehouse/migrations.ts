@@ -290,6 +290,12 @@ CREATE INDEX IF NOT EXISTS comments_review_idx ON comments (review_id);
 CREATE INDEX IF NOT EXISTS embedding_costs_repository_idx ON embedding_costs (repository_id);
 `,
   },
+  {
+    version: 4,
+    name: 'bot logins with their [bot] suffix',
+    // GraphQL's Bot.login has no suffix; REST, commits and the web show "name[bot]".
+    sql: `UPDATE contributors SET username = username || '[bot]', updated_at = now() WHERE is_bot AND username NOT LIKE '%[bot]';`,
+  },
 ];
 
 /** The synced data (repositories, PRs, issues, reviews, comments, files, sync state, embedding ledger). */

@@ -35,7 +35,7 @@ describe('ensureCollection', () => {
     expect(stats).toMatchObject({ name, exists: true, entityCount: 0, entityCountExact: true, dimension: 8, metric: 'COSINE', indexType: 'HNSW', loadState: 'loaded' });
     expect(stats.indexParams).toEqual({ M: 16, efConstruction: 200 });
     expect(stats.fields.map((f) => [f.name, f.type])).toEqual([
-      ['id', 'VarChar'], ['repository', 'VarChar'], ['item_type', 'VarChar'], ['number', 'Int64'], ['title', 'VarChar'],
+      ['id', 'VarChar'], ['repository', 'VarChar'], ['repository_id', 'Int64'], ['item_type', 'VarChar'], ['number', 'Int64'], ['title', 'VarChar'],
       ['url', 'VarChar'], ['created_at', 'Int64'], ['updated_at', 'Int64'], ['embedding', 'FloatVector'],
     ]);
     expect(stats.fields.find((f) => f.name === 'id')).toMatchObject({ primaryKey: true, maxLength: 128 });
@@ -79,6 +79,31 @@ describe('ensureCollection', () => {
     expect(e.message).toContain('field "id" is Int64, not VarChar');
     expect(e.message).toContain('field "repository" is missing');
     expect(e.message).toContain('field "title" is Int64, not VarChar');
+  });
+
+  it('names a collection made by an earlier version (no repository_id) and how to move on', async () => {
+    const name = milvus.name('legacy');
+    await rawClient((c) => c.createCollection({
+      collection_name: name,
+      fields: [
+        { name: 'id', data_type: DataType.VarChar, is_primary_key: true, max_length: 128 },
+        { name: 'repository', data_type: DataType.VarChar, max_length: 256 },
+        { name: 'item_type', data_type: DataType.VarChar, max_length: 16 },
+        { name: 'number', data_type: DataType.Int64 },
+        { name: 'title', data_type: DataType.VarChar, max_length: 1024 },
+        { name: 'url', data_type: DataType.VarChar, max_length: 2048 },
+        { name: 'created_at', data_type: DataType.Int64 },
+        { name: 'updated_at', data_type: DataType.Int64 },
+        { name: 'embedding', data_type: DataType.FloatVector, dim: 8 },
+      ],
+    }));
+    const e = await rejection(milvus.store().ensureCollection(name, 8));
+    expect(e.code).toBe('conflict');
+    expect(e.message).toContain('made by an earlier Repo Ops that keyed entities by repository name');
+    expect(e.message).toContain('repo-ops milvus recreate');
+    // A recreate brings it to today's layout.
+    const again = await milvus.store().recreateCollection(name, 8);
+    expect((await again.stats()).fields.map((f) => f.name)).toContain('repository_id');
   });
 
   it('adds the vector index to a collection created without one, and loads it', async () => {

@@ -27,6 +27,9 @@ describe('searchExpression', () => {
     expect(searchExpression({ itemTypes: [] })).toBe('');
     expect(searchExpression({ repository: 'acme/widgets' })).toBe('repository == "acme/widgets"');
     expect(searchExpression({ itemTypes: ['pr', 'issue', 'pr'] })).toBe('item_type in ["pr", "issue"]');
+    expect(searchExpression({ repositoryId: 1296269, itemTypes: ['issue'] })).toBe('repository_id == 1296269 and item_type in ["issue"]');
+    expect(() => searchExpression({ repositoryId: 1.5 })).toThrow(/not a GitHub repository id/);
+    expect(() => searchExpression({ repositoryId: Number.NaN })).toThrow(OpsError);
     expect(searchExpression({ repository: 'x" or id != "', itemTypes: ['discussion'] })).toBe('repository == "x\\" or id != \\"" and item_type in ["discussion"]');
   });
 

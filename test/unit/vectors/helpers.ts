@@ -63,6 +63,7 @@ export function makeRow(n: number, embedding: ArrayLike<number>, over: Partial<V
   return {
     id: `${itemType}:${n}`,
     repository: 'acme/widgets',
+    repositoryId: 1_296_269,
     itemType,
     number: n,
     title: `Item ${n}`,

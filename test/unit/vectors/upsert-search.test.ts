@@ -196,7 +196,7 @@ describe('search', () => {
     const repos = ['acme/widgets', `o'brien/"quoted" \\repo\\`, 'ünïcødé/ŕëpö 🚀', 'acme/widgets" or repository != "x'];
     const rows = repos.flatMap((repository, r) =>
       (['pr', 'issue', 'discussion'] as const).flatMap((itemType, t) =>
-        Array.from({ length: 4 }, (_, i) => makeRow(r * 100 + t * 10 + i, randomVector(rand, DIM), { repository, itemType }))));
+        Array.from({ length: 4 }, (_, i) => makeRow(r * 100 + t * 10 + i, randomVector(rand, DIM), { repository, repositoryId: 500 + r, itemType }))));
     await coll.upsert(rows);
     const query = randomVector(rand, DIM);
     const search = (opts: Parameters<VectorCollection['search']>[1]) => coll.search(query, { limit: 100, consistency: 'strong', ...opts });
@@ -207,6 +207,14 @@ describe('search', () => {
       expect(hits).toHaveLength(12);
       expect(new Set(hits.map((h) => h.repository))).toEqual(new Set([repository]));
     }
+    // By the repository's GitHub id (what renames do not change), alone and with item types.
+    const byId = await search({ repositoryId: 501 });
+    expect(byId).toHaveLength(12);
+    expect(byId.every((h) => h.repositoryId === 501 && h.repository === repos[1])).toBe(true);
+    expect(await coll.count({ repositoryId: 502 })).toBe(12);
+    expect(await coll.count({ repositoryId: 999 })).toBe(0);
+    expect(await search({ repositoryId: 503, itemTypes: ['issue'] })).toHaveLength(4);
+    expect((await rejection(search({ repositoryId: -1 }))).code).toBe('invalid_input');
     // An attempt to widen the expression is just a repository name that matches nothing.
     expect(await search({ repository: 'nobody/x" or item_type != "' })).toEqual([]);
     expect(await search({ repository: "acme/widgets' or '1' == '1" })).toEqual([]);

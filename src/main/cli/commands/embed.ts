@@ -43,8 +43,11 @@ export async function embedCommand(argv: string[]): Promise<number> {
     });
     if (values.json) process.stdout.write(JSON.stringify(done, null, 2) + '\n');
     else if (done.status === 'succeeded') {
-      const r = done.result as { items: number; tokens: number; usd: number; requests: number; rateLimited: number; milvusCount: number; collection: string };
-      process.stdout.write(table([['embedded', String(r.items)], ['tokens (billed)', r.tokens.toLocaleString()], ['cost', fmtUsd(r.usd)], ['requests', String(r.requests)], ['429s', String(r.rateLimited)], [`Milvus ${r.collection}`, `${r.milvusCount} entities`]]) + '\n');
+      const r = done.result as { items: number; tokens: number; usd: number; requests: number; rateLimited: number; milvusCount: number; collectionCount?: number; repository?: string | null; collection: string };
+      const milvus: [string, string][] = r.repository
+        ? [[`Milvus ${r.collection}`, `${r.milvusCount} entities of ${r.repository} (${r.collectionCount ?? '?'} in the collection)`]]
+        : [[`Milvus ${r.collection}`, `${r.milvusCount} entities`]];
+      process.stdout.write(table([['embedded', String(r.items)], ['tokens (billed)', r.tokens.toLocaleString()], ['cost', fmtUsd(r.usd)], ['requests', String(r.requests)], ['429s', String(r.rateLimited)], ...milvus]) + '\n');
     } else process.stderr.write(`Embedding ${done.status}: ${done.error ?? ''}\n`);
     return done.status === 'succeeded' ? 0 : 1;
   } finally {
