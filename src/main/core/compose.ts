@@ -5,6 +5,7 @@ import { auditFeature } from '../audit/feature.ts';
 import { backfillFeature } from '../backfill/feature.ts';
 import { costsFeature } from '../costs/feature.ts';
 import { embeddingsFeature } from '../embedding-job/feature.ts';
+import { etlFeature } from '../etl/feature.ts';
 import { healthFeature } from '../health-service/feature.ts';
 import { jobsFeature } from '../jobs/feature.ts';
 import { acquireDataDirLock, type DataDirLock } from '../lifecycle/data-dir-lock.ts';
@@ -53,6 +54,7 @@ export const FEATURES = [
   runbooksFeature,
   queriesFeature,
   alertsFeature,
+  etlFeature,
 ] as const satisfies readonly Feature[];
 
 // Compile-time: every call and topic of the contract has exactly one feature serving it.

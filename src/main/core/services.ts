@@ -5,6 +5,7 @@ import type { BudgetService } from '../costs/budget-service.ts';
 import type { CostService } from '../costs/cost-service.ts';
 import type { EmbeddingService } from '../embedding-job/embedding-service.ts';
 import type { EmbeddingOutbox } from '../embedding-job/outbox.ts';
+import type { EtlService } from '../etl/etl-service.ts';
 import type { HealthService } from '../health-service/health-service.ts';
 import type { JobService } from '../jobs/job-service.ts';
 import type { LogFileService } from '../log-files/log-file-service.ts';
@@ -48,4 +49,5 @@ export interface Services {
   runbooks: RunbookService;
   savedQueries: SavedQueryService;
   alerts: AlertService;
+  etl: EtlService;
 }

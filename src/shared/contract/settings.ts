@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { call } from './define.ts';
 import { noInput, patchOf } from './common.ts';
+import { timeZone } from './etl.ts';
 
 export const Settings = z.object({
   theme: z.enum(['system', 'dark', 'light']).default('system'),
@@ -21,6 +22,8 @@ export const Settings = z.object({
   healthThresholds: z.record(z.string(), z.record(z.string(), z.number())).default({}),
   /** Overrides of the rotation reminders, in days, per secret key. */
   rotationDays: z.record(z.string(), z.number().int().min(1).max(3650)).default({}),
+  /** The Engineer Lens counts days in this IANA zone (UTC by default). */
+  teamTimeZone: timeZone.default('UTC'),
 });
 export type Settings = z.infer<typeof Settings>;
 

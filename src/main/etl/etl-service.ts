@@ -1,0 +1,112 @@
+import type pg from 'pg';
+import { type EngineerLensParams, type WhatShippedParams } from '../../shared/contract/etl.ts';
+import { OpsError } from '../../shared/errors.ts';
+import type { Checkpoint, ProgressUpdate } from '../jobs/types.ts';
+import type { Logger } from '../logging/logger.ts';
+import { inTransaction } from '../warehouse/pool.ts';
+import type { WarehouseService } from '../warehouse/warehouse-service.ts';
+import { ENGINEER_TABLES, tablesOf, type EngineerTable } from './names.ts';
+import { stageRepository, type StageResult } from './stage.ts';
+import { refreshTable, type RefreshResult } from './tables.ts';
+
+export const ENGINEER_LENS_JOB = 'engineer-lens';
+export const WHAT_SHIPPED_JOB = 'what-shipped';
+
+/** What a job gives the ETL: the job context's step, progress and cancellation. */
+export interface RunHooks {
+  signal: AbortSignal;
+  log: Logger;
+  progress(update: ProgressUpdate): void;
+  step<T>(name: string, fn: (checkpoint: Checkpoint<unknown>) => Promise<T>): Promise<T>;
+}
+
+export interface EtlRunResult {
+  timeZone: string;
+  repositories: string[];
+  staged: StageResult[];
+  tables: RefreshResult[];
+}
+
+/** The Engineer Lens and What Shipped ETL over the synced warehouse, set-based, per repository. */
+export class EtlService {
+  private readonly d: { warehouse: WarehouseService; logger: Logger; timeZone: () => string };
+  constructor(d: { warehouse: WarehouseService; logger: Logger; timeZone: () => string }) {
+    this.d = d;
+  }
+
+  private async conn(): Promise<{ pool: pg.Pool; url: string; schema: string }> {
+    const { pool, url, info } = await this.d.warehouse.connection();
+    return { pool, url, schema: info.schema };
+  }
+
+  /** Repositories in scope: the tracked ones plus any the ETL still holds rows of (untracked or renamed since). */
+  async repositories(repository: string | null): Promise<string[]> {
+    const { pool, schema } = await this.conn();
+    const T = tablesOf(schema);
+    const { rows } = await pool.query(
+      `SELECT name FROM (SELECT full_name AS name FROM ${T.repositories} UNION SELECT DISTINCT repo_name FROM ${T.etl_pr_sources} UNION SELECT DISTINCT repo_name FROM ${T.etl_state} WHERE repo_name <> '*') x
+       WHERE $1::text IS NULL OR lower(name) = lower($1) ORDER BY name`,
+      [repository],
+    );
+    const names = rows.map((r) => r.name as string);
+    if (repository && names.length === 0) throw new OpsError('not_found', `repository: ${repository} is not tracked and has no ETL rows`);
+    return names;
+  }
+
+  async runEngineerLens(p: EngineerLensParams, h: RunHooks): Promise<EtlRunResult> {
+    const tz = p.timeZone ?? this.d.timeZone();
+    const tables: EngineerTable[] = p.updateTable === 'all' ? [...ENGINEER_TABLES] : [p.updateTable];
+    const everyTable = tables.length === ENGINEER_TABLES.length;
+    const repos = await this.repositories(p.repository);
+    const staged = await this.stageAll(repos, { force: p.forceRefresh, since: p.since, until: p.until, rebuildsAll: p.forceRefresh && everyTable }, h);
+    const results: RefreshResult[] = [];
+    for (const table of ENGINEER_TABLES.filter((t) => tables.includes(t))) {
+      const scope = table === 'authors' ? ['*'] : repos;
+      const done = await h.step(table, (cp) => this.forEachRepo(`${table}`, scope, cp, h, (db, schema, repo) => refreshTable(db, schema, table, repo, { timeZone: tz, asOf: p.asOf, force: p.forceRefresh })));
+      results.push(...done);
+    }
+    await this.prune();
+    return { timeZone: tz, repositories: repos, staged, tables: results };
+  }
+
+  async runWhatShipped(p: WhatShippedParams, h: RunHooks): Promise<EtlRunResult> {
+    const repos = await this.repositories(p.repository);
+    const staged = await this.stageAll(repos, { force: p.forceRefresh, since: null, until: null, rebuildsAll: false }, h);
+    return { timeZone: this.d.timeZone(), repositories: repos, staged, tables: [] };
+  }
+
+  private stageAll(repos: string[], o: { force: boolean; since: string | null; until: string | null; rebuildsAll: boolean }, h: RunHooks): Promise<StageResult[]> {
+    return h.step('repo_prs', (cp) =>
+      this.forEachRepo('repo_prs', repos, cp, h, async (db, schema, repo) => {
+        // Log old and new keys only where some Engineer Lens table will read them incrementally.
+        const T = tablesOf(schema);
+        const hasState = (await db.query(`SELECT 1 FROM ${T.etl_state} WHERE repo_name = $1 AND table_name <> 'repo_prs' LIMIT 1`, [repo])).rowCount! > 0;
+        return stageRepository(db, schema, repo, { force: o.force, since: o.since, until: o.until, logChanges: hasState && !o.rebuildsAll });
+      }),
+    );
+  }
+
+  /** One transaction per repository; the checkpoint keeps the results so far, so a resumed run skips finished repositories. */
+  private async forEachRepo<R>(what: string, repos: string[], cp: Checkpoint<unknown>, h: RunHooks, fn: (db: pg.ClientBase, schema: string, repo: string) => Promise<R>): Promise<R[]> {
+    const { pool, url, schema } = await this.conn();
+    const done = ((cp.value as R[] | undefined) ?? []).slice();
+    for (let i = done.length; i < repos.length; i++) {
+      if (h.signal.aborted) throw new OpsError('cancelled', 'Cancelled');
+      h.progress({ done: i, total: repos.length, unit: 'repositories', message: `${what}: ${repos[i] === '*' ? 'all repositories' : repos[i]}` });
+      const started = Date.now();
+      const r = await inTransaction(pool, url, (c) => fn(c, schema, repos[i]));
+      h.log.info('etl_step', `${what} ${repos[i]}: ${JSON.stringify(r)} in ${Date.now() - started} ms`);
+      done.push(r);
+      cp.save(done);
+    }
+    h.progress({ done: repos.length, total: repos.length, unit: 'repositories', message: `${what}: done` });
+    return done;
+  }
+
+  /** Drops change-log entries every table with state has consumed. */
+  private async prune(): Promise<void> {
+    const { pool, schema } = await this.conn();
+    const T = tablesOf(schema);
+    await pool.query(`DELETE FROM ${T.etl_changes} c WHERE NOT EXISTS (SELECT 1 FROM ${T.etl_state} s WHERE s.repo_name = c.repo_name AND s.table_name <> 'repo_prs' AND s.last_seq < c.seq)`);
+  }
+}

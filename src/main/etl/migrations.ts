@@ -1,0 +1,158 @@
+import type { WarehouseMigrationSet } from '../warehouse/migrations.ts';
+
+// What the Repo's Engineer Lens and What Shipped tables, with What the Repo's names and
+// columns (so its dashboards read them unchanged), plus the ETL's own bookkeeping (etl_*).
+export const etlMigrations: WarehouseMigrationSet = {
+  feature: 'etl',
+  migrations: [
+    {
+      version: 1,
+      name: 'engineer lens and what shipped tables',
+      sql: `
+CREATE TABLE "authors" (
+  "username" text PRIMARY KEY,
+  "display_name" text,
+  "avatar_url" text
+);
+
+CREATE TABLE "repo_prs" (
+  "repo_name" text NOT NULL,
+  "pr_number" integer NOT NULL,
+  "title" text NOT NULL,
+  "pr_summary" text,
+  "author" text NOT NULL,
+  "created_at" timestamptz NOT NULL,
+  "merged_at" timestamptz,
+  "is_merged" boolean NOT NULL,
+  "additions" integer NOT NULL,
+  "deletions" integer NOT NULL,
+  "changed_files" integer NOT NULL,
+  "labels_full" jsonb NOT NULL,
+  "feature_rule" text NOT NULL,
+  "feature_confidence" numeric(3, 2) NOT NULL,
+  "risk_score" numeric(3, 1) NOT NULL,
+  "high_risk" boolean NOT NULL,
+  "risk_reasons" jsonb NOT NULL,
+  "top_risky_files" jsonb NOT NULL,
+  PRIMARY KEY ("repo_name", "pr_number")
+);
+CREATE INDEX "repo_prs_author_idx" ON "repo_prs" ("repo_name", "author");
+CREATE INDEX "repo_prs_created_at_idx" ON "repo_prs" ("created_at");
+CREATE INDEX "repo_prs_merged_at_idx" ON "repo_prs" ("merged_at") WHERE "is_merged";
+
+CREATE TABLE "author_metrics_daily" (
+  "username" text NOT NULL,
+  "repo_name" text NOT NULL,
+  "day" date NOT NULL,
+  "prs_submitted" integer NOT NULL,
+  "prs_merged" integer NOT NULL,
+  "lines_changed" bigint NOT NULL,
+  "high_risk_prs" integer NOT NULL,
+  "features_merged" integer NOT NULL,
+  "updated_at" timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY ("repo_name", "username", "day")
+);
+
+CREATE TABLE "author_metrics_window" (
+  "username" text NOT NULL,
+  "repo_name" text NOT NULL,
+  "window_days" integer NOT NULL,
+  "start_date" date NOT NULL,
+  "end_date" date NOT NULL,
+  "prs_submitted" integer NOT NULL,
+  "prs_merged" integer NOT NULL,
+  "high_risk_prs" integer NOT NULL,
+  "high_risk_rate" double precision,
+  "lines_changed" bigint NOT NULL,
+  "ownership_low_risk_prs" integer NOT NULL,
+  PRIMARY KEY ("repo_name", "window_days", "username")
+);
+CREATE INDEX "author_metrics_window_username_idx" ON "author_metrics_window" ("username");
+
+CREATE TABLE "author_prs_window" (
+  "username" text NOT NULL,
+  "repo_name" text NOT NULL,
+  "window_days" integer NOT NULL,
+  "start_date" date NOT NULL,
+  "end_date" date NOT NULL,
+  "pr_number" integer NOT NULL,
+  "title" text NOT NULL,
+  "pr_summary" text,
+  "merged_at" timestamptz,
+  "risk_score" numeric(3, 1) NOT NULL,
+  "high_risk" boolean NOT NULL,
+  "feature_rule" text NOT NULL,
+  "feature_confidence" numeric(3, 2) NOT NULL,
+  PRIMARY KEY ("repo_name", "window_days", "username", "pr_number")
+);
+
+CREATE TABLE "author_file_ownership" (
+  "username" text NOT NULL,
+  "repo_name" text NOT NULL,
+  "window_days" integer NOT NULL,
+  "start_date" date NOT NULL,
+  "end_date" date NOT NULL,
+  "file_id" text NOT NULL,
+  "file_path" text NOT NULL,
+  "ownership_pct" double precision NOT NULL,
+  "author_lines" bigint NOT NULL,
+  "total_lines" bigint NOT NULL,
+  "last_touched" timestamptz NOT NULL,
+  PRIMARY KEY ("repo_name", "window_days", "file_path", "username")
+);
+CREATE INDEX "author_file_ownership_author_idx" ON "author_file_ownership" ("repo_name", "username", "window_days");
+
+-- The ETL's own state: what each staged PR looked like (a content hash, so an unchanged PR is
+-- never recomputed), its files with their risk, a change log of old and new keys that each
+-- table consumes at its own pace, and per table and repository the last change consumed.
+CREATE TABLE "etl_pr_sources" (
+  "repo_name" text NOT NULL,
+  "pr_number" integer NOT NULL,
+  "source_hash" text NOT NULL,
+  "is_bot" boolean NOT NULL,
+  "body" text,
+  "staged_at" timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY ("repo_name", "pr_number")
+);
+
+CREATE TABLE "etl_pr_files" (
+  "repo_name" text NOT NULL,
+  "pr_number" integer NOT NULL,
+  "file_path" text NOT NULL,
+  "additions" integer NOT NULL,
+  "deletions" integer NOT NULL,
+  "change_type" text,
+  "score" integer NOT NULL,
+  "reasons" jsonb NOT NULL,
+  PRIMARY KEY ("repo_name", "pr_number", "file_path")
+);
+CREATE INDEX "etl_pr_files_path_idx" ON "etl_pr_files" ("repo_name", "file_path");
+
+CREATE TABLE "etl_changes" (
+  "seq" bigserial PRIMARY KEY,
+  "repo_name" text NOT NULL,
+  "pr_number" integer NOT NULL,
+  "author" text NOT NULL,
+  "is_bot" boolean NOT NULL,
+  "created_at" timestamptz NOT NULL,
+  "merged_at" timestamptz,
+  "files" text[] NOT NULL
+);
+CREATE INDEX "etl_changes_repo_idx" ON "etl_changes" ("repo_name", "seq");
+
+CREATE TABLE "etl_state" (
+  "table_name" text NOT NULL,
+  "repo_name" text NOT NULL,
+  "last_seq" bigint NOT NULL,
+  "time_zone" text NOT NULL,
+  "start_date" date,
+  "end_date" date,
+  "source_watermark" timestamptz,
+  "rubric" integer NOT NULL DEFAULT 1,
+  "refreshed_at" timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY ("table_name", "repo_name")
+);
+`,
+    },
+  ],
+};

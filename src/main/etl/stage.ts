@@ -1,0 +1,111 @@
+import type pg from 'pg';
+import { RUBRIC_VERSION, FILE_RISK_LATERAL, FEATURE_CONFIDENCE, P, PR_SCORE, featureRule } from './rubric.ts';
+import { tablesOf } from './names.ts';
+
+type Db = Pick<pg.ClientBase, 'query'>;
+
+export interface StageResult {
+  repo: string;
+  candidates: number;
+  changed: number;
+  deleted: number;
+}
+
+// A transaction that started before our watermark may commit rows stamped before it: look back this far.
+const LOOKBACK = "interval '10 minutes'";
+
+/**
+ * Brings repo_prs (What Shipped) and the ETL's staged files up to date for one repository:
+ * candidates are PRs synced since the last stage (all with `force`); only those whose content
+ * hash differs — or that vanished — are rescored and rewritten, and their old and new keys are
+ * appended to etl_changes for the Engineer Lens tables. Run inside the caller's transaction.
+ */
+export async function stageRepository(db: Db, schema: string, repo: string, opts: { force: boolean; since?: string | null; until?: string | null; logChanges: boolean }): Promise<StageResult> {
+  const T = tablesOf(schema);
+  const state = await db.query(`SELECT source_watermark FROM ${T.etl_state} WHERE table_name = 'repo_prs' AND repo_name = $1`, [repo]);
+  const watermark: Date | null = opts.force ? null : (state.rows[0]?.source_watermark ?? null);
+  const started = (await db.query('SELECT now() AS t')).rows[0].t as Date;
+  const range = opts.since || opts.until;
+
+  await db.query(`CREATE TEMP TABLE "etl_src" ON COMMIT DROP AS
+    SELECT r.full_name AS repo_name, p.number AS pr_number, p.id AS pr_id, p.title, p.body, p.state, p.merged, p.created_at, p.merged_at,
+      coalesce(p.additions, 0) AS additions, coalesce(p.deletions, 0) AS deletions, coalesce(p.changed_files, 0) AS changed_files, p.labels,
+      coalesce(c.username, 'ghost') AS author, coalesce(c.is_bot, false) AS is_bot,
+      md5(concat_ws(chr(31), $5::int, r.full_name, p.number, p.title, p.body, p.state, p.merged, p.created_at, p.merged_at, p.additions, p.deletions,
+        p.changed_files, array_to_string(p.labels, chr(30)), c.username, c.is_bot,
+        (SELECT string_agg(concat_ws(chr(29), f.path, f.additions, f.deletions, f.change_type), chr(30) ORDER BY f.path) FROM ${T.pr_files} f WHERE f.pull_request_id = p.id))) AS source_hash
+    FROM ${T.pull_requests} p JOIN ${T.repositories} r ON r.id = p.repository_id LEFT JOIN ${T.contributors} c ON c.id = p.author_id
+    WHERE r.full_name = $1
+      AND ($2::timestamptz IS NULL OR p.synced_at > $2 - ${LOOKBACK} OR c.updated_at > $2 - ${LOOKBACK} OR r.updated_at > $2 - ${LOOKBACK})
+      AND ($3::date IS NULL OR p.created_at >= $3::date OR p.merged_at >= $3::date)
+      AND ($4::date IS NULL OR p.created_at < $4::date + 1)`, [repo, watermark, opts.since ?? null, opts.until ?? null, RUBRIC_VERSION]);
+  const candidates = (await db.query('SELECT count(*)::int AS n FROM "etl_src"')).rows[0].n as number;
+
+  // Changed: new or different hash (a forced or date-range run rescoring everything it selected).
+  await db.query(`CREATE TEMP TABLE "etl_chg" ON COMMIT DROP AS
+    SELECT x.* FROM "etl_src" x LEFT JOIN ${T.etl_pr_sources} s ON s.repo_name = x.repo_name AND s.pr_number = x.pr_number
+    WHERE s.source_hash IS DISTINCT FROM x.source_hash OR $1::boolean`, [opts.force || Boolean(range)]);
+  // Gone: staged PRs the warehouse no longer has (untracked repository, renamed one, deleted rows).
+  await db.query(`CREATE TEMP TABLE "etl_del" ON COMMIT DROP AS
+    SELECT s.repo_name, s.pr_number FROM ${T.etl_pr_sources} s
+    WHERE s.repo_name = $1 AND NOT EXISTS (SELECT 1 FROM ${T.pull_requests} p JOIN ${T.repositories} r ON r.id = p.repository_id WHERE r.full_name = s.repo_name AND p.number = s.pr_number)`, [repo]);
+  const changed = (await db.query('SELECT count(*)::int AS n FROM "etl_chg"')).rows[0].n as number;
+  const deleted = (await db.query('SELECT count(*)::int AS n FROM "etl_del"')).rows[0].n as number;
+
+  if (changed + deleted > 0) {
+    const log = opts.logChanges;
+    // Not logged (every table is rebuilt right after): forget their state so nothing stays stale if that rebuild never runs.
+    if (!log) await db.query(`DELETE FROM ${T.etl_state} WHERE repo_name = $1 AND table_name <> 'repo_prs'`, [repo]);
+    const keys = `(SELECT repo_name, pr_number FROM "etl_chg" UNION ALL SELECT repo_name, pr_number FROM "etl_del")`;
+    // The old versions' keys, so each table can recompute what they counted towards.
+    if (log) await db.query(`INSERT INTO ${T.etl_changes} (repo_name, pr_number, author, is_bot, created_at, merged_at, files)
+      SELECT rp.repo_name, rp.pr_number, rp.author, s.is_bot, rp.created_at, rp.merged_at,
+        coalesce((SELECT array_agg(f.file_path) FROM ${T.etl_pr_files} f WHERE f.repo_name = rp.repo_name AND f.pr_number = rp.pr_number), '{}')
+      FROM ${keys} k JOIN ${T.repo_prs} rp ON rp.repo_name = k.repo_name AND rp.pr_number = k.pr_number
+      JOIN ${T.etl_pr_sources} s ON s.repo_name = k.repo_name AND s.pr_number = k.pr_number`);
+    for (const t of [T.etl_pr_files, T.repo_prs, T.etl_pr_sources]) await db.query(`DELETE FROM ${t} x USING ${keys} k WHERE x.repo_name = k.repo_name AND x.pr_number = k.pr_number`);
+
+    await db.query(`INSERT INTO ${T.etl_pr_files} (repo_name, pr_number, file_path, additions, deletions, change_type, score, reasons)
+      SELECT c.repo_name, c.pr_number, f.path, f.additions, f.deletions, f.change_type, k.score, k.reasons
+      FROM "etl_chg" c JOIN ${T.pr_files} f ON f.pull_request_id = c.pr_id ${FILE_RISK_LATERAL}`);
+
+    await db.query(`INSERT INTO ${T.repo_prs} (repo_name, pr_number, title, pr_summary, author, created_at, merged_at, is_merged, additions, deletions, changed_files,
+        labels_full, feature_rule, feature_confidence, risk_score, high_risk, risk_reasons, top_risky_files)
+      WITH a AS (
+        SELECT c.repo_name, c.pr_number, count(f.file_path)::int AS nfiles, coalesce(max(f.score), 0) AS maxscore,
+          CASE WHEN coalesce(sum(f.additions + f.deletions), 0) > 0 THEN sum(f.score * (f.additions + f.deletions))::numeric / sum(f.additions + f.deletions) ELSE coalesce(avg(f.score), 0)::numeric END AS mean,
+          coalesce(bool_or(f.change_type = 'added' AND f.file_path ~* ${P.test}), false) AS tests_added
+        FROM "etl_chg" c LEFT JOIN ${T.etl_pr_files} f ON f.repo_name = c.repo_name AND f.pr_number = c.pr_number
+        GROUP BY c.repo_name, c.pr_number
+      ), s AS (
+        SELECT c.*, a.nfiles, a.maxscore, a.mean, a.tests_added, ${PR_SCORE} AS risk FROM "etl_chg" c JOIN a ON a.repo_name = c.repo_name AND a.pr_number = c.pr_number
+      ), r AS (
+        SELECT s.*, ${featureRule('s.labels', 's.title', 's.body', 's.risk')} AS feature_rule FROM s
+      )
+      SELECT r.repo_name, r.pr_number, r.title, NULL, r.author, r.created_at, CASE WHEN r.merged THEN r.merged_at END, r.merged, r.additions, r.deletions, r.changed_files,
+        to_jsonb(r.labels) || jsonb_build_array(
+          'risk:' || CASE WHEN r.risk >= 7 THEN 'high' WHEN r.risk >= 4 THEN 'medium' ELSE 'low' END,
+          'state:' || CASE WHEN r.merged THEN 'merged' ELSE lower(r.state) END,
+          'size:' || CASE WHEN r.additions + r.deletions > 1000 THEN 'large' WHEN r.additions + r.deletions > 100 THEN 'medium' ELSE 'small' END),
+        r.feature_rule, ${FEATURE_CONFIDENCE}, r.risk, r.risk >= 7,
+        to_jsonb(array_remove(ARRAY[
+          CASE WHEN r.nfiles = 0 THEN 'no changed files: 0' ELSE format('%s file(s), line-weighted mean %s', r.nfiles, round(r.mean, 2)) END,
+          CASE WHEN r.maxscore >= 8 THEN 'a file scores 8 or more: lifted to at least 8.5' END,
+          CASE WHEN r.tests_added THEN 'adds tests -0.5' END], NULL))
+          || coalesce((SELECT jsonb_agg(f.file_path || ': ' || (SELECT string_agg(x, '; ') FROM jsonb_array_elements_text(f.reasons) x) ORDER BY f.score DESC, f.additions + f.deletions DESC, f.file_path)
+             FROM ${T.etl_pr_files} f WHERE f.repo_name = r.repo_name AND f.pr_number = r.pr_number AND f.score > 0), '[]'),
+        coalesce((SELECT jsonb_agg(jsonb_build_object('path', t.file_path, 'score', t.score, 'lines', t.additions + t.deletions, 'reasons', t.reasons) ORDER BY t.score DESC, t.additions + t.deletions DESC, t.file_path)
+          FROM (SELECT * FROM ${T.etl_pr_files} f WHERE f.repo_name = r.repo_name AND f.pr_number = r.pr_number AND f.score > 0 ORDER BY f.score DESC, f.additions + f.deletions DESC, f.file_path LIMIT 5) t), '[]')
+      FROM r`);
+
+    await db.query(`INSERT INTO ${T.etl_pr_sources} (repo_name, pr_number, source_hash, is_bot, body) SELECT repo_name, pr_number, source_hash, is_bot, body FROM "etl_chg"`);
+    if (log) await db.query(`INSERT INTO ${T.etl_changes} (repo_name, pr_number, author, is_bot, created_at, merged_at, files)
+      SELECT c.repo_name, c.pr_number, c.author, c.is_bot, c.created_at, CASE WHEN c.merged THEN c.merged_at END,
+        coalesce((SELECT array_agg(f.file_path) FROM ${T.etl_pr_files} f WHERE f.repo_name = c.repo_name AND f.pr_number = c.pr_number), '{}')
+      FROM "etl_chg" c`);
+  }
+  await db.query(`INSERT INTO ${T.etl_state} (table_name, repo_name, last_seq, time_zone, source_watermark, rubric) VALUES ('repo_prs', $1, 0, 'UTC', $2, $3)
+    ON CONFLICT (table_name, repo_name) DO UPDATE SET source_watermark = EXCLUDED.source_watermark, rubric = EXCLUDED.rubric, refreshed_at = now()`, [repo, range ? watermark : started, RUBRIC_VERSION]);
+  await db.query('DROP TABLE "etl_src", "etl_chg", "etl_del"');
+  return { repo, candidates, changed, deleted };
+}

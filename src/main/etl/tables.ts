@@ -1,0 +1,274 @@
+import type pg from 'pg';
+import { ALL_TIME, tablesOf, WINDOWS, type EngineerTable } from './names.ts';
+import { RUBRIC_VERSION } from './rubric.ts';
+
+type Db = Pick<pg.ClientBase, 'query'>;
+
+export interface RefreshOptions {
+  /** IANA zone whose calendar days the tables count in. */
+  timeZone: string;
+  /** The windows' end date (YYYY-MM-DD); today in `timeZone` when absent. */
+  asOf?: string | null;
+  force: boolean;
+}
+
+export interface RefreshResult {
+  table: EngineerTable;
+  repo: string;
+  mode: 'full' | 'incremental' | 'unchanged';
+  reason: string;
+  changes: number;
+  rows: number;
+}
+
+interface State {
+  last_seq: number;
+  time_zone: string;
+  start_date: string | null;
+  end_date: string | null;
+  rubric: number;
+}
+
+const WINDOWED = new Set<EngineerTable>(['author_metrics_window', 'author_prs_window', 'author_file_ownership']);
+
+/** The calendar day of a timestamptz expression in the run's zone ($tz is always parameter 2). */
+const day = (expr: string, tz = '$2') => `((${expr}) AT TIME ZONE ${tz})::date`;
+
+/**
+ * Refreshes one Engineer Lens table for one repository in the caller's transaction: a full
+ * rebuild when forced, never built, or built with another zone, rubric or window dates;
+ * otherwise only what the change log's entries since its last refresh touched.
+ */
+export async function refreshTable(db: Db, schema: string, table: EngineerTable, repo: string, opts: RefreshOptions): Promise<RefreshResult> {
+  const T = tablesOf(schema);
+  const st = (await db.query(`SELECT last_seq, time_zone, to_char(start_date, 'YYYY-MM-DD') AS start_date, to_char(end_date, 'YYYY-MM-DD') AS end_date, rubric FROM ${T.etl_state} WHERE table_name = $1 AND repo_name = $2`, [table, repo])).rows[0] as State | undefined;
+  const maxSeq = Number((await db.query(`SELECT coalesce(max(seq), 0) AS s FROM ${T.etl_changes} WHERE repo_name = $1`, [repo])).rows[0].s);
+  const dates = (await db.query(
+    `SELECT to_char(coalesce($3::date, (now() AT TIME ZONE $2)::date), 'YYYY-MM-DD') AS end_date,
+       to_char((SELECT min(${day('created_at')}) FROM ${T.repo_prs} WHERE repo_name = $1), 'YYYY-MM-DD') AS start_date`,
+    [repo, opts.timeZone, opts.asOf ?? null],
+  )).rows[0] as { end_date: string; start_date: string | null };
+  const windowed = WINDOWED.has(table);
+  let reason = '';
+  if (opts.force) reason = 'forced';
+  else if (table === 'authors') reason = 'small: rebuilt on every run';
+  else if (!st) reason = 'first run';
+  else if (st.time_zone !== opts.timeZone) reason = `time zone changed (${st.time_zone} → ${opts.timeZone})`;
+  else if (st.rubric !== RUBRIC_VERSION) reason = 'rubric changed';
+  else if (windowed && st.end_date !== dates.end_date) reason = `windows end ${dates.end_date} (were ${st.end_date})`;
+  else if (windowed && st.start_date !== dates.start_date) reason = `repository's first day is ${dates.start_date}`;
+  const full = reason !== '';
+  const changes = full ? 0 : maxSeq - Number(st!.last_seq);
+  const ctx: Ctx = { db, T, repo, tz: opts.timeZone, end: dates.end_date, startAll: dates.start_date ?? dates.end_date, from: full ? null : Number(st!.last_seq), to: maxSeq };
+  let rows = 0;
+  if (full || changes > 0) rows = await REFRESH[table](ctx);
+  await db.query(
+    `INSERT INTO ${T.etl_state} (table_name, repo_name, last_seq, time_zone, start_date, end_date, rubric, refreshed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+     ON CONFLICT (table_name, repo_name) DO UPDATE SET last_seq = EXCLUDED.last_seq, time_zone = EXCLUDED.time_zone, start_date = EXCLUDED.start_date, end_date = EXCLUDED.end_date, rubric = EXCLUDED.rubric, refreshed_at = now()`,
+    [table, repo, maxSeq, opts.timeZone, windowed ? dates.start_date : null, windowed ? dates.end_date : null, RUBRIC_VERSION],
+  );
+  return { table, repo, mode: full ? 'full' : changes > 0 ? 'incremental' : 'unchanged', reason: full ? reason : `${changes} change(s) since the last refresh`, changes, rows };
+}
+
+interface Ctx {
+  db: Db;
+  T: ReturnType<typeof tablesOf>;
+  repo: string;
+  tz: string;
+  end: string;
+  startAll: string;
+  /** null: rebuild the repository; else the change log's (from, to] range. */
+  from: number | null;
+  to: number;
+}
+
+/** The window definitions as a VALUES list: (window_days, start_date). */
+const windowsSql = (c: Ctx) => `(VALUES ${WINDOWS.map((w) => (w === ALL_TIME ? `(${w}, '${c.startAll}'::date)` : `(${w}, '${c.end}'::date - ${w - 1})`)).join(', ')}) AS w(window_days, start_date)`;
+
+/** A repository's PRs by people (bots left out), with their days in the run's zone. Parameters: $1 repo, $2 tz. */
+const prsOf = (T: Ctx['T'], tz = '$2') => `(SELECT rp.*, ${day('rp.created_at', tz)} AS cd, ${day('rp.merged_at', tz)} AS md
+  FROM ${T.repo_prs} rp JOIN ${T.etl_pr_sources} s ON s.repo_name = rp.repo_name AND s.pr_number = rp.pr_number
+  WHERE rp.repo_name = $1 AND NOT s.is_bot)`;
+
+/** Authors (old and new) of the changes in range, as a temp table "etl_aff_authors". Parameters $1 repo, $3 from, $4 to. */
+async function affectedAuthors(c: Ctx, alsoFileOwners: boolean): Promise<void> {
+  await c.db.query(`CREATE TEMP TABLE "etl_aff_authors" ON COMMIT DROP AS SELECT DISTINCT author AS username FROM ${c.T.etl_changes} WHERE repo_name = $1 AND seq > $2 AND seq <= $3`, [c.repo, c.from, c.to]);
+  if (alsoFileOwners) {
+    // Whoever touched a changed file: their share of it moved, and so their low-risk ownership count.
+    await c.db.query(
+      `INSERT INTO "etl_aff_authors" SELECT DISTINCT rp.author FROM ${c.T.etl_pr_files} f JOIN ${c.T.repo_prs} rp ON rp.repo_name = f.repo_name AND rp.pr_number = f.pr_number
+       WHERE f.repo_name = $1 AND f.file_path IN (SELECT DISTINCT unnest(files) FROM ${c.T.etl_changes} WHERE repo_name = $1 AND seq > $2 AND seq <= $3)`,
+      [c.repo, c.from, c.to],
+    );
+  }
+}
+
+const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
+  // Global, small (one row per person): rebuilt from repo_prs on every run.
+  async authors({ db, T }) {
+    await db.query(`CREATE TEMP TABLE "etl_people" ON COMMIT DROP AS SELECT DISTINCT rp.author AS username FROM ${T.repo_prs} rp JOIN ${T.etl_pr_sources} s ON s.repo_name = rp.repo_name AND s.pr_number = rp.pr_number WHERE NOT s.is_bot`);
+    await db.query(`DELETE FROM ${T.authors} a WHERE NOT EXISTS (SELECT 1 FROM "etl_people" p WHERE p.username = a.username)`);
+    const r = await db.query(`INSERT INTO ${T.authors} (username, display_name, avatar_url)
+      SELECT p.username, c.display_name, c.avatar_url FROM "etl_people" p
+      LEFT JOIN LATERAL (SELECT display_name, avatar_url FROM ${T.contributors} k WHERE lower(k.username) = lower(p.username) ORDER BY k.updated_at DESC LIMIT 1) c ON true
+      ON CONFLICT (username) DO UPDATE SET display_name = EXCLUDED.display_name, avatar_url = EXCLUDED.avatar_url
+      WHERE (${T.authors}.display_name, ${T.authors}.avatar_url) IS DISTINCT FROM (EXCLUDED.display_name, EXCLUDED.avatar_url)`);
+    await db.query('DROP TABLE "etl_people"');
+    return r.rowCount ?? 0;
+  },
+
+  async author_metrics_daily(c) {
+    const { db, T } = c;
+    const prs = prsOf(T);
+    const values = (d: string) => `count(p.cd) FILTER (WHERE p.cd = ${d})::int, count(p.md) FILTER (WHERE p.md = ${d})::int,
+      coalesce(sum(p.additions + p.deletions) FILTER (WHERE p.cd = ${d}), 0), count(p.cd) FILTER (WHERE p.cd = ${d} AND p.high_risk)::int,
+      count(p.md) FILTER (WHERE p.md = ${d} AND p.feature_confidence > 0)::int`;
+    // Submitted, lines and high-risk count on the created day; merged and features on the merged day.
+    if (c.from === null) {
+      await db.query(`DELETE FROM ${T.author_metrics_daily} WHERE repo_name = $1`, [c.repo]);
+      // Dense: every day of each author's active span (first to last submitted or merged day), zeros included.
+      const r = await db.query(
+        `WITH p AS ${prs},
+         ev AS (SELECT author, cd AS d, 1 AS sub, 0 AS mer, additions + deletions AS lines, high_risk::int AS hr, 0 AS feat FROM p
+           UNION ALL SELECT author, md, 0, 1, 0, 0, (feature_confidence > 0)::int FROM p WHERE md IS NOT NULL),
+         agg AS (SELECT author, d, sum(sub)::int AS sub, sum(mer)::int AS mer, sum(lines) AS lines, sum(hr)::int AS hr, sum(feat)::int AS feat FROM ev GROUP BY author, d),
+         span AS (SELECT author, min(d) AS lo, max(d) AS hi FROM agg GROUP BY author)
+         INSERT INTO ${T.author_metrics_daily} (username, repo_name, day, prs_submitted, prs_merged, lines_changed, high_risk_prs, features_merged, updated_at)
+         SELECT s.author, $1, g::date, coalesce(a.sub, 0), coalesce(a.mer, 0), coalesce(a.lines, 0), coalesce(a.hr, 0), coalesce(a.feat, 0), now()
+         FROM span s CROSS JOIN LATERAL generate_series(s.lo, s.hi, interval '1 day') g
+         LEFT JOIN agg a ON a.author = s.author AND a.d = g::date`,
+        [c.repo, c.tz],
+      );
+      return r.rowCount ?? 0;
+    }
+    // Incremental: the (author, day) pairs the changes touched, then each touched author's span.
+    await db.query(
+      `CREATE TEMP TABLE "etl_aff_days" ON COMMIT DROP AS SELECT DISTINCT ch.author AS username, v.d AS day FROM ${T.etl_changes} ch
+       CROSS JOIN LATERAL (VALUES (${day('ch.created_at')}), (${day('ch.merged_at')})) v(d)
+       WHERE ch.repo_name = $1 AND ch.seq > $3 AND ch.seq <= $4 AND v.d IS NOT NULL`,
+      [c.repo, c.tz, c.from, c.to],
+    );
+    await db.query(
+      `CREATE TEMP TABLE "etl_aff_pairs" ON COMMIT DROP AS SELECT a.username, min(d.day) AS old_lo, max(d.day) AS old_hi
+       FROM (SELECT DISTINCT username FROM "etl_aff_days") a LEFT JOIN ${T.author_metrics_daily} d ON d.repo_name = $1 AND d.username = a.username GROUP BY a.username`,
+      [c.repo],
+    );
+    const mine = `(SELECT * FROM ${prs} x WHERE x.author IN (SELECT username FROM "etl_aff_pairs"))`;
+    const up = await db.query(
+      `INSERT INTO ${T.author_metrics_daily} (username, repo_name, day, prs_submitted, prs_merged, lines_changed, high_risk_prs, features_merged, updated_at)
+       SELECT a.username, $1, a.day, ${values('a.day')}, now()
+       FROM "etl_aff_days" a LEFT JOIN ${mine} p ON p.author = a.username AND (p.cd = a.day OR p.md = a.day)
+       GROUP BY a.username, a.day
+       ON CONFLICT (repo_name, username, day) DO UPDATE SET prs_submitted = EXCLUDED.prs_submitted, prs_merged = EXCLUDED.prs_merged, lines_changed = EXCLUDED.lines_changed,
+         high_risk_prs = EXCLUDED.high_risk_prs, features_merged = EXCLUDED.features_merged, updated_at = now()`,
+      [c.repo, c.tz],
+    );
+    await db.query(
+      `CREATE TEMP TABLE "etl_spans" ON COMMIT DROP AS SELECT a.username, a.old_lo, a.old_hi, min(least(p.cd, coalesce(p.md, p.cd))) AS lo, max(greatest(p.cd, coalesce(p.md, p.cd))) AS hi
+       FROM "etl_aff_pairs" a LEFT JOIN ${prs} p ON p.author = a.username GROUP BY a.username, a.old_lo, a.old_hi`,
+      [c.repo, c.tz],
+    );
+    await db.query(`DELETE FROM ${T.author_metrics_daily} d USING "etl_spans" n WHERE d.repo_name = $1 AND d.username = n.username AND (n.lo IS NULL OR d.day < n.lo OR d.day > n.hi)`, [c.repo]);
+    // Zero days only where the span grew: the part it shares with the old span is dense already.
+    const fill = await db.query(
+      `INSERT INTO ${T.author_metrics_daily} (username, repo_name, day, prs_submitted, prs_merged, lines_changed, high_risk_prs, features_merged, updated_at)
+       SELECT n.username, $1, g::date, 0, 0, 0, 0, 0, now() FROM "etl_spans" n
+       CROSS JOIN LATERAL (SELECT generate_series(n.lo, CASE WHEN n.old_lo IS NULL THEN n.hi ELSE least(n.hi, n.old_lo - 1) END, interval '1 day')
+         UNION ALL SELECT generate_series(greatest(n.lo, n.old_hi + 1), n.hi, interval '1 day') WHERE n.old_hi IS NOT NULL) x(g)
+       WHERE n.lo IS NOT NULL
+       ON CONFLICT (repo_name, username, day) DO NOTHING`,
+      [c.repo],
+    );
+    await db.query('DROP TABLE "etl_aff_days", "etl_aff_pairs", "etl_spans"');
+    return (up.rowCount ?? 0) + (fill.rowCount ?? 0);
+  },
+
+  async author_file_ownership(c) {
+    const { db, T } = c;
+    let filter = '';
+    if (c.from === null) await db.query(`DELETE FROM ${T.author_file_ownership} WHERE repo_name = $1`, [c.repo]);
+    else {
+      await db.query(`CREATE TEMP TABLE "etl_aff_files" ON COMMIT DROP AS SELECT DISTINCT unnest(files) AS file_path FROM ${T.etl_changes} WHERE repo_name = $1 AND seq > $2 AND seq <= $3`, [c.repo, c.from, c.to]);
+      await db.query(`DELETE FROM ${T.author_file_ownership} o USING "etl_aff_files" f WHERE o.repo_name = $1 AND o.file_path = f.file_path`, [c.repo]);
+      filter = 'AND f.file_path IN (SELECT file_path FROM "etl_aff_files")';
+    }
+    // An author's share of a file's changed lines across the PRs merged in the window.
+    const r = await db.query(
+      `WITH x AS (
+         SELECT p.author, w.window_days, w.start_date, f.file_path, sum(f.additions + f.deletions) AS author_lines, max(p.merged_at) AS last_touched
+         FROM ${prsOf(T)} p JOIN ${T.etl_pr_files} f ON f.repo_name = p.repo_name AND f.pr_number = p.pr_number
+         JOIN ${windowsSql(c)} ON p.md BETWEEN w.start_date AND $3::date
+         WHERE p.is_merged ${filter}
+         GROUP BY p.author, w.window_days, w.start_date, f.file_path
+       ), t AS (SELECT x.*, sum(x.author_lines) OVER (PARTITION BY x.window_days, x.file_path) AS total_lines FROM x)
+       INSERT INTO ${T.author_file_ownership} (username, repo_name, window_days, start_date, end_date, file_id, file_path, ownership_pct, author_lines, total_lines, last_touched)
+       SELECT t.author, $1, t.window_days, t.start_date, $3::date, $1 || ':' || t.file_path, t.file_path, 100.0 * t.author_lines / t.total_lines, t.author_lines, t.total_lines, t.last_touched
+       FROM t WHERE t.total_lines > 0`,
+      [c.repo, c.tz, c.end],
+    );
+    if (c.from !== null) await db.query('DROP TABLE "etl_aff_files"');
+    return r.rowCount ?? 0;
+  },
+
+  async author_metrics_window(c) {
+    const { db, T } = c;
+    let filter = '';
+    if (c.from === null) await db.query(`DELETE FROM ${T.author_metrics_window} WHERE repo_name = $1`, [c.repo]);
+    else {
+      await affectedAuthors(c, true);
+      await db.query(`DELETE FROM ${T.author_metrics_window} w USING "etl_aff_authors" a WHERE w.repo_name = $1 AND w.username = a.username`, [c.repo]);
+      filter = 'AND d.username IN (SELECT username FROM "etl_aff_authors")';
+    }
+    // One pass over the daily rows: each window's sums as FILTERed aggregates, then one row per window.
+    const cols = ['prs_submitted', 'prs_merged', 'high_risk_prs', 'lines_changed'];
+    const startOf = (w: number) => (w === ALL_TIME ? `'${c.startAll}'::date` : `'${c.end}'::date - ${w - 1}`);
+    const aggs = WINDOWS.flatMap((w) => cols.map((k) => `coalesce(sum(d.${k}) FILTER (WHERE d.day >= ${startOf(w)}), 0) AS ${k}_${w}`)).join(',\n');
+    const unpivot = WINDOWS.map((w) => `(${w}, ${startOf(w)}, ${cols.map((k) => `s.${k}_${w}`).join(', ')})`).join(', ');
+    const r = await db.query(
+      `WITH s AS (
+         SELECT d.username, ${aggs} FROM ${T.author_metrics_daily} d WHERE d.repo_name = $1 AND d.day <= $2::date ${filter} GROUP BY d.username
+       ), v AS (
+         SELECT s.username, u.* FROM s CROSS JOIN LATERAL (VALUES ${unpivot}) AS u(window_days, start_date, prs_submitted, prs_merged, high_risk_prs, lines_changed)
+       ), own AS (
+         -- Merged low-risk PRs whose every changed file (with changed lines) the author owns at least half of in the window.
+         SELECT o.username, o.window_days, count(*)::int AS n FROM (
+           SELECT p.author AS username, w.window_days, p.pr_number FROM ${prsOf(T, '$3')} p
+           JOIN ${windowsSql(c)} ON p.md BETWEEN w.start_date AND $2::date
+           JOIN ${T.etl_pr_files} f ON f.repo_name = p.repo_name AND f.pr_number = p.pr_number AND f.additions + f.deletions > 0
+           LEFT JOIN ${T.author_file_ownership} ow ON ow.repo_name = p.repo_name AND ow.window_days = w.window_days AND ow.file_path = f.file_path AND ow.username = p.author
+           WHERE p.is_merged AND p.risk_score <= 3 ${filter.replace('d.username', 'p.author')}
+           GROUP BY p.author, w.window_days, p.pr_number
+           HAVING bool_and(coalesce(ow.author_lines * 2 >= ow.total_lines, false))
+         ) o GROUP BY o.username, o.window_days
+       )
+       INSERT INTO ${T.author_metrics_window} (username, repo_name, window_days, start_date, end_date, prs_submitted, prs_merged, high_risk_prs, high_risk_rate, lines_changed, ownership_low_risk_prs)
+       SELECT v.username, $1, v.window_days, v.start_date, $2::date, v.prs_submitted, v.prs_merged, v.high_risk_prs,
+         v.high_risk_prs::float8 / nullif(v.prs_submitted, 0), v.lines_changed, coalesce(own.n, 0)
+       FROM v LEFT JOIN own ON own.username = v.username AND own.window_days = v.window_days`,
+      [c.repo, c.end, c.tz],
+    );
+    if (c.from !== null) await db.query('DROP TABLE "etl_aff_authors"');
+    return r.rowCount ?? 0;
+  },
+
+  async author_prs_window(c) {
+    const { db, T } = c;
+    let filter = '';
+    if (c.from === null) await db.query(`DELETE FROM ${T.author_prs_window} WHERE repo_name = $1`, [c.repo]);
+    else {
+      await affectedAuthors(c, false);
+      await db.query(`DELETE FROM ${T.author_prs_window} w USING "etl_aff_authors" a WHERE w.repo_name = $1 AND w.username = a.username`, [c.repo]);
+      filter = 'AND p.author IN (SELECT username FROM "etl_aff_authors")';
+    }
+    // The author's PRs submitted or merged in the window.
+    const r = await db.query(
+      `INSERT INTO ${T.author_prs_window} (username, repo_name, window_days, start_date, end_date, pr_number, title, pr_summary, merged_at, risk_score, high_risk, feature_rule, feature_confidence)
+       SELECT p.author, $1, w.window_days, w.start_date, $3::date, p.pr_number, p.title, p.pr_summary, p.merged_at, p.risk_score, p.high_risk, p.feature_rule, p.feature_confidence
+       FROM ${prsOf(T)} p JOIN ${windowsSql(c)} ON (p.cd BETWEEN w.start_date AND $3::date) OR (p.md BETWEEN w.start_date AND $3::date)
+       WHERE true ${filter}`,
+      [c.repo, c.tz, c.end],
+    );
+    if (c.from !== null) await db.query('DROP TABLE "etl_aff_authors"');
+    return r.rowCount ?? 0;
+  },
+};

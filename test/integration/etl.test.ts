@@ -1,0 +1,177 @@
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EtlService, type RunHooks } from '../../src/main/etl/etl-service.ts';
+import type { Logger } from '../../src/main/logging/logger.ts';
+import type { WarehouseService } from '../../src/main/warehouse/warehouse-service.ts';
+import { EngineerLensParams, WhatShippedParams } from '../../src/shared/contract/etl.ts';
+import { generateEtlData, insertEtlData, upsertPrs, type RawData } from '../helpers/etl-data.ts';
+import { readRaw, reference, type Expected } from '../helpers/etl-reference.ts';
+import { createTestDatabase } from '../helpers/postgres.ts';
+import { migrateTestWarehouse, WAREHOUSE_SCHEMA, warehousePool } from '../helpers/warehouse.ts';
+
+const silent = { info() {}, warn() {}, error() {}, debug() {}, child() { return silent; } } as unknown as Logger;
+
+function hooks(): RunHooks & { steps: string[] } {
+  const steps: string[] = [];
+  return {
+    steps,
+    signal: new AbortController().signal,
+    log: silent,
+    progress() {},
+    async step(name, fn) {
+      steps.push(name);
+      let v: unknown;
+      return fn({ get value() { return v; }, save(x) { v = x; } });
+    },
+  };
+}
+
+const iso = (c: string) => `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${c}`;
+const QUERIES: Record<keyof Expected, string> = {
+  repo_prs: `SELECT repo_name, pr_number, author, is_merged, ${iso('merged_at')}, risk_score::float8, high_risk, feature_rule, feature_confidence::float8, labels_full,
+    (SELECT coalesce(jsonb_agg(jsonb_build_object('path', t->>'path', 'score', (t->>'score')::int, 'lines', (t->>'lines')::int)), '[]') FROM jsonb_array_elements(top_risky_files) t) AS top_risky_files FROM repo_prs`,
+  authors: 'SELECT username, display_name, avatar_url FROM authors',
+  author_metrics_daily: "SELECT username, repo_name, to_char(day, 'YYYY-MM-DD') AS day, prs_submitted, prs_merged, lines_changed, high_risk_prs, features_merged FROM author_metrics_daily",
+  author_metrics_window: `SELECT username, repo_name, window_days, to_char(start_date, 'YYYY-MM-DD') AS start_date, to_char(end_date, 'YYYY-MM-DD') AS end_date, prs_submitted, prs_merged, high_risk_prs, high_risk_rate, lines_changed, ownership_low_risk_prs FROM author_metrics_window`,
+  author_prs_window: `SELECT username, repo_name, window_days, to_char(start_date, 'YYYY-MM-DD') AS start_date, to_char(end_date, 'YYYY-MM-DD') AS end_date, pr_number, title, ${iso('merged_at')}, risk_score::float8, high_risk, feature_rule, feature_confidence::float8 FROM author_prs_window`,
+  author_file_ownership: `SELECT username, repo_name, window_days, to_char(start_date, 'YYYY-MM-DD') AS start_date, to_char(end_date, 'YYYY-MM-DD') AS end_date, file_id, file_path, ownership_pct, author_lines, total_lines, ${iso('last_touched')} FROM author_file_ownership`,
+};
+
+const norm = (v: unknown): unknown =>
+  typeof v === 'number' ? Math.round(v * 1e9) / 1e9 : Array.isArray(v) ? v.map(norm) : v && typeof v === 'object' ? Object.keys(v).sort().map((k) => [k, norm((v as Record<string, unknown>)[k])]) : v;
+const key = (r: Record<string, unknown>) => JSON.stringify(norm(r));
+const sorted = (rows: Record<string, unknown>[]) => rows.map(key).sort();
+
+async function tables(pool: pg.Pool): Promise<Expected> {
+  const out = {} as Expected;
+  for (const [t, sql] of Object.entries(QUERIES)) out[t as keyof Expected] = (await pool.query(sql)).rows;
+  return out;
+}
+
+function expectAgrees(actual: Expected, expected: Expected) {
+  for (const t of Object.keys(QUERIES) as (keyof Expected)[]) {
+    const a = sorted(actual[t]);
+    const e = sorted(expected[t]);
+    const missing = e.filter((x) => !a.includes(x)).slice(0, 3);
+    const extra = a.filter((x) => !e.includes(x)).slice(0, 3);
+    expect({ table: t, missing, extra, count: a.length }).toEqual({ table: t, missing: [], extra: [], count: e.length });
+  }
+}
+
+describe('Engineer Lens and What Shipped ETL against an independent reference', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let pool: pg.Pool;
+  let etl: EtlService;
+  let data: RawData;
+  const asOf = '2026-04-20';
+  const lens = (p: Record<string, unknown> = {}) => etl.runEngineerLens(EngineerLensParams.parse({ asOf, ...p }), hooks());
+
+  beforeAll(async () => {
+    db = await createTestDatabase('etl');
+    pool = warehousePool(db.url);
+    await migrateTestWarehouse(pool);
+    data = generateEtlData();
+    await insertEtlData(pool, data);
+    const warehouse = { connection: async () => ({ pool, url: db.url, info: { schema: WAREHOUSE_SCHEMA } }) } as unknown as WarehouseService;
+    etl = new EtlService({ warehouse, logger: silent, timeZone: () => 'UTC' });
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await db?.drop();
+  });
+
+  it('a full run agrees with the reference on every table (UTC)', async () => {
+    const r = await lens();
+    expect(r.repositories).toEqual(['acme/api', 'acme/web']);
+    expect(r.tables.filter((t) => t.table === 'author_metrics_daily').map((t) => t.mode)).toEqual(['full', 'full']);
+    const actual = await tables(pool);
+    expectAgrees(actual, reference(await readRaw(pool), 'UTC', asOf));
+    // The dataset has the edges it claims.
+    expect(actual.authors.map((a) => a.username)).toContain('ghost');
+    expect(actual.authors.map((a) => a.username)).not.toContain('dependabot[bot]');
+    expect(actual.repo_prs.some((p) => p.author === 'dependabot[bot]')).toBe(true);
+    expect(new Set(actual.author_metrics_daily.filter((d) => d.username === 'alice').map((d) => d.repo_name)).size).toBe(2);
+    expect(actual.author_metrics_daily.some((d) => d.prs_submitted === 0 && d.prs_merged === 0)).toBe(true);
+    expect(actual.author_metrics_window.every((w) => w.high_risk_rate === null || (w.high_risk_rate as number) <= 1)).toBe(true);
+    expect(actual.author_metrics_window.some((w) => (w.ownership_low_risk_prs as number) > 0)).toBe(true);
+    expect(new Set(actual.author_prs_window.map((w) => w.window_days))).toEqual(new Set([7, 15, 30, 60, 90, 999]));
+  });
+
+  it('a second run with nothing changed touches nothing', async () => {
+    const r = await lens();
+    expect(r.staged.map((s) => s.changed + s.deleted)).toEqual([0, 0]);
+    expect(r.tables.filter((t) => t.table !== 'authors').every((t) => t.mode === 'unchanged')).toBe(true);
+  });
+
+  it('after edits an incremental run equals the reference and a full refresh', async () => {
+    const prs = data.prs;
+    const merged = prs.find((p) => p.merged)!;
+    const reopened = { ...merged, merged: false, state: 'OPEN' as const, merged_at: null };
+    const retitled = { ...prs.find((p) => !p.merged && p.labels.length === 0)!, title: 'Implement new export' };
+    const moved = { ...prs[10]!, created_at: '2026-02-01T00:00:00.000Z' };
+    const late = { ...prs[11]!, id: '00000000-0000-4000-8003-0000000fffff', github_id: 9_999_999, number: 999, created_at: '2026-04-19T23:59:59.999Z', merged: true, state: 'MERGED' as const, merged_at: '2026-04-20T00:00:00.000Z' };
+    await upsertPrs(pool, [reopened, retitled, moved, late]);
+    await pool.query("INSERT INTO pr_files VALUES ($1, 'src/api/users.ts', 40, 2, 'modified'), ($1, 'db/migrations/003_drop.sql', 5, 0, 'added')", [late.id]);
+    // A file of an unchanged PR changes (the sync rewrites pr_files and bumps the PR's synced_at).
+    const withFile = data.files[0]!;
+    await pool.query('UPDATE pr_files SET additions = additions + 300 WHERE pull_request_id = $1 AND path = $2', [withFile.pull_request_id, withFile.path]);
+    await pool.query('UPDATE pull_requests SET synced_at = now() WHERE id = $1', [withFile.pull_request_id]);
+    // A PR disappears, and a person renames their account.
+    await pool.query('DELETE FROM pull_requests WHERE id = $1', [prs[20]!.id]);
+    await pool.query("UPDATE contributors SET username = 'bobby', updated_at = now() WHERE username = 'bob'");
+
+    const r = await lens();
+    expect(r.staged.reduce((a, s) => a + s.changed, 0)).toBeGreaterThanOrEqual(5);
+    expect(r.staged.reduce((a, s) => a + s.deleted, 0)).toBe(1);
+    expect(r.tables.filter((t) => t.table === 'author_metrics_daily').map((t) => t.mode)).toContain('incremental');
+    const incremental = await tables(pool);
+    expectAgrees(incremental, reference(await readRaw(pool), 'UTC', asOf));
+    expect(incremental.authors.map((a) => a.username)).toContain('bobby');
+    expect(incremental.authors.map((a) => a.username)).not.toContain('bob');
+
+    await lens({ forceRefresh: true });
+    expectAgrees(incremental, await tables(pool));
+  });
+
+  it('a daily run moves the windows and a team time zone moves the days', async () => {
+    const r = await lens({ asOf: '2026-04-21' });
+    expect(r.tables.find((t) => t.table === 'author_metrics_window')!.reason).toMatch(/windows end 2026-04-21/);
+    expectAgrees(await tables(pool), reference(await readRaw(pool), 'UTC', '2026-04-21'));
+    for (const tz of ['America/Los_Angeles', 'Asia/Kolkata']) {
+      await lens({ asOf: '2026-04-21', timeZone: tz });
+      expectAgrees(await tables(pool), reference(await readRaw(pool), tz, '2026-04-21'));
+    }
+  });
+
+  it('one table, one repository, a date range', async () => {
+    await pool.query("UPDATE pull_requests SET title = 'Add things', synced_at = now() WHERE number = 3");
+    const r = await lens({ updateTable: 'author_metrics_daily', repository: 'acme/web', timeZone: 'Asia/Kolkata', asOf: '2026-04-21' });
+    expect(r.repositories).toEqual(['acme/web']);
+    expect(r.tables.map((t) => t.table)).toEqual(['author_metrics_daily']);
+    // The other tables catch up from the change log on their next run.
+    await lens({ timeZone: 'Asia/Kolkata', asOf: '2026-04-21' });
+    expectAgrees(await tables(pool), reference(await readRaw(pool), 'Asia/Kolkata', '2026-04-21'));
+    const ranged = await lens({ since: '2026-02-01', until: '2026-02-10', timeZone: 'Asia/Kolkata', asOf: '2026-04-21' });
+    expect(ranged.staged.reduce((a, s) => a + s.changed, 0)).toBeGreaterThan(0);
+    expectAgrees(await tables(pool), reference(await readRaw(pool), 'Asia/Kolkata', '2026-04-21'));
+    expect((await pool.query('SELECT count(*)::int AS n FROM etl_changes')).rows[0].n).toBe(0);
+  });
+
+  it('What Shipped stages repo_prs alone; an untracked repository leaves no rows behind', async () => {
+    await pool.query("DELETE FROM repositories WHERE full_name = 'acme/api'");
+    const r = await etl.runWhatShipped(WhatShippedParams.parse({}), hooks());
+    expect(r.staged.find((s) => s.repo === 'acme/api')!.deleted).toBeGreaterThan(0);
+    await lens({ timeZone: 'Asia/Kolkata', asOf: '2026-04-21' });
+    const t = await tables(pool);
+    expect(t.author_metrics_daily.some((d) => d.repo_name === 'acme/api')).toBe(false);
+    expectAgrees(t, reference(await readRaw(pool), 'Asia/Kolkata', '2026-04-21'));
+  });
+
+  it('bad input gets a message naming the field', () => {
+    expect(EngineerLensParams.safeParse({ updateTable: 'nope' }).success).toBe(false);
+    expect(EngineerLensParams.safeParse({ timeZone: 'Mars/Olympus' }).error?.issues[0]?.path).toEqual(['timeZone']);
+    expect(EngineerLensParams.safeParse({ since: '2026-02-30' }).error?.issues[0]?.path).toEqual(['since']);
+    expect(EngineerLensParams.safeParse({ repository: "x'; DROP TABLE authors; --" }).error?.issues[0]?.path).toEqual(['repository']);
+    expect(EngineerLensParams.safeParse({ forceRefresh: true, since: '2026-01-01' }).success).toBe(false);
+  });
+});
