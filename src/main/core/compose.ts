@@ -9,6 +9,7 @@ import { etlFeature } from '../etl/feature.ts';
 import { healthFeature } from '../health-service/feature.ts';
 import { jobsFeature } from '../jobs/feature.ts';
 import { acquireDataDirLock, type DataDirLock } from '../lifecycle/data-dir-lock.ts';
+import { leaderboardFeature } from '../leaderboard/feature.ts';
 import { logFilesFeature } from '../log-files/feature.ts';
 import { logsFeature } from '../logging/feature.ts';
 import { LogStore } from '../logging/log-store.ts';
@@ -55,6 +56,7 @@ export const FEATURES = [
   queriesFeature,
   alertsFeature,
   etlFeature,
+  leaderboardFeature,
 ] as const satisfies readonly Feature[];
 
 // Compile-time: every call and topic of the contract has exactly one feature serving it.

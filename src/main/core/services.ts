@@ -8,6 +8,7 @@ import type { EmbeddingOutbox } from '../embedding-job/outbox.ts';
 import type { EtlService } from '../etl/etl-service.ts';
 import type { HealthService } from '../health-service/health-service.ts';
 import type { JobService } from '../jobs/job-service.ts';
+import type { LeaderboardService } from '../leaderboard/leaderboard-service.ts';
 import type { LogFileService } from '../log-files/log-file-service.ts';
 import type { LogStore } from '../logging/log-store.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -50,4 +51,5 @@ export interface Services {
   savedQueries: SavedQueryService;
   alerts: AlertService;
   etl: EtlService;
+  leaderboard: LeaderboardService;
 }

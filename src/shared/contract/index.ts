@@ -6,6 +6,7 @@ import { costCalls } from './costs.ts';
 import { embeddingCalls } from './embeddings.ts';
 import { healthCalls, healthTopics } from './health.ts';
 import { jobCalls, jobTopics } from './jobs.ts';
+import { leaderboardCalls } from './leaderboard.ts';
 import { logFileCalls, logFileTopics } from './log-files.ts';
 import { logCalls, logTopics } from './logs.ts';
 import { profileCalls, profileTopics } from './profiles.ts';
@@ -36,6 +37,7 @@ export const calls = {
   ...queryCalls,
   ...costCalls,
   ...alertCalls,
+  ...leaderboardCalls,
 };
 
 /** Every event stream the core publishes. */

@@ -1,0 +1,212 @@
+import type { WarehouseMigrationSet } from '../warehouse/migrations.ts';
+
+// What the events need besides PRs, issues, reviews and comments: synced rows (the sync fills them).
+const synced = `
+CREATE TABLE commits (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  repository_id uuid NOT NULL REFERENCES repositories (id) ON DELETE CASCADE,
+  sha text NOT NULL,
+  author_id uuid REFERENCES contributors (id),
+  author_name text,
+  author_email text,
+  message_headline text,
+  committed_date timestamptz NOT NULL,
+  authored_date timestamptz,
+  additions integer NOT NULL DEFAULT 0,
+  deletions integer NOT NULL DEFAULT 0,
+  synced_at timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (repository_id, sha)
+);
+CREATE INDEX commits_repo_date_idx ON commits (repository_id, committed_date DESC);
+CREATE INDEX commits_author_idx ON commits (author_id);
+
+CREATE TABLE releases (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  github_id bigint NOT NULL UNIQUE,
+  node_id text,
+  repository_id uuid NOT NULL REFERENCES repositories (id) ON DELETE CASCADE,
+  tag_name text NOT NULL,
+  name text,
+  author_id uuid REFERENCES contributors (id),
+  is_draft boolean NOT NULL DEFAULT false,
+  is_prerelease boolean NOT NULL DEFAULT false,
+  created_at timestamptz NOT NULL,
+  published_at timestamptz,
+  synced_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX releases_repo_published_idx ON releases (repository_id, published_at DESC);
+CREATE INDEX releases_author_idx ON releases (author_id);
+
+-- The actor of the issue's closing event.
+ALTER TABLE issues ADD COLUMN closed_by_id uuid REFERENCES contributors (id);
+CREATE INDEX issues_closed_by_idx ON issues (closed_by_id);
+`;
+
+// Unqualified names resolve to the console's schema (migrations run with it first on the search path).
+const boards = `
+CREATE TABLE leaderboard_settings (
+  id boolean PRIMARY KEY DEFAULT true CHECK (id),
+  line_added_weight numeric(10, 4) NOT NULL DEFAULT 0.01 CHECK (line_added_weight >= 0),
+  line_deleted_weight numeric(10, 4) NOT NULL DEFAULT 0.005 CHECK (line_deleted_weight >= 0),
+  line_bonus_cap numeric(12, 2) NOT NULL DEFAULT 500 CHECK (line_bonus_cap >= 0),
+  count_self_reviews boolean NOT NULL DEFAULT false,
+  bot_patterns text[] NOT NULL DEFAULT ARRAY['%[bot]', '%-bot', 'dependabot%', 'renovate%'],
+  full_window_days integer NOT NULL DEFAULT 730 CHECK (full_window_days > 0),
+  overlap_days integer NOT NULL DEFAULT 1 CHECK (overlap_days >= 0),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+INSERT INTO leaderboard_settings DEFAULT VALUES;
+
+CREATE TABLE scoring_weights (
+  event_type text PRIMARY KEY CHECK (event_type IN ('commit', 'pr_opened', 'pr_merged', 'pr_reviewed', 'issue_opened', 'issue_closed', 'comment', 'release')),
+  base_points numeric(10, 2) NOT NULL CHECK (base_points >= 0),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+INSERT INTO scoring_weights (event_type, base_points) VALUES
+  ('commit', 10), ('pr_opened', 15), ('pr_merged', 25), ('pr_reviewed', 20),
+  ('issue_opened', 8), ('issue_closed', 5), ('comment', 3), ('release', 30);
+
+-- One row per contribution, derived from the synced tables; event_id is deterministic from the
+-- source row, so deriving again (overlapping windows) updates instead of adding.
+CREATE TABLE contribution_events (
+  event_id text PRIMARY KEY,
+  repository_id uuid NOT NULL REFERENCES repositories (id) ON DELETE CASCADE,
+  user_id uuid NOT NULL REFERENCES contributors (id) ON DELETE CASCADE,
+  event_type text NOT NULL,
+  event_data jsonb NOT NULL DEFAULT '{}',
+  lines_added integer NOT NULL DEFAULT 0,
+  lines_deleted integer NOT NULL DEFAULT 0,
+  event_timestamp timestamptz NOT NULL,
+  scraped_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX contribution_events_repo_ts_idx ON contribution_events (repository_id, event_timestamp DESC);
+CREATE INDEX contribution_events_repo_user_idx ON contribution_events (repository_id, user_id);
+CREATE INDEX contribution_events_user_idx ON contribution_events (user_id);
+
+-- (repository, contributor) pairs whose events changed since the last recalculation: filled by
+-- statement triggers, whoever writes the events, so an incremental recalculation misses nothing.
+CREATE TABLE leaderboard_dirty (
+  repository_id uuid NOT NULL,
+  user_id uuid NOT NULL,
+  PRIMARY KEY (repository_id, user_id)
+);
+CREATE FUNCTION leaderboard_mark_dirty() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO leaderboard_dirty (repository_id, user_id) SELECT DISTINCT repository_id, user_id FROM new_rows ON CONFLICT DO NOTHING;
+  END IF;
+  IF TG_OP IN ('DELETE', 'UPDATE') THEN
+    INSERT INTO leaderboard_dirty (repository_id, user_id) SELECT DISTINCT repository_id, user_id FROM old_rows ON CONFLICT DO NOTHING;
+  END IF;
+  RETURN NULL;
+END $fn$;
+DO $$ BEGIN EXECUTE format('ALTER FUNCTION leaderboard_mark_dirty() SET search_path = %I, public', current_schema()); END $$;
+CREATE TRIGGER contribution_events_dirty_ins AFTER INSERT ON contribution_events REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION leaderboard_mark_dirty();
+CREATE TRIGGER contribution_events_dirty_upd AFTER UPDATE ON contribution_events REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION leaderboard_mark_dirty();
+CREATE TRIGGER contribution_events_dirty_del AFTER DELETE ON contribution_events REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION leaderboard_mark_dirty();
+
+CREATE TABLE repository_leaderboards (
+  repository_id uuid NOT NULL REFERENCES repositories (id) ON DELETE CASCADE,
+  user_id uuid NOT NULL REFERENCES contributors (id) ON DELETE CASCADE,
+  rank integer NOT NULL,
+  previous_rank integer,
+  total_score numeric(12, 2) NOT NULL,
+  base_score numeric(12, 2) NOT NULL,
+  line_bonus numeric(12, 2) NOT NULL,
+  commit_count integer NOT NULL DEFAULT 0,
+  pr_opened_count integer NOT NULL DEFAULT 0,
+  pr_merged_count integer NOT NULL DEFAULT 0,
+  pr_reviewed_count integer NOT NULL DEFAULT 0,
+  issue_opened_count integer NOT NULL DEFAULT 0,
+  issue_closed_count integer NOT NULL DEFAULT 0,
+  comment_count integer NOT NULL DEFAULT 0,
+  release_count integer NOT NULL DEFAULT 0,
+  lines_added bigint NOT NULL DEFAULT 0,
+  lines_deleted bigint NOT NULL DEFAULT 0,
+  first_contribution_at timestamptz NOT NULL,
+  last_contribution_at timestamptz NOT NULL,
+  rank_changed_at timestamptz,
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (repository_id, user_id)
+);
+CREATE INDEX repository_leaderboards_rank_idx ON repository_leaderboards (repository_id, rank);
+CREATE INDEX repository_leaderboards_user_idx ON repository_leaderboards (user_id);
+
+CREATE TABLE global_leaderboard (
+  user_id uuid PRIMARY KEY REFERENCES contributors (id) ON DELETE CASCADE,
+  global_rank integer NOT NULL,
+  previous_rank integer,
+  total_score numeric(14, 2) NOT NULL,
+  repositories_contributed integer NOT NULL,
+  commit_count integer NOT NULL DEFAULT 0,
+  pr_opened_count integer NOT NULL DEFAULT 0,
+  pr_merged_count integer NOT NULL DEFAULT 0,
+  pr_reviewed_count integer NOT NULL DEFAULT 0,
+  issue_opened_count integer NOT NULL DEFAULT 0,
+  issue_closed_count integer NOT NULL DEFAULT 0,
+  comment_count integer NOT NULL DEFAULT 0,
+  release_count integer NOT NULL DEFAULT 0,
+  lines_added bigint NOT NULL DEFAULT 0,
+  lines_deleted bigint NOT NULL DEFAULT 0,
+  first_contribution_at timestamptz NOT NULL,
+  last_contribution_at timestamptz NOT NULL,
+  rank_changed_at timestamptz,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX global_leaderboard_rank_idx ON global_leaderboard (global_rank);
+
+-- What each scrape derived: a full window is the last full_window_days, an incremental one
+-- starts overlap_days before the previous end (events are unique, so overlaps never add twice).
+CREATE TABLE scrape_windows (
+  id bigserial PRIMARY KEY,
+  repository_id uuid NOT NULL REFERENCES repositories (id) ON DELETE CASCADE,
+  job_run_id text,
+  kind text NOT NULL CHECK (kind IN ('full', 'incremental')),
+  data_start_date timestamptz NOT NULL,
+  data_end_date timestamptz NOT NULL,
+  events_fetched integer NOT NULL DEFAULT 0,
+  events_new integer NOT NULL DEFAULT 0,
+  events_changed integer NOT NULL DEFAULT 0,
+  events_removed integer NOT NULL DEFAULT 0,
+  contributors_found integer NOT NULL DEFAULT 0,
+  bytes_processed bigint NOT NULL DEFAULT 0,
+  started_at timestamptz NOT NULL DEFAULT now(),
+  finished_at timestamptz
+);
+CREATE INDEX scrape_windows_latest_idx ON scrape_windows (repository_id, data_end_date DESC);
+
+CREATE TABLE leaderboard_recalcs (
+  id bigserial PRIMARY KEY,
+  job_run_id text,
+  kind text NOT NULL CHECK (kind IN ('full', 'incremental')),
+  started_at timestamptz NOT NULL DEFAULT now(),
+  finished_at timestamptz,
+  pairs_recomputed integer NOT NULL DEFAULT 0,
+  repositories_reranked integer NOT NULL DEFAULT 0,
+  rank_changes integer NOT NULL DEFAULT 0,
+  -- The weights and settings in force: an incremental run under other ones becomes a full one.
+  config_stamp timestamptz
+);
+
+-- Rank snapshots: every rank a recalculation changed (repository_id NULL: the global board).
+CREATE TABLE rank_history (
+  recalc_id bigint NOT NULL REFERENCES leaderboard_recalcs (id) ON DELETE CASCADE,
+  repository_id uuid REFERENCES repositories (id) ON DELETE CASCADE,
+  user_id uuid NOT NULL REFERENCES contributors (id) ON DELETE CASCADE,
+  rank integer,
+  previous_rank integer,
+  total_score numeric(14, 2)
+);
+CREATE INDEX rank_history_recalc_idx ON rank_history (recalc_id);
+CREATE INDEX rank_history_user_idx ON rank_history (user_id, recalc_id DESC);
+CREATE INDEX rank_history_repo_idx ON rank_history (repository_id);
+`;
+
+/** The contributor leaderboard's tables: events, weights, both boards, scrape windows, snapshots. */
+export const leaderboardMigrations: WarehouseMigrationSet = {
+  feature: 'leaderboard',
+  migrations: [
+    { version: 1, name: 'commits, releases and issue closers', sql: synced },
+    { version: 2, name: 'contribution events and leaderboards', sql: boards },
+  ],
+};

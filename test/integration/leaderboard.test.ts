@@ -1,0 +1,169 @@
+// The leaderboards against an independent reference (plain TypeScript over the raw synced rows):
+// bots, the ghost, a tie, self-reviews, releases, contributors in many repositories, overlapping
+// and late scrape windows, weight changes — and incremental recalculation equal to a full one.
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recalculate } from '../../src/main/leaderboard/recalc.ts';
+import { scrapeRepository } from '../../src/main/leaderboard/scrape.ts';
+import { writeConfig } from '../../src/main/leaderboard/config-store.ts';
+import { addBatch, DEFAULT_CONFIG, generateModel, referenceBoards, warehouseBoards, writeModel, type Model, type RefConfig } from '../helpers/leaderboard-data.ts';
+import { createTestDatabase } from '../helpers/postgres.ts';
+import { rng } from '../helpers/random.ts';
+import { migrateTestWarehouse, warehousePool } from '../helpers/warehouse.ts';
+
+const DAY = 86_400_000;
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  db = await createTestDatabase('lb');
+  pool = warehousePool(db.url);
+  await migrateTestWarehouse(pool);
+}, 60_000);
+afterAll(async () => {
+  await pool?.end();
+  await db?.drop();
+});
+
+async function reset() {
+  await pool.query('TRUNCATE repositories, contributors, leaderboard_recalcs, leaderboard_dirty CASCADE');
+  await writeConfig(pool, DEFAULT_CONFIG.weights, { lineAddedWeight: 0.01, lineDeletedWeight: 0.005, lineBonusCap: 500, countSelfReviews: false, botPatterns: DEFAULT_CONFIG.botPatterns, fullWindowDays: 730, overlapDays: 1 });
+}
+
+async function repoIds(m: Model): Promise<string[]> {
+  const { rows } = await pool.query('SELECT id, github_id FROM repositories');
+  return m.repos.map((r) => rows.find((x) => Number(x.github_id) === r.githubId)!.id);
+}
+
+/** Scrapes every repository with the given mode and records the windows it covered. */
+async function scrapeAll(m: Model, windows: Map<number, [number, number][]>, full: boolean, now = new Date()) {
+  const ids = await repoIds(m);
+  for (const [i, id] of ids.entries()) {
+    const w = await scrapeRepository(pool, { repositoryId: id, repository: m.repos[i]!.fullName, full, now });
+    windows.set(i, [...(windows.get(i) ?? []), [Date.parse(w.since), Date.parse(w.until)]]);
+  }
+}
+
+describe('contributor leaderboard', () => {
+  it('a full scrape and recalculation match the reference (bots, ghost, tie, self-reviews, releases, 730-day window)', async () => {
+    await reset();
+    const now = Date.now();
+    const m = generateModel(7, { repos: 4, users: 40, perRepo: 500, now });
+    await writeModel(pool, m);
+    const windows = new Map<number, [number, number][]>();
+    await scrapeAll(m, windows, true);
+    const r = await recalculate(pool, { full: false });
+    expect(r.kind).toBe('full');
+    expect(r.upgradedBecause).toMatch(/no earlier/);
+
+    const ref = referenceBoards(m, DEFAULT_CONFIG, windows);
+    const got = await warehouseBoards(pool);
+    expect(got.repo).toEqual(ref.repo);
+    expect(got.global).toEqual(ref.global);
+
+    // The data really has the edge cases the reference is meant to check.
+    const names = got.global.map((g) => g.username);
+    for (const bot of ['dependabot', 'ci-bot', 'Renovate-Helper', 'ghost']) expect(names).not.toContain(bot);
+    expect((await pool.query("SELECT count(*)::int AS n FROM contribution_events e JOIN contributors c ON c.id = e.user_id WHERE c.username IN ('dependabot', 'ci-bot')")).rows[0].n).toBeGreaterThan(0);
+    const twins = got.repo.filter((x) => x.repository === m.repos[0]!.fullName && x.username.toLowerCase().startsWith('twin'));
+    expect(twins.map((t) => t.totalScore)).toEqual(['3.00', '3.00']);
+    expect(twins.map((t) => t.username)).toEqual(['Twin-A', 'twin-b']);
+    expect(twins[1]!.rank).toBe(twins[0]!.rank + 1);
+    expect(got.global.some((g) => g.counts.release > 0)).toBe(true);
+    expect(got.global.some((g) => (g.repositories ?? 0) >= 4)).toBe(true);
+    const self = (await pool.query("SELECT count(*)::int AS n FROM contribution_events WHERE event_type = 'pr_reviewed' AND (event_data->>'self')::boolean")).rows[0].n;
+    expect(self).toBeGreaterThan(0);
+    // Events older than the 730-day window were not derived.
+    const oldest = (await pool.query('SELECT min(event_timestamp) AS t FROM contribution_events')).rows[0].t as Date;
+    expect(oldest.getTime()).toBeGreaterThanOrEqual(now - 731 * DAY);
+    expect(m.commits.some((c) => c.at < now - 731 * DAY)).toBe(true);
+    // The line bonus is capped per contributor and repository.
+    expect((await pool.query('SELECT max(line_bonus)::float8 AS b FROM repository_leaderboards')).rows[0].b).toBe(500);
+  });
+
+  it('incremental scrapes add new and late events once (overlapping windows), and equal a full recalculation after random batches', async () => {
+    await reset();
+    const start = Date.now() - 30 * DAY;
+    const m = generateModel(11, { repos: 3, users: 30, perRepo: 300, now: start });
+    await writeModel(pool, m);
+    const windows = new Map<number, [number, number][]>();
+    await scrapeAll(m, windows, true, new Date(start));
+    await recalculate(pool, { full: true });
+    const seeds = [3, 5, 8, 13, 21];
+    let clock = start;
+    for (const [k, seed] of seeds.entries()) {
+      const before = clock;
+      clock += 5 * DAY;
+      m.rand = rng(seed);
+      // New events since the last window, plus late ones inside the one-day overlap.
+      for (let r = 0; r < m.repos.length; r++) {
+        addBatch(m, r, 60, before, clock);
+        addBatch(m, r, 8, before - DAY + 60_000, before);
+      }
+      // Changed and removed source rows: a closer changes, a comment is deleted.
+      const closed = m.issues.find((i) => i.closedBy !== null && i.closedAt! > before - DAY);
+      if (closed) closed.closedBy = m.users[k]!.githubId;
+      m.comments.splice(m.comments.findIndex((c) => c.at > before - DAY / 2), 1);
+      await writeModel(pool, m);
+      await scrapeAll(m, windows, false, new Date(clock));
+      const inc = await recalculate(pool, { full: false });
+      expect(inc.kind).toBe('incremental');
+      const incremental = await warehouseBoards(pool);
+      const ref = referenceBoards(m, DEFAULT_CONFIG, windows);
+      expect(incremental.repo).toEqual(ref.repo);
+      expect(incremental.global).toEqual(ref.global);
+      await recalculate(pool, { full: true });
+      expect(await warehouseBoards(pool)).toEqual(incremental);
+    }
+    // Overlapping windows did not double-count: one event per source row.
+    const dup = (await pool.query('SELECT count(*)::int - count(DISTINCT event_id)::int AS d FROM contribution_events')).rows[0].d;
+    expect(dup).toBe(0);
+    const w = (await pool.query("SELECT count(*)::int AS n, min(kind) AS k FROM scrape_windows WHERE kind = 'incremental'")).rows[0];
+    expect(w.n).toBe(seeds.length * 3);
+  });
+
+  it('a late event older than the overlap waits for the weekly full scrape; nothing is counted twice', async () => {
+    await reset();
+    const now = Date.now();
+    const m = generateModel(17, { repos: 1, users: 10, perRepo: 200, now: now - 2 * DAY });
+    await writeModel(pool, m);
+    const windows = new Map<number, [number, number][]>();
+    await scrapeAll(m, windows, true, new Date(now - DAY));
+    // A commit dated three days back arrives after that scrape.
+    m.commits.push({ repo: 0, sha: 'late0001', author: m.users[0]!.githubId, at: now - 3 * DAY, additions: 100, deletions: 0 });
+    await writeModel(pool, m);
+    await scrapeAll(m, windows, false, new Date(now));
+    await recalculate(pool, { full: false });
+    expect((await pool.query("SELECT count(*)::int AS n FROM contribution_events WHERE event_data->>'sha' = 'late0001'")).rows[0].n).toBe(0);
+    expect(await warehouseBoards(pool)).toEqual(referenceBoards(m, DEFAULT_CONFIG, new Map([[0, [[now - DAY - 730 * DAY, now - 3 * DAY - 1]]]])));
+    await scrapeAll(m, windows, true, new Date(now));
+    await recalculate(pool, { full: false });
+    expect((await pool.query("SELECT count(*)::int AS n FROM contribution_events WHERE event_data->>'sha' = 'late0001'")).rows[0].n).toBe(1);
+    expect(await warehouseBoards(pool)).toEqual(referenceBoards(m, DEFAULT_CONFIG, windows));
+  });
+
+  it('changed weights and bot patterns: the next incremental run recalculates in full and matches the reference', async () => {
+    await reset();
+    const now = Date.now();
+    const m = generateModel(23, { repos: 2, users: 25, perRepo: 300, now });
+    await writeModel(pool, m);
+    const windows = new Map<number, [number, number][]>();
+    await scrapeAll(m, windows, true);
+    await recalculate(pool, { full: true });
+    const cfg: RefConfig = { ...DEFAULT_CONFIG, weights: { ...DEFAULT_CONFIG.weights, comment: 0, release: 99.5, pr_reviewed: 7.25 }, lineAdded: 0.0333, cap: 120, countSelfReviews: true, botPatterns: ['%-bot', 'dev1_'] };
+    await writeConfig(pool, cfg.weights, { lineAddedWeight: cfg.lineAdded, lineBonusCap: cfg.cap, countSelfReviews: true, botPatterns: cfg.botPatterns });
+    const r = await recalculate(pool, { full: false });
+    expect(r.kind).toBe('full');
+    expect(r.upgradedBecause).toMatch(/weights or settings changed/);
+    const ref = referenceBoards(m, cfg, windows);
+    const got = await warehouseBoards(pool);
+    expect(got).toEqual(ref);
+    // Renovate-Helper no longer matches a pattern; dependabot stays out by the warehouse's bot flag.
+    expect(got.global.map((g) => g.username)).toContain('Renovate-Helper');
+    expect(got.global.map((g) => g.username)).not.toContain('dependabot');
+    expect(got.global.some((g) => /^dev1\d$/.test(g.username))).toBe(false);
+    // Ranks that moved are kept as snapshots with their previous rank.
+    const moved = (await pool.query('SELECT count(*)::int AS n FROM rank_history h WHERE h.recalc_id = $1 AND h.previous_rank IS NOT NULL', [r.recalcId])).rows[0].n;
+    expect(moved).toBeGreaterThan(0);
+  });
+});
