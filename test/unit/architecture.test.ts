@@ -40,7 +40,7 @@ export const LAYERS: string[][] = [
   /* 2 clients of outside systems and local files */ ['warehouse', 'github', 'embeddings', 'vectors', 'log-files'],
   /* 3 features on one system */ ['sync', 'health', 'queries', 'audit', 'costs'],
   /* 4 features on the synced data */ ['embedding-job', 'workspaces', 'health-service', 'etl', 'leaderboard'],
-  /* 5 operations across features */ ['backfill', 'runbooks', 'alerts'],
+  /* 5 operations across features */ ['backfill', 'runbooks', 'alerts', 'schedules'],
   /* 6 composition root */ ['core'],
   /* 7 servers */ ['serve'],
   /* 8 entry points */ ['cli', 'electron'],

@@ -3,7 +3,7 @@ import { AlertService } from './alert-service.ts';
 import { alertHandlers, alertTopicSources } from './handlers.ts';
 import { alertStoreMigrations } from './fallback.ts';
 import { alertMigrations } from './migrations.ts';
-import { budgetReportJob } from './report-job.ts';
+import { BUDGET_REPORT_JOB, budgetReportJob } from './report-job.ts';
 import { budgetLevelObservation, budgetObservations, healthObservations, jobObservation, secretObservations } from './sources.ts';
 
 const SECRETS_EVERY_MS = 10 * 60_000;
@@ -51,6 +51,7 @@ export const alertsFeature = {
     return {
       services: { alerts },
       jobs: [budgetReportJob(s.costs, alerts)],
+      schedulePresets: [{ id: 'leaderboard-daily-budget-report', title: 'Daily budget report', kind: BUDGET_REPORT_JOB, params: {}, cron: '0 0 * * *', source: "Leaderboard (Celery beat daily-budget-report): crontab(minute=0, hour=0) — budget_tasks.generate_daily_report" }],
       handlers: () => alertHandlers(alerts, s.jobs),
       topics: () => alertTopicSources(alerts),
       start() {

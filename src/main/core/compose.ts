@@ -20,6 +20,7 @@ import { queriesFeature } from '../queries/feature.ts';
 import { RpcServer } from '../rpc/rpc-server.ts';
 import type { Handlers, TopicSources } from '../rpc/types.ts';
 import { runbooksFeature } from '../runbooks/feature.ts';
+import { schedulesFeature } from '../schedules/feature.ts';
 import { secretsFeature } from '../secrets/feature.ts';
 import { settingsFeature } from '../settings/feature.ts';
 import { openDatabase } from '../store/database.ts';
@@ -30,7 +31,7 @@ import type { WarehouseMigrationSet } from '../warehouse/migrations.ts';
 import { workspacesFeature } from '../workspaces/feature.ts';
 import { appHandlers } from './app-handlers.ts';
 import type { CoreConfig } from './config.ts';
-import type { Feature, FeatureParts } from './feature.ts';
+import type { Feature, FeatureParts, SchedulePreset } from './feature.ts';
 import type { Services } from './services.ts';
 
 /**
@@ -57,6 +58,7 @@ export const FEATURES = [
   alertsFeature,
   etlFeature,
   leaderboardFeature,
+  schedulesFeature,
 ] as const satisfies readonly Feature[];
 
 // Compile-time: every call and topic of the contract has exactly one feature serving it.
@@ -114,12 +116,14 @@ async function build(config: CoreConfig, startedAt: Date, lock: DataDirLock | nu
   if (config.stderrLogLevel) sinks.push(jsonLinesSink(process.stderr, config.stderrLogLevel));
   s.logger = new Logger({ sinks, redactor: s.redactor });
 
-  const ctx = { config, warehouseMigrations: warehouseMigrationSets() };
+  const presets: (SchedulePreset & { feature: string })[] = [];
+  const ctx = { config, warehouseMigrations: warehouseMigrationSets(), schedulePresets: () => presets };
   const parts: FeatureParts[] = [];
   for (const feature of FEATURES as readonly Feature[]) {
     const p = feature.create(s, ctx);
     Object.assign(s, p.services);
     parts.push(p);
+    presets.push(...(p.schedulePresets ?? []).map((x) => ({ ...x, feature: feature.name })));
   }
   for (const def of [...parts.flatMap((p) => p.jobs ?? []), ...(config.extraJobs ?? [])]) s.jobs.register(def);
 

@@ -16,6 +16,7 @@ import type { Redactor } from '../logging/redact.ts';
 import type { ProfileService } from '../profiles/profile-service.ts';
 import type { SavedQueryService } from '../queries/saved-queries.ts';
 import type { RunbookService } from '../runbooks/runbook-service.ts';
+import type { ScheduleService } from '../schedules/schedule-service.ts';
 import type { SecretService } from '../secrets/secret-service.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
 import type { Db } from '../store/database.ts';
@@ -52,4 +53,5 @@ export interface Services {
   alerts: AlertService;
   etl: EtlService;
   leaderboard: LeaderboardService;
+  schedules: ScheduleService;
 }

@@ -1,6 +1,6 @@
 import type { Feature } from '../core/feature.ts';
 import { embedJob } from './embed-job.ts';
-import { EmbeddingService } from './embedding-service.ts';
+import { EMBED_JOB, EmbeddingService } from './embedding-service.ts';
 import { embeddingHandlers } from './handlers.ts';
 import { recreateJob, reloadJob } from './milvus-jobs.ts';
 import { EmbeddingOutbox } from './outbox.ts';
@@ -15,6 +15,7 @@ export const embeddingsFeature = {
       services: { embeddings, outbox: new EmbeddingOutbox(s.db) },
       jobs: [embedJob(embeddings, s.db), reloadJob(embeddings), recreateJob(embeddings)],
       handlers: () => embeddingHandlers(embeddings, s.jobs),
+      schedulePresets: [{ id: 'pipeline-daily-embed', title: 'Embed new PRs and issues (daily, after the 02:00 sync)', kind: EMBED_JOB, params: {}, cron: '30 2 * * *', activeDeadlineSeconds: 7200, source: 'Leaderboard: .github/workflows/scheduled-pipeline.yml — "Runs daily at 2 AM UTC", budget-aware execution' }],
       close: () => embeddings.close(),
     };
   },

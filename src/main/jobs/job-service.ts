@@ -90,11 +90,18 @@ export class JobService implements JobQueue {
     return orphans;
   }
 
-  async enqueue(kind: string, params: unknown, opts: { dedupe?: boolean } = {}): Promise<JobRun> {
+  /** The parsed parameters of a run of this kind; throws a message naming the field. */
+  validate(kind: string, params: unknown): unknown {
     const def = this.defs.get(kind);
-    if (!def) throw new OpsError('not_found', `Unknown job kind "${kind}"`);
+    if (!def) throw new OpsError('not_found', `Unknown job kind "${kind}" (known: ${[...this.defs.keys()].sort().join(', ')})`);
     const parsed = def.params.safeParse(params);
     if (!parsed.success) throw new OpsError('invalid_input', `${def.title}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}`);
+    return parsed.data;
+  }
+
+  async enqueue(kind: string, params: unknown, opts: { dedupe?: boolean } = {}): Promise<JobRun> {
+    const def = this.defs.get(kind)!;
+    const parsed = { data: this.validate(kind, params) as never };
     const key = def.concurrencyKey?.(parsed.data) ?? null;
     if (opts.dedupe) {
       const existing = this.repo.activeByKey(kind, key);
@@ -112,6 +119,12 @@ export class JobService implements JobQueue {
     const run = this.repo.get(runId);
     if (!run) throw new OpsError('not_found', `No job run with id ${runId}`);
     return this.withLive(run);
+  }
+
+  /** The run, or null when this process does not know it. */
+  find(runId: string): JobRun | null {
+    const run = this.repo.get(runId);
+    return run ? this.withLive(run) : null;
   }
 
   list(filter: { kind?: string; status?: JobStatus; limit: number; beforeCreatedAt?: string }): JobRun[] {

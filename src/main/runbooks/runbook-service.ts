@@ -99,6 +99,13 @@ export class RunbookService {
     return { pool, url, schema: info.schema, migrationSets: this.d.warehouse.migrationSets, home: this.d.home, profiles: this.d.profiles, secrets: this.d.secrets, embeddings: this.d.embeddings };
   }
 
+  /** An action outside a runbook run (scheduled maintenance jobs): the schedule is the confirmation. */
+  async runAction(actionId: string, inputs: Record<string, string> = {}) {
+    const action = ACTIONS[actionId];
+    if (!action) throw new OpsError('not_found', `No action "${actionId}"`);
+    return action.run(await this.actionContext(), inputs);
+  }
+
   async preview(runId: string, stepId: string, inputs: Record<string, string>) {
     const s = this.step(this.get(runId), stepId);
     if (s.kind !== 'action') throw new OpsError('invalid_input', 'Only action steps have a preview');

@@ -13,6 +13,7 @@ import { profileCalls, profileTopics } from './profiles.ts';
 import { queryCalls } from './queries.ts';
 import { repoCalls } from './repos.ts';
 import { runbookCalls } from './runbooks.ts';
+import { scheduleCalls } from './schedules.ts';
 import { secretCalls } from './secrets.ts';
 import { settingsCalls } from './settings.ts';
 import { uiStateCalls } from './ui-state.ts';
@@ -38,6 +39,7 @@ export const calls = {
   ...costCalls,
   ...alertCalls,
   ...leaderboardCalls,
+  ...scheduleCalls,
 };
 
 /** Every event stream the core publishes. */

@@ -1,0 +1,233 @@
+// Schedules against a real warehouse: the tick ledger shared by several processes (three service
+// instances on one database, each its own pool), Forbid/Replace, the active deadline, catch-up after
+// everyone was down, run now, enable/disable — on a controlled clock, so no test waits for a minute.
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobRun } from '../../src/shared/contract/jobs.ts';
+import { OpsError } from '../../src/shared/errors.ts';
+import { ScheduleService, type ScheduleRunner, type TickEvent } from '../../src/main/schedules/schedule-service.ts';
+import { Logger } from '../../src/main/logging/logger.ts';
+import { Redactor } from '../../src/main/logging/redact.ts';
+import { startTestCore, type TestCore } from '../helpers/core.ts';
+import { createTestDatabase } from '../helpers/postgres.ts';
+import { migrateTestWarehouse, warehousePool } from '../helpers/warehouse.ts';
+
+/** The job queue as schedules see it: runs this test finishes, fails or keeps running at will. */
+class FakeQueue implements ScheduleRunner {
+  runs = new Map<string, JobRun>();
+  enqueued: { kind: string; params: unknown; runId: string }[] = [];
+  constructor(private readonly now: () => Date) {}
+  async enqueue(kind: string, params: unknown): Promise<JobRun> {
+    if (kind === 'refused') throw new OpsError('conflict', 'Refused: Budget "OpenAI per day" is exhausted');
+    const run = { id: randomUUID(), kind, title: kind, status: 'running', params, progress: { done: 0, total: null, unit: 'items', message: null, ratePerSec: null, etaSeconds: null, extra: {} }, steps: [], attempt: 1, createdAt: this.now().toISOString(), startedAt: this.now().toISOString(), finishedAt: null, error: null, result: null, resumable: false } satisfies JobRun;
+    this.runs.set(run.id, run);
+    this.enqueued.push({ kind, params, runId: run.id });
+    return run;
+  }
+  async cancel(runId: string): Promise<JobRun> {
+    return this.finish(runId, 'cancelled');
+  }
+  finish(runId: string, status: JobRun['status']): JobRun {
+    const r = { ...this.runs.get(runId)!, status };
+    this.runs.set(runId, r);
+    return r;
+  }
+  find(runId: string): JobRun | null {
+    return this.runs.get(runId) ?? null;
+  }
+  validate(kind: string, params: unknown): unknown {
+    if (!['test-job', 'refused'].includes(kind)) throw new OpsError('not_found', `Unknown job kind "${kind}"`);
+    if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new OpsError('invalid_input', 'Test job: params: expected an object');
+    return params;
+  }
+}
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let pools: pg.Pool[] = [];
+let clock = new Date('2026-01-05T01:59:00Z');
+const now = () => clock;
+const queue = new FakeQueue(now);
+const events: TickEvent[] = [];
+const logger = new Logger({ sinks: [], redactor: new Redactor() });
+let services: ScheduleService[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase('sched');
+  pools = [0, 1, 2].map(() => warehousePool(db.url, 2));
+  await migrateTestWarehouse(pools[0]!);
+  services = pools.map((pool, i) => new ScheduleService({ pool: async () => pool, runner: queue, presets: () => [], logger, now, owner: `host-${i}:1`, onTick: (e) => events.push(e) }));
+}, 60_000);
+afterAll(async () => {
+  await Promise.all(pools.map((p) => p.end()));
+  await db?.drop();
+});
+
+const ticks = async (id: string) => (await services[0]!.history(id, 1000)).reverse();
+const everyone = () => Promise.all(services.map((s) => s.evaluate()));
+
+describe('schedules on the warehouse', () => {
+  it('validates a definition with messages naming the field', async () => {
+    const s = services[0]!;
+    await expect(s.add({ name: 'x', kind: 'test-job', cron: '0 2 * *' })).rejects.toThrow(/cron: "0 2 \* \*" has 4 fields/);
+    await expect(s.add({ name: 'x', kind: 'test-job', cron: '0 2 * * *', tz: 'Nowhere/Land' })).rejects.toThrow(/tz: "Nowhere\/Land" is not a time zone/);
+    await expect(s.add({ name: 'x', kind: 'nope', cron: '0 2 * * *' })).rejects.toThrow(/params: Unknown job kind "nope"/);
+    await expect(s.add({ name: 'x', kind: 'test-job', params: 'a', cron: '0 2 * * *' })).rejects.toThrow(/params: Test job: params: expected an object/);
+    await expect(s.add({ name: '', kind: 'test-job', cron: '0 2 * * *' })).rejects.toThrow(/name: name is empty/);
+    await expect(s.add({ name: 'x', kind: 'test-job', cron: '0 2 * * *', concurrencyPolicy: 'Sometimes' as never })).rejects.toThrow(/concurrencyPolicy/);
+    expect(await s.list()).toEqual([]);
+  });
+
+  it('three processes evaluating every minute for ten minutes: exactly one run per tick', async () => {
+    clock = new Date('2026-01-05T01:59:30Z');
+    const sch = await services[0]!.add({ name: 'Every minute', kind: 'test-job', params: { n: 1 }, cron: '* * * * *', concurrencyPolicy: 'Allow' });
+    expect(sch.nextTicks[0]).toBe('2026-01-05T02:00:00.000Z');
+    expect(sch.description).toBe('every minute (UTC)');
+    const before = queue.enqueued.length;
+    for (let m = 0; m < 10; m++) {
+      clock = new Date(Date.parse('2026-01-05T02:00:00Z') + m * 60_000 + 1500);
+      // Twice per minute and all at once, as three timers would.
+      await everyone();
+      await everyone();
+    }
+    const t = await ticks(sch.id);
+    expect(t.map((x) => x.scheduledFor)).toEqual(Array.from({ length: 10 }, (_, m) => new Date(Date.parse('2026-01-05T02:00:00Z') + m * 60_000).toISOString()));
+    expect(t.every((x) => x.status === 'requested' && x.runId)).toBe(true);
+    expect(queue.enqueued.length - before).toBe(10);
+    expect(new Set(t.map((x) => x.decidedBy)).size).toBeGreaterThanOrEqual(1);
+    await services[0]!.remove(sch.id);
+  });
+
+  it('Forbid records the overlapping tick as skipped with its reason; the next tick after the run ended runs', async () => {
+    clock = new Date('2026-01-05T02:59:00Z');
+    const sch = await services[0]!.add({ name: 'Hourly', kind: 'test-job', cron: '0 * * * *' });
+    clock = new Date('2026-01-05T03:00:05Z');
+    await everyone();
+    clock = new Date('2026-01-05T04:00:05Z');
+    await everyone();
+    let t = await ticks(sch.id);
+    expect(t.map((x) => x.status)).toEqual(['requested', 'skipped']);
+    expect(t[1]!.reason).toBe(`Skipped: the previous run ${t[0]!.runId} is still going (concurrency policy Forbid)`);
+    expect(events.some((e) => e.schedule.id === sch.id && e.tick.status === 'skipped')).toBe(true);
+    queue.finish(t[0]!.runId!, 'succeeded');
+    clock = new Date('2026-01-05T05:00:05Z');
+    await everyone();
+    t = await ticks(sch.id);
+    expect(t.map((x) => x.status)).toEqual(['requested', 'skipped', 'requested']);
+    expect(t[0]!.runStatus).toBe('succeeded');
+    expect((await services[1]!.get(sch.id)).lastTick).toMatchObject({ status: 'requested', runStatus: 'running' });
+
+    // Replace cancels the running one and starts anew.
+    await services[0]!.update(sch.id, { concurrencyPolicy: 'Replace' });
+    clock = new Date('2026-01-05T06:00:05Z');
+    await everyone();
+    t = await ticks(sch.id);
+    expect(queue.find(t[2]!.runId!)!.status).toBe('cancelled');
+    expect(t[3]).toMatchObject({ status: 'requested', reason: `Replaced the previous run ${t[2]!.runId} (concurrency policy Replace)` });
+    queue.finish(t[3]!.runId!, 'succeeded');
+    await services[0]!.remove(sch.id);
+  });
+
+  it('a run past its active deadline is cancelled and reported', async () => {
+    clock = new Date('2026-01-05T06:59:00Z');
+    const sch = await services[0]!.add({ name: 'Deadline', kind: 'test-job', cron: '0 7 * * *', activeDeadlineSeconds: 600 });
+    clock = new Date('2026-01-05T07:00:01Z');
+    await everyone();
+    clock = new Date('2026-01-05T07:05:00Z');
+    await everyone();
+    let [tick] = await ticks(sch.id);
+    expect(queue.find(tick!.runId!)!.status).toBe('running');
+    clock = new Date('2026-01-05T07:10:30Z');
+    await everyone();
+    [tick] = await ticks(sch.id);
+    expect(tick).toMatchObject({ deadlineExceeded: true, runStatus: 'cancelled', reason: 'Cancelled: ran longer than its active deadline of 600 s' });
+    expect(queue.find(tick!.runId!)!.status).toBe('cancelled');
+    expect(events.filter((e) => e.schedule.id === sch.id && e.tick.deadlineExceeded)).toHaveLength(1);
+    await services[0]!.remove(sch.id);
+  });
+
+  it('catch-up after every worker was down: skip records each tick as missed, run_once runs once for all of them', async () => {
+    clock = new Date('2026-01-06T00:00:00Z');
+    const skip = await services[0]!.add({ name: 'Skip', kind: 'test-job', cron: '0 */2 * * *' });
+    const once = await services[0]!.add({ name: 'Once', kind: 'test-job', cron: '0 */2 * * *', catchUp: 'run_once' });
+    // Nobody up from 00:00 to 09:00.
+    clock = new Date('2026-01-06T09:00:00Z');
+    const before = queue.enqueued.length;
+    await everyone();
+    const s = await ticks(skip.id);
+    expect(s.map((x) => x.status)).toEqual(['missed', 'missed', 'missed', 'missed']);
+    expect(s[0]!.reason).toMatch(/^Missed: not started within 120 s of 2026-01-06 02:00 UTC \(25200 s late; no worker was up\); catch-up policy skip$/);
+    const o = await ticks(once.id);
+    expect(o.map((x) => [x.status, x.trigger])).toEqual([['missed', 'cron'], ['missed', 'cron'], ['missed', 'cron'], ['requested', 'catch_up']]);
+    expect(o[3]!.reason).toBe('Catch-up run for 4 missed ticks (catch-up policy run_once)');
+    expect(queue.enqueued.length - before).toBe(1);
+    expect(events.filter((e) => e.schedule.id === skip.id && e.tick.status === 'missed')).toHaveLength(4);
+    queue.finish(o[3]!.runId!, 'succeeded');
+    await services[0]!.remove(skip.id);
+    await services[0]!.remove(once.id);
+  });
+
+  it('paused schedules decide nothing, and resuming does not count the pause as missed; run now; a refused start is a failed tick', async () => {
+    clock = new Date('2026-01-07T00:00:00Z');
+    const sch = await services[0]!.add({ name: 'Pausable', kind: 'test-job', cron: '0 * * * *', enabled: false });
+    expect(sch.nextTicks).toEqual([]);
+    clock = new Date('2026-01-07T05:30:00Z');
+    await everyone();
+    expect(await ticks(sch.id)).toEqual([]);
+    const on = await services[1]!.setEnabled(sch.id, true);
+    expect(on.nextTicks[0]).toBe('2026-01-07T06:00:00.000Z');
+    await everyone();
+    expect(await ticks(sch.id)).toEqual([]);
+
+    const manual = await services[2]!.runNow(sch.id);
+    expect(manual.tick).toMatchObject({ trigger: 'manual', status: 'requested', decidedBy: 'host-2:1' });
+    expect(manual.run?.id).toBe(manual.tick.runId);
+    const again = await services[0]!.runNow(sch.id);
+    expect(again.tick).toMatchObject({ trigger: 'manual', status: 'skipped' });
+
+    const refused = await services[0]!.add({ name: 'Refused', kind: 'refused', cron: '0 * * * *' });
+    const r = await services[0]!.runNow(refused.id);
+    expect(r.tick).toMatchObject({ status: 'failed', reason: 'Could not start: Refused: Budget "OpenAI per day" is exhausted', runId: null });
+    await expect(services[0]!.remove('nope')).rejects.toThrow(/No schedule "nope"/);
+  });
+});
+
+describe('schedules in the core', () => {
+  let t: TestCore;
+  let coreDb: Awaited<ReturnType<typeof createTestDatabase>>;
+  beforeAll(async () => {
+    coreDb = await createTestDatabase('schedcore');
+    t = await startTestCore();
+    const profile = await t.ops.profiles.create({ name: 'test' });
+    await t.ops.secrets.set({ profileId: profile.id, key: 'postgres_url', value: coreDb.url });
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+    await coreDb?.drop();
+  });
+
+  it('offers the runbooks’ cron lines as presets; a preset applies once and runs its job', async () => {
+    const presets = await t.ops.schedules.presets();
+    const byId = new Map(presets.map((p) => [p.id, p]));
+    for (const id of ['leaderboard-refresh-stale', 'wtr-monthly-collection', 'health-every-5-minutes', 'maintenance-daily-backup', 'maintenance-weekly-vacuum', 'maintenance-weekly-restore-test', 'maintenance-monthly-cleanup', 'leaderboard-daily-budget-report', 'pipeline-daily-embed']) expect(byId.has(id), id).toBe(true);
+    expect(byId.get('leaderboard-refresh-stale')).toMatchObject({ cron: '0 */6 * * *', concurrencyPolicy: 'Forbid', activeDeadlineSeconds: 7200, feature: 'sync', applied: false, description: 'at minute 0 of every 6 hours (UTC)' });
+    // Every preset is valid for its job as it stands.
+    for (const p of presets) expect(() => t.core.jobs.validate(p.kind, p.params), p.id).not.toThrow();
+
+    const s = await t.ops.schedules.applyPreset({ presetId: 'leaderboard-daily-budget-report' });
+    expect(s).toMatchObject({ id: 'leaderboard-daily-budget-report', kind: 'budget-report', cron: '0 0 * * *', enabled: true, presetId: 'leaderboard-daily-budget-report' });
+    await expect(t.ops.schedules.applyPreset({ presetId: 'leaderboard-daily-budget-report' })).rejects.toThrow(/already applied/);
+    expect((await t.ops.schedules.presets()).find((p) => p.id === s.id)!.applied).toBe(true);
+    const edited = await t.ops.schedules.update({ id: s.id, patch: { cron: '15 6 * * 1-5', tz: 'Europe/Berlin' } });
+    expect(edited.description).toBe('cron "15 6 * * 1-5" (Europe/Berlin)');
+    await expect(t.ops.schedules.update({ id: s.id, patch: { cron: '15 6 * * 8' } })).rejects.toThrow(/cron: "15 6 \* \* 8" is not valid/);
+    await expect(t.ops.schedules.preview({ cron: 'every day', tz: 'UTC' })).rejects.toThrow(/has 2 fields/);
+
+    const { tick, run } = await t.ops.schedules.runNow({ id: s.id });
+    expect(tick.status).toBe('requested');
+    const done = await t.core.jobs.wait(run!.id);
+    expect(done.kind).toBe('budget-report');
+    await t.core.schedules.refreshRuns();
+    expect((await t.ops.schedules.history({ id: s.id }))[0]).toMatchObject({ runId: run!.id, runStatus: done.status });
+  });
+});
