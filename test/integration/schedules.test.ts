@@ -17,7 +17,10 @@ import { migrateTestWarehouse, warehousePool } from '../helpers/warehouse.ts';
 class FakeQueue implements ScheduleRunner {
   runs = new Map<string, JobRun>();
   enqueued: { kind: string; params: unknown; runId: string }[] = [];
-  constructor(private readonly now: () => Date) {}
+  private readonly now: () => Date;
+  constructor(now: () => Date) {
+    this.now = now;
+  }
   async enqueue(kind: string, params: unknown): Promise<JobRun> {
     if (kind === 'refused') throw new OpsError('conflict', 'Refused: Budget "OpenAI per day" is exhausted');
     const run = { id: randomUUID(), kind, title: kind, status: 'running', params, progress: { done: 0, total: null, unit: 'items', message: null, ratePerSec: null, etaSeconds: null, extra: {} }, steps: [], attempt: 1, createdAt: this.now().toISOString(), startedAt: this.now().toISOString(), finishedAt: null, error: null, result: null, resumable: false } satisfies JobRun;
