@@ -140,6 +140,14 @@ describe('pull request commits', () => {
       expect(openapiErrors('commit', items, true)).toEqual([]);
     }
     expect((await rest(emu, `${base}/pulls/${repo().issues[0].number}/commits`)).status).toBe(404);
+    const p = repo().pullRequests[5];
+    const pull = (await rest(emu, `${base}/pulls/${p.number}`)).body as { commits: number; head: { sha: string } };
+    const g = await gql<{ repository: { pullRequest: { commits: { totalCount: number; nodes: Array<{ commit: { oid: string; committedDate: string } }> } } } }>(emu,
+      `{ repository(owner: "acme", name: "widgets") { pullRequest(number: ${p.number}) { commits(first: 10) { totalCount nodes { commit { oid committedDate } } } } } }`);
+    expect(g.body.errors).toBeUndefined();
+    const commits = g.body.data!.repository.pullRequest.commits;
+    expect(commits.totalCount).toBe(pull.commits);
+    expect(commits.nodes.at(-1)!.commit.oid).toBe(pull.head.sha);
   });
 });
 

@@ -2,7 +2,7 @@
 // links, and cached sorted views. Rebuilt whenever the dataset revision moves.
 import type { Dataset, DatasetUser, Issue, IssueComment, Label, PullRequest, Repository, Review, ReviewComment } from './dataset.ts';
 import { datasetRevision } from './revision.ts';
-import { nodeId, NODE_PREFIX } from './ids.ts';
+import { fakeSha, nodeId, NODE_PREFIX } from './ids.ts';
 
 export type Item = PullRequest | Issue;
 
@@ -190,6 +190,17 @@ export class Store {
     }
     return v;
   }
+}
+
+/** The dataset has no commits: each PR has 1–7 synthetic ones (REST `commits`, `/pulls/{n}/commits`, GraphQL `commits`). */
+export function commitCount(pr: PullRequest): number {
+  return 1 + (pr.databaseId % 7);
+}
+
+/** SHA of a PR's synthetic commit `index` (-1 = its base); the last one is the head. */
+export function commitSha(pr: PullRequest, index: number): string {
+  if (index < 0) return fakeSha(`base:${pr.databaseId}`);
+  return index === commitCount(pr) - 1 ? fakeSha(`head:${pr.databaseId}`) : fakeSha(`commit:${pr.databaseId}:${index}`);
 }
 
 export function sortKey(item: Item, field: SortField): number {

@@ -5,7 +5,7 @@ import { GraphQLBoolean, GraphQLInt, isEnumType, isListType, isNonNullType, isOb
 import type { GraphQLOutputType, GraphQLResolveInfo, GraphQLTypeResolver } from 'graphql';
 import type { DatasetUser, Issue, IssueComment, PullRequest, Repository, Review, ReviewComment } from '../dataset.ts';
 import type { Item, RepoEntry, ReviewThread, SortField, Store } from '../store.ts';
-import { sortKey } from '../store.ts';
+import { commitCount, commitSha, sortKey } from '../store.ts';
 import { decodeOffsetCursor, encodeOffsetCursor, fakeSha } from '../ids.ts';
 import { runSearch } from '../search.ts';
 import { Connection, paginate } from './connection.ts';
@@ -201,6 +201,7 @@ export const resolvers: Record<string, Record<string, Resolver>> = {
       return paginate(list, idKey, a);
     },
     files: (p: PullRequest, a) => paginate(p.files, indexKey, a),
+    commits: (p: PullRequest, a, ctx) => paginate(prCommits(ctx, p), indexKey, a),
     reviewThreads: (p: PullRequest, a, ctx) => paginate(ctx.store.extra(p).threads, (t) => [t.root.databaseId, 0], a),
   },
   Issue: {
@@ -271,6 +272,22 @@ export const resolvers: Record<string, Record<string, Resolver>> = {
     url: (u: DatasetUser) => `${HTML}/apps/${u.login.replace(/\[bot\]$/, '')}`,
   },
 };
+
+/** A PR's synthetic commits as PullRequestCommit objects (the same ones REST lists). */
+function prCommits(ctx: GqlContext, p: PullRequest): object[] {
+  const repoUrl = `${HTML}/${fullName(repoOf(ctx, p).repo)}`;
+  return Array.from({ length: commitCount(p) }, (_, i) => {
+    const oid = commitSha(p, i);
+    const date = new Date(Date.parse(p.createdAt) - (commitCount(p) - 1 - i) * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const message = i === commitCount(p) - 1 ? p.title : `Work on #${p.number} (${i + 1}/${commitCount(p)})`;
+    return {
+      id: `PURC_${Buffer.from(`${p.databaseId}:${oid}`).toString('base64url')}`, url: `${itemUrl(ctx, p)}/commits/${oid}`, resourcePath: `/commit/${oid}`,
+      pullRequest: p,
+      commit: { id: `C_${oid}`, oid, abbreviatedOid: oid.slice(0, 7), message, messageHeadline: message, messageBody: '', committedDate: date, authoredDate: date,
+        pushedDate: date, url: `${repoUrl}/commit/${oid}`, commitUrl: `${repoUrl}/commit/${oid}`, resourcePath: `/commit/${oid}`, additions: 0, deletions: 0, changedFilesIfAvailable: 0 },
+    };
+  });
+}
 
 function comments(list: IssueComment[], a: Args): Connection<IssueComment> {
   const orderBy = a.orderBy as { field: 'UPDATED_AT'; direction: 'ASC' | 'DESC' } | undefined;

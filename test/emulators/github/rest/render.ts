@@ -6,6 +6,7 @@ import type { DatasetUser, IssueComment, Label, PullRequest, PullRequestFile, Re
 import { GHOST_USER } from '../dataset.ts';
 import { fakeSha } from '../ids.ts';
 import type { Item, RepoEntry, Store } from '../store.ts';
+import { commitCount, commitSha } from '../store.ts';
 
 export const HTML = 'https://github.com';
 type Json = Record<string, unknown>;
@@ -187,14 +188,14 @@ export function pullJson(ctx: RenderCtx, e: RepoEntry, pr: PullRequest, full_ = 
     ...out, merged: pr.state === 'MERGED', mergeable: pr.state === 'OPEN' ? true : null, rebaseable: pr.state === 'OPEN' ? true : null,
     mergeable_state: pr.state === 'OPEN' ? 'clean' : 'unknown', merged_by: pr.state === 'MERGED' ? userRef(ctx, e.repo.owner) : null,
     comments: pr.comments.length, review_comments: extra.reviewComments.length, maintainer_can_modify: false,
-    commits: 1 + (pr.databaseId % 7), additions: extra.additions, deletions: extra.deletions, changed_files: pr.files.length,
+    commits: commitCount(pr), additions: extra.additions, deletions: extra.deletions, changed_files: pr.files.length,
   };
 }
 
 /** `commit` (GET /pulls/{n}/commits): synthetic commit `index` of the PR, the last one at its head SHA. */
 export function commitJson(ctx: RenderCtx, e: RepoEntry, pr: PullRequest, index: number): Json {
-  const count = 1 + (pr.databaseId % 7);
-  const shaAt = (i: number): string => (i === count - 1 ? fakeSha(`head:${pr.databaseId}`) : i < 0 ? fakeSha(`base:${pr.databaseId}`) : fakeSha(`commit:${pr.databaseId}:${i}`));
+  const count = commitCount(pr);
+  const shaAt = (i: number): string => commitSha(pr, i);
   const sha = shaAt(index);
   const api = `${ctx.api}/repos/${full(e)}`;
   const u = (pr.author !== null && ctx.store.user(pr.author)) || null;

@@ -3,7 +3,7 @@
 import type { DatasetUser, IssueComment, PullRequest, ReviewComment } from '../dataset.ts';
 import { encodeCursor, decodeCursor, isoSeconds } from '../ids.ts';
 import type { Item, RepoEntry, SortField } from '../store.ts';
-import { sortKey } from '../store.ts';
+import { commitCount, sortKey } from '../store.ts';
 import type { RenderCtx } from './render.ts';
 import {
   commitJson, fileJson, fullRepoJson, issueCommentJson, issueJson, privateUserJson, pullJson, reviewCommentJson, reviewJson,
@@ -172,10 +172,7 @@ function byId<T extends { databaseId: number }>(list: readonly T[], id: number):
   return undefined;
 }
 
-/** The dataset has no commits: a PR has `commits` (1–7, as in its REST object) synthetic ones ending at its head SHA. */
-export function prCommits(p: PullRequest): number[] {
-  return Array.from({ length: 1 + (p.databaseId % 7) }, (_, i) => i);
-}
+const prCommits = (p: PullRequest): number[] => Array.from({ length: commitCount(p) }, (_, i) => i);
 
 const REPO_ROUTES: Array<[RegExp, string, RepoHandler]> = [
   [/^$/, '', (env, e) => ({ status: 200, body: fullRepoJson(env.render, e) })],
