@@ -6,6 +6,7 @@ import { backfillCommand, backfillUsage } from './commands/backfill.ts';
 import { costsCommand, costsUsage } from './commands/costs.ts';
 import { embedCommand, embedUsage } from './commands/embed.ts';
 import { healthCommand, healthUsage } from './commands/health.ts';
+import { leaderboardCommand, leaderboardUsage } from './commands/leaderboard.ts';
 import { logsCommand, logsUsage } from './commands/logs.ts';
 import { milvusCommand, milvusUsage } from './commands/milvus.ts';
 import { queryCommand, queryUsage } from './commands/query.ts';
@@ -30,6 +31,7 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
   runbook: { run: runbookCommand, usage: runbookUsage, summary: 'run a runbook as a checklist and record it' },
   alerts: { run: alertsCommand, usage: alertsUsage, summary: 'alerts, channels (send a test), silences, the delivery outbox, the alerting agent' },
   costs: { run: costsCommand, usage: costsUsage, summary: 'the cost ledger, budgets and the daily budget report' },
+  leaderboard: { run: leaderboardCommand, usage: leaderboardUsage, summary: 'contributor leaderboards: recalculate, show, weights, scrape windows, export' },
 };
 
 function help(): string {
