@@ -1,5 +1,5 @@
 import type { BackfillStepState } from '../../shared/contract/backfill.ts';
-import { RateMeter } from '../jobs/rate-meter.ts';
+import { RateMeter } from '../../shared/progress.ts';
 import type { JobContext, ProgressUpdate } from '../jobs/types.ts';
 
 export type StepState = BackfillStepState;
@@ -27,6 +27,7 @@ export class StepProgress {
   begin(step: string): void {
     this.started[step] = Date.now();
     this.steps[step]!.state = 'running';
+    this.steps[step]!.startedAt = new Date().toISOString();
     this.push(step);
   }
 
@@ -34,6 +35,7 @@ export class StepProgress {
     const s = this.steps[step]!;
     s.state = 'done';
     s.etaSeconds = 0;
+    s.finishedAt = new Date().toISOString();
     s.seconds = this.started[step] ? (Date.now() - this.started[step]!) / 1000 : null;
     if (s.total !== null) s.done = Math.max(s.done, s.total);
     this.push(step);

@@ -1,6 +1,7 @@
 import { EmbedRequest } from '../../shared/contract/embeddings.ts';
 import { OpsError } from '../../shared/errors.ts';
 import type { Ticket } from '../costs/guard.ts';
+import { carriedCount } from '../../shared/progress.ts';
 import { costUsd, packBatches } from '../embeddings/index.ts';
 import { JobPausedError, type JobContext, type JobDefinition } from '../jobs/types.ts';
 import type { Db } from '../store/database.ts';
@@ -61,8 +62,9 @@ export async function runEmbedding(svc: EmbeddingService, outbox: EmbeddingOutbo
   const tickets = new Map<number, Ticket>();
   let guard: Awaited<ReturnType<typeof svc.deps.budgets.guard>> | null = null;
   const totals = { items: 0, tokens: 0, usd: 0, requests: 0, rateLimited: 0, milvusSeconds: 0 };
+  let earlier = 0; // embedded by earlier attempts of this run
   const report = (message: string) =>
-    ctx.progress({ done: totals.items, unit: 'items', message, extra: { tokens: totals.tokens, usd: Number(totals.usd.toFixed(6)), requests: totals.requests, rateLimited: totals.rateLimited, model: c.model } });
+    ctx.progress({ done: carriedCount(earlier, totals.items), unit: 'items', message, extra: { tokens: totals.tokens, usd: Number(totals.usd.toFixed(6)), requests: totals.requests, rateLimited: totals.rateLimited, model: c.model } });
 
   const flush = async (batches: OutboxBatch[]) => {
     if (!batches.length) return;
@@ -88,7 +90,12 @@ export async function runEmbedding(svc: EmbeddingService, outbox: EmbeddingOutbo
     ctx.log.info('embedding_plan', `${summary.due} of ${summary.total} items need embeddings (${summary.tokens} tokens, about $${costUsd(c.model, summary.tokens, settings.embeddingPrices).toFixed(4)})`, { ...summary });
     return summary;
   });
-  ctx.progress({ total: plan.due, unit: 'items' });
+  if (ctx.attempt > 1) {
+    // Counts across resumes: the plan is the first attempt's, so what is no longer due was done before (replayed vectors are in totals).
+    const now = await summarizeDue(pool, { repositoryId, only: ctx.params.only, model: c.model, dimensions: c.dimensions, signal: ctx.signal });
+    earlier = Math.max(0, plan.due - now.due - totals.items);
+  }
+  ctx.progress({ done: carriedCount(earlier, totals.items), total: plan.due, unit: 'items' });
 
   // Budgets: the estimate of what is left against what remains, then a check before every batch.
   const usdPerToken = costUsd(c.model, 1_000_000, settings.embeddingPrices) / 1_000_000;

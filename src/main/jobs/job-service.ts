@@ -6,7 +6,7 @@ import { OpsError } from '../../shared/errors.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Db } from '../store/database.ts';
 import { emptyProgress, JobRepo } from './job-repo.ts';
-import { RateMeter } from './rate-meter.ts';
+import { RateMeter, resumedProgress } from '../../shared/progress.ts';
 import { JobPausedError, type Checkpoint, type JobContext, type JobDefinition, type JobOutcome, type JobQueue, type ProgressUpdate } from './types.ts';
 
 const HEARTBEAT_MS = 5000;
@@ -228,7 +228,7 @@ export class JobService implements JobQueue {
 
   private async runBody(def: JobDefinition, run: JobRun, controller: AbortController, log: Logger, entry: Active): Promise<void> {
     const runId = run.id;
-    const progress: JobRun['progress'] = { ...emptyProgress(), ...run.progress, ratePerSec: null, etaSeconds: null };
+    const progress: JobRun['progress'] = resumedProgress({ ...emptyProgress(), ...run.progress });
     const meter = new RateMeter();
     let lastEmit = 0;
     let lastPersist = 0;

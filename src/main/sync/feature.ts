@@ -1,11 +1,13 @@
 import type { Feature } from '../core/feature.ts';
 import { repoHandlers } from './handlers.ts';
 import { SYNC_STALE_JOB, syncStaleJob } from './stale-job.ts';
+import { syncMigrations } from './migrations.ts';
 import { syncJob } from './sync-job.ts';
 import { SyncService } from './sync-service.ts';
 
 export const syncFeature = {
   name: 'sync',
+  warehouseMigrations: syncMigrations,
   create(s) {
     const sync = new SyncService({ warehouse: s.warehouse, profiles: s.profiles, secrets: s.secrets, jobs: s.jobs, logger: s.logger.child({ component: 'sync' }) });
     return {

@@ -3,6 +3,7 @@ import type { Reconciliation, SyncRequest } from '../../shared/contract/repos.ts
 import type { GitHubClient } from '../github/client.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ProgressUpdate } from '../jobs/types.ts';
+import { carriedCount } from '../../shared/progress.ts';
 import { githubCounts, reconcile } from './reconcile.ts';
 import { trackRepository } from './repositories.ts';
 import { INCREMENTAL_OVERLAP_MS, resolveWindow, streamPlan, type Stream } from './plan.ts';
@@ -44,6 +45,7 @@ interface StateRow {
   page_size: number | null;
   pages: number;
   rows: number;
+  items: number;
   done: boolean;
   window_since: Date | null;
   window_until: Date | null;
@@ -77,14 +79,27 @@ export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncR
   ctx.log.info('pipeline_started', `Sync of ${repo.fullName} started (${window.mode})`, { repository: repo.fullName, mode: window.mode, since: window.since, until: window.until });
 
   const expected = await githubCounts(ctx.github, repo.owner, repo.name, window);
-  let items = 0;
+  // Where each stream starts: a resumed attempt continues this run's cursor; an incremental pass starts at the last run's mark.
+  const prevState = { pull_requests: await loadState(ctx.pool, repo.id, 'pull_requests'), issues: await loadState(ctx.pool, repo.id, 'issues') };
+  const sinceFor = (stream: Stream): Date | null => {
+    const prev = prevState[stream];
+    if (prev?.run_id === ctx.runId) return prev.window_since;
+    return window.mode === 'incremental' && prev?.high_water_mark ? prev.high_water_mark : null;
+  };
+  // GitHub's counts (the estimate's figures) are the total whenever every stream is a full pass;
+  // an incremental pass from a mark fetches an unknown number of updated items.
+  const fullPass = window.mode !== 'incremental' || (['pull_requests', 'issues'] as Stream[]).every((st) => sinceFor(st) === null);
+  const total = fullPass ? expected.pullRequests + expected.issues : null;
+  // Counts across resumes: what earlier attempts of this run committed, stream by stream.
+  const earlier = (['pull_requests', 'issues'] as Stream[]).reduce((n, st) => n + (prevState[st]?.run_id === ctx.runId ? (prevState[st]!.items ?? 0) : 0), 0);
+  let items = 0; // this attempt's
   let rowsWritten = 0;
   let writeMs = 0;
   let gaps = 0;
   const report = (message: string) =>
     ctx.progress({
-      done: items,
-      total: window.mode === 'incremental' ? null : expected.pullRequests + expected.issues,
+      done: carriedCount(earlier, items),
+      total: total === null ? null : Math.max(total, carriedCount(earlier, items)),
       unit: 'items',
       message,
       extra: { rows: rowsWritten, rowsPerSecWritten: writeMs ? Math.round(rowsWritten / (writeMs / 1000)) : null, ...rateExtras(ctx.github) },
@@ -98,7 +113,7 @@ export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncR
         const prev = await loadState(ctx.pool, repo.id, stream);
         const resuming = prev?.run_id === ctx.runId;
         // The incremental mark comes from the last complete run and stays fixed across resumes.
-        const incrementalSince = resuming ? prev!.window_since : window.mode === 'incremental' && prev?.high_water_mark ? prev.high_water_mark : null;
+        const incrementalSince = sinceFor(stream);
         const plan = streamPlan(stream, window, window.mode === 'incremental' ? incrementalSince : null);
         const start: StreamCursor = {
           repositoryId: repo.id,
@@ -109,6 +124,7 @@ export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncR
           pageSize: (resuming ? prev!.page_size : null) ?? DEFAULT_PAGE_SIZE,
           pages: resuming ? prev!.pages : 0,
           rows: resuming ? prev!.rows : 0,
+          items: resuming ? (prev!.items ?? 0) : 0,
           done: resuming ? prev!.done : false,
           windowSince: (plan.stopBefore ?? window.since)?.toISOString() ?? null,
           windowUntil: window.until?.toISOString() ?? null,

@@ -84,7 +84,7 @@ export async function syncStream(deps: StreamDeps, plan: StreamPlan, start: Stre
       }
     }
     const rows = pageRows(prs, issues);
-    const cursor: StreamCursor = { ...state, cursor: page.pageInfo.endCursor ?? state.cursor, pages: state.pages + 1, rows: state.rows + rowCount(rows), done: !hasMore };
+    const cursor: StreamCursor = { ...state, cursor: page.pageInfo.endCursor ?? state.cursor, pages: state.pages + 1, rows: state.rows + rowCount(rows), items: state.items + keep.length, done: !hasMore };
     const t0 = performance.now();
     await inTransaction(deps.pool, deps.url, async (client) => {
       await writePage(client, state.repositoryId, rows);

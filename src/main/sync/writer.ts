@@ -101,6 +101,8 @@ export interface StreamCursor {
   pageSize: number;
   pages: number;
   rows: number;
+  /** PRs or issues written by this run so far (across its attempts). */
+  items: number;
   done: boolean;
   windowSince: string | null;
   windowUntil: string | null;
@@ -108,14 +110,14 @@ export interface StreamCursor {
 }
 
 const SAVE_CURSOR = `
-INSERT INTO sync_state (repository_id, stream, run_id, mode, cursor, page_size, pages, rows, done, window_since, window_until, high_water_mark, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now())
+INSERT INTO sync_state (repository_id, stream, run_id, mode, cursor, page_size, pages, rows, done, window_since, window_until, high_water_mark, items, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now())
 ON CONFLICT (repository_id, stream) DO UPDATE SET run_id = EXCLUDED.run_id, mode = EXCLUDED.mode, cursor = EXCLUDED.cursor,
   page_size = EXCLUDED.page_size, pages = EXCLUDED.pages, rows = EXCLUDED.rows, done = EXCLUDED.done, window_since = EXCLUDED.window_since,
-  window_until = EXCLUDED.window_until, high_water_mark = EXCLUDED.high_water_mark, updated_at = now()`;
+  window_until = EXCLUDED.window_until, high_water_mark = EXCLUDED.high_water_mark, items = EXCLUDED.items, updated_at = now()`;
 
 export async function saveCursor(client: pg.ClientBase, c: StreamCursor): Promise<void> {
-  await client.query(SAVE_CURSOR, [c.repositoryId, c.stream, c.runId, c.mode, c.cursor, c.pageSize, c.pages, c.rows, c.done, c.windowSince, c.windowUntil, c.highWaterMark]);
+  await client.query(SAVE_CURSOR, [c.repositoryId, c.stream, c.runId, c.mode, c.cursor, c.pageSize, c.pages, c.rows, c.done, c.windowSince, c.windowUntil, c.highWaterMark, c.items]);
 }
 
 /** Writes one page with set-based upserts; the caller commits it together with the cursor. */

@@ -72,8 +72,11 @@ export interface BackfillStepState {
   message: string | null;
   ratePerSec: number | null;
   etaSeconds: number | null;
-  state: 'pending' | 'running' | 'done' | 'skipped';
+  /** paused / cancelled / interrupted / failed: the run stopped while this step was under way. */
+  state: 'pending' | 'running' | 'done' | 'skipped' | 'paused' | 'cancelled' | 'interrupted' | 'failed';
   seconds: number | null;
+  startedAt?: string | null;
+  finishedAt?: string | null;
   [figure: string]: unknown;
 }
 

@@ -23,7 +23,8 @@ export type JobProgress = z.infer<typeof JobProgress>;
 
 export const JobStep = z.object({
   name: z.string(),
-  status: z.enum(['pending', 'running', 'done', 'failed', 'skipped']),
+  /** paused / cancelled / interrupted: the step was under way when its run stopped so. */
+  status: z.enum(['pending', 'running', 'done', 'failed', 'skipped', 'paused', 'cancelled', 'interrupted']),
   startedAt: isoTime.nullable(),
   finishedAt: isoTime.nullable(),
   checkpointAt: isoTime.nullable(),

@@ -1,24 +1,42 @@
 import { Select } from 'radix-ui';
 import { Link } from 'react-router';
 import { hasAccessToken, ops } from '../client/ops.ts';
+import { needsAttention } from '../../../shared/progress.ts';
 import { ProgressBar } from '../components/ProgressBar.tsx';
+import { runProgressText } from '../components/ProgressLine.tsx';
 import { attempt, useApp } from '../state/app-store.ts';
 import { sortedRuns, useJobs } from '../state/jobs-store.ts';
 
 function RunningJobs() {
   const runs = useJobs((s) => s.runs);
-  const running = sortedRuns(runs).filter((r) => r.status === 'running' || r.status === 'queued');
-  if (!running.length) return <span className="faint">No jobs running</span>;
-  const first = running[0]!;
+  const all = sortedRuns(runs);
+  const running = all.filter((r) => r.status === 'running' || r.status === 'queued');
+  const stopped = all.filter(needsAttention);
+  const paused = stopped.filter((r) => r.status === 'paused').length;
+  const interrupted = stopped.length - paused;
+  const waiting = [paused && `${paused} paused`, interrupted && `${interrupted} interrupted`].filter(Boolean).join(', ');
+  if (!running.length && !stopped.length) return <span className="faint">No jobs running</span>;
+  const first = running[0];
   return (
-    <Link to="/jobs" className="row" style={{ textDecoration: 'none', color: 'inherit', flexWrap: 'nowrap' }} aria-label={`${running.length} jobs running`}>
-      <span>{running.length} running</span>
-      <span className="muted" style={{ maxWidth: 260, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
-        {first.title}
-      </span>
-      <div style={{ width: 100 }}>
-        <ProgressBar done={first.progress.done} total={first.progress.total} label={first.title} />
-      </div>
+    <Link to="/jobs" className="row" style={{ textDecoration: 'none', color: 'inherit', flexWrap: 'nowrap' }} aria-label={[running.length && `${running.length} jobs running`, waiting].filter(Boolean).join(', ')} data-testid="topbar-jobs">
+      {first ? (
+        <>
+          <span>{running.length} running</span>
+          <span className="muted" style={{ maxWidth: 240, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={runProgressText(first)}>
+            {first.title}
+          </span>
+          <div style={{ width: 100 }}>
+            <ProgressBar done={first.progress.done} total={first.progress.total} label={first.title} moving={first.status === 'running'} />
+          </div>
+        </>
+      ) : (
+        <span className="faint">No jobs running</span>
+      )}
+      {waiting && (
+        <span className="status status-degraded" title="Stopped runs that can resume: open Jobs">
+          {waiting}
+        </span>
+      )}
     </Link>
   );
 }

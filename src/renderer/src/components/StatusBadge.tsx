@@ -9,7 +9,7 @@ export function StatusBadge({ status, label }: { status: Status; label?: string 
 export function jobTone(s: JobStatus): Status {
   if (s === 'succeeded') return 'healthy';
   if (s === 'failed') return 'down';
-  if (s === 'incomplete' || s === 'interrupted' || s === 'cancelled') return 'degraded';
+  if (s === 'incomplete' || s === 'interrupted' || s === 'cancelled' || s === 'paused') return 'degraded';
   return 'unknown';
 }
 

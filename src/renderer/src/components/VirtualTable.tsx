@@ -7,6 +7,8 @@ export interface Column<T> {
   header: string;
   width?: number;
   grow?: boolean;
+  /** For a growing column: it never shrinks below this. */
+  minWidth?: number;
   render(row: T): ReactNode;
 }
 
@@ -62,7 +64,7 @@ export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onO
     >
       <div className="vtable-head" role="row">
         {columns.map((c) => (
-          <div key={c.key} role="columnheader" className={`cell${c.grow ? ' cell-grow' : ''}`} style={{ width: c.grow ? undefined : c.width, lineHeight: '26px' }}>
+          <div key={c.key} role="columnheader" className={`cell${c.grow ? ' cell-grow' : ''}`} style={{ width: c.grow ? undefined : c.width, minWidth: c.minWidth, lineHeight: '26px' }}>
             {c.header}
           </div>
         ))}
@@ -84,7 +86,7 @@ export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onO
               onDoubleClick={() => onOpen?.(row)}
             >
               {columns.map((c) => (
-                <div key={c.key} role="gridcell" className={`cell${c.grow ? ' cell-grow' : ''}`} style={{ width: c.grow ? undefined : c.width }}>
+                <div key={c.key} role="gridcell" className={`cell${c.grow ? ' cell-grow' : ''}`} style={{ width: c.grow ? undefined : c.width, minWidth: c.minWidth }}>
                   {c.render(row)}
                 </div>
               ))}

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { JobRun } from '../../../shared/contract/jobs.ts';
+import { consistentRun } from '../../../shared/progress.ts';
 import { ops } from '../client/ops.ts';
 
 interface JobsState {
@@ -15,10 +16,10 @@ export const useJobs = create<JobsState>((set, get) => ({
   loaded: false,
   async load() {
     const list = await ops.jobs.list({ limit: 500 });
-    set({ runs: Object.fromEntries(list.map((r) => [r.id, r])), loaded: true });
+    set({ runs: Object.fromEntries(list.map((r) => [r.id, consistentRun(r)])), loaded: true });
   },
   upsert(run) {
-    set({ runs: { ...get().runs, [run.id]: run } });
+    set({ runs: { ...get().runs, [run.id]: consistentRun(run) } });
   },
 }));
 

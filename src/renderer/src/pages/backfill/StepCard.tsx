@@ -1,5 +1,7 @@
 import type { BackfillStepState } from '../../../../shared/contract/backfill.ts';
+import { figures } from '../../../../shared/progress.ts';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
+import { progressText } from '../../components/ProgressLine.tsx';
 import { RunLogTail } from '../../components/RunLogTail.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDuration, formatNumber, relativeTime } from '../../lib/format.ts';
@@ -11,7 +13,7 @@ const TITLES: Record<string, string> = { sync: '1 · Data sync (GitHub → wareh
 /** One step of the backfill, live: bar, rate, ETA, its own figures and its last log lines. */
 export function StepCard({ name, step, runId }: { name: string; step: StepView | undefined; runId: string }) {
   const s = step ?? { done: 0, total: null, unit: 'items', message: null, ratePerSec: null, etaSeconds: null, state: 'pending' as const, seconds: null };
-  const tone = s.state === 'done' ? 'healthy' : s.state === 'running' ? 'unknown' : s.state === 'skipped' ? 'unknown' : 'unknown';
+  const tone = s.state === 'done' ? 'healthy' : s.state === 'failed' || s.state === 'cancelled' ? 'down' : s.state === 'paused' || s.state === 'interrupted' ? 'degraded' : 'unknown';
   return (
     <section className="panel" aria-label={`Step ${name}`} data-step={name} data-state={s.state}>
       <div className="panel-header">
@@ -22,14 +24,9 @@ export function StepCard({ name, step, runId }: { name: string; step: StepView |
       </div>
       {s.state !== 'skipped' && (
         <div className="panel-body stack">
-          <ProgressBar done={s.done} total={s.state === 'done' ? Math.max(1, s.total ?? s.done) : s.total} label={`${name} progress`} />
+          <ProgressBar done={s.done} total={s.state === 'done' ? Math.max(1, s.total ?? s.done) : s.total} label={`${name} progress`} moving={s.state === 'running'} />
           <div className="row muted" style={{ fontSize: 12 }}>
-            <span>
-              {formatNumber(s.done)}
-              {s.total !== null && ` / ${formatNumber(s.total)}`} {s.unit}
-            </span>
-            {s.ratePerSec !== null && s.state === 'running' && <span>· {formatNumber(s.ratePerSec)} {s.unit}/s</span>}
-            {s.etaSeconds !== null && s.state === 'running' && <span>· ETA {formatDuration(s.etaSeconds)}</span>}
+            <span data-testid="step-figures">{progressText(figures(s, s.state === 'running'))}</span>
             {s.requests !== undefined && <span>· {formatNumber(s.requests as number)} requests</span>}
             {s.graphqlPoints !== undefined && <span>· {formatNumber(s.graphqlPoints as number)} points</span>}
             {s.rateRemaining !== undefined && s.rateRemaining !== null && (

@@ -1,3 +1,4 @@
+import { consistentRun } from '../../../../shared/progress.ts';
 import { RadioGroup } from 'radix-ui';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
@@ -193,7 +194,8 @@ export function EstimateStage({ estimate, request }: { estimate: BackfillEstimat
 
 export function RunStage({ run }: { run: JobRun | null }) {
   if (!run) return <div className="muted">Starting…</div>;
-  const steps = (run.progress.extra.steps ?? {}) as Record<string, StepView>;
+  // States as the run's status allows: nothing running (or with an ETA) in a paused or cancelled run.
+  const steps = (consistentRun(run).progress.extra.steps ?? {}) as Record<string, StepView>;
   return (
     <div className="stack">
       {run.error && <div className={`banner ${run.status === 'failed' ? 'banner-down' : 'banner-degraded'}`}>{run.error}</div>}

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
+import { StoppedJobs } from '../../components/StoppedJobs.tsx';
 import { downloadText, relativeTime } from '../../lib/format.ts';
 import { useApp } from '../../state/app-store.ts';
 import { useHealth } from '../../state/health-store.ts';
@@ -37,6 +38,7 @@ export function HealthPage() {
           {running ? 'Checking…' : 'Run checks'}
         </button>
       </div>
+      <StoppedJobs />
       {!run && !running && <div className="empty">Run the checks: Postgres, Milvus, OpenAI, GitHub, Redis and your HTTP services, in parallel, each with its own timeout.</div>}
       <div className="grid-2">
         {run?.results.map((r) => (

@@ -1,7 +1,9 @@
 import { Dialog } from 'radix-ui';
 import type { JobRun } from '../../../../shared/contract/jobs.ts';
 import { ops } from '../../client/ops.ts';
+import { figures, type SubProgress } from '../../../../shared/progress.ts';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
+import { progressText, runProgressText } from '../../components/ProgressLine.tsx';
 import { RunLogTail } from '../../components/RunLogTail.tsx';
 import { JobStatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDuration, formatNumber, formatTime } from '../../lib/format.ts';
@@ -24,6 +26,7 @@ function JobDetail({ run, onClose }: { run: JobRun; onClose(): void }) {
   const now = useNow();
   const p = run.progress;
   const active = run.status === 'running' || run.status === 'queued';
+  const subs = (p.extra.steps ?? null) as Record<string, SubProgress> | null;
   return (
     <>
       <div className="row">
@@ -53,14 +56,9 @@ function JobDetail({ run, onClose }: { run: JobRun; onClose(): void }) {
       </div>
       {run.error && <div className={`banner ${run.status === 'failed' ? 'banner-down' : 'banner-degraded'}`}>{run.error}</div>}
       <div className="stack">
-        <ProgressBar done={p.done} total={p.total} label={`${run.title} progress`} />
+        <ProgressBar done={p.done} total={run.status === 'succeeded' ? (p.total ?? p.done) : p.total} label={`${run.title} progress`} moving={run.status === 'running'} />
         <div className="row muted">
-          <span>
-            {formatNumber(p.done)}
-            {p.total !== null && ` / ${formatNumber(p.total)}`} {p.unit}
-          </span>
-          {p.ratePerSec !== null && <span>· {formatNumber(p.ratePerSec)} {p.unit}/s</span>}
-          {p.etaSeconds !== null && active && <span>· ETA {formatDuration(p.etaSeconds)}</span>}
+          <span data-testid="run-progress">{runProgressText(run)}</span>
           {p.message && <span>· {p.message}</span>}
         </div>
       </div>
@@ -77,7 +75,7 @@ function JobDetail({ run, onClose }: { run: JobRun; onClose(): void }) {
         <dd>{formatTime(run.startedAt)}</dd>
         <dt>Finished</dt>
         <dd>{formatTime(run.finishedAt)}</dd>
-        {Object.entries(p.extra).map(([k, v]) => (
+        {Object.entries(p.extra).filter(([k, v]) => k !== 'steps' && k !== 'currentStep' && v !== null && v !== undefined).map(([k, v]) => (
           <Extra key={k} k={k} v={v} />
         ))}
       </dl>
@@ -89,19 +87,24 @@ function JobDetail({ run, onClose }: { run: JobRun; onClose(): void }) {
               <tr>
                 <th>Step</th>
                 <th>Status</th>
+                <th>Progress</th>
                 <th>Duration</th>
                 <th>Last checkpoint</th>
               </tr>
             </thead>
             <tbody>
-              {run.steps.map((s) => (
-                <tr key={s.name}>
-                  <td>{s.name}</td>
-                  <td>{s.status}</td>
-                  <td>{s.startedAt ? formatDuration(((s.finishedAt ? Date.parse(s.finishedAt) : now) - Date.parse(s.startedAt)) / 1000) : '—'}</td>
-                  <td>{formatTime(s.checkpointAt)}</td>
-                </tr>
-              ))}
+              {run.steps.map((s) => {
+                const live = subs?.[s.name];
+                return (
+                  <tr key={s.name} data-step={s.name} data-state={s.status}>
+                    <td style={s.name.includes(':') ? { paddingLeft: 20 } : undefined}>{s.name.includes(':') ? s.name.slice(s.name.indexOf(':') + 1) : s.name}</td>
+                    <td>{s.status}</td>
+                    <td className="muted">{live && live.state !== 'skipped' && live.state !== 'pending' ? progressText(figures(live, run.status === 'running' && live.state === 'running')) : ''}</td>
+                    <td>{s.startedAt ? formatDuration(((s.finishedAt ? Date.parse(s.finishedAt) : run.status === 'running' ? now : Date.parse(run.finishedAt ?? s.startedAt)) - Date.parse(s.startedAt)) / 1000) : '—'}</td>
+                    <td>{formatTime(s.checkpointAt)}</td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </section>
@@ -125,11 +128,23 @@ function JobDetail({ run, onClose }: { run: JobRun; onClose(): void }) {
   );
 }
 
+/** A figure the job reports, readable: numbers grouped, objects as "key: value" pairs, never a JSON blob. */
 function Extra({ k, v }: { k: string; v: unknown }) {
   return (
     <>
-      <dt>{k}</dt>
-      <dd>{typeof v === 'number' ? formatNumber(v) : typeof v === 'string' ? v : JSON.stringify(v)}</dd>
+      <dt>{humanKey(k)}</dt>
+      <dd>{readable(v)}</dd>
     </>
   );
+}
+
+const humanKey = (k: string) => k.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
+
+export function readable(v: unknown): string {
+  if (typeof v === 'number') return formatNumber(v);
+  if (typeof v === 'string') return v;
+  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  if (v === null || v === undefined) return '—';
+  if (Array.isArray(v)) return v.map(readable).join(', ');
+  return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${humanKey(k)}: ${readable(x)}`).join(' · ');
 }

@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import type { BackfillResult } from '../../../../shared/contract/backfill.ts';
 import type { JobRun } from '../../../../shared/contract/jobs.ts';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
+import { compactRunText, runProgressText } from '../../components/ProgressLine.tsx';
 import { JobStatusBadge } from '../../components/StatusBadge.tsx';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
 import { formatDuration, formatNumber, relativeTime } from '../../lib/format.ts';
@@ -13,37 +14,34 @@ type Filter = 'all' | 'active' | 'problems' | 'finished' | 'backfills';
 const matches: Record<Filter, (r: JobRun) => boolean> = {
   all: () => true,
   active: (r) => r.status === 'running' || r.status === 'queued',
-  problems: (r) => ['failed', 'incomplete', 'interrupted', 'cancelled'].includes(r.status),
+  problems: (r) => ['failed', 'incomplete', 'interrupted', 'paused', 'cancelled'].includes(r.status),
   finished: (r) => r.status === 'succeeded',
   backfills: (r) => r.kind === 'backfill',
 };
 
 const columns: Column<JobRun>[] = [
   { key: 'status', header: 'Status', width: 120, render: (r) => <JobStatusBadge status={r.status} /> },
-  { key: 'title', header: 'Job', grow: true, render: (r) => r.title },
-  { key: 'kind', header: 'Kind', width: 130, render: (r) => <span className="muted">{r.kind}</span> },
+  { key: 'title', header: 'Job', grow: true, minWidth: 240, render: (r) => <span className="truncate" title={r.title}>{r.title}</span> },
+  { key: 'kind', header: 'Kind', width: 90, render: (r) => <span className="muted">{r.kind}</span> },
   {
     key: 'progress',
     header: 'Progress',
-    width: 200,
+    width: 280,
     render: (r) => (
-      <div className="row" style={{ flexWrap: 'nowrap' }}>
-        <div style={{ width: 90 }}>
-          <ProgressBar done={r.progress.done} total={r.status === 'succeeded' ? r.progress.total ?? r.progress.done : r.progress.total} />
+      <div className="row" style={{ flexWrap: 'nowrap' }} title={runProgressText(r)}>
+        <div style={{ width: 70, flex: 'none' }}>
+          <ProgressBar done={r.progress.done} total={r.status === 'succeeded' ? (r.progress.total ?? r.progress.done) : r.progress.total} moving={r.status === 'running'} />
         </div>
-        <span className="muted">
-          {formatNumber(r.progress.done)}
-          {r.progress.total !== null && `/${formatNumber(r.progress.total)}`}
-        </span>
+        <span className="muted truncate">{compactRunText(r)}</span>
       </div>
     ),
   },
-  { key: 'summary', header: 'Outcome', width: 300, render: (r) => <span className="muted">{summary(r)}</span> },
-  { key: 'created', header: 'Created', width: 110, render: (r) => <span title={r.createdAt}>{relativeTime(r.createdAt)}</span> },
+  { key: 'summary', header: 'Outcome', width: 220, render: (r) => <span className="muted truncate" title={summary(r)}>{summary(r)}</span> },
+  { key: 'created', header: 'Created', width: 90, render: (r) => <span title={r.createdAt}>{relativeTime(r.createdAt)}</span> },
   {
     key: 'duration',
     header: 'Duration',
-    width: 100,
+    width: 80,
     render: (r) => (r.startedAt ? formatDuration(((r.finishedAt ? Date.parse(r.finishedAt) : Date.now()) - Date.parse(r.startedAt)) / 1000) : '—'),
   },
   { key: 'attempt', header: 'Try', width: 50, render: (r) => r.attempt },

@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { RepositoryRow, SyncRunSummary } from '../../../../shared/contract/repos.ts';
 import { ops } from '../../client/ops.ts';
+import { figures } from '../../../../shared/progress.ts';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
+import { progressText } from '../../components/ProgressLine.tsx';
 import { RunLogTail } from '../../components/RunLogTail.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDuration, formatNumber, formatTime, relativeTime } from '../../lib/format.ts';
@@ -29,14 +31,9 @@ export function RepoDetail({ repo }: { repo: RepositoryRow }) {
               <strong>{active.title}</strong>
               <span className="muted">{active.progress.message}</span>
             </div>
-            <ProgressBar done={active.progress.done} total={active.progress.total} label="Sync progress" />
+            <ProgressBar done={active.progress.done} total={active.progress.total} label="Sync progress" moving={active.status === 'running'} />
             <div className="row muted">
-              <span>
-                {formatNumber(active.progress.done)}
-                {active.progress.total !== null && ` / ${formatNumber(active.progress.total)}`} items
-              </span>
-              {active.progress.ratePerSec !== null && <span>· {formatNumber(active.progress.ratePerSec)} items/s</span>}
-              {active.progress.etaSeconds !== null && <span>· ETA {formatDuration(active.progress.etaSeconds)}</span>}
+              <span>{progressText(figures(active.progress, active.status === 'running'))}</span>
               <span>· {formatNumber(x.requests as number)} requests</span>
               <span>· {formatNumber(x.graphqlPoints as number)} points</span>
               {x.rateRemaining !== null && x.rateRemaining !== undefined && (

@@ -3,6 +3,7 @@ import type { RepositoryRow } from '../../../../shared/contract/repos.ts';
 import { ops } from '../../client/ops.ts';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
+import { runProgressText } from '../../components/ProgressLine.tsx';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
 import { formatNumber, relativeTime } from '../../lib/format.ts';
 import { attempt, useApp } from '../../state/app-store.ts';
@@ -18,9 +19,9 @@ function ActiveProgress({ runId }: { runId: string | null }) {
   return (
     <span className="row" style={{ flexWrap: 'nowrap' }}>
       <span style={{ width: 80 }}>
-        <ProgressBar done={run.progress.done} total={run.progress.total} label={`${run.title} progress`} />
+        <ProgressBar done={run.progress.done} total={run.progress.total} label={`${run.title} progress`} moving={run.status === 'running'} />
       </span>
-      <span className="muted">{run.status === 'queued' ? 'queued' : `${formatNumber(run.progress.done)} items`}</span>
+      <span className="muted truncate">{run.status === 'queued' ? 'queued' : runProgressText(run)}</span>
     </span>
   );
 }

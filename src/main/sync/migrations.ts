@@ -1,0 +1,14 @@
+import type { WarehouseMigrationSet } from '../warehouse/migrations.ts';
+
+/** The sync's additions to the synced-data tables of the core set. */
+export const syncMigrations: WarehouseMigrationSet = {
+  feature: 'sync',
+  migrations: [
+    {
+      version: 1,
+      name: 'items per stream cursor',
+      // Committed with each page like `rows`: a resumed run counts on from what earlier attempts wrote.
+      sql: 'ALTER TABLE sync_state ADD COLUMN IF NOT EXISTS items integer NOT NULL DEFAULT 0;',
+    },
+  ],
+};
