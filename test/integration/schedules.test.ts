@@ -9,7 +9,9 @@ import { OpsError } from '../../src/shared/errors.ts';
 import { ScheduleService, type ScheduleRunner, type TickEvent } from '../../src/main/schedules/schedule-service.ts';
 import { Logger } from '../../src/main/logging/logger.ts';
 import { Redactor } from '../../src/main/logging/redact.ts';
+import { runCli } from '../helpers/cli.ts';
 import { startTestCore, type TestCore } from '../helpers/core.ts';
+import { tempDir } from '../helpers/temp.ts';
 import { createTestDatabase } from '../helpers/postgres.ts';
 import { migrateTestWarehouse, warehousePool } from '../helpers/warehouse.ts';
 
@@ -59,7 +61,8 @@ beforeAll(async () => {
   db = await createTestDatabase('sched');
   pools = [0, 1, 2].map(() => warehousePool(db.url, 2));
   await migrateTestWarehouse(pools[0]!);
-  services = pools.map((pool, i) => new ScheduleService({ pool: async () => pool, runner: queue, presets: () => [], logger, now, owner: `host-${i}:1`, onTick: (e) => events.push(e) }));
+  services = pools.map((pool, i) => new ScheduleService({ pool: async () => pool, runner: queue, presets: () => [], logger, now, owner: `host-${i}:1` }));
+  for (const s of services) s.events.on('tick', (e) => events.push(e));
 }, 60_000);
 afterAll(async () => {
   await Promise.all(pools.map((p) => p.end()));
@@ -233,4 +236,48 @@ describe('schedules in the core', () => {
     await t.core.schedules.refreshRuns();
     expect((await t.ops.schedules.history({ id: s.id }))[0]).toMatchObject({ runId: run!.id, runStatus: done.status });
   });
+
+  it('alert rule "scheduled tick missed or skipped": fires once while ticks are skipped, resolves once when one runs', async () => {
+    const slow = await t.ops.schedules.add({ name: 'Slow sync', kind: 'sync-stale', params: {}, cron: '0 0 1 1 *' });
+    const schedules = t.core.schedules;
+    // A run that keeps going: the stale-repository job waits on nothing here, so hold one in the ledger as running.
+    const first = await schedules.runNow(slow.id);
+    await t.core.jobs.wait(first.run!.id);
+    const pool = await t.core.warehouse.pool();
+    await pool.query("UPDATE schedule_ticks SET run_status = 'running', run_id = 'elsewhere' WHERE schedule_id = $1", [slow.id]);
+    expect((await schedules.runNow(slow.id)).tick.status).toBe('skipped');
+    expect((await schedules.runNow(slow.id)).tick.status).toBe('skipped');
+    await t.core.alerts.drain(true);
+    const firing = (await t.ops.alerts.list({ state: 'all' })).filter((a) => a.ruleId === 'schedule-tick');
+    expect(firing).toHaveLength(1);
+    expect(firing[0]).toMatchObject({ state: 'firing', labels: { schedule: slow.id, kind: 'sync-stale' } });
+    await pool.query("UPDATE schedule_ticks SET run_status = 'succeeded' WHERE schedule_id = $1", [slow.id]);
+    const ran = await schedules.runNow(slow.id);
+    expect(ran.tick.status).toBe('requested');
+    await t.core.jobs.wait(ran.run!.id);
+    await t.core.alerts.drain(true);
+    const after = (await t.ops.alerts.list({ state: 'all' })).filter((a) => a.ruleId === 'schedule-tick');
+    expect(after).toHaveLength(1);
+    expect(after[0]!.state).toBe('resolved');
+  });
+
+  it('CLI: apply a preset, list, export as crontab lines; a bad cron line is a clear error', async () => {
+    const home = tempDir();
+    const env = { DATABASE_URL: coreDb.url };
+    try {
+      const applied = await runCli(['schedule', 'apply', 'health-every-5-minutes'], { home: home.dir, env, timeoutMs: 60_000 });
+      expect(applied.stderr).toBe('');
+      expect(applied.stdout).toMatch(/^Schedule health-every-5-minutes created: health-check every 5 minutes \(UTC\); next 20\d\d-/);
+      const list = await runCli(['schedule', 'list'], { home: home.dir, env });
+      expect(list.stdout).toMatch(/health-every-5-minutes\s+Health checks every 5 minutes\s+health-check\s+\*\/5 \* \* \* \*\s+UTC\s+Forbid\s+enabled/);
+      const cron = await runCli(['schedule', 'export', '--crontab'], { home: home.dir, env });
+      expect(cron.stdout).toContain('CRON_TZ=UTC\n');
+      expect(cron.stdout).toContain('*/5 * * * * repo-ops schedule run-now health-every-5-minutes --wait');
+      const bad = await runCli(['schedule', 'add', '--name', 'x', '--kind', 'health-check', '--cron', '0 2 * *'], { home: home.dir, env });
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/cron: "0 2 \* \*" has 4 fields; expected five/);
+    } finally {
+      home.cleanup();
+    }
+  }, 120_000);
 });

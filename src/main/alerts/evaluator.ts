@@ -10,7 +10,7 @@ export interface Observation {
   kind: RuleKind;
   /** Identify what it is about (system + service, job kind + scope, budget …). */
   labels: Record<string, string>;
-  /** health: status; job: outcome; budget: level; secret_rotation: overdue|ok; github_rate_limit: remaining %. */
+  /** health: status; job: outcome; budget: level; secret_rotation: overdue|ok; github_rate_limit: remaining %; schedule: a tick's outcome (ok, missed, skipped, failed, deadline_exceeded). */
   value: string | number;
   summary: string;
   details?: Record<string, unknown>;
@@ -31,6 +31,9 @@ export function ruleActive(rule: Rule, o: Observation): boolean | null {
       return o.value === 'overdue';
     case 'github_rate_limit':
       return typeof o.value === 'number' && o.value < (p.belowPct ?? 10);
+    case 'schedule':
+      if (p.kinds?.length && !p.kinds.some((k) => globMatch(k, o.labels.kind))) return null;
+      return (p.tickOutcomes ?? ['missed', 'skipped']).includes(o.value as 'missed');
   }
 }
 

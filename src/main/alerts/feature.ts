@@ -4,7 +4,7 @@ import { alertHandlers, alertTopicSources } from './handlers.ts';
 import { alertStoreMigrations } from './fallback.ts';
 import { alertMigrations } from './migrations.ts';
 import { BUDGET_REPORT_JOB, budgetReportJob } from './report-job.ts';
-import { budgetLevelObservation, budgetObservations, healthObservations, jobObservation, secretObservations } from './sources.ts';
+import { budgetLevelObservation, budgetObservations, healthObservations, jobObservation, scheduleObservation, secretObservations } from './sources.ts';
 
 const SECRETS_EVERY_MS = 10 * 60_000;
 
@@ -68,6 +68,10 @@ export const alertsFeature = {
             if (o) alerts.observe([o]);
           }),
         );
+        // Schedules are built after alerts: their ticks are observed once every feature exists.
+        const onTick = (e: Parameters<typeof scheduleObservation>[0]) => alerts.observe([scheduleObservation(e)]);
+        s.schedules.events.on('tick', onTick);
+        offs.push(() => s.schedules.events.off('tick', onTick));
         const onLevel = (e: Parameters<typeof budgetLevelObservation>[0]) => alerts.observe([budgetLevelObservation(e)]);
         s.budgets.events.on('level', onLevel);
         offs.push(() => s.budgets.events.off('level', onLevel));

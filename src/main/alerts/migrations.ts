@@ -145,4 +145,8 @@ rules AS (
 )
 INSERT INTO alert_channels (id, name, type, severities)
 SELECT 'desktop', 'Desktop notifications', 'desktop', '{P1,P2,P3}' FROM first
+ON CONFLICT DO NOTHING;
+-- Built-in rules added after a warehouse's first use (built-in rules cannot be deleted, only disabled).
+INSERT INTO alert_rules (id, name, kind, params, severity, for_seconds, repeat_seconds, builtin)
+VALUES ('schedule-tick', 'Scheduled tick missed or skipped', 'schedule', '{"tickOutcomes": ["missed", "skipped", "failed", "deadline_exceeded"]}', 'P3', 0, 86400, true)
 ON CONFLICT DO NOTHING`;

@@ -28,6 +28,13 @@ export function healthObservations(run: HealthRun): Observation[] {
 const TERMINAL = new Set(['failed', 'incomplete', 'succeeded']);
 
 /** A finished job: failed or incomplete fires, a later success of the same kind and scope resolves. */
+/** A schedule's tick: firing while its ticks are missed/skipped/failed/cut by their deadline, resolved by the next one that runs. */
+export function scheduleObservation(e: { schedule: { id: string; name: string; kind: string }; tick: { scheduledFor: string; status: string; reason: string | null; runId: string | null; deadlineExceeded: boolean; trigger: string } }): Observation {
+  const value = e.tick.deadlineExceeded ? 'deadline_exceeded' : e.tick.status === 'requested' ? 'ok' : e.tick.status;
+  const summary = value === 'ok' ? `Schedule "${e.schedule.name}" ran its ${e.tick.scheduledFor} tick` : `Schedule "${e.schedule.name}" tick ${e.tick.scheduledFor} ${value.replace('_', ' ')}: ${e.tick.reason ?? ''}`;
+  return { kind: 'schedule', labels: { schedule: e.schedule.id, kind: e.schedule.kind }, value, summary, details: { scheduleName: e.schedule.name, scheduledFor: e.tick.scheduledFor, trigger: e.tick.trigger, runId: e.tick.runId } };
+}
+
 export function jobObservation(run: JobRun): Observation | null {
   if (!TERMINAL.has(run.status)) return null;
   const scope = (run.params as { repository?: string } | null)?.repository ?? 'all';

@@ -11,6 +11,7 @@ import { logsCommand, logsUsage } from './commands/logs.ts';
 import { milvusCommand, milvusUsage } from './commands/milvus.ts';
 import { queryCommand, queryUsage } from './commands/query.ts';
 import { runbookCommand, runbookUsage } from './commands/runbook.ts';
+import { scheduleCommand, scheduleUsage } from './commands/schedule.ts';
 import { secretsCommand, secretsUsage } from './commands/secrets.ts';
 import { serveCommand, serveUsage } from './commands/serve.ts';
 import { syncCommand, syncUsage } from './commands/sync.ts';
@@ -32,6 +33,7 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
   alerts: { run: alertsCommand, usage: alertsUsage, summary: 'alerts, channels (send a test), silences, the delivery outbox, the alerting agent' },
   costs: { run: costsCommand, usage: costsUsage, summary: 'the cost ledger, budgets and the daily budget report' },
   leaderboard: { run: leaderboardCommand, usage: leaderboardUsage, summary: 'contributor leaderboards: recalculate, show, weights, scrape windows, export' },
+  schedule: { run: scheduleCommand, usage: scheduleUsage, summary: 'cron schedules of jobs: list, presets, add, enable/disable, run-now, history, export --crontab' },
 };
 
 function help(): string {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import type pg from 'pg';
 import { STOPPED_STATUSES, type JobRun } from '../../shared/contract/jobs.ts';
@@ -33,7 +34,6 @@ export interface ScheduleServiceDeps {
   now?: () => Date;
   /** Identifies this process in the tick ledger. */
   owner?: string;
-  onTick?: (e: TickEvent) => void;
 }
 
 const NEXT_COUNT = 5;
@@ -46,6 +46,8 @@ const NEXT_COUNT = 5;
 export class ScheduleService {
   private readonly d: ScheduleServiceDeps;
   readonly owner: string;
+  /** `tick`: every decided tick (and a run cut by its deadline), for alerts and live views. */
+  readonly events = new EventEmitter<{ tick: [TickEvent] }>();
 
   constructor(d: ScheduleServiceDeps) {
     this.d = d;
@@ -243,7 +245,7 @@ export class ScheduleService {
     const log = this.d.logger;
     if (final.status === 'requested') log.info('schedule_tick', `Schedule "${row.name}": ${trigger === 'manual' ? 'run now' : `tick ${d.at.toISOString()}`} started run ${final.run_id}`, { scheduleId: row.id, runId: final.run_id });
     else log.warn(`schedule_tick_${final.status}`, `Schedule "${row.name}" tick ${d.at.toISOString()} ${final.status}: ${final.reason}`, { scheduleId: row.id });
-    this.d.onTick?.({ schedule: { id: row.id, name: row.name, kind: row.kind }, tick: toTick(tick) });
+    this.events.emit('tick', { schedule: { id: row.id, name: row.name, kind: row.kind }, tick: toTick(tick) });
     return tick;
   }
 
@@ -294,7 +296,7 @@ export class ScheduleService {
         this.d.logger.warn('schedule_deadline_exceeded', `Schedule "${t.name}": run ${run.id} ${reason.toLowerCase()}`, { scheduleId: t.schedule_id, runId: run.id });
         const stopped = await this.d.runner.cancel(run.id);
         await pool.query('UPDATE schedule_ticks SET run_status = $3, run_started_at = $4 WHERE schedule_id = $1 AND scheduled_for = $2', [t.schedule_id, t.scheduled_for, stopped.status, started]);
-        this.d.onTick?.({ schedule: { id: t.schedule_id, name: t.name, kind: t.kind }, tick: toTick({ ...t, reason, deadline_exceeded: true, run_status: stopped.status }) });
+        this.events.emit('tick', { schedule: { id: t.schedule_id, name: t.name, kind: t.kind }, tick: toTick({ ...t, reason, deadline_exceeded: true, run_status: stopped.status }) });
         continue;
       }
       if (run.status !== t.run_status) await pool.query('UPDATE schedule_ticks SET run_status = $3, run_started_at = $4 WHERE schedule_id = $1 AND scheduled_for = $2', [t.schedule_id, t.scheduled_for, run.status, started]);

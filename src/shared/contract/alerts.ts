@@ -93,7 +93,7 @@ export const Channel = z.object({
 });
 export type Channel = z.infer<typeof Channel>;
 
-export const RuleKind = z.enum(['health', 'job', 'budget', 'secret_rotation', 'github_rate_limit']);
+export const RuleKind = z.enum(['health', 'job', 'budget', 'secret_rotation', 'github_rate_limit', 'schedule']);
 export type RuleKind = z.infer<typeof RuleKind>;
 
 export const RuleParams = z.object({
@@ -102,6 +102,8 @@ export const RuleParams = z.object({
   /** health: glob on the system ("default" until systems exist) and service id ("http:*"). */
   system: z.string().max(200).optional(),
   service: z.string().max(200).optional(),
+  /** schedule: what fires — a tick missed (no worker up) or skipped (previous run still going), a start that failed, a run cut by its deadline. */
+  tickOutcomes: z.array(z.enum(['missed', 'skipped', 'failed', 'deadline_exceeded'])).optional(),
   /** job: kinds (empty: every kind) and outcomes that fire. */
   kinds: z.array(z.string().max(100)).optional(),
   outcomes: z.array(z.enum(['failed', 'incomplete'])).optional(),

@@ -9,6 +9,7 @@ const KIND_WORDS: Record<Rule['kind'], string> = {
   budget: 'budget threshold',
   secret_rotation: 'secret rotation due',
   github_rate_limit: 'GitHub rate limit low',
+  schedule: 'scheduled tick missed or skipped',
 };
 
 function condition(r: Rule): string {
@@ -17,6 +18,7 @@ function condition(r: Rule): string {
   if (r.kind === 'job') return `${(p.outcomes ?? ['failed']).join(' or ')}${p.kinds?.length ? ` · ${p.kinds.join(', ')}` : ''}`;
   if (r.kind === 'budget') return (p.levels ?? []).join(' or ');
   if (r.kind === 'github_rate_limit') return `remaining < ${p.belowPct ?? 10}%`;
+  if (r.kind === 'schedule') return `${(p.tickOutcomes ?? ['missed', 'skipped']).join(' or ').replace('deadline_exceeded', 'deadline exceeded')}${p.kinds?.length ? ` · ${p.kinds.join(', ')}` : ''}`;
   return 'overdue';
 }
 
