@@ -53,6 +53,15 @@ export async function startServer(core: Core, opts: ServeOptions = {}): Promise<
     const path = requestPath(req.url);
     if (path === null) return deny(res, 400, 'Bad request');
     if (req.method !== 'GET' && req.method !== 'HEAD') return deny(res, 405, 'Method not allowed');
+    // After a lost connection the page asks whether its token still opens this console (204)
+    // or the session ended (401: restarted with a new session): a WebSocket's 401 is invisible
+    // to scripts. It answers nothing else, and only to this origin with the token.
+    if (path === '/session') {
+      if (!originAllowed(req.headers.origin, port)) return deny(res, 403, 'Forbidden origin');
+      if (!tokenMatches(presentedToken(req), token)) return deny(res, 401, 'Unauthorized');
+      res.writeHead(204, { 'cache-control': 'no-store' });
+      return void res.end();
+    }
     serveStatic(root, path, req, res);
   };
 

@@ -6,6 +6,7 @@ import { startAlertFeed } from '../state/alerts-store.ts';
 import { startHealthFeed } from '../state/health-store.ts';
 import { startJobFeed } from '../state/jobs-store.ts';
 import { CommandPalette } from './CommandPalette.tsx';
+import { DisconnectedBanner } from './DisconnectedBanner.tsx';
 import { ROUTES } from './routes.tsx';
 import { ShortcutsHelp } from './ShortcutsHelp.tsx';
 import { TopBar } from './TopBar.tsx';
@@ -18,9 +19,14 @@ function Layout() {
   const openPalette = useCallback(() => setPalette(true), []);
   const openHelp = useCallback(() => setHelp(true), []);
   useShortcuts(openPalette, openHelp);
+  const connected = useApp((s) => s.connected);
+  const epoch = useApp((s) => s.epoch);
   return (
     <div className="shell">
       <TopBar onPalette={openPalette} />
+      <div className="banner-slot">
+        <DisconnectedBanner />
+      </div>
       <nav className="sidebar" aria-label="Pages">
         {ROUTES.map((r, i) => (
           <NavLink key={r.path} to={r.path} className="nav-link">
@@ -29,13 +35,16 @@ function Layout() {
           </NavLink>
         ))}
       </nav>
-      <main className="main">
-        <Routes>
-          {ROUTES.map((r) => (
-            <Route key={r.path} path={`${r.path}/*`} element={<r.Component />} />
-          ))}
-          <Route path="*" element={<Navigate to="/health" replace />} />
-        </Routes>
+      <main className="main" data-stale={!connected}>
+        {/* A disabled fieldset disables every button and field of the page at once while the core is out of reach. */}
+        <fieldset className="actions-gate" disabled={!connected} key={epoch}>
+          <Routes>
+            {ROUTES.map((r) => (
+              <Route key={r.path} path={`${r.path}/*`} element={<r.Component />} />
+            ))}
+            <Route path="*" element={<Navigate to="/health" replace />} />
+          </Routes>
+        </fieldset>
       </main>
       <CommandPalette open={palette} onOpenChange={setPalette} />
       <ShortcutsHelp open={help} onOpenChange={setHelp} />

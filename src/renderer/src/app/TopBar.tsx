@@ -81,7 +81,7 @@ export function TopBar({ onPalette }: { onPalette(): void }) {
       <span className="row" title={info ? `core pid ${info.pid}, ${info.mode}, data in ${info.home}` : ''} role="status" aria-label={connected ? 'Core connected' : 'Core disconnected'}>
         <span className="conn-dot" style={{ background: connected ? 'var(--status-healthy)' : 'var(--status-down)' }} />
         <span className="muted" title={hasAccessToken ? undefined : 'Open the URL that `repo-ops serve` printed: it carries the access token.'}>
-          {connected ? `core ${info?.version ?? ''}` : hasAccessToken ? 'reconnecting…' : 'no access token: open the URL repo-ops serve printed'}
+          {connected ? `core ${info?.version ?? ''}` : hasAccessToken ? 'disconnected' : 'no access token: open the URL repo-ops serve printed'}
         </span>
       </span>
       <button className="btn btn-sm btn-ghost" onClick={onPalette} aria-label="Open command palette">

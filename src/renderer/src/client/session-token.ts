@@ -11,3 +11,20 @@ export function takeSessionToken(): string | null {
   }
   return sessionStorage.getItem(KEY);
 }
+
+/**
+ * The printed URL pasted into a tab that is already open only changes the fragment (no page
+ * load): take the new token and start over with it.
+ */
+export function watchForNewToken(): void {
+  // popstate comes first, and this listener is registered before the router's (which would
+  // redirect the unknown "#token=…" route away).
+  const check = () => {
+    if (/^#token=[A-Za-z0-9_-]+$/.test(location.hash)) {
+      takeSessionToken();
+      location.reload();
+    }
+  };
+  window.addEventListener('popstate', check);
+  window.addEventListener('hashchange', check);
+}

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { AppInfo } from '../../../shared/contract/app.ts';
 import type { Profile } from '../../../shared/contract/profiles.ts';
 import type { Settings } from '../../../shared/contract/settings.ts';
+import { linkStatus, onLinkStatus, type LinkStatus } from '../client/link-status.ts';
 import { ops } from '../client/ops.ts';
 
 export type Tone = 'info' | 'healthy' | 'degraded' | 'down';
@@ -14,6 +15,10 @@ export interface Toast {
 
 interface AppState {
   connected: boolean;
+  /** Why and since when the link is down, for the disconnected banner. */
+  link: LinkStatus;
+  /** Bumped on every reconnect: pages remount and fetch afresh (nothing stale survives a restart). */
+  epoch: number;
   info: AppInfo | null;
   settings: Settings | null;
   profiles: Profile[];
@@ -29,6 +34,8 @@ let toastId = 1;
 
 export const useApp = create<AppState>((set, get) => ({
   connected: false,
+  link: linkStatus(),
+  epoch: 0,
   info: null,
   settings: null,
   profiles: [],
@@ -53,11 +60,18 @@ export const useApp = create<AppState>((set, get) => ({
   },
 }));
 
+let lost = false;
 ops.onConnection((state) => {
   useApp.setState({ connected: state === 'open' });
-  // After a reconnect (core restarted), reload what the views depend on.
-  if (state === 'open' && useApp.getState().info) void useApp.getState().load();
+  if (state === 'closed') lost = true;
+  // After a reconnect (core restarted), reload what the views depend on and remount the page.
+  if (state === 'open' && lost) {
+    lost = false;
+    useApp.setState({ epoch: useApp.getState().epoch + 1 });
+    void useApp.getState().load();
+  }
 });
+onLinkStatus((link) => useApp.setState({ link }));
 
 /** Shows an operation's failure as a toast; returns undefined instead of throwing. */
 export async function attempt<T>(what: string, fn: () => Promise<T>): Promise<T | undefined> {

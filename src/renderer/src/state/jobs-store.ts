@@ -29,6 +29,16 @@ export function startJobFeed(): void {
   started = true;
   ops.subscribe('jobs.changed', {}, (run) => useJobs.getState().upsert(run));
   void useJobs.getState().load();
+  // After a lost connection: the list as the core has it now (runs that ended or were
+  // interrupted meanwhile sent no event to this tab), never the stale copy.
+  let lost = false;
+  ops.onConnection((state) => {
+    if (state === 'closed') lost = true;
+    else if (lost) {
+      lost = false;
+      void useJobs.getState().load().catch(() => {});
+    }
+  });
 }
 
 export function sortedRuns(runs: Record<string, JobRun>): JobRun[] {
