@@ -87,7 +87,7 @@ describe('rules', () => {
     await waitFor('P1 delivered to all four', () => got('/hook').length > before.hook && got('/slack').length > before.slack && got('/pagerduty/v2/enqueue').length > before.pd && smtp.mails.length > before.mail);
     const open = await t.ops.alerts.list({});
     const down = open.find((a) => a.ruleId === 'service-down')!;
-    expect(down).toMatchObject({ state: 'firing', severity: 'P1', labels: { system: 'default', service: expect.stringMatching(/^http:/) } });
+    expect(down).toMatchObject({ state: 'firing', severity: 'P1', labels: { system: 'console', service: expect.stringMatching(/^http:/) } });
     // Still down on the next run: no new notification (repeat is an hour).
     await t.ops.health.run({ only: ['http:*'] });
     recv.setHealth(true);
@@ -246,7 +246,7 @@ describe('delivery', () => {
     await db.drop(); // the warehouse, home of the outbox, is gone
     t.core.alerts.observe(healthObservations(pg('down')));
     await t.core.alerts.drain(true);
-    await waitFor('paged directly', () => got('/slack').slice(before).some((r) => /FIRING: Service down \(warehouse unreachable: sent directly\) - default\/postgres/.test(String(r.json.text))));
+    await waitFor('paged directly', () => got('/slack').slice(before).some((r) => /FIRING: Service down \(warehouse unreachable: sent directly\) - console\/postgres/.test(String(r.json.text))));
     t.core.alerts.observe(healthObservations(pg('down'))); // still down: no second page
     await t.core.alerts.drain(true);
     t.core.alerts.observe(healthObservations(pg('healthy')));

@@ -39,8 +39,8 @@ export const LAYERS: string[][] = [
   /* 1 platform */ ['store', 'logging', 'rpc', 'settings', 'profiles', 'secrets', 'jobs', 'lifecycle'],
   /* 2 clients of outside systems and local files */ ['warehouse', 'github', 'embeddings', 'vectors', 'log-files'],
   /* 3 features on one system */ ['sync', 'health', 'queries', 'audit', 'costs'],
-  /* 4 features on the synced data */ ['embedding-job', 'workspaces', 'health-service', 'etl', 'leaderboard'],
-  /* 5 operations across features */ ['backfill', 'runbooks', 'alerts', 'schedules'],
+  /* 4 features on the synced data */ ['embedding-job', 'workspaces', 'health-service', 'etl', 'leaderboard', 'packs'],
+  /* 5 operations across features */ ['backfill', 'runbooks', 'alerts', 'schedules', 'systems'],
   /* 6 composition root */ ['core'],
   /* 7 servers */ ['serve'],
   /* 8 entry points */ ['cli', 'electron'],
@@ -51,6 +51,7 @@ const EXCEPTIONS: Record<string, string> = {
   'health → core/version.ts': 'a leaf module (the package version), reported by health checks',
   'health-service → core/version.ts': 'the same leaf module',
   'cli → core/version.ts': 'the same leaf module',
+  'systems → core/version.ts': 'the same leaf module',
 };
 
 const layerOf = new Map(LAYERS.flatMap((folders, i) => folders.map((f) => [f, i] as const)));

@@ -1,3 +1,4 @@
+import type { SystemsHealthRun } from '../../shared/contract/systems.ts';
 import type { Feature } from '../core/feature.ts';
 import { AlertService } from './alert-service.ts';
 import { alertHandlers, alertTopicSources } from './handlers.ts';
@@ -58,6 +59,9 @@ export const alertsFeature = {
         const onResults = (run: Parameters<typeof healthObservations>[0]) => alerts.observe(healthObservations(run));
         s.health.events.on('results', onResults);
         offs.push(() => s.health.events.off('results', onResults));
+        const onSystems = (run: SystemsHealthRun) => alerts.observe(run.systems.flatMap((x) => healthObservations({ results: x.results, report: x.report, durationMs: run.durationMs })));
+        s.systems.events.on('results', onSystems);
+        offs.push(() => s.systems.events.off('results', onSystems));
         const seen = new Map<string, string>();
         offs.push(
           s.jobs.onChange((run) => {

@@ -5,15 +5,15 @@ import type { SecretsOverview } from '../../shared/contract/secrets.ts';
 import type { BudgetLevelEvent } from '../costs/budget-service.ts';
 import type { Observation } from './evaluator.ts';
 
-/** Until systems exist, every health result belongs to the one system the console operates. */
-export const DEFAULT_SYSTEM = 'default';
+/** The active profile's own connections (the console's warehouse, GitHub, OpenAI …); registered systems carry their own id. */
+export const CONSOLE_SYSTEM = 'console';
 
 /** Health results → one observation per configured service (and GitHub's rate-limit buckets). */
 export function healthObservations(run: HealthRun): Observation[] {
   const out: Observation[] = [];
   for (const r of run.results) {
     if (!r.configured) continue;
-    const system = typeof r.details.system === 'string' ? r.details.system : DEFAULT_SYSTEM;
+    const system = r.system ?? CONSOLE_SYSTEM;
     out.push({ kind: 'health', labels: { system, service: r.id }, value: r.status, summary: `${r.name} is ${r.status}: ${r.summary}`, details: { latencyMs: r.latencyMs, findings: r.findings.filter((f) => f.status !== 'healthy').map((f) => f.message) } });
     const buckets = r.kind === 'github' ? (r.details.rateLimits as Record<string, { limit: number; remaining: number; resetAt: string }> | null | undefined) : undefined;
     for (const [resource, b] of Object.entries(buckets ?? {})) {

@@ -15,6 +15,7 @@ import { scheduleCommand, scheduleUsage } from './commands/schedule.ts';
 import { secretsCommand, secretsUsage } from './commands/secrets.ts';
 import { serveCommand, serveUsage } from './commands/serve.ts';
 import { syncCommand, syncUsage } from './commands/sync.ts';
+import { systemsCommand, systemsUsage } from './commands/systems.ts';
 import { UsageError } from './usage-error.ts';
 
 type Command = (argv: string[]) => Promise<number>;
@@ -34,6 +35,7 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
   costs: { run: costsCommand, usage: costsUsage, summary: 'the cost ledger, budgets and the daily budget report' },
   leaderboard: { run: leaderboardCommand, usage: leaderboardUsage, summary: 'contributor leaderboards: recalculate, show, weights, scrape windows, export' },
   schedule: { run: scheduleCommand, usage: scheduleUsage, summary: 'cron schedules of jobs: list, presets, add, enable/disable, run-now, history, export --crontab' },
+  systems: { run: systemsCommand, usage: systemsUsage, summary: "the team's systems: register, detect, their packs' checks and confirmed actions" },
 };
 
 function help(): string {

@@ -26,6 +26,7 @@ import { settingsFeature } from '../settings/feature.ts';
 import { openDatabase } from '../store/database.ts';
 import { STORE_BASE, type MigrationSet } from '../store/migrations.ts';
 import { syncFeature } from '../sync/feature.ts';
+import { systemsFeature } from '../systems/feature.ts';
 import { warehouseFeature } from '../warehouse/feature.ts';
 import type { WarehouseMigrationSet } from '../warehouse/migrations.ts';
 import { workspacesFeature } from '../workspaces/feature.ts';
@@ -55,6 +56,7 @@ export const FEATURES = [
   healthFeature,
   runbooksFeature,
   queriesFeature,
+  systemsFeature,
   alertsFeature,
   etlFeature,
   leaderboardFeature,

@@ -21,6 +21,7 @@ import type { SecretService } from '../secrets/secret-service.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
 import type { Db } from '../store/database.ts';
 import type { SyncService } from '../sync/sync-service.ts';
+import type { SystemService } from '../systems/system-service.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
 import type { WorkspaceService } from '../workspaces/workspace-service.ts';
 
@@ -54,4 +55,5 @@ export interface Services {
   etl: EtlService;
   leaderboard: LeaderboardService;
   schedules: ScheduleService;
+  systems: SystemService;
 }

@@ -2,7 +2,7 @@
 // report (shaped like the What-the-Repo runbook's `GET /` answer).
 import type { Status } from '../../shared/status.ts';
 
-export type CheckKind = 'postgres' | 'milvus' | 'openai' | 'github' | 'redis' | 'http';
+export type CheckKind = 'postgres' | 'milvus' | 'openai' | 'github' | 'redis' | 'http' | 'pack';
 
 /** One observation worth the operator's attention; `threshold` says which rule it broke. */
 export interface Finding {

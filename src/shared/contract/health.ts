@@ -15,6 +15,8 @@ export const CheckResult = z.object({
   findings: z.array(z.object({ status: StatusSchema, message: z.string(), threshold: z.string().optional() })),
   checkedAt: isoTime,
   configured: z.boolean(),
+  /** The system the service belongs to (a registered system's id, or 'console' for the active profile's own connections). */
+  system: z.string().optional(),
 });
 export type CheckResult = z.infer<typeof CheckResult>;
 

@@ -16,6 +16,7 @@ import { runbookCalls } from './runbooks.ts';
 import { scheduleCalls } from './schedules.ts';
 import { secretCalls } from './secrets.ts';
 import { settingsCalls } from './settings.ts';
+import { systemCalls, systemTopics } from './systems.ts';
 import { uiStateCalls } from './ui-state.ts';
 import { workspaceCalls } from './workspaces.ts';
 
@@ -40,6 +41,7 @@ export const calls = {
   ...alertCalls,
   ...leaderboardCalls,
   ...scheduleCalls,
+  ...systemCalls,
 };
 
 /** Every event stream the core publishes. */
@@ -50,6 +52,7 @@ export const topics = {
   ...healthTopics,
   ...profileTopics,
   ...alertTopics,
+  ...systemTopics,
 };
 
 export type Calls = typeof calls;
