@@ -91,6 +91,10 @@ describe('systems', () => {
       const labels = observe.mock.calls.flatMap(([o]) => o.filter((x) => x.kind === 'health').map((x) => x.labels.system));
       expect(new Set(labels)).toEqual(new Set([...Object.values(systems).map((s) => s.id), hung.id]));
       expect((await t.ops.systems.latest()).run?.systems.length).toBe(6);
+      // Scheduled: the job every preset runs, offered on the Schedules page.
+      const presets = (await t.ops.schedules.presets()).filter((p) => p.kind === 'systems-health');
+      expect(presets.map((p) => p.cron).sort()).toEqual(['*/5 * * * *', '0 */4 * * *']);
+      expect(() => t.core.jobs.validate('systems-health', {})).not.toThrow();
     } finally {
       observe.mockRestore();
       await t.ops.systems.delete({ id: hung.id });
