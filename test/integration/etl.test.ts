@@ -1,11 +1,14 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EtlService, type RunHooks } from '../../src/main/etl/etl-service.ts';
+import { runCatalogueQuery } from '../../src/main/queries/index.ts';
 import type { Logger } from '../../src/main/logging/logger.ts';
 import type { WarehouseService } from '../../src/main/warehouse/warehouse-service.ts';
 import { EngineerLensParams, WhatShippedParams } from '../../src/shared/contract/etl.ts';
 import { generateEtlData, insertEtlData, upsertPrs, type RawData } from '../helpers/etl-data.ts';
 import { readRaw, reference, type Expected } from '../helpers/etl-reference.ts';
+import { runCli } from '../helpers/cli.ts';
+import { startTestCore, type TestCore } from '../helpers/core.ts';
 import { createTestDatabase } from '../helpers/postgres.ts';
 import { migrateTestWarehouse, WAREHOUSE_SCHEMA, warehousePool } from '../helpers/warehouse.ts';
 
@@ -157,6 +160,21 @@ describe('Engineer Lens and What Shipped ETL against an independent reference', 
     expect((await pool.query('SELECT count(*)::int AS n FROM etl_changes')).rows[0].n).toBe(0);
   });
 
+  it('the verification queries find the tables consistent', async () => {
+    const id = (await pool.query("SELECT id FROM repositories WHERE full_name = 'acme/web'")).rows[0].id as string;
+    for (const q of ['etl-dense-days', 'etl-window-sums', 'etl-ownership-shares']) expect((await runCatalogueQuery(pool, q, { repository: id })).rows, q).toEqual([]);
+    const fresh = await runCatalogueQuery(pool, 'etl-freshness', { repository: id });
+    expect(fresh.rows.map((r) => r[0])).toEqual(['author_file_ownership', 'author_metrics_daily', 'author_metrics_window', 'author_prs_window', 'authors', 'repo_prs']);
+    // A planted gap and a wrong window are found.
+    await pool.query("DELETE FROM author_metrics_daily WHERE ctid = (SELECT ctid FROM author_metrics_daily WHERE repo_name = 'acme/web' AND username = 'alice' ORDER BY day LIMIT 1 OFFSET 1)");
+    expect((await runCatalogueQuery(pool, 'etl-dense-days', { repository: id })).rows.length).toBe(1);
+    expect((await runCatalogueQuery(pool, 'etl-window-sums', { repository: id })).rows.length).toBeGreaterThan(0);
+    await pool.query("UPDATE author_file_ownership SET ownership_pct = ownership_pct + 1 WHERE ctid = (SELECT ctid FROM author_file_ownership WHERE repo_name = 'acme/web' LIMIT 1)");
+    expect((await runCatalogueQuery(pool, 'etl-ownership-shares', { repository: id })).rows.length).toBe(1);
+    await lens({ forceRefresh: true, timeZone: 'Asia/Kolkata', asOf: '2026-04-21' });
+    for (const q of ['etl-dense-days', 'etl-window-sums', 'etl-ownership-shares']) expect((await runCatalogueQuery(pool, q, { repository: id })).rows, q).toEqual([]);
+  });
+
   it('What Shipped stages repo_prs alone; an untracked repository leaves no rows behind', async () => {
     await pool.query("DELETE FROM repositories WHERE full_name = 'acme/api'");
     const r = await etl.runWhatShipped(WhatShippedParams.parse({}), hooks());
@@ -173,5 +191,115 @@ describe('Engineer Lens and What Shipped ETL against an independent reference', 
     expect(EngineerLensParams.safeParse({ since: '2026-02-30' }).error?.issues[0]?.path).toEqual(['since']);
     expect(EngineerLensParams.safeParse({ repository: "x'; DROP TABLE authors; --" }).error?.issues[0]?.path).toEqual(['repository']);
     expect(EngineerLensParams.safeParse({ forceRefresh: true, since: '2026-01-01' }).success).toBe(false);
+  });
+});
+
+describe('the risk rubric, case by case, each with its reason', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let pool: pg.Pool;
+  const prs: { title: string; body?: string; labels?: string[]; files: [string, number, number, string][]; score: number; reasons: RegExp[]; rule: string }[] = [
+    { title: 'Tweak', files: [['src/app.ts', 3, 2, 'modified']], score: 0, reasons: [/1 file\(s\), line-weighted mean 0/], rule: 'low_risk_unlabeled' },
+    { title: 'Tweak', files: [['src/app.ts', 400, 200, 'modified']], score: 3, reasons: [/src\/app.ts: size: 600 lines \+3/], rule: 'excluded' },
+    { title: 'Config', files: [['config/app.yaml', 5, 0, 'modified']], score: 2, reasons: [/configuration file \+2/], rule: 'low_risk_unlabeled' },
+    { title: 'Auth', files: [['src/auth/session.ts', 5, 0, 'modified']], score: 2, reasons: [/auth\/secrets path \+2/], rule: 'low_risk_unlabeled' },
+    { title: 'Schema', files: [['db/migrations/004.sql', 5, 0, 'added']], score: 3, reasons: [/SQL\/DDL\/migration \+3/], rule: 'excluded' },
+    { title: 'Route', files: [['src/api/users.ts', 50, 0, 'modified']], score: 4, reasons: [/public API route \+3/, /size: 50 lines \+1/], rule: 'excluded' },
+    { title: 'Tests', files: [['test/app.test.ts', 50, 0, 'modified']], score: 0, reasons: [/tests only -2/], rule: 'low_risk_unlabeled' },
+    { title: 'Tests', files: [['src/app.ts', 20, 0, 'modified'], ['test/new.test.ts', 20, 0, 'added']], score: 0, reasons: [/adds tests -0.5/], rule: 'low_risk_unlabeled' },
+    { title: 'Cleanup', body: 'We DROP TABLE legacy here', files: [['db/migrations/005.sql', 5, 0, 'added']], score: 8.5, reasons: [/drops a table or column: at least 8/, /lifted to at least 8.5/], rule: 'excluded' },
+    { title: 'Keys', files: [['certs/server.pem', 5, 0, 'added'], ['src/app.ts', 95, 0, 'modified']], score: 8.5, reasons: [/adds a secrets file/], rule: 'excluded' },
+    { title: 'Remove login', files: [['src/auth/login.ts', 0, 80, 'deleted']], score: 8.5, reasons: [/removes auth code/], rule: 'excluded' },
+    { title: 'Mixed', files: [['src/api/users.ts', 300, 0, 'modified'], ['README.md', 100, 0, 'modified']], score: 4, reasons: [/2 file\(s\), line-weighted mean 4/], rule: 'excluded' },
+    { title: 'Add export', labels: ['bug'], files: [['src/app.ts', 1, 0, 'modified']], score: 0, reasons: [], rule: 'title_keyword' },
+    { title: 'Chore', labels: ['enhancement'], files: [], score: 0, reasons: [/no changed files: 0/], rule: 'label' },
+    { title: 'Chore', body: 'This will enable caching', labels: ['bug'], files: [['src/app.ts', 1, 0, 'modified']], score: 0, reasons: [], rule: 'body_keyword' },
+  ];
+
+  beforeAll(async () => {
+    db = await createTestDatabase('rubric');
+    pool = warehousePool(db.url);
+    await migrateTestWarehouse(pool);
+    const data: RawData = { repos: [{ id: '00000000-0000-4000-8001-000000000009', full_name: 'acme/rubric' }], people: [], prs: [], files: [] };
+    prs.forEach((p, i) => {
+      const id = `00000000-0000-4000-8003-${String(i + 1).padStart(12, '0')}`;
+      data.prs.push({ id, repository_id: data.repos[0]!.id, github_id: 800 + i, number: i + 1, title: p.title, body: p.body ?? null, state: 'OPEN', merged: false, author_id: null, additions: 0, deletions: 0, changed_files: p.files.length, labels: p.labels ?? [], created_at: '2026-03-01T12:00:00Z', merged_at: null });
+      for (const [path, a, d, c] of p.files) data.files.push({ pull_request_id: id, path, additions: a, deletions: d, change_type: c });
+    });
+    await insertEtlData(pool, data);
+    const warehouse = { connection: async () => ({ pool, url: db.url, info: { schema: WAREHOUSE_SCHEMA } }) } as unknown as WarehouseService;
+    await new EtlService({ warehouse, logger: silent, timeZone: () => 'UTC' }).runWhatShipped(WhatShippedParams.parse({}), hooks());
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await db?.drop();
+  });
+
+  it('scores every case as the rubric says, and says why', async () => {
+    const { rows } = await pool.query('SELECT pr_number, risk_score::float8 AS score, high_risk, risk_reasons, feature_rule, labels_full FROM repo_prs ORDER BY pr_number');
+    prs.forEach((p, i) => {
+      const r = rows[i]!;
+      expect({ n: i + 1, score: r.score, high: r.high_risk, rule: r.feature_rule }).toEqual({ n: i + 1, score: p.score, high: p.score >= 7, rule: p.rule });
+      for (const re of p.reasons) expect((r.risk_reasons as string[]).some((x) => re.test(x)), `${i + 1}: ${re} in ${JSON.stringify(r.risk_reasons)}`).toBe(true);
+    });
+    expect(rows[8]!.labels_full).toEqual(['risk:high', 'state:open', 'size:small']);
+  });
+});
+
+describe('through the core: jobs, the contract and the CLI', () => {
+  let t: TestCore;
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  const cli = (args: string[]) => runCli(args, { home: t.home, timeoutMs: 60_000 });
+
+  beforeAll(async () => {
+    t = await startTestCore();
+    db = await createTestDatabase('etlcore');
+    const p = await t.ops.profiles.create({ name: 'etl' });
+    await t.ops.secrets.set({ profileId: p.id, key: 'postgres_url', value: db.url });
+    await t.ops.profiles.activate({ id: p.id });
+    await t.ops.warehouse.status();
+    const pool = warehousePool(db.url);
+    await insertEtlData(pool, generateEtlData(11, 120));
+    await pool.end();
+  });
+  afterAll(async () => {
+    await t?.close();
+    await db?.drop();
+  });
+
+  it('runs as a job with its steps, and the pages read what it wrote', async () => {
+    const run = await t.ops.etl.engineerLens({ asOf: '2026-04-21' });
+    const done = await t.core.jobs.wait(run.id);
+    expect(done.status).toBe('succeeded');
+    expect(done.steps.map((s) => [s.name, s.status])).toEqual(['repo_prs', 'authors', 'author_metrics_daily', 'author_file_ownership', 'author_metrics_window', 'author_prs_window'].map((n) => [n, 'done']));
+    const list = await t.ops.engineers.list({ window: 999 });
+    expect(list.asOf).toBe('2026-04-21');
+    const alice = list.rows.find((r) => r.username === 'alice')!;
+    expect(alice.repositories).toEqual(['acme/api', 'acme/web']);
+    const detail = await t.ops.engineers.author({ username: 'alice', window: 999 });
+    expect(detail.prs.length).toBe(alice.prsSubmitted);
+    expect(detail.files.every((f) => f.ownershipPct > 0 || f.authorLines === 0)).toBe(true);
+    expect(detail.daily.filter((d) => d.day <= '2026-04-21').reduce((s, d) => s + d.prsSubmitted, 0)).toBe(alice.prsSubmitted);
+    const shipped = await t.ops.shipped.list({ window: 999, featuresOnly: true });
+    expect(shipped.prs.every((p) => p.featureConfidence > 0 && p.mergedAt)).toBe(true);
+    expect(shipped.summary.merged).toBe(shipped.prs.length);
+    const md = await t.ops.shipped.export({ window: 999, format: 'markdown' });
+    expect(md.content).toMatch(/^# What shipped — all repositories, all time/);
+    await expect(t.ops.engineers.list({ window: 5 as 7 })).rejects.toThrow(/window/);
+  });
+
+  it('the CLI mirrors the runbook: explain, what-shipped, the digest, and bad flags', async () => {
+    const explain = await cli(['etl', 'engineer-lens', '--explain', '--repo-name', 'acme/web', '--as-of', '2026-04-21']);
+    expect(explain.stderr).toBe('');
+    expect(explain.stdout).toMatch(/author_metrics_daily\s+acme\/web\s+unchanged/);
+    expect(explain.stdout).toMatch(/Time zone UTC, windows end 2026-04-21/);
+    const bad = await cli(['etl', 'engineer-lens', '--update-table', 'users', '--tz', 'Mars/Base']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--update-table: .*--tz: is not a known time zone/s);
+    const ws = await cli(['etl', 'what-shipped', '--repo-name', 'acme/web']);
+    expect(ws.code).toBe(0);
+    expect(ws.stdout).toMatch(/What Shipped: repo_prs for acme\/web: done/);
+    const csv = await cli(['etl', 'shipped', '--window', 'all', '--format', 'csv']);
+    expect(csv.code).toBe(0);
+    expect(csv.stdout.split('\n')[0]).toBe('repository,number,title,author,merged_at,risk_score,risk_band,feature_rule,feature_confidence,additions,deletions,changed_files,top_risky_files');
   });
 });

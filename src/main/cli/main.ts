@@ -5,6 +5,7 @@ import { alertsCommand, alertsUsage } from './commands/alerts.ts';
 import { backfillCommand, backfillUsage } from './commands/backfill.ts';
 import { costsCommand, costsUsage } from './commands/costs.ts';
 import { embedCommand, embedUsage } from './commands/embed.ts';
+import { etlCommand, etlUsage } from './commands/etl.ts';
 import { healthCommand, healthUsage } from './commands/health.ts';
 import { leaderboardCommand, leaderboardUsage } from './commands/leaderboard.ts';
 import { logsCommand, logsUsage } from './commands/logs.ts';
@@ -36,6 +37,7 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
   leaderboard: { run: leaderboardCommand, usage: leaderboardUsage, summary: 'contributor leaderboards: recalculate, show, weights, scrape windows, export' },
   schedule: { run: scheduleCommand, usage: scheduleUsage, summary: 'cron schedules of jobs: list, presets, add, enable/disable, run-now, history, export --crontab' },
   systems: { run: systemsCommand, usage: systemsUsage, summary: "the team's systems: register, detect, their packs' checks and confirmed actions" },
+  etl: { run: etlCommand, usage: etlUsage, summary: "What the Repo's Engineer Lens and What Shipped ETL (incremental, --explain) and the shipping digest" },
 };
 
 function help(): string {

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { type EngineerLensParams, type WhatShippedParams } from '../../shared/contract/etl.ts';
+import type { EngineerLensParams, EtlPlan, WhatShippedParams } from '../../shared/contract/etl.ts';
 import { OpsError } from '../../shared/errors.ts';
 import type { Checkpoint, ProgressUpdate } from '../jobs/types.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -7,7 +7,7 @@ import { inTransaction } from '../warehouse/pool.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
 import { ENGINEER_TABLES, tablesOf, type EngineerTable } from './names.ts';
 import { stageRepository, type StageResult } from './stage.ts';
-import { refreshTable, type RefreshResult } from './tables.ts';
+import { decide, refreshTable, type RefreshResult } from './tables.ts';
 
 export const ENGINEER_LENS_JOB = 'engineer-lens';
 export const WHAT_SHIPPED_JOB = 'what-shipped';
@@ -51,6 +51,12 @@ export class EtlService {
     const names = rows.map((r) => r.name as string);
     if (repository && names.length === 0) throw new OpsError('not_found', `repository: ${repository} is not tracked and has no ETL rows`);
     return names;
+  }
+
+  /** The console's schema and a pool on it, for the page reads. */
+  async reader(): Promise<{ pool: pg.Pool; schema: string }> {
+    const { pool, schema } = await this.conn();
+    return { pool, schema };
   }
 
   async runEngineerLens(p: EngineerLensParams, h: RunHooks): Promise<EtlRunResult> {
@@ -101,6 +107,36 @@ export class EtlService {
     }
     h.progress({ done: repos.length, total: repos.length, unit: 'repositories', message: `${what}: done` });
     return done;
+  }
+
+  /** What a run with these parameters would do, per table and repository, and why. Reads only. */
+  async explain(p: EngineerLensParams): Promise<EtlPlan> {
+    const { pool, schema } = await this.conn();
+    const T = tablesOf(schema);
+    const tz = p.timeZone ?? this.d.timeZone();
+    const repos = await this.repositories(p.repository);
+    const tables: EngineerTable[] = p.updateTable === 'all' ? [...ENGINEER_TABLES] : [p.updateTable];
+    const candidates = [];
+    for (const repo of repos) {
+      const { rows } = await pool.query(
+        `SELECT s.source_watermark, (SELECT count(*)::int FROM ${T.pull_requests} pr JOIN ${T.repositories} r ON r.id = pr.repository_id
+           WHERE r.full_name = $1 AND (s.source_watermark IS NULL OR pr.synced_at > s.source_watermark - interval '10 minutes')) AS n
+         FROM (SELECT (SELECT source_watermark FROM ${T.etl_state} WHERE table_name = 'repo_prs' AND repo_name = $1) AS source_watermark) s`,
+        [repo],
+      );
+      candidates.push({ repository: repo, prs: p.forceRefresh ? -1 : (rows[0].n as number), lastStagedAt: rows[0].source_watermark ? (rows[0].source_watermark as Date).toISOString() : null });
+    }
+    const out: EtlPlan['rows'] = [];
+    let asOf = '';
+    for (const table of ENGINEER_TABLES.filter((t) => tables.includes(t))) {
+      for (const repo of table === 'authors' ? ['*'] : repos) {
+        const d = await decide(pool, schema, table, repo, { timeZone: tz, asOf: p.asOf, force: p.forceRefresh });
+        asOf = d.endDate;
+        const n = (await pool.query(`SELECT count(*)::int AS n FROM ${T[table]}${repo === '*' ? '' : ' WHERE repo_name = $1'}`, repo === '*' ? [] : [repo])).rows[0].n as number;
+        out.push({ table, repository: repo === '*' ? 'all repositories' : repo, mode: d.full ? 'full' : d.changes > 0 ? 'incremental' : 'unchanged', reason: d.reason, pendingChanges: d.changes, rows: n, refreshedAt: d.refreshedAt?.toISOString() ?? null });
+      }
+    }
+    return { timeZone: tz, asOf, candidates: candidates.map((c) => ({ ...c, prs: Math.max(0, c.prs) })), rows: out };
   }
 
   /** Drops change-log entries every table with state has consumed. */

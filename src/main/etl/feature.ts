@@ -1,6 +1,7 @@
 import type { Feature } from '../core/feature.ts';
 import { refreshAfterSync } from './after-sync.ts';
 import { EtlService } from './etl-service.ts';
+import { etlHandlers } from './handlers.ts';
 import { engineerLensJob, whatShippedJob } from './jobs.ts';
 import { etlMigrations } from './migrations.ts';
 
@@ -15,6 +16,7 @@ export const etlFeature = {
     return {
       services: { etl },
       jobs: [engineerLensJob(etl), whatShippedJob(etl)],
+      handlers: () => etlHandlers(etl, s.jobs),
       start() {
         off = refreshAfterSync(s.jobs, log);
       },

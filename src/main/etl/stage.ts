@@ -93,7 +93,7 @@ export async function stageRepository(db: Db, schema: string, repo: string, opts
           CASE WHEN r.maxscore >= 8 THEN 'a file scores 8 or more: lifted to at least 8.5' END,
           CASE WHEN r.tests_added THEN 'adds tests -0.5' END], NULL))
           || coalesce((SELECT jsonb_agg(f.file_path || ': ' || (SELECT string_agg(x, '; ') FROM jsonb_array_elements_text(f.reasons) x) ORDER BY f.score DESC, f.additions + f.deletions DESC, f.file_path)
-             FROM ${T.etl_pr_files} f WHERE f.repo_name = r.repo_name AND f.pr_number = r.pr_number AND f.score > 0), '[]'),
+             FROM ${T.etl_pr_files} f WHERE f.repo_name = r.repo_name AND f.pr_number = r.pr_number AND jsonb_array_length(f.reasons) > 0), '[]'),
         coalesce((SELECT jsonb_agg(jsonb_build_object('path', t.file_path, 'score', t.score, 'lines', t.additions + t.deletions, 'reasons', t.reasons) ORDER BY t.score DESC, t.additions + t.deletions DESC, t.file_path)
           FROM (SELECT * FROM ${T.etl_pr_files} f WHERE f.repo_name = r.repo_name AND f.pr_number = r.pr_number AND f.score > 0 ORDER BY f.score DESC, f.additions + f.deletions DESC, f.file_path LIMIT 5) t), '[]')
       FROM r`);

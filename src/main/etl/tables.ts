@@ -39,9 +39,21 @@ const day = (expr: string, tz = '$2') => `((${expr}) AT TIME ZONE ${tz})::date`;
  * rebuild when forced, never built, or built with another zone, rubric or window dates;
  * otherwise only what the change log's entries since its last refresh touched.
  */
-export async function refreshTable(db: Db, schema: string, table: EngineerTable, repo: string, opts: RefreshOptions): Promise<RefreshResult> {
+export interface Decision {
+  full: boolean;
+  reason: string;
+  changes: number;
+  lastSeq: number | null;
+  maxSeq: number;
+  startDate: string | null;
+  endDate: string;
+  refreshedAt: Date | null;
+}
+
+/** Whether a table needs a rebuild or only the changes since its last refresh (read-only: also the explain plan). */
+export async function decide(db: Db, schema: string, table: EngineerTable, repo: string, opts: RefreshOptions): Promise<Decision> {
   const T = tablesOf(schema);
-  const st = (await db.query(`SELECT last_seq, time_zone, to_char(start_date, 'YYYY-MM-DD') AS start_date, to_char(end_date, 'YYYY-MM-DD') AS end_date, rubric FROM ${T.etl_state} WHERE table_name = $1 AND repo_name = $2`, [table, repo])).rows[0] as State | undefined;
+  const st = (await db.query(`SELECT last_seq, time_zone, to_char(start_date, 'YYYY-MM-DD') AS start_date, to_char(end_date, 'YYYY-MM-DD') AS end_date, rubric, refreshed_at FROM ${T.etl_state} WHERE table_name = $1 AND repo_name = $2`, [table, repo])).rows[0] as (State & { refreshed_at: Date }) | undefined;
   const maxSeq = Number((await db.query(`SELECT coalesce(max(seq), 0) AS s FROM ${T.etl_changes} WHERE repo_name = $1`, [repo])).rows[0].s);
   const dates = (await db.query(
     `SELECT to_char(coalesce($3::date, (now() AT TIME ZONE $2)::date), 'YYYY-MM-DD') AS end_date,
@@ -58,16 +70,29 @@ export async function refreshTable(db: Db, schema: string, table: EngineerTable,
   else if (windowed && st.end_date !== dates.end_date) reason = `windows end ${dates.end_date} (were ${st.end_date})`;
   else if (windowed && st.start_date !== dates.start_date) reason = `repository's first day is ${dates.start_date}`;
   const full = reason !== '';
-  const changes = full ? 0 : maxSeq - Number(st!.last_seq);
-  const ctx: Ctx = { db, T, repo, tz: opts.timeZone, end: dates.end_date, startAll: dates.start_date ?? dates.end_date, from: full ? null : Number(st!.last_seq), to: maxSeq };
+  const changes = st ? Math.max(0, maxSeq - Number(st.last_seq)) : 0;
+  if (!full) reason = changes > 0 ? `${changes} change(s) since the last refresh` : 'nothing changed since the last refresh';
+  return { full, reason, changes, lastSeq: st ? Number(st.last_seq) : null, maxSeq, startDate: dates.start_date, endDate: dates.end_date, refreshedAt: st?.refreshed_at ?? null };
+}
+
+/**
+ * Refreshes one Engineer Lens table for one repository in the caller's transaction: a full
+ * rebuild when forced, never built, or built with another zone, rubric or window dates;
+ * otherwise only what the change log's entries since its last refresh touched.
+ */
+export async function refreshTable(db: Db, schema: string, table: EngineerTable, repo: string, opts: RefreshOptions): Promise<RefreshResult> {
+  const T = tablesOf(schema);
+  const d = await decide(db, schema, table, repo, opts);
+  const windowed = WINDOWED.has(table);
+  const ctx: Ctx = { db, T, repo, tz: opts.timeZone, end: d.endDate, startAll: d.startDate ?? d.endDate, from: d.full ? null : d.lastSeq, to: d.maxSeq };
   let rows = 0;
-  if (full || changes > 0) rows = await REFRESH[table](ctx);
+  if (d.full || d.changes > 0) rows = await REFRESH[table](ctx);
   await db.query(
     `INSERT INTO ${T.etl_state} (table_name, repo_name, last_seq, time_zone, start_date, end_date, rubric, refreshed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, now())
      ON CONFLICT (table_name, repo_name) DO UPDATE SET last_seq = EXCLUDED.last_seq, time_zone = EXCLUDED.time_zone, start_date = EXCLUDED.start_date, end_date = EXCLUDED.end_date, rubric = EXCLUDED.rubric, refreshed_at = now()`,
-    [table, repo, maxSeq, opts.timeZone, windowed ? dates.start_date : null, windowed ? dates.end_date : null, RUBRIC_VERSION],
+    [table, repo, d.maxSeq, opts.timeZone, windowed ? d.startDate : null, windowed ? d.endDate : null, RUBRIC_VERSION],
   );
-  return { table, repo, mode: full ? 'full' : changes > 0 ? 'incremental' : 'unchanged', reason: full ? reason : `${changes} change(s) since the last refresh`, changes, rows };
+  return { table, repo, mode: d.full ? 'full' : d.changes > 0 ? 'incremental' : 'unchanged', reason: d.reason, changes: d.changes, rows };
 }
 
 interface Ctx {

@@ -6,6 +6,7 @@ import { activityQueries } from './catalogue-activity.ts';
 import { coverageQueries } from './catalogue-coverage.ts';
 import { databaseQueries } from './catalogue-database.ts';
 import { embeddingQueries } from './catalogue-embeddings.ts';
+import { etlQueries } from './catalogue-etl.ts';
 import { qualityQueries } from './catalogue-quality.ts';
 import { storageQueries } from './catalogue-storage.ts';
 import { syncQueries } from './catalogue-sync.ts';
@@ -17,7 +18,7 @@ import { QUERY_GROUPS, type CatalogueQuery, type QueryGroup, type QueryResult, t
 const order = (g: QueryGroup) => QUERY_GROUPS.indexOf(g);
 
 export const catalogue: readonly CatalogueQuery[] = Object.freeze(
-  [...coverageQueries, ...embeddingQueries, ...activityQueries, ...syncQueries, ...qualityQueries, ...databaseQueries, ...storageQueries]
+  [...coverageQueries, ...embeddingQueries, ...activityQueries, ...syncQueries, ...qualityQueries, ...etlQueries, ...databaseQueries, ...storageQueries]
     .map((q, i) => ({ q, i }))
     .sort((a, b) => order(a.q.group) - order(b.q.group) || a.i - b.i)
     .map(({ q }) => q),

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { isoTime } from './common.ts';
+import { call } from './define.ts';
+import { JobRun } from './jobs.ts';
 
 const repoName = z
   .string()
@@ -63,3 +66,107 @@ export const WhatShippedParams = z
   })
   .strict();
 export type WhatShippedParams = z.output<typeof WhatShippedParams>;
+
+// ---- reads for the Engineers and What Shipped pages, the explain plan ----
+
+export const WindowDays = z.union([z.literal(7), z.literal(15), z.literal(30), z.literal(60), z.literal(90), z.literal(999)]);
+export const ShippedWindow = z.union([z.literal(7), z.literal(30), z.literal(90), z.literal(999)]);
+export const RiskBand = z.enum(['low', 'medium', 'high']);
+
+export const EtlPlanRow = z.object({
+  table: z.string(),
+  repository: z.string(),
+  mode: z.enum(['full', 'incremental', 'unchanged']),
+  reason: z.string(),
+  pendingChanges: z.number().int(),
+  rows: z.number().int(),
+  refreshedAt: isoTime.nullable(),
+});
+export const EtlPlan = z.object({
+  timeZone: z.string(),
+  asOf: z.string(),
+  /** PRs synced since the last staging (checked by content hash when the job runs). */
+  candidates: z.array(z.object({ repository: z.string(), prs: z.number().int(), lastStagedAt: isoTime.nullable() })),
+  rows: z.array(EtlPlanRow),
+});
+export type EtlPlan = z.infer<typeof EtlPlan>;
+
+export const EngineerRow = z.object({
+  username: z.string(),
+  displayName: z.string().nullable(),
+  avatarUrl: z.string().nullable(),
+  repositories: z.array(z.string()),
+  prsSubmitted: z.number().int(),
+  prsMerged: z.number().int(),
+  linesChanged: z.number(),
+  highRiskPrs: z.number().int(),
+  highRiskRate: z.number().nullable(),
+  featuresMerged: z.number().int(),
+  ownershipLowRiskPrs: z.number().int(),
+});
+export type EngineerRow = z.infer<typeof EngineerRow>;
+
+export const RiskyFile = z.object({ path: z.string(), score: z.number(), lines: z.number(), reasons: z.array(z.string()) });
+export const ShippedPr = z.object({
+  repository: z.string(),
+  number: z.number().int(),
+  title: z.string(),
+  summary: z.string().nullable(),
+  author: z.string(),
+  createdAt: isoTime,
+  mergedAt: isoTime.nullable(),
+  additions: z.number().int(),
+  deletions: z.number().int(),
+  changedFiles: z.number().int(),
+  labels: z.array(z.string()),
+  featureRule: z.string(),
+  featureConfidence: z.number(),
+  riskScore: z.number(),
+  riskBand: RiskBand,
+  highRisk: z.boolean(),
+  riskReasons: z.array(z.string()),
+  topRiskyFiles: z.array(RiskyFile),
+});
+export type ShippedPr = z.infer<typeof ShippedPr>;
+
+export const EngineersQuery = z.object({ repository: repoName.nullable().default(null), window: WindowDays.default(30) }).strict();
+export const AuthorQuery = z.object({ username: z.string().trim().min(1).max(100), repository: repoName.nullable().default(null), window: WindowDays.default(30) }).strict();
+export const ShippedQuery = z
+  .object({
+    repository: repoName.nullable().default(null),
+    window: ShippedWindow.default(30),
+    author: z.string().trim().min(1).max(100).nullable().default(null),
+    band: RiskBand.nullable().default(null),
+    featuresOnly: z.boolean().default(false),
+  })
+  .strict();
+export type ShippedQuery = z.output<typeof ShippedQuery>;
+
+export const ShippedSummary = z.object({
+  merged: z.number().int(),
+  features: z.number().int(),
+  authors: z.number().int(),
+  lines: z.number(),
+  topAuthors: z.array(z.object({ author: z.string(), prs: z.number().int(), features: z.number().int() })),
+  risk: z.object({ low: z.number().int(), medium: z.number().int(), high: z.number().int() }),
+  featureSplit: z.record(z.string(), z.number().int()),
+});
+
+export const etlCalls = {
+  'etl.engineerLens': call("Start the Engineer Lens ETL (What the Repo's engineer_lens_data_processor)", EngineerLensParams, JobRun),
+  'etl.whatShipped': call("Start the What Shipped ETL (What the Repo's what_shipped_data_processor)", WhatShippedParams, JobRun),
+  'etl.explain': call('What an Engineer Lens run would do per table and repository, and why (nothing written)', EngineerLensParams, EtlPlan),
+  'engineers.list': call('Authors with their window metrics, for a repository or all', EngineersQuery, z.object({ repositories: z.array(z.string()), asOf: z.string().nullable(), timeZone: z.string().nullable(), rows: z.array(EngineerRow) })),
+  'engineers.author': call(
+    "One author: daily series, PRs in the window with risk and reasons, files and ownership",
+    AuthorQuery,
+    z.object({
+      author: EngineerRow.nullable(),
+      daily: z.array(z.object({ day: z.string(), prsSubmitted: z.number().int(), prsMerged: z.number().int(), linesChanged: z.number(), highRiskPrs: z.number().int(), featuresMerged: z.number().int() })),
+      prs: z.array(ShippedPr),
+      files: z.array(z.object({ repository: z.string(), path: z.string(), ownershipPct: z.number(), authorLines: z.number(), totalLines: z.number(), lastTouched: isoTime })),
+    }),
+  ),
+  'shipped.list': call('Merged PRs in a window with the shipping summary', ShippedQuery, z.object({ since: z.string().nullable(), prs: z.array(ShippedPr), summary: ShippedSummary })),
+  'shipped.export': call('The shipping digest as Markdown or CSV', ShippedQuery.extend({ format: z.enum(['markdown', 'csv']).default('markdown') }), z.object({ filename: z.string(), content: z.string() })),
+};

@@ -4,6 +4,7 @@ import { appCalls } from './app.ts';
 import { backfillCalls } from './backfill.ts';
 import { costCalls } from './costs.ts';
 import { embeddingCalls } from './embeddings.ts';
+import { etlCalls } from './etl.ts';
 import { healthCalls, healthTopics } from './health.ts';
 import { jobCalls, jobTopics } from './jobs.ts';
 import { leaderboardCalls } from './leaderboard.ts';
@@ -42,6 +43,7 @@ export const calls = {
   ...leaderboardCalls,
   ...scheduleCalls,
   ...systemCalls,
+  ...etlCalls,
 };
 
 /** Every event stream the core publishes. */

@@ -1,0 +1,31 @@
+import type { HandlerGroup } from '../rpc/types.ts';
+import type { JobService } from '../jobs/job-service.ts';
+import { ENGINEER_LENS_JOB, WHAT_SHIPPED_JOB, type EtlService } from './etl-service.ts';
+import { authorDetail, engineers, shipped, shippedCsv, shippedMarkdown, windowInfo } from './read.ts';
+
+export function etlHandlers(etl: EtlService, jobs: JobService): HandlerGroup<'etl' | 'engineers' | 'shipped'> {
+  return {
+    'etl.engineerLens': (p) => jobs.enqueue(ENGINEER_LENS_JOB, p),
+    'etl.whatShipped': (p) => jobs.enqueue(WHAT_SHIPPED_JOB, p),
+    'etl.explain': (p) => etl.explain(p),
+    'engineers.list': async ({ repository, window }) => {
+      const { pool, schema } = await etl.reader();
+      return { ...(await windowInfo(pool, schema, repository)), rows: await engineers(pool, schema, repository, window) };
+    },
+    'engineers.author': async ({ username, repository, window }) => {
+      const { pool, schema } = await etl.reader();
+      return authorDetail(pool, schema, username, repository, window);
+    },
+    'shipped.list': async (q) => {
+      const { pool, schema } = await etl.reader();
+      return shipped(pool, schema, q);
+    },
+    'shipped.export': async ({ format, ...q }) => {
+      const { pool, schema } = await etl.reader();
+      const r = await shipped(pool, schema, q);
+      const stamp = new Date().toISOString().slice(0, 10);
+      const scope = (q.repository ?? 'all').replace(/[^\w.-]+/g, '-');
+      return format === 'csv' ? { filename: `what-shipped-${scope}-${stamp}.csv`, content: shippedCsv(r.prs) } : { filename: `what-shipped-${scope}-${stamp}.md`, content: shippedMarkdown(q, r) };
+    },
+  };
+}

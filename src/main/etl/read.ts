@@ -1,0 +1,166 @@
+import type pg from 'pg';
+import type { EngineerRow, ShippedPr, ShippedQuery } from '../../shared/contract/etl.ts';
+import { tablesOf } from './names.ts';
+
+type Db = Pick<pg.Pool, 'query'>;
+
+const band = (score: number) => (score >= 7 ? 'high' : score > 3 ? 'medium' : 'low') as ShippedPr['riskBand'];
+// Bands as the issue gives them: low ≤ 3, medium ≤ 6.9, high ≥ 7.
+const BAND_SQL = `CASE WHEN p.risk_score >= 7 THEN 'high' WHEN p.risk_score > 3 THEN 'medium' ELSE 'low' END`;
+
+const toPr = (r: Record<string, unknown>): ShippedPr => ({
+  repository: r.repo_name as string,
+  number: r.pr_number as number,
+  title: r.title as string,
+  summary: (r.pr_summary as string | null) ?? null,
+  author: r.author as string,
+  createdAt: (r.created_at as Date).toISOString(),
+  mergedAt: r.merged_at ? (r.merged_at as Date).toISOString() : null,
+  additions: r.additions as number,
+  deletions: r.deletions as number,
+  changedFiles: r.changed_files as number,
+  labels: r.labels_full as string[],
+  featureRule: r.feature_rule as string,
+  featureConfidence: Number(r.feature_confidence),
+  riskScore: Number(r.risk_score),
+  riskBand: band(Number(r.risk_score)),
+  highRisk: r.high_risk as boolean,
+  riskReasons: r.risk_reasons as string[],
+  topRiskyFiles: r.top_risky_files as ShippedPr['topRiskyFiles'],
+});
+
+/** Authors with their window metrics; over several repositories the counts add up and the rate is recomputed from them. */
+export async function engineers(db: Db, schema: string, repository: string | null, window: number, username: string | null = null) {
+  const T = tablesOf(schema);
+  const { rows } = await db.query(
+    `WITH w AS (SELECT * FROM ${T.author_metrics_window} WHERE window_days = $2 AND ($1::text IS NULL OR repo_name = $1) AND ($3::text IS NULL OR username = $3)),
+     f AS (SELECT d.username, sum(d.features_merged)::int AS features FROM ${T.author_metrics_daily} d JOIN w ON w.username = d.username AND w.repo_name = d.repo_name
+           WHERE d.day BETWEEN w.start_date AND w.end_date GROUP BY d.username)
+     SELECT w.username, a.display_name, a.avatar_url, array_agg(DISTINCT w.repo_name ORDER BY w.repo_name) AS repos,
+       sum(w.prs_submitted)::int AS sub, sum(w.prs_merged)::int AS mer, sum(w.lines_changed)::float8 AS lines, sum(w.high_risk_prs)::int AS hr,
+       sum(w.ownership_low_risk_prs)::int AS own, coalesce(max(f.features), 0)::int AS features
+     FROM w LEFT JOIN ${T.authors} a ON a.username = w.username LEFT JOIN f ON f.username = w.username
+     GROUP BY w.username, a.display_name, a.avatar_url ORDER BY sum(w.prs_merged) DESC, w.username`,
+    [repository, window, username],
+  );
+  return rows.map(
+    (r): EngineerRow => ({
+      username: r.username,
+      displayName: r.display_name ?? null,
+      avatarUrl: r.avatar_url ?? null,
+      repositories: r.repos,
+      prsSubmitted: r.sub,
+      prsMerged: r.mer,
+      linesChanged: r.lines,
+      highRiskPrs: r.hr,
+      highRiskRate: r.sub > 0 ? r.hr / r.sub : null,
+      featuresMerged: r.features,
+      ownershipLowRiskPrs: r.own,
+    }),
+  );
+}
+
+export async function windowInfo(db: Db, schema: string, repository: string | null) {
+  const T = tablesOf(schema);
+  const { rows } = await db.query(
+    `SELECT (SELECT array_agg(DISTINCT repo_name ORDER BY repo_name) FROM ${T.repo_prs}) AS repos,
+       (SELECT to_char(max(end_date), 'YYYY-MM-DD') FROM ${T.etl_state} WHERE table_name = 'author_metrics_window' AND ($1::text IS NULL OR repo_name = $1)) AS as_of,
+       (SELECT max(time_zone) FROM ${T.etl_state} WHERE table_name = 'author_metrics_window' AND ($1::text IS NULL OR repo_name = $1)) AS tz`,
+    [repository],
+  );
+  return { repositories: (rows[0].repos as string[] | null) ?? [], asOf: rows[0].as_of as string | null, timeZone: rows[0].tz as string | null };
+}
+
+export async function authorDetail(db: Db, schema: string, username: string, repository: string | null, window: number) {
+  const T = tablesOf(schema);
+  const [author] = await engineers(db, schema, repository, window, username);
+  const daily = await db.query(
+    `SELECT to_char(d.day, 'YYYY-MM-DD') AS day, sum(prs_submitted)::int AS sub, sum(prs_merged)::int AS mer, sum(lines_changed)::float8 AS lines, sum(high_risk_prs)::int AS hr, sum(features_merged)::int AS feat
+     FROM ${T.author_metrics_daily} d WHERE d.username = $1 AND ($2::text IS NULL OR d.repo_name = $2) GROUP BY d.day ORDER BY d.day`,
+    [username, repository],
+  );
+  const prs = await db.query(
+    `SELECT p.* FROM ${T.author_prs_window} w JOIN ${T.repo_prs} p ON p.repo_name = w.repo_name AND p.pr_number = w.pr_number
+     WHERE w.username = $1 AND w.window_days = $3 AND ($2::text IS NULL OR w.repo_name = $2) ORDER BY coalesce(p.merged_at, p.created_at) DESC LIMIT 2000`,
+    [username, repository, window],
+  );
+  const files = await db.query(
+    `SELECT repo_name, file_path, ownership_pct, author_lines::float8, total_lines::float8, last_touched FROM ${T.author_file_ownership}
+     WHERE username = $1 AND window_days = $3 AND ($2::text IS NULL OR repo_name = $2) ORDER BY author_lines DESC, file_path LIMIT 2000`,
+    [username, repository, window],
+  );
+  return {
+    author: author ?? null,
+    daily: daily.rows.map((r) => ({ day: r.day, prsSubmitted: r.sub, prsMerged: r.mer, linesChanged: r.lines, highRiskPrs: r.hr, featuresMerged: r.feat })),
+    prs: prs.rows.map(toPr),
+    files: files.rows.map((r) => ({ repository: r.repo_name, path: r.file_path, ownershipPct: r.ownership_pct, authorLines: r.author_lines, totalLines: r.total_lines, lastTouched: (r.last_touched as Date).toISOString() })),
+  };
+}
+
+/** Merged PRs of a window (by merged date, up to now), filtered; the summary counts what the filters leave. */
+export async function shipped(db: Db, schema: string, q: ShippedQuery) {
+  const T = tablesOf(schema);
+  const { rows } = await db.query(
+    `SELECT p.* FROM ${T.repo_prs} p
+     WHERE p.is_merged AND ($2::int = 999 OR p.merged_at >= now() - make_interval(days => $2::int))
+       AND ($1::text IS NULL OR p.repo_name = $1) AND ($3::text IS NULL OR p.author = $3) AND ($4::text IS NULL OR ${BAND_SQL} = $4)
+       AND (NOT $5::boolean OR p.feature_confidence > 0)
+     ORDER BY p.merged_at DESC, p.repo_name, p.pr_number LIMIT 20000`,
+    [q.repository, q.window, q.author, q.band, q.featuresOnly],
+  );
+  const prs = rows.map(toPr);
+  const byAuthor = new Map<string, { prs: number; features: number }>();
+  const risk = { low: 0, medium: 0, high: 0 };
+  const featureSplit: Record<string, number> = {};
+  for (const p of prs) {
+    const a = byAuthor.get(p.author) ?? { prs: 0, features: 0 };
+    a.prs++;
+    if (p.featureConfidence > 0) a.features++;
+    byAuthor.set(p.author, a);
+    risk[p.riskBand]++;
+    featureSplit[p.featureRule] = (featureSplit[p.featureRule] ?? 0) + 1;
+  }
+  const topAuthors = [...byAuthor.entries()].map(([author, v]) => ({ author, ...v })).sort((a, b) => b.prs - a.prs || (a.author < b.author ? -1 : 1)).slice(0, 5);
+  return {
+    since: q.window === 999 ? null : new Date(Date.now() - q.window * 86_400_000).toISOString(),
+    prs,
+    summary: { merged: prs.length, features: prs.filter((p) => p.featureConfidence > 0).length, authors: byAuthor.size, lines: prs.reduce((s, p) => s + p.additions + p.deletions, 0), topAuthors, risk, featureSplit },
+  };
+}
+
+const csvCell = (v: unknown) => {
+  const s = v === null || v === undefined ? '' : String(v);
+  // A leading = + - @ would run as a formula in a spreadsheet.
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+};
+
+export function shippedCsv(prs: ShippedPr[]): string {
+  const head = ['repository', 'number', 'title', 'author', 'merged_at', 'risk_score', 'risk_band', 'feature_rule', 'feature_confidence', 'additions', 'deletions', 'changed_files', 'top_risky_files'];
+  const lines = prs.map((p) => [p.repository, p.number, p.title, p.author, p.mergedAt, p.riskScore, p.riskBand, p.featureRule, p.featureConfidence, p.additions, p.deletions, p.changedFiles, p.topRiskyFiles.map((f) => f.path).join(' ')].map(csvCell).join(','));
+  return [head.join(','), ...lines].join('\n') + '\n';
+}
+
+const md = (s: string) => s.replace(/([\\`*_[\]|<>])/g, '\\$1');
+
+export function shippedMarkdown(q: ShippedQuery, r: Awaited<ReturnType<typeof shipped>>): string {
+  const scope = q.repository ?? 'all repositories';
+  const window = q.window === 999 ? 'all time' : `the last ${q.window} days`;
+  const s = r.summary;
+  const out = [
+    `# What shipped — ${md(scope)}, ${window}`,
+    '',
+    `${s.merged} merged PRs by ${s.authors} authors (${s.features} features), ${s.lines.toLocaleString('en-US')} lines changed.`,
+    `Risk: ${s.risk.high} high, ${s.risk.medium} medium, ${s.risk.low} low.${q.author ? ` Author: ${md(q.author)}.` : ''}${q.band ? ` Band: ${q.band}.` : ''}${q.featuresOnly ? ' Features only.' : ''}`,
+    '',
+    '## Top authors',
+    ...s.topAuthors.map((a) => `- ${md(a.author)}: ${a.prs} PRs, ${a.features} features`),
+    '',
+  ];
+  const features = r.prs.filter((p) => p.featureConfidence > 0);
+  const other = r.prs.filter((p) => p.featureConfidence === 0);
+  const item = (p: ShippedPr) => `- ${md(p.repository)}#${p.number} ${md(p.title)} — ${md(p.author)}, risk ${p.riskScore.toFixed(1)} (${p.riskBand})${p.summary ? `: ${md(p.summary)}` : ''}`;
+  if (features.length) out.push('## Features', ...features.map(item), '');
+  if (other.length) out.push('## Other changes', ...other.map(item), '');
+  return out.join('\n');
+}
