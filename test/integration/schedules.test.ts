@@ -215,8 +215,9 @@ describe('schedules in the core', () => {
   it('offers the runbooks’ cron lines as presets; a preset applies once and runs its job', async () => {
     const presets = await t.ops.schedules.presets();
     const byId = new Map(presets.map((p) => [p.id, p]));
-    for (const id of ['leaderboard-refresh-stale', 'wtr-monthly-collection', 'health-every-5-minutes', 'maintenance-daily-backup', 'maintenance-weekly-vacuum', 'maintenance-weekly-restore-test', 'maintenance-monthly-cleanup', 'leaderboard-daily-budget-report', 'pipeline-daily-embed']) expect(byId.has(id), id).toBe(true);
-    expect(byId.get('leaderboard-refresh-stale')).toMatchObject({ cron: '0 */6 * * *', concurrencyPolicy: 'Forbid', activeDeadlineSeconds: 7200, feature: 'sync', applied: false, description: 'at minute 0 of every 6 hours (UTC)' });
+    for (const id of ['leaderboard-refresh-stale-and-rank', 'leaderboard-recalc-every-4h', 'wtr-monthly-collection', 'health-every-5-minutes', 'maintenance-daily-backup', 'maintenance-weekly-vacuum', 'maintenance-weekly-restore-test', 'maintenance-monthly-cleanup', 'leaderboard-daily-budget-report', 'pipeline-daily-embed']) expect(byId.has(id), id).toBe(true);
+    expect(byId.get('wtr-monthly-collection')).toMatchObject({ kind: 'sync-stale', cron: '0 1 1 * *', feature: 'sync', applied: false, description: 'at 01:00 on day 1 of every month (UTC)' });
+    expect(new Set(presets.map((p) => p.id)).size).toBe(presets.length);
     // Every preset is valid for its job as it stands.
     for (const p of presets) expect(() => t.core.jobs.validate(p.kind, p.params), p.id).not.toThrow();
 

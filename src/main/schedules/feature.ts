@@ -24,11 +24,27 @@ export const schedulesFeature = {
     // Long-running processes keep the schedules; one-shot CLI commands and tests drive passes themselves.
     const scheduler = new Scheduler(schedules, s.warehouse, log, Number(config.env.REPO_OPS_SCHEDULER_INTERVAL_MS) || 5000);
     const runs = config.mode === 'serve' || config.mode === 'electron' || config.env.REPO_OPS_SCHEDULER === '1';
+    // Runs started by a tick: their status reaches the ledger as it changes (progress updates are skipped).
+    const started = new Map<string, string>();
+    schedules.events.on('tick', (e) => e.tick.runId && started.set(e.tick.runId, e.tick.runStatus ?? 'queued'));
+    let offJobs: (() => void) | null = null;
     return {
       services: { schedules },
       handlers: () => scheduleHandlers(schedules),
-      start: () => (runs ? scheduler.start() : undefined),
-      close: () => scheduler.stop(),
+      start() {
+        offJobs = s.jobs.onChange((run) => {
+          const last = started.get(run.id);
+          if (last === undefined || last === run.status) return;
+          started.set(run.id, run.status);
+          if (run.status !== 'queued' && run.status !== 'running') started.delete(run.id);
+          if (s.warehouse.connected()) void schedules.noteRun(run).catch((e: Error) => log.warn('schedule_run_status_failed', e.message));
+        });
+        if (runs) scheduler.start();
+      },
+      async close() {
+        offJobs?.();
+        await scheduler.stop();
+      },
     };
   },
 } satisfies Feature;

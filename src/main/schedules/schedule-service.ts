@@ -277,6 +277,12 @@ export class ScheduleService {
     return decided;
   }
 
+  /** A run this process sees changed status: its tick shows it at once (not only at the next pass). */
+  async noteRun(run: Pick<JobRun, 'id' | 'status' | 'startedAt'>): Promise<void> {
+    const pool = await this.d.pool();
+    await pool.query('UPDATE schedule_ticks SET run_status = $2, run_started_at = COALESCE(run_started_at, $3) WHERE run_id = $1 AND run_status IS DISTINCT FROM $2', [run.id, run.status, run.startedAt]);
+  }
+
   /** Run statuses of ticks whose runs this process sees; runs past their active deadline are cancelled. */
   async refreshRuns(): Promise<void> {
     const pool = await this.d.pool();

@@ -15,7 +15,6 @@ export const syncFeature = {
       jobs: [syncJob(sync, s.warehouse, { budgets: s.budgets, costs: s.costs }), syncStaleJob(sync, s.warehouse)],
       handlers: () => repoHandlers(sync, s.warehouse),
       schedulePresets: [
-        { id: 'leaderboard-refresh-stale', title: 'Refresh stale repositories (not synced in 24 h)', kind: SYNC_STALE_JOB, params: { staleHours: 24, mode: 'incremental' }, cron: '0 */6 * * *', concurrencyPolicy: 'Forbid', activeDeadlineSeconds: 7200, source: "Leaderboard (Celery beat / k8s CronJob refresh-stale-repos): crontab(minute=0, hour='*/6'), concurrencyPolicy: Forbid, activeDeadlineSeconds: 7200" },
         { id: 'wtr-monthly-collection', title: 'Monthly data collection (full refresh of every tracked repository)', kind: SYNC_STALE_JOB, params: { staleHours: 0, mode: 'full' }, cron: '0 1 1 * *', source: 'What the Repo: 0 1 1 * * cd …/git_data_download && python github_pr_collector.py --repo your-org/your-repo …' },
       ],
     };

@@ -8,6 +8,7 @@ import { LogsPage } from '../pages/logs/LogsPage.tsx';
 import { QueriesPage } from '../pages/queries/QueriesPage.tsx';
 import { RepositoriesPage } from '../pages/repos/RepositoriesPage.tsx';
 import { RunbooksPage } from '../pages/runbooks/RunbooksPage.tsx';
+import { SchedulesPage } from '../pages/schedules/SchedulesPage.tsx';
 import { SearchPage } from '../pages/search/SearchPage.tsx';
 import { SettingsPage } from '../pages/settings/SettingsPage.tsx';
 
@@ -31,4 +32,5 @@ export const ROUTES: PageRoute[] = [
   { path: '/alerts', label: 'Alerts', key: 'a', Component: AlertsPage },
   { path: '/costs', label: 'Costs', key: 'c', Component: CostsPage },
   { path: '/settings', label: 'Settings', key: 's', Component: SettingsPage },
+  { path: '/schedules', label: 'Schedules', key: 'k', Component: SchedulesPage },
 ];
