@@ -6,7 +6,7 @@ import { runCli } from '../helpers/cli.ts';
 import { startEmbedEnv, type EmbedEnv } from '../helpers/embed-env.ts';
 import { startMilvus, type MilvusServer } from '../helpers/milvus-lite.ts';
 import { ROOT } from '../helpers/serve-process.ts';
-import { renameRepository } from '../emulators/github/dataset.ts';
+import { editItem, renameRepository } from '../emulators/github/dataset.ts';
 import { smallDataset } from '../helpers/sync-env.ts';
 import { waitFor } from '../helpers/temp.ts';
 
@@ -38,7 +38,7 @@ describe('guided backfill', () => {
     expect(done.error).toBeNull();
     expect(done.status).toBe('succeeded');
     const result = done.result as { verification: Verification; steps: { aggregate: { workspaces: { name: string; totalPullRequests: number }[] } } };
-    expect(states(result.verification)).toEqual({ 'pr-count': 'pass', 'issue-count': 'pass', 'nested-complete': 'pass', contributors: 'pass', 'embedding-coverage': 'pass', 'milvus-count': 'pass', 'workspace-metrics': 'pass', 'no-errors': 'pass' });
+    expect(states(result.verification)).toEqual({ 'pr-count': 'pass', 'issue-count': 'pass', 'nested-complete': 'pass', contributors: 'pass', 'embedding-coverage': 'pass', 'embedding-truncation': 'pass', 'milvus-count': 'pass', 'workspace-metrics': 'pass', 'no-errors': 'pass' });
     expect(result.steps.aggregate.workspaces).toEqual([expect.objectContaining({ name: 'Core team', totalPullRequests: 120 })]);
     // The guide's workspace SQL reads the aggregated totals.
     const { rows: [repo] } = await env.pool.query('SELECT id FROM repositories WHERE full_name = $1', [REPO]);
@@ -106,6 +106,41 @@ WHERE wr.repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
       expect(hits).toHaveLength(36);
       expect(hits.every((h) => h.repository === 'octo/gadgets' && h.url.includes('/octo/gadgets/'))).toBe(true);
     }
+  });
+
+  it('counts, logs, shows and records texts cut to the model’s input limit', async () => {
+    const dataset = smallDataset(22, 24, 12, 0);
+    // ~25k tokens: GitHub's 65,536-character body limit, far over the 8,191-token input limit.
+    editItem(dataset, REPO, dataset.repositories[0]!.pullRequests[3]!.number, { body: Array.from({ length: 9000 }, (_, i) => `w${i}`).join(' ') });
+    const cutPr = dataset.repositories[0]!.pullRequests[3]!.number;
+    env = await startEmbedEnv({ milvus, dataset });
+    expect(await env.t.ops.embed.plan({ repository: REPO })).toMatchObject({ due: 36, truncated: 1 });
+    const run = await env.t.core.jobs.wait((await env.t.ops.backfill.start({ repository: REPO })).id);
+    expect(run.status).toBe('succeeded');
+    const result = run.result as { verification: Verification };
+    const item = result.verification.items.find((i) => i.id === 'embedding-truncation')!;
+    expect(item).toMatchObject({ state: 'warn', queryId: 'embedding-truncations', evidence: expect.stringMatching(/^1 item cut to the input limit: [\d,]+ of their [\d,]+ tokens \(\d+\.\d%\) not embedded$/) });
+    expect(item.details).toEqual([expect.stringMatching(new RegExp(`^PR #${cutPr}: 8,000 of [\\d,]+ tokens embedded$`))]);
+    expect(result.verification.ok).toBe(true);
+    // One warning per item, with the item and both token counts.
+    const logged = (await env.t.ops.logs.query({ runId: run.id, levels: ['warn'], limit: 100 })).entries.filter((e) => e.event === 'embedding_truncated');
+    expect(logged).toHaveLength(1);
+    expect(logged[0]!.data).toMatchObject({ item: expect.stringMatching(/^pr:\d+$/), number: cutPr, keptTokens: 8000, originalTokens: expect.any(Number) });
+    const original = (logged[0]!.data as { originalTokens: number }).originalTokens;
+    expect(original).toBeGreaterThan(20_000);
+    // Queryable: the catalogue query, and the table behind it.
+    const { rows: [repo] } = await env.pool.query('SELECT id FROM repositories WHERE full_name = $1', [REPO]);
+    const q = await env.t.ops.queries.run({ id: 'embedding-truncations', params: { repository: repo.id } });
+    const names = q.columns.map((c) => c.name);
+    expect(q.rows.map((r) => Object.fromEntries(names.map((n, i) => [n, r[i]])))).toEqual([expect.objectContaining({ item_type: 'pr', number: cutPr, original_tokens: original, kept_tokens: 8000 })]);
+    // The run's figures: the job result of the embeddings step counts it.
+    const steps = (run.result as { steps: { embeddings: { truncated: number } } }).steps;
+    expect(steps.embeddings.truncated).toBe(1);
+    // Shortened on GitHub and embedded whole again: off the list.
+    editItem(env.dataset, REPO, cutPr, { body: 'short now' }, new Date().toISOString());
+    const again = await env.t.core.jobs.wait((await env.t.ops.backfill.start({ repository: REPO })).id);
+    expect((again.result as { verification: Verification }).verification.items.find((i) => i.id === 'embedding-truncation')).toMatchObject({ state: 'pass' });
+    expect((await env.pool.query('SELECT count(*)::int AS n FROM embedding_truncations')).rows[0].n).toBe(0);
   });
 
   it('blocks on a bad OpenAI key in preflight, with a clear message (API and CLI)', async () => {

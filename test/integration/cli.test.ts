@@ -79,6 +79,7 @@ describe('repo-ops CLI', () => {
     expect(json.stdout.trim().split('\n').map((l) => JSON.parse(l).event).length).toBe(3);
     const nothing = await runCli(['logs', 'search', 'no-such-words-anywhere'], { home });
     expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toContain('No log lines match "no-such-words-anywhere".');
     const badLevel = await runCli(['logs', 'tail', '--level', 'loud'], { home });
     expect(badLevel.code).toBe(2);
     expect(badLevel.stderr).toContain('Unknown level "loud"');

@@ -88,7 +88,7 @@ async function runBackfill(d: BackfillDeps, ctx: JobContext<BackfillRequest>) {
   if (!req.skipEmbeddings) {
     steps.begin('embeddings');
     const [r, seconds] = await timed(() => runEmbedding(d.embeddings, d.outbox, sub('embeddings', { repository: repo.fullName, only: ['issue', 'pr'] as ('issue' | 'pr')[], budgetOverride: req.budgetOverride }), BACKFILL_JOB));
-    embedResult = { items: r.items, tokens: r.tokens, usd: r.usd, requests: r.requests, model: r.model, seconds };
+    embedResult = { items: r.items, tokens: r.tokens, usd: r.usd, requests: r.requests, truncated: r.truncated, truncatedTokens: r.truncatedTokens, model: r.model, seconds };
     steps.finish('embeddings');
   }
 

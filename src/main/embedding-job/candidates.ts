@@ -19,6 +19,8 @@ export interface Candidate {
   updatedAt: string;
   text: string;
   tokens: number;
+  /** Tokens of the whole text: more than `tokens` when it was cut to the model's input limit. */
+  originalTokens: number;
   hash: string;
 }
 
@@ -69,6 +71,8 @@ export interface ScanSummary {
   total: number;
   due: number;
   tokens: number;
+  /** Due items whose text is cut to the model's input limit. */
+  truncated: number;
   byType: Record<ItemType, { total: number; due: number }>;
 }
 
@@ -104,6 +108,7 @@ export async function* dueCandidates(pool: pg.Pool, opts: ScanOptions, summary?:
       if (summary) {
         summary.due++;
         summary.tokens += prepared.tokens;
+        if (prepared.truncated) summary.truncated++;
         summary.byType[r.item_type].due++;
       }
       due.push({
@@ -121,6 +126,7 @@ export async function* dueCandidates(pool: pg.Pool, opts: ScanOptions, summary?:
         updatedAt: r.updated_at.toISOString(),
         text: prepared.text,
         tokens: prepared.tokens,
+        originalTokens: prepared.originalTokens,
         hash,
       });
     }
@@ -131,7 +137,7 @@ export async function* dueCandidates(pool: pg.Pool, opts: ScanOptions, summary?:
   }
 }
 
-export const emptySummary = (): ScanSummary => ({ total: 0, due: 0, tokens: 0, byType: { pr: { total: 0, due: 0 }, issue: { total: 0, due: 0 } } });
+export const emptySummary = (): ScanSummary => ({ total: 0, due: 0, tokens: 0, truncated: 0, byType: { pr: { total: 0, due: 0 }, issue: { total: 0, due: 0 } } });
 
 /** The dry run's pass: counts and tokens of what is due, texts dropped as they go. */
 export async function summarizeDue(pool: pg.Pool, opts: ScanOptions): Promise<ScanSummary> {

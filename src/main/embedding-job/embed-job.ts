@@ -61,10 +61,11 @@ export async function runEmbedding(svc: EmbeddingService, outbox: EmbeddingOutbo
   // Budget reservations of batches paid for but not yet in the ledger, settled when stored.
   const tickets = new Map<number, Ticket>();
   let guard: Awaited<ReturnType<typeof svc.deps.budgets.guard>> | null = null;
-  const totals = { items: 0, tokens: 0, usd: 0, requests: 0, rateLimited: 0, milvusSeconds: 0 };
+  // truncated: items cut to the model's input limit; truncatedTokens: their tokens never embedded.
+  const totals = { items: 0, tokens: 0, usd: 0, requests: 0, rateLimited: 0, milvusSeconds: 0, truncated: 0, truncatedTokens: 0 };
   let earlier = 0; // embedded by earlier attempts of this run
   const report = (message: string) =>
-    ctx.progress({ done: carriedCount(earlier, totals.items), unit: 'items', message, extra: { tokens: totals.tokens, usd: Number(totals.usd.toFixed(6)), requests: totals.requests, rateLimited: totals.rateLimited, model: c.model } });
+    ctx.progress({ done: carriedCount(earlier, totals.items), unit: 'items', message, extra: { tokens: totals.tokens, usd: Number(totals.usd.toFixed(6)), requests: totals.requests, rateLimited: totals.rateLimited, truncated: totals.truncated, model: c.model } });
 
   const flush = async (batches: OutboxBatch[]) => {
     if (!batches.length) return;
@@ -77,6 +78,14 @@ export async function runEmbedding(svc: EmbeddingService, outbox: EmbeddingOutbo
     }
     totals.items += done.items;
     totals.milvusSeconds += done.milvusMs / 1000;
+    for (const i of done.truncated) {
+      totals.truncated++;
+      totals.truncatedTokens += i.originalTokens - i.tokens;
+      const pct = ((100 * (i.originalTokens - i.tokens)) / i.originalTokens).toFixed(1);
+      ctx.log.warn('embedding_truncated', `${i.repository} ${i.itemType === 'pr' ? 'PR' : 'issue'} #${i.number}: cut to ${i.tokens.toLocaleString('en')} of ${i.originalTokens.toLocaleString('en')} tokens (${pct}% not embedded)`, {
+        item: i.key, repository: i.repository, number: i.number, originalTokens: i.originalTokens, keptTokens: i.tokens,
+      });
+    }
     report('Vectors stored');
   };
 
@@ -87,7 +96,7 @@ export async function runEmbedding(svc: EmbeddingService, outbox: EmbeddingOutbo
 
   const plan = await ctx.step('prepare', async () => {
     const summary = await summarizeDue(pool, { repositoryId, only: ctx.params.only, model: c.model, dimensions: c.dimensions, signal: ctx.signal });
-    ctx.log.info('embedding_plan', `${summary.due} of ${summary.total} items need embeddings (${summary.tokens} tokens, about $${costUsd(c.model, summary.tokens, settings.embeddingPrices).toFixed(4)})`, { ...summary });
+    ctx.log.info('embedding_plan', `${summary.due} of ${summary.total} items need embeddings (${summary.tokens} tokens, about $${costUsd(c.model, summary.tokens, settings.embeddingPrices).toFixed(4)})${summary.truncated ? `; ${summary.truncated} will be cut to the model's input limit` : ''}`, { ...summary });
     return summary;
   });
   if (ctx.attempt > 1) {
@@ -157,7 +166,7 @@ export async function runEmbedding(svc: EmbeddingService, outbox: EmbeddingOutbo
     const collectionCount = repo ? await collection.count() : milvusCount;
     return { ...totals, milvusCount, collectionCount, repository: repo?.fullName ?? null, model: c.model, dimensions: c.dimensions, collection: c.collection, due: summary.due };
   });
-  ctx.log.info('embedding_completed', `Embedded ${result.items} items: ${result.tokens} tokens, $${result.usd.toFixed(6)}, ${result.requests} requests`, result);
+  ctx.log.info('embedding_completed', `Embedded ${result.items} items: ${result.tokens} tokens, $${result.usd.toFixed(6)}, ${result.requests} requests${result.truncated ? `; ${result.truncated} cut to the input limit (${result.truncatedTokens.toLocaleString('en')} tokens not embedded)` : ''}`, result);
   return result;
   }
 }

@@ -90,6 +90,7 @@ export class EmbeddingService {
       items: summary.total,
       due: summary.due,
       tokens: summary.tokens,
+      truncated: summary.truncated,
       usd: costUsd(c.model, summary.tokens, prices),
       pricePerMillionTokens: pricePerMillionTokens(c.model, prices),
       byType: summary.byType,

@@ -5,10 +5,12 @@ import { embeddingHandlers } from './handlers.ts';
 import { recreateJob, reloadJob } from './milvus-jobs.ts';
 import { EmbeddingOutbox } from './outbox.ts';
 import { embeddingStoreMigrations } from './store-migrations.ts';
+import { embeddingWarehouseMigrations } from './warehouse-migrations.ts';
 
 export const embeddingsFeature = {
   name: 'embedding-job',
   storeMigrations: embeddingStoreMigrations,
+  warehouseMigrations: embeddingWarehouseMigrations,
   create(s) {
     const embeddings = new EmbeddingService({ warehouse: s.warehouse, profiles: s.profiles, secrets: s.secrets, settings: s.settings, jobs: s.jobs, logger: s.logger.child({ component: 'embeddings' }), budgets: s.budgets, costs: s.costs });
     return {

@@ -42,9 +42,11 @@ async function fillRepositoryIds(pool: pg.Pool, items: OutboxItem[]): Promise<vo
  * then, in one warehouse transaction, the per-item markers (hash, model, dimensions,
  * time, optionally the vector) and the run's cost ledger.
  */
-export async function persistBatches(t: PersistTarget, batches: OutboxBatch[]): Promise<{ items: number; tokens: number; usd: number; requests: number; milvusMs: number }> {
+export async function persistBatches(t: PersistTarget, batches: OutboxBatch[]): Promise<{ items: number; tokens: number; usd: number; requests: number; milvusMs: number; truncated: OutboxItem[] }> {
   const items = batches.flatMap((b) => b.items);
-  if (!items.length) return { items: 0, tokens: 0, usd: 0, requests: 0, milvusMs: 0 };
+  if (!items.length) return { items: 0, tokens: 0, usd: 0, requests: 0, milvusMs: 0, truncated: [] };
+  // (Outbox batches of an earlier version carry no originalTokens: counted as whole.)
+  const truncated = items.filter((i) => (i.originalTokens ?? i.tokens) > i.tokens);
   await fillRepositoryIds(t.pool, items);
   const t0 = performance.now();
   await t.collection.upsert(
@@ -66,7 +68,20 @@ export async function persistBatches(t: PersistTarget, batches: OutboxBatch[]): 
          items = embedding_costs.items + EXCLUDED.items, usd = embedding_costs.usd + EXCLUDED.usd, updated_at = now()`,
       [t.runId, t.repositoryId, t.model, t.dimensions, requests, tokens, items.length, usd],
     );
+    // What was cut, queryable; an item embedded whole again leaves the list.
+    if (truncated.length) {
+      await c.query(
+        `INSERT INTO embedding_truncations (item_id, item_type, repository_id, number, original_tokens, kept_tokens, model, run_id)
+         SELECT x.id, x.item_type, x.repository_id, x.number, x.original_tokens, x.kept_tokens, $2, $3
+         FROM json_to_recordset($1::json) AS x(id uuid, item_type text, repository_id uuid, number int, original_tokens int, kept_tokens int)
+         ON CONFLICT (item_id) DO UPDATE SET original_tokens = EXCLUDED.original_tokens, kept_tokens = EXCLUDED.kept_tokens, model = EXCLUDED.model,
+           run_id = EXCLUDED.run_id, truncated_at = now()`,
+        [JSON.stringify(truncated.map((i) => ({ id: i.id, item_type: i.itemType, repository_id: i.repositoryId, number: i.number, original_tokens: i.originalTokens, kept_tokens: i.tokens }))), t.model, t.runId],
+      );
+    }
+    const whole = items.filter((i) => !truncated.includes(i)).map((i) => i.id);
+    if (whole.length) await c.query('DELETE FROM embedding_truncations WHERE item_id = ANY ($1::uuid[])', [whole]);
     await t.recordCost?.(c, batches);
   });
-  return { items: items.length, tokens, usd, requests, milvusMs };
+  return { items: items.length, tokens, usd, requests, milvusMs, truncated };
 }

@@ -20,6 +20,8 @@ export interface PreparedText {
   /** cl100k tokens of `text` (what the API will bill, give or take tokenizer drift). */
   tokens: number;
   truncated: boolean;
+  /** Tokens of the whole cleaned text; more than `tokens` when it was cut to the limit. */
+  originalTokens: number;
 }
 
 const LABELS: Record<DocumentType, string> = { pr: 'Pull request', issue: 'Issue', discussion: 'Discussion' };

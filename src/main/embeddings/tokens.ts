@@ -14,6 +14,8 @@ export interface Truncated {
   text: string;
   tokens: number;
   truncated: boolean;
+  /** Tokens of the whole text (counted only when it was cut; equal to `tokens` otherwise). */
+  originalTokens: number;
 }
 
 // Texts up to this many characters per allowed token are counted whole first (the common case).
@@ -23,7 +25,7 @@ const COUNT_FIRST_CHARS_PER_TOKEN = 8;
 export function truncateToTokens(text: string, maxTokens: number): Truncated {
   if (text.length <= maxTokens * COUNT_FIRST_CHARS_PER_TOKEN) {
     const n = countTokens(text);
-    if (n <= maxTokens) return { text, tokens: n, truncated: false };
+    if (n <= maxTokens) return { text, tokens: n, truncated: false, originalTokens: n };
   }
   // Walk pre-token pieces (words, symbol runs) until the budget runs out; the walk is lazy, so a
   // huge text costs only its first ~maxTokens tokens. Whole pieces are decoded, never partial
@@ -35,12 +37,12 @@ export function truncateToTokens(text: string, maxTokens: number): Truncated {
     const pieceText = decode(piece);
     if (used + piece.length > maxTokens) {
       const head = text.slice(0, offset);
-      return fit(head + longestPrefixWithin(pieceText, maxTokens - used), head, maxTokens);
+      return { ...fit(head + longestPrefixWithin(pieceText, maxTokens - used), head, maxTokens), originalTokens: countTokens(text) };
     }
     used += piece.length;
     offset += pieceText.length;
   }
-  return { text, tokens: used, truncated: false };
+  return { text, tokens: used, truncated: false, originalTokens: used };
 }
 
 // Longest prefix of one piece (cut between code points) that tokenizes to ≤ budget tokens.
@@ -61,7 +63,7 @@ const isLowSurrogate = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
 
 // Re-count the result (a cut piece can tokenize differently next to its neighbour); fall back to
 // the whole pieces before it.
-function fit(candidate: string, fallback: string, maxTokens: number): Truncated {
+function fit(candidate: string, fallback: string, maxTokens: number): Omit<Truncated, 'originalTokens'> {
   for (const text of [candidate.trimEnd(), fallback.trimEnd()]) {
     const tokens = countTokens(text);
     if (tokens <= maxTokens) return { text, tokens, truncated: true };

@@ -6,6 +6,22 @@ const GUIDE = 'aggressive-backfill-guide.md';
 
 export const embeddingQueries: CatalogueQuery[] = [
   {
+    id: 'embedding-truncations',
+    title: 'Texts cut to the model’s input limit',
+    group: 'embeddings',
+    description: 'Items whose cleaned text was longer than the embedding model accepts (8,191 tokens; cut at 8,000): how many tokens each had, how many were embedded, and the share never embedded. Written by every embedding run; an item embedded whole again leaves the list.',
+    source: `${GUIDE} § Step 2: Embeddings Generation (texts over the model's input limit are cut: the embedding job records each in embedding_truncations)`,
+    params: [REPOSITORY],
+    sql: `SELECT t.item_type, t.number, coalesce(p.title, i.title) AS title, t.original_tokens, t.kept_tokens,
+       round(100.0 * (t.original_tokens - t.kept_tokens) / t.original_tokens, 1) AS percent_not_embedded,
+       t.model, t.truncated_at
+FROM embedding_truncations t
+LEFT JOIN pull_requests p ON t.item_type = 'pr' AND p.id = t.item_id
+LEFT JOIN issues i ON t.item_type = 'issue' AND i.id = t.item_id
+WHERE t.repository_id = $1::uuid
+ORDER BY t.original_tokens - t.kept_tokens DESC, t.number;`,
+  },
+  {
     id: 'embeddings-needing',
     title: 'Items needing embeddings (priority view)',
     group: 'embeddings',

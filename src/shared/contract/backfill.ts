@@ -86,7 +86,7 @@ export interface BackfillResult {
   repository: string;
   steps: {
     sync: { items: number; rowsWritten: number; seconds: number; requests: number; graphqlPoints: number } | null;
-    embeddings: { items: number; tokens: number; usd: number; requests: number; model: string; seconds: number } | null;
+    embeddings: { items: number; tokens: number; usd: number; requests: number; model: string; seconds: number; truncated?: number; truncatedTokens?: number } | null;
     aggregate: { seconds: number; workspaces: { name: string; totalPullRequests: number; totalIssues: number; totalContributors: number }[] };
     verify: { seconds: number };
   };

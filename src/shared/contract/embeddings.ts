@@ -25,6 +25,8 @@ export const EmbedPlan = z.object({
   items: z.number().int(),
   due: z.number().int(),
   tokens: z.number().int(),
+  /** Due items whose text is longer than the model's input limit: embedded cut, the rest not embedded. */
+  truncated: z.number().int(),
   usd: z.number(),
   pricePerMillionTokens: z.number(),
   byType: z.record(z.string(), z.object({ total: z.number().int(), due: z.number().int() })),

@@ -70,6 +70,8 @@ describe('embeddingText', () => {
     expect(prepared.tokens).toBeLessThanOrEqual(8000);
     expect(prepared.tokens).toBeGreaterThan(7950);
     expect(`Issue: Huge log\n\n${cleanMarkdown(body)}`.startsWith(prepared.text)).toBe(true);
+    // What was cut is measured, not guessed: the whole text's tokens.
+    expect(prepared.originalTokens).toBe(countTokens(`Issue: Huge log\n\n${cleanMarkdown(body)}`));
 
     const emu = await emulator();
     const run = await collect(embedderFor(emu), [{ index: 0, items: [{ id: 'huge', ...prepared }], tokens: prepared.tokens }]);

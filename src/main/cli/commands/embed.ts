@@ -32,7 +32,8 @@ export async function embedCommand(argv: string[]): Promise<number> {
       return 0;
     }
     process.stderr.write(
-      `${plan.due} of ${plan.items} items need embeddings with ${plan.model} (${plan.dimensions} dimensions) → Milvus "${plan.collection}": ${plan.tokens.toLocaleString()} tokens ≈ ${fmtUsd(plan.usd)} at $${plan.pricePerMillionTokens}/1M tokens\n`,
+      `${plan.due} of ${plan.items} items need embeddings with ${plan.model} (${plan.dimensions} dimensions) → Milvus "${plan.collection}": ${plan.tokens.toLocaleString()} tokens ≈ ${fmtUsd(plan.usd)} at $${plan.pricePerMillionTokens}/1M tokens\n` +
+        (plan.truncated ? `${plan.truncated} of them are longer than the model's input limit: each is cut, the rest of its text is not embedded\n` : ''),
     );
     if (values['dry-run']) return 0;
     const run = await ctx.ops.embed.start(req);
@@ -43,11 +44,11 @@ export async function embedCommand(argv: string[]): Promise<number> {
     });
     if (values.json) process.stdout.write(JSON.stringify(done, null, 2) + '\n');
     else if (done.status === 'succeeded') {
-      const r = done.result as { items: number; tokens: number; usd: number; requests: number; rateLimited: number; milvusCount: number; collectionCount?: number; repository?: string | null; collection: string };
+      const r = done.result as { items: number; tokens: number; usd: number; requests: number; rateLimited: number; truncated?: number; truncatedTokens?: number; milvusCount: number; collectionCount?: number; repository?: string | null; collection: string };
       const milvus: [string, string][] = r.repository
         ? [[`Milvus ${r.collection}`, `${r.milvusCount} entities of ${r.repository} (${r.collectionCount ?? '?'} in the collection)`]]
         : [[`Milvus ${r.collection}`, `${r.milvusCount} entities`]];
-      process.stdout.write(table([['embedded', String(r.items)], ['tokens (billed)', r.tokens.toLocaleString()], ['cost', fmtUsd(r.usd)], ['requests', String(r.requests)], ['429s', String(r.rateLimited)], ...milvus]) + '\n');
+      process.stdout.write(table([['embedded', String(r.items)], ['tokens (billed)', r.tokens.toLocaleString()], ['cost', fmtUsd(r.usd)], ['requests', String(r.requests)], ['429s', String(r.rateLimited)], ['cut to the input limit', r.truncated ? `${r.truncated} items (${(r.truncatedTokens ?? 0).toLocaleString()} tokens not embedded; see \`repo-ops logs search embedding_truncated\`)` : '0'], ...milvus]) + '\n');
     } else process.stderr.write(`Embedding ${done.status}: ${done.error ?? ''}\n`);
     return done.status === 'succeeded' ? 0 : 1;
   } finally {

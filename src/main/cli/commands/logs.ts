@@ -41,6 +41,11 @@ export async function logsCommand(argv: string[]): Promise<number> {
       const { entries, hasMore } = await ctx.ops.logs.query({ text, levels, runId: values.run, limit: positiveInt(values.limit, 'limit', 100) });
       entries.reverse().forEach(print);
       if (hasMore && !values.json) process.stderr.write('(more matches: raise --limit or narrow the search)\n');
+      if (!entries.length) {
+        // Say so (grep-like exit 1 for scripts): an empty screen reads as "did it run at all?".
+        const scope = [values.run ? `run ${values.run}` : '', values.level ? `level ${values.level}` : ''].filter(Boolean).join(', ');
+        process.stderr.write(`No log lines match ${JSON.stringify(text)}${scope ? ` (${scope})` : ''}.\n`);
+      }
       return entries.length ? 0 : 1;
     }
     const { entries } = await ctx.ops.logs.query({ levels, runId: values.run, limit: positiveInt(values.lines, 'lines', 20) });

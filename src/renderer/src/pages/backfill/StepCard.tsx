@@ -36,6 +36,7 @@ export function StepCard({ name, step, runId }: { name: string; step: StepView |
             )}
             {s.tokens !== undefined && <span>· {formatNumber(s.tokens as number)} tokens</span>}
             {s.usd !== undefined && <span>· ${(s.usd as number).toFixed(4)}</span>}
+            {typeof s.truncated === 'number' && s.truncated > 0 && <span title="Texts longer than the model's input limit: embedded cut, the rest not embedded (logged per item)">· {formatNumber(s.truncated)} cut to the input limit</span>}
             {s.message && <span>· {s.message}</span>}
           </div>
           {(s.state === 'running' || s.state === 'done') && <RunLogTail runId={runId} component={name} lines={5} />}

@@ -212,7 +212,13 @@ export function VerifyStage({ run }: { run: JobRun }) {
   return (
     <div className="stack">
       <div className={`banner ${v.ok ? 'banner-info' : 'banner-down'}`} role="status" aria-label="Backfill outcome">
-        {v.ok ? <strong>Complete: every check is green.</strong> : <strong>Incomplete: the red items below need attention.</strong>}
+        {!v.ok ? (
+          <strong>Incomplete: the red items below need attention.</strong>
+        ) : v.items.some((i) => i.state === 'warn') ? (
+          <strong>Complete, with warnings: see the amber items below.</strong>
+        ) : (
+          <strong>Complete: every check is green.</strong>
+        )}
       </div>
       <table className="simple" aria-label="Verification checklist">
         <tbody>

@@ -58,7 +58,7 @@ export function BackfillSummary({ run, onClose }: { run: JobRun; onClose(): void
             <tr>
               <td>Embeddings</td>
               <td>{st.embeddings ? formatDuration(st.embeddings.seconds) : '—'}</td>
-              <td>{st.embeddings ? `${formatNumber(st.embeddings.items)} items · ${formatNumber(st.embeddings.tokens)} tokens · ${usd(st.embeddings.usd)} · ${formatNumber(st.embeddings.requests)} requests` : 'skipped'}</td>
+              <td>{st.embeddings ? `${formatNumber(st.embeddings.items)} items · ${formatNumber(st.embeddings.tokens)} tokens · ${usd(st.embeddings.usd)} · ${formatNumber(st.embeddings.requests)} requests${st.embeddings.truncated ? ` · ${formatNumber(st.embeddings.truncated)} cut to the input limit (${formatNumber(st.embeddings.truncatedTokens ?? 0)} tokens not embedded)` : ''}` : 'skipped'}</td>
             </tr>
             <tr>
               <td>Workspace aggregation</td>

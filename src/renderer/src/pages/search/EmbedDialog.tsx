@@ -77,6 +77,12 @@ export function EmbedDialog({ repositories, open, onOpenChange }: { repositories
               </dd>
               <dt>Tokens</dt>
               <dd>{formatNumber(plan.tokens)} (counted locally)</dd>
+              {plan.truncated > 0 && (
+                <>
+                  <dt>Cut to the input limit</dt>
+                  <dd>{formatNumber(plan.truncated)} items are longer than the model accepts: each is embedded cut, the rest of its text is not (logged per item)</dd>
+                </>
+              )}
               <dt>Estimated cost</dt>
               <dd>
                 ${plan.usd.toFixed(plan.usd < 1 ? 4 : 2)} at ${plan.pricePerMillionTokens} per 1M tokens
