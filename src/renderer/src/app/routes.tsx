@@ -11,6 +11,7 @@ import { RunbooksPage } from '../pages/runbooks/RunbooksPage.tsx';
 import { SchedulesPage } from '../pages/schedules/SchedulesPage.tsx';
 import { SearchPage } from '../pages/search/SearchPage.tsx';
 import { SettingsPage } from '../pages/settings/SettingsPage.tsx';
+import { SystemsPage } from '../pages/systems/SystemsPage.tsx';
 
 export interface PageRoute {
   path: string;
@@ -33,4 +34,5 @@ export const ROUTES: PageRoute[] = [
   { path: '/costs', label: 'Costs', key: 'c', Component: CostsPage },
   { path: '/settings', label: 'Settings', key: 's', Component: SettingsPage },
   { path: '/schedules', label: 'Schedules', key: 'k', Component: SchedulesPage },
+  { path: '/systems', label: 'Systems', key: 'y', Component: SystemsPage },
 ];

@@ -5,6 +5,7 @@ import { downloadText, relativeTime } from '../../lib/format.ts';
 import { useApp } from '../../state/app-store.ts';
 import { useHealth } from '../../state/health-store.ts';
 import { ServiceCard } from './ServiceCard.tsx';
+import { SystemsGrid } from './SystemsGrid.tsx';
 
 export function HealthPage() {
   const { run, running, history, load, runNow } = useHealth();
@@ -39,6 +40,7 @@ export function HealthPage() {
         </button>
       </div>
       <StoppedJobs />
+      <SystemsGrid />
       {!run && !running && <div className="empty">Run the checks: Postgres, Milvus, OpenAI, GitHub, Redis and your HTTP services, in parallel, each with its own timeout.</div>}
       <div className="grid-2">
         {run?.results.map((r) => (
