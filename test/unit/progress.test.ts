@@ -118,3 +118,15 @@ describe('progress math', () => {
     expect(live.progress.extra.steps).toEqual({ sync: sub('running', 1100, 3600) }); // input untouched
   });
 });
+
+describe('repository names as the wizard checks them', () => {
+  it('says what is wrong as the operator types, and nothing for an empty field', async () => {
+    const { repoNameProblem } = await import('../../src/shared/repo-name.ts');
+    expect(repoNameProblem('')).toBeNull();
+    expect(repoNameProblem('octo/widgets')).toBeNull();
+    expect(repoNameProblem('https://github.com/octo/widgets.git')).toBeNull();
+    expect(repoNameProblem('octo')).toMatch(/use owner\/name/);
+    expect(repoNameProblem('-octo/widgets')).toMatch(/not a valid GitHub owner/);
+    expect(repoNameProblem('octo/wid gets')).toMatch(/not a valid repository name/);
+  });
+});

@@ -94,13 +94,15 @@ export async function runEmbedding(svc: EmbeddingService, outbox: EmbeddingOutbo
   if (replay.length) ctx.log.info('embedding_outbox_replayed', `Storing ${replay.reduce((n, b) => n + b.items.length, 0)} vectors paid for before the interruption`);
   await flush(replay);
 
+  let planned = false; // false: the plan is an earlier execution's (a resume)
   const plan = await ctx.step('prepare', async () => {
+    planned = true;
     const summary = await summarizeDue(pool, { repositoryId, only: ctx.params.only, model: c.model, dimensions: c.dimensions, signal: ctx.signal });
     ctx.log.info('embedding_plan', `${summary.due} of ${summary.total} items need embeddings (${summary.tokens} tokens, about $${costUsd(c.model, summary.tokens, settings.embeddingPrices).toFixed(4)})${summary.truncated ? `; ${summary.truncated} will be cut to the model's input limit` : ''}`, { ...summary });
     return summary;
   });
-  if (ctx.attempt > 1) {
-    // Counts across resumes: the plan is the first attempt's, so what is no longer due was done before (replayed vectors are in totals).
+  if (!planned) {
+    // Counts across resumes: the plan is the first execution's, so what is no longer due was done before (replayed vectors are in totals).
     const now = await summarizeDue(pool, { repositoryId, only: ctx.params.only, model: c.model, dimensions: c.dimensions, signal: ctx.signal });
     earlier = Math.max(0, plan.due - now.due - totals.items);
   }

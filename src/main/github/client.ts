@@ -55,7 +55,8 @@ export class GitHubClient {
       baseUrl: opts.baseUrl.replace(/\/+$/, ''),
       userAgent: 'repo-ops',
       request: { fetch: this.fetch, signal: opts.signal },
-      log: { debug: () => {}, info: () => {}, warn: (m: string) => log.debug('octokit_warning', m), error: (m: string) => log.debug('octokit_error', m) },
+      // A request stopped by pause or cancel shows up in Octokit as "500 … UNKNOWN": that is the abort, not an error.
+      log: { debug: () => {}, info: () => {}, warn: (m: string) => log.debug('octokit_warning', m), error: (m: string) => (opts.signal?.aborted ? log.debug('github_request_stopped', 'A GitHub request was stopped because the run was paused or cancelled') : log.debug('octokit_error', m)) },
       throttle: {
         // The plugin spaces all POSTs (GraphQL included) a second apart, as GitHub asks for
         // mutations. Our GraphQL calls are read-only queries issued one at a time, so they

@@ -108,8 +108,9 @@ export class JobRepo {
     this.db.prepare('UPDATE job_runs SET status = ?, finished_at = ?, error = ?, result = ? WHERE id = ?').run(status, now(), error, result === undefined ? null : JSON.stringify(result), id);
   }
 
-  requeue(id: string): void {
-    this.db.prepare("UPDATE job_runs SET status = 'queued', attempt = attempt + 1, finished_at = NULL, error = NULL WHERE id = ?").run(id);
+  /** A new attempt after a failure, cancel or crash; a resume after a pause continues the same attempt. */
+  requeue(id: string, newAttempt = true): void {
+    this.db.prepare(`UPDATE job_runs SET status = 'queued', attempt = attempt + ${newAttempt ? 1 : 0}, finished_at = NULL, error = NULL WHERE id = ?`).run(id);
   }
 
   /** Runs left queued/running by a process that is gone become `interrupted`. */

@@ -159,7 +159,7 @@ export class JobService implements JobQueue {
     const run = this.get(runId);
     if (!run.resumable) throw new OpsError('conflict', `A ${run.status} run cannot be resumed`);
     if (!this.defs.has(run.kind)) throw new OpsError('not_found', `This core cannot run jobs of kind "${run.kind}"`);
-    this.repo.requeue(runId);
+    this.repo.requeue(runId, run.status !== 'paused');
     this.repo.claimQueued(runId, this.owner);
     this.emit(runId);
     this.pump();

@@ -44,20 +44,24 @@ export async function findRepository(pool: pg.Pool, fullName: string): Promise<T
   return rows[0] ? toTracked(rows[0]) : null;
 }
 
+/** The repository as GitHub has it now (a rename followed through GitHub's redirect), writing nothing. */
+export async function lookupRepository(github: GitHubClient, input: string): Promise<{ repo: RestRepo; name: ReturnType<typeof parseRepoName> }> {
+  const name = parseRepoName(input);
+  try {
+    return { repo: (await github.octokit.request('GET /repos/{owner}/{repo}', { owner: name.owner, repo: name.name })).data as RestRepo, name };
+  } catch (e) {
+    if ((e as { status?: number }).status === 404) throw new OpsError('not_found', `${name.fullName}: repository not found or token lacks access`);
+    throw github.describe(e, `lookup of ${name.fullName}`);
+  }
+}
+
 /**
  * Tracks a repository: checks it on GitHub (a 404 means missing or no access; a
  * renamed repository is followed through GitHub's redirect, whichever name is given,
  * the old name kept and the items' URLs moved to the new one).
  */
 export async function trackRepository(pool: pg.Pool, github: GitHubClient, input: string): Promise<{ repository: TrackedRepository; renamedFrom: string | null }> {
-  const name = parseRepoName(input);
-  let repo: RestRepo;
-  try {
-    repo = (await github.octokit.request('GET /repos/{owner}/{repo}', { owner: name.owner, repo: name.name })).data as RestRepo;
-  } catch (e) {
-    if ((e as { status?: number }).status === 404) throw new OpsError('not_found', `${name.fullName}: repository not found or token lacks access`);
-    throw github.describe(e, `lookup of ${name.fullName}`);
-  }
+  const { repo, name } = await lookupRepository(github, input);
   const client = await pool.connect();
   try {
     await client.query('BEGIN');

@@ -31,7 +31,8 @@ function Layout() {
         {ROUTES.map((r, i) => (
           <NavLink key={r.path} to={r.path} className="nav-link">
             {r.label}
-            <kbd aria-hidden>{i + 1}</kbd>
+            {/* Alt+1…9 reach the first nine pages; the rest show their `g` key, the shortcut that really works. */}
+            <kbd aria-hidden title={i < 9 ? `Alt+${i + 1}` : `g ${r.key}`}>{i < 9 ? i + 1 : `g ${r.key}`}</kbd>
           </NavLink>
         ))}
       </nav>

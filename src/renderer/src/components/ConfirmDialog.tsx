@@ -2,7 +2,7 @@ import { AlertDialog } from 'radix-ui';
 import type { ReactNode } from 'react';
 
 /** Every write the operator triggers goes through here: it shows exactly what will run. */
-export function ConfirmDialog(props: { open: boolean; title: string; children: ReactNode; confirmLabel: string; danger?: boolean; onConfirm(): void; onOpenChange(open: boolean): void }) {
+export function ConfirmDialog(props: { open: boolean; title: string; children: ReactNode; confirmLabel: string; cancelLabel?: string; danger?: boolean; onConfirm(): void; onOpenChange(open: boolean): void }) {
   return (
     <AlertDialog.Root open={props.open} onOpenChange={props.onOpenChange}>
       <AlertDialog.Portal>
@@ -15,7 +15,7 @@ export function ConfirmDialog(props: { open: boolean; title: string; children: R
             <div className="stack">{props.children}</div>
           </AlertDialog.Description>
           <div className="row" style={{ justifyContent: 'flex-end' }}>
-            <AlertDialog.Cancel className="btn">Cancel</AlertDialog.Cancel>
+            <AlertDialog.Cancel className="btn">{props.cancelLabel ?? 'Cancel'}</AlertDialog.Cancel>
             <AlertDialog.Action className={`btn ${props.danger ? 'btn-danger' : 'btn-primary'}`} onClick={props.onConfirm}>
               {props.confirmLabel}
             </AlertDialog.Action>

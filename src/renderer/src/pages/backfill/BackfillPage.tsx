@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { BackfillRequest as RequestSchema, type BackfillEstimate, type Preflight } from '../../../../shared/contract/backfill.ts';
+import { repoNameProblem } from '../../../../shared/repo-name.ts';
 import { ops } from '../../client/ops.ts';
 import { BudgetRefusal, isBudgetRefusal } from '../../components/BudgetRefusal.tsx';
+import { CancelRunButton } from '../../components/CancelRunButton.tsx';
 import { JobStatusBadge } from '../../components/StatusBadge.tsx';
 import { attempt } from '../../state/app-store.ts';
 import { useJobs } from '../../state/jobs-store.ts';
@@ -60,7 +62,7 @@ export function BackfillPage() {
   const idx = STAGES.findIndex((s) => s.id === current);
   const valid = RequestSchema.safeParse(draft.request);
   const canNext =
-    (draft.stage === 'repository' && draft.request.repository.trim().length > 0) ||
+    (draft.stage === 'repository' && draft.request.repository.trim().length > 0 && repoNameProblem(draft.request.repository) === null) ||
     (draft.stage === 'options' && valid.success) ||
     (draft.stage === 'preflight' && preflight?.ok === true);
   const start = async (override?: string) => {
@@ -139,9 +141,7 @@ export function BackfillPage() {
                 <button className="btn" onClick={() => void attempt('Pause', () => ops.jobs.pause({ runId: run.id }))}>
                   Pause
                 </button>
-                <button className="btn btn-danger" onClick={() => void attempt('Cancel', () => ops.jobs.cancel({ runId: run.id }))}>
-                  Cancel
-                </button>
+                <CancelRunButton run={run} />
               </>
             )}
             {run.resumable && (

@@ -1,4 +1,5 @@
 import { consistentRun } from '../../../../shared/progress.ts';
+import { repoNameProblem } from '../../../../shared/repo-name.ts';
 import { RadioGroup } from 'radix-ui';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
@@ -20,10 +21,16 @@ export function RepositoryStage({ request, set }: { request: BackfillRequest; se
   useEffect(() => {
     ops.repos.list().then(setRepos, () => setRepos([]));
   }, []);
+  const problem = repoNameProblem(request.repository);
   return (
     <div className="stack">
       <p className="muted">Pick a tracked repository, or type <code>owner/name</code> to track a new one (checked on GitHub in the preflight).</p>
-      <input className="input" autoFocus data-page-search aria-label="Repository" placeholder="owner/name" value={request.repository} onChange={(e) => set({ ...request, repository: e.target.value })} style={{ width: 360 }} list="tracked-repos" />
+      <input className="input" autoFocus data-page-search aria-label="Repository" aria-invalid={problem !== null} aria-describedby="repository-problem" placeholder="owner/name" value={request.repository} onChange={(e) => set({ ...request, repository: e.target.value })} style={{ width: 360 }} list="tracked-repos" />
+      {problem && (
+        <div id="repository-problem" className="field-error" role="alert">
+          {problem}
+        </div>
+      )}
       <datalist id="tracked-repos">
         {repos.map((r) => (
           <option key={r.id} value={r.fullName} />

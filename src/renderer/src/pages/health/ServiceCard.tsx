@@ -2,11 +2,11 @@ import { Collapsible } from 'radix-ui';
 import type { CheckResult } from '../../../../shared/contract/health.ts';
 import { Sparkline } from '../../components/Sparkline.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
+import { humanKey, readable } from '../../lib/format.ts';
 
 function Value({ v }: { v: unknown }) {
   if (v === null || v === undefined) return <span className="faint">—</span>;
-  if (typeof v === 'object') return <code style={{ whiteSpace: 'pre-wrap' }}>{JSON.stringify(v)}</code>;
-  return <>{String(v)}</>;
+  return <>{readable(v)}</>;
 }
 
 export function ServiceCard({ r, history }: { r: CheckResult; history: [number, number | null][] }) {
@@ -39,7 +39,7 @@ export function ServiceCard({ r, history }: { r: CheckResult; history: [number, 
               <dl className="kv">
                 {Object.entries(r.details).map(([k, v]) => (
                   <div key={k} style={{ display: 'contents' }}>
-                    <dt>{k}</dt>
+                    <dt>{humanKey(k)}</dt>
                     <dd>
                       <Value v={v} />
                     </dd>

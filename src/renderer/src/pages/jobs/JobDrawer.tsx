@@ -2,11 +2,12 @@ import { Dialog } from 'radix-ui';
 import type { JobRun } from '../../../../shared/contract/jobs.ts';
 import { ops } from '../../client/ops.ts';
 import { figures, type SubProgress } from '../../../../shared/progress.ts';
+import { CancelRunButton } from '../../components/CancelRunButton.tsx';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { progressText, runProgressText } from '../../components/ProgressLine.tsx';
 import { RunLogTail } from '../../components/RunLogTail.tsx';
 import { JobStatusBadge } from '../../components/StatusBadge.tsx';
-import { formatDuration, formatNumber, formatTime } from '../../lib/format.ts';
+import { formatDuration, formatTime, humanKey, readable } from '../../lib/format.ts';
 import { useNow } from '../../lib/useNow.ts';
 import { attempt } from '../../state/app-store.ts';
 import { BackfillSummary } from './BackfillSummary.tsx';
@@ -40,11 +41,7 @@ function JobDetail({ run, onClose }: { run: JobRun; onClose(): void }) {
             Pause
           </button>
         )}
-        {active && (
-          <button className="btn btn-danger" onClick={() => void attempt('Cancel', () => ops.jobs.cancel({ runId: run.id }))}>
-            Cancel
-          </button>
-        )}
+        {active && <CancelRunButton run={run} />}
         {run.resumable && (
           <button className="btn btn-primary" onClick={() => void attempt('Resume', () => ops.jobs.resume({ runId: run.id }))}>
             Resume
@@ -136,15 +133,4 @@ function Extra({ k, v }: { k: string; v: unknown }) {
       <dd>{readable(v)}</dd>
     </>
   );
-}
-
-const humanKey = (k: string) => k.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
-
-export function readable(v: unknown): string {
-  if (typeof v === 'number') return formatNumber(v);
-  if (typeof v === 'string') return v;
-  if (typeof v === 'boolean') return v ? 'yes' : 'no';
-  if (v === null || v === undefined) return '—';
-  if (Array.isArray(v)) return v.map(readable).join(', ');
-  return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${humanKey(k)}: ${readable(x)}`).join(' · ');
 }

@@ -6,7 +6,7 @@ import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { compactRunText, runProgressText } from '../../components/ProgressLine.tsx';
 import { JobStatusBadge } from '../../components/StatusBadge.tsx';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
-import { formatDuration, formatNumber, relativeTime } from '../../lib/format.ts';
+import { formatDuration, formatNumber, plural, relativeTime } from '../../lib/format.ts';
 import { sortedRuns, useJobs } from '../../state/jobs-store.ts';
 import { JobDrawer } from './JobDrawer.tsx';
 
@@ -19,9 +19,19 @@ const matches: Record<Filter, (r: JobRun) => boolean> = {
   backfills: (r) => r.kind === 'backfill',
 };
 
-const columns: Column<JobRun>[] = [
+const columnsFor = (open: (id: string) => void): Column<JobRun>[] => [
   { key: 'status', header: 'Status', width: 120, render: (r) => <JobStatusBadge status={r.status} /> },
-  { key: 'title', header: 'Job', grow: true, minWidth: 240, render: (r) => <span className="truncate" title={r.title}>{r.title}</span> },
+  {
+    key: 'title',
+    header: 'Job',
+    grow: true,
+    minWidth: 240,
+    render: (r) => (
+      <button type="button" className="link-button truncate" title={`${r.title}: open its details`} onClick={() => open(r.id)}>
+        {r.title}
+      </button>
+    ),
+  },
   { key: 'kind', header: 'Kind', width: 90, render: (r) => <span className="muted">{r.kind}</span> },
   {
     key: 'progress',
@@ -68,6 +78,7 @@ export function JobsPage() {
   const [text, setText] = useState('');
   const [selected, setSelected] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
+  const columns = useMemo(() => columnsFor(setOpen), []);
   const rows = useMemo(() => sortedRuns(runs).filter((r) => matches[filter](r) && (!text || `${r.title} ${r.kind} ${r.id}`.toLowerCase().includes(text.toLowerCase()))), [runs, filter, text]);
   return (
     <div className="page">
@@ -84,7 +95,8 @@ export function JobsPage() {
           ))}
         </ToggleGroup.Root>
         <input className="input" data-page-search placeholder="Filter by title, kind or id  ( / )" value={text} onChange={(e) => setText(e.target.value)} style={{ width: 280 }} aria-label="Filter jobs" />
-        <span className="muted">{rows.length} runs</span>
+        <span className="muted">{plural(rows.length, 'run')}</span>
+        <span className="faint">Click a job (or select it and press Enter) for its steps, timeline and log</span>
       </div>
       <div className="page-fill">
         <VirtualTable label="Job runs" rows={rows} columns={columns} rowKey={(r) => r.id} selected={selected} onSelect={setSelected} onOpen={(r) => setOpen(r.id)} empty="No job runs yet. Jobs appear here when you index a log file, sync a repository or run a backfill." />

@@ -4,7 +4,7 @@ import { LOG_LEVELS, type LogEntry, type LogLevel } from '../../../../shared/con
 import { ops } from '../../client/ops.ts';
 import { LevelFilter } from '../../components/LevelFilter.tsx';
 import { highlight, LogList, searchTerms } from '../../components/LogList.tsx';
-import { downloadText } from '../../lib/format.ts';
+import { downloadText, plural } from '../../lib/format.ts';
 import { attempt } from '../../state/app-store.ts';
 
 const PAGE = 500;
@@ -95,7 +95,7 @@ export function AppLogsView({ initialRunId }: { initialRunId?: string }) {
         </label>
         <div className="spacer" />
         <span className="muted" aria-live="polite">
-          {entries.length.toLocaleString()} lines{hasOlder ? '+' : ''}
+          {plural(entries.length, 'line')}{hasOlder ? '+' : ''}
         </span>
         <button className="btn btn-sm" onClick={() => void exportAs('jsonl')}>
           Export JSONL

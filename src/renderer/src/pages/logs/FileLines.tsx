@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { plural } from '../../lib/format.ts';
 import type { FileLevel, LogFileState } from '../../../../shared/contract/log-files.ts';
 import { highlight, LogList, searchTerms } from '../../components/LogList.tsx';
 import { useFileLines } from './useFileLines.ts';
@@ -12,7 +13,7 @@ export function FileLines({ file, levels, query, follow, onFollowChange }: { fil
   return (
     <>
       <span className="muted" aria-live="polite" data-testid="file-count" style={{ alignSelf: 'flex-end' }}>
-        {query ? `${lines.count.toLocaleString()} ${lines.count === 1 ? 'match' : 'matches'}${lines.searchDone ? '' : ' (searching…)'}` : `${lines.count.toLocaleString()} lines`}
+        {query ? `${lines.count.toLocaleString()} ${lines.count === 1 ? 'match' : 'matches'}${lines.searchDone ? '' : ' (searching…)'}` : plural(lines.count, 'line')}
       </span>
       <LogList
         label="File lines"

@@ -4,7 +4,7 @@ import { FILE_LEVELS, type FileLevel, type LogFileState } from '../../../../shar
 import { ops } from '../../client/ops.ts';
 import { LevelFilter } from '../../components/LevelFilter.tsx';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
-import { downloadText, formatBytes } from '../../lib/format.ts';
+import { downloadText, formatBytes, plural } from '../../lib/format.ts';
 import { attempt } from '../../state/app-store.ts';
 import { FileLines } from './FileLines.tsx';
 
@@ -73,7 +73,7 @@ export function FileLogsView() {
               {file.path}
             </strong>
             <span className="muted">
-              {formatBytes(file.size)} · {file.lineCount.toLocaleString()} lines
+              {formatBytes(file.size)} · {plural(file.lineCount, 'line')}
             </span>
             {file.indexing && (
               <span className="row muted" style={{ flexWrap: 'nowrap' }} role="status" aria-label="Indexing">

@@ -3,7 +3,7 @@ import type { CatalogueEntry, QueryResult } from '../../../../shared/contract/qu
 import { ops } from '../../client/ops.ts';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { ResultGrid } from '../../components/ResultGrid.tsx';
-import { downloadText } from '../../lib/format.ts';
+import { downloadText, plural } from '../../lib/format.ts';
 import { attempt, useApp } from '../../state/app-store.ts';
 
 /** Parameters form, SQL, read-only run, result grid, CSV — for a catalogue or saved query. */
@@ -100,7 +100,7 @@ export function QueryRunner({ query, saved, repositories }: { query: CatalogueEn
         {result && (
           <>
             <span className="muted" role="status" aria-label="Query result summary">
-              {result.rowCount} rows in {Math.round(result.ms)} ms{result.truncated ? ' (truncated)' : ''}
+              {plural(result.rowCount, 'row')} in {Math.round(result.ms)} ms{result.truncated ? ' (truncated)' : ''}
             </span>
             <ResultGrid result={result} label={`${query.title} result`} />
           </>

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { RepositoryRow } from '../../../../shared/contract/repos.ts';
+import { Link } from 'react-router';
 import { ops } from '../../client/ops.ts';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
@@ -29,6 +30,7 @@ function ActiveProgress({ runId }: { runId: string | null }) {
 export function RepositoriesPage() {
   const [repos, setRepos] = useState<RepositoryRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [tries, setAttempt] = useState(0);
   const [input, setInput] = useState('');
   const [selected, setSelected] = useState<string | null>(null);
   const [syncing, setSyncing] = useState<RepositoryRow | null>(null);
@@ -60,7 +62,7 @@ export function RepositoriesPage() {
     { key: 'prs', header: 'PRs', width: 70, render: (r) => formatNumber(r.counts.pullRequests) },
     { key: 'issues', header: 'Issues', width: 70, render: (r) => formatNumber(r.counts.issues) },
     { key: 'reviews', header: 'Reviews', width: 75, render: (r) => formatNumber(r.counts.reviews) },
-    { key: 'comments', header: 'Comments', width: 85, render: (r) => formatNumber(r.counts.comments) },
+    { key: 'comments', header: 'Comments', width: 100, render: (r) => formatNumber(r.counts.comments) },
     { key: 'people', header: 'People', width: 70, render: (r) => formatNumber(r.counts.contributors) },
     { key: 'last', header: 'Last sync', width: 100, render: (r) => <span title={r.lastSyncedAt ?? ''}>{relativeTime(r.lastSyncedAt)}</span> },
     { key: 'rec', header: 'Reconciliation', grow: true, render: (r) => <ReconciliationBadge reconciliation={r.lastRun?.reconciliation ?? null} /> },
@@ -86,11 +88,16 @@ export function RepositoriesPage() {
     <div className="page">
       <div className="page-header">
         <h1>Repositories</h1>
-        <WarehouseLine />
+        <WarehouseLine key={tries} />
       </div>
       {error && (
-        <div className="banner banner-down" role="alert">
-          {error}
+        // The reason is on the warehouse line above: said once, with what to do about it.
+        <div className="banner banner-down row" role="alert" aria-label="Repositories unavailable">
+          <span>Repositories cannot be listed until the warehouse answers.</span>
+          <button className="btn btn-sm" onClick={() => (setAttempt((n) => n + 1), load())}>
+            Retry
+          </button>
+          <Link to="/settings">Check the Postgres URL in Settings → Secrets</Link>
         </div>
       )}
       <form
@@ -106,7 +113,7 @@ export function RepositoriesPage() {
         </button>
       </form>
       <div style={{ height: Math.max(160, Math.min(420, 40 + (repos?.length ?? 0) * 28)), display: 'flex', flexShrink: 0 }}>
-        <VirtualTable label="Tracked repositories" rows={repos ?? []} columns={columns} rowKey={(r) => r.id} selected={selected} onSelect={setSelected} onOpen={(r) => setSyncing(r)} empty={repos ? 'No repository tracked yet: enter owner/name above.' : 'Loading…'} />
+        <VirtualTable label="Tracked repositories" rows={repos ?? []} columns={columns} rowKey={(r) => r.id} selected={selected} onSelect={setSelected} onOpen={(r) => setSyncing(r)} empty={error ? 'The warehouse is unavailable.' : repos ? 'No repository tracked yet: enter owner/name above.' : 'Loading…'} />
       </div>
       {current && <RepoDetail repo={current} />}
       {syncing && <SyncDialog repository={syncing.fullName} open onOpenChange={(o) => !o && setSyncing(null)} onStarted={() => (setSelected(syncing.id), load())} />}

@@ -1,7 +1,7 @@
 import { ToggleGroup } from 'radix-ui';
 import { useEffect, useState } from 'react';
 import { ops } from '../../client/ops.ts';
-import { formatNumber } from '../../lib/format.ts';
+import { formatNumber, plural } from '../../lib/format.ts';
 import { attempt } from '../../state/app-store.ts';
 import { useJobs } from '../../state/jobs-store.ts';
 import { CollectionsPanel } from './CollectionsPanel.tsx';
@@ -64,7 +64,7 @@ export function SearchPage() {
         <section className="panel" aria-label="Search results">
           <div className="panel-header">
             <span className="muted">
-              {result.hits.length} results in {result.tookMs} ms · query {formatNumber(result.queryTokens)} tokens
+              {plural(result.hits.length, 'result')} in {result.tookMs} ms · query {formatNumber(result.queryTokens)} tokens
             </span>
           </div>
           <table className="simple">
@@ -121,7 +121,7 @@ function CostLedger() {
     <section className="panel" aria-label="Embedding costs">
       <div className="panel-header">
         <h2>Embedding cost ledger</h2>
-        <span className="muted">total ${rows.reduce((n, r) => n + r.usd, 0).toFixed(4)} over {rows.length} runs</span>
+        <span className="muted">total ${rows.reduce((n, r) => n + r.usd, 0).toFixed(4)} over {plural(rows.length, 'run')}</span>
       </div>
       <table className="simple">
         <thead>
