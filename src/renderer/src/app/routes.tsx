@@ -4,6 +4,7 @@ import { BackfillPage } from '../pages/backfill/BackfillPage.tsx';
 import { CostsPage } from '../pages/costs/CostsPage.tsx';
 import { HealthPage } from '../pages/health/HealthPage.tsx';
 import { JobsPage } from '../pages/jobs/JobsPage.tsx';
+import { LeaderboardPage } from '../pages/leaderboard/LeaderboardPage.tsx';
 import { LogsPage } from '../pages/logs/LogsPage.tsx';
 import { QueriesPage } from '../pages/queries/QueriesPage.tsx';
 import { RepositoriesPage } from '../pages/repos/RepositoriesPage.tsx';
@@ -35,4 +36,5 @@ export const ROUTES: PageRoute[] = [
   { path: '/settings', label: 'Settings', key: 's', Component: SettingsPage },
   { path: '/schedules', label: 'Schedules', key: 'k', Component: SchedulesPage },
   { path: '/systems', label: 'Systems', key: 'y', Component: SystemsPage },
+  { path: '/leaderboard', label: 'Leaderboard', key: 'd', Component: LeaderboardPage },
 ];

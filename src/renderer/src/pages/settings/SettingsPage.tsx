@@ -3,6 +3,7 @@ import { AlertRulesPanel } from './AlertRulesPanel.tsx';
 import { BudgetsPanel } from './BudgetsPanel.tsx';
 import { PriceSettings, RotationSettings, ThresholdSettings } from './DefaultsPanels.tsx';
 import { EmbeddingSettings, GeneralSettings, HealthSettings } from './GeneralSettings.tsx';
+import { LeaderboardWeightsPanel } from './LeaderboardWeightsPanel.tsx';
 import { ProfilesPanel } from './ProfilesPanel.tsx';
 
 export function SettingsPage() {
@@ -21,6 +22,7 @@ export function SettingsPage() {
       <EmbeddingSettings />
       <PriceSettings />
       <RotationSettings />
+      <LeaderboardWeightsPanel />
     </div>
   );
 }
