@@ -3,6 +3,7 @@ import { EVENT_TYPES, type EventType, type LeaderboardConfig, type WeightsPrevie
 import { ops } from '../../client/ops.ts';
 import { Field } from '../../components/Field.tsx';
 import { attempt, useApp } from '../../state/app-store.ts';
+import '../leaderboard/leaderboard.css';
 
 const LABELS: Record<EventType, string> = { commit: 'Commit', pr_opened: 'PR opened', pr_merged: 'PR merged', pr_reviewed: 'PR reviewed', issue_opened: 'Issue opened', issue_closed: 'Issue closed', comment: 'Comment', release: 'Release' };
 type Draft = Record<EventType, string> & { lineAddedWeight: string; lineDeletedWeight: string; lineBonusCap: string; botPatterns: string; countSelfReviews: boolean };
