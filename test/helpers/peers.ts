@@ -140,7 +140,10 @@ export interface PeerTarget {
 export const AIRBYTE_STREAMS = ['issues', 'pull_requests', 'reviews', 'review_comments', 'comments', 'pull_request_commits', 'pull_request_stats'] as const;
 export const SINGER_STREAMS = ['issues', 'issue_comments', 'pull_requests', 'reviews', 'review_comments', 'pull_request_commits'] as const;
 
-async function spawnPeer(peer: PeerName, label: string, args: string[], env: Record<string, string>, parse: (msg: Record<string, unknown>, out: PeerRun) => void): Promise<PeerRun> {
+/** A peer still running after this long is killed and the run reported as timed out (a client retrying an emulator gap forever). */
+const DEFAULT_PEER_TIMEOUT_MS = 30 * 60_000;
+
+async function spawnPeer(peer: PeerName, label: string, args: string[], env: Record<string, string>, parse: (msg: Record<string, unknown>, out: PeerRun) => void, timeoutMs = DEFAULT_PEER_TIMEOUT_MS): Promise<PeerRun> {
   const work = mkdtempSync(join(tmpdir(), `repo-ops-${peer}-`));
   const usageFile = join(work, 'usage.json');
   const result: PeerRun = { peer, label, records: new Map(), wallS: 0, cpuS: 0, peakRssMb: 0, exitCode: null, errors: [], stderrTail: '' };
@@ -152,6 +155,10 @@ async function spawnPeer(peer: PeerName, label: string, args: string[], env: Rec
   child.stderr.on('data', (d: Buffer) => {
     result.stderrTail = (result.stderrTail + d.toString()).slice(-20_000);
   });
+  const timer = setTimeout(() => {
+    result.errors.push(`timed out after ${Math.round(timeoutMs / 1000)} s (killed)`);
+    child.kill('SIGKILL');
+  }, timeoutMs);
   const lines = createInterface({ input: child.stdout, crlfDelay: Infinity });
   const done = new Promise<number | null>((resolve, reject) => {
     child.once('error', reject);
@@ -168,6 +175,7 @@ async function spawnPeer(peer: PeerName, label: string, args: string[], env: Rec
     parse(msg, result);
   }
   result.exitCode = await done;
+  clearTimeout(timer);
   result.wallS = (performance.now() - t0) / 1000;
   try {
     const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as { cpu_s: number; max_rss_kb: number };
@@ -190,7 +198,7 @@ const push = (out: PeerRun, stream: string, data: Record<string, unknown>): void
  * Airbyte source-github 2.7.1: `read` of the selected streams, full refresh. `pageSize` sets the
  * (deprecated but honoured) `page_size_for_large_streams`; unset = the connector's default of 10.
  */
-export async function runAirbyte(target: PeerTarget, opts: { pageSize?: number; streams?: readonly string[]; label?: string } = {}): Promise<PeerRun> {
+export async function runAirbyte(target: PeerTarget, opts: { pageSize?: number; streams?: readonly string[]; label?: string; timeoutMs?: number } = {}): Promise<PeerRun> {
   await ensurePeers();
   const work = mkdtempSync(join(tmpdir(), 'repo-ops-airbyte-cfg-'));
   try {
@@ -222,14 +230,14 @@ export async function runAirbyte(target: PeerTarget, opts: { pageSize?: number; 
           const l = msg.log as { level?: string; message?: string };
           if (l.level === 'ERROR' || l.level === 'FATAL') out.errors.push(String(l.message ?? '').slice(0, 500));
         }
-      });
+      }, opts.timeoutMs);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
 /** MeltanoLabs tap-github 1.30.1 (Singer SDK): the selected streams from a discovered catalog. */
-export async function runSinger(target: PeerTarget, opts: { streams?: readonly string[]; label?: string } = {}): Promise<PeerRun> {
+export async function runSinger(target: PeerTarget, opts: { streams?: readonly string[]; label?: string; timeoutMs?: number } = {}): Promise<PeerRun> {
   await ensurePeers();
   const work = mkdtempSync(join(tmpdir(), 'repo-ops-singer-cfg-'));
   try {
@@ -245,7 +253,7 @@ export async function runSinger(target: PeerTarget, opts: { streams?: readonly s
     writeFileSync(join(work, 'catalog.json'), JSON.stringify(catalog));
     return await spawnPeer('singer', opts.label ?? 'Singer tap-github', ['--config', join(work, 'config.json'), '--catalog', join(work, 'catalog.json')], env, (msg, out) => {
       if (msg.type === 'RECORD') push(out, String(msg.stream), msg.record as Record<string, unknown>);
-    });
+    }, opts.timeoutMs);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -12,6 +12,8 @@ import { startGitHubEmulator } from './server.ts';
 import type { GitHubEmulator } from './server.ts';
 
 const REPOSITORY = 'acme/widgets';
+// A peer that retries an emulator gap forever is killed and fails the test (~25 s each when healthy).
+const PEER_TIMEOUT_MS = Number(process.env.PEER_TIMEOUT_MS ?? 240_000);
 let dataset: Dataset;
 const runs: Record<string, { run: PeerRun; emu: GitHubEmulator; log: AccessLogEntry[] }> = {};
 
@@ -23,15 +25,15 @@ async function runPeer(name: string, start: (emu: GitHubEmulator) => Promise<Pee
 
 beforeAll(async () => {
   await ensurePeers(); // first run on a machine: installs both venvs (~1–2 min)
-  // One heavy PR: more than 100 reviews, review comments (one review alone > 100), issue comments and files.
+  // More than 100 items and comments (so every list has a second page at per_page=100) and one heavy PR: more than 100 reviews, review comments (one review alone > 100), issue comments and files.
   dataset = generateDataset({
     seed: 12, users: 30,
-    repos: [{ owner: 'acme', name: 'widgets', pullRequests: 40, issues: 20, heavyPullRequests: 1, avgReviews: 2, avgReviewComments: 2, avgIssueComments: 2, avgFiles: 3 }],
+    repos: [{ owner: 'acme', name: 'widgets', pullRequests: 80, issues: 40, heavyPullRequests: 1, avgReviews: 2, avgReviewComments: 2, avgIssueComments: 2, avgFiles: 3 }],
   });
   const target = (emu: GitHubEmulator) => ({ apiUrl: emu.url, token: emu.token, repository: REPOSITORY });
   await Promise.all([
-    runPeer('airbyte', (emu) => runAirbyte(target(emu), { pageSize: 100 })),
-    runPeer('singer', (emu) => runSinger(target(emu))),
+    runPeer('airbyte', (emu) => runAirbyte(target(emu), { pageSize: 100, timeoutMs: PEER_TIMEOUT_MS })),
+    runPeer('singer', (emu) => runSinger(target(emu), { timeoutMs: PEER_TIMEOUT_MS })),
   ]);
 }, 15 * 60_000);
 
