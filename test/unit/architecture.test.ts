@@ -40,7 +40,7 @@ export const LAYERS: string[][] = [
   /* 2 clients of outside systems and local files */ ['warehouse', 'github', 'embeddings', 'vectors', 'log-files'],
   /* 3 features on one system */ ['sync', 'health', 'queries', 'audit', 'costs'],
   /* 4 features on the synced data */ ['embedding-job', 'workspaces', 'health-service', 'etl', 'leaderboard', 'packs'],
-  /* 5 operations across features */ ['backfill', 'runbooks', 'alerts', 'schedules', 'systems'],
+  /* 5 operations across features */ ['backfill', 'runbooks', 'alerts', 'schedules', 'workers', 'systems'],
   /* 6 composition root */ ['core'],
   /* 7 servers */ ['serve'],
   /* 8 entry points */ ['cli', 'electron'],
@@ -52,6 +52,7 @@ const EXCEPTIONS: Record<string, string> = {
   'health-service → core/version.ts': 'the same leaf module',
   'cli → core/version.ts': 'the same leaf module',
   'systems → core/version.ts': 'the same leaf module',
+  'workers → core/version.ts': 'the same leaf module (workers report their version)',
 };
 
 const layerOf = new Map(LAYERS.flatMap((folders, i) => folders.map((f) => [f, i] as const)));

@@ -13,6 +13,7 @@ import { milvusCommand, milvusUsage } from './commands/milvus.ts';
 import { queryCommand, queryUsage } from './commands/query.ts';
 import { runbookCommand, runbookUsage } from './commands/runbook.ts';
 import { scheduleCommand, scheduleUsage } from './commands/schedule.ts';
+import { workerCommand, workerUsage } from './commands/worker.ts';
 import { secretsCommand, secretsUsage } from './commands/secrets.ts';
 import { serveCommand, serveUsage } from './commands/serve.ts';
 import { syncCommand, syncUsage } from './commands/sync.ts';
@@ -38,6 +39,7 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
   schedule: { run: scheduleCommand, usage: scheduleUsage, summary: 'cron schedules of jobs: list, presets, add, enable/disable, run-now, history, export --crontab' },
   systems: { run: systemsCommand, usage: systemsUsage, summary: "the team's systems: register, detect, their packs' checks and confirmed actions" },
   etl: { run: etlCommand, usage: etlUsage, summary: "What the Repo's Engineer Lens and What Shipped ETL (incremental, --explain) and the shipping digest" },
+  worker: { run: workerCommand, usage: workerUsage, summary: 'join the warehouse job queue (pg-boss) as a worker; worker list shows the fleet' },
 };
 
 function help(): string {

@@ -21,6 +21,7 @@ import { RpcServer } from '../rpc/rpc-server.ts';
 import type { Handlers, TopicSources } from '../rpc/types.ts';
 import { runbooksFeature } from '../runbooks/feature.ts';
 import { schedulesFeature } from '../schedules/feature.ts';
+import { workersFeature } from '../workers/feature.ts';
 import { secretsFeature } from '../secrets/feature.ts';
 import { settingsFeature } from '../settings/feature.ts';
 import { openDatabase } from '../store/database.ts';
@@ -61,6 +62,7 @@ export const FEATURES = [
   etlFeature,
   leaderboardFeature,
   schedulesFeature,
+  workersFeature,
 ] as const satisfies readonly Feature[];
 
 // Compile-time: every call and topic of the contract has exactly one feature serving it.

@@ -17,6 +17,7 @@ import type { ProfileService } from '../profiles/profile-service.ts';
 import type { SavedQueryService } from '../queries/saved-queries.ts';
 import type { RunbookService } from '../runbooks/runbook-service.ts';
 import type { ScheduleService } from '../schedules/schedule-service.ts';
+import type { WorkerService } from '../workers/worker-service.ts';
 import type { SecretService } from '../secrets/secret-service.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
 import type { Db } from '../store/database.ts';
@@ -55,5 +56,6 @@ export interface Services {
   etl: EtlService;
   leaderboard: LeaderboardService;
   schedules: ScheduleService;
+  workers: WorkerService;
   systems: SystemService;
 }

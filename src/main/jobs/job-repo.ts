@@ -126,6 +126,25 @@ export class JobRepo {
     return orphans;
   }
 
+  /** Writes a whole run as another worker reported it (status, progress, steps). */
+  upsertReplica(run: JobRun, owner: string): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO job_runs (id, kind, title, status, params, progress, attempt, created_at, started_at, finished_at, error, result, owner, heartbeat_at)
+           VALUES (@id, @kind, @title, @status, @params, @progress, @attempt, @created_at, @started_at, @finished_at, @error, @result, @owner, @hb)
+           ON CONFLICT (id) DO UPDATE SET status = excluded.status, progress = excluded.progress, attempt = excluded.attempt, started_at = excluded.started_at,
+             finished_at = excluded.finished_at, error = excluded.error, result = excluded.result, owner = excluded.owner, heartbeat_at = excluded.heartbeat_at`,
+        )
+        .run({ id: run.id, kind: run.kind, title: run.title, status: run.status, params: JSON.stringify(run.params ?? null), progress: JSON.stringify(run.progress), attempt: run.attempt, created_at: run.createdAt, started_at: run.startedAt, finished_at: run.finishedAt, error: run.error, result: run.result === undefined ? null : JSON.stringify(run.result), owner, hb: Date.now() });
+      const up = this.db.prepare(
+        `INSERT INTO job_steps (run_id, name, seq, status, started_at, finished_at, checkpoint_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (run_id, name) DO UPDATE SET status = excluded.status, started_at = excluded.started_at, finished_at = excluded.finished_at, checkpoint_at = excluded.checkpoint_at`,
+      );
+      run.steps.forEach((s, i) => up.run(run.id, s.name, i, s.status, s.startedAt, s.finishedAt, s.checkpointAt));
+    })();
+  }
+
   step(runId: string, name: string): StepRow | undefined {
     return this.db.prepare('SELECT * FROM job_steps WHERE run_id = ? AND name = ?').get(runId, name) as StepRow | undefined;
   }

@@ -10,6 +10,15 @@ import { RateMeter, resumedProgress } from '../../shared/progress.ts';
 import { JobPausedError, type Checkpoint, type JobContext, type JobDefinition, type JobOutcome, type JobQueue, type ProgressUpdate } from './types.ts';
 
 const HEARTBEAT_MS = 5000;
+/** Owner of runs waiting in (or replicated from) the shared queue rather than held by this process. */
+export const QUEUE_OWNER = 'queue:';
+
+/** Hands new runs to a shared queue (pg-boss) instead of this process's pump. */
+export interface JobDispatcher {
+  send(run: { id: string; kind: string; params: unknown; title: string; concurrencyKey: string | null }): Promise<void>;
+  /** Asks whichever worker runs it to stop (pause: resumable). */
+  requestStop(runId: string, pause: boolean): Promise<void>;
+}
 /** How often runs of other processes are checked for a dead owner (a PID check: cheap). */
 const OWNER_CHECK_MS = 1000;
 const STALE_MS = 30_000;
@@ -39,6 +48,7 @@ export class JobService implements JobQueue {
   private readonly events = new EventEmitter<{ change: [JobRun] }>();
   private readonly owner = `${hostname()}:${process.pid}`;
   private heartbeat: NodeJS.Timeout | null = null;
+  private dispatcher: JobDispatcher | null = null;
   private ownerCheck: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -90,6 +100,39 @@ export class JobService implements JobQueue {
     return orphans;
   }
 
+  /** From now on new runs go to the shared queue (null: back to this process's pump). */
+  setDispatcher(d: JobDispatcher | null): void {
+    this.dispatcher = d;
+  }
+
+  /** Kinds this process can run. */
+  knownKinds(): string[] {
+    return [...this.defs.keys()];
+  }
+
+  /**
+   * A run handed over by the shared queue: runs here now under the same id (a retry after another
+   * worker died resumes from the checkpoints the job keeps in the warehouse) and resolves when it stops.
+   */
+  async runDispatched(r: { id: string; kind: string; params: unknown; title: string }): Promise<JobRun> {
+    const def = this.defs.get(r.kind);
+    if (!def) throw new OpsError('not_found', `This worker cannot run jobs of kind "${r.kind}"`);
+    const existing = this.repo.row(r.id);
+    if (!existing) this.repo.insert({ id: r.id, kind: r.kind, title: r.title, params: r.params, concurrencyKey: def.concurrencyKey?.(r.params as never) ?? null, steps: def.steps?.(r.params as never) ?? [] });
+    else if (existing.status !== 'queued') this.repo.requeue(r.id);
+    if (this.active.has(r.id)) return this.wait(r.id);
+    this.repo.claimQueued(r.id, this.owner);
+    this.execute(r.id);
+    return this.wait(r.id);
+  }
+
+  /** A copy of a run another worker holds (kept live from the warehouse), for this console's views. */
+  replicate(run: JobRun & { worker: string | null }): void {
+    if (this.active.has(run.id)) return;
+    this.repo.upsertReplica(run, `${QUEUE_OWNER}${run.worker ?? 'queued'}`);
+    this.emit(run.id);
+  }
+
   /** The parsed parameters of a run of this kind; throws a message naming the field. */
   validate(kind: string, params: unknown): unknown {
     const def = this.defs.get(kind);
@@ -108,7 +151,14 @@ export class JobService implements JobQueue {
       if (existing) return existing;
     }
     const id = randomUUID();
-    this.repo.insert({ id, kind, title: def.describe(parsed.data), params: parsed.data, concurrencyKey: key, steps: def.steps?.(parsed.data) ?? [] });
+    const title = def.describe(parsed.data);
+    this.repo.insert({ id, kind, title, params: parsed.data, concurrencyKey: key, steps: def.steps?.(parsed.data) ?? [] });
+    if (this.dispatcher) {
+      this.repo.claimQueued(id, `${QUEUE_OWNER}pending`);
+      await this.dispatcher.send({ id, kind, params: parsed.data, title, concurrencyKey: key });
+      this.emit(id);
+      return this.get(id);
+    }
     this.repo.claimQueued(id, this.owner);
     this.emit(id);
     this.pump();
@@ -149,6 +199,8 @@ export class JobService implements JobQueue {
     } else if ((run.status === 'paused' || run.status === 'interrupted') && !opts.pause) {
       this.repo.finish(runId, 'cancelled', 'Cancelled by the operator', undefined);
       this.emit(runId);
+    } else if (!STOPPED_STATUSES.includes(run.status) && this.dispatcher && this.repo.row(runId)?.owner?.startsWith(QUEUE_OWNER)) {
+      await this.dispatcher.requestStop(runId, Boolean(opts.pause));
     } else if (!STOPPED_STATUSES.includes(run.status)) {
       throw new OpsError('conflict', `This run belongs to another Repo Ops process (${run.status}); cancel it there`);
     }
@@ -326,6 +378,8 @@ export class JobService implements JobQueue {
 
   private ownerAlive(owner: string | null, heartbeatAt: number | null): boolean {
     if (!owner) return false;
+    // Runs in the shared queue or replicas of other workers' runs: their liveness is the queue's business.
+    if (owner.startsWith(QUEUE_OWNER)) return true;
     const [host, pid] = owner.split(':');
     if (host === hostname()) {
       if (Number(pid) === process.pid) return false; // a previous life of this very pid cannot be running

@@ -15,6 +15,7 @@ import { queryCalls } from './queries.ts';
 import { repoCalls } from './repos.ts';
 import { runbookCalls } from './runbooks.ts';
 import { scheduleCalls } from './schedules.ts';
+import { workerCalls } from './workers.ts';
 import { secretCalls } from './secrets.ts';
 import { settingsCalls } from './settings.ts';
 import { systemCalls, systemTopics } from './systems.ts';
@@ -42,6 +43,7 @@ export const calls = {
   ...alertCalls,
   ...leaderboardCalls,
   ...scheduleCalls,
+  ...workerCalls,
   ...systemCalls,
   ...etlCalls,
 };

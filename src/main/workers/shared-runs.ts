@@ -1,0 +1,71 @@
+import type pg from 'pg';
+import type { JobRun } from '../../shared/contract/jobs.ts';
+
+export type SharedRun = JobRun & { worker: string | null; stopRequested: 'cancel' | 'pause' | null; updatedAt: string };
+
+/** Writes this worker's view of a run (the latest wins; a finished run is never reopened by a late progress write). */
+export async function pushRun(pool: pg.Pool, run: JobRun, worker: string): Promise<void> {
+  await pool.query(
+    `INSERT INTO job_runs_shared (id, kind, title, status, params, progress, steps, attempt, created_at, started_at, finished_at, error, result, worker, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, clock_timestamp())
+     ON CONFLICT (id) DO UPDATE SET status = excluded.status, progress = excluded.progress, steps = excluded.steps, attempt = GREATEST(job_runs_shared.attempt, excluded.attempt),
+       started_at = excluded.started_at, finished_at = excluded.finished_at, error = excluded.error, result = excluded.result, worker = excluded.worker, updated_at = clock_timestamp(),
+       stop_requested = CASE WHEN excluded.status IN ('queued', 'running') THEN job_runs_shared.stop_requested END`,
+    [run.id, run.kind, run.title, run.status, JSON.stringify(run.params ?? null), JSON.stringify(run.progress), JSON.stringify(run.steps), run.attempt, run.createdAt, run.startedAt, run.finishedAt, run.error, run.result === undefined ? null : JSON.stringify(run.result), worker],
+  );
+}
+
+interface Row {
+  id: string;
+  kind: string;
+  title: string;
+  status: JobRun['status'];
+  params: unknown;
+  progress: JobRun['progress'];
+  steps: JobRun['steps'];
+  attempt: number;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  error: string | null;
+  result: unknown;
+  worker: string | null;
+  stop_requested: 'cancel' | 'pause' | null;
+  updated_at: Date;
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const toRun = (r: Row): SharedRun => ({
+  id: r.id,
+  kind: r.kind,
+  title: r.title,
+  status: r.status,
+  params: r.params,
+  progress: r.progress,
+  steps: r.steps,
+  attempt: r.attempt,
+  createdAt: r.created_at.toISOString(),
+  startedAt: iso(r.started_at),
+  finishedAt: iso(r.finished_at),
+  error: r.error,
+  result: r.result,
+  resumable: ['interrupted', 'failed', 'cancelled', 'paused'].includes(r.status),
+  worker: r.worker,
+  stopRequested: r.stop_requested,
+  updatedAt: r.updated_at.toISOString(),
+});
+
+/** Runs changed after `since` (exclusive), oldest change first. */
+export async function changedRuns(pool: pg.Pool, since: string | null, limit = 500): Promise<SharedRun[]> {
+  const { rows } = await pool.query(`SELECT * FROM job_runs_shared WHERE updated_at > COALESCE($1::timestamptz, '-infinity') ORDER BY updated_at LIMIT $2`, [since, limit]);
+  return (rows as Row[]).map(toRun);
+}
+
+export async function listRuns(pool: pg.Pool, limit: number): Promise<SharedRun[]> {
+  const { rows } = await pool.query('SELECT * FROM job_runs_shared ORDER BY created_at DESC LIMIT $1', [limit]);
+  return (rows as Row[]).map(toRun);
+}
+
+export async function requestStop(pool: pg.Pool, runId: string, pause: boolean): Promise<void> {
+  await pool.query("UPDATE job_runs_shared SET stop_requested = $2, updated_at = clock_timestamp() WHERE id = $1 AND status IN ('queued', 'running')", [runId, pause ? 'pause' : 'cancel']);
+}

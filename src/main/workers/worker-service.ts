@@ -1,0 +1,203 @@
+import { hostname } from 'node:os';
+import type pg from 'pg';
+import { PgBoss } from 'pg-boss';
+import type { JobRun } from '../../shared/contract/jobs.ts';
+import { OpsError } from '../../shared/errors.ts';
+import type { JobService } from '../jobs/job-service.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { WarehouseService } from '../warehouse/warehouse-service.ts';
+import { changedRuns, pushRun, requestStop } from './shared-runs.ts';
+
+export interface WorkerInfo {
+  id: string;
+  host: string;
+  pid: number;
+  version: string;
+  kinds: string[];
+  concurrency: number;
+  startedAt: string;
+  heartbeatAgeSeconds: number;
+  alive: boolean;
+  currentRuns: { id: string; title: string; kind: string }[];
+}
+
+export interface JoinOptions {
+  /** Take work from the queue (false: only send work and watch it, like a console of a fleet). */
+  work: boolean;
+  /** Runs at once per job kind. */
+  concurrency: number;
+  kinds?: string[];
+}
+
+interface QueueData {
+  runId: string;
+  kind: string;
+  params: unknown;
+  title: string;
+}
+
+const PUSH_EVERY_MS = 250;
+const PULL_EVERY_MS = 300;
+const HEARTBEAT_S = 10;
+const STALE_WORKER_S = 30;
+
+/** The queue schema beside the console's: pg-boss's tables never mix with the console's own. */
+export const queueSchema = (schema: string) => `${schema}_queue`;
+
+/**
+ * Jobs on pg-boss in the warehouse: new runs go to the queue (one active per concurrency key — one
+ * sync per repository), any joined process with the kind takes them, runs are reported to
+ * `job_runs_shared` and replicated into every console, and a worker that dies (no heartbeat for
+ * 10 s) has its run retried elsewhere under the same id, resuming from the job's checkpoints.
+ */
+export class WorkerService {
+  private boss: PgBoss | null = null;
+  private pool: pg.Pool | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private offJobs: (() => void) | null = null;
+  private cursor: string | null = null;
+  private readonly pending = new Map<string, JobRun>();
+  private readonly lastPush = new Map<string, number>();
+  /** Runs this process executes for the queue. */
+  private readonly mine = new Set<string>();
+  private ticking = false;
+  private opts: JoinOptions | null = null;
+  readonly id = `${hostname()}:${process.pid}`;
+  private readonly d: { jobs: JobService; warehouse: WarehouseService; logger: Logger; version: string };
+
+  constructor(d: WorkerService['d']) {
+    this.d = d;
+  }
+
+  get joined(): boolean {
+    return this.boss !== null;
+  }
+
+  async join(opts: JoinOptions): Promise<void> {
+    if (this.boss) return;
+    const { pool, url, info } = await this.d.warehouse.connection();
+    const boss = new PgBoss({ connectionString: url, schema: queueSchema(info.schema), superviseIntervalSeconds: 2, monitorIntervalSeconds: 2, max: 4, application_name: 'repo-ops-queue' } as ConstructorParameters<typeof PgBoss>[0]);
+    boss.on('error', (e: Error) => this.d.logger.warn('queue_error', `Job queue: ${e.message}`));
+    await boss.start();
+    this.boss = boss;
+    this.pool = pool;
+    this.opts = opts;
+    const kinds = (opts.kinds?.length ? opts.kinds : this.d.jobs.knownKinds()).filter((k) => this.d.jobs.knownKinds().includes(k));
+    const unknown = (opts.kinds ?? []).filter((k) => !this.d.jobs.knownKinds().includes(k));
+    if (unknown.length) throw new OpsError('invalid_input', `--kinds: unknown job kind${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${this.d.jobs.knownKinds().sort().join(', ')})`);
+    for (const kind of this.d.jobs.knownKinds()) await this.ensureQueue(kind);
+    this.d.jobs.setDispatcher({
+      send: async (r) => {
+        await pushRun(pool, this.d.jobs.get(r.id), '');
+        await boss.send(r.kind, { runId: r.id, kind: r.kind, params: r.params, title: r.title } satisfies QueueData, { singletonKey: r.concurrencyKey ?? r.id });
+      },
+      requestStop: (runId, pause) => requestStop(pool, runId, pause),
+    });
+    this.offJobs = this.d.jobs.onChange((run) => this.mine.has(run.id) && this.queuePush(run));
+    if (opts.work) {
+      await pool.query(
+        `INSERT INTO workers (id, host, pid, version, kinds, concurrency) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (id) DO UPDATE SET kinds = excluded.kinds, concurrency = excluded.concurrency, started_at = now(), heartbeat_at = now(), stopped_at = NULL`,
+        [this.id, hostname(), process.pid, this.d.version, kinds, opts.concurrency],
+      );
+      for (const kind of kinds) {
+        await boss.work<QueueData>(kind, { batchSize: 1, localConcurrency: opts.concurrency, pollingIntervalSeconds: 0.5 }, async ([job]) => this.handle(job!.data, job!.retryCount));
+      }
+      this.d.logger.info('worker_started', `Worker ${this.id} takes ${kinds.join(', ')} (${opts.concurrency} at once per kind)`, { kinds, concurrency: opts.concurrency });
+    }
+    this.timer = setInterval(() => void this.tick(), Math.min(PUSH_EVERY_MS, PULL_EVERY_MS));
+    this.timer.unref();
+  }
+
+  private async ensureQueue(kind: string): Promise<void> {
+    const boss = this.boss!;
+    if (await boss.getQueue(kind)) return;
+    await boss.createQueue(kind, { policy: 'singleton', heartbeatSeconds: HEARTBEAT_S, retryLimit: 20, retryDelay: 0, expireInSeconds: 86_400 }).catch(async (e: Error) => {
+      if (!(await boss.getQueue(kind))) throw e; // another process created it first
+    });
+  }
+
+  /** One queued run, here: a stop asked before it started cancels it; a retry resumes the same run id. */
+  private async handle(data: QueueData, retry: number): Promise<void> {
+    const stop = (await this.pool!.query('SELECT stop_requested FROM job_runs_shared WHERE id = $1', [data.runId])).rows[0]?.stop_requested as string | null | undefined;
+    this.mine.add(data.runId);
+    try {
+      if (stop) {
+        this.d.jobs.replicate({ ...this.d.jobs.get(data.runId), status: stop === 'pause' ? 'paused' : 'cancelled', error: stop === 'pause' ? 'Paused before it started' : 'Cancelled before it started', finishedAt: new Date().toISOString(), worker: this.id });
+        await pushRun(this.pool!, this.d.jobs.get(data.runId), this.id);
+        return;
+      }
+      if (retry > 0) this.d.logger.warn('job_taken_over', `${data.title}: taken over after its worker stopped (attempt ${retry + 1}); resuming from its checkpoints`, { runId: data.runId });
+      const run = await this.d.jobs.runDispatched({ id: data.runId, kind: data.kind, params: data.params, title: data.title });
+      await this.flush(run.id);
+      // Shut down mid-run: back to the queue, another worker resumes it.
+      if (run.status === 'interrupted') throw new Error(`${data.title} was interrupted by a worker shutdown`);
+    } finally {
+      this.mine.delete(data.runId);
+    }
+  }
+
+  private queuePush(run: JobRun): void {
+    this.pending.set(run.id, run);
+    const stopped = run.status !== 'running' && run.status !== 'queued';
+    if (stopped || Date.now() - (this.lastPush.get(run.id) ?? 0) >= PUSH_EVERY_MS) void this.flush(run.id);
+  }
+
+  private async flush(runId: string): Promise<void> {
+    const run = this.pending.get(runId);
+    if (!run || !this.pool) return;
+    this.pending.delete(runId);
+    this.lastPush.set(runId, Date.now());
+    await pushRun(this.pool, run, this.id).catch((e: Error) => this.d.logger.warn('queue_report_failed', `Could not report run ${runId}: ${e.message}`));
+  }
+
+  /** Reports, replication of other workers' runs, stop requests and this worker's heartbeat. */
+  private async tick(): Promise<void> {
+    if (this.ticking || !this.pool) return;
+    this.ticking = true;
+    try {
+      for (const id of [...this.pending.keys()]) if (Date.now() - (this.lastPush.get(id) ?? 0) >= PUSH_EVERY_MS) await this.flush(id);
+      const changed = await changedRuns(this.pool, this.cursor);
+      for (const r of changed) {
+        this.cursor = r.updatedAt;
+        if (this.mine.has(r.id)) {
+          if (r.stopRequested && r.status === 'running') void this.d.jobs.cancel(r.id, { pause: r.stopRequested === 'pause' }).catch(() => {});
+          continue;
+        }
+        this.d.jobs.replicate(r);
+      }
+      if (this.opts?.work) await this.pool.query('UPDATE workers SET heartbeat_at = now() WHERE id = $1', [this.id]);
+    } catch (e) {
+      this.d.logger.debug('queue_tick_failed', (e as Error).message);
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** Every worker that reported in the last day, with its current runs; queue depth per kind. */
+  async list(): Promise<{ workers: WorkerInfo[]; queues: { kind: string; queued: number; active: number }[] }> {
+    const pool = this.pool ?? (await this.d.warehouse.pool());
+    const { rows } = await pool.query(
+      `SELECT w.*, extract(epoch FROM now() - w.heartbeat_at)::float8 AS age,
+         COALESCE((SELECT json_agg(json_build_object('id', r.id, 'title', r.title, 'kind', r.kind)) FROM job_runs_shared r WHERE r.worker = w.id AND r.status = 'running'), '[]') AS runs
+       FROM workers w WHERE w.heartbeat_at > now() - interval '1 day' ORDER BY w.started_at`,
+    );
+    const workers = rows.map((r) => ({ id: r.id, host: r.host, pid: r.pid, version: r.version, kinds: r.kinds, concurrency: r.concurrency, startedAt: r.started_at.toISOString(), heartbeatAgeSeconds: Math.round(r.age), alive: !r.stopped_at && r.age < STALE_WORKER_S, currentRuns: r.runs }));
+    const queues = this.boss ? (await this.boss.getQueues()).map((q) => ({ kind: q.name, queued: q.queuedCount, active: q.activeCount })) : [];
+    return { workers, queues };
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.offJobs?.();
+    const boss = this.boss;
+    this.boss = null;
+    this.d.jobs.setDispatcher(null);
+    if (!boss) return;
+    // Running jobs were stopped as interrupted by the job service already; tell the queue.
+    for (const id of [...this.pending.keys()]) await this.flush(id);
+    if (this.opts?.work) await this.pool?.query('UPDATE workers SET stopped_at = now() WHERE id = $1', [this.id]).catch(() => {});
+    await boss.stop({ graceful: true, timeout: 10_000 }).catch(() => {});
+  }
+}
