@@ -16,6 +16,7 @@ const USAGE = `Usage: node test/emulators/github/cli.ts [options]
   --owner <login> --repo <name>   generated repository (default acme/widgets)
   --save <file.json>      also write the generated dataset to a file
   --latency <ms>          delay per request (default 0)
+  --latency-per-node <ms> added delay per item returned (default 0; e.g. 0.2)
   --port <n>              port on 127.0.0.1 (default 0 = free port)
   --token <token>         accepted token (default ${DEFAULT_TOKEN_SPEC.token})
   --core-limit <n>        REST requests per hour (default 5000)
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       dataset: { type: 'string' }, seed: { type: 'string' }, prs: { type: 'string' }, issues: { type: 'string' }, heavy: { type: 'string' },
-      owner: { type: 'string' }, repo: { type: 'string' }, save: { type: 'string' }, latency: { type: 'string' }, port: { type: 'string' },
+      owner: { type: 'string' }, repo: { type: 'string' }, save: { type: 'string' }, latency: { type: 'string' }, 'latency-per-node': { type: 'string' }, port: { type: 'string' },
       token: { type: 'string' }, 'core-limit': { type: 'string' }, 'graphql-limit': { type: 'string' }, 'access-log': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
     dataset,
     port: int(values.port, 0, 'port'),
     latencyMs: int(values.latency, 0, 'latency'),
+    latencyPerNodeMs: values['latency-per-node'] === undefined ? 0 : Math.max(0, Number(values['latency-per-node'])) || 0,
     tokens: [{ ...DEFAULT_TOKEN_SPEC, token }],
     rateLimit: { core: int(values['core-limit'], 5000, 'core-limit'), graphql: int(values['graphql-limit'], 5000, 'graphql-limit') },
     ...(values['access-log'] ? { accessLog: (e) => console.error(`${e.at} ${e.method} ${e.path} → ${e.status} ${e.ms} ms [${e.route}${e.operation ? ` ${e.operation}` : ''}]`) } : {}),

@@ -144,6 +144,24 @@ describe('fault injection', () => {
     expect((await rest(emu, `/repos/acme/widgets/pulls/${numbers[0]}`)).status).toBe(200);
   });
 
+  it('takes longer for bigger answers: a fixed latency plus a cost per item returned', async () => {
+    const emu = await start({ latencyMs: 20, latencyPerNodeMs: 2 });
+    const timed = async (fn: () => Promise<unknown>) => {
+      const t = performance.now();
+      await fn();
+      return performance.now() - t;
+    };
+    const one = await timed(() => rest(emu, '/repos/acme/widgets'));
+    const before = emu.stats.nodesReturned;
+    const page = await timed(() => rest(emu, '/repos/acme/widgets/pulls?per_page=100&state=all'));
+    const pageNodes = emu.stats.nodesReturned - before;
+    expect(pageNodes).toBeGreaterThan(100);
+    // Each answer waits at least base + per-item × items; the page of 100 far longer than the single repository.
+    expect(one).toBeGreaterThanOrEqual(20);
+    expect(page).toBeGreaterThanOrEqual(20 + 2 * pageNodes - 5);
+    expect(page).toBeGreaterThan(one + 150);
+  });
+
   it('applies latency and a concurrency secondary limit', async () => {
     const emu = await start({ latencyMs: 60, rateLimit: { maxConcurrent: 2 } });
     const t = performance.now();

@@ -12,8 +12,14 @@ export interface TokenSpec {
 
 export interface EmulatorOptions {
   dataset: Dataset;
-  /** Delay before every response (ms). */
+  /** Delay before every response (ms): the fixed part of a request's latency. */
   latencyMs?: number;
+  /**
+   * Added delay per item returned (ms): 1 plus every object inside an array of the answer, at any
+   * depth. A 1-item REST call costs latencyMs + 1×, a 100-PR GraphQL page with its reviews,
+   * comments and files latencyMs + thousands×. Default 0.
+   */
+  latencyPerNodeMs?: number;
   /** Accepted tokens (Authorization: token|bearer …); anything else → 401. Default: [DEFAULT_TOKEN_SPEC]. */
   tokens?: TokenSpec[];
   rateLimit?: RateLimitOptions;
@@ -51,6 +57,7 @@ export interface EmulatorStats {
   byRoute: Record<string, number>; // 'GET /repos/{owner}/{repo}/pulls', 'POST /graphql', …
   graphqlPoints: number; // points charged
   graphqlNodes: number; // sum of possible node counts of executed queries
+  nodesReturned: number; // items in answers (REST and GraphQL), as latencyPerNodeMs counts them
   notModified: number; // 304 answers
   redirects: number; // 301 answers
   unauthorized: number; // 401 answers
@@ -62,7 +69,7 @@ export interface EmulatorStats {
 
 export function emptyStats(): EmulatorStats {
   return {
-    requests: 0, restRequests: 0, graphqlRequests: 0, byRoute: {}, graphqlPoints: 0, graphqlNodes: 0, notModified: 0,
+    requests: 0, restRequests: 0, graphqlRequests: 0, byRoute: {}, graphqlPoints: 0, graphqlNodes: 0, nodesReturned: 0, notModified: 0,
     redirects: 0, unauthorized: 0, primaryRateLimited: 0, secondaryRateLimited: 0, faults: 0, faultsByKind: {},
   };
 }

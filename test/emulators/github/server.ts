@@ -41,6 +41,22 @@ interface Reply {
   status: number;
   body?: unknown; // JSON-serialized unless a string
   headers?: Record<string, string>;
+  nodes?: number; // items returned (drives latencyPerNodeMs)
+}
+
+/** Items in a response: 1 plus every object inside an array, at any depth (a page's nodes and their nested nodes). */
+export function returnedNodes(body: unknown): number {
+  let n = 1;
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      for (const x of v) {
+        if (x && typeof x === 'object') n++;
+        walk(x);
+      }
+    } else if (v && typeof v === 'object') for (const x of Object.values(v)) walk(x);
+  };
+  walk(body);
+  return n;
 }
 
 const GRAPHQL_DOCS = 'https://docs.github.com/graphql';
@@ -179,7 +195,7 @@ export async function startGitHubEmulator(initial: EmulatorOptions): Promise<Git
       store, viewer: user, canSeePrivate: (spec.scopes ?? []).includes('repo'), omitted,
       rate: { limit: bucket.limit, cost: analysis.cost, remaining: bucket.remaining, resetAt: isoSeconds(bucket.reset * 1000), used: bucket.used, nodeCount: analysis.nodes },
     });
-    return { status: 200, headers: { ...rateLimitHeaders(bucket), ...scopeHeaders }, body: result };
+    return { status: 200, headers: { ...rateLimitHeaders(bucket), ...scopeHeaders }, body: result, nodes: returnedNodes((result as { data?: unknown }).data) };
   };
 
   const rateLimitBody = (key: string): unknown => {
@@ -212,7 +228,7 @@ export async function startGitHubEmulator(initial: EmulatorOptions): Promise<Git
     bucket = limiter.charge(key, 'core', 1);
     if (result.status === 301) stats.redirects++;
     const cache: Record<string, string> = result.status === 200 ? { etag, 'cache-control': 'private, max-age=60, s-maxage=60', vary: 'Accept, Authorization, Cookie, X-GitHub-OTP' } : {};
-    return { status: result.status, headers: { ...rateLimitHeaders(bucket), ...scopeHeaders, ...cache, ...result.headers }, body: text };
+    return { status: result.status, headers: { ...rateLimitHeaders(bucket), ...scopeHeaders, ...cache, ...result.headers }, body: text, nodes: returnedNodes(result.body) };
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -268,11 +284,11 @@ export async function startGitHubEmulator(initial: EmulatorOptions): Promise<Git
       }
       const fault = faults.pick(isGraphql ? 'graphql' : 'rest', routeKey);
       if (fault) return send(res, injected(fault, bucket), method);
-      if (isGraphql) {
-        if (method !== 'POST') return send(res, notFound(), method);
-        return send(res, handleGraphql(raw, store, user, spec, scopeHeaders), method);
-      }
-      return send(res, handleRest(method, url, req, store, user, spec, scopeHeaders), method);
+      const reply: Reply = isGraphql ? (method === 'POST' ? handleGraphql(raw, store, user, spec, scopeHeaders) : notFound()) : handleRest(method, url, req, store, user, spec, scopeHeaders);
+      // Bigger answers take longer, as on GitHub: fewer, larger pages are not free.
+      stats.nodesReturned += reply.nodes ?? 0;
+      if (options.latencyPerNodeMs && reply.nodes) await sleep(options.latencyPerNodeMs * reply.nodes);
+      return send(res, reply, method);
     } finally {
       inFlight.set(user.login, inFlight.get(user.login)! - 1);
     }
