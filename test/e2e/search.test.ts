@@ -1,10 +1,11 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHubEmulator, type GitHubEmulator } from '../emulators/github/server.ts';
 import { startOpenAIEmulator, type OpenAIEmulator } from '../emulators/openai/server.ts';
 import { openConsole, type Console } from '../helpers/e2e.ts';
 import { OPENAI_KEY } from '../helpers/embed-env.ts';
 import { startMilvus, type MilvusServer } from '../helpers/milvus-lite.ts';
-import { wsClient } from '../helpers/serve-process.ts';
+import { ROOT, wsClient } from '../helpers/serve-process.ts';
 import { smallDataset } from '../helpers/sync-env.ts';
 
 let c: Console;
@@ -56,6 +57,23 @@ describe('Semantic search page', () => {
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await expect.poll(() => results.getByRole('row').first().innerText()).toMatch(/\bissue\b/i);
     await page.getByRole('region', { name: 'Embedding costs' }).waitFor();
+    expect(c.errors).toEqual([]);
+  });
+
+  it('removing the repository offers to delete its vectors, counted, and search stops returning it', async () => {
+    const { page } = c;
+    await page.goto(`${c.serve.origin}/#/repositories`);
+    await page.getByRole('button', { name: 'Stop tracking octo/widgets' }).click();
+    const dialog = page.getByRole('alertdialog');
+    const box = dialog.getByRole('checkbox', { name: 'Also delete its 80 vectors from Milvus collection e2e_pr_index' });
+    await box.waitFor();
+    expect(await box.getAttribute('aria-checked')).toBe('true');
+    await page.screenshot({ path: join(ROOT, 'docs', 'remove-repository.png') });
+    await dialog.getByRole('button', { name: 'Remove and delete its rows' }).click();
+    await page.getByText('Deleted its 80 vectors from Milvus.').first().waitFor();
+    await page.goto(`${c.serve.origin}/#/search`);
+    const collections = page.getByRole('table', { name: 'Collections' });
+    await expect.poll(async () => collections.getByRole('row', { name: /e2e_pr_index/ }).innerText(), { timeout: 30_000 }).toMatch(/e2e_pr_index \(active\)\s+0\s+256/);
     expect(c.errors).toEqual([]);
   });
 });

@@ -38,7 +38,7 @@ describe('guided backfill', () => {
     expect(done.error).toBeNull();
     expect(done.status).toBe('succeeded');
     const result = done.result as { verification: Verification; steps: { aggregate: { workspaces: { name: string; totalPullRequests: number }[] } } };
-    expect(states(result.verification)).toEqual({ 'pr-count': 'pass', 'issue-count': 'pass', 'nested-complete': 'pass', contributors: 'pass', 'embedding-coverage': 'pass', 'embedding-truncation': 'pass', 'milvus-count': 'pass', 'workspace-metrics': 'pass', 'no-errors': 'pass' });
+    expect(states(result.verification)).toEqual({ 'pr-count': 'pass', 'issue-count': 'pass', 'nested-complete': 'pass', contributors: 'pass', 'embedding-coverage': 'pass', 'embedding-truncation': 'pass', 'milvus-count': 'pass', 'orphan-vectors': 'pass', 'workspace-metrics': 'pass', 'no-errors': 'pass' });
     expect(result.steps.aggregate.workspaces).toEqual([expect.objectContaining({ name: 'Core team', totalPullRequests: 120 })]);
     // The guide's workspace SQL reads the aggregated totals.
     const { rows: [repo] } = await env.pool.query('SELECT id FROM repositories WHERE full_name = $1', [REPO]);

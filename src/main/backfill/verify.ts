@@ -121,6 +121,20 @@ export async function verifyBackfill(v: VerifyInput): Promise<Verification> {
       queryId: 'backfill-2-embedding-coverage',
       details: [],
     });
+    // Vectors of repositories no longer tracked stay searchable: flagged (a warning, not this run's failure).
+    const tracked = (await q<{ github_id: string }>('SELECT github_id FROM repositories WHERE github_id IS NOT NULL', [])).map((r) => Number(r.github_id));
+    const orphans = await v.collection.untracked(tracked);
+    const names = orphans.repositories.map((r) => r.name);
+    items.push({
+      id: 'orphan-vectors',
+      label: 'No vectors of untracked repositories in Milvus',
+      state: orphans.count ? 'warn' : 'pass',
+      evidence: orphans.count
+        ? `${orphans.count} vectors belong to repositories that are not tracked (${names.join(', ')}): search still returns them. Delete them with \`repo-ops milvus delete-orphans\`.`
+        : `every vector in the collection belongs to a tracked repository (${tracked.length})`,
+      queryId: null,
+      details: orphans.repositories.map((r) => `${r.name} (GitHub id ${r.id}): not tracked`),
+    });
   }
 
   const ws = await q<{ name: string; last_aggregated_at: Date | null; total_pull_requests: number; total_issues: number }>(

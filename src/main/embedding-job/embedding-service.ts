@@ -170,6 +170,39 @@ export class EmbeddingService {
     return { server: store.server, version: await store.serverVersion(), active: c.collection, collections: collections.map((s) => ({ ...s, dimension: s.dimension ?? null, metric: s.metric ?? null, indexType: s.indexType ?? null, indexParams: s.indexParams ?? {}, fields: s.fields ?? [] })) };
   }
 
+  /** Vectors of repositories that are not tracked any more (removed without their vectors). */
+  async orphans() {
+    const o = await this.untracked();
+    return { collection: o.collection, count: o.count, repositories: o.repositories.map((r) => r.name), tracked: o.tracked };
+  }
+
+  private async untracked() {
+    const c = this.config();
+    const { pool } = await this.deps.warehouse.connection();
+    const tracked = (await pool.query<{ github_id: string }>('SELECT github_id FROM repositories WHERE github_id IS NOT NULL')).rows.map((r) => Number(r.github_id));
+    const store = await this.vectorStore();
+    if (!(await store.stats(c.collection)).exists) return { collection: c.collection, count: 0, repositories: [], tracked: tracked.length };
+    return { collection: c.collection, ...(await store.collection(c.collection).untracked(tracked)), tracked: tracked.length };
+  }
+
+  async deleteOrphans() {
+    const c = this.config();
+    let deleted = 0;
+    const repositories: string[] = [];
+    // untracked() names the repositories of a sample of rows: repeat until none is left.
+    for (let round = 0; round < 100; round++) {
+      const o = await this.untracked();
+      if (!o.count) break;
+      const coll = (await this.vectorStore()).collection(c.collection);
+      for (const r of o.repositories) {
+        deleted += await coll.deleteRepository({ repositoryId: r.id });
+        repositories.push(r.name);
+      }
+    }
+    this.deps.logger.info('orphan_vectors_deleted', `Deleted ${deleted} vectors of untracked repositories from ${c.collection}`, { collection: c.collection, deleted, repositories });
+    return { deleted, repositories };
+  }
+
   async costs(limit: number) {
     const { pool } = await this.deps.warehouse.connection();
     const { rows } = await pool.query('SELECT * FROM embedding_costs ORDER BY started_at DESC LIMIT $1', [limit]);

@@ -10,6 +10,8 @@ export function embeddingHandlers(svc: EmbeddingService, jobs: JobQueue): Handle
     'vectors.search': (q) => svc.search(q),
     'vectors.collections': () => svc.collections(),
     'vectors.recreate': () => jobs.enqueue(RECREATE_JOB, { collection: svc.config().collection }),
+    'vectors.orphans': () => svc.orphans(),
+    'vectors.deleteOrphans': () => svc.deleteOrphans(),
     'vectors.reload': ({ repository }) => jobs.enqueue(RELOAD_JOB, { repository }, { dedupe: true }),
   };
 }

@@ -2,6 +2,7 @@ import type { Feature } from '../core/feature.ts';
 import { repoHandlers } from './handlers.ts';
 import { SYNC_STALE_JOB, syncStaleJob } from './stale-job.ts';
 import { syncMigrations } from './migrations.ts';
+import { RepositoryRemoval } from './removal.ts';
 import { syncJob } from './sync-job.ts';
 import { SyncService } from './sync-service.ts';
 
@@ -13,7 +14,7 @@ export const syncFeature = {
     return {
       services: { sync },
       jobs: [syncJob(sync, s.warehouse, { budgets: s.budgets, costs: s.costs }), syncStaleJob(sync, s.warehouse)],
-      handlers: () => repoHandlers(sync, s.warehouse),
+      handlers: (all) => repoHandlers(sync, s.warehouse, new RepositoryRemoval(sync, () => all.embeddings, s.logger.child({ component: 'sync' }))),
       schedulePresets: [
         { id: 'wtr-monthly-collection', title: 'Monthly data collection (full refresh of every tracked repository)', kind: SYNC_STALE_JOB, params: { staleHours: 0, mode: 'full' }, cron: '0 1 1 * *', source: 'What the Repo: 0 1 1 * * cd …/git_data_download && python github_pr_collector.py --repo your-org/your-repo …' },
       ],

@@ -69,6 +69,12 @@ export class SyncService {
     return { repository: row, renamedFrom };
   }
 
+  async githubId(id: string): Promise<number | null> {
+    const { pool } = await this.deps.warehouse.connection();
+    const v = (await pool.query<{ github_id: string | null }>('SELECT github_id FROM repositories WHERE id = $1', [id])).rows[0]?.github_id;
+    return v === null || v === undefined ? null : Number(v);
+  }
+
   async untrack(id: string): Promise<void> {
     const { pool } = await this.deps.warehouse.connection();
     const { rowCount } = await pool.query('DELETE FROM repositories WHERE id = $1', [id]);

@@ -61,3 +61,9 @@ export function searchExpression(filter: SearchFilter): string {
 export function idsExpression(ids: readonly string[]): string {
   return `${FIELD.id} in [${ids.map(stringLiteral).join(', ')}]`;
 }
+
+/** Rows of repositories whose GitHub id is not in `trackedIds` ('' when nothing is tracked: every row). */
+export function untrackedExpression(trackedIds: readonly number[]): string {
+  for (const id of trackedIds) if (!Number.isSafeInteger(id) || id < 0) throw new OpsError('invalid_input', `${String(id)} is not a GitHub repository id`);
+  return trackedIds.length ? `${FIELD.repositoryId} not in [${trackedIds.join(', ')}]` : '';
+}

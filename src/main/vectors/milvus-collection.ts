@@ -4,7 +4,7 @@ import { ConsistencyLevel, DataType } from './milvus-enums.ts';
 import { OpsError } from '../../shared/errors.ts';
 import { ensureOk, isSuccess, toOpsError, type ErrorContext, type StatusLike } from './errors.ts';
 import { loadAndWait } from './load.ts';
-import { idsExpression, searchExpression, type SearchFilter } from './filter.ts';
+import { idsExpression, searchExpression, untrackedExpression, type SearchFilter } from './filter.ts';
 import { rawUpsert, type ClientPool } from './raw-upsert.ts';
 import { prepareRows, type PreparedBatch } from './rows.ts';
 import { checkSchema, FIELD, foreignSchemaError, OUTPUT_FIELDS, type DescribedField, type ItemType } from './schema.ts';
@@ -120,10 +120,43 @@ export class MilvusCollection implements VectorCollection {
     return deleted;
   }
 
+  async deleteRepository(filter: Pick<SearchFilter, 'repository' | 'repositoryId'>): Promise<number> {
+    const only = filter.repositoryId !== undefined ? { repositoryId: filter.repositoryId } : { repository: filter.repository };
+    const expr = searchExpression(only);
+    // Never an empty expression here: that would delete every row.
+    if (!expr) throw new OpsError('invalid_input', 'Name the repository whose vectors to delete');
+    const before = await this.count(only);
+    if (!before) return 0;
+    await this.ctx.exclusive(this.name, () =>
+      this.call(`delete the rows of ${filter.repository ?? filter.repositoryId} from ${this.name}`, this.ctx.requestTimeoutMs, async (timeout) => {
+        const r = await this.ctx.client.delete({ collection_name: this.name, filter: expr, timeout });
+        return { status: r.status, value: Number(r.delete_cnt ?? 0) };
+      }),
+    );
+    return before;
+  }
+
+  async untracked(trackedIds: readonly number[]): Promise<{ count: number; repositories: { id: number; name: string }[] }> {
+    const expr = untrackedExpression(trackedIds);
+    const count = await this.countExpression(expr);
+    if (!count) return { count, repositories: [] };
+    // Which repositories: those of a sample of the rows (Milvus has no GROUP BY).
+    const repositories = await this.call(`list untracked repositories in ${this.name}`, this.ctx.requestTimeoutMs, async (timeout) => {
+      const r = await this.ctx.client.query({ collection_name: this.name, filter: expr || `${FIELD.id} != ""`, output_fields: [FIELD.repository, FIELD.repositoryId], limit: 1000, consistency_level: ConsistencyLevel.Strong, timeout });
+      const byId = new Map<number, string>();
+      for (const d of r.data as Record<string, unknown>[]) byId.set(Number(d[FIELD.repositoryId]), String(d[FIELD.repository]));
+      return { status: r.status, value: [...byId].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name)) };
+    });
+    return { count, repositories };
+  }
+
   async count(filter: SearchFilter = {}): Promise<number> {
+    return this.countExpression(searchExpression(filter));
+  }
+
+  private async countExpression(expr: string): Promise<number> {
     // count(*) with strong consistency: num_entities / collection statistics can still include
     // replaced versions of upserted rows and deleted rows until compaction.
-    const expr = searchExpression(filter);
     return this.call(`count rows in ${this.name}`, this.ctx.requestTimeoutMs, async (timeout) => {
       const r = await this.ctx.client.query({
         collection_name: this.name,

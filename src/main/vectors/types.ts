@@ -93,6 +93,10 @@ export interface VectorCollection {
   load(): Promise<void>;
   /** Returns how many ids were deleted (as the server reports it). */
   deleteByIds(ids: readonly string[]): Promise<number>;
+  /** Deletes every row of one repository (by GitHub id, else by name); returns how many there were. */
+  deleteRepository(filter: Pick<SearchFilter, 'repository' | 'repositoryId'>): Promise<number>;
+  /** Rows of repositories whose GitHub id is not tracked (removed repositories left behind): how many, and which. */
+  untracked(trackedIds: readonly number[]): Promise<{ count: number; repositories: { id: number; name: string }[] }>;
   /** Exact number of distinct rows (strongly consistent count(*)), optionally of one repository/type. */
   count(filter?: SearchFilter): Promise<number>;
   search(vector: ArrayLike<number>, options?: SearchOptions): Promise<SearchHit[]>;

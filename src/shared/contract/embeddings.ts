@@ -49,6 +49,9 @@ export const CollectionInfo = z.object({
 
 export const CostRow = z.object({ runId: z.string(), model: z.string(), dimensions: z.number(), requests: z.number(), inputTokens: z.number(), items: z.number(), usd: z.number(), startedAt: isoTime, updatedAt: isoTime });
 
+export const OrphanVectors = z.object({ collection: z.string(), count: z.number().int(), repositories: z.array(z.string()), tracked: z.number().int() });
+export type OrphanVectors = z.infer<typeof OrphanVectors>;
+
 export const embeddingCalls = {
   'embed.plan': call('Dry run: what would be embedded, tokens counted locally, cost estimated — nothing spent', EmbedRequest, EmbedPlan),
   'embed.start': call('Start (or resume) an embedding job', EmbedRequest, JobRun),
@@ -60,5 +63,7 @@ export const embeddingCalls = {
   ),
   'vectors.collections': call('Milvus server, collections, schema, entity counts, index and load state', noInput, z.object({ server: z.string(), version: z.string(), active: z.string(), collections: z.array(CollectionInfo) })),
   'vectors.recreate': call('Drop and recreate the active collection (a job)', z.object({ confirm: z.literal(true, 'confirm the recreation') }), JobRun),
+  'vectors.orphans': call('Vectors in the active collection whose repository is not tracked (left behind by a removal)', noInput, OrphanVectors),
+  'vectors.deleteOrphans': call('Delete the vectors of untracked repositories from the active collection', z.object({ confirm: z.literal(true, 'confirm the deletion') }), z.object({ deleted: z.number().int(), repositories: z.array(z.string()) })),
   'vectors.reload': call('Reload the collection from the vectors stored in the warehouse (a job)', z.object({ repository: z.string().max(200).optional() }).default({}), JobRun),
 };

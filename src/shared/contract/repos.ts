@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { call } from './define.ts';
-import { id, isoTime, noInput, ok } from './common.ts';
+import { id, isoTime, noInput } from './common.ts';
 import { JobRun } from './jobs.ts';
 
 const repoName = z.string().trim().min(1, 'enter a repository as owner/name').max(200);
@@ -90,11 +90,26 @@ export const WarehouseStatus = z.object({
   dataDir: z.string().nullable(),
 });
 
+export const RemovalPreview = z.object({
+  repository: z.string(),
+  pullRequests: z.number().int(),
+  issues: z.number().int(),
+  /** Its vectors in the active profile's collection; null when Milvus could not be asked (see vectorsError). */
+  vectors: z.object({ collection: z.string(), count: z.number().int() }).nullable(),
+  vectorsError: z.string().nullable(),
+});
+export type RemovalPreview = z.infer<typeof RemovalPreview>;
+
 export const repoCalls = {
   'warehouse.status': call('Which Postgres the warehouse is (embedded or configured), its version and schema', noInput, WarehouseStatus),
   'repos.list': call('Tracked repositories with counts, last sync and reconciliation', noInput, z.array(RepositoryRow)),
   'repos.track': call('Track a repository (checked on GitHub; renames followed)', z.object({ repository: repoName }), z.object({ repository: RepositoryRow, renamedFrom: z.string().nullable() })),
-  'repos.untrack': call('Stop tracking a repository and delete its rows from the warehouse', z.object({ id }), ok),
+  'repos.removalPreview': call('What removing a repository deletes: its warehouse rows and its vectors in Milvus (counted)', z.object({ id }), RemovalPreview),
+  'repos.untrack': call(
+    'Stop tracking a repository and delete its rows from the warehouse; with deleteVectors, its vectors in Milvus first',
+    z.object({ id, deleteVectors: z.boolean().default(false) }),
+    z.object({ ok: z.literal(true), vectorsDeleted: z.number().int().nullable() }),
+  ),
   'repos.sync': call('Start a sync job for a repository', SyncRequest, JobRun),
   'repos.plan': call('Dry run: what a sync would fetch (counts, requests, points), without writing', SyncRequest, SyncPlan),
   'repos.runs': call('Sync run history of a repository', z.object({ id, limit: z.number().int().min(1).max(200).default(20) }), z.array(SyncRunSummary)),

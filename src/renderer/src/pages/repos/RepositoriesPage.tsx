@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { RepositoryRow } from '../../../../shared/contract/repos.ts';
 import { Link } from 'react-router';
+import type { RemovalPreview, RepositoryRow } from '../../../../shared/contract/repos.ts';
 import { ops } from '../../client/ops.ts';
+import { CheckField } from '../../components/CheckField.tsx';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { runProgressText } from '../../components/ProgressLine.tsx';
@@ -35,6 +36,20 @@ export function RepositoriesPage() {
   const [selected, setSelected] = useState<string | null>(null);
   const [syncing, setSyncing] = useState<RepositoryRow | null>(null);
   const [removing, setRemoving] = useState<RepositoryRow | null>(null);
+  const [preview, setPreview] = useState<RemovalPreview | null>(null);
+  const [deleteVectors, setDeleteVectors] = useState(true);
+  const askRemove = (r: RepositoryRow) => {
+    setRemoving(r);
+    setPreview(null);
+    setDeleteVectors(true);
+    void ops.repos.removalPreview({ id: r.id }).then(setPreview, () => {});
+  };
+  const remove = async (r: RepositoryRow) => {
+    const withVectors = deleteVectors && (preview?.vectors?.count ?? 0) > 0;
+    const res = await attempt('Removing', () => ops.repos.untrack({ id: r.id, deleteVectors: withVectors }));
+    if (res) toast({ title: `Stopped tracking ${r.fullName}`, body: res.vectorsDeleted !== null ? `Deleted its ${formatNumber(res.vectorsDeleted)} vectors from Milvus.` : preview?.vectors?.count ? `Its ${formatNumber(preview.vectors.count)} vectors stay in Milvus.` : undefined, tone: 'healthy' });
+    load();
+  };
   const toast = useApp((s) => s.toast);
   const runs = useJobs((s) => s.runs);
 
@@ -76,7 +91,7 @@ export function RepositoriesPage() {
           <button className="btn btn-sm" onClick={() => setSyncing(r)} aria-label={`Sync ${r.fullName}`}>
             Sync…
           </button>
-          <button className="btn btn-sm btn-ghost" onClick={() => setRemoving(r)} aria-label={`Stop tracking ${r.fullName}`}>
+          <button className="btn btn-sm btn-ghost" onClick={() => askRemove(r)} aria-label={`Stop tracking ${r.fullName}`}>
             Remove
           </button>
         </span>
@@ -123,12 +138,28 @@ export function RepositoriesPage() {
         title={`Stop tracking ${removing?.fullName}?`}
         confirmLabel="Remove and delete its rows"
         danger
-        onConfirm={() => void attempt('Removing', () => ops.repos.untrack({ id: removing!.id })).then(load)}
+        onConfirm={() => void remove(removing!)}
       >
         <p>
           This deletes the repository and its {formatNumber(removing?.counts.pullRequests)} pull requests, {formatNumber(removing?.counts.issues)} issues, reviews, comments and files from the warehouse
           (<code>DELETE FROM repositories WHERE id = …</code>, cascading). Contributors stay.
         </p>
+        <div className="banner banner-info" aria-label="Vectors in Milvus">
+          {!preview ? (
+            <span className="muted">Counting its vectors in Milvus…</span>
+          ) : preview.vectors ? (
+            preview.vectors.count > 0 ? (
+              <div className="stack">
+                <CheckField label={`Also delete its ${formatNumber(preview.vectors.count)} vectors from Milvus collection ${preview.vectors.collection}`} checked={deleteVectors} onChange={setDeleteVectors} />
+                <span className="muted">{deleteVectors ? `repository == "${preview.repository}" is deleted from ${preview.vectors.collection} first; search stops returning it.` : 'Left in Milvus, search keeps returning them; verification will flag them as orphaned.'}</span>
+              </div>
+            ) : (
+              <span>No vectors of {preview.repository} in Milvus collection {preview.vectors.collection}.</span>
+            )
+          ) : (
+            <span>Milvus could not be asked ({preview.vectorsError}): its vectors, if any, stay; verification flags them later, and <code>repo-ops milvus delete-orphans</code> removes them.</span>
+          )}
+        </div>
       </ConfirmDialog>
     </div>
   );
