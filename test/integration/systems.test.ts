@@ -225,6 +225,34 @@ describe('systems', () => {
     }
   });
 
+  it('lifecycle commands: exactly the configured argv, output captured, then wait until the system is healthy; audited', async () => {
+    const ci = await t.ops.systems.update({
+      id: systems['contributor-info'].id,
+      patch: {
+        commands: [
+          { id: 'restart', title: 'Restart the API', argv: [process.execPath, '-e', "console.log('restarting contributor-info'); console.error('done')"], waitForReadySeconds: 20 },
+          { id: 'broken', title: 'Broken restart', argv: [process.execPath, '-e', "console.log('boom'); process.exit(3)"], waitForReadySeconds: 0 },
+          { id: 'missing', title: 'Missing tool', argv: ['no-such-tool-repo-ops', 'restart'], waitForReadySeconds: 0 },
+        ],
+      },
+    });
+    const desc = await t.ops.packs.describe({ id: ci.id });
+    expect(desc.actions.map((a) => a.id)).toEqual(['command:restart', 'command:broken', 'command:missing']);
+    const p = await t.ops.packs.preview({ id: ci.id, action: 'command:restart', params: {} });
+    expect(p.operations).toEqual([`$ ${process.execPath} -e 'console.log('\\''restarting contributor-info'\\''); console.error('\\''done'\\'')'`, "wait up to 20 s for contributor.info's health checks to be healthy"]);
+    await expect(t.ops.packs.run({ id: ci.id, action: 'command:restart', params: {}, confirm: 'restart' })).rejects.toMatchObject({ code: 'invalid_input' });
+    const r = await t.ops.packs.run({ id: ci.id, action: 'command:restart', params: {}, confirm: p.confirmText });
+    expect(r.summary).toMatch(/^exited 0 in \d+\.\d s; contributor\.info healthy after \d+(\.\d)? s$/);
+    expect(r.output).toBe('restarting contributor-info\ndone\n');
+    const b = await t.ops.packs.preview({ id: ci.id, action: 'command:broken', params: {} });
+    await expect(t.ops.packs.run({ id: ci.id, action: 'command:broken', params: {}, confirm: b.confirmText })).rejects.toMatchObject({ message: 'Broken restart exited with 3:\nboom' });
+    const m = await t.ops.packs.preview({ id: ci.id, action: 'command:missing', params: {} });
+    await expect(t.ops.packs.run({ id: ci.id, action: 'command:missing', params: {}, confirm: m.confirmText })).rejects.toMatchObject({ code: 'not_found' });
+    const audit = await t.ops.systems.audit({ id: ci.id });
+    expect(audit.map((a) => [a.action, a.outcome])).toEqual([['command:missing', 'failed'], ['command:broken', 'failed'], ['command:restart', 'succeeded']]);
+    await t.ops.systems.update({ id: ci.id, patch: { commands: [] } });
+  });
+
   it('CLI: health --all --json with exit codes, systems check and run', async () => {
     const env = { home: t.home };
     // In parallel: each CLI process starts its own core.

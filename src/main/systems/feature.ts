@@ -8,7 +8,7 @@ export const systemsFeature = {
   name: 'systems',
   storeMigrations: systemStoreMigrations,
   create(s, { config }) {
-    const systems = new SystemService({ db: s.db, secrets: s.secrets, settings: s.settings, logger: s.logger.child({ component: 'systems' }) });
+    const systems = new SystemService({ db: s.db, secrets: s.secrets, settings: s.settings, logger: s.logger.child({ component: 'systems' }), redactor: s.redactor });
     return {
       services: { systems },
       jobs: [systemsHealthJob(systems)],

@@ -12,11 +12,13 @@ import { VERSION } from '../core/version.ts';
 import { overallReport, runChecks } from '../health/index.ts';
 import { httpRequest, joinUrl } from '../health/http-fetch.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { Redactor } from '../logging/redact.ts';
 import { detectKind, PACKS, SystemDb, type PackContext } from '../packs/index.ts';
 import type { SecretService } from '../secrets/secret-service.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
 import type { Db } from '../store/database.ts';
 import { systemChecks, type SystemConnections } from './build-checks.ts';
+import { runCommand, shownCommand, waitForReady } from './lifecycle.ts';
 import { SystemStore } from './system-store.ts';
 
 type Params = Record<string, string | number | boolean>;
@@ -25,7 +27,7 @@ const account = (id: string, key: string) => `system:${id}:${key}`;
 export class SystemService {
   readonly store: SystemStore;
   readonly events = new EventEmitter<{ results: [SystemsHealthRun] }>();
-  private readonly d: { db: Db; secrets: SecretService; settings: SettingsService; logger: Logger };
+  private readonly d: { db: Db; secrets: SecretService; settings: SettingsService; logger: Logger; redactor: Redactor };
   private last: SystemsHealthRun | null = null;
   private running: Promise<SystemsHealthRun> | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -211,7 +213,8 @@ export class SystemService {
   describe(id: string) {
     const s = this.store.get(id);
     const p = PACKS[s.kind];
-    return { kind: s.kind, checks: p.checks.map((c) => ({ id: c.id, title: c.title })), actions: p.actions.map((a) => ({ id: a.id, title: a.title, description: a.description, params: a.params, destructive: a.destructive })) };
+    const commands = s.commands.map((c) => ({ id: `command:${c.id}`, title: c.title, description: `Runs ${shownCommand(c.argv)}${c.waitForReadySeconds ? `, then waits up to ${c.waitForReadySeconds} s for the system to be healthy` : ''}`, params: {}, destructive: true }));
+    return { kind: s.kind, checks: p.checks.map((c) => ({ id: c.id, title: c.title })), actions: [...p.actions.map((a) => ({ id: a.id, title: a.title, description: a.description, params: a.params, destructive: a.destructive })), ...commands] };
   }
 
   async check(id: string, only?: string): Promise<PackCheckResult[]> {
@@ -235,12 +238,39 @@ export class SystemService {
 
   private async plan(id: string, actionId: string, params: Params) {
     const s = this.store.get(id);
+    if (actionId.startsWith('command:')) return this.commandPlan(s, actionId);
     const action = PACKS[s.kind].actions.find((a) => a.id === actionId);
     if (!action) throw new OpsError('invalid_input', `action: "${actionId}" is not an action of the ${s.kind} pack (${PACKS[s.kind].actions.map((a) => a.id).join(', ') || 'none'})`, { field: 'action' });
     const conn = await this.connections(s);
     const plan = await action.plan(this.packContext(s, conn, AbortSignal.timeout(30_000)), params);
     // Bound to the exact operations: a confirmation of another preview does not run this one.
     const confirmText = `${action.id} ${createHash('sha256').update(plan.operations.join('\n')).digest('hex').slice(0, 6)}`;
+    return { s, action, plan, confirmText };
+  }
+
+  /** An operator-defined command as an action: the same preview, confirmation and audit. */
+  private commandPlan(s: System, actionId: string) {
+    const cmd = s.commands.find((c) => `command:${c.id}` === actionId);
+    if (!cmd) throw new OpsError('invalid_input', `action: ${s.name} has no command "${actionId.slice(8)}" (${s.commands.map((c) => c.id).join(', ') || 'none configured'})`, { field: 'action' });
+    const operations = [`$ ${shownCommand(cmd.argv)}`, ...(cmd.waitForReadySeconds ? [`wait up to ${cmd.waitForReadySeconds} s for ${s.name}'s health checks to be healthy`] : [])];
+    const plan = {
+      operations,
+      impact: `Runs the command configured for ${s.name} on this machine (no shell), its output captured`,
+      execute: async () => {
+        const run = await runCommand(cmd);
+        // Whatever the command prints passes the redactor: secrets the console knows never leave in it.
+        const r = { ...run, output: this.d.redactor.string(run.output) };
+        const tail = r.output.trim().split('\n').slice(-20).join('\n');
+        if (r.code !== 0) throw new OpsError('unavailable', `${cmd.title} exited with ${r.code}${tail ? `:\n${tail}` : ''}`);
+        const ran = `exited 0 in ${(r.ms / 1000).toFixed(1)} s`;
+        if (!cmd.waitForReadySeconds) return { summary: ran, affected: null, output: r.output };
+        const waited = await waitForReady(async () => (await this.health([s.id])).systems[0]?.report.status === 'healthy', cmd.waitForReadySeconds);
+        if (waited === null) throw new OpsError('timeout', `${cmd.title} ${ran}, but ${s.name} was not healthy within ${cmd.waitForReadySeconds} s`);
+        return { summary: `${ran}; ${s.name} healthy after ${waited} s`, affected: null, output: r.output };
+      },
+    };
+    const action = { id: actionId, title: cmd.title };
+    const confirmText = `${cmd.id} ${createHash('sha256').update(operations.join('\n')).digest('hex').slice(0, 6)}`;
     return { s, action, plan, confirmText };
   }
 
@@ -259,7 +289,7 @@ export class SystemService {
       const r = await plan.execute();
       const auditId = audit('succeeded', r.summary);
       this.d.logger.info('system_action', `${s.name}: ${action.title}: ${r.summary}`, { system: s.id, action: action.id, operations: plan.operations });
-      return { action: action.id, summary: r.summary, operations: plan.operations, affected: r.affected, auditId };
+      return { action: action.id, summary: r.summary, operations: plan.operations, affected: r.affected, auditId, output: 'output' in r ? (r.output as string) : undefined };
     } catch (e) {
       audit('failed', (e as Error).message);
       this.d.logger.error('system_action_failed', `${s.name}: ${action.title}: ${(e as Error).message}`, { system: s.id, action: action.id });

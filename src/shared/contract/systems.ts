@@ -139,7 +139,7 @@ export const ActionPreview = z.object({
 });
 export type ActionPreview = z.infer<typeof ActionPreview>;
 
-export const ActionResult = z.object({ action: z.string(), summary: z.string(), operations: z.array(z.string()), affected: z.number().nullable(), auditId: z.number() });
+export const ActionResult = z.object({ action: z.string(), summary: z.string(), operations: z.array(z.string()), affected: z.number().nullable(), auditId: z.number(), output: z.string().optional() });
 
 export const SystemAudit = z.object({ id: z.number(), at: isoTime, systemId: z.string(), action: z.string(), operator: z.string(), operations: z.array(z.string()), outcome: z.string(), summary: z.string() });
 

@@ -43,6 +43,7 @@ export function PackPanel({ system }: { system: System }) {
   const [params, setParams] = useState<Record<string, Record<string, string>>>({});
   const [preview, setPreview] = useState<(ActionPreview & { params: Record<string, string> }) | null>(null);
   const [audit, setAudit] = useState<Audit>([]);
+  const [output, setOutput] = useState<{ title: string; text: string } | null>(null);
   const toast = useApp((s) => s.toast);
   const loadAudit = () => void attempt('Reading the audit trail', () => ops.systems.audit({ id: system.id, limit: 20 })).then((a) => a && setAudit(a));
   // The parent remounts this panel per system and kind.
@@ -69,6 +70,7 @@ export function PackPanel({ system }: { system: System }) {
     const r = await attempt(preview.title, () => ops.packs.run({ id: system.id, action: preview.action, params: preview.params, confirm: preview.confirmText }));
     setPreview(null);
     if (r) toast({ title: `${system.name}: ${preview.title}`, body: r.summary, tone: 'healthy' });
+    if (r?.output !== undefined) setOutput({ title: preview.title, text: r.output });
     loadAudit();
     void runChecks();
   };
@@ -124,6 +126,12 @@ export function PackPanel({ system }: { system: System }) {
               </button>
             </div>
           ))}
+          {output && (
+            <details open aria-label="Command output">
+              <summary>Output of {output.title}</summary>
+              <pre className="mono" style={{ whiteSpace: 'pre-wrap', maxHeight: 240, overflow: 'auto' }}>{output.text || '(no output)'}</pre>
+            </details>
+          )}
         </div>
       </section>
       {audit.length > 0 && (

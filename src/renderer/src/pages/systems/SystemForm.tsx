@@ -5,7 +5,7 @@ import { Field } from '../../components/Field.tsx';
 import { attempt, useApp } from '../../state/app-store.ts';
 
 type Http = { name: string; url: string; endpoints: string; required: string };
-type Draft = { name: string; kind: SystemKind; postgresSchema: string; queues: string; http: Http[]; userDailyTokens: string; repoDailyTokens: string; dailyBudgetUsd: string; monthlyBudgetUsd: string };
+type Draft = { name: string; kind: SystemKind; postgresSchema: string; queues: string; http: Http[]; commands: string; userDailyTokens: string; repoDailyTokens: string; dailyBudgetUsd: string; monthlyBudgetUsd: string };
 
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 
@@ -16,6 +16,7 @@ function draftOf(s: System | null): Draft {
     postgresSchema: s?.postgresSchema ?? 'public',
     queues: s?.queues.join(', ') ?? '',
     http: s?.http.map((h) => ({ name: h.name, url: h.url, endpoints: h.endpoints.join(', '), required: h.required.join(', ') })) ?? [],
+    commands: s?.commands.length ? JSON.stringify(s.commands, null, 1) : '',
     userDailyTokens: String(s?.quotas.userDailyTokens ?? 100_000),
     repoDailyTokens: String(s?.quotas.repoDailyTokens ?? 500_000),
     dailyBudgetUsd: String(s?.quotas.dailyBudgetUsd ?? 10),
@@ -30,12 +31,20 @@ export function SystemForm({ system, onSaved, onCancel }: { system: System | nul
   const set = (p: Partial<Draft>) => setD((x) => ({ ...x, ...p }));
   const setHttp = (i: number, p: Partial<Http>) => set({ http: d.http.map((h, j) => (j === i ? { ...h, ...p } : h)) });
   const save = async () => {
+    let commands: SystemFields['commands'];
+    try {
+      commands = d.commands.trim() ? (JSON.parse(d.commands) as SystemFields['commands']) : [];
+    } catch (e) {
+      toast({ title: 'Lifecycle commands are not valid JSON', body: (e as Error).message, tone: 'down' });
+      return;
+    }
     const fields: Partial<SystemFields> = {
       name: d.name,
       kind: d.kind,
       postgresSchema: d.postgresSchema.trim() || 'public',
       queues: list(d.queues),
       http: d.http.map((h) => ({ name: h.name, url: h.url, endpoints: list(h.endpoints).length ? list(h.endpoints) : ['/health'], required: list(h.required), metricsPath: null, headers: {}, role: 'api' as const })),
+      commands,
       quotas: { userDailyTokens: Number(d.userDailyTokens), repoDailyTokens: Number(d.repoDailyTokens), dailyBudgetUsd: Number(d.dailyBudgetUsd), monthlyBudgetUsd: Number(d.monthlyBudgetUsd) },
     };
     const saved = await attempt('Saving the system', () => (system ? ops.systems.update({ id: system.id, patch: fields }) : ops.systems.create(fields as SystemFields)));
@@ -90,6 +99,10 @@ export function SystemForm({ system, onSaved, onCancel }: { system: System | nul
           )}
         </div>
       </div>
+      <label className="field">
+        <span className="muted">Lifecycle commands (JSON: id, title, argv, waitForReadySeconds) — run only as configured, from the Actions list</span>
+        <textarea className="input mono" rows={3} aria-label="Lifecycle commands" placeholder='[{"id": "restart", "title": "Restart the API", "argv": ["railway", "service", "restart"], "waitForReadySeconds": 120}]' value={d.commands} onChange={(e) => set({ commands: e.target.value })} />
+      </label>
       <div className="row">
         <div className="spacer" />
         <button className="btn" onClick={onCancel}>
