@@ -8,7 +8,7 @@ const CHECKS = new Set(['postgres', 'github', 'openai', 'milvus', 'redis', 'http
 
 describe('runbook catalogue', () => {
   it('covers the procedures the issue names', () => {
-    expect(RUNBOOKS.map((r) => r.id)).toEqual(expect.arrayContaining(['database-connection', 'milvus-connection', 'openai-errors', 'high-latency', 'pool-exhausted', 'queue-backlog', 'billing-spike', 'leaked-secret', 'maintenance-vacuum', 'maintenance-index', 'maintenance-retention', 'maintenance-backup']));
+    expect(RUNBOOKS.map((r) => r.id)).toEqual(expect.arrayContaining(['database-connection', 'milvus-connection', 'openai-errors', 'high-latency', 'pool-exhausted', 'queue-backlog', 'billing-spike', 'leaked-secret', 'maintenance-vacuum', 'maintenance-index', 'maintenance-retention', 'maintenance-backup', 'api-service-down', 'high-error-rate', 'webhook-queue-backlog', 'high-disk-usage']));
   });
 
   it.each(RUNBOOKS.map((r) => [r.id, r] as const))('%s: valid against the contract, every step points at something real', (_id, book) => {
