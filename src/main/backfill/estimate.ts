@@ -31,10 +31,14 @@ function sizeClass(prs: number): string {
   return prs < 100 ? 'Small' : prs <= 1000 ? 'Medium' : prs <= 5000 ? 'Large' : 'Very Large';
 }
 
-/** Seconds per request of earlier complete syncs, if there are any. */
-async function measuredSecondsPerRequest(pool: pg.Pool): Promise<number | null> {
-  const { rows: [r] } = await pool.query(`SELECT SUM(EXTRACT(EPOCH FROM finished_at - started_at)) AS s, SUM(requests) AS n FROM
-    (SELECT * FROM sync_runs WHERE status = 'succeeded' AND requests > 10 AND finished_at IS NOT NULL ORDER BY started_at DESC LIMIT 5) x`);
+/**
+ * Seconds per request of earlier complete syncs, if there are any: their active time (the
+ * attempt that finished, with its own requests), never the wall time from first start to
+ * finish, which counts every pause, queue wait and crash of a resumed run.
+ */
+export async function measuredSecondsPerRequest(pool: pg.Pool): Promise<number | null> {
+  const { rows: [r] } = await pool.query(`SELECT SUM(active_seconds) AS s, SUM(requests) AS n FROM
+    (SELECT * FROM sync_runs WHERE status = 'succeeded' AND requests > 10 AND active_seconds IS NOT NULL ORDER BY started_at DESC LIMIT 5) x`);
   return r.n ? Number(r.s) / Number(r.n) : null;
 }
 
@@ -106,7 +110,7 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
   let tokens = 0;
   let basis = 'embeddings skipped';
   let embedS = 0;
-  let timeBasis = measured !== null ? 'measured from earlier syncs' : 'live GitHub latency';
+  let timeBasis = measured !== null ? 'measured from earlier syncs (active time, without pauses and crashes)' : 'live GitHub latency';
   if (!req.skipEmbeddings) {
     const due = repo ? await summarizeDue(pool, { repositoryId: repo.id, only: ['issue', 'pr'], model: c.model, dimensions: c.dimensions }) : { due: 0, tokens: 0 };
     const missingPrs = req.embeddingsOnly ? 0 : Math.max(0, counts.pullRequests - stored.pullRequests);

@@ -169,8 +169,9 @@ export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncR
   const stats = ctx.github.stats.snapshot();
   await ctx.pool.query(
     `UPDATE sync_runs SET status = $2, finished_at = now(), requests = requests + $3, graphql_points = graphql_points + $4, rows_written = rows_written + $5,
-       counts = $6, reconciliation = $7 WHERE id = $1`,
-    [ctx.runId, reconciliation.ok ? 'succeeded' : 'incomplete', stats.requests, stats.graphqlPoints, rowsWritten, JSON.stringify({ expected, items }), JSON.stringify(reconciliation)],
+       counts = $6, reconciliation = $7, active_seconds = COALESCE(active_seconds, 0) + $8 WHERE id = $1`,
+    // This attempt's time, paired with this attempt's requests: paused and crashed time never counts.
+    [ctx.runId, reconciliation.ok ? 'succeeded' : 'incomplete', stats.requests, stats.graphqlPoints, rowsWritten, JSON.stringify({ expected, items }), JSON.stringify(reconciliation), (Date.now() - t0) / 1000],
   );
   await ctx.pool.query('UPDATE repositories SET last_synced_at = now() WHERE id = $1', [repo.id]);
   const seconds = (Date.now() - t0) / 1000;
