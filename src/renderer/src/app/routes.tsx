@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import { AlertsPage } from '../pages/alerts/AlertsPage.tsx';
 import { BackfillPage } from '../pages/backfill/BackfillPage.tsx';
 import { CostsPage } from '../pages/costs/CostsPage.tsx';
+import { EngineersPage } from '../pages/engineers/EngineersPage.tsx';
 import { HealthPage } from '../pages/health/HealthPage.tsx';
 import { JobsPage } from '../pages/jobs/JobsPage.tsx';
 import { LeaderboardPage } from '../pages/leaderboard/LeaderboardPage.tsx';
@@ -13,6 +14,7 @@ import { SchedulesPage } from '../pages/schedules/SchedulesPage.tsx';
 import { SearchPage } from '../pages/search/SearchPage.tsx';
 import { SettingsPage } from '../pages/settings/SettingsPage.tsx';
 import { SystemsPage } from '../pages/systems/SystemsPage.tsx';
+import { WhatShippedPage } from '../pages/shipped/WhatShippedPage.tsx';
 
 export interface PageRoute {
   path: string;
@@ -37,4 +39,6 @@ export const ROUTES: PageRoute[] = [
   { path: '/schedules', label: 'Schedules', key: 'k', Component: SchedulesPage },
   { path: '/systems', label: 'Systems', key: 'y', Component: SystemsPage },
   { path: '/leaderboard', label: 'Leaderboard', key: 'd', Component: LeaderboardPage },
+  { path: '/engineers', label: 'Engineers', key: 'e', Component: EngineersPage },
+  { path: '/shipped', label: 'What Shipped', key: 'w', Component: WhatShippedPage },
 ];

@@ -24,10 +24,13 @@ interface Props<T> {
   rowHeight?: number;
   /** Called when the user scrolls near the end (load more). */
   onNearEnd?(): void;
+  /** Sortable headers: the current sort, and what clicking a header asks for. */
+  sort?: { key: string; dir: 'asc' | 'desc' };
+  onSort?(key: string): void;
 }
 
 /** A keyboard-navigable virtualized table: only visible rows are in the DOM. */
-export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onOpen, label, empty, rowHeight = 28, onNearEnd }: Props<T>) {
+export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onOpen, label, empty, rowHeight = 28, onNearEnd, sort, onSort }: Props<T>) {
   const parent = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read fresh each render on purpose
   const v = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => rowHeight, overscan: 12 });
@@ -64,8 +67,21 @@ export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onO
     >
       <div className="vtable-head" role="row">
         {columns.map((c) => (
-          <div key={c.key} role="columnheader" className={`cell${c.grow ? ' cell-grow' : ''}`} style={{ width: c.grow ? undefined : c.width, minWidth: c.minWidth, lineHeight: '26px' }}>
-            {c.header}
+          <div
+            key={c.key}
+            role="columnheader"
+            aria-sort={sort?.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}
+            className={`cell${c.grow ? ' cell-grow' : ''}`}
+            style={{ width: c.grow ? undefined : c.width, minWidth: c.minWidth, lineHeight: '26px' }}
+          >
+            {onSort ? (
+              <button className="th-sort" onClick={() => onSort(c.key)}>
+                {c.header}
+                {sort?.key === c.key ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''}
+              </button>
+            ) : (
+              c.header
+            )}
           </div>
         ))}
       </div>
