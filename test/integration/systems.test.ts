@@ -261,11 +261,11 @@ describe('systems', () => {
       runCli(['health', '--system', 'contributor.info', '--json'], env),
       runCli(['systems', 'run', 'AutoDevOps', 'pause', '--param', 'queue=analysis'], env),
     ]);
-    expect(all.code).toBe(2);
+    expect(all.code, `${all.stdout.slice(0, 2000)}\n${all.stderr}`).toBe(2);
     const body = JSON.parse(all.stdout) as { status: string; systems: { name: string; status: string; services: Record<string, string> }[] };
     expect(body.status).toBe('down');
     expect(body.systems.find((s) => s.name === 'What the Repo')!.services).toMatchObject({ postgres: 'healthy', 'http:app': 'healthy' });
-    expect(one.code).toBe(0);
+    expect(one.code, `${one.stdout.slice(0, 2000)}\n${one.stderr}`).toBe(0);
     expect((JSON.parse(one.stdout) as { systems: unknown[] }).systems).toHaveLength(1);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/bullmq Queue\("analysis", prefix "bull"\)\.pause\(\)[\s\S]*refusing without a terminal/);
