@@ -66,6 +66,8 @@ export async function recalculate(pool: pg.Pool, o: { full: boolean; runId?: str
   let upgradedBecause: string | null = null;
   try {
     await client.query('BEGIN');
+    // A full run over millions of events may outlast the pool's interactive statement timeout; the job's own deadline bounds it.
+    await client.query("SET LOCAL statement_timeout = '30min'");
     await client.query('SELECT pg_advisory_xact_lock($1)', [RECALC_LOCK]);
     const stamp = (await client.query(CONFIG_STAMP)).rows[0].stamp as Date;
     let full = o.full;

@@ -33,6 +33,7 @@ export async function scrapeRepository(pool: pg.Pool, o: { repositoryId: string;
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
+    await client.query("SET LOCAL statement_timeout = '30min'");
     // One scrape per repository at a time (two would race on the same window's deletes).
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`leaderboard-scrape:${o.repositoryId}`]);
     const now = o.now ?? new Date();
