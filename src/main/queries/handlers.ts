@@ -1,5 +1,6 @@
 import type { HandlerGroup } from '../rpc/types.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
+import { runAdhoc, schemaBrowser } from './adhoc.ts';
 import { operatorSqlProtection } from './operator-sql.ts';
 import { catalogue, enablePgStatStatements, extensionStatus, getCatalogueQuery, runCatalogueQuery, toCsv, type SavedQueryService } from './index.ts';
 
@@ -13,6 +14,8 @@ export function queryHandlers(warehouse: WarehouseService, saved: SavedQueryServ
       const name = isSaved ? saved.get(id).name : getCatalogueQuery(id).id;
       return { filename: `${name.replace(/[^\w.-]+/g, '-')}.csv`, content: toCsv(result), rows: result.rowCount };
     },
+    'queries.adhoc': async (req) => runAdhoc(await pool(), req),
+    'queries.schema': async () => schemaBrowser(await pool()),
     'queries.saved': () => saved.list(),
     'queries.save': ({ id, ...fields }) => (id ? saved.update(id, fields) : saved.create(fields)),
     'queries.deleteSaved': ({ id }) => {

@@ -21,7 +21,16 @@ export const ExtensionStatus = z.object({ available: z.boolean(), installed: z.b
 export const OperatorSqlProtection = z.object({ role: z.string().nullable(), active: z.boolean(), detail: z.string() });
 export type OperatorSqlProtection = z.infer<typeof OperatorSqlProtection>;
 
+export const SchemaTable = z.object({ schema: z.string(), name: z.string(), kind: z.enum(['table', 'view', 'materialized view', 'foreign table', 'partitioned table']), estimatedRows: z.number().nullable(), columns: z.array(z.object({ name: z.string(), type: z.string(), nullable: z.boolean() })) });
+export type SchemaTable = z.infer<typeof SchemaTable>;
+
 export const queryCalls = {
+  'queries.adhoc': call(
+    'Run ad-hoc SQL under the saved queries’ read-only guard (one statement, no writes, side-effect-free functions), optionally as EXPLAIN or EXPLAIN ANALYZE',
+    z.object({ sql: z.string().trim().min(1, 'SQL is empty').max(100_000), explain: z.enum(['none', 'plan', 'analyze']).default('none'), timeoutMs: z.number().int().min(100).max(600_000).default(10_000) }),
+    QueryResult,
+  ),
+  'queries.schema': call('The warehouse’s tables, views and their columns, for the SQL editor’s schema browser', noInput, z.array(SchemaTable)),
   'queries.catalogue': call('Every verification query from the runbooks', noInput, z.array(CatalogueEntry)),
   'queries.run': call('Run a catalogue query read-only (bound parameters, statement timeout)', z.object({ id: z.string(), params: values }), QueryResult),
   'queries.csv': call('A catalogue or saved query’s result as CSV', z.object({ id: z.string(), saved: z.boolean().default(false), params: values }), z.object({ filename: z.string(), content: z.string(), rows: z.number().int() })),

@@ -6,7 +6,9 @@ import { ops } from '../../client/ops.ts';
 import { attempt } from '../../state/app-store.ts';
 import { QueryRunner } from './QueryRunner.tsx';
 import { SavedQueryEditor } from './SavedQueryEditor.tsx';
+import { SqlEditor } from './SqlEditor.tsx';
 
+const SQL_EDITOR = 'sql-editor';
 const asEntry = (q: SavedQuery): CatalogueEntry => ({ id: q.id, title: q.name, group: 'saved', description: q.description, source: 'saved by an operator', sql: q.sql, params: q.params });
 
 export function QueriesPage() {
@@ -42,6 +44,9 @@ export function QueriesPage() {
       <div style={{ display: 'grid', gridTemplateColumns: '300px 1fr', gap: 12, alignItems: 'start' }}>
         <nav className="panel panel-body stack" aria-label="Query library" style={{ maxHeight: '78vh', overflow: 'auto' }}>
           <input className="input" data-page-search aria-label="Filter queries" placeholder="Filter  /" value={filter} onChange={(e) => setFilter(e.target.value)} />
+          <button className="nav-link btn-ghost" style={{ border: 0, textAlign: 'left' }} aria-current={selected === SQL_EDITOR ? 'page' : undefined} onClick={() => select(SQL_EDITOR)}>
+            SQL editor
+          </button>
           {groups.map(([g, qs]) => (
             <div key={g} className="stack" style={{ gap: 2 }}>
               <strong className="faint" style={{ textTransform: 'uppercase', fontSize: 11 }}>{g}</strong>
@@ -89,7 +94,7 @@ export function QueriesPage() {
               }}
             />
           )}
-          {current ? <QueryRunner key={current.id} query={current} saved={isSaved} repositories={repos} /> : <div className="empty">Choose a query on the left.</div>}
+          {selected === SQL_EDITOR ? <SqlEditor /> : current ? <QueryRunner key={current.id} query={current} saved={isSaved} repositories={repos} /> : <div className="empty">Choose a query on the left.</div>}
         </div>
       </div>
     </div>
