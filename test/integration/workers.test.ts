@@ -93,5 +93,6 @@ describe('workers on the warehouse queue', () => {
     const finisher = (await env.pool.query('SELECT worker FROM job_runs_shared WHERE id = $1', [run.id])).rows[0].worker as string;
     expect(finisher).not.toBe(holder!.id);
     expect(finisher).toMatch(/:\d+$/);
+    expect((await env.t.ops.workers.runs({ limit: 10 })).find((r) => r.id === run.id)).toMatchObject({ status: 'succeeded', worker: finisher });
   }, 180_000);
 });

@@ -14,6 +14,7 @@ import { queryCommand, queryUsage } from './commands/query.ts';
 import { runbookCommand, runbookUsage } from './commands/runbook.ts';
 import { scheduleCommand, scheduleUsage } from './commands/schedule.ts';
 import { workerCommand, workerUsage } from './commands/worker.ts';
+import { jobsCommand, jobsUsage } from './commands/jobs.ts';
 import { secretsCommand, secretsUsage } from './commands/secrets.ts';
 import { serveCommand, serveUsage } from './commands/serve.ts';
 import { syncCommand, syncUsage } from './commands/sync.ts';
@@ -40,6 +41,7 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
   systems: { run: systemsCommand, usage: systemsUsage, summary: "the team's systems: register, detect, their packs' checks and confirmed actions" },
   etl: { run: etlCommand, usage: etlUsage, summary: "What the Repo's Engineer Lens and What Shipped ETL (incremental, --explain) and the shipping digest" },
   worker: { run: workerCommand, usage: workerUsage, summary: 'join the warehouse job queue (pg-boss) as a worker; worker list shows the fleet' },
+  jobs: { run: jobsCommand, usage: jobsUsage, summary: 'job runs: this machine’s, or every worker’s with --all-workers' },
 };
 
 function help(): string {

@@ -1,6 +1,7 @@
 import type { Feature } from '../core/feature.ts';
 import { VERSION } from '../core/version.ts';
 import { workerMigrations } from './migrations.ts';
+import { listRuns } from './shared-runs.ts';
 import { WorkerService } from './worker-service.ts';
 
 /**
@@ -17,6 +18,7 @@ export const workersFeature = {
       services: { workers },
       handlers: () => ({
         'workers.list': async () => ({ joined: workers.joined, ...(await workers.list()) }),
+        'workers.runs': async ({ limit }) => (await listRuns(await s.warehouse.pool(), limit)).map(({ stopRequested: _s, updatedAt: _u, ...r }) => r),
       }),
       start: () => (consoleJoins ? workers.join({ work: true, concurrency: s.settings.get().jobConcurrency }).catch((e: Error) => s.logger.error('queue_join_failed', `Could not join the warehouse job queue: ${e.message}`)) : undefined),
       close: () => workers.close(),

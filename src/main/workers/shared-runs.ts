@@ -10,7 +10,9 @@ export async function pushRun(pool: pg.Pool, run: JobRun, worker: string): Promi
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, clock_timestamp())
      ON CONFLICT (id) DO UPDATE SET status = excluded.status, progress = excluded.progress, steps = excluded.steps, attempt = GREATEST(job_runs_shared.attempt, excluded.attempt),
        started_at = excluded.started_at, finished_at = excluded.finished_at, error = excluded.error, result = excluded.result, worker = excluded.worker, updated_at = clock_timestamp(),
-       stop_requested = CASE WHEN excluded.status IN ('queued', 'running') THEN job_runs_shared.stop_requested END`,
+       stop_requested = CASE WHEN excluded.status IN ('queued', 'running') THEN job_runs_shared.stop_requested END
+     -- A late progress write never reopens a finished run (a resume comes with a new attempt).
+     WHERE job_runs_shared.status NOT IN ('succeeded', 'failed', 'cancelled', 'incomplete') OR excluded.status NOT IN ('queued', 'running') OR excluded.attempt > job_runs_shared.attempt`,
     [run.id, run.kind, run.title, run.status, JSON.stringify(run.params ?? null), JSON.stringify(run.progress), JSON.stringify(run.steps), run.attempt, run.createdAt, run.startedAt, run.finishedAt, run.error, run.result === undefined ? null : JSON.stringify(run.result), worker],
   );
 }

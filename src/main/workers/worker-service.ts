@@ -58,6 +58,7 @@ export class WorkerService {
   private cursor: string | null = null;
   private readonly pending = new Map<string, JobRun>();
   private readonly lastPush = new Map<string, number>();
+  private readonly flushing = new Map<string, Promise<void>>();
   /** Runs this process executes for the queue. */
   private readonly mine = new Set<string>();
   private ticking = false;
@@ -143,12 +144,18 @@ export class WorkerService {
     if (stopped || Date.now() - (this.lastPush.get(run.id) ?? 0) >= PUSH_EVERY_MS) void this.flush(run.id);
   }
 
-  private async flush(runId: string): Promise<void> {
-    const run = this.pending.get(runId);
-    if (!run || !this.pool) return;
-    this.pending.delete(runId);
-    this.lastPush.set(runId, Date.now());
-    await pushRun(this.pool, run, this.id).catch((e: Error) => this.d.logger.warn('queue_report_failed', `Could not report run ${runId}: ${e.message}`));
+  /** Reports of one run go out one after another, in order. */
+  private flush(runId: string): Promise<void> {
+    const next = (this.flushing.get(runId) ?? Promise.resolve()).then(async () => {
+      const run = this.pending.get(runId);
+      if (!run || !this.pool) return;
+      this.pending.delete(runId);
+      this.lastPush.set(runId, Date.now());
+      await pushRun(this.pool, run, this.id).catch((e: Error) => this.d.logger.warn('queue_report_failed', `Could not report run ${runId}: ${e.message}`));
+    });
+    this.flushing.set(runId, next);
+    void next.then(() => this.flushing.get(runId) === next && this.flushing.delete(runId));
+    return next;
   }
 
   /** Reports, replication of other workers' runs, stop requests and this worker's heartbeat. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { call } from './define.ts';
 import { isoTime, noInput } from './common.ts';
+import { JobRun } from './jobs.ts';
 
 export const WorkerInfo = z.object({
   id: z.string(),
@@ -16,6 +17,7 @@ export const WorkerInfo = z.object({
 });
 
 export const workerCalls = {
+  'workers.runs': call('Runs on the warehouse queue, every worker’s, newest first', z.object({ limit: z.number().int().min(1).max(1000).default(100) }).default({ limit: 100 }), z.array(JobRun.extend({ worker: z.string().nullable() }))),
   'workers.list': call(
     'Workers on the warehouse queue (host, version, kinds, concurrency, current jobs, heartbeat age) and queue depth per kind',
     noInput,

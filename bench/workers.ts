@@ -1,0 +1,182 @@
+// bench:workers — 200 small repositories' syncs through the warehouse job queue (pg-boss) against the
+// GitHub emulator at 100 ms per request: once with one `repo-ops worker` process, once with two (each
+// phase on its own fresh database, so both do the same work). Then kill -9 of the worker holding a
+// larger sync (time until another worker has resumed it), and the scheduler's exactly-once check:
+// three scheduler instances on one warehouse deciding a minutely schedule for 120 simulated minutes.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import pg from 'pg';
+import { createCore, type Core } from '../src/main/core/compose.ts';
+import { Logger } from '../src/main/logging/logger.ts';
+import { Redactor } from '../src/main/logging/redact.ts';
+import { inProcessClient } from '../src/main/rpc/in-process.ts';
+import { ScheduleService, type ScheduleRunner } from '../src/main/schedules/schedule-service.ts';
+import { startEmbeddedPostgres } from '../src/main/warehouse/embedded.ts';
+import type { JobRun } from '../src/shared/contract/jobs.ts';
+import { generateDataset } from '../test/emulators/github/dataset.ts';
+import { startGitHubEmulator } from '../test/emulators/github/server.ts';
+import { ROOT } from '../test/helpers/serve-process.ts';
+import { migrateTestWarehouse, warehousePool } from '../test/helpers/warehouse.ts';
+import { percentile, printTable } from './report.ts';
+
+const REPOS = 200;
+const LATENCY_MS = 100;
+const CONCURRENCY = 4;
+const WORK = join(ROOT, '.cache', 'bench', 'workers');
+
+await rm(WORK, { recursive: true, force: true });
+await mkdir(WORK, { recursive: true });
+const dataset = generateDataset({
+  seed: 14,
+  repos: [
+    ...Array.from({ length: REPOS }, (_, i) => ({ owner: 'fleet', name: `repo-${i}`, pullRequests: 2, issues: 2, avgReviews: 1, avgReviewComments: 1, avgIssueComments: 1, avgFiles: 2, heavyPullRequests: 0 })),
+    { owner: 'fleet', name: 'large', pullRequests: 300, issues: 100, avgReviews: 2, avgReviewComments: 1, avgIssueComments: 2, avgFiles: 3, heavyPullRequests: 0 },
+  ],
+});
+const cluster = await startEmbeddedPostgres(join(WORK, 'pg'));
+const admin = new pg.Client({ connectionString: cluster.url });
+await admin.connect();
+for (const db of ['w1', 'w2', 'sched']) await admin.query(`CREATE DATABASE bench_${db}`);
+await admin.end();
+const dbUrl = (name: string) => cluster.url.replace(/\/postgres$/, `/bench_${name}`);
+const gh = await startGitHubEmulator({ dataset, latencyMs: LATENCY_MS });
+const env = (db: string) => ({ GITHUB_TOKEN: gh.token, DATABASE_URL: dbUrl(db) });
+
+async function home(name: string, db: string): Promise<string> {
+  const dir = join(WORK, name);
+  const core = await createCore({ home: dir, mode: 'test', env: env(db) });
+  await inProcessClient(core.rpc).profiles.create({ name: 'bench', githubApiUrl: gh.url });
+  await core.close();
+  return dir;
+}
+
+function worker(dir: string, db: string): ChildProcess {
+  return spawn(process.execPath, [join(ROOT, 'src', 'main', 'cli', 'main.ts'), 'worker', '--concurrency', String(CONCURRENCY), '--kinds', 'github-sync'], { env: { ...process.env, ...env(db), REPO_OPS_HOME: dir }, stdio: 'ignore' });
+}
+
+async function until<T>(fn: () => T | null | Promise<T | null>, timeoutMs: number, what: string): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== null && v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+interface Phase {
+  workers: number;
+  seconds: number;
+  jobsPerMin: number;
+  startP50: number;
+  startP95: number;
+  failed: number;
+  idleStartP95?: number;
+}
+
+async function phase(n: number, db: string, failover: boolean): Promise<{ phase: Phase; failoverS: number | null }> {
+  const consoleCore: Core = await createCore({ home: await home(`console-${db}`, db), mode: 'test', env: env(db) });
+  await consoleCore.workers.join({ work: false, concurrency: 1 });
+  const procs: ChildProcess[] = [];
+  for (let i = 0; i < n; i++) procs.push(worker(await home(`worker-${db}-${i}`, db), db));
+  const pool = warehousePool(dbUrl(db), 2);
+  try {
+    await until(async () => (await consoleCore.workers.list()).workers.filter((w) => w.alive).length === n, 120_000, `${n} workers`);
+    const t0 = performance.now();
+    const ids: string[] = [];
+    for (let i = 0; i < REPOS; i++) ids.push((await consoleCore.jobs.enqueue('github-sync', { repository: `fleet/repo-${i}`, mode: 'incremental' })).id);
+    await until(async () => Number((await pool.query("SELECT count(*) FROM job_runs_shared WHERE id = ANY($1) AND status IN ('succeeded', 'incomplete', 'failed', 'cancelled')", [ids])).rows[0].count) === REPOS, 600_000, 'every sync');
+    const seconds = (performance.now() - t0) / 1000;
+    const { rows } = await pool.query("SELECT status, extract(epoch FROM started_at - created_at) * 1000 AS start_ms FROM job_runs_shared WHERE id = ANY($1)", [ids]);
+    const starts = rows.map((r: { start_ms: number }) => Number(r.start_ms));
+    const result: Phase = { workers: n, seconds, jobsPerMin: (REPOS / seconds) * 60, startP50: percentile(starts, 50), startP95: percentile(starts, 95), failed: rows.filter((r: { status: string }) => r.status !== 'succeeded').length };
+    let failoverS: number | null = null;
+    if (failover) {
+      // The queue's own overhead: one job at a time on idle workers, enqueue → started on a worker.
+      const idle: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const r = await consoleCore.jobs.enqueue('github-sync', { repository: `fleet/repo-${i}`, mode: 'incremental' });
+        idle.push(await until(async () => (await pool.query('SELECT extract(epoch FROM started_at - created_at) * 1000 AS ms FROM job_runs_shared WHERE id = $1 AND started_at IS NOT NULL', [r.id])).rows[0]?.ms ?? null, 60_000, 'an idle start'));
+        await until(async () => (await pool.query("SELECT 1 FROM job_runs_shared WHERE id = $1 AND status = 'succeeded'", [r.id])).rowCount || null, 60_000, 'an idle run');
+      }
+      result.idleStartP95 = percentile(idle.map(Number), 95);
+      const run = await consoleCore.jobs.enqueue('github-sync', { repository: 'fleet/large', mode: 'full' });
+      const holder = await until(async () => {
+        const r = (await pool.query("SELECT worker, (progress->>'done')::int AS done FROM job_runs_shared WHERE id = $1 AND status = 'running'", [run.id])).rows[0] as { worker: string; done: number } | undefined;
+        return r && r.worker && r.done > 0 ? r.worker : null;
+      }, 120_000, 'the large sync running');
+      const victim = procs.find((p) => holder.endsWith(`:${p.pid}`))!;
+      const killed = performance.now();
+      victim.kill('SIGKILL');
+      await until(async () => {
+        const r = (await pool.query("SELECT worker, status FROM job_runs_shared WHERE id = $1", [run.id])).rows[0] as { worker: string; status: JobRun['status'] };
+        return r.worker !== holder && (r.status === 'running' || r.status === 'succeeded');
+      }, 180_000, 'the run resumed elsewhere');
+      failoverS = (performance.now() - killed) / 1000;
+      await until(async () => (await pool.query('SELECT status FROM job_runs_shared WHERE id = $1', [run.id])).rows[0].status === 'succeeded', 300_000, 'the large sync finished');
+    }
+    return { phase: result, failoverS };
+  } finally {
+    for (const p of procs) if (p.exitCode === null) p.kill('SIGTERM');
+    await Promise.all(procs.map((p) => (p.exitCode === null ? new Promise((r) => p.once('exit', r)) : null)));
+    await pool.end();
+    await consoleCore.close();
+  }
+}
+
+/** Three scheduler instances on one warehouse, a minutely Allow schedule, 120 simulated minutes, each instance passing twice a minute. */
+async function scheduleDupes(): Promise<{ ticks: number; runs: number; dupes: number }> {
+  const pool = warehousePool(dbUrl('sched'), 6);
+  await migrateTestWarehouse(pool);
+  let clock = new Date('2026-01-01T00:00:30Z');
+  let seq = 0;
+  const runs: string[] = [];
+  const runner: ScheduleRunner = {
+    enqueue: async (kind) => {
+      const id = `run-${++seq}`;
+      runs.push(id);
+      return { id, kind, status: 'queued' } as JobRun;
+    },
+    cancel: async (id) => ({ id, status: 'cancelled' }) as JobRun,
+    find: () => null,
+    validate: (_k, p) => p,
+  };
+  const logger = new Logger({ sinks: [], redactor: new Redactor() });
+  const instances = [0, 1, 2].map((i) => new ScheduleService({ pool: async () => pool, runner, presets: () => [], logger, now: () => clock, owner: `bench-${i}` }));
+  const s = await instances[0]!.add({ name: 'minutely', kind: 'x', cron: '* * * * *', concurrencyPolicy: 'Allow' });
+  for (let m = 1; m <= 120; m++) {
+    clock = new Date(Date.parse('2026-01-01T00:00:00Z') + m * 60_000 + 2000);
+    await Promise.all(instances.flatMap((x) => [x.evaluate(), x.evaluate()]));
+  }
+  const ticks = Number((await pool.query('SELECT count(*) FROM schedule_ticks WHERE schedule_id = $1', [s.id])).rows[0].count);
+  await pool.end();
+  return { ticks, runs: runs.length, dupes: runs.length - ticks };
+}
+
+try {
+  const one = await phase(1, 'w1', false);
+  const two = await phase(2, 'w2', true);
+  const sched = await scheduleDupes();
+  printTable(
+    ['workers', 'jobs', 'seconds', 'jobs/min', 'wait to start p50 ms', 'wait to start p95 ms', 'not succeeded'],
+    [one.phase, two.phase].map((p) => [String(p.workers), String(REPOS), p.seconds.toFixed(1), p.jobsPerMin.toFixed(1), p.startP50.toFixed(0), p.startP95.toFixed(0), String(p.failed)]),
+  );
+  console.log(`queue overhead on idle workers (enqueue → started, 20 single jobs): p95 ${two.phase.idleStartP95!.toFixed(0)} ms`);
+  console.log(`failover after kill -9 (until another worker runs it): ${two.failoverS?.toFixed(1)} s`);
+  console.log(`scheduler: ${sched.ticks} ticks, ${sched.runs} runs over 3 instances (${sched.dupes} duplicates)`);
+  console.log(
+    JSON.stringify({
+      jobs: REPOS,
+      throughput_1w: Number(one.phase.jobsPerMin.toFixed(1)),
+      throughput_2w: Number(two.phase.jobsPerMin.toFixed(1)),
+      ratio_2w_1w: Number((two.phase.jobsPerMin / one.phase.jobsPerMin).toFixed(2)),
+      start_p95_ms: Math.round(two.phase.idleStartP95!),
+      failover_s: Number(two.failoverS!.toFixed(1)),
+      schedule_dupes: sched.dupes,
+    }),
+  );
+} finally {
+  await gh.close();
+  await cluster.stop();
+}
