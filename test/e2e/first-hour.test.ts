@@ -34,6 +34,20 @@ describe('The first hour, minor items', () => {
     for (const b of badges.slice(9)) expect(b).toMatch(/^g [a-z]$/);
   });
 
+  it('health says "incomplete setup" (not healthy) while OpenAI and Milvus are missing, and links to the fix', async () => {
+    const page = c.page;
+    await page.goto(`${c.serve.origin}/#/health`);
+    await page.getByRole('button', { name: 'Run checks' }).click();
+    const banner = page.getByRole('status', { name: 'Setup incomplete' });
+    await expect.poll(() => banner.innerText(), { timeout: 30_000 }).toMatch(/Not configured: OpenAI, Milvus/);
+    expect(await page.locator('.page-header').innerText()).toMatch(/incomplete setup/i);
+    expect(await page.locator('.page-header').innerText()).not.toMatch(/overall healthy/i);
+    await page.screenshot({ path: join(ROOT, 'docs', 'health-incomplete-setup.png') });
+    await banner.getByRole('link', { name: 'Settings → Secrets' }).click();
+    await page.waitForURL(/#\/settings\?focus=secrets/);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Secrets');
+  });
+
   it('step 1 of the wizard says at once what is wrong with owner/name', async () => {
     const page = c.page;
     await page.goto(`${c.serve.origin}/#/backfill`);

@@ -22,4 +22,16 @@ describe('the operator’s first hour', () => {
     expect(pf.ok).toBe(false);
     expect(pf.checks.find((c) => c.id === 'repository')).toMatchObject({ state: 'fail', message: expect.stringMatching(/"octo-" is not a valid GitHub owner/) });
   });
+
+  it('health results belong to their profile: another profile never shows them as its own', async () => {
+    const a = await env.t.ops.health.run({});
+    expect(a.results.find((r) => r.id === 'github')).toMatchObject({ configured: true });
+    const other = await env.t.ops.profiles.create({ name: 'second' });
+    await env.t.ops.profiles.activate({ id: other.id });
+    expect((await env.t.ops.health.latest()).run).toBeNull();
+    const b = await env.t.ops.health.run({});
+    expect(b.results.find((r) => r.id === 'github')).toMatchObject({ configured: false });
+    await env.t.ops.profiles.activate({ id: env.profileId });
+    expect((await env.t.ops.health.latest()).run!.results.find((r) => r.id === 'github')).toMatchObject({ configured: true });
+  });
 });

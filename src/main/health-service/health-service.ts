@@ -27,6 +27,7 @@ export class HealthService {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<HealthRun> | null = null;
   private last: HealthRun | null = null;
+  private lastProfile: string | null = null;
 
   constructor(deps: HealthService['deps']) {
     this.deps = deps;
@@ -61,14 +62,18 @@ export class HealthService {
     const report = overallReport(results, VERSION);
     const run: HealthRun = { results: all, report, durationMs };
     this.record(profile.id, run);
-    this.last = only?.length && this.last ? { ...this.last, results: mergeResults(this.last.results, all) } : run;
+    this.last = only?.length && this.last && this.lastProfile === profile.id ? { ...this.last, results: mergeResults(this.last.results, all) } : run;
+    this.lastProfile = profile.id;
     this.events.emit('results', run);
     return run;
   }
 
+  /** The active profile's last results: never another profile's (a restart or a switch must not show them as this one's). */
   latest(): HealthRun | null {
-    if (this.last) return this.last;
-    const rows = this.deps.db.prepare('SELECT detail FROM health_checks h WHERE id IN (SELECT MAX(id) FROM health_checks GROUP BY service) ORDER BY service').all() as { detail: string }[];
+    const profile = this.deps.profiles.active();
+    if (!profile) return null;
+    if (this.last && this.lastProfile === profile.id) return this.last;
+    const rows = this.deps.db.prepare('SELECT detail FROM health_checks h WHERE id IN (SELECT MAX(id) FROM health_checks WHERE profile_id = ? GROUP BY service) ORDER BY service').all(profile.id) as { detail: string }[];
     if (!rows.length) return null;
     const results = rows.map((r) => JSON.parse(r.detail) as ContractResult);
     return { results, report: overallReport(results.filter((r) => r.configured).map(({ configured: _c, ...r }) => r), VERSION), durationMs: 0 };

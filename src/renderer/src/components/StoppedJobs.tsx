@@ -5,6 +5,7 @@ import { attempt } from '../state/app-store.ts';
 import { sortedRuns, useJobs } from '../state/jobs-store.ts';
 import { runProgressText } from './ProgressLine.tsx';
 import { JobStatusBadge } from './StatusBadge.tsx';
+import { LinkedText } from './LinkedText.tsx';
 
 /** Paused and interrupted runs, on the landing page: they wait for the operator, so they are never hidden. */
 export function StoppedJobs() {
@@ -28,7 +29,7 @@ export function StoppedJobs() {
             <JobStatusBadge status={r.status} />
             <strong className="truncate">{r.title}</strong>
             <span className="muted truncate">{runProgressText(r)}</span>
-            <span className="muted truncate">{r.error}</span>
+            <span className="muted truncate">{r.error && <LinkedText text={r.error} />}</span>
             <div className="spacer" />
             <button className="btn btn-sm btn-primary" onClick={() => void attempt('Resume', () => ops.jobs.resume({ runId: r.id }))}>
               Resume

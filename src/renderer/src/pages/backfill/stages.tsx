@@ -1,4 +1,5 @@
 import { consistentRun } from '../../../../shared/progress.ts';
+import { LinkedText } from '../../components/LinkedText.tsx';
 import { repoNameProblem } from '../../../../shared/repo-name.ts';
 import { RadioGroup } from 'radix-ui';
 import { useEffect, useState } from 'react';
@@ -123,7 +124,7 @@ export function PreflightStage({ result }: { result: Preflight | null }) {
               <strong>{c.label}</strong>
             </td>
             <td>
-              {c.message} {c.fix && <Link to={c.fix.route}>{c.fix.label} →</Link>}
+              <LinkedText text={c.message} /> {c.fix && <Link to={c.fix.route}>{c.fix.label} →</Link>}
             </td>
           </tr>
         ))}
@@ -205,7 +206,11 @@ export function RunStage({ run }: { run: JobRun | null }) {
   const steps = (consistentRun(run).progress.extra.steps ?? {}) as Record<string, StepView>;
   return (
     <div className="stack">
-      {run.error && <div className={`banner ${run.status === 'failed' ? 'banner-down' : 'banner-degraded'}`}>{run.error}</div>}
+      {run.error && (
+        <div className={`banner ${run.status === 'failed' ? 'banner-down' : 'banner-degraded'}`}>
+          <LinkedText text={run.error} />
+        </div>
+      )}
       {['sync', 'embeddings', 'aggregate', 'verify'].map((s) => (
         <StepCard key={s} name={s} step={steps[s]} runId={run.id} />
       ))}

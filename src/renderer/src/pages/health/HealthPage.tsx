@@ -1,6 +1,10 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
+import { LinkedText } from '../../components/LinkedText.tsx';
 import { StoppedJobs } from '../../components/StoppedJobs.tsx';
+import { overallView, runbookFor } from '../../../../shared/health-overall.ts';
+import { ops } from '../../client/ops.ts';
+import type { RunbookDef } from '../../../../shared/contract/runbooks.ts';
 import { downloadText, relativeTime } from '../../lib/format.ts';
 import { useApp } from '../../state/app-store.ts';
 import { useHealth } from '../../state/health-store.ts';
@@ -15,11 +19,16 @@ export function HealthPage() {
     void load();
   }, [load]);
   const checked = run?.results.find((r) => r.configured)?.checkedAt;
+  const overall = run ? overallView(run) : null;
+  const [runbooks, setRunbooks] = useState<RunbookDef[]>([]);
+  useEffect(() => {
+    ops.runbooks.list().then(setRunbooks, () => setRunbooks([]));
+  }, []);
   return (
     <div className="page">
       <div className="page-header">
         <h1>Health</h1>
-        {run && <StatusBadge status={run.report.status} label={`overall ${run.report.status}`} />}
+        {overall && <StatusBadge status={overall.status} label={overall.label} />}
         <p>{checked ? `checked ${relativeTime(checked)} in ${Math.round(run!.durationMs)} ms` : 'not checked yet'}</p>
         <div className="spacer" />
         <label className="row muted" style={{ gap: 6 }}>
@@ -40,11 +49,16 @@ export function HealthPage() {
         </button>
       </div>
       <StoppedJobs />
+      {overall && overall.missing.length > 0 && (
+        <div className="banner banner-degraded" role="status" aria-label="Setup incomplete">
+          Not configured: {overall.missing.join(', ')}. <LinkedText text="Add them in Settings → Secrets" />, then run the checks again.
+        </div>
+      )}
       <SystemsGrid />
       {!run && !running && <div className="empty">Run the checks: Postgres, Milvus, OpenAI, GitHub, Redis and your HTTP services, in parallel, each with its own timeout.</div>}
       <div className="grid-2">
         {run?.results.map((r) => (
-          <ServiceCard key={r.id} r={r} history={history[r.id] ?? []} />
+          <ServiceCard key={r.id} r={r} history={history[r.id] ?? []} runbook={r.status === 'down' || r.status === 'degraded' ? runbookFor(r.id, runbooks) : null} />
         ))}
       </div>
     </div>

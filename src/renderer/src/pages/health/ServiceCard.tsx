@@ -1,6 +1,8 @@
 import { Collapsible } from 'radix-ui';
 import type { CheckResult } from '../../../../shared/contract/health.ts';
 import { Sparkline } from '../../components/Sparkline.tsx';
+import { Link } from 'react-router';
+import { LinkedText } from '../../components/LinkedText.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { humanKey, readable } from '../../lib/format.ts';
 
@@ -9,7 +11,7 @@ function Value({ v }: { v: unknown }) {
   return <>{readable(v)}</>;
 }
 
-export function ServiceCard({ r, history }: { r: CheckResult; history: [number, number | null][] }) {
+export function ServiceCard({ r, history, runbook = null }: { r: CheckResult; history: [number, number | null][]; runbook?: { id: string; title: string } | null }) {
   const problems = r.findings.filter((f) => f.status !== 'healthy');
   return (
     <section className="panel" aria-label={`${r.name} health`} data-service={r.id}>
@@ -20,7 +22,14 @@ export function ServiceCard({ r, history }: { r: CheckResult; history: [number, 
         {r.latencyMs !== null && <span className="mono muted">{r.latencyMs < 10 ? r.latencyMs.toFixed(1) : Math.round(r.latencyMs)} ms</span>}
       </div>
       <div className="panel-body stack">
-        <div>{r.summary}</div>
+        <div>
+          <LinkedText text={r.summary} />
+        </div>
+        {runbook && (
+          <Link to={`/runbooks/${runbook.id}`} className="fix-link" aria-label={`Open the runbook for ${r.name}`}>
+            Open the runbook: {runbook.title} →
+          </Link>
+        )}
         {history.length > 1 && <Sparkline points={history} label={`${r.name} latency, last 24 h`} width={260} />}
         {problems.length > 0 && (
           <ul style={{ margin: 0, paddingLeft: 18 }}>

@@ -11,6 +11,7 @@ import { formatDuration, formatTime, humanKey, readable } from '../../lib/format
 import { useNow } from '../../lib/useNow.ts';
 import { attempt } from '../../state/app-store.ts';
 import { BackfillSummary } from './BackfillSummary.tsx';
+import { LinkedText } from '../../components/LinkedText.tsx';
 
 export function JobDrawer({ run, onClose }: { run: JobRun | null; onClose(): void }) {
   return (
@@ -51,7 +52,11 @@ function JobDetail({ run, onClose }: { run: JobRun; onClose(): void }) {
           ✕
         </Dialog.Close>
       </div>
-      {run.error && <div className={`banner ${run.status === 'failed' ? 'banner-down' : 'banner-degraded'}`}>{run.error}</div>}
+      {run.error && (
+        <div className={`banner ${run.status === 'failed' ? 'banner-down' : 'banner-degraded'}`}>
+          <LinkedText text={run.error} />
+        </div>
+      )}
       <div className="stack">
         <ProgressBar done={p.done} total={run.status === 'succeeded' ? (p.total ?? p.done) : p.total} label={`${run.title} progress`} moving={run.status === 'running'} />
         <div className="row muted">

@@ -1,3 +1,4 @@
+import { useFocusSection } from '../../lib/useFocusSection.ts';
 import { AlertChannelsPanel } from './AlertChannelsPanel.tsx';
 import { AlertRulesPanel } from './AlertRulesPanel.tsx';
 import { BudgetsPanel } from './BudgetsPanel.tsx';
@@ -7,6 +8,7 @@ import { LeaderboardWeightsPanel } from './LeaderboardWeightsPanel.tsx';
 import { ProfilesPanel } from './ProfilesPanel.tsx';
 
 export function SettingsPage() {
+  useFocusSection();
   return (
     <div className="page">
       <div className="page-header">
