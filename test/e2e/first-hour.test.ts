@@ -45,7 +45,7 @@ describe('The first hour, minor items', () => {
     await page.screenshot({ path: join(ROOT, 'docs', 'health-incomplete-setup.png') });
     await banner.getByRole('link', { name: 'Settings → Secrets' }).click();
     await page.waitForURL(/#\/settings\?focus=secrets/);
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Secrets');
+    await expect.poll(() => page.locator(':focus').innerText()).toBe('Secrets');
   });
 
   it('step 1 of the wizard says at once what is wrong with owner/name', async () => {
