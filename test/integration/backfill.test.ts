@@ -37,6 +37,10 @@ describe('guided backfill', () => {
     const done = await env.t.core.jobs.wait(run.id);
     expect(done.error).toBeNull();
     expect(done.status).toBe('succeeded');
+    // The run's top-level steps (what `backfill --json` prints) are done, with their times.
+    const top = done.steps.filter((st) => ['sync', 'embeddings', 'aggregate', 'verify'].includes(st.name));
+    expect(top.map((st) => [st.name, st.status])).toEqual([['sync', 'done'], ['embeddings', 'done'], ['aggregate', 'done'], ['verify', 'done']]);
+    expect(top.every((st) => st.startedAt !== null && st.finishedAt !== null)).toBe(true);
     const result = done.result as { verification: Verification; steps: { aggregate: { workspaces: { name: string; totalPullRequests: number }[] } } };
     expect(states(result.verification)).toEqual({ 'pr-count': 'pass', 'issue-count': 'pass', 'nested-complete': 'pass', contributors: 'pass', 'embedding-coverage': 'pass', 'embedding-truncation': 'pass', 'milvus-count': 'pass', 'orphan-vectors': 'pass', 'workspace-metrics': 'pass', 'no-errors': 'pass' });
     expect(result.steps.aggregate.workspaces).toEqual([expect.objectContaining({ name: 'Core team', totalPullRequests: 120 })]);

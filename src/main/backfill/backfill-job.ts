@@ -69,54 +69,64 @@ async function runBackfill(d: BackfillDeps, ctx: JobContext<BackfillRequest>) {
   });
   ctx.log.info('backfill_started', `Backfill of ${req.repository} started`, { request: req });
 
+  // Each phase is a step of the run: done (with its times) when finished, skipped when left out,
+  // and not repeated when a resumed run has already finished it.
   let syncResult: BackfillResult['steps']['sync'] = null;
   let reconciliation: Reconciliation | null = null;
   if (!req.embeddingsOnly) {
     steps.begin('sync');
-    const s = sub('sync', null);
-    const github = await d.sync.github({ signal: ctx.signal, logger: s.log, onWait: (reason) => s.progress({ message: reason }) });
-    const syncReq = { repository: req.repository, mode: req.timeRangeDays ? ('range' as const) : req.mode, timeRangeDays: req.timeRangeDays };
-    const [r, seconds] = await timed(() => runSync({ runId: ctx.runId, pool, url, github, log: s.log, signal: ctx.signal, progress: s.progress, step: (name, fn) => s.step(name, () => fn()), spend: (repository) => githubSpend({ budgets: d.embeddings.deps.budgets, costs: d.embeddings.deps.costs }, { runId: ctx.runId, jobKind: BACKFILL_JOB, repository, github }) }, syncReq));
-    reconciliation = r.reconciliation;
-    syncResult = { items: r.items, rowsWritten: r.rowsWritten, seconds, requests: r.github.requests, graphqlPoints: r.github.graphqlPoints };
+    ({ syncResult, reconciliation } = await ctx.step('sync', async () => {
+      const s = sub('sync', null);
+      const github = await d.sync.github({ signal: ctx.signal, logger: s.log, onWait: (reason) => s.progress({ message: reason }) });
+      const syncReq = { repository: req.repository, mode: req.timeRangeDays ? ('range' as const) : req.mode, timeRangeDays: req.timeRangeDays };
+      const [r, seconds] = await timed(() => runSync({ runId: ctx.runId, pool, url, github, log: s.log, signal: ctx.signal, progress: s.progress, step: (name, fn) => s.step(name, () => fn()), spend: (repository) => githubSpend({ budgets: d.embeddings.deps.budgets, costs: d.embeddings.deps.costs }, { runId: ctx.runId, jobKind: BACKFILL_JOB, repository, github }) }, syncReq));
+      return { syncResult: { items: r.items, rowsWritten: r.rowsWritten, seconds, requests: r.github.requests, graphqlPoints: r.github.graphqlPoints }, reconciliation: r.reconciliation };
+    }));
     steps.finish('sync');
-  }
+  } else ctx.skipStep?.('sync');
   const repo = await findRepository(pool, req.repository);
   if (!repo) throw new Error(`${req.repository} is not tracked: run without "embeddings only" first`);
 
   let embedResult: BackfillResult['steps']['embeddings'] = null;
   if (!req.skipEmbeddings) {
     steps.begin('embeddings');
-    const [r, seconds] = await timed(() => runEmbedding(d.embeddings, d.outbox, sub('embeddings', { repository: repo.fullName, only: ['issue', 'pr'] as ('issue' | 'pr')[], budgetOverride: req.budgetOverride }), BACKFILL_JOB));
-    embedResult = { items: r.items, tokens: r.tokens, usd: r.usd, requests: r.requests, truncated: r.truncated, truncatedTokens: r.truncatedTokens, model: r.model, seconds };
+    embedResult = await ctx.step('embeddings', async () => {
+      const [r, seconds] = await timed(() => runEmbedding(d.embeddings, d.outbox, sub('embeddings', { repository: repo.fullName, only: ['issue', 'pr'] as ('issue' | 'pr')[], budgetOverride: req.budgetOverride }), BACKFILL_JOB));
+      return { items: r.items, tokens: r.tokens, usd: r.usd, requests: r.requests, truncated: r.truncated, truncatedTokens: r.truncatedTokens, model: r.model, seconds };
+    });
     steps.finish('embeddings');
-  }
+  } else ctx.skipStep?.('embeddings');
 
   steps.begin('aggregate');
   const aggLog = ctx.log.child({ component: 'aggregate' });
-  const aggregatedSince = new Date();
-  const [workspaces, aggSeconds] = await timed(async () => {
-    for (const w of req.workspaces) {
-      const ws = await d.workspaces.find(w).catch(async () => {
-        aggLog.info('workspace_created', `Created workspace "${w}"`);
-        return d.workspaces.create(w);
-      });
-      await d.workspaces.addRepository(ws.id, repo.fullName);
-    }
-    return aggregateWorkspaces(pool, repo.id);
+  // The start time is kept with the step: a resumed run checks against when this run aggregated.
+  const { workspaces, aggSeconds, since } = await ctx.step('aggregate', async () => {
+    const since = new Date().toISOString();
+    const [workspaces, aggSeconds] = await timed(async () => {
+      for (const w of req.workspaces) {
+        const ws = await d.workspaces.find(w).catch(async () => {
+          aggLog.info('workspace_created', `Created workspace "${w}"`);
+          return d.workspaces.create(w);
+        });
+        await d.workspaces.addRepository(ws.id, repo.fullName);
+      }
+      return aggregateWorkspaces(pool, repo.id);
+    });
+    return { workspaces, aggSeconds, since };
   });
+  const aggregatedSince = new Date(since);
   aggLog.info('workspaces_aggregated', `Aggregated ${workspaces.length} workspace(s) in ${aggSeconds.toFixed(2)} s`, { workspaces });
   steps.finish('aggregate');
 
   steps.begin('verify');
-  const [verification, verifySeconds] = await timed(async () => {
+  const [verification, verifySeconds] = await ctx.step('verify', () => timed(async () => {
     if (!reconciliation) {
       const github = await d.sync.github({ signal: ctx.signal, logger: ctx.log });
       reconciliation = await reconcile({ pool, github, log: ctx.log.child({ component: 'verify' }), repositoryId: repo.id, owner: repo.owner, name: repo.name, window: resolveWindow({ repository: repo.fullName, mode: 'incremental' }), nestedGaps: 0 });
     }
     const collection = req.skipEmbeddings ? null : (await d.embeddings.vectorStore()).collection(d.embeddings.config().collection);
     return verifyBackfill({ pool, logs: d.logs, runId: ctx.runId, request: req, repositoryId: repo.id, repositoryGithubId: repo.githubId ?? -1, repository: repo.fullName, reconciliation, collection, aggregatedSince });
-  });
+  }));
   steps.finish('verify');
   const vlog = ctx.log.child({ component: 'verify' });
   for (const item of verification.items) (item.state === 'fail' ? vlog.warn : vlog.info).call(vlog, 'verification_item', `${item.state.toUpperCase()} ${item.label}: ${item.evidence}`, { id: item.id, state: item.state });

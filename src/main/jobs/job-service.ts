@@ -331,6 +331,11 @@ export class JobService implements JobQueue {
           throw e;
         }
       },
+      skipStep: (name: string) => {
+        if (this.repo.stepValue(runId, name)?.status === 'done') return;
+        this.repo.stepFinished(runId, name, 'skipped');
+        this.emit(runId);
+      },
       throwIfCancelled: () => {
         if (controller.signal.aborted) throw controller.signal.reason ?? new OpsError('cancelled', 'Cancelled');
       },

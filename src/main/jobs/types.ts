@@ -30,6 +30,8 @@ export interface JobContext<P> {
    * its stored result returned, so a resumed run continues where it stopped.
    */
   step<T>(name: string, fn: (checkpoint: Checkpoint<unknown>) => Promise<T>): Promise<T>;
+  /** Marks a declared step as skipped (an option left it out), so it does not read as pending. */
+  skipStep?(name: string): void;
   throwIfCancelled(): void;
 }
 
