@@ -1,5 +1,5 @@
 // Every number the checks judge against, in one editable place. Defaults come from the team's
-// runbooks (shared/seeds/*.md); each line says which one. Checks take a partial override.
+// runbooks (docs/runbooks/*.md); each line says which one. Checks take a partial override.
 
 export interface HealthThresholds {
   postgres: {

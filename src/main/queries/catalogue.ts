@@ -1,4 +1,4 @@
-// The verification query catalogue: every SQL check from the runbooks in /shared/seeds
+// The verification query catalogue: every SQL check from the runbooks in docs/runbooks
 // that applies to this warehouse, grouped, with its source, and how to run one.
 import type pg from 'pg';
 import { OpsError } from '../../shared/errors.ts';

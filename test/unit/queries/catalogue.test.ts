@@ -1,13 +1,15 @@
 import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogue, catalogueByGroup, enablePgStatStatements, getCatalogueQuery, runCatalogueQuery, type QueryResult } from '../../../src/main/queries/index.ts';
 import { validateDeclaredParams } from '../../../src/main/queries/params.ts';
 import { checkReadOnlySql } from '../../../src/main/queries/sql-guard.ts';
 import { placeholders } from '../../../src/main/queries/sql-scan.ts';
 import { QUERY_GROUPS } from '../../../src/main/queries/types.ts';
+import { ROOT } from '../../helpers/serve-process.ts';
 import { createWarehouseFixture, type WarehouseFixture } from './warehouse-fixture.ts';
 
-const SEEDS = readdirSync('/work/shared/seeds').filter((f) => f.endsWith('.md'));
+const SEEDS = readdirSync(join(ROOT, 'docs', 'runbooks')).filter((f) => f.endsWith('.md'));
 
 /** Rows as objects keyed by column name, for readable assertions. */
 const objects = (r: QueryResult) => r.rows.map((row) => Object.fromEntries(r.columns.map((c, i) => [c.name, row[i]])));
