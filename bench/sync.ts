@@ -90,23 +90,26 @@ try {
     [
       ['requests', String(requests), `${baseline.requests} for ${baseline.pullRequests} PRs + ${baseline.issues} issues`],
       ['requests per 1,000 PRs', (requests / (PRS / 1000)).toFixed(1), baselinePer1k.toFixed(0)],
-      ['wall time (s)', wall.toFixed(1), `${baselineWall.toFixed(0)} (scaled ×${scale} from the sample's ${baseline.seconds.toFixed(1)} s)`],
+      ['wall time (s)', wall.toFixed(1), `${baselineWall.toFixed(0)} (computed: scaled ×${scale} from the sample's ${baseline.seconds.toFixed(1)} s; baseline_wall_s_scaled)`],
       ['GraphQL points', String(result.github.graphqlPoints), '—'],
       ['rows written', result.rowsWritten.toLocaleString(), `${baseline.rows.toLocaleString()} (sample)`],
-      ['rows/s over the wall time', rowsPerSecWall.toFixed(0), (baseline.rows / baseline.seconds).toFixed(0)],
-      ['rows/s written (database time)', writeProbe.toFixed(0), '—'],
+      ['rows/s end to end (rows_per_s: wall time, fetch included)', rowsPerSecWall.toFixed(0), (baseline.rows / baseline.seconds).toFixed(0)],
+      ['rows/s database only (rows_per_s_db_write: inside the page transactions)', writeProbe.toFixed(0), '—'],
       ['peak RSS of the core (MB)', rss.toFixed(0), '—'],
       ['page-size reductions', String(result.github.pageSizeReductions), '—'],
     ],
   );
-  console.log('\ngoals: ≤ 20 requests per 1,000 PRs, wall < 60 s, ≥ 20,000 rows/s written, peak RSS < 300 MB');
+  console.log('\ngoals: ≤ 20 requests per 1,000 PRs, wall < 60 s, ≥ 20,000 rows/s end to end, peak RSS < 300 MB');
+  // rows_per_s is end to end (wall clock, fetching included); the database-only rate has its own
+  // key, and the baseline's wall time scaled up from its sample says so in its key.
   console.log(JSON.stringify({
     requests_per_1k_prs: Number((requests / (PRS / 1000)).toFixed(1)),
     wall_s: Number(wall.toFixed(1)),
-    rows_per_s: Math.round(writeProbe),
+    rows_per_s: Math.round(rowsPerSecWall),
+    rows_per_s_db_write: Math.round(writeProbe),
     peak_rss_mb: Math.round(rss),
     baseline_requests_per_1k_prs: Math.round(baselinePer1k),
-    baseline_wall_s: Math.round(baselineWall),
+    baseline_wall_s_scaled: Math.round(baselineWall),
   }));
 } finally {
   c.close();
