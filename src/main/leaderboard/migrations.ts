@@ -208,5 +208,16 @@ export const leaderboardMigrations: WarehouseMigrationSet = {
   migrations: [
     { version: 1, name: 'commits, releases and issue closers', sql: synced },
     { version: 2, name: 'contribution events and leaderboards', sql: boards },
+    {
+      version: 3,
+      name: 'rank updates in place',
+      // A rank shift rewrites many rows; with no index on rank and room on each page the update stays heap-only.
+      sql: `
+DROP INDEX IF EXISTS repository_leaderboards_rank_idx;
+DROP INDEX IF EXISTS global_leaderboard_rank_idx;
+ALTER TABLE repository_leaderboards SET (fillfactor = 70);
+ALTER TABLE global_leaderboard SET (fillfactor = 70);
+`,
+    },
   ],
 };

@@ -59,7 +59,8 @@ const TIE_ORDER = (t: string) => `${t}.total_score DESC, ${t}.first_contribution
  * contributor) pairs whose events changed since the last run (leaderboard_dirty, filled by
  * triggers) are recomputed — from all their events, so totals grow with new events and are never
  * replaced by a window's share — then their repositories and the global board are re-ranked.
- * Full: every pair. Both give the same boards; ranks that change are kept in rank_history.
+ * Full: every pair. Both give the same boards. rank_history keeps the new ranks of the
+ * contributors whose events changed (a full run: of everyone who moved), not every shift they caused.
  */
 export async function recalculate(pool: pg.Pool, o: { full: boolean; runId?: string | null; signal?: AbortSignal }): Promise<RecalcResult> {
   const client = await pool.connect();
@@ -118,7 +119,8 @@ export async function recalculate(pool: pg.Pool, o: { full: boolean; runId?: str
          FROM ranked k WHERE r.repository_id = k.repository_id AND r.user_id = k.user_id AND r.rank <> k.rn
          RETURNING r.repository_id, r.user_id, r.rank, r.previous_rank, r.total_score),
        hist AS (INSERT INTO rank_history (recalc_id, repository_id, user_id, rank, previous_rank, total_score)
-         SELECT $1, repository_id, user_id, rank, previous_rank, total_score FROM changed)
+         SELECT $1, c.repository_id, c.user_id, c.rank, c.previous_rank, c.total_score FROM changed c
+         ${full ? '' : 'WHERE EXISTS (SELECT 1 FROM lb_pairs p WHERE p.repository_id = c.repository_id AND p.user_id = c.user_id)'})
        SELECT (SELECT count(*) FROM changed)::int AS changes, (SELECT count(DISTINCT repository_id) FROM ranked)::int AS repos`,
       [recalcId],
     );
@@ -153,7 +155,8 @@ export async function recalculate(pool: pg.Pool, o: { full: boolean; runId?: str
          FROM ranked k WHERE g.user_id = k.user_id AND g.global_rank <> k.rn
          RETURNING g.user_id, g.global_rank, g.previous_rank, g.total_score),
        hist AS (INSERT INTO rank_history (recalc_id, repository_id, user_id, rank, previous_rank, total_score)
-         SELECT $1, NULL, user_id, global_rank, previous_rank, total_score FROM changed)
+         SELECT $1, NULL, c.user_id, c.global_rank, c.previous_rank, c.total_score FROM changed c
+         ${full ? '' : 'WHERE c.user_id IN (SELECT user_id FROM lb_pairs)'})
        SELECT (SELECT count(*) FROM changed)::int AS changes, (SELECT count(*) FROM ranked)::int AS users`,
       [recalcId],
     );
