@@ -7,6 +7,7 @@ export function healthHandlers(health: HealthService): HandlerGroup<'health'> {
     'health.latest': () => ({ run: health.latest() }),
     'health.history': ({ service, hours, limit }) => health.history(service, hours, limit),
     'health.thresholds': () => health.thresholds(),
+    'health.uptime': ({ hours, bars }) => health.uptime(hours, bars),
   };
 }
 

@@ -1,3 +1,4 @@
+import { uptime } from './uptime.ts';
 import { EventEmitter } from 'node:events';
 import type { CheckResult as ContractResult, HealthRun } from '../../shared/contract/health.ts';
 import type { Status } from '../../shared/status.ts';
@@ -77,6 +78,10 @@ export class HealthService {
     if (!rows.length) return null;
     const results = rows.map((r) => JSON.parse(r.detail) as ContractResult);
     return { results, report: overallReport(results.filter((r) => r.configured).map(({ configured: _c, ...r }) => r), VERSION), durationMs: 0 };
+  }
+
+  uptime(hours: number, bars: number) {
+    return uptime(this.deps.db, hours, bars);
   }
 
   history(service: string | undefined, hours: number, limit: number) {

@@ -29,7 +29,19 @@ export type HealthRun = z.infer<typeof HealthRun>;
 
 export const HistoryPoint = z.object({ service: z.string(), ts: isoTime, status: StatusSchema, latencyMs: z.number().nullable() });
 
+export const UptimeRow = z.object({
+  service: z.string(),
+  checks: z.number().int(),
+  /** healthy + degraded over every check with a verdict (unknown excluded); null without one. */
+  uptimePct: z.number().nullable(),
+  counts: z.object({ healthy: z.number().int(), degraded: z.number().int(), down: z.number().int(), unknown: z.number().int() }),
+  /** Oldest first; each the worst status of its checks, null when none ran in it. */
+  bars: z.array(z.object({ start: isoTime, status: StatusSchema.nullable(), checks: z.number().int() })),
+});
+export type UptimeRow = z.infer<typeof UptimeRow>;
+
 export const healthCalls = {
+  'health.uptime': call('Uptime % and status bars per service over a range (Uptime Kuma style)', z.object({ hours: z.number().min(1).max(24 * 30).default(24), bars: z.number().int().min(10).max(120).default(60) }).default({ hours: 24, bars: 60 }), z.array(UptimeRow)),
   'health.run': call('Run every health check now, in parallel, each with its own timeout', z.object({ only: z.array(z.string()).optional() }).default({}), HealthRun),
   'health.latest': call('The last result of every check', noInput, z.object({ run: HealthRun.nullable() })),
   'health.history': call('Past results of one or all checks', z.object({ service: z.string().optional(), hours: z.number().min(1).max(24 * 30).default(24), limit: z.number().int().min(1).max(5000).default(500) }).default({ hours: 24, limit: 500 }), z.array(HistoryPoint)),

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { UptimePanel } from './UptimePanel.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { LinkedText } from '../../components/LinkedText.tsx';
 import { StoppedJobs } from '../../components/StoppedJobs.tsx';
@@ -61,6 +62,7 @@ export function HealthPage() {
           <ServiceCard key={r.id} r={r} history={history[r.id] ?? []} runbook={r.status === 'down' || r.status === 'degraded' ? runbookFor(r.id, runbooks) : null} />
         ))}
       </div>
+      <UptimePanel />
     </div>
   );
 }
