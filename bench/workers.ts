@@ -40,7 +40,8 @@ await admin.connect();
 for (const db of ['w1', 'w2', 'sched']) await admin.query(`CREATE DATABASE bench_${db}`);
 await admin.end();
 const dbUrl = (name: string) => cluster.url.replace(/\/postgres$/, `/bench_${name}`);
-const gh = await startGitHubEmulator({ dataset, latencyMs: LATENCY_MS });
+// One emulator (one token, a fresh rate-limit budget) per phase: the phases do the same work.
+let gh = await startGitHubEmulator({ dataset, latencyMs: LATENCY_MS });
 const env = (db: string) => ({ GITHUB_TOKEN: gh.token, DATABASE_URL: dbUrl(db) });
 
 async function home(name: string, db: string): Promise<string> {
@@ -76,6 +77,8 @@ interface Phase {
 }
 
 async function phase(n: number, db: string, failover: boolean): Promise<{ phase: Phase; failoverS: number | null }> {
+  await gh.close();
+  gh = await startGitHubEmulator({ dataset, latencyMs: LATENCY_MS });
   const consoleCore: Core = await createCore({ home: await home(`console-${db}`, db), mode: 'test', env: env(db) });
   await consoleCore.workers.join({ work: false, concurrency: 1 });
   const procs: ChildProcess[] = [];
@@ -118,8 +121,10 @@ async function phase(n: number, db: string, failover: boolean): Promise<{ phase:
     }
     return { phase: result, failoverS };
   } finally {
-    for (const p of procs) if (p.exitCode === null) p.kill('SIGTERM');
-    await Promise.all(procs.map((p) => (p.exitCode === null ? new Promise((r) => p.once('exit', r)) : null)));
+    // A process killed by a signal has no exit code but a signal code: only the live ones are waited for.
+    const live = procs.filter((p) => p.exitCode === null && p.signalCode === null);
+    for (const p of live) p.kill('SIGTERM');
+    await Promise.all(live.map((p) => new Promise((r) => p.once('exit', r))));
     await pool.end();
     await consoleCore.close();
   }
