@@ -127,7 +127,8 @@ function rollUp(run: JobRun): JobStep[] {
     if (kids.length) {
       const starts = kids.map((k) => k.startedAt).filter((x): x is string => Boolean(x));
       const ends = kids.map((k) => k.finishedAt).filter((x): x is string => Boolean(x));
-      if (!step.startedAt && starts.length) step.startedAt = starts.sort()[0]!;
+      // The earliest start of the step or any sub-step (a resumed sub-step keeps its first start).
+      if (starts.length) step.startedAt = [...starts, ...(step.startedAt ? [step.startedAt] : [])].sort()[0]!;
       if (!step.finishedAt && step.status === 'done' && ends.length) step.finishedAt = ends.sort().at(-1)!;
     }
     out.push(step);
@@ -194,4 +195,36 @@ export function figures(p: Pick<JobProgress, 'done' | 'total' | 'unit' | 'ratePe
 /** Runs that need the operator: stopped but resumable (paused, interrupted). */
 export function needsAttention(run: Pick<JobRun, 'status'>): boolean {
   return run.status === 'paused' || run.status === 'interrupted';
+}
+
+export interface TimelineBar {
+  name: string;
+  status: StepStatus;
+  /** Offset from the run's start and length, as fractions of the run's span (0–1). */
+  left: number;
+  width: number;
+  startedAt: string;
+  seconds: number;
+}
+
+/**
+ * A run's steps on one time axis (a Gantt, as Dagster draws a run): each step that
+ * started is a bar from its start to its finish (or to now / the run's end).
+ */
+export function timeline(run: JobRun, now: number): { bars: TimelineBar[]; spanSeconds: number } {
+  const started = run.steps.filter((s) => s.startedAt);
+  if (!started.length) return { bars: [], spanSeconds: 0 };
+  const t0 = Math.min(...started.map((s) => Date.parse(s.startedAt!)));
+  const runEnd = run.finishedAt ? Date.parse(run.finishedAt) : now;
+  const endOf = (s: JobStep) => (s.finishedAt ? Date.parse(s.finishedAt) : run.status === 'running' ? now : runEnd);
+  const t1 = Math.max(t0 + 1, runEnd, ...started.map(endOf));
+  const span = t1 - t0;
+  return {
+    spanSeconds: span / 1000,
+    bars: started.map((s) => {
+      const a = Date.parse(s.startedAt!);
+      const b = Math.max(a, endOf(s));
+      return { name: s.name, status: s.status, left: (a - t0) / span, width: Math.max(0.004, (b - a) / span), startedAt: s.startedAt!, seconds: (b - a) / 1000 };
+    }),
+  };
 }

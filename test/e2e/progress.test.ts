@@ -82,6 +82,13 @@ describe('Truthful progress', () => {
     await expect.poll(() => drawer.locator('tr[data-step="verify"]').getAttribute('data-state')).toBe('done');
     expect(await drawer.locator('tr[data-state="pending"], tr[data-state="running"]').count()).toBe(0);
     expect(await drawer.locator('tr[data-step="embeddings"]').getAttribute('data-state')).toBe('skipped');
+    // The run's timeline (a Gantt of its steps): sync, aggregate and verify have bars; the skipped step none.
+    const timeline = drawer.getByRole('region', { name: 'Run timeline' });
+    await timeline.scrollIntoViewIfNeeded();
+    for (const step of ['sync', 'aggregate', 'verify']) expect(await timeline.locator(`[data-step="${step}"] .timeline-bar`).count()).toBe(1);
+    expect(await timeline.locator('[data-step="embeddings"]').count()).toBe(0);
+    // The backfill's summary counts the sync's items across the pause.
+    await expect.poll(() => drawer.getByRole('table', { name: 'Backfill steps' }).innerText()).toMatch(/900 items/);
     await page.screenshot({ path: join(ROOT, 'docs', 'progress-succeeded-drawer.png') });
     await page.keyboard.press('Escape');
     ws.close();

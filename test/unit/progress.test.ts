@@ -130,3 +130,29 @@ describe('repository names as the wizard checks them', () => {
     expect(repoNameProblem('octo/wid gets')).toMatch(/not a valid repository name/);
   });
 });
+
+describe('run timeline', () => {
+  it('places each started step on the run’s time axis', async () => {
+    const { timeline } = await import('../../src/shared/progress.ts');
+    const t = (s: number) => new Date(Date.parse('2026-01-01T00:00:00.000Z') + s * 1000).toISOString();
+    const r = run('succeeded', {
+      finishedAt: t(10),
+      steps: [
+        { name: 'sync', status: 'done', startedAt: t(0), finishedAt: t(6), checkpointAt: null },
+        { name: 'aggregate', status: 'done', startedAt: t(6), finishedAt: t(7), checkpointAt: null },
+        { name: 'verify', status: 'done', startedAt: t(7), finishedAt: t(10), checkpointAt: null },
+        { name: 'embeddings', status: 'skipped', startedAt: null, finishedAt: null, checkpointAt: null },
+      ],
+    });
+    const { bars, spanSeconds } = timeline(r, Date.parse(t(99)));
+    expect(spanSeconds).toBe(10);
+    expect(bars.map((b) => [b.name, b.left, b.width, b.seconds])).toEqual([
+      ['sync', 0, 0.6, 6],
+      ['aggregate', 0.6, 0.1, 1],
+      ['verify', 0.7, 0.3, 3],
+    ]);
+    // A running step reaches to now.
+    const live = timeline(run('running', { steps: [{ name: 'sync', status: 'running', startedAt: t(0), finishedAt: null, checkpointAt: null }] }), Date.parse(t(4)));
+    expect(live.bars[0]).toMatchObject({ left: 0, width: 1, seconds: 4 });
+  });
+});

@@ -177,7 +177,7 @@ export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncR
   const seconds = (Date.now() - t0) / 1000;
   ctx.log.info('pipeline_completed', `Sync of ${repo.fullName} finished in ${seconds.toFixed(1)} s: ${items} items, ${rowsWritten} rows, ${stats.requests} requests, ${stats.graphqlPoints} points`, { items, rowsWritten, ...stats });
   report(reconciliation.ok ? 'Done: matches GitHub' : 'Done: differs from GitHub');
-  return { repository: repo.fullName, repositoryId: repo.id, mode: window.mode, reconciliation, github: stats, rowsWritten, writeSeconds: writeMs / 1000, items, seconds };
+  return { repository: repo.fullName, repositoryId: repo.id, mode: window.mode, reconciliation, github: stats, rowsWritten, writeSeconds: writeMs / 1000, items: carriedCount(earlier, items), seconds };
 }
 
 function rateExtras(github: GitHubClient): Record<string, unknown> {

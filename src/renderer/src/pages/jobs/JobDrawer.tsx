@@ -11,6 +11,7 @@ import { formatDuration, formatTime, humanKey, readable } from '../../lib/format
 import { useNow } from '../../lib/useNow.ts';
 import { attempt } from '../../state/app-store.ts';
 import { BackfillSummary } from './BackfillSummary.tsx';
+import { RunTimeline } from './RunTimeline.tsx';
 import { LinkedText } from '../../components/LinkedText.tsx';
 
 export function JobDrawer({ run, onClose }: { run: JobRun | null; onClose(): void }) {
@@ -101,7 +102,7 @@ function JobDetail({ run, onClose }: { run: JobRun; onClose(): void }) {
                   <tr key={s.name} data-step={s.name} data-state={s.status}>
                     <td style={s.name.includes(':') ? { paddingLeft: 20 } : undefined}>{s.name.includes(':') ? s.name.slice(s.name.indexOf(':') + 1) : s.name}</td>
                     <td>{s.status}</td>
-                    <td className="muted">{live && live.state !== 'skipped' && live.state !== 'pending' ? progressText(figures(live, run.status === 'running' && live.state === 'running')) : ''}</td>
+                    <td className="muted">{live && live.state !== 'skipped' && live.state !== 'pending' && (live.total !== null || live.done > 0) ? progressText(figures(live, run.status === 'running' && live.state === 'running')) : ''}</td>
                     <td>{s.startedAt ? formatDuration(((s.finishedAt ? Date.parse(s.finishedAt) : run.status === 'running' ? now : Date.parse(run.finishedAt ?? s.startedAt)) - Date.parse(s.startedAt)) / 1000) : '—'}</td>
                     <td>{formatTime(s.checkpointAt)}</td>
                   </tr>
@@ -111,6 +112,7 @@ function JobDetail({ run, onClose }: { run: JobRun; onClose(): void }) {
           </table>
         </section>
       )}
+      <RunTimeline run={run} now={now} />
       {run.kind === 'backfill' && <BackfillSummary run={run} onClose={onClose} />}
       <section className="stack">
         <h3>Parameters</h3>
