@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { chartPalette } from './chart-palette.ts';
 
 export interface DailyPoint {
   day: string;
@@ -14,11 +15,7 @@ export function DailyChart({ days, label, width = 760, height = 180 }: { days: D
   const el = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!el.current || !days.length) return;
-    const css = getComputedStyle(document.documentElement);
-    const accent = css.getPropertyValue('--accent').trim() || '#2f6fd6';
-    const muted = css.getPropertyValue('--text-muted').trim() || '#888';
-    const healthy = css.getPropertyValue('--status-healthy').trim() || '#2a8';
-    const down = css.getPropertyValue('--status-down').trim() || '#c33';
+    const { accent, muted, healthy, down } = chartPalette();
     const plot = new uPlot(
       {
         width,

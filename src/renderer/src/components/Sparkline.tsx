@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { chartPalette } from './chart-palette.ts';
 
 /** A tiny latency trend (uPlot: canvas, fast with thousands of points). */
 export function Sparkline({ points, width = 160, height = 32, label }: { points: [number, number | null][]; width?: number; height?: number; label: string }) {
@@ -8,7 +9,7 @@ export function Sparkline({ points, width = 160, height = 32, label }: { points:
   const plot = useRef<uPlot | null>(null);
   useEffect(() => {
     if (!el.current) return;
-    const color = getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() || '#2f6fd6';
+    const color = chartPalette().accent;
     plot.current = new uPlot(
       {
         width,

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { chartPalette } from './chart-palette.ts';
 
 const money = (v: number) => `$${v === 0 ? '0' : v < 0.1 ? v.toFixed(3) : v < 10 ? v.toFixed(2) : Math.round(v)}`;
 
@@ -12,10 +13,7 @@ export function SpendChart({ days, forecast, label, width = 720, height = 200 }:
   const el = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!el.current || !days.length) return;
-    const css = getComputedStyle(document.documentElement);
-    const accent = css.getPropertyValue('--accent').trim() || '#2f6fd6';
-    const muted = css.getPropertyValue('--text-muted').trim() || '#888';
-    const warn = css.getPropertyValue('--status-degraded').trim() || '#c80';
+    const { accent, muted, degraded: warn } = chartPalette();
     const xs = days.map((d) => Date.parse(`${d.date}T12:00:00Z`) / 1000);
     const today = new Date().toISOString().slice(0, 10);
     const todayIndex = days.findIndex((d) => d.date === today);
