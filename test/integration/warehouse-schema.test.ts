@@ -35,9 +35,11 @@ async function exec(url: string, sql: string, params: unknown[] = []) {
 describe('the warehouse lives in its own schema', () => {
   let t: TestCore;
   const dbs: TestDb[] = [];
-  const useDb = async (profile: Record<string, unknown> = {}) => {
+  /** A fresh database, prepared (as it was before this version of the console saw it), then made the active profile's. */
+  const useDb = async (profile: Record<string, unknown> = {}, prepare?: (db: TestDb) => Promise<void>) => {
     const db = await createTestDatabase('schema');
     dbs.push(db);
+    await prepare?.(db);
     const p = await t.ops.profiles.create({ name: `p-${dbs.length}`, ...profile });
     await t.ops.secrets.set({ profileId: p.id, key: 'postgres_url', value: db.url });
     await t.ops.profiles.activate({ id: p.id });
@@ -65,10 +67,11 @@ describe('the warehouse lives in its own schema', () => {
   });
 
   it('leaves a team’s own tables of the same names alone', async () => {
-    const db = await useDb();
-    await exec(db.url, `CREATE TABLE public.repositories (id serial PRIMARY KEY, slug text NOT NULL);
-      CREATE TABLE public.schema_migrations (version text PRIMARY KEY);
-      INSERT INTO public.repositories (slug) VALUES ('theirs'); INSERT INTO public.schema_migrations VALUES ('20240101_init');`);
+    const db = await useDb({}, async (fresh) => {
+      await exec(fresh.url, `CREATE TABLE public.repositories (id serial PRIMARY KEY, slug text NOT NULL);
+        CREATE TABLE public.schema_migrations (version text PRIMARY KEY);
+        INSERT INTO public.repositories (slug) VALUES ('theirs'); INSERT INTO public.schema_migrations VALUES ('20240101_init');`);
+    });
     const before = await catalog(db.url, 'public');
     expect((await t.ops.warehouse.status()).upToDate).toBe(true);
     expect(await catalog(db.url, 'public')).toEqual(before);
@@ -77,15 +80,17 @@ describe('the warehouse lives in its own schema', () => {
   });
 
   it('moves a 0.1 warehouse out of public once, with its data', async () => {
-    const db = await useDb();
-    // What Repo Ops 0.1 left behind: its migrations (1–3) run in public, recorded in the old layout.
-    await exec(db.url, 'CREATE TABLE public.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
-    for (const m of warehouseCoreMigrations.migrations.filter((x) => x.version <= 3)) {
-      await exec(db.url, m.sql);
-      await exec(db.url, 'INSERT INTO public.schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
-    }
-    await exec(db.url, "INSERT INTO public.repositories (owner, name, full_name) VALUES ('octo', 'old', 'octo/old')");
-    await exec(db.url, 'CREATE TABLE public.unrelated (x int)');
+    // What Repo Ops 0.1 left behind: its migrations (1–3) run in public, recorded in the old layout —
+    // all of it there before this console connects (its background work may connect at once).
+    const db = await useDb({}, async (fresh) => {
+      await exec(fresh.url, 'CREATE TABLE public.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+      for (const m of warehouseCoreMigrations.migrations.filter((x) => x.version <= 3)) {
+        await exec(fresh.url, m.sql);
+        await exec(fresh.url, 'INSERT INTO public.schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      }
+      await exec(fresh.url, "INSERT INTO public.repositories (owner, name, full_name) VALUES ('octo', 'old', 'octo/old')");
+      await exec(fresh.url, 'CREATE TABLE public.unrelated (x int)');
+    });
 
     const status = await t.ops.warehouse.status();
     expect(status).toMatchObject({ schema: 'repo_ops', upToDate: true });
