@@ -57,7 +57,7 @@ describe('Alerts and Costs', () => {
     await page.goto(`${c.serve.origin}/#/health`);
     await page.getByRole('button', { name: 'Run checks' }).click();
     await expect.poll(() => recv.received.filter((r) => r.path === '/slack' && /FIRING/.test(String(r.json.text))).length, { timeout: 30_000 }).toBe(1);
-    expect(String(recv.received.at(-1)!.json.text)).toMatch(/\[P1\] FIRING: Service down - default\/http:/);
+    expect(String(recv.received.at(-1)!.json.text)).toMatch(/\[P1\] FIRING: Service down - console\/http:/);
 
     await page.goto(`${c.serve.origin}/#/alerts`);
     const alerts = page.getByRole('grid', { name: 'Alerts' });
