@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHubEmulator, type GitHubEmulator } from '../emulators/github/server.ts';
-import { openConsole, type Console } from '../helpers/e2e.ts';
+import { createGitHubProfile, openConsole, type Console } from '../helpers/e2e.ts';
 import { ROOT } from '../helpers/serve-process.ts';
 import { smallDataset } from '../helpers/sync-env.ts';
 
@@ -20,18 +20,7 @@ afterAll(async () => {
 describe('Engineers and What Shipped pages', () => {
   it('a sync fills the Engineer Lens by itself; the pages answer who shipped what, how risky, who owns which files', async () => {
     const { page } = c;
-    await page.goto(`${c.serve.origin}/#/settings`);
-    await page.getByRole('button', { name: 'New profile' }).click();
-    await page.getByLabel('Name').fill('emulated');
-    await page.getByRole('button', { name: 'Create' }).click();
-    await page.getByRole('heading', { name: 'emulated' }).waitFor();
-    await page.getByLabel('GitHub API URL').fill(gh.url);
-    await page.getByRole('button', { name: 'Save profile' }).click();
-    await page.locator('.toast', { hasText: 'Profile saved' }).waitFor();
-    const row = page.locator('tr[data-secret="github_token"]');
-    await row.getByLabel('New GitHub token').fill(gh.token);
-    await row.getByRole('button', { name: 'Save' }).click();
-    await row.getByText('in keychain').waitFor();
+    await createGitHubProfile(c, gh);
 
     await page.goto(`${c.serve.origin}/#/repositories`);
     await page.getByLabel('Repository to track').fill('octo/widgets');

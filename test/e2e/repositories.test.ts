@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHubEmulator, type GitHubEmulator } from '../emulators/github/server.ts';
-import { openConsole, type Console } from '../helpers/e2e.ts';
+import { createGitHubProfile, openConsole, type Console } from '../helpers/e2e.ts';
 import { ROOT } from '../helpers/serve-process.ts';
 import { smallDataset } from '../helpers/sync-env.ts';
 
@@ -19,18 +19,7 @@ afterAll(async () => {
 describe('Repositories page', () => {
   it('tracks a repository, syncs it with live progress and shows the reconciliation', async () => {
     const { page } = c;
-    await page.goto(`${c.serve.origin}/#/settings`);
-    await page.getByRole('button', { name: 'New profile' }).click();
-    await page.getByLabel('Name').fill('emulated');
-    await page.getByRole('button', { name: 'Create' }).click();
-    await page.getByRole('heading', { name: 'emulated' }).waitFor();
-    await page.getByLabel('GitHub API URL').fill(gh.url);
-    await page.getByRole('button', { name: 'Save profile' }).click();
-    await page.locator('.toast', { hasText: 'Profile saved' }).waitFor();
-    const row = page.locator('tr[data-secret="github_token"]');
-    await row.getByLabel('New GitHub token').fill(gh.token);
-    await row.getByRole('button', { name: 'Save' }).click();
-    await row.getByText('in keychain').waitFor();
+    await createGitHubProfile(c, gh);
 
     await page.goto(`${c.serve.origin}/#/repositories`);
     // No Postgres URL configured: the embedded PostgreSQL is used, and the page says so.

@@ -65,3 +65,20 @@ function stopOrphanPostgres(home: string): void {
     // already gone
   }
 }
+
+/** Through Settings: a new profile named `name` pointed at an emulated GitHub, its token stored in the keychain. */
+export async function createGitHubProfile(c: Console, github: { url: string; token: string }, name = 'emulated'): Promise<void> {
+  const { page } = c;
+  await page.goto(`${c.serve.origin}/#/settings`);
+  await page.getByRole('button', { name: 'New profile' }).click();
+  await page.getByLabel('Name').fill(name);
+  await page.getByRole('button', { name: 'Create' }).click();
+  await page.getByRole('heading', { name }).waitFor();
+  await page.getByLabel('GitHub API URL').fill(github.url);
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  await page.locator('.toast', { hasText: 'Profile saved' }).waitFor();
+  const row = page.locator('tr[data-secret="github_token"]');
+  await row.getByLabel('New GitHub token').fill(github.token);
+  await row.getByRole('button', { name: 'Save' }).click();
+  await row.getByText('in keychain').waitFor();
+}
