@@ -48,6 +48,27 @@ describe('generateDataset', () => {
     expect(items.every((i) => i.updatedAt >= i.createdAt)).toBe(true);
   });
 
+  it('heavy-tailed mode: log-normal bodies up to hundreds of KB, 1–2 % of PRs with > 100 files, reviews or comments, many bots', () => {
+    const ds = generateDataset({ seed: 5, shape: 'heavy-tailed', hugeBodyEvery: 0, repos: [{ owner: 'o', name: 'r', pullRequests: 3000, issues: 1000, avgFiles: 12, avgReviews: 3, avgIssueComments: 5 }] });
+    const { pullRequests: prs, issues } = ds.repositories[0];
+    const heavy = prs.filter((p) => p.files.length > 100 || p.reviews.length > 100 || p.comments.length > 100 || p.reviews.some((r) => r.comments.length > 100));
+    expect(heavy.length / prs.length).toBeGreaterThan(0.01);
+    expect(heavy.length / prs.length).toBeLessThan(0.025);
+    // Each kind of heavy item occurs, scattered over the history (not evenly spaced).
+    expect(heavy.some((p) => p.files.length > 100) && heavy.some((p) => p.reviews.length > 100) && heavy.some((p) => p.comments.length > 100)).toBe(true);
+    const bots = new Set(prs.map((p) => p.author).filter((a) => a?.endsWith('[bot]')));
+    expect(bots.size).toBeGreaterThanOrEqual(10);
+    expect(prs.filter((p) => p.author?.endsWith('[bot]')).length / prs.length).toBeGreaterThan(0.2);
+    expect(ds.users.filter((u) => u.type === 'Bot').every((u) => u.login.endsWith('[bot]'))).toBe(true);
+    // Body sizes: a median of a few hundred bytes, a tail of hundreds of KB.
+    const sizes = [...prs, ...issues].map((i) => Buffer.byteLength(i.body)).sort((a, b) => a - b);
+    const median = sizes[sizes.length >> 1]!;
+    expect(median).toBeGreaterThan(100);
+    expect(median).toBeLessThan(2000);
+    expect(sizes.at(-1)!).toBeGreaterThan(100_000);
+    expect(sizes.filter((b) => b > 20 * median).length / sizes.length).toBeGreaterThan(0.005);
+  });
+
   it('generates the benchmark-sized dataset quickly', () => {
     const t = performance.now();
     const ds = generateDataset({ seed: 9, repos: [{ owner: 'b', name: 'big', pullRequests: 5000, issues: 2000, avgReviews: 3, avgReviewComments: 8, avgIssueComments: 8, avgFiles: 12, heavyPullRequests: 5 }] });

@@ -4,7 +4,7 @@ import type {
   ReviewComment, ReviewState, ChangeType,
 } from './dataset.ts';
 import { createRng, isoSeconds, nodeId, NODE_PREFIX } from './ids.ts';
-import { body, dependabotTitle, filePath, hugeBody, personName, pick, title } from './text.ts';
+import { body, dependabotTitle, filePath, hugeBody, personName, pick, sizedBody, title } from './text.ts';
 
 export interface RepoSpec {
   owner: string;
@@ -31,9 +31,24 @@ export interface GenerateOptions {
   botShare?: number; // share of PRs/comments by bots, default 0.08
   ghostShare?: number; // share of items by deleted users, default 0.02
   hugeBodyEvery?: number; // every Nth PR/issue gets a ≥ 60 KB body (0 = never), default 400
+  /**
+   * 'uniform' (default): counts uniform around the averages. 'heavy-tailed', as real histories are:
+   * log-normal body sizes (a few of hundreds of KB) and nested counts, `heavyShare` of the PRs
+   * with more than 100 files, reviews or comments (one kind each, at random places), and many
+   * bot authors (a dozen bots; botShare defaults to 0.25).
+   */
+  shape?: 'uniform' | 'heavy-tailed';
+  /** heavy-tailed: share of PRs with > 100 of one nested kind; default 0.015. */
+  heavyShare?: number;
 }
 
 const BOTS: Array<[string, number]> = [['dependabot[bot]', 49699333], ['github-actions[bot]', 41898282], ['renovate[bot]', 29139614]];
+// heavy-tailed mode: the bots a busy public repository sees.
+const MORE_BOTS: Array<[string, number]> = [
+  ['codecov[bot]', 22429695], ['netlify[bot]', 40209326], ['vercel[bot]', 35613825], ['pre-commit-ci[bot]', 66853113],
+  ['mergify[bot]', 37929162], ['allcontributors[bot]', 46447321], ['coderabbitai[bot]', 136622811], ['changeset-bot[bot]', 46011259],
+  ['stale[bot]', 26384082], ['snyk-io[bot]', 19733683], ['greenkeeper[bot]', 23040076], ['imgbot[bot]', 31427850],
+];
 const LABELS: Array<[string, string, string | null]> = [
   ['bug', 'd73a4a', "Something isn't working"], ['documentation', '0075ca', 'Improvements or additions to documentation'],
   ['duplicate', 'cfd3d7', 'This issue or pull request already exists'], ['enhancement', 'a2eeef', 'New feature or request'],
@@ -52,6 +67,7 @@ interface Ctx {
   humans: DatasetUser[];
   ids: { label: number; pr: number; issue: number; review: number; reviewComment: number; issueComment: number };
   opts: Required<Omit<GenerateOptions, 'repos' | 'seed'>>;
+  bots: Array<[string, number]>;
   itemIndex: number;
   // Comment bodies and diff hunks come from seeded pools: realistic enough, far less allocation.
   commentBodies: string[];
@@ -62,10 +78,23 @@ function count(rng: () => number, avg: number): number {
   return Math.floor(rng() * (2 * avg + 1));
 }
 
+/** A log-normal count: median `median`, spread `sigma` (of the log), at most `cap`. */
+function logNormal(rng: () => number, median: number, sigma: number, cap: number): number {
+  const z = Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+  return Math.min(cap, Math.floor(median * Math.exp(sigma * z)));
+}
+
+/** Over 100: a Pareto tail from 101 (α 1.5), as GitHub caps files at 3,000. */
+function over100(rng: () => number, cap: number): number {
+  return Math.min(cap, Math.floor(101 * (1 - rng()) ** (-1 / 1.5)));
+}
+
+const heavyTailed = (ctx: Ctx) => ctx.opts.shape === 'heavy-tailed';
+
 function author(ctx: Ctx, allowBots: boolean): string | null {
   const r = ctx.rng();
   if (r < ctx.opts.ghostShare) return null;
-  if (allowBots && r < ctx.opts.ghostShare + ctx.opts.botShare) return pick(ctx.rng, BOTS)[0];
+  if (allowBots && r < ctx.opts.ghostShare + ctx.opts.botShare) return pick(ctx.rng, ctx.bots)[0];
   return pick(ctx.rng, ctx.humans).login;
 }
 
@@ -140,7 +169,14 @@ function reviews(ctx: Ctx, repoId: number, nReviews: number, nComments: number, 
 
 function itemBody(ctx: Ctx): string {
   const every = ctx.opts.hugeBodyEvery;
-  return every > 0 && ++ctx.itemIndex % every === 0 ? hugeBody(ctx.rng) : body(ctx.rng);
+  if (every > 0 && ++ctx.itemIndex % every === 0) return hugeBody(ctx.rng);
+  if (!heavyTailed(ctx)) return body(ctx.rng);
+  // Log-normal word counts: median 60 words, a long tail up to 80,000 (hundreds of KB).
+  const r = ctx.rng();
+  if (r < 0.06) return '';
+  // Now and then a pasted log or trace: 100–500 KB.
+  if (r > 0.998) return sizedBody(ctx.rng, 15_000 + Math.floor(ctx.rng() * 55_000));
+  return sizedBody(ctx.rng, Math.max(3, logNormal(ctx.rng, 60, 1.6, 80_000)));
 }
 
 function maxIso(a: string, b: string): string {
@@ -164,11 +200,33 @@ function pullRequest(ctx: Ctx, spec: RepoSpec, repo: Repository, number: number,
   const to = created + span;
   const r = rng();
   const state: PullRequest['state'] = r < 0.6 ? 'MERGED' : r < 0.8 ? 'CLOSED' : 'OPEN';
-  const prFiles = files(ctx, heavy ? 101 + Math.floor(rng() * 200) : Math.max(1, count(rng, spec.avgFiles ?? 5)));
-  const nReviews = heavy ? 101 + Math.floor(rng() * 30) : count(rng, spec.avgReviews ?? 2);
-  const nReviewComments = heavy ? 101 + Math.floor(rng() * 50) : count(rng, spec.avgReviewComments ?? 3);
-  const prReviews = reviews(ctx, repoId, nReviews, nReviewComments, heavy, prFiles, created + 1000, to);
-  const comments = issueComments(ctx, repoId, heavy ? 101 + Math.floor(rng() * 50) : count(rng, spec.avgIssueComments ?? 3), created + 1000, to);
+  let prFiles: PullRequestFile[];
+  let prReviews: Review[];
+  let comments: IssueComment[];
+  if (heavyTailed(ctx)) {
+    // Medians a little under the averages (log-normal means sit above their medians).
+    let nFiles = Math.max(1, logNormal(rng, (spec.avgFiles ?? 5) * 0.6, 1, 100));
+    let nReviews = logNormal(rng, (spec.avgReviews ?? 2) * 0.7, 0.8, 60);
+    let nReviewComments = logNormal(rng, (spec.avgReviewComments ?? 3) * 0.5, 1.2, 80);
+    let nComments = logNormal(rng, (spec.avgIssueComments ?? 3) * 0.5, 1.2, 90);
+    if (heavy || rng() < ctx.opts.heavyShare) {
+      const kind = heavy ? 4 : Math.floor(rng() * 4);
+      if (kind === 0 || kind === 4) nFiles = over100(rng, 3000);
+      if (kind === 1 || kind === 4) nReviews = over100(rng, 400);
+      if (kind === 2 || kind === 4) nComments = over100(rng, 1500);
+      if (kind === 3 || kind === 4) nReviewComments = over100(rng, 600);
+    }
+    prFiles = files(ctx, nFiles);
+    // Over 100 review comments: in one review (the first), as a long review thread has them.
+    prReviews = reviews(ctx, repoId, nReviews, nReviewComments, nReviewComments > 100, prFiles, created + 1000, to);
+    comments = issueComments(ctx, repoId, nComments, created + 1000, to);
+  } else {
+    prFiles = files(ctx, heavy ? 101 + Math.floor(rng() * 200) : Math.max(1, count(rng, spec.avgFiles ?? 5)));
+    const nReviews = heavy ? 101 + Math.floor(rng() * 30) : count(rng, spec.avgReviews ?? 2);
+    const nReviewComments = heavy ? 101 + Math.floor(rng() * 50) : count(rng, spec.avgReviewComments ?? 3);
+    prReviews = reviews(ctx, repoId, nReviews, nReviewComments, heavy, prFiles, created + 1000, to);
+    comments = issueComments(ctx, repoId, heavy ? 101 + Math.floor(rng() * 50) : count(rng, spec.avgIssueComments ?? 3), created + 1000, to);
+  }
   const closedAt = state === 'OPEN' ? null : isoSeconds(to);
   const createdAt = isoSeconds(created);
   const reviewTimes = prReviews.map((x) => x.submittedAt);
@@ -189,7 +247,8 @@ function issue(ctx: Ctx, spec: RepoSpec, repoId: number, labelsOf: Label[], numb
   const rng = ctx.rng;
   const databaseId = ctx.ids.issue++;
   const span = Math.min(end - created, Math.floor(rng() * 40 * DAY) + 60_000);
-  const comments = issueComments(ctx, repoId, count(rng, spec.avgIssueComments ?? 3), created + 1000, created + span);
+  const nComments = heavyTailed(ctx) ? logNormal(rng, (spec.avgIssueComments ?? 3) * 0.5, 1.2, 90) : count(rng, spec.avgIssueComments ?? 3);
+  const comments = issueComments(ctx, repoId, nComments, created + 1000, created + span);
   const closed = rng() < 0.55;
   const createdAt = isoSeconds(created);
   const closedAt = closed ? isoSeconds(created + span) : null;
@@ -247,7 +306,11 @@ export function generateDataset(options: GenerateOptions): Dataset {
     botShare: options.botShare ?? 0.08,
     ghostShare: options.ghostShare ?? 0.02,
     hugeBodyEvery: options.hugeBodyEvery ?? 400,
+    shape: options.shape ?? 'uniform',
+    heavyShare: options.heavyShare ?? 0.015,
   };
+  if (options.shape === 'heavy-tailed' && options.botShare === undefined) opts.botShare = 0.25;
+  const bots = opts.shape === 'heavy-tailed' ? [...BOTS, ...MORE_BOTS] : BOTS;
   const rng = createRng(options.seed);
   const start = Date.parse(opts.start);
   const end = Date.parse(opts.end);
@@ -260,11 +323,11 @@ export function generateDataset(options: GenerateOptions): Dataset {
     });
   }
   const humans = users.slice();
-  for (const [login, databaseId] of BOTS) {
+  for (const [login, databaseId] of bots) {
     users.push({ login, databaseId, id: nodeId(NODE_PREFIX.Bot, databaseId), type: 'Bot', name: null, createdAt: '2016-02-01T00:00:00Z' });
   }
   const ctx: Ctx = {
-    rng, humans, opts, itemIndex: 0,
+    rng, humans, opts, bots, itemIndex: 0,
     commentBodies: Array.from({ length: 2048 }, () => body(rng, 1, 16)),
     hunks: Array.from({ length: 64 }, (_, i) => `@@ -${i + 1},3 +${i + 1},4 @@\n context\n+${title(rng)}`),
     ids: { label: 20_000_000, pr: 1_000_000_000, issue: 1_100_000_000, review: 1_200_000_000, reviewComment: 1_300_000_000, issueComment: 1_400_000_000 },

@@ -59,6 +59,13 @@ export function body(rng: () => number, maxParagraphs = 3, maxWords = 24): strin
   return s;
 }
 
+/** A body of about `n` words in paragraphs of ~40 (heavy-tailed datasets draw n log-normally). */
+export function sizedBody(rng: () => number, n: number): string {
+  const parts: string[] = [];
+  for (let left = n; left > 0; left -= 40) parts.push(words(rng, Math.min(40, left)) + '.');
+  return parts.join('\n\n');
+}
+
 let hugeChunk: string | undefined;
 
 /** ≥ 60 KB body (multi-byte characters included) with an item-specific prefix. */
