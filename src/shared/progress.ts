@@ -98,7 +98,7 @@ export interface SubProgress {
   [figure: string]: unknown;
 }
 
-const SUB_STATE: Record<string, StepStatus> = { pending: 'pending', running: 'running', done: 'done', skipped: 'skipped', failed: 'failed', paused: 'paused', cancelled: 'cancelled', interrupted: 'interrupted' };
+const SUB_STATE: Record<string, StepStatus> = { pending: 'pending', running: 'running', done: 'done', skipped: 'skipped', failed: 'failed', paused: 'paused', cancelled: 'cancelled', interrupted: 'interrupted', reused: 'reused' };
 
 function subSteps(p: JobProgress): Record<string, SubProgress> | null {
   const s = p.extra.steps;
@@ -119,7 +119,7 @@ function rollUp(run: JobRun): JobStep[] {
     const live = subs?.[t.name];
     let step: JobStep = { ...t };
     if (live && SUB_STATE[live.state]) {
-      step = { ...step, status: t.status === 'failed' ? 'failed' : SUB_STATE[live.state]!, startedAt: t.startedAt ?? live.startedAt ?? null, finishedAt: t.finishedAt ?? live.finishedAt ?? null };
+      step = { ...step, status: t.status === 'failed' || t.status === 'reused' ? t.status : SUB_STATE[live.state]!, startedAt: t.startedAt ?? live.startedAt ?? null, finishedAt: t.finishedAt ?? live.finishedAt ?? null };
     } else if (kids.length && t.status === 'pending') {
       const any = (st: StepStatus) => kids.some((k) => k.status === st);
       step.status = any('failed') ? 'failed' : any('running') ? 'running' : kids.every((k) => k.status === 'done') && run.status !== 'running' ? 'done' : 'running';

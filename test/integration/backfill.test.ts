@@ -62,6 +62,19 @@ WHERE wr.repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
     expect(md.content).toContain('✅ **PR count matches GitHub** — warehouse 120, GitHub 120');
     const json = JSON.parse((await env.t.ops.backfill.report({ runId: run.id, format: 'json' })).content) as { result: { verification: Verification } };
     expect(json.result.verification.ok).toBe(true);
+
+    // Retry from a chosen step: a new run with the same options starting at aggregation; the sync and
+    // the embeddings are reused from this run (no GitHub or OpenAI request), the verification is fresh and green.
+    const ghBefore = env.emulator.stats.requests;
+    const aiBefore = env.openai.stats.requests;
+    const retry = await env.t.core.jobs.wait((await env.t.ops.jobs.rerun({ runId: run.id, fromStep: 'aggregate' })).id);
+    expect(retry).toMatchObject({ status: 'succeeded', params: done.params, rerunOf: { runId: run.id, fromStep: 'aggregate' } });
+    expect(retry.steps.filter((st) => !st.name.includes(':')).map((st) => [st.name, st.status])).toEqual([['sync', 'reused'], ['embeddings', 'reused'], ['aggregate', 'done'], ['verify', 'done']]);
+    expect(env.emulator.stats.requests).toBe(ghBefore);
+    expect(env.openai.stats.requests).toBe(aiBefore);
+    const again = retry.result as typeof result & { steps: { sync: { items: number } } };
+    expect(again.steps.sync.items).toBe((done.result as typeof again).steps.sync.items);
+    expect(states(again.verification)).toEqual(states(result.verification));
   });
 
   it('goes red, not green, when GitHub’s pages leave out PRs its totalCount includes', async () => {

@@ -113,6 +113,41 @@ describe('jobs', () => {
     expect(executed.filter((e) => e === `${id}:step-1`)).toHaveLength(2);
   });
 
+  it('retries from a chosen step (Dagster style): a new run, same parameters, earlier steps reused with their results', async () => {
+    executed.length = 0;
+    const first = await t.core.jobs.wait((await t.core.jobs.enqueue('test-count', { steps: 3, perStep: 2, key: 'from-step' })).id);
+    expect(first).toMatchObject({ status: 'succeeded', result: { total: 6 } });
+    const retry = await t.ops.jobs.rerun({ runId: first.id, fromStep: 'step-2' });
+    expect(retry.id).not.toBe(first.id);
+    expect(retry).toMatchObject({ params: first.params, rerunOf: { runId: first.id, fromStep: 'step-2' }, attempt: 1 });
+    const done = await t.core.jobs.wait(retry.id);
+    // The reused steps' results feed the run as if they had run: 2 + 2 reused + 2 run now.
+    expect(done).toMatchObject({ status: 'succeeded', result: { total: 6 } });
+    expect(done.steps.map((s) => [s.name, s.status])).toEqual([['step-0', 'reused'], ['step-1', 'reused'], ['step-2', 'done']]);
+    expect(executed.filter((e) => e.startsWith(retry.id.slice(0, 4)))).toEqual([`${retry.id.slice(0, 4)}:step-2`]);
+    const logs = await t.ops.logs.query({ runId: retry.id, limit: 20 });
+    expect(logs.entries.find((e) => e.event === 'job_rerun')?.msg).toMatch(/retry of run .* from step "step-2" \(step-0 reused, step-1 reused\)/);
+    // A retry of a retry reuses what that one reused; without a step, everything runs again.
+    const again = await t.core.jobs.wait((await t.ops.jobs.rerun({ runId: done.id, fromStep: 'step-1' })).id);
+    expect(again.steps.map((s) => s.status)).toEqual(['reused', 'done', 'done']);
+    const whole = await t.core.jobs.wait((await t.ops.jobs.rerun({ runId: first.id })).id);
+    expect(whole.steps.map((s) => s.status)).toEqual(['done', 'done', 'done']);
+    expect(whole.rerunOf).toBeNull();
+  });
+
+  it('refuses a retry from a step it cannot honour, saying why', async () => {
+    failOnce = true;
+    const failed = await t.core.jobs.wait((await t.core.jobs.enqueue('test-count', { steps: 3, perStep: 5, failInStep: 1, key: 'from-failed' })).id);
+    if (failed.status !== 'failed') throw new Error(`expected a failed run, got ${failed.status}`);
+    await expect(t.ops.jobs.rerun({ runId: failed.id, fromStep: 'step-2' })).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/Step "step-1" did not finish in that run \(failed\).*retry from "step-1"/) });
+    await expect(t.ops.jobs.rerun({ runId: failed.id, fromStep: 'step-9' })).rejects.toMatchObject({ code: 'invalid_input', message: 'fromStep: "step-9" is not a step of Count (its steps: step-0, step-1, step-2)' });
+    const retry = await t.core.jobs.wait((await t.ops.jobs.rerun({ runId: failed.id, fromStep: 'step-1' })).id);
+    expect(retry.steps.map((s) => s.status)).toEqual(['reused', 'done', 'done']);
+    const running = await t.core.jobs.enqueue('test-count', { steps: 1, perStep: 50, waitForCancel: true, key: 'from-running' });
+    await expect(t.ops.jobs.rerun({ runId: running.id, fromStep: 'step-0' })).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/retry it once it has stopped/) });
+    await t.core.jobs.cancel(running.id);
+  });
+
   it('stores and sends a failed run’s error message redacted', async () => {
     const seen: string[] = [];
     const off = t.core.jobs.onChange((r) => r.error && seen.push(r.error));

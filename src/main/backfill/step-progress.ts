@@ -25,6 +25,12 @@ export class StepProgress {
   }
 
   begin(step: string): void {
+    if (this.ctx.reused?.(step)) {
+      // A retry from a later step: this step's result comes from the run it retries.
+      this.steps[step]!.state = 'reused';
+      this.push(step);
+      return;
+    }
     this.started[step] = Date.now();
     this.steps[step]!.state = 'running';
     this.steps[step]!.startedAt = new Date().toISOString();
@@ -33,6 +39,7 @@ export class StepProgress {
 
   finish(step: string): void {
     const s = this.steps[step]!;
+    if (s.state === 'reused') return;
     s.state = 'done';
     s.etaSeconds = 0;
     s.finishedAt = new Date().toISOString();
@@ -60,7 +67,7 @@ export class StepProgress {
     const active = this.order.filter((s) => this.steps[s]!.state !== 'skipped');
     const fraction = active.reduce((n, s) => {
       const st = this.steps[s]!;
-      if (st.state === 'done') return n + 1;
+      if (st.state === 'done' || st.state === 'reused') return n + 1;
       if (st.state === 'running' && st.total) return n + Math.min(1, st.done / st.total);
       return n;
     }, 0);

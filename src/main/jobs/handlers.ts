@@ -9,6 +9,7 @@ export function jobHandlers(jobs: JobService): HandlerGroup<'jobs'> {
     'jobs.cancel': async ({ runId }) => consistentRun(await jobs.cancel(runId)),
     'jobs.pause': async ({ runId }) => consistentRun(await jobs.cancel(runId, { pause: true })),
     'jobs.resume': async ({ runId }) => consistentRun(await jobs.resume(runId)),
+    'jobs.rerun': async ({ runId, fromStep }) => consistentRun(await jobs.rerun(runId, fromStep)),
     'jobs.kinds': () => jobs.kinds(),
   };
 }

@@ -17,6 +17,8 @@ interface RunRow {
   concurrency_key: string | null;
   owner: string | null;
   heartbeat_at: number | null;
+  rerun_of: string | null;
+  rerun_from: string | null;
 }
 interface StepRow {
   run_id: string;
@@ -28,6 +30,13 @@ interface StepRow {
   checkpoint: string | null;
   checkpoint_at: string | null;
   result: string | null;
+}
+
+/** A retry from a chosen step: the run it repeats, where it starts, and what the earlier steps take over. */
+export interface RerunPlan {
+  runId: string;
+  fromStep: string;
+  steps: { name: string; status: 'reused' | 'skipped'; result?: unknown }[];
 }
 
 export const emptyProgress = (): JobProgress => ({ done: 0, total: null, unit: 'items', message: null, ratePerSec: null, etaSeconds: null, extra: {} });
@@ -42,12 +51,17 @@ export class JobRepo {
     this.db = db;
   }
 
-  insert(r: { id: string; kind: string; title: string; params: unknown; concurrencyKey: string | null; steps: string[] }): void {
+  insert(r: { id: string; kind: string; title: string; params: unknown; concurrencyKey: string | null; steps: string[]; rerun?: RerunPlan }): void {
     this.db.transaction(() => {
       this.db
-        .prepare('INSERT INTO job_runs (id, kind, title, status, params, progress, created_at, concurrency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(r.id, r.kind, r.title, 'queued', JSON.stringify(r.params ?? null), JSON.stringify(emptyProgress()), now(), r.concurrencyKey);
+        .prepare('INSERT INTO job_runs (id, kind, title, status, params, progress, created_at, concurrency_key, rerun_of, rerun_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(r.id, r.kind, r.title, 'queued', JSON.stringify(r.params ?? null), JSON.stringify(emptyProgress()), now(), r.concurrencyKey, r.rerun?.runId ?? null, r.rerun?.fromStep ?? null);
       this.ensureSteps(r.id, r.steps);
+      if (r.rerun) {
+        // The steps before the chosen one are recorded as reused (with the earlier run's result) or skipped.
+        const set = this.db.prepare('UPDATE job_steps SET status = ?, result = ?, finished_at = ? WHERE run_id = ? AND name = ?');
+        for (const s of r.rerun.steps) set.run(s.status, s.result === undefined ? null : JSON.stringify(s.result), now(), r.id, s.name);
+      }
     })();
   }
 
@@ -160,7 +174,7 @@ export class JobRepo {
     this.db.prepare('UPDATE job_steps SET checkpoint = ?, checkpoint_at = ? WHERE run_id = ? AND name = ?').run(JSON.stringify(value ?? null), now(), runId, name);
   }
 
-  stepFinished(runId: string, name: string, status: 'done' | 'failed' | 'skipped', result?: unknown): void {
+  stepFinished(runId: string, name: string, status: 'done' | 'failed' | 'skipped' | 'reused', result?: unknown): void {
     this.db.prepare('UPDATE job_steps SET status = ?, finished_at = ?, result = ? WHERE run_id = ? AND name = ?').run(status, now(), result === undefined ? null : JSON.stringify(result), runId, name);
   }
 
@@ -187,6 +201,7 @@ export class JobRepo {
       error: r.error,
       result: parse(r.result),
       resumable: ['interrupted', 'failed', 'cancelled', 'paused'].includes(r.status),
+      rerunOf: r.rerun_of ? { runId: r.rerun_of, fromStep: r.rerun_from ?? '' } : null,
     };
   }
 

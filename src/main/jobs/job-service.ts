@@ -5,7 +5,7 @@ import { STOPPED_STATUSES, type JobRun, type JobStatus } from '../../shared/cont
 import { OpsError } from '../../shared/errors.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Db } from '../store/database.ts';
-import { emptyProgress, JobRepo } from './job-repo.ts';
+import { emptyProgress, JobRepo, type RerunPlan } from './job-repo.ts';
 import { RateMeter, resumedProgress } from '../../shared/progress.ts';
 import { JobPausedError, type Checkpoint, type JobContext, type JobDefinition, type JobOutcome, type JobQueue, type ProgressUpdate } from './types.ts';
 
@@ -15,7 +15,7 @@ export const QUEUE_OWNER = 'queue:';
 
 /** Hands new runs to a shared queue (pg-boss) instead of this process's pump. */
 export interface JobDispatcher {
-  send(run: { id: string; kind: string; params: unknown; title: string; concurrencyKey: string | null }): Promise<void>;
+  send(run: { id: string; kind: string; params: unknown; title: string; concurrencyKey: string | null; rerun?: RerunPlan }): Promise<void>;
   /** Asks whichever worker runs it to stop (pause: resumable). */
   requestStop(runId: string, pause: boolean): Promise<void>;
 }
@@ -114,11 +114,11 @@ export class JobService implements JobQueue {
    * A run handed over by the shared queue: runs here now under the same id (a retry after another
    * worker died resumes from the checkpoints the job keeps in the warehouse) and resolves when it stops.
    */
-  async runDispatched(r: { id: string; kind: string; params: unknown; title: string }): Promise<JobRun> {
+  async runDispatched(r: { id: string; kind: string; params: unknown; title: string; rerun?: RerunPlan }): Promise<JobRun> {
     const def = this.defs.get(r.kind);
     if (!def) throw new OpsError('not_found', `This worker cannot run jobs of kind "${r.kind}"`);
     const existing = this.repo.row(r.id);
-    if (!existing) this.repo.insert({ id: r.id, kind: r.kind, title: r.title, params: r.params, concurrencyKey: def.concurrencyKey?.(r.params as never) ?? null, steps: def.steps?.(r.params as never) ?? [] });
+    if (!existing) this.repo.insert({ id: r.id, kind: r.kind, title: r.title, params: r.params, concurrencyKey: def.concurrencyKey?.(r.params as never) ?? null, steps: def.steps?.(r.params as never) ?? [], rerun: r.rerun });
     else if (existing.status !== 'queued') this.repo.requeue(r.id);
     if (this.active.has(r.id)) return this.wait(r.id);
     this.repo.claimQueued(r.id, this.owner);
@@ -143,6 +143,35 @@ export class JobService implements JobQueue {
   }
 
   async enqueue(kind: string, params: unknown, opts: { dedupe?: boolean } = {}): Promise<JobRun> {
+    return this.submit(kind, params, opts);
+  }
+
+  /**
+   * Runs a stopped run again with the same parameters as a new run. From a chosen step (Dagster's
+   * "retry from step"): the declared steps before it are not run again but take the earlier run's
+   * results (recorded as `reused`, or `skipped` where that run skipped them).
+   */
+  async rerun(runId: string, fromStep?: string): Promise<JobRun> {
+    const src = this.get(runId);
+    if (!STOPPED_STATUSES.includes(src.status)) throw new OpsError('conflict', `This run is ${src.status}: retry it once it has stopped (or cancel it first)`);
+    const def = this.defs.get(src.kind);
+    if (!def) throw new OpsError('not_found', `This core cannot run jobs of kind "${src.kind}"`);
+    const params = this.validate(src.kind, src.params);
+    if (fromStep === undefined) return this.submit(src.kind, params, {});
+    const declared = def.steps?.(params as never) ?? [];
+    const at = declared.indexOf(fromStep);
+    if (at < 0) throw new OpsError('invalid_input', declared.length ? `fromStep: "${fromStep}" is not a step of ${def.title} (its steps: ${declared.join(', ')})` : `fromStep: ${def.title} has no steps to start from`);
+    const steps: RerunPlan['steps'] = [];
+    for (const name of declared.slice(0, at)) {
+      const v = this.repo.stepValue(src.id, name);
+      if (v?.status === 'done' || v?.status === 'reused') steps.push({ name, status: 'reused', result: v.result });
+      else if (v?.status === 'skipped') steps.push({ name, status: 'skipped' });
+      else throw new OpsError('conflict', `Step "${name}" did not finish in that run (${v?.status ?? 'pending'}), so a retry cannot start after it: retry from "${name}" or an earlier step`);
+    }
+    return this.submit(src.kind, params, { rerun: { runId: src.id, fromStep, steps } });
+  }
+
+  private async submit(kind: string, params: unknown, opts: { dedupe?: boolean; rerun?: RerunPlan }): Promise<JobRun> {
     const def = this.defs.get(kind)!;
     const parsed = { data: this.validate(kind, params) as never };
     const key = def.concurrencyKey?.(parsed.data) ?? null;
@@ -152,10 +181,11 @@ export class JobService implements JobQueue {
     }
     const id = randomUUID();
     const title = def.describe(parsed.data);
-    this.repo.insert({ id, kind, title, params: parsed.data, concurrencyKey: key, steps: def.steps?.(parsed.data) ?? [] });
+    this.repo.insert({ id, kind, title, params: parsed.data, concurrencyKey: key, steps: def.steps?.(parsed.data) ?? [], rerun: opts.rerun });
+    if (opts.rerun) this.opts.logger.child({ runId: id, component: kind }).info('job_rerun', `${title}: retry of run ${opts.rerun.runId.slice(0, 8)} from step "${opts.rerun.fromStep}" (${opts.rerun.steps.map((s) => `${s.name} ${s.status}`).join(', ') || 'nothing reused'})`, { rerunOf: opts.rerun.runId, fromStep: opts.rerun.fromStep });
     if (this.dispatcher) {
       this.repo.claimQueued(id, `${QUEUE_OWNER}pending`);
-      await this.dispatcher.send({ id, kind, params: parsed.data, title, concurrencyKey: key });
+      await this.dispatcher.send({ id, kind, params: parsed.data, title, concurrencyKey: key, rerun: opts.rerun });
       this.emit(id);
       return this.get(id);
     }
@@ -310,7 +340,7 @@ export class JobService implements JobQueue {
       },
       step: async <T>(name: string, fn: (cp: Checkpoint<unknown>) => Promise<T>): Promise<T> => {
         const prev = this.repo.stepValue(runId, name);
-        if (prev?.status === 'done') return prev.result as T;
+        if (prev?.status === 'done' || prev?.status === 'reused') return prev.result as T;
         ctx.throwIfCancelled();
         this.repo.stepStarted(runId, name);
         this.emit(runId);
@@ -332,10 +362,12 @@ export class JobService implements JobQueue {
         }
       },
       skipStep: (name: string) => {
-        if (this.repo.stepValue(runId, name)?.status === 'done') return;
+        const st = this.repo.stepValue(runId, name)?.status;
+        if (st === 'done' || st === 'reused') return;
         this.repo.stepFinished(runId, name, 'skipped');
         this.emit(runId);
       },
+      reused: (name: string) => this.repo.stepValue(runId, name)?.status === 'reused',
       throwIfCancelled: () => {
         if (controller.signal.aborted) throw controller.signal.reason ?? new OpsError('cancelled', 'Cancelled');
       },

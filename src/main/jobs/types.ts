@@ -32,6 +32,8 @@ export interface JobContext<P> {
   step<T>(name: string, fn: (checkpoint: Checkpoint<unknown>) => Promise<T>): Promise<T>;
   /** Marks a declared step as skipped (an option left it out), so it does not read as pending. */
   skipStep?(name: string): void;
+  /** True when this run is a retry from a later step and takes this step's result from the earlier run. */
+  reused?(name: string): boolean;
   throwIfCancelled(): void;
 }
 

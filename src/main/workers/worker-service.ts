@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { PgBoss } from 'pg-boss';
 import type { JobRun } from '../../shared/contract/jobs.ts';
 import { OpsError } from '../../shared/errors.ts';
+import type { RerunPlan } from '../jobs/job-repo.ts';
 import type { JobService } from '../jobs/job-service.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
@@ -34,6 +35,8 @@ interface QueueData {
   kind: string;
   params: unknown;
   title: string;
+  /** A retry from a chosen step: the steps it takes over from the earlier run. */
+  rerun?: RerunPlan;
 }
 
 const PUSH_EVERY_MS = 250;
@@ -90,7 +93,7 @@ export class WorkerService {
     this.d.jobs.setDispatcher({
       send: async (r) => {
         await pushRun(pool, this.d.jobs.get(r.id), '');
-        await boss.send(r.kind, { runId: r.id, kind: r.kind, params: r.params, title: r.title } satisfies QueueData, { singletonKey: r.concurrencyKey ?? r.id });
+        await boss.send(r.kind, { runId: r.id, kind: r.kind, params: r.params, title: r.title, ...(r.rerun ? { rerun: r.rerun } : {}) } satisfies QueueData, { singletonKey: r.concurrencyKey ?? r.id });
       },
       requestStop: (runId, pause) => requestStop(pool, runId, pause),
     });
@@ -129,7 +132,7 @@ export class WorkerService {
         return;
       }
       if (retry > 0) this.d.logger.warn('job_taken_over', `${data.title}: taken over after its worker stopped (attempt ${retry + 1}); resuming from its checkpoints`, { runId: data.runId });
-      const run = await this.d.jobs.runDispatched({ id: data.runId, kind: data.kind, params: data.params, title: data.title });
+      const run = await this.d.jobs.runDispatched({ id: data.runId, kind: data.kind, params: data.params, title: data.title, rerun: data.rerun });
       await this.flush(run.id);
       // Shut down mid-run: back to the queue, another worker resumes it.
       if (run.status === 'interrupted') throw new Error(`${data.title} was interrupted by a worker shutdown`);

@@ -72,8 +72,8 @@ export interface BackfillStepState {
   message: string | null;
   ratePerSec: number | null;
   etaSeconds: number | null;
-  /** paused / cancelled / interrupted / failed: the run stopped while this step was under way. */
-  state: 'pending' | 'running' | 'done' | 'skipped' | 'paused' | 'cancelled' | 'interrupted' | 'failed';
+  /** paused / cancelled / interrupted / failed: the run stopped while this step was under way; reused: a retry from a later step took its result. */
+  state: 'pending' | 'running' | 'done' | 'skipped' | 'paused' | 'cancelled' | 'interrupted' | 'failed' | 'reused';
   seconds: number | null;
   startedAt?: string | null;
   finishedAt?: string | null;

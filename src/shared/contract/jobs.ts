@@ -24,7 +24,8 @@ export type JobProgress = z.infer<typeof JobProgress>;
 export const JobStep = z.object({
   name: z.string(),
   /** paused / cancelled / interrupted: the step was under way when its run stopped so. */
-  status: z.enum(['pending', 'running', 'done', 'failed', 'skipped', 'paused', 'cancelled', 'interrupted']),
+  /** reused: a retry from a later step took this step's result from the run it retried. */
+  status: z.enum(['pending', 'running', 'done', 'failed', 'skipped', 'paused', 'cancelled', 'interrupted', 'reused']),
   startedAt: isoTime.nullable(),
   finishedAt: isoTime.nullable(),
   checkpointAt: isoTime.nullable(),
@@ -46,6 +47,8 @@ export const JobRun = z.object({
   error: z.string().nullable(),
   result: z.unknown(),
   resumable: z.boolean(),
+  /** A retry from a chosen step: the run it repeats and the step it started at. */
+  rerunOf: z.object({ runId: id, fromStep: z.string() }).nullable().optional(),
 });
 export type JobRun = z.infer<typeof JobRun>;
 
@@ -61,6 +64,11 @@ export const jobCalls = {
   'jobs.cancel': call('Ask a queued or running job to stop', z.object({ runId: id }), JobRun),
   'jobs.pause': call('Stop a running job at its next checkpoint, resumable later', z.object({ runId: id }), JobRun),
   'jobs.resume': call('Resume an interrupted, failed or cancelled run from its last checkpoint', z.object({ runId: id }), JobRun),
+  'jobs.rerun': call(
+    'Run a stopped run again with the same parameters; from a chosen step, the steps before it reuse their results (Dagster\'s retry from a step)',
+    z.object({ runId: id, fromStep: z.string().trim().min(1).max(200).optional() }),
+    JobRun,
+  ),
   'jobs.kinds': call('The kinds of jobs this core can run', noInput, z.array(JobKindInfo)),
 };
 

@@ -13,7 +13,7 @@ const TITLES: Record<string, string> = { sync: '1 · Data sync (GitHub → wareh
 /** One step of the backfill, live: bar, rate, ETA, its own figures and its last log lines. */
 export function StepCard({ name, step, runId }: { name: string; step: StepView | undefined; runId: string }) {
   const s = step ?? { done: 0, total: null, unit: 'items', message: null, ratePerSec: null, etaSeconds: null, state: 'pending' as const, seconds: null };
-  const tone = s.state === 'done' ? 'healthy' : s.state === 'failed' || s.state === 'cancelled' ? 'down' : s.state === 'paused' || s.state === 'interrupted' ? 'degraded' : 'unknown';
+  const tone = s.state === 'done' || s.state === 'reused' ? 'healthy' : s.state === 'failed' || s.state === 'cancelled' ? 'down' : s.state === 'paused' || s.state === 'interrupted' ? 'degraded' : 'unknown';
   return (
     <section className="panel" aria-label={`Step ${name}`} data-step={name} data-state={s.state}>
       <div className="panel-header">
@@ -22,7 +22,7 @@ export function StepCard({ name, step, runId }: { name: string; step: StepView |
         <div className="spacer" />
         {s.seconds !== null && <span className="muted">{formatDuration(s.seconds)}</span>}
       </div>
-      {s.state !== 'skipped' && (
+      {s.state !== 'skipped' && s.state !== 'reused' && (
         <div className="panel-body stack">
           <ProgressBar done={s.done} total={s.state === 'done' ? Math.max(1, s.total ?? s.done) : s.total} label={`${name} progress`} moving={s.state === 'running'} />
           <div className="row muted" style={{ fontSize: 12 }}>

@@ -11,21 +11,22 @@ import { formatDuration, formatTime, humanKey, readable } from '../../lib/format
 import { useNow } from '../../lib/useNow.ts';
 import { attempt } from '../../state/app-store.ts';
 import { BackfillSummary } from './BackfillSummary.tsx';
+import { RetryFromStep, RetryOrigin } from './RetryFromStep.tsx';
 import { RunTimeline } from './RunTimeline.tsx';
 import { LinkedText } from '../../components/LinkedText.tsx';
 
-export function JobDrawer({ run, onClose }: { run: JobRun | null; onClose(): void }) {
+export function JobDrawer({ run, onClose, onOpenRun }: { run: JobRun | null; onClose(): void; onOpenRun?(runId: string): void }) {
   return (
     <Dialog.Root open={run !== null} onOpenChange={(o) => !o && onClose()}>
       <Dialog.Portal>
         <Dialog.Overlay className="overlay" />
-        <Dialog.Content className="drawer" aria-describedby={undefined}>{run && <JobDetail run={run} onClose={onClose} />}</Dialog.Content>
+        <Dialog.Content className="drawer" aria-describedby={undefined}>{run && <JobDetail run={run} onClose={onClose} onOpenRun={onOpenRun} />}</Dialog.Content>
       </Dialog.Portal>
     </Dialog.Root>
   );
 }
 
-function JobDetail({ run, onClose }: { run: JobRun; onClose(): void }) {
+function JobDetail({ run, onClose, onOpenRun }: { run: JobRun; onClose(): void; onOpenRun?(runId: string): void }) {
   const now = useNow();
   const p = run.progress;
   const active = run.status === 'running' || run.status === 'queued';
@@ -53,6 +54,7 @@ function JobDetail({ run, onClose }: { run: JobRun; onClose(): void }) {
           ✕
         </Dialog.Close>
       </div>
+      <RetryOrigin run={run} onOpenRun={onOpenRun} />
       {run.error && (
         <div className={`banner ${run.status === 'failed' ? 'banner-down' : 'banner-degraded'}`}>
           <LinkedText text={run.error} />
@@ -112,6 +114,7 @@ function JobDetail({ run, onClose }: { run: JobRun; onClose(): void }) {
           </table>
         </section>
       )}
+      <RetryFromStep key={run.id} run={run} onOpenRun={onOpenRun} />
       <RunTimeline run={run} now={now} />
       {run.kind === 'backfill' && <BackfillSummary run={run} onClose={onClose} />}
       <section className="stack">

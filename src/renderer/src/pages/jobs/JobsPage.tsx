@@ -101,7 +101,7 @@ export function JobsPage() {
       <div className="page-fill">
         <VirtualTable label="Job runs" rows={rows} columns={columns} rowKey={(r) => r.id} selected={selected} onSelect={setSelected} onOpen={(r) => setOpen(r.id)} empty="No job runs yet. Jobs appear here when you index a log file, sync a repository or run a backfill." />
       </div>
-      <JobDrawer run={open ? (runs[open] ?? null) : null} onClose={() => setOpen(null)} />
+      <JobDrawer run={open ? (runs[open] ?? null) : null} onClose={() => setOpen(null)} onOpenRun={setOpen} />
     </div>
   );
 }
