@@ -2,7 +2,7 @@
 // and most fields optional) and normalized to the complete `Dataset` shape.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { Dataset, DatasetUser, Issue, IssueComment, Label, PullRequest, Repository, Review, ReviewComment, UserType } from './dataset.ts';
+import type { Commit, Dataset, DatasetUser, Issue, IssueComment, Label, PullRequest, Release, Repository, Review, ReviewComment, UserType } from './dataset.ts';
 import { isoSeconds, nodeId, NODE_PREFIX } from './ids.ts';
 
 const Id = z.number().int().positive().max(2_147_483_647); // GraphQL Int
@@ -46,6 +46,16 @@ const PullRequestIn = z.strictObject({
 });
 const IssueIn = z.strictObject({
   ...itemFields, state: z.enum(['OPEN', 'CLOSED']), stateReason: z.enum(['COMPLETED', 'NOT_PLANNED', 'REOPENED']).nullable().default(null),
+  closedBy: Author.optional(),
+});
+const CommitIn = z.strictObject({
+  oid: z.string().regex(/^[0-9a-f]{40}$/, 'expected a 40-hex commit SHA'), id: z.string().optional(), messageHeadline: z.string().default(''),
+  committedDate: Ts, authoredDate: Ts.optional(), additions: z.number().int().nonnegative().default(0), deletions: z.number().int().nonnegative().default(0),
+  author: z.strictObject({ name: z.string(), email: z.string().default(''), login: Login.nullable().default(null) }),
+});
+const ReleaseIn = z.strictObject({
+  databaseId: Id.optional(), id: z.string().optional(), tagName: z.string().min(1), name: z.string().nullable().default(null), author: Author,
+  isDraft: z.boolean().default(false), isPrerelease: z.boolean().default(false), createdAt: Ts, publishedAt: Ts.nullable().optional(),
 });
 const RepositoryIn = z.strictObject({
   databaseId: Id.optional(), id: z.string().optional(), owner: Login, name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected a repository name'),
@@ -55,6 +65,7 @@ const RepositoryIn = z.strictObject({
   createdAt: Ts.optional(), updatedAt: Ts.optional(), pushedAt: Ts.optional(), defaultBranch: z.string().default('main'),
   primaryLanguage: z.string().nullable().default(null), labels: z.array(LabelIn).default([]),
   pullRequests: z.array(PullRequestIn).default([]), issues: z.array(IssueIn).default([]),
+  commits: z.array(CommitIn).default([]), releases: z.array(ReleaseIn).default([]),
 });
 
 type RepoIn = z.output<typeof RepositoryIn>;
@@ -81,7 +92,21 @@ function crossCheck(repos: RepoIn[], ctx: z.RefinementCtx): void {
       }));
       if (pr.state !== 'MERGED' && pr.mergedAt !== null) ctx.addIssue({ code: 'custom', message: 'mergedAt is set but state is not MERGED', path: ['repositories', r, 'pullRequests', i, 'mergedAt'] });
     });
-    repo.issues.forEach((it, i) => check('issues', it, i));
+    repo.issues.forEach((it, i) => {
+      check('issues', it, i);
+      if (it.state === 'OPEN' && it.closedBy !== undefined) ctx.addIssue({ code: 'custom', message: 'closedBy is set but the issue is open', path: ['repositories', r, 'issues', i, 'closedBy'] });
+    });
+    const oids = new Set<string>();
+    repo.commits.forEach((c, i) => {
+      if (oids.has(c.oid)) ctx.addIssue({ code: 'custom', message: `commit ${c.oid} appears twice`, path: ['repositories', r, 'commits', i, 'oid'] });
+      oids.add(c.oid);
+    });
+    const tags = new Set<string>();
+    repo.releases.forEach((rel, i) => {
+      if (tags.has(rel.tagName)) ctx.addIssue({ code: 'custom', message: `tag ${rel.tagName} has two releases`, path: ['repositories', r, 'releases', i, 'tagName'] });
+      tags.add(rel.tagName);
+      if (rel.isDraft && rel.publishedAt) ctx.addIssue({ code: 'custom', message: 'a draft release has no publishedAt', path: ['repositories', r, 'releases', i, 'publishedAt'] });
+    });
   });
 }
 
@@ -120,6 +145,7 @@ function normalize(input: z.output<typeof DatasetIn>): Dataset {
     issue: idSource(repos.flatMap((r) => r.issues.map((i) => i.databaseId)), 1_100_000_000), review: idSource(reviewsIn.map((r) => r.databaseId), 1_200_000_000),
     reviewComment: idSource(reviewsIn.flatMap((r) => r.comments.map((c) => c.databaseId)), 1_300_000_000),
     issueComment: idSource(items.flatMap((i) => i.comments.map((c) => c.databaseId)), 1_400_000_000),
+    release: idSource(repos.flatMap((r) => r.releases.map((x) => x.databaseId)), 1_500_000_000),
   };
   const users = new Map<string, DatasetUser>();
   const addUser = (login: string, type?: UserType, given?: Partial<DatasetUser>): void => {
@@ -184,7 +210,26 @@ function normalize(input: z.output<typeof DatasetIn>): Dataset {
         baseRefName: p.baseRefName ?? r.defaultBranch, headRefName: p.headRefName ?? `branch-${p.number}`, reviews: reviews(p.reviews), files: p.files,
       };
     });
-    const issues = r.issues.map((i): Issue => ({ ...common(i, ids.issue(i.databaseId), NODE_PREFIX.Issue), state: i.state, stateReason: i.stateReason }));
+    const issues = r.issues.map((i): Issue => ({
+      ...common(i, ids.issue(i.databaseId), NODE_PREFIX.Issue), state: i.state, stateReason: i.stateReason,
+      ...(i.closedBy === undefined ? {} : { closedBy: author(i.closedBy) }),
+    }));
+    const commits = r.commits
+      .map((c) => ({ ...c, committedDate: norm(c.committedDate) }))
+      .sort((a, b) => (a.committedDate < b.committedDate ? -1 : a.committedDate > b.committedDate ? 1 : 0))
+      .map((c, k): Commit => ({
+        oid: c.oid, id: c.id ?? nodeId(NODE_PREFIX.Commit, repoId, k + 1), messageHeadline: c.messageHeadline, committedDate: c.committedDate,
+        authoredDate: c.authoredDate ? norm(c.authoredDate) : c.committedDate, additions: c.additions, deletions: c.deletions,
+        author: { name: c.author.name, email: c.author.email, login: author(c.author.login) },
+      }));
+    const releases = r.releases.map((x): Release => {
+      const id = ids.release(x.databaseId);
+      const createdAt = norm(x.createdAt);
+      return {
+        databaseId: id, id: x.id ?? nodeId(NODE_PREFIX.Release, repoId, id), tagName: x.tagName, name: x.name, author: author(x.author), isDraft: x.isDraft,
+        isPrerelease: x.isPrerelease, createdAt, publishedAt: x.isDraft ? null : x.publishedAt ? norm(x.publishedAt) : createdAt,
+      };
+    });
     const firstTs = [...pullRequests, ...issues].map((i) => i.createdAt).sort()[0] ?? '2020-01-01T00:00:00Z';
     const lastTs = [...pullRequests, ...issues].map((i) => i.updatedAt).sort().at(-1) ?? firstTs;
     return {
@@ -193,7 +238,7 @@ function normalize(input: z.output<typeof DatasetIn>): Dataset {
       isPrivate: r.isPrivate, isArchived: r.isArchived, isFork: r.isFork, stargazerCount: r.stargazerCount, forkCount: r.forkCount,
       createdAt: r.createdAt ? norm(r.createdAt) : firstTs, updatedAt: r.updatedAt ? norm(r.updatedAt) : lastTs,
       pushedAt: r.pushedAt ? norm(r.pushedAt) : lastTs, defaultBranch: r.defaultBranch, primaryLanguage: r.primaryLanguage,
-      labels, pullRequests, issues,
+      labels, pullRequests, issues, commits, releases,
     };
   });
   return { version: 1, users: [...users.values()], repositories };

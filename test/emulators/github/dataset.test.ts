@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  addIssueComment, addPullRequest, datasetRevision, editItem, findItem, generateDataset, loadDatasetFile, parseDataset,
+  addCommit, addIssueComment, addPullRequest, addRelease, datasetRevision, editItem, findItem, generateDataset, loadDatasetFile, parseDataset,
   renameRepository, saveDatasetFile, serializeDataset,
 } from './dataset.ts';
 import { DatasetError } from './dataset-file.ts';
@@ -69,6 +69,31 @@ describe('generateDataset', () => {
     expect(sizes.filter((b) => b > 20 * median).length / sizes.length).toBeGreaterThan(0.005);
   });
 
+  it('has a default branch, releases and issue closers, with bots and deleted users among them', () => {
+    const ds = smallDataset();
+    const repo = ds.repositories[0];
+    const merged = repo.pullRequests.filter((p) => p.state === 'MERGED');
+    // One squash commit per merged PR, by its author and with its lines, plus direct pushes (PRs / 10).
+    expect(repo.commits).toHaveLength(merged.length + 13);
+    const squash = repo.commits.find((c) => c.messageHeadline.endsWith(`(#${merged[0].number})`))!;
+    expect(squash).toMatchObject({ committedDate: merged[0].mergedAt, additions: merged[0].files.reduce((s, f) => s + f.additions, 0), author: { login: merged[0].author } });
+    expect(repo.commits.map((c) => c.committedDate)).toEqual(repo.commits.map((c) => c.committedDate).sort());
+    expect(new Set(repo.commits.map((c) => c.oid)).size).toBe(repo.commits.length);
+    expect(repo.commits.some((c) => c.author.login === null)).toBe(true);
+    expect(repo.commits.some((c) => c.author.login?.endsWith('[bot]'))).toBe(true);
+    expect(repo.releases).toHaveLength(5);
+    expect(repo.releases.filter((r) => r.isDraft && r.publishedAt === null)).toHaveLength(1);
+    expect(repo.releases.some((r) => r.author === null)).toBe(true);
+    const closed = repo.issues.filter((i) => i.state === 'CLOSED');
+    expect(closed.every((i) => i.closedBy !== undefined)).toBe(true);
+    expect(repo.issues.filter((i) => i.state === 'OPEN').every((i) => i.closedBy === undefined)).toBe(true);
+    expect(closed.some((i) => i.closedBy === null)).toBe(true);
+    expect(closed.some((i) => i.closedBy?.endsWith('[bot]'))).toBe(true);
+    expect(closed.some((i) => i.closedBy !== i.author && i.closedBy?.startsWith('dev-'))).toBe(true);
+    // A second stream of randomness: the PRs and issues are what they were before commits existed.
+    expect(repo.pullRequests[0].title).toBe(generateDataset({ seed: 42, users: 40, ghostShare: 0.05, repos: [{ owner: 'acme', name: 'widgets', pullRequests: 130, issues: 70, avgReviews: 2, avgReviewComments: 3, avgIssueComments: 3, avgFiles: 4, heavyPullRequests: 2, releases: 0, directCommits: 0 }] }).repositories[0].pullRequests[0].title);
+  });
+
   it('generates the benchmark-sized dataset quickly', () => {
     const t = performance.now();
     const ds = generateDataset({ seed: 9, repos: [{ owner: 'b', name: 'big', pullRequests: 5000, issues: 2000, avgReviews: 3, avgReviewComments: 8, avgIssueComments: 8, avgFiles: 12, heavyPullRequests: 5 }] });
@@ -129,6 +154,37 @@ describe('dataset files', () => {
     expect(message).toMatch(/repositories\[0\]\.issues\[0\]\.createdAt/);
   });
 
+  it('reads commits, releases and closers from a file and rejects inconsistent ones', () => {
+    const ds = parseDataset({
+      version: 1,
+      repositories: [{
+        owner: 'me', name: 'x',
+        issues: [{ number: 1, title: 't', author: 'ann', state: 'CLOSED', closedAt: '2024-01-02T00:00:00Z', createdAt: '2024-01-01T00:00:00Z', closedBy: 'stale[bot]' }],
+        commits: [
+          { oid: 'b'.repeat(40), committedDate: '2024-01-03T00:00:00Z', additions: 2, author: { name: 'Ann', login: 'ann' } },
+          { oid: 'a'.repeat(40), committedDate: '2024-01-01T00:00:00.500Z', author: { name: 'CI', email: 'ci@x.invalid' } },
+        ],
+        releases: [{ tagName: 'v1', author: null, createdAt: '2024-01-04T00:00:00Z' }, { tagName: 'v2', author: 'ann', isDraft: true, createdAt: '2024-01-05T00:00:00Z' }],
+      }],
+    });
+    const repo = ds.repositories[0];
+    expect(repo.commits.map((c) => c.oid)).toEqual(['a'.repeat(40), 'b'.repeat(40)]);
+    expect(repo.commits[0]).toMatchObject({ committedDate: '2024-01-01T00:00:00Z', authoredDate: '2024-01-01T00:00:00Z', additions: 0, author: { login: null } });
+    expect(repo.releases.map((r) => [r.tagName, r.publishedAt, r.databaseId > 0])).toEqual([['v1', '2024-01-04T00:00:00Z', true], ['v2', null, true]]);
+    expect(repo.issues[0].closedBy).toBe('stale[bot]');
+    expect(ds.users.find((u) => u.login === 'stale[bot]')?.type).toBe('Bot');
+    expect(() => parseDataset({
+      version: 1,
+      repositories: [{
+        owner: 'me', name: 'x',
+        issues: [{ number: 1, title: 't', author: null, state: 'OPEN', createdAt: '2024-01-01T00:00:00Z', closedBy: 'ann' }],
+        commits: [{ oid: 'c'.repeat(40), committedDate: '2024-01-01T00:00:00Z', author: { name: 'a' } }, { oid: 'c'.repeat(40), committedDate: '2024-01-02T00:00:00Z', author: { name: 'a' } }],
+        releases: [{ tagName: 'v1', author: null, createdAt: '2024-01-04T00:00:00Z', isDraft: true, publishedAt: '2024-01-04T00:00:00Z' }],
+      }],
+    })).toThrow(/closedBy is set but the issue is open[\s\S]*appears twice[\s\S]*draft release has no publishedAt/);
+    expect(() => parseDataset({ version: 1, repositories: [{ owner: 'me', name: 'x', commits: [{ oid: 'HEAD', committedDate: '2024-01-01T00:00:00Z', author: { name: 'a' } }] }] })).toThrow(/40-hex commit SHA/);
+  });
+
   it('rejects duplicate numbers and dangling replies', () => {
     expect(() => parseDataset({
       version: 1,
@@ -157,5 +213,11 @@ describe('mutations', () => {
     const repo = renameRepository(ds, 'acme/widgets', 'gizmos');
     expect(repo.previousNames).toEqual(['acme/gadgets', 'acme/widgets']);
     expect(datasetRevision(ds)).toBe(rev + 4);
+    const open = ds.repositories[0].issues.find((i) => i.state === 'OPEN')!;
+    expect(editItem(ds, 'acme/gizmos', open.number, { state: 'CLOSED', closedBy: 'dependabot[bot]' })).toMatchObject({ closedBy: 'dependabot[bot]' });
+    expect('closedBy' in editItem(ds, 'acme/gizmos', open.number, { state: 'OPEN' })).toBe(false);
+    const pushed = addCommit(ds, 'acme/gizmos', { additions: 5, author: { login: 'dev-1' } });
+    expect(ds.repositories[0].commits.at(-1)).toBe(pushed);
+    expect(addRelease(ds, 'acme/gizmos', { tagName: 'v9' }).publishedAt).not.toBeNull();
   });
 });

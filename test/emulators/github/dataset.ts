@@ -96,6 +96,42 @@ export interface PullRequest extends IssueLike {
 export interface Issue extends IssueLike {
   state: 'OPEN' | 'CLOSED';
   stateReason: 'COMPLETED' | 'NOT_PLANNED' | 'REOPENED' | null;
+  /**
+   * Actor of the issue's closing event (GraphQL `ClosedEvent.actor`), when closed: a login,
+   * or null for a deleted user. Absent on open issues (and closed ones without an event).
+   */
+  closedBy?: string | null;
+}
+
+/** A commit's author as git records it; `login` links it to a dataset user (null: an email GitHub cannot link, or a deleted account). */
+export interface CommitAuthor {
+  name: string;
+  email: string;
+  login: string | null;
+}
+
+/** A commit of the default branch. GraphQL `GitActor.user` is a User: bot authors resolve to null there, as on GitHub. */
+export interface Commit {
+  oid: string;
+  id: string;
+  messageHeadline: string;
+  committedDate: string;
+  authoredDate: string;
+  additions: number;
+  deletions: number;
+  author: CommitAuthor;
+}
+
+export interface Release {
+  databaseId: number;
+  id: string;
+  tagName: string;
+  name: string | null;
+  author: string | null; // a User login (Release.author is a User); null = deleted user
+  isDraft: boolean;
+  isPrerelease: boolean;
+  createdAt: string;
+  publishedAt: string | null; // null while a draft
 }
 
 export interface Repository {
@@ -118,6 +154,9 @@ export interface Repository {
   labels: Label[];
   pullRequests: PullRequest[];
   issues: Issue[];
+  /** Default-branch history, oldest first (GraphQL pages it newest first). */
+  commits: Commit[];
+  releases: Release[];
 }
 
 export interface Dataset {
@@ -140,4 +179,4 @@ export { datasetRevision, touchDataset } from './revision.ts';
 export { generateDataset } from './generate.ts';
 export type { GenerateOptions, RepoSpec } from './generate.ts';
 export { parseDataset, loadDatasetFile, serializeDataset, saveDatasetFile } from './dataset-file.ts';
-export { editItem, addPullRequest, addIssue, addIssueComment, renameRepository, findItem } from './mutate.ts';
+export { editItem, addPullRequest, addIssue, addIssueComment, addCommit, addRelease, renameRepository, findItem } from './mutate.ts';

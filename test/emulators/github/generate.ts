@@ -1,9 +1,9 @@
 // Seeded, deterministic dataset generator: same options → identical dataset.
 import type {
-  Dataset, DatasetUser, Issue, IssueComment, Label, PullRequest, PullRequestFile, Repository, Review,
+  Commit, Dataset, DatasetUser, Issue, IssueComment, Label, PullRequest, PullRequestFile, Release, Repository, Review,
   ReviewComment, ReviewState, ChangeType,
 } from './dataset.ts';
-import { createRng, isoSeconds, nodeId, NODE_PREFIX } from './ids.ts';
+import { createRng, fakeSha, isoSeconds, nodeId, NODE_PREFIX } from './ids.ts';
 import { body, dependabotTitle, filePath, hugeBody, personName, pick, sizedBody, title } from './text.ts';
 
 export interface RepoSpec {
@@ -20,6 +20,10 @@ export interface RepoSpec {
   labels?: number; // default 12
   isPrivate?: boolean;
   previousNames?: string[];
+  /** Commits pushed straight to the default branch, besides one squash commit per merged PR (default: PRs / 10). */
+  directCommits?: number;
+  /** Releases (default: PRs / 25, at least 1 when there are PRs). */
+  releases?: number;
 }
 
 export interface GenerateOptions {
@@ -275,7 +279,7 @@ function repository(ctx: Ctx, spec: RepoSpec, index: number, start: number, end:
     previousNames: (spec.previousNames ?? []).map((n) => (n.includes('/') ? n : `${spec.owner}/${n}`)), description: rng() < 0.1 ? null : title(rng), isPrivate: spec.isPrivate ?? false,
     isArchived: false, isFork: false, stargazerCount: Math.floor(rng() * 5000), forkCount: Math.floor(rng() * 500),
     createdAt: isoSeconds(start - 30 * DAY), updatedAt: isoSeconds(end), pushedAt: isoSeconds(end), defaultBranch: 'main',
-    primaryLanguage: pick(rng, LANGUAGES), labels, pullRequests: [], issues: [],
+    primaryLanguage: pick(rng, LANGUAGES), labels, pullRequests: [], issues: [], commits: [], releases: [],
   };
   const total = spec.pullRequests + spec.issues;
   const heavyEvery = spec.heavyPullRequests ? Math.max(1, Math.floor(spec.pullRequests / spec.heavyPullRequests)) : 0;
@@ -341,5 +345,66 @@ export function generateDataset(options: GenerateOptions): Dataset {
     }
     return repository(ctx, spec, i, start, end);
   });
+  // A second stream of randomness: commits, releases and closers leave every other generated value as it was.
+  const more = createRng(options.seed * 7919 + 104_729);
+  const releaseIds = { next: 1_500_000_000 };
+  repositories.forEach((repo, i) => history(more, humans, users, repo, options.repos[i], end, releaseIds));
   return { version: 1, users, repositories };
+}
+
+const STALE_BOT = 'github-actions[bot]';
+
+function gitAuthor(login: string | null, users: Map<string, DatasetUser>, rng: () => number): Commit['author'] {
+  if (login === null) return { name: 'Former Contributor', email: `former-${Math.floor(rng() * 1e6)}@example.com`, login: null };
+  const u = users.get(login);
+  const id = u?.databaseId ?? 0;
+  return { name: u?.name ?? login, email: `${id}+${login}@users.noreply.github.com`, login };
+}
+
+/**
+ * The default branch (a squash commit per merged PR by its author, with its lines, plus direct
+ * pushes, some from emails GitHub cannot link), releases, and who closed each closed issue:
+ * mostly its author or another person, sometimes a bot, sometimes a since-deleted account.
+ */
+function history(rng: () => number, humans: DatasetUser[], users: DatasetUser[], repo: Repository, spec: RepoSpec, end: number, releaseIds: { next: number }): void {
+  const byLogin = new Map(users.map((u) => [u.login, u]));
+  const commits: Array<Omit<Commit, 'id'>> = [];
+  for (const pr of repo.pullRequests) {
+    if (pr.state !== 'MERGED' || !pr.mergedAt) continue;
+    const lines = pr.files.reduce((a, f) => [a[0] + f.additions, a[1] + f.deletions], [0, 0]);
+    commits.push({
+      oid: fakeSha(`squash:${pr.databaseId}`), messageHeadline: `${pr.title} (#${pr.number})`, committedDate: pr.mergedAt, authoredDate: pr.createdAt,
+      additions: lines[0], deletions: lines[1], author: gitAuthor(pr.author, byLogin, rng),
+    });
+  }
+  const direct = spec.directCommits ?? Math.floor(spec.pullRequests / 10);
+  const from = Date.parse(repo.createdAt);
+  for (let k = 0; k < direct; k++) {
+    const at = isoSeconds(from + Math.floor(rng() * (end - from)));
+    const r = rng();
+    // Unlinked emails and deleted accounts: no GitHub user; bots: a Bot, which GraphQL's GitActor.user (a User) cannot show.
+    const author = r < 0.08 ? { name: 'Build Machine', email: 'ci@build.invalid', login: null } : gitAuthor(r < 0.12 ? null : r < 0.2 ? pick(rng, BOTS)[0] : pick(rng, humans).login, byLogin, rng);
+    commits.push({ oid: fakeSha(`direct:${repo.databaseId}:${k}`), messageHeadline: title(rng), committedDate: at, authoredDate: at, additions: Math.floor(rng() * 120), deletions: Math.floor(rng() * 60), author });
+  }
+  commits.sort((a, b) => (a.committedDate < b.committedDate ? -1 : a.committedDate > b.committedDate ? 1 : a.oid < b.oid ? -1 : 1));
+  repo.commits = commits.map((c, k) => ({ ...c, id: nodeId(NODE_PREFIX.Commit, repo.databaseId, k + 1) }));
+
+  const nReleases = spec.releases ?? (spec.pullRequests > 0 ? Math.max(1, Math.floor(spec.pullRequests / 25)) : 0);
+  const at = times(rng, nReleases, from, end);
+  repo.releases = at.map((t, k): Release => {
+    const databaseId = releaseIds.next++;
+    const draft = k === nReleases - 1 && nReleases > 2; // the next release, still a draft
+    const r = rng();
+    return {
+      databaseId, id: nodeId(NODE_PREFIX.Release, repo.databaseId, databaseId), tagName: `v${1 + Math.floor(k / 10)}.${k % 10}.0`, name: rng() < 0.2 ? null : `Release ${k + 1}`,
+      author: r < 0.1 || (k === 1 && nReleases > 3) ? null : pick(rng, humans).login, isDraft: draft, isPrerelease: !draft && rng() < 0.15,
+      createdAt: isoSeconds(t), publishedAt: draft ? null : isoSeconds(Math.min(end, t + Math.floor(rng() * 3_600_000))),
+    };
+  });
+
+  for (const issue of repo.issues) {
+    if (issue.state !== 'CLOSED') continue;
+    const r = rng();
+    issue.closedBy = r < 0.05 ? null : r < 0.15 ? STALE_BOT : r < 0.65 && issue.author !== null ? issue.author : pick(rng, humans).login;
+  }
 }

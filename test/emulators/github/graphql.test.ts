@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset, PullRequest } from './dataset.ts';
+import { addCommit } from './mutate.ts';
 import { gql, OWNER, REPO, smallDataset } from './fixtures.ts';
 import type { GraphQLResponse } from './fixtures.ts';
 import { DEFAULT_TOKEN_SPEC } from './options.ts';
@@ -176,6 +177,126 @@ describe('GraphQL repository and connections', () => {
     expect(res.body.errors).toEqual([expect.objectContaining({ type: 'NOT_FOUND', path: ['nodes', 2] })]);
     const many = await gql(emu, `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: Array.from({ length: 101 }, () => pr.id) });
     expect(many.body.errors?.[0]).toMatchObject({ type: 'ARGUMENT_LIMIT', message: 'You may not provide more than 100 node ids; you provided 101.' });
+  });
+});
+
+const HISTORY = `query($owner: String!, $name: String!, $first: Int!, $after: String, $since: GitTimestamp) {
+  repository(owner: $owner, name: $name) { defaultBranchRef { name target { __typename ... on Commit {
+    history(first: $first, after: $after, since: $since) {
+      totalCount pageInfo { hasNextPage endCursor }
+      nodes { oid committedDate authoredDate additions deletions messageHeadline author { name email user { __typename login databaseId } } }
+    } } } } }
+}`;
+
+interface HistoryCommit { oid: string; committedDate: string; additions: number; deletions: number; author: { name: string; email: string; user: { login: string; databaseId: number } | null } }
+interface HistoryPage { repository: { defaultBranchRef: { target: { __typename: string; history: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: HistoryCommit[] } } } } }
+
+async function historyPages(e: GitHubEmulator, vars: Record<string, unknown>, between?: () => void): Promise<{ nodes: HistoryCommit[]; totals: number[] }> {
+  const nodes: HistoryCommit[] = [];
+  const totals: number[] = [];
+  let after: string | null = null;
+  for (let guard = 0; guard < 100; guard++) {
+    const res: GraphQLResponse<HistoryPage> = await gql<HistoryPage>(e, HISTORY, { owner: OWNER, name: REPO, first: 25, after, ...vars });
+    expect(res.body.errors).toBeUndefined();
+    const h: HistoryPage['repository']['defaultBranchRef']['target']['history'] = res.body.data!.repository.defaultBranchRef.target.history;
+    nodes.push(...h.nodes);
+    totals.push(h.totalCount);
+    if (!h.pageInfo.hasNextPage) return { nodes, totals };
+    after = h.pageInfo.endCursor;
+    between?.();
+  }
+  throw new Error('history did not end');
+}
+
+describe('GraphQL commits, releases and closing events', () => {
+  it('pages the default branch history newest first, with authors as GitHub links them', async () => {
+    const commits = repo().commits;
+    const { nodes, totals } = await historyPages(emu, {});
+    expect(nodes.map((c) => c.oid)).toEqual(commits.map((c) => c.oid).reverse());
+    expect(new Set(totals)).toEqual(new Set([commits.length]));
+    const byOid = new Map(nodes.map((c) => [c.oid, c]));
+    for (const c of commits) {
+      const got = byOid.get(c.oid)!;
+      expect(got).toMatchObject({ committedDate: c.committedDate, additions: c.additions, deletions: c.deletions, author: { name: c.author.name, email: c.author.email } });
+      const user = c.author.login ? ds.users.find((u) => u.login === c.author.login) : undefined;
+      // GitActor.user is a User: bots and unlinkable emails read null.
+      expect(got.author.user).toEqual(user?.type === 'User' ? { __typename: 'User', login: user.login, databaseId: user.databaseId } : null);
+    }
+    expect(commits.some((c) => c.author.login?.endsWith('[bot]'))).toBe(true);
+    expect(nodes.some((c) => c.author.user === null)).toBe(true);
+  });
+
+  it('filters history by committed date and keeps its cursor when commits are pushed between pages', async () => {
+    const local = smallDataset(7);
+    const e = await startGitHubEmulator({ dataset: local });
+    try {
+      const commits = local.repositories[0].commits;
+      const since = commits[Math.floor(commits.length / 2)].committedDate;
+      const { nodes, totals } = await historyPages(e, { since });
+      const expected = commits.filter((c) => c.committedDate >= since).map((c) => c.oid).reverse();
+      expect(nodes.map((c) => c.oid)).toEqual(expected);
+      expect(totals[0]).toBe(expected.length);
+      // A push while paging: the cursor names the commit the history started from, so nothing repeats or goes missing.
+      let pushed = '';
+      const paged = await historyPages(e, {}, () => {
+        if (!pushed) pushed = addCommit(local, `${OWNER}/${REPO}`, { additions: 3 }).oid;
+      });
+      expect(paged.nodes.map((c) => c.oid)).toEqual(commits.filter((c) => c.oid !== pushed).map((c) => c.oid).reverse());
+      const fresh = await historyPages(e, {});
+      expect(fresh.nodes[0].oid).toBe(pushed);
+      expect(fresh.nodes).toHaveLength(commits.length);
+      const bad = await gql(e, HISTORY, { owner: OWNER, name: REPO, first: 5, after: 'not a cursor' });
+      expect(bad.body.errors?.[0]).toMatchObject({ type: 'INVALID_CURSOR_ARGUMENTS' });
+    } finally {
+      await e.close();
+    }
+  });
+
+  it('lists releases with drafts, prereleases and deleted authors', async () => {
+    type Rel = { databaseId: number; tagName: string; isDraft: boolean; isPrerelease: boolean; createdAt: string; publishedAt: string | null; author: { login: string; databaseId: number } | null };
+    const res = await gql<{ repository: { releases: { totalCount: number; nodes: Rel[] } } }>(emu, `{ repository(owner: "acme", name: "widgets") {
+      releases(first: 2, orderBy: { field: CREATED_AT, direction: ASC }) { totalCount pageInfo { hasNextPage endCursor } nodes { databaseId tagName } } } }`);
+    expect(res.body.data!.repository.releases.totalCount).toBe(repo().releases.length);
+    const all = await gql<{ repository: { releases: { nodes: Rel[] } } }>(emu, `{ repository(owner: "acme", name: "widgets") {
+      releases(first: 100, orderBy: { field: CREATED_AT, direction: DESC }) { nodes { databaseId tagName isDraft isPrerelease createdAt publishedAt updatedAt url author { login databaseId } } } } }`);
+    const nodes = all.body.data!.repository.releases.nodes;
+    const expected = repo().releases.slice().sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    expect(nodes.map((r) => r.databaseId)).toEqual(expected.map((r) => r.databaseId));
+    for (const [i, r] of expected.entries()) {
+      expect(nodes[i]).toMatchObject({ tagName: r.tagName, isDraft: r.isDraft, publishedAt: r.publishedAt, author: r.author ? { login: r.author } : null });
+    }
+    expect(nodes.some((r) => r.author === null)).toBe(true);
+    expect(nodes.some((r) => r.isDraft && r.publishedAt === null)).toBe(true);
+  });
+
+  it('serves who closed each issue as its last ClosedEvent, bots and deleted users included', async () => {
+    type Actor = { __typename: string; login: string; databaseId?: number } | null;
+    const q = `query($after: String) { rateLimit { cost } repository(owner: "acme", name: "widgets") { issues(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes {
+      number state timelineItems(itemTypes: [CLOSED_EVENT], last: 1) { totalCount nodes { __typename ... on ClosedEvent { createdAt stateReason actor { __typename login ... on User { databaseId } ... on Bot { databaseId } } } } }
+    } } } }`;
+    const res = await gql<{ rateLimit: { cost: number }; repository: { issues: { nodes: Array<{ number: number; state: string; timelineItems: { totalCount: number; nodes: Array<{ __typename: string; createdAt: string; actor: Actor }> } }> } } }>(emu, q);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data!.rateLimit.cost).toBe(1); // 1 + 100 connection requests
+    const got = new Map(res.body.data!.repository.issues.nodes.map((n) => [n.number, n.timelineItems]));
+    for (const issue of repo().issues) {
+      const t = got.get(issue.number)!;
+      if (issue.state === 'OPEN') {
+        expect(t).toEqual({ totalCount: 0, nodes: [] });
+        continue;
+      }
+      expect(t.nodes).toHaveLength(1);
+      expect(t.nodes[0]).toMatchObject({ __typename: 'ClosedEvent', createdAt: issue.closedAt });
+      const who = issue.closedBy === null ? null : ds.users.find((u) => u.login === issue.closedBy)!;
+      expect(t.nodes[0].actor).toEqual(who === null ? null : { __typename: who.type, login: who.login.replace(/\[bot\]$/, ''), databaseId: who.databaseId });
+    }
+    const closers = repo().issues.filter((i) => i.state === 'CLOSED').map((i) => i.closedBy);
+    expect(closers).toContain(null);
+    expect(closers.some((c) => c?.endsWith('[bot]'))).toBe(true);
+    // Without itemTypes the timeline also holds the comments, oldest first.
+    const withComments = repo().issues.find((i) => i.state === 'CLOSED' && i.comments.length > 0)!;
+    const all = await gql<{ repository: { issue: { timelineItems: { nodes: Array<{ __typename: string }> } } } }>(emu, `query($n: Int!) { repository(owner: "acme", name: "widgets") {
+      issue(number: $n) { timelineItems(first: 100) { nodes { __typename } } } } }`, { n: withComments.number });
+    expect(all.body.data!.repository.issue.timelineItems.nodes.map((n) => n.__typename)).toEqual([...withComments.comments.map(() => 'IssueComment'), 'ClosedEvent']);
   });
 });
 

@@ -55,6 +55,9 @@ export const NODE_PREFIX = {
   PullRequestReviewComment: 'PRRC',
   PullRequestReviewThread: 'PRRT',
   IssueComment: 'IC',
+  Commit: 'C',
+  Release: 'RE',
+  ClosedEvent: 'CE',
 } as const;
 
 /** Opaque connection cursor over a (sortKey, tiebreak) position. */

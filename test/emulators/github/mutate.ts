@@ -1,8 +1,8 @@
 // In-place dataset edits for incremental-sync tests. Every helper bumps the
 // dataset revision so a running emulator re-indexes on its next request.
-import type { Dataset, Issue, IssueComment, PullRequest, Repository } from './dataset.ts';
+import type { Commit, Dataset, Issue, IssueComment, PullRequest, Release, Repository } from './dataset.ts';
 import { touchDataset } from './revision.ts';
-import { isoSeconds, nodeId, NODE_PREFIX } from './ids.ts';
+import { fakeSha, isoSeconds, nodeId, NODE_PREFIX } from './ids.ts';
 
 export interface FoundItem {
   repo: Repository;
@@ -46,6 +46,8 @@ export interface ItemChanges {
   body?: string;
   labels?: string[];
   state?: 'OPEN' | 'CLOSED';
+  /** Who closes an issue (its ClosedEvent actor; null = a since-deleted user). Default: the viewer-less "closed by its author". */
+  closedBy?: string | null;
 }
 
 /** Edits a PR/issue and bumps its `updatedAt` (to `at`, default: dataset's latest time + 1 min). */
@@ -60,6 +62,11 @@ export function editItem(ds: Dataset, repoFullName: string, number: number, chan
   if (changes.state !== undefined) {
     item.state = changes.state;
     item.closedAt = changes.state === 'CLOSED' ? when : null;
+    if (found.kind === 'issue') {
+      const issue = item as Issue;
+      if (changes.state === 'CLOSED') issue.closedBy = changes.closedBy !== undefined ? changes.closedBy : issue.author;
+      else delete issue.closedBy;
+    }
   }
   item.updatedAt = when;
   touchDataset(ds);
@@ -132,4 +139,36 @@ export function renameRepository(ds: Dataset, fromFullName: string, to: string):
   repo.name = name;
   touchDataset(ds);
   return repo;
+}
+
+/** Pushes a commit to the default branch (committed `at`, default: the dataset's latest time + 1 min). */
+export function addCommit(ds: Dataset, repoFullName: string, fields: Partial<Omit<Commit, 'author'>> & { author?: Partial<Commit['author']> } = {}, at?: string): Commit {
+  const repo = findRepo(ds, repoFullName);
+  const when = at ?? nextTimestamp(ds);
+  const login = fields.author?.login !== undefined ? fields.author.login : (ds.users.find((u) => u.type === 'User')?.login ?? null);
+  const user = login ? ds.users.find((u) => u.login === login) : undefined;
+  const k = repo.commits.length + 1;
+  const commit: Commit = {
+    oid: fields.oid ?? fakeSha(`added:${repo.databaseId}:${k}:${when}`), id: fields.id ?? nodeId(NODE_PREFIX.Commit, repo.databaseId, k), messageHeadline: fields.messageHeadline ?? `Commit ${k}`,
+    committedDate: fields.committedDate ?? when, authoredDate: fields.authoredDate ?? fields.committedDate ?? when, additions: fields.additions ?? 1, deletions: fields.deletions ?? 0,
+    author: { name: fields.author?.name ?? user?.name ?? login ?? 'Someone', email: fields.author?.email ?? `${login ?? 'someone'}@example.com`, login },
+  };
+  repo.commits.push(commit);
+  repo.commits.sort((a, b) => (a.committedDate < b.committedDate ? -1 : a.committedDate > b.committedDate ? 1 : 0));
+  touchDataset(ds);
+  return commit;
+}
+
+/** Publishes a release (or adds a draft with `isDraft`). */
+export function addRelease(ds: Dataset, repoFullName: string, fields: Partial<Release> = {}, at?: string): Release {
+  const repo = findRepo(ds, repoFullName);
+  const when = at ?? nextTimestamp(ds);
+  const databaseId = maxId(ds.repositories.flatMap((r) => r.releases.map((x) => x.databaseId)), 1_500_000_000);
+  const release: Release = {
+    databaseId, id: nodeId(NODE_PREFIX.Release, repo.databaseId, databaseId), tagName: `v-added-${databaseId}`, name: null,
+    author: ds.users.find((u) => u.type === 'User')?.login ?? null, isDraft: false, isPrerelease: false, createdAt: when, publishedAt: fields.isDraft ? null : when, ...fields,
+  };
+  repo.releases.push(release);
+  touchDataset(ds);
+  return release;
 }

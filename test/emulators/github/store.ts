@@ -1,6 +1,6 @@
 // Read-side index over a dataset: lookups by name, number and node id, parent
 // links, and cached sorted views. Rebuilt whenever the dataset revision moves.
-import type { Dataset, DatasetUser, Issue, IssueComment, Label, PullRequest, Repository, Review, ReviewComment } from './dataset.ts';
+import type { Commit, Dataset, DatasetUser, Issue, IssueComment, Label, PullRequest, Repository, Review, ReviewComment } from './dataset.ts';
 import { datasetRevision } from './revision.ts';
 import { fakeSha, nodeId, NODE_PREFIX } from './ids.ts';
 
@@ -13,6 +13,17 @@ export interface RepoEntry {
   /** Repository-wide comment lists by id (REST /issues/comments, /pulls/comments), built on first use. */
   issueComments?: IssueComment[];
   reviewComments?: ReviewComment[];
+  /** Default-branch position of each commit (repo.commits is oldest first). */
+  commitIndex: Map<string, number>;
+}
+
+/** An issue's closing event (GraphQL ClosedEvent). */
+export interface ClosedEventEntry {
+  id: string;
+  createdAt: string;
+  actorLogin: string | null;
+  stateReason: string | null;
+  issue: Issue;
 }
 
 export interface ReviewThread {
@@ -31,7 +42,7 @@ export interface PrExtra {
 
 export type EntityType =
   | 'Repository' | 'Label' | 'PullRequest' | 'Issue' | 'PullRequestReview' | 'PullRequestReviewComment'
-  | 'PullRequestReviewThread' | 'IssueComment';
+  | 'PullRequestReviewThread' | 'IssueComment' | 'Commit' | 'Release' | 'ClosedEvent';
 
 export interface Meta {
   type: EntityType;
@@ -54,6 +65,7 @@ export class Store {
   readonly nodes = new Map<string, object>();
   readonly meta = new Map<object, Meta>();
   readonly prExtra = new Map<PullRequest, PrExtra>();
+  readonly closedEvents = new Map<Issue, ClosedEventEntry>();
 
   constructor(dataset: Dataset) {
     this.dataset = dataset;
@@ -71,7 +83,7 @@ export class Store {
   }
 
   private indexRepo(repo: Repository): void {
-    const entry: RepoEntry = { repo, items: new Map(), views: new Map() };
+    const entry: RepoEntry = { repo, items: new Map(), views: new Map(), commitIndex: new Map() };
     this.repos.set(lower(`${repo.owner}/${repo.name}`), entry);
     for (const p of repo.previousNames) this.previous.set(lower(p), entry);
     this.reposById.set(repo.databaseId, entry);
@@ -81,7 +93,17 @@ export class Store {
       entry.items.set(issue.number, issue);
       this.add(issue, { type: 'Issue', repo: entry });
       this.indexComments(issue.comments, entry, issue);
+      if (issue.state === 'CLOSED' && issue.closedBy !== undefined && issue.closedAt) {
+        const ev: ClosedEventEntry = { id: nodeId(NODE_PREFIX.ClosedEvent, repo.databaseId, issue.databaseId), createdAt: issue.closedAt, actorLogin: issue.closedBy, stateReason: issue.stateReason, issue };
+        this.closedEvents.set(issue, ev);
+        this.add(ev, { type: 'ClosedEvent', repo: entry, item: issue });
+      }
     }
+    (repo.commits ?? []).forEach((c: Commit, k) => {
+      entry.commitIndex.set(c.oid, k);
+      this.add(c, { type: 'Commit', repo: entry });
+    });
+    for (const r of repo.releases ?? []) this.add(r, { type: 'Release', repo: entry });
     for (const pr of repo.pullRequests) {
       entry.items.set(pr.number, pr);
       this.add(pr, { type: 'PullRequest', repo: entry });

@@ -3,8 +3,8 @@
 // everything else goes through `fieldResolver`.
 import { GraphQLBoolean, GraphQLInt, isEnumType, isListType, isNonNullType, isObjectType } from 'graphql';
 import type { GraphQLOutputType, GraphQLResolveInfo, GraphQLTypeResolver } from 'graphql';
-import type { DatasetUser, Issue, IssueComment, PullRequest, Repository, Review, ReviewComment } from '../dataset.ts';
-import type { Item, RepoEntry, ReviewThread, SortField, Store } from '../store.ts';
+import type { Commit, DatasetUser, Issue, IssueComment, PullRequest, Release, Repository, Review, ReviewComment } from '../dataset.ts';
+import type { ClosedEventEntry, Item, RepoEntry, ReviewThread, SortField, Store } from '../store.ts';
 import { commitCount, commitSha, sortKey } from '../store.ts';
 import { decodeOffsetCursor, encodeOffsetCursor, fakeSha } from '../ids.ts';
 import { runSearch } from '../search.ts';
@@ -149,7 +149,8 @@ export const resolvers: Record<string, Record<string, Resolver>> = {
     url: (r: Repository) => `${HTML}/${fullName(r)}`,
     resourcePath: (r: Repository) => `/${fullName(r)}`,
     visibility: (r: Repository) => (r.isPrivate ? 'PRIVATE' : 'PUBLIC'),
-    defaultBranchRef: (r: Repository) => ({ id: `REF_${r.databaseId}`, name: r.defaultBranch, prefix: 'refs/heads/' }),
+    defaultBranchRef: (r: Repository) => ({ id: `REF_${r.databaseId}`, name: r.defaultBranch, prefix: 'refs/heads/', target: r.commits.at(-1) ?? null }),
+    releases: (r: Repository, a, ctx) => releaseConnection(ctx, repoOf(ctx, r), a),
     primaryLanguage: (r: Repository) => (r.primaryLanguage ? { id: `LANG_${r.primaryLanguage}`, name: r.primaryLanguage, color: '#3178c6' } : null),
     pullRequests: (r: Repository, a, ctx) => itemConnection(ctx, repoOf(ctx, r), 'pr', a),
     issues: (r: Repository, a, ctx) => itemConnection(ctx, repoOf(ctx, r), 'issue', a),
@@ -214,6 +215,46 @@ export const resolvers: Record<string, Record<string, Resolver>> = {
     bodyText: (i: Issue) => i.body,
     labels: (i: Issue, a, ctx) => paginate(ctx.store.labelsOf(repoOf(ctx, i), i), indexKey, a),
     comments: (i: Issue, a) => comments(i.comments, a),
+    timelineItems: (i: Issue, a, ctx) => timeline(ctx, i, a),
+  },
+  ClosedEvent: {
+    actor: (e: ClosedEventEntry, _a, ctx) => actor(ctx, e.actorLogin),
+    closable: (e: ClosedEventEntry) => e.issue,
+    url: (e: ClosedEventEntry, _a, ctx) => `${itemUrl(ctx, e.issue)}#event-${e.issue.databaseId}`,
+    resourcePath: (e: ClosedEventEntry, _a, ctx) => `${new URL(itemUrl(ctx, e.issue)).pathname}#event-${e.issue.databaseId}`,
+  },
+  Commit: {
+    abbreviatedOid: (c: Commit) => c.oid.slice(0, 7),
+    message: (c: Commit) => c.messageHeadline,
+    messageBody: () => '',
+    author: (c: Commit) => (c.author ? { ...c.author, date: c.authoredDate } : null),
+    committer: (c: Commit) => (c.author ? { ...c.author, date: c.committedDate } : null),
+    url: (c: Commit, _a, ctx) => (ctx.store.meta.has(c) ? `${HTML}/${fullName(repoOf(ctx, c).repo)}/commit/${c.oid}` : (c as unknown as { url: string }).url),
+    resourcePath: (c: Commit) => `/commit/${c.oid}`,
+    repository: (c: Commit, _a, ctx) => (ctx.store.meta.has(c) ? repoOf(ctx, c).repo : null),
+    history: (c: Commit, a, ctx) => commitHistory(ctx, c, a),
+  },
+  GitActor: {
+    // GitActor.user is a User: bots and emails GitHub cannot link read null.
+    user: (g: { login: string | null }, _a, ctx) => {
+      const u = g.login === null ? undefined : ctx.store.user(g.login);
+      return u && u.type === 'User' ? u : null;
+    },
+    avatarUrl: (g: { login: string | null; email: string }, _a, ctx) => {
+      const u = g.login === null ? undefined : ctx.store.user(g.login);
+      return u ? `https://avatars.githubusercontent.com/u/${u.databaseId}?v=4` : `https://avatars.githubusercontent.com/u/e?email=${encodeURIComponent(g.email)}`;
+    },
+  },
+  Release: {
+    author: (r: Release, _a, ctx) => {
+      const u = actor(ctx, r.author);
+      return u && u.type === 'User' ? u : null;
+    },
+    url: (r: Release, _a, ctx) => `${HTML}/${fullName(repoOf(ctx, r).repo)}/releases/tag/${encodeURIComponent(r.tagName)}`,
+    resourcePath: (r: Release, _a, ctx) => `/${fullName(repoOf(ctx, r).repo)}/releases/tag/${encodeURIComponent(r.tagName)}`,
+    repository: (r: Release, _a, ctx) => repoOf(ctx, r).repo,
+    updatedAt: (r: Release) => r.publishedAt ?? r.createdAt,
+    isLatest: (r: Release, _a, ctx) => latestRelease(repoOf(ctx, r).repo) === r,
   },
   IssueComment: {
     author: (c: IssueComment, _a, ctx) => actor(ctx, c.author),
@@ -287,6 +328,73 @@ function prCommits(ctx: GqlContext, p: PullRequest): object[] {
         pushedDate: date, url: `${repoUrl}/commit/${oid}`, commitUrl: `${repoUrl}/commit/${oid}`, resourcePath: `/commit/${oid}`, additions: 0, deletions: 0, changedFilesIfAvailable: 0 },
     };
   });
+}
+
+function latestRelease(repo: Repository): Release | undefined {
+  let best: Release | undefined;
+  for (const r of repo.releases) if (!r.isDraft && !r.isPrerelease && r.publishedAt && (!best || r.publishedAt > best.publishedAt!)) best = r;
+  return best;
+}
+
+function releaseConnection(ctx: GqlContext, entry: RepoEntry, a: Args): Connection<Release> {
+  const orderBy = a.orderBy as { field: 'CREATED_AT' | 'NAME'; direction: 'ASC' | 'DESC' } | undefined;
+  const desc = orderBy?.direction === 'DESC';
+  if (orderBy?.field === 'NAME') {
+    const sorted = entry.repo.releases.slice().sort((x, y) => (x.tagName < y.tagName ? -1 : x.tagName > y.tagName ? 1 : 0));
+    return paginate(sorted, indexKey, a, { desc });
+  }
+  const sorted = entry.repo.releases.slice().sort((x, y) => (x.createdAt < y.createdAt ? -1 : x.createdAt > y.createdAt ? 1 : x.databaseId - y.databaseId));
+  return paginate(sorted, (r) => [Date.parse(r.createdAt) / 1000, r.databaseId], a, { desc });
+}
+
+/** GitHub's history cursors name the commit the history started from and a position in it ("<oid> <n>"), so pushes between pages shift nothing. */
+function historyCursor(entry: RepoEntry, cursor: string): { head: number; n: number } {
+  const m = /^([0-9a-f]{40}) (\d+)$/.exec(cursor);
+  const head = m ? entry.commitIndex.get(m[1]) : undefined;
+  if (!m || head === undefined) throw new GitHubError(`\`${cursor}\` does not appear to be a valid cursor.`, 'INVALID_CURSOR_ARGUMENTS');
+  return { head, n: Number(m[2]) };
+}
+
+/** Commit.history: newest first from this commit, `since`/`until` on the committed date. */
+function commitHistory(ctx: GqlContext, from: Commit, a: Args): Connection<Commit> {
+  const meta = ctx.store.meta.get(from);
+  if (!meta) return EMPTY; // a pull request's synthetic commits have no history
+  if (a.path != null || a.author != null) throw new GitHubError('The emulator does not filter history by path or author.', 'UNSUPPORTED');
+  const entry = meta.repo;
+  const commits = entry.repo.commits;
+  const after = a.after ? historyCursor(entry, a.after) : null;
+  const before = a.before ? historyCursor(entry, a.before) : null;
+  const headIdx = after?.head ?? before?.head ?? entry.commitIndex.get(from.oid)!;
+  const since = a.since ? Date.parse(String(a.since)) : -Infinity;
+  const until = a.until ? Date.parse(String(a.until)) : Infinity;
+  const list: Commit[] = [];
+  for (let i = headIdx; i >= 0; i--) {
+    const t = Date.parse(commits[i].committedDate);
+    if (t >= since && t <= until) list.push(commits[i]);
+  }
+  const head = commits[headIdx];
+  let start = after ? after.n + 1 : 0;
+  let end = before ? before.n : list.length;
+  end = Math.max(start, Math.min(end, list.length));
+  start = Math.min(start, end);
+  if (a.first != null) end = Math.min(end, start + a.first);
+  if (a.last != null) start = Math.max(start, end - a.last);
+  return new Connection(list.slice(start, end), list.length, (i) => `${head.oid} ${start + i}`, end < list.length, start > 0);
+}
+
+/** Issue.timelineItems over what the dataset knows: comments and the closing event, oldest first. */
+function timeline(ctx: GqlContext, issue: Issue, a: Args): Connection<object> {
+  const types = a.itemTypes as string[] | undefined;
+  const want = (t: string) => !types || types.includes(t);
+  const all: Array<{ createdAt: string }> = [];
+  if (want('ISSUE_COMMENT')) all.push(...byId(issue.comments));
+  const closed = ctx.store.closedEvents.get(issue);
+  if (closed && want('CLOSED_EVENT')) all.push(closed);
+  all.sort((x, y) => (x.createdAt < y.createdAt ? -1 : x.createdAt > y.createdAt ? 1 : 0));
+  const since = a.since ? Date.parse(String(a.since)) : -Infinity;
+  const filtered = all.filter((x) => Date.parse(x.createdAt) >= since).slice(Number(a.skip ?? 0));
+  const conn = paginate(filtered, indexKey, a, { totalCount: all.length });
+  return Object.assign(conn, { filteredCount: filtered.length, pageCount: conn.nodes.length, updatedAt: issue.updatedAt });
 }
 
 function comments(list: IssueComment[], a: Args): Connection<IssueComment> {
