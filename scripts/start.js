@@ -1,5 +1,5 @@
 // `npm start`: build, then launch the Electron app — or, where no Electron binary is
-// installed (ELECTRON_SKIP_BINARY_DOWNLOAD), the same console headless in the browser.
+// installed (no download possible, see scripts/electron-binary.js), the same console headless in the browser.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
