@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import { PROFILE_ENV_VARS } from '../../src/main/profiles/profile-env.ts';
 import { startTestPostgres } from './postgres.ts';
 import { startSecretService, type SecretServiceSession } from './secret-service.ts';
 
@@ -8,6 +9,9 @@ let postgres: { url: string; stop(): Promise<void> } | undefined;
 // Every test run gets its own real Secret Service (gnome-keyring on a private bus)
 // and one real PostgreSQL server (each test creates its own database on it).
 export async function setup(_project: TestProject): Promise<void> {
+  // The machine's own overrides of profile settings (a CI runner sets GITHUB_API_URL) would send
+  // the tests' CLI and serve processes to real services instead of the emulators.
+  for (const v of PROFILE_ENV_VARS) delete process.env[v];
   session = await startSecretService();
   process.env.DBUS_SESSION_BUS_ADDRESS = session.address;
   process.env.REPO_OPS_TEST_KEYRING = '1';

@@ -10,6 +10,7 @@ import { healthCommand, healthUsage } from './commands/health.ts';
 import { leaderboardCommand, leaderboardUsage } from './commands/leaderboard.ts';
 import { logsCommand, logsUsage } from './commands/logs.ts';
 import { milvusCommand, milvusUsage } from './commands/milvus.ts';
+import { profileCommand, profileUsage } from './commands/profile.ts';
 import { queryCommand, queryUsage } from './commands/query.ts';
 import { runbookCommand, runbookUsage } from './commands/runbook.ts';
 import { scheduleCommand, scheduleUsage } from './commands/schedule.ts';
@@ -42,6 +43,7 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
   etl: { run: etlCommand, usage: etlUsage, summary: "What the Repo's Engineer Lens and What Shipped ETL (incremental, --explain) and the shipping digest" },
   worker: { run: workerCommand, usage: workerUsage, summary: 'join the warehouse job queue (pg-boss) as a worker; worker list shows the fleet' },
   jobs: { run: jobsCommand, usage: jobsUsage, summary: 'job runs: this machine’s, or every worker’s with --all-workers' },
+  profile: { run: profileCommand, usage: profileUsage, summary: 'connection profiles: list, show, use, set key=value (every non-secret setting), create, delete' },
 };
 
 function help(): string {
@@ -54,7 +56,9 @@ Commands:
 ${lines.join('\n')}
 
 Environment: REPO_OPS_HOME (data directory), GITHUB_TOKEN, DATABASE_URL / SUPABASE_DB_URL,
-MILVUS_URL, MILVUS_TOKEN, OPENAI_API_KEY, REDIS_URL (used when the keychain has no entry).
+MILVUS_URL, MILVUS_TOKEN, OPENAI_API_KEY, REDIS_URL (used when the keychain has no entry);
+REPO_OPS_PROFILE (the profile to use), GITHUB_API_URL, OPENAI_BASE_URL and the other overrides
+of a profile's settings listed by \`repo-ops profile --help\`.
 Run \`repo-ops <command> --help\` for a command's options.
 `;
 }

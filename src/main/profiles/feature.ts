@@ -4,8 +4,8 @@ import { ProfileService } from './profile-service.ts';
 
 export const profilesFeature = {
   name: 'profiles',
-  create(s) {
-    const profiles = new ProfileService(s.db);
+  create(s, ctx) {
+    const profiles = new ProfileService(s.db, ctx.config.env);
     return { services: { profiles }, handlers: () => profileHandlers(profiles, s.secrets), topics: () => profileTopicSources(profiles) };
   },
 } satisfies Feature;

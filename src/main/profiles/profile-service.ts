@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { Profile, ProfileFields } from '../../shared/contract/profiles.ts';
 import { OpsError } from '../../shared/errors.ts';
 import type { Db } from '../store/database.ts';
+import { PROFILE_SELECT_ENV, withEnvOverrides } from './profile-env.ts';
 
 interface Row {
   id: string;
@@ -16,14 +17,21 @@ interface Row {
 
 type Fields = z.output<typeof ProfileFields>;
 
-/** Connection profiles: the non-secret half. Secrets are keyed by profile id in the keychain. */
+/**
+ * Connection profiles: the non-secret half. Secrets are keyed by profile id in the keychain.
+ * list/get/update see the stored values; active/ensureActive give the profile as this process
+ * uses it: REPO_OPS_PROFILE picks it instead of the stored choice, and environment variables
+ * (GITHUB_API_URL, OPENAI_BASE_URL, … see profile-env.ts) override its settings.
+ */
 export class ProfileService {
   /** Fires with the full list after every change, so every window shows the same profiles. */
   readonly events = new EventEmitter<{ changed: [Profile[]] }>();
   private readonly db: Db;
+  readonly env: NodeJS.ProcessEnv;
 
-  constructor(db: Db) {
+  constructor(db: Db, env: NodeJS.ProcessEnv = {}) {
     this.db = db;
+    this.env = env;
   }
 
   list(): Profile[] {
@@ -36,14 +44,27 @@ export class ProfileService {
     return toProfile(row);
   }
 
-  active(): Profile | null {
+  /** The profile REPO_OPS_PROFILE names, else the stored active one; without overrides. */
+  storedActive(): Profile | null {
+    const pick = this.env[PROFILE_SELECT_ENV]?.trim();
+    if (pick) {
+      const p = this.list().find((x) => x.id === pick || x.name.toLowerCase() === pick.toLowerCase());
+      if (!p) throw new OpsError('not_found', `${PROFILE_SELECT_ENV}="${pick}" names no profile. Profiles: ${this.list().map((x) => x.name).join(', ') || 'none'}`);
+      return p;
+    }
     const row = this.db.prepare('SELECT * FROM profiles WHERE active = 1').get() as Row | undefined;
     return row ? toProfile(row) : null;
   }
 
+  /** The active profile as this process uses it (environment overrides applied). */
+  active(): Profile | null {
+    const p = this.storedActive();
+    return p ? withEnvOverrides(p, this.env) : null;
+  }
+
   /** The active profile, created as "Default" on first use so secrets always have a home. */
   ensureActive(): Profile {
-    return this.active() ?? this.create(ProfileFields.parse({ name: 'Default', description: 'Created automatically' }));
+    return this.active() ?? withEnvOverrides(this.create(ProfileFields.parse({ name: 'Default', description: 'Created automatically' })), this.env);
   }
 
   create(fields: Fields): Profile {
