@@ -2,60 +2,57 @@
 // `repo-ops worker` processes on one warehouse, against the GitHub emulator. A sync started here runs on a
 // worker and shows live progress here; kill -9 of that worker → the other one takes the run over by its
 // missing heartbeat and finishes it from its checkpoint: every row there, none twice, reconciliation green.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+// The two workers share one token: together they keep to the one budget (no secondary-limit 403s).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore } from '../../src/main/core/compose.ts';
-import { inProcessClient } from '../../src/main/rpc/in-process.ts';
-import { ROOT } from '../helpers/serve-process.ts';
-import { smallDataset, startSyncEnv, type SyncEnv } from '../helpers/sync-env.ts';
-import { tempDir, waitFor } from '../helpers/temp.ts';
+import { generateDataset } from '../emulators/github/dataset.ts';
+import { startSyncEnv, type SyncEnv } from '../helpers/sync-env.ts';
+import { waitFor } from '../helpers/temp.ts';
+import { workerFleet, type WorkerFleet } from '../helpers/worker-process.ts';
 
 const REPO = 'octo/widgets';
+const SMALL = ['octo/s1', 'octo/s2', 'octo/s3', 'octo/s4'];
+/** Requests in flight per token, for every process together (the emulator refuses more, as GitHub does past its limit). */
+const SHARED_CONCURRENCY = 2;
 let env: SyncEnv;
-const homes: ReturnType<typeof tempDir>[] = [];
-const workers: ChildProcess[] = [];
-const output: string[] = [];
-void output;
-
-/** A worker's data directory with a profile on the emulator (its secrets are in the shared test keychain). */
-async function workerHome(): Promise<string> {
-  const home = tempDir();
-  homes.push(home);
-  const core = await createCore({ home: home.dir, mode: 'test', env: {} });
-  const ops = inProcessClient(core.rpc);
-  const p = await ops.profiles.create({ name: 'worker', githubApiUrl: env.emulator.url });
-  await ops.secrets.set({ profileId: p.id, key: 'github_token', value: env.emulator.token });
-  await ops.secrets.set({ profileId: p.id, key: 'postgres_url', value: env.db.url });
-  await core.close();
-  return home.dir;
-}
-
-function startWorker(home: string): ChildProcess {
-  const child = spawn(process.execPath, [join(ROOT, 'src', 'main', 'cli', 'main.ts'), 'worker', '--concurrency', '1', '--kinds', 'github-sync'], { env: { ...process.env, REPO_OPS_HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (d) => output.push(String(d)));
-  child.stderr!.on('data', (d) => output.push(String(d)));
-  workers.push(child);
-  return child;
-}
+let fleet: WorkerFleet;
 
 beforeAll(async () => {
   // Slow pages: a sync spans a few seconds, so it can be killed in the middle.
-  env = await startSyncEnv({ dataset: smallDataset(7, 150, 60, 2), emulator: { latencyMs: 120 } });
+  const dataset = generateDataset({
+    seed: 7,
+    repos: [
+      { owner: 'octo', name: 'widgets', pullRequests: 150, issues: 60, avgReviews: 3, avgReviewComments: 2, avgIssueComments: 4, avgFiles: 6, heavyPullRequests: 2 },
+      ...SMALL.map((n) => ({ owner: 'octo', name: n.split('/')[1]!, pullRequests: 30, issues: 10, avgReviews: 1, avgReviewComments: 1, avgIssueComments: 1, avgFiles: 2, heavyPullRequests: 0 })),
+    ],
+  });
+  env = await startSyncEnv({ dataset, emulator: { latencyMs: 120, rateLimit: { maxConcurrent: SHARED_CONCURRENCY } } });
   await env.t.core.workers.join({ work: false, concurrency: 1 });
-  const [a, b] = [await workerHome(), await workerHome()];
-  startWorker(a);
-  startWorker(b);
+  fleet = workerFleet({ githubUrl: env.emulator.url, token: env.emulator.token, warehouseUrl: env.db.url });
+  const settings = { githubConcurrentRequests: SHARED_CONCURRENCY };
+  const [a, b] = [await fleet.home({ settings }), await fleet.home({ settings })];
+  fleet.start(a, ['--concurrency', '2', '--kinds', 'github-sync']);
+  fleet.start(b, ['--concurrency', '2', '--kinds', 'github-sync']);
   await waitFor('two workers up', async () => (await env.t.ops.workers.list()).workers.filter((w) => w.alive).length === 2 || null, 60_000, 200);
 }, 180_000);
 
 afterAll(async () => {
-  for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+  fleet?.close();
   await env?.close();
-  for (const h of homes) h.cleanup();
 });
 
 describe('workers on the warehouse queue', () => {
+  it('two workers sharing a token run four syncs at once and stay within its one budget: no secondary-limit 403s', async () => {
+    env.emulator.resetStats();
+    const runs = await Promise.all(SMALL.map((repository) => env.t.core.jobs.enqueue('github-sync', { repository, mode: 'full' })));
+    await waitFor('the four syncs', () => runs.every((r) => env.t.core.jobs.get(r.id).status === 'succeeded') || null, 120_000, 100);
+    const stats = env.emulator.stats;
+    expect(stats.secondaryRateLimited, fleet.output()).toBe(0);
+    // The load was there: the budget was used to the full, by both workers.
+    expect(stats.peakConcurrent).toBe(SHARED_CONCURRENCY);
+    const by = (await env.pool.query('SELECT DISTINCT worker FROM job_runs_shared WHERE id = ANY($1)', [runs.map((r) => r.id)])).rows;
+    expect(by).toHaveLength(2);
+  }, 150_000);
+
   it('a sync runs on a worker, live here; kill -9 of that worker → the other finishes it with nothing lost or doubled', async () => {
     const run = await env.t.core.jobs.enqueue('github-sync', { repository: REPO, mode: 'full' });
     expect(run.status).toBe('queued');
@@ -67,7 +64,7 @@ describe('workers on the warehouse queue', () => {
     const list = await env.t.ops.workers.list();
     const holder = list.workers.find((w) => w.currentRuns.some((c) => c.id === run.id));
     expect(holder, JSON.stringify(list)).toBeDefined();
-    const victim = workers.find((w) => w.pid === holder!.pid)!;
+    const victim = fleet.processes.find((w) => w.pid === holder!.pid)!;
     expect(running.progress.total).toBeGreaterThan(running.progress.done);
 
     const killedAt = Date.now();
@@ -84,9 +81,10 @@ describe('workers on the warehouse queue', () => {
     console.info(`failover after kill -9: ${failoverS.toFixed(1)} s`);
     expect(done.attempt).toBeGreaterThanOrEqual(1);
 
-    const repo = env.dataset.repositories[0]!;
-    const counts = (await env.pool.query(`SELECT (SELECT count(*) FROM pull_requests)::int AS prs, (SELECT count(DISTINCT github_id) FROM pull_requests)::int AS prs_distinct,
-      (SELECT count(*) FROM issues)::int AS issues, (SELECT count(*) FROM reviews)::int AS reviews`)).rows[0];
+    const repo = env.dataset.repositories.find((r) => `${r.owner}/${r.name}` === REPO)!;
+    const counts = (await env.pool.query(`WITH r AS (SELECT id FROM repositories WHERE full_name = $1)
+      SELECT (SELECT count(*) FROM pull_requests WHERE repository_id = (SELECT id FROM r))::int AS prs, (SELECT count(DISTINCT github_id) FROM pull_requests WHERE repository_id = (SELECT id FROM r))::int AS prs_distinct,
+      (SELECT count(*) FROM issues WHERE repository_id = (SELECT id FROM r))::int AS issues, (SELECT count(*) FROM reviews WHERE repository_id = (SELECT id FROM r))::int AS reviews`, [REPO])).rows[0];
     expect(counts).toEqual({ prs: repo.pullRequests.length, prs_distinct: repo.pullRequests.length, issues: repo.issues.length, reviews: repo.pullRequests.reduce((n, p) => n + (p.reviews?.length ?? 0), 0) });
     const row = (await env.t.ops.repos.list()).find((r) => r.fullName === REPO)!;
     expect(row.lastRun).toMatchObject({ status: 'succeeded', reconciliation: { ok: true } });

@@ -37,7 +37,7 @@ export function valueImportsOf(file: string): string[] {
  */
 export const LAYERS: string[][] = [
   /* 1 platform */ ['store', 'logging', 'rpc', 'settings', 'profiles', 'secrets', 'jobs', 'lifecycle'],
-  /* 2 clients of outside systems and local files */ ['warehouse', 'github', 'embeddings', 'vectors', 'log-files'],
+  /* 2 clients of outside systems and local files */ ['warehouse', 'github', 'embeddings', 'vectors', 'log-files', 'rate-budgets'],
   /* 3 features on one system */ ['sync', 'health', 'queries', 'audit', 'costs'],
   /* 4 features on the synced data */ ['embedding-job', 'workspaces', 'health-service', 'etl', 'leaderboard', 'packs'],
   /* 5 operations across features */ ['backfill', 'runbooks', 'alerts', 'schedules', 'workers', 'systems'],

@@ -17,6 +17,7 @@ import { jsonLinesSink, Logger, type LogSink } from '../logging/logger.ts';
 import { Redactor } from '../logging/redact.ts';
 import { profilesFeature } from '../profiles/feature.ts';
 import { queriesFeature } from '../queries/feature.ts';
+import { rateBudgetsFeature } from '../rate-budgets/feature.ts';
 import { RpcServer } from '../rpc/rpc-server.ts';
 import type { Handlers, TopicSources } from '../rpc/types.ts';
 import { runbooksFeature } from '../runbooks/feature.ts';
@@ -50,6 +51,7 @@ export const FEATURES = [
   warehouseFeature,
   auditFeature,
   costsFeature,
+  rateBudgetsFeature,
   syncFeature,
   embeddingsFeature,
   workspacesFeature,

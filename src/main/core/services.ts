@@ -15,6 +15,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { Redactor } from '../logging/redact.ts';
 import type { ProfileService } from '../profiles/profile-service.ts';
 import type { SavedQueryService } from '../queries/saved-queries.ts';
+import type { RateBudgets } from '../rate-budgets/rate-budgets.ts';
 import type { RunbookService } from '../runbooks/runbook-service.ts';
 import type { ScheduleService } from '../schedules/schedule-service.ts';
 import type { WorkerService } from '../workers/worker-service.ts';
@@ -58,4 +59,5 @@ export interface Services {
   schedules: ScheduleService;
   workers: WorkerService;
   systems: SystemService;
+  rateBudgets: RateBudgets;
 }

@@ -6,6 +6,7 @@ import type { CostService } from '../costs/cost-service.ts';
 import type { JobQueue, JobRun } from '../jobs/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ProfileService } from '../profiles/profile-service.ts';
+import type { RateBudgets } from '../rate-budgets/rate-budgets.ts';
 import type { SecretService } from '../secrets/secret-service.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
 import { findRepository, type TrackedRepository } from '../sync/repositories.ts';
@@ -26,6 +27,8 @@ export interface EmbeddingDeps {
   logger: Logger;
   budgets: BudgetService;
   costs: CostService;
+  /** The key's tokens and requests per minute, shared with every process using it. */
+  rateBudgets?: RateBudgets;
 }
 
 /** The active profile's embedding setup: model, dimensions, collection, and clients for them. */
@@ -48,7 +51,9 @@ export class EmbeddingService {
   async embedder(): Promise<OpenAIEmbedder> {
     const c = this.config();
     const apiKey = await this.deps.secrets.require(c.profile.id, 'openai_key');
-    return new OpenAIEmbedder({ apiKey, baseURL: c.baseURL, model: c.model, dimensions: c.requestedDimensions, prices: this.deps.settings.get().embeddingPrices });
+    // OpenAI's limits are per key and model; the limits come from its headers (learned on the first answer).
+    const gate = await this.deps.rateBudgets?.gate('openai', `${c.baseURL ?? ''}\n${apiKey}\n${c.model}`, {});
+    return new OpenAIEmbedder({ apiKey, baseURL: c.baseURL, model: c.model, dimensions: c.requestedDimensions, prices: this.deps.settings.get().embeddingPrices, gate });
   }
 
   /** A Milvus connection for the active profile, reused while the URL stays the same. */

@@ -12,7 +12,7 @@ export const embeddingsFeature = {
   storeMigrations: embeddingStoreMigrations,
   warehouseMigrations: embeddingWarehouseMigrations,
   create(s) {
-    const embeddings = new EmbeddingService({ warehouse: s.warehouse, profiles: s.profiles, secrets: s.secrets, settings: s.settings, jobs: s.jobs, logger: s.logger.child({ component: 'embeddings' }), budgets: s.budgets, costs: s.costs });
+    const embeddings = new EmbeddingService({ warehouse: s.warehouse, profiles: s.profiles, secrets: s.secrets, settings: s.settings, jobs: s.jobs, logger: s.logger.child({ component: 'embeddings' }), budgets: s.budgets, costs: s.costs, rateBudgets: s.rateBudgets });
     return {
       services: { embeddings, outbox: new EmbeddingOutbox(s.db) },
       jobs: [embedJob(embeddings, s.db), reloadJob(embeddings), recreateJob(embeddings)],

@@ -9,7 +9,8 @@ import type { EmbedAllOptions, EmbedRunSummary, RunSettings, SendFn } from './em
 import { effectiveDimensions, modelInfo } from './models.ts';
 import { costUsd } from './pricing.ts';
 import type { PriceTable } from './pricing.ts';
-import { RateLimitMirror } from './rate-limits.ts';
+import type { RequestGate } from '../rate-budgets/rate-budgets.ts';
+import { RateLimitMirror, readRateLimitHeaders } from './rate-limits.ts';
 import { countTokens } from './tokens.ts';
 
 export { minWallSeconds } from './rate-bound.ts';
@@ -46,6 +47,11 @@ export interface OpenAIEmbedderOptions {
   prices?: PriceTable;
   /** Jitter source; tests pass a seeded one. */
   random?: () => number;
+  /**
+   * The key's tokens and requests per minute shared with every other process using it (through the
+   * warehouse): each request takes its tokens there first, so N workers stay within one key's TPM.
+   */
+  gate?: RequestGate;
 }
 
 export interface EmbeddingEstimate {
@@ -61,6 +67,7 @@ export class OpenAIEmbedder {
   readonly dimensions: number | undefined;
   private readonly client: OpenAI;
   private readonly prices: PriceTable | undefined;
+  private readonly gate: RequestGate | undefined;
   private readonly settings: RunSettings;
   // Kept across runs: a second run starts with the limits the first one learned.
   private readonly mirror = new RateLimitMirror();
@@ -79,6 +86,7 @@ export class OpenAIEmbedder {
     this.model = options.model;
     this.dimensions = options.dimensions;
     this.prices = options.prices;
+    this.gate = options.gate;
     this.client = new OpenAI({ apiKey: options.apiKey, baseURL, maxRetries: 0, timeout: positive(options.requestTimeoutMs, 120_000) });
     const redactor = new Redactor();
     redactor.add(options.apiKey);
@@ -114,11 +122,30 @@ export class OpenAIEmbedder {
     return { inputs: items.length, tokens, costUsd: costUsd(this.model, tokens, this.prices) };
   }
 
+  /** The key's per-minute limits as OpenAI reports them, for the shared budget. */
+  private learn(headers: Headers | undefined): void {
+    if (!this.gate || !headers || typeof headers.get !== 'function') return;
+    const report = readRateLimitHeaders(headers);
+    if (report?.requests.limit) this.gate.learnPerMinute('requests/min', report.requests.limit);
+    if (report?.tokens.limit) this.gate.learnPerMinute('tokens/min', report.tokens.limit);
+  }
+
   private readonly send: SendFn = async (batch: Batch, signal: AbortSignal) => {
     const input = batch.items.map((item) => item.text);
     const body = this.dimensions === undefined ? { model: this.model, input } : { model: this.model, input, dimensions: this.dimensions };
+    const release = await this.gate?.acquire([{ resource: 'requests/min', points: 1 }, { resource: 'tokens/min', points: batch.tokens }], signal);
     // Default base64 transport: 4 bytes per float on the wire instead of ~20 of JSON text.
-    const { data, response, request_id } = await this.client.embeddings.create(body, { signal }).withResponse();
+    let answer;
+    try {
+      answer = await this.client.embeddings.create(body, { signal }).withResponse();
+    } catch (e) {
+      this.learn((e as { headers?: Headers }).headers);
+      throw e;
+    } finally {
+      release?.();
+    }
+    const { data, response, request_id } = answer;
+    this.learn(response.headers);
     const vectors: number[][] = new Array(batch.items.length);
     for (const d of data.data) vectors[d.index] = d.embedding;
     return { vectors, tokens: data.usage.prompt_tokens, requestId: request_id, headers: response.headers };

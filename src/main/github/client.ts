@@ -4,6 +4,7 @@ import { Octokit } from '@octokit/rest';
 import Bottleneck from 'bottleneck';
 import { OpsError } from '../../shared/errors.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { RequestGate, Take } from '../rate-budgets/rate-budgets.ts';
 import { EtagCache } from './etag-cache.ts';
 import { GitHubStats } from './rate-stats.ts';
 
@@ -19,6 +20,19 @@ export interface GitHubClientOptions {
   maxPrimaryWaitSec?: number;
   /** Called while the client waits for a rate limit (for progress messages). */
   onWait?(reason: string, untilMs: number): void;
+  /**
+   * The token's budget shared with every other process using it (through the warehouse): each
+   * request takes its points and a concurrency slot there first, so no number of workers on one
+   * token exceeds GitHub's primary or secondary limits.
+   */
+  gate?: RequestGate;
+}
+
+/** What a request spends: secondary-limit points per minute (GitHub: 1 per GET or read-only query, 5 per other REST call) and a point of its primary window. */
+function takesOf(url: string, method: string): { takes: Take[]; primary: string } {
+  if (url.endsWith('/graphql')) return { takes: [{ resource: 'graphql/min', points: 1 }, { resource: 'graphql', points: 1 }], primary: 'graphql' };
+  const primary = /\/search\//.test(new URL(url).pathname) ? 'search' : 'core';
+  return { takes: [{ resource: 'rest/min', points: method === 'GET' || method === 'HEAD' ? 1 : 5 }, { resource: primary, points: 1 }], primary };
 }
 
 export interface GraphQLResponse<T> {
@@ -93,8 +107,17 @@ export class GitHubClient {
     this.stats.requests++;
     if (url.endsWith('/graphql')) this.stats.graphqlRequests++;
     else this.stats.restRequests++;
-    const res = await fetch(input, { ...init, headers, redirect: 'follow' });
+    const gate = this.opts.gate;
+    const release = gate ? await gate.acquire(takesOf(url, method).takes, init?.signal ?? this.opts.signal) : null;
+    let res: Response;
+    try {
+      res = await fetch(input, { ...init, headers, redirect: 'follow' });
+    } finally {
+      release?.();
+    }
     this.stats.observe(Object.fromEntries(res.headers));
+    const remaining = res.headers.get('x-ratelimit-remaining');
+    if (gate && remaining !== null) gate.observeWindow(res.headers.get('x-ratelimit-resource') ?? takesOf(url, method).primary, Number(remaining), Number(res.headers.get('x-ratelimit-reset')) * 1000);
     if (res.status === 304 && cached) {
       this.stats.notModified++;
       return new Response(cached.body, { status: 200, headers: cached.headers });
@@ -118,6 +141,8 @@ export class GitHubClient {
       const body = res.data as GraphQLResponse<T> & { data?: { rateLimit?: { cost?: number } } };
       const cost = body.data?.rateLimit?.cost;
       if (typeof cost === 'number') this.stats.graphqlPoints += cost;
+      // One point was taken before sending; the rest of the query's cost is known only now.
+      if (typeof cost === 'number' && cost > 1) this.opts.gate?.charge('graphql', cost - 1);
       return body;
     } catch (e) {
       throw this.describe(e, 'GraphQL query');

@@ -10,7 +10,11 @@ export const syncFeature = {
   name: 'sync',
   warehouseMigrations: syncMigrations,
   create(s) {
-    const sync = new SyncService({ warehouse: s.warehouse, profiles: s.profiles, secrets: s.secrets, jobs: s.jobs, logger: s.logger.child({ component: 'sync' }) });
+    const gate = (apiUrl: string, token: string) => {
+      const o = s.settings.get();
+      return s.rateBudgets.gate('github', `${apiUrl}\n${token}`, { concurrent: o.githubConcurrentRequests, perMinute: { 'rest/min': o.githubRestPointsPerMinute, 'graphql/min': o.githubGraphqlPointsPerMinute } });
+    };
+    const sync = new SyncService({ warehouse: s.warehouse, profiles: s.profiles, secrets: s.secrets, jobs: s.jobs, logger: s.logger.child({ component: 'sync' }), gate });
     return {
       services: { sync },
       jobs: [syncJob(sync, s.warehouse, { budgets: s.budgets, costs: s.costs }), syncStaleJob(sync, s.warehouse)],

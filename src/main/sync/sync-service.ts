@@ -3,6 +3,7 @@ import { OpsError } from '../../shared/errors.ts';
 import { GitHubClient } from '../github/client.ts';
 import type { JobQueue, JobRun } from '../jobs/types.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { RequestGate } from '../rate-budgets/rate-budgets.ts';
 import type { ProfileService } from '../profiles/profile-service.ts';
 import type { SecretService } from '../secrets/secret-service.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
@@ -45,11 +46,21 @@ function sameRequest(a: SyncRequest, b: SyncRequest): boolean {
   return key(a) === key(b);
 }
 
+interface SyncDeps {
+  warehouse: WarehouseService;
+  profiles: ProfileService;
+  secrets: SecretService;
+  jobs: JobQueue;
+  logger: Logger;
+  /** The token's rate budget shared with every process using it (absent: this process alone paces itself). */
+  gate?(apiUrl: string, token: string): Promise<RequestGate>;
+}
+
 /** Repositories and their syncs: tracking, dry-run plans, sync jobs, history. */
 export class SyncService {
-  private readonly deps: { warehouse: WarehouseService; profiles: ProfileService; secrets: SecretService; jobs: JobQueue; logger: Logger };
+  private readonly deps: SyncDeps;
 
-  constructor(deps: { warehouse: WarehouseService; profiles: ProfileService; secrets: SecretService; jobs: JobQueue; logger: Logger }) {
+  constructor(deps: SyncDeps) {
     this.deps = deps;
   }
 
@@ -57,7 +68,8 @@ export class SyncService {
   async github(opts: { signal?: AbortSignal; logger?: Logger; onWait?(reason: string, until: number): void } = {}): Promise<GitHubClient> {
     const profile = this.deps.profiles.ensureActive();
     const token = await this.deps.secrets.require(profile.id, 'github_token');
-    return new GitHubClient({ baseUrl: profile.githubApiUrl, token, logger: opts.logger ?? this.deps.logger, signal: opts.signal, onWait: opts.onWait });
+    const gate = await this.deps.gate?.(profile.githubApiUrl, token);
+    return new GitHubClient({ baseUrl: profile.githubApiUrl, token, logger: opts.logger ?? this.deps.logger, signal: opts.signal, onWait: opts.onWait, gate });
   }
 
   async track(repository: string): Promise<{ repository: RepositoryRow; renamedFrom: string | null }> {

@@ -24,6 +24,13 @@ export const Settings = z.object({
   rotationDays: z.record(z.string(), z.number().int().min(1).max(3650)).default({}),
   /** The Engineer Lens counts days in this IANA zone (UTC by default). */
   teamTimeZone: timeZone.default('UTC'),
+  /**
+   * What every process using one GitHub token respects together (shared through the warehouse):
+   * requests in flight and secondary-limit points per minute, GitHub's documented limits by default.
+   */
+  githubConcurrentRequests: z.number().int().min(1).max(100).default(100),
+  githubRestPointsPerMinute: z.number().int().min(1).max(100_000).default(900),
+  githubGraphqlPointsPerMinute: z.number().int().min(1).max(100_000).default(2000),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -63,6 +63,7 @@ export interface EmulatorStats {
   unauthorized: number; // 401 answers
   primaryRateLimited: number;
   secondaryRateLimited: number; // injected and concurrency-triggered
+  peakConcurrent: number; // most requests of one user in flight at once
   faults: number; // all injected faults (secondary, status, graphqlTimeout)
   faultsByKind: Record<string, number>;
 }
@@ -70,6 +71,6 @@ export interface EmulatorStats {
 export function emptyStats(): EmulatorStats {
   return {
     requests: 0, restRequests: 0, graphqlRequests: 0, byRoute: {}, graphqlPoints: 0, graphqlNodes: 0, nodesReturned: 0, notModified: 0,
-    redirects: 0, unauthorized: 0, primaryRateLimited: 0, secondaryRateLimited: 0, faults: 0, faultsByKind: {},
+    redirects: 0, unauthorized: 0, primaryRateLimited: 0, secondaryRateLimited: 0, peakConcurrent: 0, faults: 0, faultsByKind: {},
   };
 }

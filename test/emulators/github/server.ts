@@ -275,6 +275,7 @@ export async function startGitHubEmulator(initial: EmulatorOptions): Promise<Git
     inFlight.set(user.login, (inFlight.get(user.login) ?? 0) + 1);
     try {
       const concurrent = inFlight.get(user.login)!;
+      stats.peakConcurrent = Math.max(stats.peakConcurrent, concurrent);
       if (latency) await sleep(latency);
       const bucket = limiter.state(user.login, isGraphql ? 'graphql' : 'core');
       const max = options.rateLimit?.maxConcurrent;

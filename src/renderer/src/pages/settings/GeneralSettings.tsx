@@ -28,6 +28,11 @@ export function GeneralSettings() {
           <Field label="Keep logs for (days)" type="number" min={1} max={365} defaultValue={settings.logRetentionDays} hint="Older log lines are deleted hourly" onBlur={(e) => void update({ logRetentionDays: clamp(e.target.value, 1, 365) })} />
           <Field label="Jobs running at once" type="number" min={1} max={8} defaultValue={settings.jobConcurrency} hint="Other jobs wait in the queue" onBlur={(e) => void update({ jobConcurrency: clamp(e.target.value, 1, 8) })} />
         </div>
+        <div className="form-grid" aria-label="GitHub limits shared by every worker on one token">
+          <Field label="GitHub requests in flight per token" type="number" min={1} max={100} defaultValue={settings.githubConcurrentRequests} hint="Across every worker and console using the token (GitHub allows 100)" onBlur={(e) => void update({ githubConcurrentRequests: clamp(e.target.value, 1, 100) })} />
+          <Field label="GitHub REST points per minute" type="number" min={1} max={100_000} defaultValue={settings.githubRestPointsPerMinute} hint="Secondary limit, shared (GitHub: 900)" onBlur={(e) => void update({ githubRestPointsPerMinute: clamp(e.target.value, 1, 100_000) })} />
+          <Field label="GitHub GraphQL points per minute" type="number" min={1} max={100_000} defaultValue={settings.githubGraphqlPointsPerMinute} hint="Secondary limit, shared (GitHub: 2,000)" onBlur={(e) => void update({ githubGraphqlPointsPerMinute: clamp(e.target.value, 1, 100_000) })} />
+        </div>
         {info && (
           <dl className="kv">
             <dt>Version</dt>
