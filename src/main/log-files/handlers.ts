@@ -9,6 +9,8 @@ export function logFileHandlers(files: LogFileService): HandlerGroup<'logFiles'>
     'logFiles.lines': ({ fileId, start, count, levels }) => files.lines(fileId, start, count, levels),
     'logFiles.search': ({ fileId, query, levels, fromLine, limit }) => files.search(fileId, query, { levels, fromLine, limit }),
     'logFiles.export': ({ fileId, levels, query }) => files.export(fileId, { levels, query }),
+    'logFiles.histogram': ({ fileId, query, levels, buckets }) => files.histogram(fileId, { query, levels, buckets }),
+    'logFiles.merge': ({ fileIds, levels, cursor, limit }) => files.merge(fileIds, { levels, cursor, limit }),
     'logFiles.close': async ({ fileId }) => {
       await files.close(fileId);
       return { ok: true as const };

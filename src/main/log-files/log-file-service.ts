@@ -3,12 +3,14 @@ import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { assertInAllowedDir } from './allowed-dirs.ts';
-import type { FileLevel, FileLine, LogFileState } from '../../shared/contract/log-files.ts';
+import type { FileLevel, FileLine, LogFileState, LogHistogram, MergeCursor } from '../../shared/contract/log-files.ts';
 import { OpsError } from '../../shared/errors.ts';
 import type { JobQueue } from '../jobs/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Db } from '../store/database.ts';
+import { histogram } from './histogram.ts';
 import { LEVELS, LogFileIndex, type LogLine } from './index.ts';
+import { mergeByTime } from './merge.ts';
 
 export const LOG_INDEX_JOB = 'log-index';
 const MAX_LINE_CHARS = 16_384;
@@ -98,6 +100,25 @@ export class LogFileService {
     const f = this.get(fileId);
     const r = await f.index.search(query, opts);
     return { ...r, matches: r.matches.map(toLine) };
+  }
+
+  /** Matching lines per time bucket (every line without a query). */
+  async histogram(fileId: string, opts: { query?: string; levels?: FileLevel[]; buckets: number }): Promise<LogHistogram> {
+    const f = this.get(fileId);
+    return histogram((q, o) => f.index.search(q, o), opts.query?.trim() ?? '', { levels: opts.levels, buckets: opts.buckets });
+  }
+
+  /** Opened files interleaved by time, one page from `cursor` on. */
+  async merge(fileIds: string[], opts: { levels?: FileLevel[]; cursor?: MergeCursor; limit: number }) {
+    const files = fileIds.map((id) => this.get(id));
+    const cursor = opts.cursor ?? files.map(() => ({ pos: 0, time: null }));
+    if (cursor.length !== files.length) throw new OpsError('invalid_input', 'cursor: one entry per file is needed');
+    const r = await mergeByTime(
+      files.map((f) => ({ id: f.fileId, read: (pos, count) => f.index.readLines(pos, count, { levels: opts.levels }) })),
+      cursor,
+      opts.limit,
+    );
+    return { lines: r.lines.map((l) => ({ ...toLine(l), fileId: l.source, time: l.time })), cursor: r.cursor, done: r.done };
   }
 
   async export(fileId: string, filter: { levels?: FileLevel[]; query?: string }): Promise<{ content: string; lines: number; truncated: boolean }> {
@@ -236,7 +257,7 @@ export class LogFileService {
 
   private get(fileId: string): OpenFile {
     const f = this.files.get(fileId);
-    if (!f) throw new OpsError('not_found', 'This log file is not open (open it again)');
+    if (!f) throw new OpsError('not_found', 'This log file is not open (open it again)', { fileId });
     return f;
   }
 

@@ -23,6 +23,25 @@ export type LogFileState = z.infer<typeof LogFileState>;
 export const FileLine = z.object({ n: z.number().int(), level: FileLevel, text: z.string(), truncated: z.boolean() });
 export type FileLine = z.infer<typeof FileLine>;
 
+export const LogHistogram = z.object({
+  /** Bucket width in ms; buckets start at `from` (null when no matching line carries a time). */
+  bucketMs: z.number(),
+  from: z.number().nullable(),
+  counts: z.array(z.number().int()),
+  /** Matching lines counted; `undated` of them carry no time and are not in a bucket. */
+  matched: z.number().int(),
+  undated: z.number().int(),
+  /** False when the scan stopped early (indexing still running, or the scan budget was spent): counts are a prefix. */
+  complete: z.boolean(),
+  scannedBytes: z.number(),
+});
+export type LogHistogram = z.infer<typeof LogHistogram>;
+
+export const MergeCursor = z.array(z.object({ pos: z.number().int().min(0), time: z.number().nullable() }));
+export type MergeCursor = z.infer<typeof MergeCursor>;
+export const MergedLine = FileLine.extend({ fileId: id, time: z.number().nullable() });
+export type MergedLine = z.infer<typeof MergedLine>;
+
 const filePath = z
   .string()
   .trim()
@@ -47,6 +66,24 @@ export const logFileCalls = {
     'The file’s lines matching a filter, as text (at most 100,000 lines)',
     z.object({ fileId: id, levels: z.array(FileLevel).optional(), query: z.string().max(500).optional() }),
     z.object({ content: z.string(), lines: z.number().int(), truncated: z.boolean() }),
+  ),
+  'logFiles.histogram': call(
+    'Matching lines per time bucket (all lines without a query): the time histogram of a search',
+    z.object({ fileId: id, query: z.string().trim().max(500).optional(), levels: z.array(FileLevel).optional(), buckets: z.number().int().min(10).max(400).default(120) }),
+    LogHistogram,
+  ),
+  'logFiles.merge': call(
+    'Several opened files interleaved by time, paged forward with the returned cursor (lines without a time stay after their predecessor)',
+    z
+      .object({
+        fileIds: z.array(id).min(2, 'choose at least two files to merge').max(8, 'merge at most 8 files'),
+        levels: z.array(FileLevel).optional(),
+        cursor: MergeCursor.optional(),
+        limit: z.number().int().min(1).max(2000).default(500),
+      })
+      .refine((v) => new Set(v.fileIds).size === v.fileIds.length, { message: 'a file is listed twice', path: ['fileIds'] })
+      .refine((v) => !v.cursor || v.cursor.length === v.fileIds.length, { message: 'the cursor must have one entry per file', path: ['cursor'] }),
+    z.object({ lines: z.array(MergedLine), cursor: MergeCursor, done: z.boolean() }),
   ),
   'logFiles.close': call('Stop following a file and forget it', z.object({ fileId: id }), ok),
 };

@@ -13,6 +13,10 @@ interface Props {
   onNearTop?(): void;
   selected: number | null;
   onSelect(index: number): void;
+  /** Enter on the selected row (e.g. open its context). */
+  onActivate?(index: number): void;
+  /** Scroll this row into the middle of the view (once per change of the value). */
+  scrollTo?: number | null;
   /** Rows added at the top since last render (keeps the view steady). */
   prepended?: number;
   empty?: ReactNode;
@@ -21,7 +25,7 @@ interface Props {
 const ROW = 20;
 
 /** Virtualized log lines, oldest at the top; follow mode sticks to the bottom like `tail -f`. */
-export function LogList({ count, renderRow, label, follow, onFollowChange, onRangeChange, onNearTop, selected, onSelect, prepended = 0, empty }: Props) {
+export function LogList({ count, renderRow, label, follow, onFollowChange, onRangeChange, onNearTop, selected, onSelect, onActivate, scrollTo = null, prepended = 0, empty }: Props) {
   const parent = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read fresh each render on purpose
   const v = useVirtualizer({ count, getScrollElement: () => parent.current, estimateSize: () => ROW, overscan: 30 });
@@ -36,6 +40,10 @@ export function LogList({ count, renderRow, label, follow, onFollowChange, onRan
   useEffect(() => {
     if (follow && count) v.scrollToIndex(count - 1, { align: 'end' });
   }, [follow, count, v]);
+
+  useEffect(() => {
+    if (scrollTo !== null && scrollTo < count) v.scrollToIndex(scrollTo, { align: 'center' });
+  }, [scrollTo, count > (scrollTo ?? 0), v]); // eslint-disable-line react-hooks/exhaustive-deps -- once the row exists, not on every growth
 
   useLayoutEffect(() => {
     if (prepended && parent.current) parent.current.scrollTop += prepended * ROW;
@@ -64,6 +72,11 @@ export function LogList({ count, renderRow, label, follow, onFollowChange, onRan
         if (el.scrollTop < ROW * 10) onNearTop?.();
       }}
       onKeyDown={(e) => {
+        if (e.key === 'Enter' && selected !== null && onActivate) {
+          e.preventDefault();
+          onActivate(selected);
+          return;
+        }
         const delta = listMoveFor(e, count);
         if (delta === null) return;
         e.preventDefault();
@@ -81,6 +94,7 @@ export function LogList({ count, renderRow, label, follow, onFollowChange, onRan
             aria-selected={item.index === selected}
             style={{ top: item.start, height: ROW, paddingLeft: 6 }}
             onClick={() => onSelect(item.index)}
+            onDoubleClick={() => onActivate?.(item.index)}
           >
             {renderRow(item.index)}
           </div>

@@ -5,6 +5,7 @@ import { ops } from '../../client/ops.ts';
 import { LevelFilter } from '../../components/LevelFilter.tsx';
 import { highlight, LogList, searchTerms } from '../../components/LogList.tsx';
 import { downloadText, plural } from '../../lib/format.ts';
+import { useDebounced } from '../../lib/useDebounced.ts';
 import { attempt } from '../../state/app-store.ts';
 
 const PAGE = 500;
@@ -21,7 +22,10 @@ function matchesLive(e: LogEntry, levels: LogLevel[], terms: string[]): boolean 
 export function AppLogsView({ initialRunId }: { initialRunId?: string }) {
   const [levels, setLevels] = useState<LogLevel[]>([]);
   const [text, setText] = useState('');
-  const [query, setQuery] = useState('');
+  // Search as you type; Enter searches at once.
+  const [submitted, setSubmitted] = useState<string | null>(null);
+  const typed = useDebounced(text.trim(), 250);
+  const query = submitted ?? typed;
   const [runId, setRunId] = useState(initialRunId ?? '');
   const [entries, setEntries] = useState<LogEntry[]>([]);
   const [hasOlder, setHasOlder] = useState(false);
@@ -29,36 +33,38 @@ export function AppLogsView({ initialRunId }: { initialRunId?: string }) {
   const [selected, setSelected] = useState<number | null>(null);
   const [prepended, setPrepended] = useState(0);
   const loadingOlder = useRef(false);
+  /** Bumped by every new filter: a response for an older filter (however late) is dropped. */
+  const generation = useRef(0);
 
   const filter = { text: query || undefined, levels: levels.length ? levels : undefined, runId: runId.trim() || undefined };
   const filterKey = JSON.stringify(filter);
 
   useEffect(() => {
-    let alive = true;
+    const mine = ++generation.current;
+    const alive = () => mine === generation.current;
     const f = JSON.parse(filterKey) as typeof filter;
     void attempt('Loading logs', () => ops.logs.query({ ...f, limit: PAGE })).then((r) => {
-      if (!alive || !r) return;
+      if (!alive() || !r) return;
       setEntries(r.entries.reverse());
       setHasOlder(r.hasMore);
       setSelected(null);
     });
     const terms = searchTerms(f.text ?? '');
     const off = ops.subscribe('logs.line', { runId: f.runId }, (e) => {
-      if (matchesLive(e, f.levels ?? [], terms)) setEntries((prev) => (prev.length >= MAX_IN_MEMORY ? [...prev.slice(-MAX_IN_MEMORY + 1), e] : [...prev, e]));
+      if (alive() && matchesLive(e, f.levels ?? [], terms)) setEntries((prev) => (prev.length >= MAX_IN_MEMORY ? [...prev.slice(-MAX_IN_MEMORY + 1), e] : [...prev, e]));
     });
-    return () => {
-      alive = false;
-      off();
-    };
+    return off;
   }, [filterKey]);
 
   const loadOlder = useCallback(() => {
     if (!hasOlder || loadingOlder.current || !entries.length) return;
     loadingOlder.current = true;
+    const mine = generation.current;
     const f = JSON.parse(filterKey) as typeof filter;
     void ops.logs
       .query({ ...f, beforeId: entries[0]!.id, limit: PAGE })
       .then((r) => {
+        if (mine !== generation.current) return;
         setEntries((prev) => [...r.entries.reverse(), ...prev]);
         setPrepended(r.entries.length);
         setHasOlder(r.hasMore);
@@ -81,10 +87,21 @@ export function AppLogsView({ initialRunId }: { initialRunId?: string }) {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            setQuery(text.trim());
+            setSubmitted(text.trim());
           }}
         >
-          <input className="input" data-page-search aria-label="Search app logs" placeholder="Search (full text)  /" value={text} onChange={(e) => setText(e.target.value)} style={{ width: 260 }} />
+          <input
+            className="input"
+            data-page-search
+            aria-label="Search app logs"
+            placeholder="Search as you type (full text)  /"
+            value={text}
+            onChange={(e) => {
+              setText(e.target.value);
+              setSubmitted(null);
+            }}
+            style={{ width: 260 }}
+          />
         </form>
         <input className="input mono" aria-label="Job run id" placeholder="Job run id" value={runId} onChange={(e) => setRunId(e.target.value)} style={{ width: 180 }} />
         <label className="row" style={{ gap: 6 }}>

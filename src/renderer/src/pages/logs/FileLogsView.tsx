@@ -6,6 +6,7 @@ import { LevelFilter } from '../../components/LevelFilter.tsx';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { downloadText, formatBytes, plural } from '../../lib/format.ts';
 import { attempt } from '../../state/app-store.ts';
+import { FileHistogram } from './FileHistogram.tsx';
 import { FileLines } from './FileLines.tsx';
 
 /** Any local log file: JSON lines or plain text, indexed in the background, searchable, followable. */
@@ -17,6 +18,19 @@ export function FileLogsView() {
   const [text, setText] = useState('');
   const [query, setQuery] = useState('');
   const [follow, setFollow] = useState(false);
+  const [columns, setColumns] = useState(true);
+  const [jumpTo, setJumpTo] = useState<number | null>(null);
+  const filterLevels = (l: FileLevel[]) => {
+    setJumpTo(null);
+    setLevels(l);
+  };
+  const jump = (n: number) => {
+    setFollow(false);
+    setLevels([]);
+    setText('');
+    setQuery('');
+    setJumpTo(n);
+  };
 
   useEffect(() => {
     void ops.logFiles.list().then(setRecent);
@@ -35,6 +49,7 @@ export function FileLogsView() {
       setPath(state.path);
       setQuery('');
       setText('');
+      setJumpTo(null);
     }
   };
 
@@ -93,10 +108,11 @@ export function FileLogsView() {
             ))}
           </div>
           <div className="row">
-            <LevelFilter levels={FILE_LEVELS} value={levels} onChange={setLevels} />
+            <LevelFilter levels={FILE_LEVELS} value={levels} onChange={filterLevels} />
             <form
               onSubmit={(e) => {
                 e.preventDefault();
+                setJumpTo(null);
                 setQuery(text.trim());
               }}
             >
@@ -108,12 +124,17 @@ export function FileLogsView() {
               </Switch.Root>
               Follow
             </label>
+            <label className="row" style={{ gap: 6 }} title="Time, level, message and fields of JSON lines (and a leading timestamp of plain lines)">
+              <input type="checkbox" checked={columns} onChange={(e) => setColumns(e.target.checked)} />
+              Columns
+            </label>
             <div className="spacer" />
             <button className="btn btn-sm" onClick={() => void exportLines()}>
               Export
             </button>
           </div>
-          <FileLines key={`${file.fileId}|${levels.join(',')}|${query}`} file={file} levels={levels} query={query} follow={follow} onFollowChange={setFollow} />
+          <FileHistogram fileId={file.fileId} query={query} levels={levels} indexing={file.indexing} />
+          <FileLines key={`${file.fileId}|${levels.join(',')}|${query}`} file={file} levels={levels} query={query} columns={columns} follow={follow} onFollowChange={setFollow} onJump={jump} jumpTo={jumpTo} />
         </>
       )}
       {!file && <div className="empty">Open a local log file (JSON lines or plain text). Large files are indexed in the background; you can read and search while it runs.</div>}
