@@ -8,12 +8,16 @@ import type { WarehouseService } from '../warehouse/warehouse-service.ts';
 import { ENGINEER_TABLES, tablesOf, type EngineerTable } from './names.ts';
 import { stageRepository, type StageResult } from './stage.ts';
 import { decide, refreshTable, type RefreshResult } from './tables.ts';
+import { applySummaries } from './llm/store.ts';
+import type { LlmRunResult, LlmScorer } from './llm/scorer.ts';
 
 export const ENGINEER_LENS_JOB = 'engineer-lens';
 export const WHAT_SHIPPED_JOB = 'what-shipped';
 
 /** What a job gives the ETL: the job context's step, progress and cancellation. */
 export interface RunHooks {
+  /** The job run (the LLM pass records its costs under it). */
+  runId?: string;
   signal: AbortSignal;
   log: Logger;
   progress(update: ProgressUpdate): void;
@@ -25,12 +29,14 @@ export interface EtlRunResult {
   repositories: string[];
   staged: StageResult[];
   tables: RefreshResult[];
+  /** What Shipped with `llm`: the LLM pass. */
+  llm?: LlmRunResult;
 }
 
 /** The Engineer Lens and What Shipped ETL over the synced warehouse, set-based, per repository. */
 export class EtlService {
-  private readonly d: { warehouse: WarehouseService; logger: Logger; timeZone: () => string };
-  constructor(d: { warehouse: WarehouseService; logger: Logger; timeZone: () => string }) {
+  private readonly d: { warehouse: WarehouseService; logger: Logger; timeZone: () => string; llm?: LlmScorer };
+  constructor(d: { warehouse: WarehouseService; logger: Logger; timeZone: () => string; llm?: LlmScorer }) {
     this.d = d;
   }
 
@@ -78,7 +84,11 @@ export class EtlService {
   async runWhatShipped(p: WhatShippedParams, h: RunHooks): Promise<EtlRunResult> {
     const repos = await this.repositories(p.repository);
     const staged = await this.stageAll(repos, { force: p.forceRefresh, since: null, until: null, rebuildsAll: false }, h);
-    return { timeZone: this.d.timeZone(), repositories: repos, staged, tables: [] };
+    if (!p.llm) return { timeZone: this.d.timeZone(), repositories: repos, staged, tables: [] };
+    const llm = this.d.llm;
+    if (!llm || !h.runId) throw new OpsError('invalid_input', 'llm: the LLM pass runs only as a job of the console');
+    const result = await h.step('llm', () => llm.run({ repositories: repos, model: p.llmModel, maxPrs: p.llmMaxPrs }, { ...h, runId: h.runId! }, WHAT_SHIPPED_JOB));
+    return { timeZone: this.d.timeZone(), repositories: repos, staged, tables: [], llm: result };
   }
 
   private stageAll(repos: string[], o: { force: boolean; since: string | null; until: string | null; rebuildsAll: boolean }, h: RunHooks): Promise<StageResult[]> {
@@ -87,7 +97,10 @@ export class EtlService {
         // Log old and new keys only where some Engineer Lens table will read them incrementally.
         const T = tablesOf(schema);
         const hasState = (await db.query(`SELECT 1 FROM ${T.etl_state} WHERE repo_name = $1 AND table_name <> 'repo_prs' LIMIT 1`, [repo])).rowCount! > 0;
-        return stageRepository(db, schema, repo, { force: o.force, since: o.since, until: o.until, logChanges: hasState && !o.rebuildsAll });
+        const r = await stageRepository(db, schema, repo, { force: o.force, since: o.since, until: o.until, logChanges: hasState && !o.rebuildsAll });
+        // Restaged PRs get their LLM summary back where the answer is still for their content.
+        if (r.changed + r.deleted > 0) await applySummaries(db, schema, repo);
+        return r;
       }),
     );
   }

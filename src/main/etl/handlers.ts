@@ -1,12 +1,22 @@
 import type { HandlerGroup } from '../rpc/types.ts';
 import type { JobService } from '../jobs/job-service.ts';
 import { ENGINEER_LENS_JOB, WHAT_SHIPPED_JOB, type EtlService } from './etl-service.ts';
+import type { LlmScorer } from './llm/scorer.ts';
 import { authorDetail, engineers, shipped, shippedCsv, shippedMarkdown, windowInfo } from './read.ts';
 
-export function etlHandlers(etl: EtlService, jobs: JobService): HandlerGroup<'etl' | 'engineers' | 'shipped'> {
+export function etlHandlers(etl: EtlService, jobs: JobService, llm: LlmScorer): HandlerGroup<'etl' | 'engineers' | 'shipped'> {
+  const llmScope = async (p: { repository: string | null; llmModel: string; llmMaxPrs: number | null }) => ({ repositories: await etl.repositories(p.repository), model: p.llmModel, maxPrs: p.llmMaxPrs });
   return {
     'etl.engineerLens': (p) => jobs.enqueue(ENGINEER_LENS_JOB, p),
-    'etl.whatShipped': (p) => jobs.enqueue(WHAT_SHIPPED_JOB, p),
+    'etl.whatShipped': async (p) => {
+      // Paid work: refused before it is queued when the key is missing or the estimate breaks a budget.
+      if (p.llm) await llm.preflight(await llmScope(p), p.repository, WHAT_SHIPPED_JOB);
+      return jobs.enqueue(WHAT_SHIPPED_JOB, p);
+    },
+    'etl.llmEstimate': async (p) => {
+      const { due: _due, ...est } = await llm.estimate(await llmScope(p));
+      return est;
+    },
     'etl.explain': (p) => etl.explain(p),
     'engineers.list': async ({ repository, window }) => {
       const { pool, schema } = await etl.reader();

@@ -1,4 +1,5 @@
 import type { WarehouseMigrationSet } from '../warehouse/migrations.ts';
+import { llmMigration } from './llm/migrations.ts';
 
 // What the Repo's Engineer Lens and What Shipped tables, with What the Repo's names and
 // columns (so its dashboards read them unchanged), plus the ETL's own bookkeeping (etl_*).
@@ -154,5 +155,6 @@ CREATE TABLE "etl_state" (
 );
 `,
     },
+    llmMigration,
   ],
 };

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { EngineerRow, ShippedPr, ShippedQuery } from '../../shared/contract/etl.ts';
+import { LLM_COLUMNS, llmJoin } from './llm/store.ts';
 import { tablesOf } from './names.ts';
 
 type Db = Pick<pg.Pool, 'query'>;
@@ -27,6 +28,10 @@ const toPr = (r: Record<string, unknown>): ShippedPr => ({
   highRisk: r.high_risk as boolean,
   riskReasons: r.risk_reasons as string[],
   topRiskyFiles: r.top_risky_files as ShippedPr['topRiskyFiles'],
+  llmRisk:
+    r.llm_risk_score === null || r.llm_risk_score === undefined
+      ? null
+      : { score: Number(r.llm_risk_score), band: band(Number(r.llm_risk_score)), reasons: r.llm_risk_reasons as string[], model: r.llm_model as string, scoredAt: (r.llm_scored_at as Date).toISOString() },
 });
 
 /** Authors with their window metrics; over several repositories the counts add up and the rate is recomputed from them. */
@@ -80,7 +85,7 @@ export async function authorDetail(db: Db, schema: string, username: string, rep
     [username, repository],
   );
   const prs = await db.query(
-    `SELECT p.* FROM ${T.author_prs_window} w JOIN ${T.repo_prs} p ON p.repo_name = w.repo_name AND p.pr_number = w.pr_number
+    `SELECT p.*, ${LLM_COLUMNS} FROM ${T.author_prs_window} w JOIN ${T.repo_prs} p ON p.repo_name = w.repo_name AND p.pr_number = w.pr_number ${llmJoin(schema)}
      WHERE w.username = $1 AND w.window_days = $3 AND ($2::text IS NULL OR w.repo_name = $2) ORDER BY coalesce(p.merged_at, p.created_at) DESC LIMIT 2000`,
     [username, repository, window],
   );
@@ -101,7 +106,7 @@ export async function authorDetail(db: Db, schema: string, username: string, rep
 export async function shipped(db: Db, schema: string, q: ShippedQuery) {
   const T = tablesOf(schema);
   const { rows } = await db.query(
-    `SELECT p.* FROM ${T.repo_prs} p
+    `SELECT p.*, ${LLM_COLUMNS} FROM ${T.repo_prs} p ${llmJoin(schema)}
      WHERE p.is_merged AND ($2::int = 999 OR p.merged_at >= now() - make_interval(days => $2::int))
        AND ($1::text IS NULL OR p.repo_name = $1) AND ($3::text IS NULL OR p.author = $3) AND ($4::text IS NULL OR ${BAND_SQL} = $4)
        AND (NOT $5::boolean OR p.feature_confidence > 0)

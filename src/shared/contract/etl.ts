@@ -63,9 +63,34 @@ export const WhatShippedParams = z
     repository: repoName.nullable().default(null),
     forceRefresh: z.boolean().default(false),
     trigger: z.enum(['operator', 'sync', 'schedule']).default('operator'),
+    /** Opt-in: summaries and an LLM risk score for PRs whose content has no answer yet (paid; estimated and budget-checked first). */
+    llm: z.boolean().default(false),
+    llmModel: z.string().trim().regex(/^[\w.:-]{1,64}$/, 'must be a model name such as gpt-4o-mini').default('gpt-4o-mini'),
+    /** Score at most this many PRs in this run (newest first); null: every due PR. */
+    llmMaxPrs: z.number().int().min(1).max(100_000).nullable().default(null),
   })
   .strict();
 export type WhatShippedParams = z.output<typeof WhatShippedParams>;
+
+export const LlmEstimateQuery = z
+  .object({
+    repository: repoName.nullable().default(null),
+    llmModel: z.string().trim().regex(/^[\w.:-]{1,64}$/, 'must be a model name such as gpt-4o-mini').default('gpt-4o-mini'),
+    llmMaxPrs: z.number().int().min(1).max(100_000).nullable().default(null),
+  })
+  .strict();
+export const LlmEstimate = z.object({
+  model: z.string(),
+  inScope: z.number().int(),
+  alreadyScored: z.number().int(),
+  prs: z.number().int(),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  usd: z.number(),
+  githubRequests: z.number().int(),
+  pricePerMillion: z.object({ input: z.number(), output: z.number() }),
+});
+export type LlmEstimate = z.infer<typeof LlmEstimate>;
 
 // ---- reads for the Engineers and What Shipped pages, the explain plan ----
 
@@ -126,6 +151,8 @@ export const ShippedPr = z.object({
   highRisk: z.boolean(),
   riskReasons: z.array(z.string()),
   topRiskyFiles: z.array(RiskyFile),
+  /** The LLM's score next to the rubric's, when an answer for the PR's current content exists. */
+  llmRisk: z.object({ score: z.number(), band: RiskBand, reasons: z.array(z.string()), model: z.string(), scoredAt: isoTime }).nullable(),
 });
 export type ShippedPr = z.infer<typeof ShippedPr>;
 
@@ -155,6 +182,7 @@ export const ShippedSummary = z.object({
 export const etlCalls = {
   'etl.engineerLens': call("Start the Engineer Lens ETL (What the Repo's engineer_lens_data_processor)", EngineerLensParams, JobRun),
   'etl.whatShipped': call("Start the What Shipped ETL (What the Repo's what_shipped_data_processor)", WhatShippedParams, JobRun),
+  'etl.llmEstimate': call('What an LLM pass of What Shipped would score and cost (PRs, tokens, US$, GitHub requests); nothing is sent', LlmEstimateQuery, LlmEstimate),
   'etl.explain': call('What an Engineer Lens run would do per table and repository, and why (nothing written)', EngineerLensParams, EtlPlan),
   'engineers.list': call('Authors with their window metrics, for a repository or all', EngineersQuery, z.object({ repositories: z.array(z.string()), asOf: z.string().nullable(), timeZone: z.string().nullable(), rows: z.array(EngineerRow) })),
   'engineers.author': call(

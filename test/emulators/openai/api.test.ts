@@ -207,7 +207,7 @@ describe('models', () => {
     const list = await call(url, '/models');
     expect(list.status).toBe(200);
     expect(list.json.object).toBe('list');
-    expect(list.json.data.map((m: { id: string }) => m.id)).toEqual(['text-embedding-3-small', 'text-embedding-3-large', 'text-embedding-ada-002']);
+    expect(list.json.data.map((m: { id: string }) => m.id)).toEqual(['text-embedding-3-small', 'text-embedding-3-large', 'text-embedding-ada-002', 'gpt-4o-mini', 'gpt-4o']);
     const one = await call(url, '/models/text-embedding-3-large');
     expect(one.json).toEqual({ id: 'text-embedding-3-large', object: 'model', created: 1705953180, owned_by: 'system' });
     const none = await call(url, '/models/gpt-nothing');

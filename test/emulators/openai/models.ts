@@ -16,6 +16,6 @@ export const DEFAULT_MODELS: readonly EmbeddingModel[] = [
   { id: 'text-embedding-ada-002', dimensions: 1536, supportsDimensions: false, maxInputTokens: 8192, created: 1671217299, ownedBy: 'openai-internal' },
 ];
 
-export function modelObject(m: EmbeddingModel): { id: string; object: 'model'; created: number; owned_by: string } {
+export function modelObject(m: Pick<EmbeddingModel, 'id' | 'created' | 'ownedBy'>): { id: string; object: 'model'; created: number; owned_by: string } {
   return { id: m.id, object: 'model', created: m.created, owned_by: m.ownedBy };
 }

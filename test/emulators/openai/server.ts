@@ -5,6 +5,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Account } from './account.ts';
 import type { AccountLimits } from './account.ts';
+import { DEFAULT_CHAT_MODELS, generatedContent, parseChatRequest, renderChatResponse } from './chat.ts';
+import type { ChatModel, ChatResponder } from './chat.ts';
 import { inputText, parseEmbeddingRequest, renderEmbeddingResponse } from './embeddings.ts';
 import * as errors from './errors.ts';
 import type { ApiError } from './errors.ts';
@@ -16,6 +18,7 @@ import { formatDuration } from './rate-limit.ts';
 import { clearStats, emptyStats } from './stats.ts';
 import type { EmulatorStats } from './stats.ts';
 
+export type { ChatModel, ChatRequest, ChatResponder } from './chat.ts';
 export type { Fault } from './faults.ts';
 export type { EmbeddingModel } from './models.ts';
 export type { EmulatorStats } from './stats.ts';
@@ -42,6 +45,10 @@ export interface OpenAIEmulatorOptions {
   faults?: Fault[];
   /** Known models. Default: text-embedding-3-small, text-embedding-3-large, text-embedding-ada-002. */
   models?: EmbeddingModel[];
+  /** Chat models (POST /v1/chat/completions). Default: gpt-4o-mini, gpt-4o. */
+  chatModels?: ChatModel[];
+  /** Scripts the assistant's content per request (undefined: an answer generated from the response schema). */
+  chatResponder?: ChatResponder | null;
   /** Keep every embedded input in `stats.texts`. Default true; turn off for benchmarks. */
   recordTexts?: boolean;
   /** Milliseconds clock for the rate limiters (tests can drive it). Default performance.now. */
@@ -75,6 +82,8 @@ export async function startOpenAIEmulator(options: OpenAIEmulatorOptions = {}): 
     initialFill: 1,
     faults: [],
     models: [...DEFAULT_MODELS],
+    chatModels: [...DEFAULT_CHAT_MODELS],
+    chatResponder: null,
     recordTexts: true,
     clock: () => performance.now(),
   };
@@ -83,6 +92,7 @@ export async function startOpenAIEmulator(options: OpenAIEmulatorOptions = {}): 
   const account = new Account(limits());
   let injector = new FaultInjector(settings.faults);
   let models = new Map(settings.models.map((m) => [m.id, m]));
+  let chatModels = new Map(settings.chatModels.map((m) => [m.id, m]));
   const stats = emptyStats();
   const timers = new Set<NodeJS.Timeout>();
 
@@ -107,6 +117,67 @@ export async function startOpenAIEmulator(options: OpenAIEmulatorOptions = {}): 
     send(res, e.status, errors.errorBody(e), baseHeaders(startedAt, { ...extra, ...e.headers }));
   }
 
+  /** The configured faults, shared by every endpoint: true when one was sent instead of the answer. */
+  function injectFault(req: IncomingMessage, res: ServerResponse, startedAt: number, requestedModel: string, limitHeaders: () => Record<string, string>): boolean {
+    const fault = injector.next();
+    if (fault) {
+      stats.faultsInjected++;
+      if (fault.kind === 'disconnect') {
+        stats.byStatus[0] = (stats.byStatus[0] ?? 0) + 1;
+        req.socket.destroy();
+        return true;
+      }
+      if (fault.kind === 'status') {
+        const retry = fault.retryAfterMs === undefined ? undefined : { 'retry-after-ms': String(fault.retryAfterMs) };
+        sendError(res, errors.serverError(fault.status), startedAt, retry);
+        return true;
+      }
+      const kind = fault.limitType ?? 'requests';
+      const waitMs = Math.round((fault.retryAfterSec ?? 1) * 1000);
+      const limit = kind === 'requests' ? settings.rpm : settings.tpm;
+      const e = errors.rateLimitReached({ kind, model: requestedModel, organization: settings.organization, limit, used: limit, requested: 1, retryIn: formatDuration(waitMs) });
+      sendError(res, e, startedAt, { ...limitHeaders(), 'retry-after': String(Math.ceil(waitMs / 1000)), 'retry-after-ms': String(waitMs) });
+      return true;
+    }
+    return false;
+  }
+
+  async function chat(req: IncomingMessage, res: ServerResponse, startedAt: number): Promise<void> {
+    const body = await readBody(req);
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      return sendError(res, errors.invalidJson(), startedAt);
+    }
+    const requestedModel = typeof (json as { model?: unknown })?.model === 'string' ? (json as { model: string }).model : settings.chatModels[0]?.id ?? '';
+    const limitHeaders = (): Record<string, string> => account.headers(requestedModel, settings.clock());
+    if (injectFault(req, res, startedAt, requestedModel, limitHeaders)) return;
+    const parsed = parseChatRequest(json, chatModels);
+    if ('status' in parsed) return sendError(res, parsed, startedAt, chatModels.has(requestedModel) ? limitHeaders() : undefined);
+    const model = parsed.model.id;
+    // Like the real API, the TPM check counts the prompt plus the completion it may write.
+    const rejected = account.admit(model, parsed.promptTokens + (parsed.maxTokens ?? 0), settings.clock());
+    if (rejected) {
+      if (rejected.code === 'rate_limit_exceeded') stats.rateLimited++;
+      return sendError(res, rejected, startedAt, limitHeaders());
+    }
+    const admittedHeaders = limitHeaders();
+    const content = settings.chatResponder?.(parsed) ?? generatedContent(parsed);
+    const { body: payload, completionTokens } = renderChatResponse(parsed, content);
+    const m = (stats.chat[model] ??= { requests: 0, promptTokens: 0, completionTokens: 0 });
+    m.requests++;
+    m.promptTokens += parsed.promptTokens;
+    m.completionTokens += completionTokens;
+    const respond = (): void => send(res, 200, payload, baseHeaders(startedAt, { ...admittedHeaders, 'openai-model': parsed.model.snapshot }));
+    if (settings.latencyMs <= 0) return respond();
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      respond();
+    }, settings.latencyMs);
+    timers.add(timer);
+  }
+
   async function embeddings(req: IncomingMessage, res: ServerResponse, startedAt: number): Promise<void> {
     const body = await readBody(req);
     const t0 = performance.now();
@@ -119,24 +190,7 @@ export async function startOpenAIEmulator(options: OpenAIEmulatorOptions = {}): 
     const requestedModel = typeof (json as { model?: unknown })?.model === 'string' ? (json as { model: string }).model : settings.models[0]?.id ?? '';
     const limitHeaders = (): Record<string, string> => account.headers(requestedModel, settings.clock());
 
-    const fault = injector.next();
-    if (fault) {
-      stats.faultsInjected++;
-      if (fault.kind === 'disconnect') {
-        stats.byStatus[0] = (stats.byStatus[0] ?? 0) + 1;
-        req.socket.destroy();
-        return;
-      }
-      if (fault.kind === 'status') {
-        const retry = fault.retryAfterMs === undefined ? undefined : { 'retry-after-ms': String(fault.retryAfterMs) };
-        return sendError(res, errors.serverError(fault.status), startedAt, retry);
-      }
-      const kind = fault.limitType ?? 'requests';
-      const waitMs = Math.round((fault.retryAfterSec ?? 1) * 1000);
-      const limit = kind === 'requests' ? settings.rpm : settings.tpm;
-      const e = errors.rateLimitReached({ kind, model: requestedModel, organization: settings.organization, limit, used: limit, requested: 1, retryIn: formatDuration(waitMs) });
-      return sendError(res, e, startedAt, { ...limitHeaders(), 'retry-after': String(Math.ceil(waitMs / 1000)), 'retry-after-ms': String(waitMs) });
-    }
+    if (injectFault(req, res, startedAt, requestedModel, limitHeaders)) return;
 
     const parsed = parseEmbeddingRequest(json, models);
     if ('status' in parsed) return sendError(res, parsed, startedAt, models.has(requestedModel) ? limitHeaders() : undefined);
@@ -185,15 +239,19 @@ export async function startOpenAIEmulator(options: OpenAIEmulatorOptions = {}): 
       if (method !== 'POST') return sendError(res, errors.invalidMethod(method, path), startedAt);
       return embeddings(req, res, startedAt);
     }
+    if (path === '/v1/chat/completions') {
+      if (method !== 'POST') return sendError(res, errors.invalidMethod(method, path), startedAt);
+      return chat(req, res, startedAt);
+    }
     if (path === '/v1/models') {
       if (method !== 'GET') return sendError(res, errors.invalidMethod(method, path), startedAt);
-      const list = { object: 'list', data: [...models.values()].map(modelObject) };
+      const list = { object: 'list', data: [...[...models.values()].map(modelObject), ...[...chatModels.values()].map(modelObject)] };
       return send(res, 200, JSON.stringify(list), baseHeaders(startedAt));
     }
     if (path.startsWith('/v1/models/')) {
       if (method !== 'GET') return sendError(res, errors.invalidMethod(method, path), startedAt);
       const id = decodeURIComponent(path.slice('/v1/models/'.length));
-      const m = models.get(id);
+      const m = models.get(id) ?? chatModels.get(id);
       if (!m) return sendError(res, errors.modelNotFound(id), startedAt);
       return send(res, 200, JSON.stringify(modelObject(m)), baseHeaders(startedAt));
     }
@@ -225,6 +283,7 @@ export async function startOpenAIEmulator(options: OpenAIEmulatorOptions = {}): 
       if ('rpm' in partial || 'tpm' in partial || 'quotaTokens' in partial || 'organization' in partial) account.configure(limits());
       if ('faults' in partial) injector = new FaultInjector(settings.faults);
       if ('models' in partial) models = new Map(settings.models.map((m) => [m.id, m]));
+      if ('chatModels' in partial) chatModels = new Map(settings.chatModels.map((m) => [m.id, m]));
     },
     resetStats: () => clearStats(stats),
     close: () =>

@@ -20,13 +20,15 @@ export interface EmulatorStats {
   /** 429s from the RPM/TPM limits (not injected ones, not quota). */
   rateLimited: number;
   faultsInjected: number;
+  /** Successful chat completions per model, with the tokens billed. */
+  chat: Record<string, { requests: number; promptTokens: number; completionTokens: number }>;
   /** Synchronous processing (parse, tokenize, vectors, encode) of successful embeddings requests. */
   cpuMs: number;
   maxCpuMs: number;
 }
 
 export function emptyStats(): EmulatorStats {
-  return { requests: 0, byStatus: {}, billedTokens: 0, inputsEmbedded: 0, byModel: {}, texts: [], rateLimited: 0, faultsInjected: 0, cpuMs: 0, maxCpuMs: 0 };
+  return { requests: 0, byStatus: {}, billedTokens: 0, inputsEmbedded: 0, byModel: {}, texts: [], rateLimited: 0, faultsInjected: 0, chat: {}, cpuMs: 0, maxCpuMs: 0 };
 }
 
 /** Resets in place, so references held by tests stay live. */

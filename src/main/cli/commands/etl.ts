@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { z } from 'zod';
 import { EngineerLensParams, ShippedQuery, WhatShippedParams, type EtlPlan } from '../../../shared/contract/etl.ts';
 import type { JobRun } from '../../../shared/contract/jobs.ts';
+import type { EtlRunResult } from '../../etl/etl-service.ts';
 import { openCore } from '../context.ts';
 import { table } from '../output.ts';
 import { followJob } from '../progress.ts';
@@ -10,7 +11,9 @@ import { UsageError } from '../usage-error.ts';
 
 export const etlUsage = `repo-ops etl engineer-lens [--update-table authors|author_metrics_daily|author_metrics_window|author_prs_window|author_file_ownership|all]
                            [--force-refresh] [--repo-name owner/name] [--since DATE --until DATE] [--as-of DATE] [--tz ZONE] [--explain] [--json]
-repo-ops etl what-shipped [--repo-name owner/name] [--force-refresh] [--json]
+repo-ops etl what-shipped [--repo-name owner/name] [--force-refresh] [--llm [--llm-model gpt-4o-mini] [--llm-max-prs N]] [--json]
+      --llm: summaries and an LLM risk score (next to the rubric's) for PRs whose content has no answer yet; paid,
+      estimated first and refused over a budget; patches come from GitHub's REST files endpoint for those PRs only
 repo-ops etl shipped [--repo-name owner/name] [--window 7|30|90|all] [--author LOGIN] [--band low|medium|high] [--features-only]
                      [--format markdown|csv] [--out FILE]          the shipping digest (stdout without --out)
   The Engineer Lens and What Shipped tables of What the Repo, computed in the warehouse (schema repo_ops).
@@ -18,7 +21,7 @@ repo-ops etl shipped [--repo-name owner/name] [--window 7|30|90|all] [--author L
   a run would do per table and repository, and why, without writing. Days count in the Team time zone (Settings) or --tz.
   Exit codes: 0 done, 1 failed, 2 usage.`;
 
-const FLAGS: Record<string, string> = { updateTable: '--update-table', repository: '--repo-name', forceRefresh: '--force-refresh', since: '--since', until: '--until', asOf: '--as-of', timeZone: '--tz', window: '--window', author: '--author', band: '--band' };
+const FLAGS: Record<string, string> = { llmModel: '--llm-model', llmMaxPrs: '--llm-max-prs', updateTable: '--update-table', repository: '--repo-name', forceRefresh: '--force-refresh', since: '--since', until: '--until', asOf: '--as-of', timeZone: '--tz', window: '--window', author: '--author', band: '--band' };
 
 function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const r = schema.safeParse(input);
@@ -33,11 +36,15 @@ function explainText(plan: EtlPlan): string {
 }
 
 function resultText(done: JobRun): string {
-  const r = done.result as { staged?: { repo: string; changed: number; deleted: number }[]; tables?: { table: string; repo: string; mode: string; rows: number; reason: string }[] } | null;
+  const r = done.result as { staged?: { repo: string; changed: number; deleted: number }[]; tables?: { table: string; repo: string; mode: string; rows: number; reason: string }[]; llm?: EtlRunResult['llm'] } | null;
   if (!r) return '';
+  const l = r.llm;
+  const llm = l
+    ? `\nLLM (${l.model}): ${l.scored} scored, ${l.failed} failed, ${l.alreadyScored} unchanged since their answer; ${l.inputTokens} input + ${l.outputTokens} output tokens, $${l.usd.toFixed(6)}, ${l.githubRequests} GitHub request(s)\n${l.errors.map((e) => `  ${e.repository}#${e.number}: ${e.error}\n`).join('')}`
+    : '';
   const staged = (r.staged ?? []).map((s) => [s.repo, String(s.changed), String(s.deleted)]);
   const tables = (r.tables ?? []).map((t) => [t.table, t.repo === '*' ? 'all' : t.repo, t.mode, String(t.rows), t.reason]);
-  return `${table([['repo_prs', 'changed', 'removed'], ...staged])}\n${tables.length ? `\n${table([['table', 'repository', 'mode', 'rows written', 'why'], ...tables])}\n` : ''}`;
+  return `${table([['repo_prs', 'changed', 'removed'], ...staged])}\n${tables.length ? `\n${table([['table', 'repository', 'mode', 'rows written', 'why'], ...tables])}\n` : ''}${llm}`;
 }
 
 export async function etlCommand(argv: string[]): Promise<number> {
@@ -46,7 +53,7 @@ export async function etlCommand(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       'update-table': { type: 'string' }, 'force-refresh': { type: 'boolean' }, 'repo-name': { type: 'string' }, since: { type: 'string' }, until: { type: 'string' },
-      'as-of': { type: 'string' }, tz: { type: 'string' }, explain: { type: 'boolean' }, json: { type: 'boolean' },
+      'as-of': { type: 'string' }, tz: { type: 'string' }, explain: { type: 'boolean' }, json: { type: 'boolean' }, llm: { type: 'boolean' }, 'llm-model': { type: 'string' }, 'llm-max-prs': { type: 'string' },
       window: { type: 'string' }, author: { type: 'string' }, band: { type: 'string' }, 'features-only': { type: 'boolean' }, format: { type: 'string' }, out: { type: 'string' },
     },
   });
@@ -62,7 +69,9 @@ export async function etlCommand(argv: string[]): Promise<number> {
     if (values.explain) explain = p;
     else start = (ops) => ops.etl.engineerLens(p);
   } else if (sub === 'what-shipped') {
-    const p = parse(WhatShippedParams, { repository, forceRefresh: values['force-refresh'] ?? false });
+    if (!values.llm && (values['llm-model'] !== undefined || values['llm-max-prs'] !== undefined)) throw new UsageError('--llm-model and --llm-max-prs go with --llm');
+    const maxPrs = values['llm-max-prs'] === undefined ? null : Number(values['llm-max-prs']);
+    const p = parse(WhatShippedParams, { repository, forceRefresh: values['force-refresh'] ?? false, llm: values.llm ?? false, llmModel: values['llm-model'], llmMaxPrs: maxPrs });
     start = (ops) => ops.etl.whatShipped(p);
   } else {
     const window = values.window === undefined ? 30 : values.window === 'all' ? 999 : Number(values.window);
