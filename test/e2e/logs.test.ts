@@ -148,7 +148,7 @@ describe('the log viewer, lnav-style', () => {
     await list.locator('.log-line', { hasText: 'billing.log' }).first().waitFor();
     await expect.poll(() => slowDelivered, { timeout: 10_000 }).toBe(true);
     // Give the late answer a moment to (wrongly) land, then check it did not.
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
     expect(await list.locator('.log-line', { hasText: 'orders.log' }).count()).toBe(0);
     expect(await list.locator('.log-line', { hasText: 'billing.log' }).count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(ROOT, 'docs', 'logs-app-search.png') });
