@@ -29,9 +29,11 @@ const AVG_FILES = Number(values.files);
 const SCHEMA = 'repo_ops';
 const WORK = join(tmpdir(), `repo-ops-bench-etl-${process.pid}`);
 const silent = { info() {}, warn() {}, error() {}, debug() {}, child: () => silent } as unknown as Logger;
+// BENCH_VERBOSE=1 prints each table×repository step's time to stderr (for profiling).
+const stepLog = process.env.BENCH_VERBOSE ? ({ ...silent, info: (_e: string, msg: string) => console.error(msg) } as unknown as Logger) : silent;
 const hooks = (): RunHooks => ({
   signal: new AbortController().signal,
-  log: silent,
+  log: stepLog,
   progress() {},
   step: (_n, fn) => {
     let v: unknown;
@@ -60,7 +62,7 @@ try {
   await pool.query(`INSERT INTO pr_files (pull_request_id, path, additions, deletions, change_type)
     SELECT p.id, (ARRAY['src/app/','src/api/','db/migrations/','test/','config/','src/auth/','docs/'])[1 + (h % 7)] || 'f' || (h % 4000) || (ARRAY['.ts','.sql','.yaml','.test.ts','.md'])[1 + (h % 5)],
       (random() * 120)::int, (random() * 40)::int, (ARRAY['modified','modified','added','deleted'])[1 + (h % 4)]
-    FROM pull_requests p CROSS JOIN LATERAL generate_series(1, 1 + (random() * ($1 * 4 - 2))::int) k
+    FROM pull_requests p CROSS JOIN LATERAL generate_series(1, 1 + (random() * ($1 * 2 - 2) + p.github_id * 0)::int) k
     CROSS JOIN LATERAL (SELECT abs(hashint4(p.github_id::int * 31 + k)) AS h) hh
     ON CONFLICT DO NOTHING`, [AVG_FILES]);
   await pool.query(`UPDATE pull_requests p SET additions = f.a, deletions = f.d, changed_files = f.n FROM (SELECT pull_request_id, sum(additions)::int a, sum(deletions)::int d, count(*)::int n FROM pr_files GROUP BY 1) f WHERE f.pull_request_id = p.id`);

@@ -156,5 +156,25 @@ CREATE TABLE "etl_state" (
 `,
     },
     llmMigration,
+    {
+      version: 3,
+      name: 'rubric flags per path',
+      sql: `
+-- The rubric's path patterns, evaluated once per distinct path and rubric version (regular
+-- expressions over every file row dominated staging).
+CREATE TABLE "etl_path_flags" (
+  "path" text PRIMARY KEY,
+  "rubric" integer NOT NULL,
+  "cfg" boolean NOT NULL,
+  "auth" boolean NOT NULL,
+  "sqlf" boolean NOT NULL,
+  "api" boolean NOT NULL,
+  "test" boolean NOT NULL,
+  "secret_file" boolean NOT NULL
+);
+-- Per-file reasons are only needed while a PR's repo_prs row is built (kept there, in risk_reasons and top_risky_files).
+ALTER TABLE "etl_pr_files" DROP COLUMN "reasons";
+`,
+    },
   ],
 };

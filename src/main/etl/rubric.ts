@@ -18,17 +18,21 @@ export const PATTERNS = {
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 export const P = Object.fromEntries(Object.entries(PATTERNS).map(([k, v]) => [k, lit(v)])) as Record<keyof typeof PATTERNS, string>;
 
+/** A path's rubric flags (the regular expressions: the costly part), computed once per path and rubric version. */
+export const PATH_FLAGS = (path: string) => `${path} ~* ${P.config} AS cfg, ${path} ~* ${P.auth} AS auth, ${path} ~* ${P.sql} AS sqlf,
+  ${path} ~* ${P.api} AS api, ${path} ~* ${P.test} AS test, ${path} ~* ${P.secretFile} AS secret_file`;
+
 /**
- * One file's score (0–10) and reasons. Expects `f` (path, additions, deletions, change_type) and
- * `c` (title, body) in scope; yields `score` and `reasons` through LATERAL joins named m, z, k.
+ * One file's score (0–10) and reasons. Expects `f` (path, additions, deletions, change_type),
+ * `pf` (its path's flags, PATH_FLAGS) and `c` (drops_ddl: the PR's title or body drops a table
+ * or column) in scope; yields `score` and `reasons` through LATERAL joins named m, z, k.
  */
 export const FILE_RISK_LATERAL = `
 CROSS JOIN LATERAL (SELECT f.additions + f.deletions AS lines,
-  f.path ~* ${P.config} AS cfg, f.path ~* ${P.auth} AS auth, f.path ~* ${P.sql} AS sqlf,
-  f.path ~* ${P.api} AS api, f.path ~* ${P.test} AS test,
-  (f.change_type = 'added' AND f.path ~* ${P.secretFile}) AS secret_added,
-  (f.change_type IN ('deleted', 'removed') AND f.path ~* ${P.auth}) AS auth_removed,
-  (f.path ~* ${P.sql} AND (coalesce(c.title, '') || ' ' || coalesce(c.body, '')) ~* ${P.dropDdl}) AS drops) m
+  pf.cfg, pf.auth, pf.sqlf, pf.api, pf.test,
+  (f.change_type = 'added' AND pf.secret_file) AS secret_added,
+  (f.change_type IN ('deleted', 'removed') AND pf.auth) AS auth_removed,
+  (pf.sqlf AND c.drops_ddl) AS drops) m
 CROSS JOIN LATERAL (SELECT CASE WHEN m.lines <= 10 THEN 0 WHEN m.lines <= 100 THEN 1 WHEN m.lines <= 400 THEN 2 ELSE 3 END AS size) z
 CROSS JOIN LATERAL (SELECT
   CASE WHEN m.secret_added OR m.auth_removed OR m.drops

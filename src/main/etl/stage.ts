@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { RUBRIC_VERSION, FILE_RISK_LATERAL, FEATURE_CONFIDENCE, P, PR_SCORE, featureRule } from './rubric.ts';
+import { RUBRIC_VERSION, FILE_RISK_LATERAL, FEATURE_CONFIDENCE, P, PATH_FLAGS, PR_SCORE, featureRule } from './rubric.ts';
 import { tablesOf } from './names.ts';
 
 type Db = Pick<pg.ClientBase, 'query'>;
@@ -26,6 +26,8 @@ export async function stageRepository(db: Db, schema: string, repo: string, opts
   const watermark: Date | null = opts.force ? null : (state.rows[0]?.source_watermark ?? null);
   const started = (await db.query('SELECT now() AS t')).rows[0].t as Date;
   const range = opts.since || opts.until;
+  // Sorts and hashes over a repository's files stay in memory.
+  await db.query("SET LOCAL work_mem = '64MB'");
 
   await db.query(`CREATE TEMP TABLE "etl_src" ON COMMIT DROP AS
     SELECT r.full_name AS repo_name, p.number AS pr_number, p.id AS pr_id, p.title, p.body, p.state, p.merged, p.created_at, p.merged_at,
@@ -43,7 +45,7 @@ export async function stageRepository(db: Db, schema: string, repo: string, opts
 
   // Changed: new or different hash (a forced or date-range run rescoring everything it selected).
   await db.query(`CREATE TEMP TABLE "etl_chg" ON COMMIT DROP AS
-    SELECT x.* FROM "etl_src" x LEFT JOIN ${T.etl_pr_sources} s ON s.repo_name = x.repo_name AND s.pr_number = x.pr_number
+    SELECT x.*, (coalesce(x.title, '') || ' ' || coalesce(x.body, '')) ~* ${P.dropDdl} AS drops_ddl FROM "etl_src" x LEFT JOIN ${T.etl_pr_sources} s ON s.repo_name = x.repo_name AND s.pr_number = x.pr_number
     WHERE s.source_hash IS DISTINCT FROM x.source_hash OR $1::boolean`, [opts.force || Boolean(range)]);
   // Gone: staged PRs the warehouse no longer has (untracked repository, renamed one, deleted rows).
   await db.query(`CREATE TEMP TABLE "etl_del" ON COMMIT DROP AS
@@ -65,20 +67,33 @@ export async function stageRepository(db: Db, schema: string, repo: string, opts
       JOIN ${T.etl_pr_sources} s ON s.repo_name = k.repo_name AND s.pr_number = k.pr_number`);
     for (const t of [T.etl_pr_files, T.repo_prs, T.etl_pr_sources]) await db.query(`DELETE FROM ${t} x USING ${keys} k WHERE x.repo_name = k.repo_name AND x.pr_number = k.pr_number`);
 
-    await db.query(`INSERT INTO ${T.etl_pr_files} (repo_name, pr_number, file_path, additions, deletions, change_type, score, reasons)
-      SELECT c.repo_name, c.pr_number, f.path, f.additions, f.deletions, f.change_type, k.score, k.reasons
-      FROM "etl_chg" c JOIN ${T.pr_files} f ON f.pull_request_id = c.pr_id ${FILE_RISK_LATERAL}`);
+    // The rubric's regular expressions run once per distinct path and rubric version, not once per file row.
+    await db.query(`INSERT INTO ${T.etl_path_flags} (path, rubric, cfg, auth, sqlf, api, test, secret_file)
+      SELECT x.path, $1, ${PATH_FLAGS('x.path')} FROM (SELECT DISTINCT f.path FROM "etl_chg" c JOIN ${T.pr_files} f ON f.pull_request_id = c.pr_id) x
+      WHERE NOT EXISTS (SELECT 1 FROM ${T.etl_path_flags} k WHERE k.path = x.path AND k.rubric = $1)
+      ON CONFLICT (path) DO UPDATE SET rubric = EXCLUDED.rubric, cfg = EXCLUDED.cfg, auth = EXCLUDED.auth, sqlf = EXCLUDED.sqlf, api = EXCLUDED.api, test = EXCLUDED.test, secret_file = EXCLUDED.secret_file`, [RUBRIC_VERSION]);
+    // Scored files with their reasons, for this run's repo_prs rows; the staged copy keeps what the tables read.
+    await db.query(`CREATE TEMP TABLE "etl_fr" ON COMMIT DROP AS
+      SELECT c.repo_name, c.pr_number, f.path AS file_path, f.additions, f.deletions, f.change_type, k.score, k.reasons, pf.test
+      FROM "etl_chg" c JOIN ${T.pr_files} f ON f.pull_request_id = c.pr_id JOIN ${T.etl_path_flags} pf ON pf.path = f.path ${FILE_RISK_LATERAL}`);
+    await db.query(`INSERT INTO ${T.etl_pr_files} (repo_name, pr_number, file_path, additions, deletions, change_type, score)
+      SELECT repo_name, pr_number, file_path, additions, deletions, change_type, score FROM "etl_fr" ORDER BY repo_name, pr_number, file_path`);
 
     await db.query(`INSERT INTO ${T.repo_prs} (repo_name, pr_number, title, pr_summary, author, created_at, merged_at, is_merged, additions, deletions, changed_files,
         labels_full, feature_rule, feature_confidence, risk_score, high_risk, risk_reasons, top_risky_files)
-      WITH a AS (
+      WITH fr AS (
+        -- Each file's place in its PR's riskiest-first order (top_risky_files keeps five).
+        SELECT f.*, row_number() OVER (PARTITION BY f.repo_name, f.pr_number ORDER BY f.score DESC, f.additions + f.deletions DESC, f.file_path) AS rk FROM "etl_fr" f
+      ), a AS (
         SELECT c.repo_name, c.pr_number, count(f.file_path)::int AS nfiles, coalesce(max(f.score), 0) AS maxscore,
           CASE WHEN coalesce(sum(f.additions + f.deletions), 0) > 0 THEN sum(f.score * (f.additions + f.deletions))::numeric / sum(f.additions + f.deletions) ELSE coalesce(avg(f.score), 0)::numeric END AS mean,
-          coalesce(bool_or(f.change_type = 'added' AND f.file_path ~* ${P.test}), false) AS tests_added
-        FROM "etl_chg" c LEFT JOIN ${T.etl_pr_files} f ON f.repo_name = c.repo_name AND f.pr_number = c.pr_number
+          coalesce(bool_or(f.change_type = 'added' AND f.test), false) AS tests_added,
+          coalesce(jsonb_agg(f.file_path || ': ' || (SELECT string_agg(x, '; ') FROM jsonb_array_elements_text(f.reasons) x) ORDER BY f.rk) FILTER (WHERE jsonb_array_length(f.reasons) > 0), '[]') AS file_reasons,
+          coalesce(jsonb_agg(jsonb_build_object('path', f.file_path, 'score', f.score, 'lines', f.additions + f.deletions, 'reasons', f.reasons) ORDER BY f.rk) FILTER (WHERE f.score > 0 AND f.rk <= 5), '[]') AS top_files
+        FROM "etl_chg" c LEFT JOIN fr f ON f.repo_name = c.repo_name AND f.pr_number = c.pr_number
         GROUP BY c.repo_name, c.pr_number
       ), s AS (
-        SELECT c.*, a.nfiles, a.maxscore, a.mean, a.tests_added, ${PR_SCORE} AS risk FROM "etl_chg" c JOIN a ON a.repo_name = c.repo_name AND a.pr_number = c.pr_number
+        SELECT c.*, a.nfiles, a.maxscore, a.mean, a.tests_added, a.file_reasons, a.top_files, ${PR_SCORE} AS risk FROM "etl_chg" c JOIN a ON a.repo_name = c.repo_name AND a.pr_number = c.pr_number
       ), r AS (
         SELECT s.*, ${featureRule('s.labels', 's.title', 's.body', 's.risk')} AS feature_rule FROM s
       )
@@ -92,10 +107,8 @@ export async function stageRepository(db: Db, schema: string, repo: string, opts
           CASE WHEN r.nfiles = 0 THEN 'no changed files: 0' ELSE format('%s file(s), line-weighted mean %s', r.nfiles, round(r.mean, 2)) END,
           CASE WHEN r.maxscore >= 8 THEN 'a file scores 8 or more: lifted to at least 8.5' END,
           CASE WHEN r.tests_added THEN 'adds tests -0.5' END], NULL))
-          || coalesce((SELECT jsonb_agg(f.file_path || ': ' || (SELECT string_agg(x, '; ') FROM jsonb_array_elements_text(f.reasons) x) ORDER BY f.score DESC, f.additions + f.deletions DESC, f.file_path)
-             FROM ${T.etl_pr_files} f WHERE f.repo_name = r.repo_name AND f.pr_number = r.pr_number AND jsonb_array_length(f.reasons) > 0), '[]'),
-        coalesce((SELECT jsonb_agg(jsonb_build_object('path', t.file_path, 'score', t.score, 'lines', t.additions + t.deletions, 'reasons', t.reasons) ORDER BY t.score DESC, t.additions + t.deletions DESC, t.file_path)
-          FROM (SELECT * FROM ${T.etl_pr_files} f WHERE f.repo_name = r.repo_name AND f.pr_number = r.pr_number AND f.score > 0 ORDER BY f.score DESC, f.additions + f.deletions DESC, f.file_path LIMIT 5) t), '[]')
+          || r.file_reasons,
+        r.top_files
       FROM r`);
 
     await db.query(`INSERT INTO ${T.etl_pr_sources} (repo_name, pr_number, source_hash, is_bot, body) SELECT repo_name, pr_number, source_hash, is_bot, body FROM "etl_chg"`);
@@ -106,6 +119,6 @@ export async function stageRepository(db: Db, schema: string, repo: string, opts
   }
   await db.query(`INSERT INTO ${T.etl_state} (table_name, repo_name, last_seq, time_zone, source_watermark, rubric) VALUES ('repo_prs', $1, 0, 'UTC', $2, $3)
     ON CONFLICT (table_name, repo_name) DO UPDATE SET source_watermark = EXCLUDED.source_watermark, rubric = EXCLUDED.rubric, refreshed_at = now()`, [repo, range ? watermark : started, RUBRIC_VERSION]);
-  await db.query('DROP TABLE "etl_src", "etl_chg", "etl_del"');
+  await db.query('DROP TABLE IF EXISTS "etl_src", "etl_chg", "etl_del", "etl_fr"');
   return { repo, candidates, changed, deleted };
 }

@@ -107,6 +107,9 @@ interface Ctx {
   to: number;
 }
 
+/** A window's first day. */
+const startOf = (c: Ctx, w: number) => (w === ALL_TIME ? `'${c.startAll}'::date` : `'${c.end}'::date - ${w - 1}`);
+
 /** The window definitions as a VALUES list: (window_days, start_date). */
 const windowsSql = (c: Ctx) => `(VALUES ${WINDOWS.map((w) => (w === ALL_TIME ? `(${w}, '${c.startAll}'::date)` : `(${w}, '${c.end}'::date - ${w - 1})`)).join(', ')}) AS w(window_days, start_date)`;
 
@@ -151,19 +154,25 @@ const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
     // Submitted, lines and high-risk count on the created day; merged and features on the merged day.
     if (c.from === null) {
       await db.query(`DELETE FROM ${T.author_metrics_daily} WHERE repo_name = $1`, [c.repo]);
-      // Dense: every day of each author's active span (first to last submitted or merged day), zeros included.
-      const r = await db.query(
-        `WITH p AS ${prs},
+      // Dense: every day of each author's active span (first to last submitted or merged day), zeros
+      // included. The active days first (a small table), then the span's days hash-joined to them.
+      await db.query(
+        `CREATE TEMP TABLE "etl_dagg" ON COMMIT DROP AS
+         WITH p AS ${prs},
          ev AS (SELECT author, cd AS d, 1 AS sub, 0 AS mer, additions + deletions AS lines, high_risk::int AS hr, 0 AS feat FROM p
-           UNION ALL SELECT author, md, 0, 1, 0, 0, (feature_confidence > 0)::int FROM p WHERE md IS NOT NULL),
-         agg AS (SELECT author, d, sum(sub)::int AS sub, sum(mer)::int AS mer, sum(lines) AS lines, sum(hr)::int AS hr, sum(feat)::int AS feat FROM ev GROUP BY author, d),
-         span AS (SELECT author, min(d) AS lo, max(d) AS hi FROM agg GROUP BY author)
-         INSERT INTO ${T.author_metrics_daily} (username, repo_name, day, prs_submitted, prs_merged, lines_changed, high_risk_prs, features_merged, updated_at)
-         SELECT s.author, $1, g::date, coalesce(a.sub, 0), coalesce(a.mer, 0), coalesce(a.lines, 0), coalesce(a.hr, 0), coalesce(a.feat, 0), now()
-         FROM span s CROSS JOIN LATERAL generate_series(s.lo, s.hi, interval '1 day') g
-         LEFT JOIN agg a ON a.author = s.author AND a.d = g::date`,
+           UNION ALL SELECT author, md, 0, 1, 0, 0, (feature_confidence > 0)::int FROM p WHERE md IS NOT NULL)
+         SELECT author, d, sum(sub)::int AS sub, sum(mer)::int AS mer, sum(lines)::bigint AS lines, sum(hr)::int AS hr, sum(feat)::int AS feat FROM ev GROUP BY author, d`,
         [c.repo, c.tz],
       );
+      await db.query('ANALYZE "etl_dagg"');
+      const r = await db.query(
+        `INSERT INTO ${T.author_metrics_daily} (username, repo_name, day, prs_submitted, prs_merged, lines_changed, high_risk_prs, features_merged, updated_at)
+         SELECT s.author, $1, s.lo + i, coalesce(a.sub, 0), coalesce(a.mer, 0), coalesce(a.lines, 0), coalesce(a.hr, 0), coalesce(a.feat, 0), now()
+         FROM (SELECT author, min(d) AS lo, max(d) AS hi FROM "etl_dagg" GROUP BY author) s CROSS JOIN LATERAL generate_series(0, s.hi - s.lo) i
+         LEFT JOIN "etl_dagg" a ON a.author = s.author AND a.d = s.lo + i`,
+        [c.repo],
+      );
+      await db.query('DROP TABLE "etl_dagg"');
       return r.rowCount ?? 0;
     }
     // Incremental: the (author, day) pairs the changes touched, then each touched author's span.
@@ -217,15 +226,20 @@ const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
       await db.query(`DELETE FROM ${T.author_file_ownership} o USING "etl_aff_files" f WHERE o.repo_name = $1 AND o.file_path = f.file_path`, [c.repo]);
       filter = 'AND f.file_path IN (SELECT file_path FROM "etl_aff_files")';
     }
-    // An author's share of a file's changed lines across the PRs merged in the window.
+    // An author's share of a file's changed lines across the PRs merged in the window: one pass
+    // over the merged PRs' files, each window a FILTERed sum (NULL: no merged PR of theirs touched it then).
+    const lines = WINDOWS.map((w) => `sum(f.additions + f.deletions) FILTER (WHERE p.md >= ${startOf(c, w)}) AS l_${w}, max(p.merged_at) FILTER (WHERE p.md >= ${startOf(c, w)}) AS t_${w}`).join(',\n         ');
+    const unpivot = WINDOWS.map((w) => `(${w}, ${startOf(c, w)}, x.l_${w}, x.t_${w})`).join(', ');
     const r = await db.query(
       `WITH x AS (
-         SELECT p.author, w.window_days, w.start_date, f.file_path, sum(f.additions + f.deletions) AS author_lines, max(p.merged_at) AS last_touched
+         SELECT p.author, f.file_path, ${lines}
          FROM ${prsOf(T)} p JOIN ${T.etl_pr_files} f ON f.repo_name = p.repo_name AND f.pr_number = p.pr_number
-         JOIN ${windowsSql(c)} ON p.md BETWEEN w.start_date AND $3::date
-         WHERE p.is_merged ${filter}
-         GROUP BY p.author, w.window_days, w.start_date, f.file_path
-       ), t AS (SELECT x.*, sum(x.author_lines) OVER (PARTITION BY x.window_days, x.file_path) AS total_lines FROM x)
+         WHERE p.is_merged AND p.md BETWEEN '${c.startAll}'::date AND $3::date ${filter}
+         GROUP BY p.author, f.file_path
+       ), u AS (
+         SELECT x.author, x.file_path, v.window_days, v.start_date, v.author_lines, v.last_touched
+         FROM x CROSS JOIN LATERAL (VALUES ${unpivot}) AS v(window_days, start_date, author_lines, last_touched) WHERE v.author_lines IS NOT NULL
+       ), t AS (SELECT u.*, sum(u.author_lines) OVER (PARTITION BY u.window_days, u.file_path) AS total_lines FROM u)
        INSERT INTO ${T.author_file_ownership} (username, repo_name, window_days, start_date, end_date, file_id, file_path, ownership_pct, author_lines, total_lines, last_touched)
        SELECT t.author, $1, t.window_days, t.start_date, $3::date, $1 || ':' || t.file_path, t.file_path, 100.0 * t.author_lines / t.total_lines, t.author_lines, t.total_lines, t.last_touched
        FROM t WHERE t.total_lines > 0`,
@@ -244,14 +258,17 @@ const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
       await db.query(`DELETE FROM ${T.author_metrics_window} w USING "etl_aff_authors" a WHERE w.repo_name = $1 AND w.username = a.username`, [c.repo]);
       filter = 'AND d.username IN (SELECT username FROM "etl_aff_authors")';
     }
-    // One pass over the daily rows: each window's sums as FILTERed aggregates, then one row per window.
+    // One pass over the author's PRs (the daily rows' sources, without their zero days): each
+    // window's sums as FILTERed aggregates, then one row per window. Same basis as the daily rows:
+    // submitted, lines and high-risk on the created day, merged on the merged day.
+    const inW = (col: string, w: number) => `${col} BETWEEN ${startOf(c, w)} AND $2::date`;
+    const aggs = WINDOWS.map((w) => `count(*) FILTER (WHERE ${inW('p.cd', w)})::int AS prs_submitted_${w}, count(*) FILTER (WHERE ${inW('p.md', w)})::int AS prs_merged_${w},
+      count(*) FILTER (WHERE ${inW('p.cd', w)} AND p.high_risk)::int AS high_risk_prs_${w}, coalesce(sum(p.additions + p.deletions) FILTER (WHERE ${inW('p.cd', w)}), 0)::bigint AS lines_changed_${w}`).join(',\n');
     const cols = ['prs_submitted', 'prs_merged', 'high_risk_prs', 'lines_changed'];
-    const startOf = (w: number) => (w === ALL_TIME ? `'${c.startAll}'::date` : `'${c.end}'::date - ${w - 1}`);
-    const aggs = WINDOWS.flatMap((w) => cols.map((k) => `coalesce(sum(d.${k}) FILTER (WHERE d.day >= ${startOf(w)}), 0) AS ${k}_${w}`)).join(',\n');
-    const unpivot = WINDOWS.map((w) => `(${w}, ${startOf(w)}, ${cols.map((k) => `s.${k}_${w}`).join(', ')})`).join(', ');
+    const unpivot = WINDOWS.map((w) => `(${w}, ${startOf(c, w)}, ${cols.map((k) => `s.${k}_${w}`).join(', ')})`).join(', ');
     const r = await db.query(
       `WITH s AS (
-         SELECT d.username, ${aggs} FROM ${T.author_metrics_daily} d WHERE d.repo_name = $1 AND d.day <= $2::date ${filter} GROUP BY d.username
+         SELECT p.author AS username, ${aggs} FROM ${prsOf(T, '$3')} p WHERE (p.cd <= $2::date OR p.md <= $2::date) ${filter.replace('d.username', 'p.author')} GROUP BY p.author
        ), v AS (
          SELECT s.username, u.* FROM s CROSS JOIN LATERAL (VALUES ${unpivot}) AS u(window_days, start_date, prs_submitted, prs_merged, high_risk_prs, lines_changed)
        ), own AS (
