@@ -113,7 +113,7 @@ try {
     [
       ['generate events (not timed)', genS.toFixed(1), `${EVENTS.toLocaleString('en-US')} events, ${pairs.toLocaleString('en-US')} contributor-repository pairs`],
       ['full recalculation', fullS.toFixed(2), `${stats.rows.toLocaleString('en-US')} repository rows, ${stats.users.toLocaleString('en-US')} ranked contributors (bots excluded)`],
-      ['incremental after 10,000 events', incS.toFixed(2), `${dirty.toLocaleString('en-US')} dirty pairs, ${incResult.repositoriesReranked} repositories re-ranked, ${incResult.rankChanges.toLocaleString('en-US')} ranks moved`],
+      ['incremental after 10,000 events', incS.toFixed(2), `${dirty.toLocaleString('en-US')} dirty pairs, ${incResult.repositoriesReranked} repositories rescored, ${incResult.rankChanges.toLocaleString('en-US')} rescored rows moved (snapshots)`],
       ['baseline: full recalculation instead', baselineS.toFixed(2), `same boards as the incremental run: ${equal ? 'yes' : 'NO'}`],
     ],
   );

@@ -166,4 +166,35 @@ describe('contributor leaderboard', () => {
     const moved = (await pool.query('SELECT count(*)::int AS n FROM rank_history h WHERE h.recalc_id = $1 AND h.previous_rank IS NOT NULL', [r.recalcId])).rows[0].n;
     expect(moved).toBeGreaterThan(0);
   });
+  it('ranks are read, not stored: a climber rewrites only their own rows, and everyone keeps the rank they had before the board changed', async () => {
+    await reset();
+    const m = generateModel(29, { repos: 2, users: 20, perRepo: 200, now: Date.now() });
+    await writeModel(pool, m);
+    await scrapeAll(m, new Map(), true);
+    await recalculate(pool, { full: true });
+    const key = (r: { repository_id: string; user_id: string }) => `${r.repository_id}/${r.user_id}`;
+    const before = new Map((await pool.query('SELECT repository_id, user_id, rank FROM repository_leaderboards')).rows.map((r) => [key(r), r.rank as number]));
+    const globalBefore = new Map((await pool.query('SELECT user_id, global_rank FROM global_leaderboard')).rows.map((r) => [r.user_id as string, r.global_rank as number]));
+    const board = (await pool.query('SELECT repository_id, user_id, rank FROM repository_leaderboards ORDER BY repository_id, rank DESC LIMIT 1')).rows[0];
+    expect(board.rank).toBeGreaterThan(5);
+    // The last of one board makes 100 commits.
+    await pool.query(`INSERT INTO contribution_events (event_id, repository_id, user_id, event_type, event_timestamp) SELECT 'climb:' || g, $1, $2, 'commit', now() FROM generate_series(1, 100) g`, [board.repository_id, board.user_id]);
+    const r = await recalculate(pool, { full: false });
+    expect(r.kind).toBe('incremental');
+    const after = (await pool.query('SELECT repository_id, user_id, rank, previous_rank FROM repository_leaderboards')).rows;
+    expect(after.find((a) => key(a) === key(board))).toMatchObject({ rank: 1, previous_rank: board.rank });
+    // The touched board's previous ranks are its ranks before; the other board last changed when everyone on it was new.
+    for (const a of after) expect(a.previous_rank, key(a)).toBe(a.repository_id === board.repository_id ? before.get(key(a)) : null);
+    expect(after.filter((a) => a.repository_id === board.repository_id && a.rank !== a.previous_rank).length).toBe(board.rank);
+    for (const g of (await pool.query('SELECT user_id, global_rank, previous_rank FROM global_leaderboard')).rows) expect(g.previous_rank).toBe(globalBefore.get(g.user_id));
+    // Only the climber's rows were written, and the snapshot keeps their move.
+    expect((await pool.query('SELECT count(*)::int AS n FROM repository_scores WHERE score_recalc_id = $1', [r.recalcId])).rows[0].n).toBe(1);
+    expect((await pool.query('SELECT count(*)::int AS n FROM global_scores WHERE score_recalc_id = $1', [r.recalcId])).rows[0].n).toBe(1);
+    const hist = (await pool.query('SELECT rank, previous_rank FROM rank_history WHERE recalc_id = $1 AND repository_id IS NOT NULL', [r.recalcId])).rows;
+    expect(hist).toEqual([{ rank: 1, previous_rank: board.rank }]);
+    // A recalculation with nothing new keeps the movement of the board's last change.
+    const idle = await recalculate(pool, { full: false });
+    expect(idle.pairsRecomputed).toBe(0);
+    expect((await pool.query('SELECT repository_id, user_id, rank, previous_rank FROM repository_leaderboards')).rows).toEqual(expect.arrayContaining(after));
+  });
 });

@@ -167,7 +167,7 @@ export function cleanupJob(d: Deps): JobDefinition<typeof Cleanup> {
       });
       const recalc = await ctx.step('recalculate', () => recalculate(pool, { full: false, runId: ctx.runId, signal: ctx.signal }));
       await ctx.step('analyze', async () => {
-        for (const t of ['contribution_events', 'repository_leaderboards', 'global_leaderboard', 'scrape_windows', 'rank_history']) await pool.query(`ANALYZE ${t}`);
+        for (const t of ['contribution_events', 'repository_scores', 'global_scores', 'scrape_windows', 'rank_history']) await pool.query(`ANALYZE ${t}`);
       });
       ctx.log.info('leaderboard_cleanup', `Leaderboard cleanup: ${deleted.events} old events, ${deleted.recalcs} old recalculations (with their rank history), ${deleted.windows} old scrape windows removed`, deleted);
       return { result: { deleted, recalc } };

@@ -202,6 +202,53 @@ CREATE INDEX rank_history_user_idx ON rank_history (user_id, recalc_id DESC);
 CREATE INDEX rank_history_repo_idx ON rank_history (repository_id);
 `;
 
+// A contributor's gain shifts the dense rank of everyone between their old and new place: stored
+// ranks made an incremental recalculation rewrite most rows of every touched board. The scores
+// are stored (only changed pairs are written); the boards are views that rank them with window
+// functions when read. previous_rank is the rank by the scores as they were before the board's
+// latest change: a row changed in it keeps its earlier score and first contribution (prev_*,
+// NULL for a newcomer), every other row had its current one.
+const ranksRead = `
+ALTER TABLE repository_leaderboards RENAME TO repository_scores;
+ALTER TABLE repository_scores DROP COLUMN rank, DROP COLUMN previous_rank, DROP COLUMN rank_changed_at,
+  ADD COLUMN prev_total_score numeric(12, 2), ADD COLUMN prev_first_contribution_at timestamptz, ADD COLUMN score_recalc_id bigint NOT NULL DEFAULT 0;
+UPDATE repository_scores SET prev_total_score = total_score, prev_first_contribution_at = first_contribution_at;
+ALTER TABLE repository_scores SET (fillfactor = 100);
+
+ALTER TABLE global_leaderboard RENAME TO global_scores;
+ALTER TABLE global_scores DROP COLUMN global_rank, DROP COLUMN previous_rank, DROP COLUMN rank_changed_at,
+  ADD COLUMN prev_total_score numeric(14, 2), ADD COLUMN prev_first_contribution_at timestamptz, ADD COLUMN score_recalc_id bigint NOT NULL DEFAULT 0;
+UPDATE global_scores SET prev_total_score = total_score, prev_first_contribution_at = first_contribution_at;
+ALTER TABLE global_scores SET (fillfactor = 100);
+
+-- Ties: higher score first, then the earlier first contribution, then the username, then the id.
+CREATE VIEW repository_leaderboards AS
+SELECT k.repository_id, k.user_id, k.rank,
+  CASE WHEN k.ps IS NOT NULL THEN row_number() OVER (PARTITION BY k.repository_id, k.ps IS NULL ORDER BY k.ps DESC, k.pf, k.uname COLLATE "C", k.user_id)::int END AS previous_rank,
+  k.total_score, k.base_score, k.line_bonus, k.commit_count, k.pr_opened_count, k.pr_merged_count, k.pr_reviewed_count, k.issue_opened_count,
+  k.issue_closed_count, k.comment_count, k.release_count, k.lines_added, k.lines_deleted, k.first_contribution_at, k.last_contribution_at, k.updated_at, k.score_recalc_id
+FROM (
+  SELECT s.*, lower(c.username) AS uname,
+    row_number() OVER (PARTITION BY s.repository_id ORDER BY s.total_score DESC, s.first_contribution_at, lower(c.username) COLLATE "C", s.user_id)::int AS rank,
+    CASE WHEN s.score_recalc_id = max(s.score_recalc_id) OVER (PARTITION BY s.repository_id) THEN s.prev_total_score ELSE s.total_score END AS ps,
+    CASE WHEN s.score_recalc_id = max(s.score_recalc_id) OVER (PARTITION BY s.repository_id) THEN s.prev_first_contribution_at ELSE s.first_contribution_at END AS pf
+  FROM repository_scores s JOIN contributors c ON c.id = s.user_id
+) k;
+
+CREATE VIEW global_leaderboard AS
+SELECT k.user_id, k.global_rank,
+  CASE WHEN k.ps IS NOT NULL THEN row_number() OVER (PARTITION BY k.ps IS NULL ORDER BY k.ps DESC, k.pf, k.uname COLLATE "C", k.user_id)::int END AS previous_rank,
+  k.total_score, k.repositories_contributed, k.commit_count, k.pr_opened_count, k.pr_merged_count, k.pr_reviewed_count, k.issue_opened_count,
+  k.issue_closed_count, k.comment_count, k.release_count, k.lines_added, k.lines_deleted, k.first_contribution_at, k.last_contribution_at, k.updated_at, k.score_recalc_id
+FROM (
+  SELECT s.*, lower(c.username) AS uname,
+    row_number() OVER (ORDER BY s.total_score DESC, s.first_contribution_at, lower(c.username) COLLATE "C", s.user_id)::int AS global_rank,
+    CASE WHEN s.score_recalc_id = max(s.score_recalc_id) OVER () THEN s.prev_total_score ELSE s.total_score END AS ps,
+    CASE WHEN s.score_recalc_id = max(s.score_recalc_id) OVER () THEN s.prev_first_contribution_at ELSE s.first_contribution_at END AS pf
+  FROM global_scores s JOIN contributors c ON c.id = s.user_id
+) k;
+`;
+
 /** The contributor leaderboard's tables: events, weights, both boards, scrape windows, snapshots. */
 export const leaderboardMigrations: WarehouseMigrationSet = {
   feature: 'leaderboard',
@@ -219,5 +266,6 @@ ALTER TABLE repository_leaderboards SET (fillfactor = 70);
 ALTER TABLE global_leaderboard SET (fillfactor = 70);
 `,
     },
+    { version: 4, name: 'ranks read, not stored', sql: ranksRead },
   ],
 };

@@ -51,16 +51,14 @@ CROSS JOIN LATERAL (SELECT
   round(LEAST(a.lines_added * s.line_added_weight + a.lines_deleted * s.line_deleted_weight, s.line_bonus_cap), 2)::numeric(12, 2) AS line_bonus) b`;
 }
 
-/** Ties: higher score first, then the earlier first contribution, then the username, then the id. */
-const TIE_ORDER = (t: string) => `${t}.total_score DESC, ${t}.first_contribution_at ASC, lower(c.username) COLLATE "C" ASC, ${t}.user_id ASC`;
-
 /**
  * Recalculates the leaderboards in one transaction. Incremental: only the (repository,
  * contributor) pairs whose events changed since the last run (leaderboard_dirty, filled by
  * triggers) are recomputed — from all their events, so totals grow with new events and are never
- * replaced by a window's share — then their repositories and the global board are re-ranked.
- * Full: every pair. Both give the same boards. rank_history keeps the new ranks of the
- * contributors whose events changed (a full run: of everyone who moved), not every shift they caused.
+ * replaced by a window's share — and only the scores that changed are written (ranks are read
+ * through the boards' views, so one contributor's gain rewrites no one else's row). Full: every
+ * pair. Both give the same boards. rank_history keeps the new and previous ranks of the rescored
+ * rows whose rank moved, not every shift they caused.
  */
 export async function recalculate(pool: pg.Pool, o: { full: boolean; runId?: string | null; signal?: AbortSignal }): Promise<RecalcResult> {
   const client = await pool.connect();
@@ -92,41 +90,27 @@ export async function recalculate(pool: pg.Pool, o: { full: boolean; runId?: str
     await client.query(aggregateSql(full));
     const pairs = (await client.query(full ? 'SELECT count(*)::int AS n FROM lb_agg' : 'SELECT count(*)::int AS n FROM lb_pairs')).rows[0].n as number;
 
-    // Repository boards: drop pairs with no scored events left, then write the recomputed ones.
+    // Repository scores: drop pairs with no scored events left, then write the recomputed ones that
+    // changed, keeping what they replace (the board's previous ranks are read from it).
     await client.query(
       full
-        ? 'DELETE FROM repository_leaderboards r WHERE NOT EXISTS (SELECT 1 FROM lb_agg a WHERE a.repository_id = r.repository_id AND a.user_id = r.user_id)'
-        : `DELETE FROM repository_leaderboards r USING lb_pairs p WHERE r.repository_id = p.repository_id AND r.user_id = p.user_id
+        ? 'DELETE FROM repository_scores r WHERE NOT EXISTS (SELECT 1 FROM lb_agg a WHERE a.repository_id = r.repository_id AND a.user_id = r.user_id)'
+        : `DELETE FROM repository_scores r USING lb_pairs p WHERE r.repository_id = p.repository_id AND r.user_id = p.user_id
              AND NOT EXISTS (SELECT 1 FROM lb_agg a WHERE a.repository_id = r.repository_id AND a.user_id = r.user_id)`,
     );
     const cols = `total_score, base_score, line_bonus, ${countCols}, lines_added, lines_deleted, first_contribution_at, last_contribution_at`;
     await client.query(
-      `INSERT INTO repository_leaderboards AS r (repository_id, user_id, rank, ${cols})
-       SELECT repository_id, user_id, 0, ${cols} FROM lb_agg
-       ON CONFLICT (repository_id, user_id) DO UPDATE SET ${cols.split(', ').map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, updated_at = now()
+      `INSERT INTO repository_scores AS r (repository_id, user_id, score_recalc_id, ${cols})
+       SELECT repository_id, user_id, $1, ${cols} FROM lb_agg
+       ON CONFLICT (repository_id, user_id) DO UPDATE SET ${cols.split(', ').map((c) => `${c} = EXCLUDED.${c}`).join(', ')},
+         prev_total_score = r.total_score, prev_first_contribution_at = r.first_contribution_at, score_recalc_id = $1, updated_at = now()
        WHERE (${cols.split(', ').map((c) => `r.${c}`).join(', ')}) IS DISTINCT FROM (${cols.split(', ').map((c) => `EXCLUDED.${c}`).join(', ')})`,
-    );
-    o.signal?.throwIfAborted();
-
-    // Re-rank the touched repositories; only rows whose rank moves are written (and snapshotted).
-    const repoScope = full ? '' : 'WHERE r.repository_id IN (SELECT DISTINCT repository_id FROM lb_pairs)';
-    const repoRanked = await client.query(
-      `WITH ranked AS (
-         SELECT r.repository_id, r.user_id, row_number() OVER (PARTITION BY r.repository_id ORDER BY ${TIE_ORDER('r')})::int AS rn
-         FROM repository_leaderboards r JOIN contributors c ON c.id = r.user_id ${repoScope}),
-       changed AS (
-         UPDATE repository_leaderboards r SET previous_rank = NULLIF(r.rank, 0), rank = k.rn, rank_changed_at = now()
-         FROM ranked k WHERE r.repository_id = k.repository_id AND r.user_id = k.user_id AND r.rank <> k.rn
-         RETURNING r.repository_id, r.user_id, r.rank, r.previous_rank, r.total_score),
-       hist AS (INSERT INTO rank_history (recalc_id, repository_id, user_id, rank, previous_rank, total_score)
-         SELECT $1, c.repository_id, c.user_id, c.rank, c.previous_rank, c.total_score FROM changed c
-         ${full ? '' : 'WHERE EXISTS (SELECT 1 FROM lb_pairs p WHERE p.repository_id = c.repository_id AND p.user_id = c.user_id)'})
-       SELECT (SELECT count(*) FROM changed)::int AS changes, (SELECT count(DISTINCT repository_id) FROM ranked)::int AS repos`,
       [recalcId],
     );
+    const touchedRepos = (await client.query('SELECT count(DISTINCT repository_id)::int AS n FROM repository_scores WHERE score_recalc_id = $1', [recalcId])).rows[0].n as number;
     o.signal?.throwIfAborted();
 
-    // The global board: the touched contributors' sums over their repository rows, then all ranks.
+    // The global scores: the touched contributors' sums over their repository rows.
     const userScope = full ? '' : 'WHERE r.user_id IN (SELECT DISTINCT user_id FROM lb_pairs)';
     await client.query(`
       CREATE TEMP TABLE lb_gagg ON COMMIT DROP AS
@@ -134,41 +118,47 @@ export async function recalculate(pool: pg.Pool, o: { full: boolean; runId?: str
         ${COUNTS.map((t) => `sum(r.${t}_count)::int AS ${t}_count`).join(', ')},
         sum(r.lines_added)::bigint AS lines_added, sum(r.lines_deleted)::bigint AS lines_deleted,
         min(r.first_contribution_at) AS first_contribution_at, max(r.last_contribution_at) AS last_contribution_at
-      FROM repository_leaderboards r ${userScope} GROUP BY r.user_id`);
+      FROM repository_scores r ${userScope} GROUP BY r.user_id`);
     await client.query(
       full
-        ? 'DELETE FROM global_leaderboard g WHERE NOT EXISTS (SELECT 1 FROM lb_gagg a WHERE a.user_id = g.user_id)'
-        : `DELETE FROM global_leaderboard g WHERE g.user_id IN (SELECT DISTINCT user_id FROM lb_pairs) AND NOT EXISTS (SELECT 1 FROM lb_gagg a WHERE a.user_id = g.user_id)`,
+        ? 'DELETE FROM global_scores g WHERE NOT EXISTS (SELECT 1 FROM lb_gagg a WHERE a.user_id = g.user_id)'
+        : `DELETE FROM global_scores g WHERE g.user_id IN (SELECT DISTINCT user_id FROM lb_pairs) AND NOT EXISTS (SELECT 1 FROM lb_gagg a WHERE a.user_id = g.user_id)`,
     );
     const gcols = `total_score, repositories_contributed, ${countCols}, lines_added, lines_deleted, first_contribution_at, last_contribution_at`;
     await client.query(
-      `INSERT INTO global_leaderboard AS g (user_id, global_rank, ${gcols})
-       SELECT user_id, 0, ${gcols} FROM lb_gagg
-       ON CONFLICT (user_id) DO UPDATE SET ${gcols.split(', ').map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, updated_at = now()
+      `INSERT INTO global_scores AS g (user_id, score_recalc_id, ${gcols})
+       SELECT user_id, $1, ${gcols} FROM lb_gagg
+       ON CONFLICT (user_id) DO UPDATE SET ${gcols.split(', ').map((c) => `${c} = EXCLUDED.${c}`).join(', ')},
+         prev_total_score = g.total_score, prev_first_contribution_at = g.first_contribution_at, score_recalc_id = $1, updated_at = now()
        WHERE (${gcols.split(', ').map((c) => `g.${c}`).join(', ')}) IS DISTINCT FROM (${gcols.split(', ').map((c) => `EXCLUDED.${c}`).join(', ')})`,
-    );
-    const globalRanked = await client.query(
-      `WITH ranked AS (
-         SELECT g.user_id, row_number() OVER (ORDER BY ${TIE_ORDER('g')})::int AS rn FROM global_leaderboard g JOIN contributors c ON c.id = g.user_id),
-       changed AS (
-         UPDATE global_leaderboard g SET previous_rank = NULLIF(g.global_rank, 0), global_rank = k.rn, rank_changed_at = now()
-         FROM ranked k WHERE g.user_id = k.user_id AND g.global_rank <> k.rn
-         RETURNING g.user_id, g.global_rank, g.previous_rank, g.total_score),
-       hist AS (INSERT INTO rank_history (recalc_id, repository_id, user_id, rank, previous_rank, total_score)
-         SELECT $1, NULL, c.user_id, c.global_rank, c.previous_rank, c.total_score FROM changed c
-         ${full ? '' : 'WHERE c.user_id IN (SELECT user_id FROM lb_pairs)'})
-       SELECT (SELECT count(*) FROM changed)::int AS changes, (SELECT count(*) FROM ranked)::int AS users`,
       [recalcId],
     );
-    const rankChanges = repoRanked.rows[0].changes + globalRanked.rows[0].changes;
+    o.signal?.throwIfAborted();
+
+    // Snapshots: the new and previous ranks of the rows this run rescored whose rank moved (ranks
+    // are computed when read: the boards' views, over the repositories this run touched).
+    const repoHist = await client.query(
+      `INSERT INTO rank_history (recalc_id, repository_id, user_id, rank, previous_rank, total_score)
+       SELECT $1, v.repository_id, v.user_id, v.rank, v.previous_rank, v.total_score FROM repository_leaderboards v
+       WHERE v.score_recalc_id = $1 AND v.rank IS DISTINCT FROM v.previous_rank`,
+      [recalcId],
+    );
+    const globalHist = await client.query(
+      `INSERT INTO rank_history (recalc_id, repository_id, user_id, rank, previous_rank, total_score)
+       SELECT $1, NULL, v.user_id, v.global_rank, v.previous_rank, v.total_score FROM global_leaderboard v
+       WHERE v.score_recalc_id = $1 AND v.global_rank IS DISTINCT FROM v.previous_rank`,
+      [recalcId],
+    );
+    const users = (await client.query('SELECT count(*)::int AS n FROM global_scores')).rows[0].n as number;
+    const rankChanges = (repoHist.rowCount ?? 0) + (globalHist.rowCount ?? 0);
     await client.query('UPDATE leaderboard_recalcs SET finished_at = clock_timestamp(), pairs_recomputed = $2, repositories_reranked = $3, rank_changes = $4 WHERE id = $1', [
       recalcId,
       pairs,
-      repoRanked.rows[0].repos,
+      touchedRepos,
       rankChanges,
     ]);
     await client.query('COMMIT');
-    return { recalcId, kind, upgradedBecause, pairsRecomputed: pairs, repositoriesReranked: repoRanked.rows[0].repos, rankChanges, contributors: globalRanked.rows[0].users };
+    return { recalcId, kind, upgradedBecause, pairsRecomputed: pairs, repositoriesReranked: touchedRepos, rankChanges, contributors: users };
   } catch (e) {
     await client.query('ROLLBACK').catch(() => {});
     throw e;
