@@ -60,10 +60,14 @@ export async function warehouseSnapshot(pool: pg.Pool, fullName: string) {
       (SELECT array_agg(f.path ORDER BY f.path COLLATE "C") FROM pr_files f WHERE f.pull_request_id = p.id) AS files
     FROM pull_requests p LEFT JOIN contributors c ON c.id = p.author_id WHERE p.repository_id = $1 ORDER BY p.number`);
   const issues = await q(`SELECT i.number, i.title, i.body, i.state, i.labels, c.username AS author,
-      (SELECT array_agg(m.github_id ORDER BY m.github_id) FROM comments m WHERE m.issue_id = i.id) AS comments
-    FROM issues i LEFT JOIN contributors c ON c.id = i.author_id WHERE i.repository_id = $1 ORDER BY i.number`);
+      (SELECT array_agg(m.github_id ORDER BY m.github_id) FROM comments m WHERE m.issue_id = i.id) AS comments, cb.username AS closed_by
+    FROM issues i LEFT JOIN contributors c ON c.id = i.author_id LEFT JOIN contributors cb ON cb.id = i.closed_by_id WHERE i.repository_id = $1 ORDER BY i.number`);
   for (const r of [...prs, ...issues]) r.labels = [...r.labels].sort();
-  return { prs, issues };
+  const commits = await q(`SELECT m.sha, c.username AS author, m.author_name, m.additions, m.deletions, to_char(m.committed_date AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS committed
+    FROM commits m LEFT JOIN contributors c ON c.id = m.author_id WHERE m.repository_id = $1 ORDER BY m.sha COLLATE "C"`);
+  const releases = await q(`SELECT r.tag_name AS tag, c.username AS author, r.is_draft AS draft, to_char(r.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS published
+    FROM releases r LEFT JOIN contributors c ON c.id = r.author_id WHERE r.repository_id = $1 ORDER BY r.tag_name COLLATE "C"`);
+  return { prs, issues, commits, releases };
 }
 
 const sorted = <T>(xs: T[]) => (xs.length ? [...xs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) : null);
@@ -91,6 +95,17 @@ export function datasetSnapshot(ds: Dataset, fullName: string) {
     }));
   const issues = [...repo.issues]
     .sort((a, b) => a.number - b.number)
-    .map((i) => ({ number: i.number, title: i.title, body: i.body, state: i.state.toLowerCase(), labels: [...i.labels].sort(), author: login(ds, i.author), comments: sorted(i.comments.map((c) => c.databaseId)) }));
-  return { prs, issues };
+    .map((i) => ({
+      number: i.number, title: i.title, body: i.body, state: i.state.toLowerCase(), labels: [...i.labels].sort(), author: login(ds, i.author), comments: sorted(i.comments.map((c) => c.databaseId)),
+      closed_by: i.state === 'CLOSED' && i.closedBy !== undefined ? login(ds, i.closedBy) : null,
+    }));
+  // GitHub links a commit to a User only: bots, unknown emails and deleted accounts have no author.
+  const isUser = (l: string | null) => l !== null && ds.users.some((u) => u.login === l && u.type === 'User');
+  const commits = [...repo.commits]
+    .sort((a, b) => (a.oid < b.oid ? -1 : 1))
+    .map((c) => ({ sha: c.oid, author: isUser(c.author.login) ? c.author.login : null, author_name: c.author.name, additions: c.additions, deletions: c.deletions, committed: c.committedDate }));
+  const releases = [...repo.releases]
+    .sort((a, b) => (a.tagName < b.tagName ? -1 : a.tagName > b.tagName ? 1 : 0))
+    .map((r) => ({ tag: r.tagName, author: isUser(r.author) ? r.author : 'ghost', draft: r.isDraft, published: r.publishedAt }));
+  return { prs, issues, commits, releases };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addIssueComment, addPullRequest, editItem } from '../emulators/github/dataset.ts';
+import { addCommit, addIssueComment, addPullRequest, addRelease, editItem, touchDataset } from '../emulators/github/dataset.ts';
 import { migrateTestWarehouse } from '../helpers/warehouse.ts';
 import { datasetSnapshot, startSyncEnv, warehouseSnapshot, type SyncEnv } from '../helpers/sync-env.ts';
 
@@ -27,6 +27,17 @@ describe('GitHub → warehouse sync', () => {
     const want = datasetSnapshot(env.dataset, REPO);
     expect(got!.prs).toEqual(want.prs);
     expect(got!.issues).toEqual(want.issues);
+    expect(got!.commits).toEqual(want.commits);
+    expect(got!.releases).toEqual(want.releases);
+    expect(result.reconciliation).toMatchObject({ commits: { github: want.commits.length, stored: want.commits.length }, releases: { github: want.releases.length, stored: want.releases.length } });
+    // Closers as GitHub records them: people, bots (name[bot]) and deleted accounts (ghost); open issues have none.
+    const closers = got!.issues.filter((i) => i.state === 'closed').map((i) => i.closed_by as string);
+    expect(closers.every((c) => typeof c === 'string')).toBe(true);
+    expect(closers).toContain('ghost');
+    expect(closers.some((c) => c.endsWith('[bot]'))).toBe(true);
+    expect(got!.issues.filter((i) => i.state === 'open').every((i) => i.closed_by === null)).toBe(true);
+    // Commits GitHub cannot link to a User (bots, unknown emails) keep their git name and no author.
+    expect(got!.commits.some((c) => c.author === null && String(c.author_name).endsWith('[bot]'))).toBe(true);
     // The heavy PRs really have more than 100 nested items each.
     expect(Math.max(...want.prs.map((p) => p.files?.length ?? 0))).toBeGreaterThan(100);
     expect(Math.max(...want.prs.map((p) => p.reviews?.length ?? 0))).toBeGreaterThan(100);
@@ -159,6 +170,46 @@ WHERE repository_id = 'repo-id' AND author_id IS NULL;`;
     await expect(env.t.ops.repos.track({ repository: 'octo/does-not-exist' })).rejects.toMatchObject({ code: 'not_found', message: 'octo/does-not-exist: repository not found or token lacks access' });
     await expect(env.t.ops.repos.sync({ repository: 'octo/x', since: 'yesterday-ish' })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('since: must be a date') });
     await expect(env.t.ops.repos.sync({ repository: 'octo/x', since: '2024-02-01', until: '2024-01-01' })).rejects.toMatchObject({ message: expect.stringContaining('until: must be after since') });
+  });
+
+  it('commits, releases and closers follow GitHub through incremental syncs: pushes, merged older commits, deleted releases, force pushes', async () => {
+    const repo = env.dataset.repositories[0]!;
+    const latest = Date.now() + 600_000;
+    const at = (ms: number) => new Date(latest + ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const baseline = (await syncToEnd({ repository: REPO, mode: 'full' })).status;
+    expect(baseline).toBe('succeeded');
+    const pushed = addCommit(env.dataset, REPO, { additions: 7, deletions: 2, author: { login: 'dev-1' } }, at(0));
+    // A merge commit brings in a branch's commits with their own (old) dates, before the incremental mark.
+    const merged = addCommit(env.dataset, REPO, { committedDate: '2020-02-02T00:00:00Z', additions: 1, author: { login: 'dev-2' } }, at(1000));
+    const dropped = repo.releases.shift()!;
+    touchDataset(env.dataset);
+    const release = addRelease(env.dataset, REPO, { tagName: 'v99.0.0', author: 'dev-3' }, at(2000));
+    const open = repo.issues.find((i) => i.state === 'OPEN')!;
+    editItem(env.dataset, REPO, open.number, { state: 'CLOSED', closedBy: 'github-actions[bot]' }, at(3000));
+    env.emulator.resetStats();
+    const run = await syncToEnd({ repository: REPO });
+    expect(run.status).toBe('succeeded');
+    const got = await warehouseSnapshot(env.pool, REPO);
+    expect(got).toEqual(datasetSnapshot(env.dataset, REPO));
+    expect(got!.commits.map((c) => c.sha)).toEqual(expect.arrayContaining([pushed.oid, merged.oid]));
+    expect(got!.releases.map((r) => r.tag)).toContain(release.tagName);
+    expect(got!.releases.map((r) => r.tag)).not.toContain(dropped.tagName);
+    expect(got!.issues.find((i) => i.number === open.number)!.closed_by).toBe('github-actions[bot]');
+    const log = await env.pool.query("SELECT count(*)::int AS n FROM commits WHERE sha = $1", [merged.oid]);
+    expect(log.rows[0].n).toBe(1);
+
+    // The merged commit was found by paging from the head again, not by a whole pass.
+    const pages = Math.ceil(repo.commits.length / 100);
+    expect(env.emulator.stats.graphqlRequests).toBeLessThanOrEqual(8 + pages);
+
+    // A force push removes a commit: the incremental pass sees more stored than GitHub counts, pages the whole history and drops it.
+    const gone = repo.commits.splice(3, 1)[0]!;
+    touchDataset(env.dataset);
+    const after = await syncToEnd({ repository: REPO });
+    expect(after.status).toBe('succeeded');
+    expect((after.result as { reconciliation: { commits: unknown } }).reconciliation.commits).toEqual({ github: repo.commits.length, stored: repo.commits.length, match: true });
+    expect((await env.pool.query('SELECT count(*)::int AS n FROM commits WHERE sha = $1', [gone.oid])).rows[0].n).toBe(0);
+    expect(await warehouseSnapshot(env.pool, REPO)).toEqual(datasetSnapshot(env.dataset, REPO));
   });
 
   it('accepts a GitHub URL for a repository', async () => {

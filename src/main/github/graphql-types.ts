@@ -90,8 +90,32 @@ export interface GqlIssue {
   updatedAt: string;
   closedAt: string | null;
   author: GqlActor | null;
+  /** The latest closing event (absent from queries that do not ask for it). */
+  timelineItems?: { nodes: ({ createdAt?: string; actor?: GqlActor | null } | null)[] };
   labels: GqlConnection<{ name: string }>;
   comments: GqlConnection<GqlIssueComment>;
+}
+
+export interface GqlCommit {
+  oid: string;
+  committedDate: string;
+  authoredDate: string | null;
+  additions: number;
+  deletions: number;
+  messageHeadline: string | null;
+  author: { name: string | null; email: string | null; user: GqlActor | null } | null;
+}
+
+export interface GqlRelease {
+  id: string;
+  databaseId: number;
+  tagName: string;
+  name: string | null;
+  isDraft: boolean;
+  isPrerelease: boolean;
+  createdAt: string;
+  publishedAt: string | null;
+  author: GqlActor | null;
 }
 
 export interface GqlPage<T> {

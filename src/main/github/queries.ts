@@ -41,9 +41,13 @@ const PULL_REQUEST_FIELDS = (n: NestedSizes) => `
   comments(first: ${n.comments}) { totalCount ${PAGE_INFO} nodes { ${ISSUE_COMMENT_FIELDS} } }
   files(first: ${n.files}) { totalCount ${PAGE_INFO} nodes { ${FILE_FIELDS} } }`;
 
+// Who closed the issue: the actor of its latest closing event (one more connection request per issue).
+const CLOSER = `timelineItems(itemTypes: [CLOSED_EVENT], last: 1) { nodes { ... on ClosedEvent { createdAt actor { ${ACTOR} } } } }`;
+
 const ISSUE_FIELDS = (n: NestedSizes) => `
   id databaseId number title body state stateReason url createdAt updatedAt closedAt
   author { ${ACTOR} }
+  ${CLOSER}
   labels(first: ${n.labels}) { totalCount ${PAGE_INFO} nodes { ${LABEL_FIELDS} } }
   comments(first: ${n.comments}) { totalCount ${PAGE_INFO} nodes { ${ISSUE_COMMENT_FIELDS} } }`;
 
@@ -73,19 +77,55 @@ export function issuePageQuery(n: NestedSizes): string {
 }`;
 }
 
-export const REPOSITORY_TOTALS_QUERY = `query RepositoryTotals($owner: String!, $name: String!) {
+// A commit author GitHub links to an account (GitActor.user is a User: bots and unknown emails read null).
+const COMMIT_FIELDS = `oid committedDate authoredDate additions deletions messageHeadline
+  author { name email user { __typename login avatarUrl databaseId name } }`;
+
+/**
+ * One page of the default branch's history, newest first; `since`/`until` bound the committed
+ * date. The cursor ("<oid> <n>") names the commit the history started from, so pushes between
+ * pages shift nothing.
+ */
+export const COMMIT_PAGE_QUERY = `query CommitPage($owner: String!, $name: String!, $first: Int!, $after: String, $since: GitTimestamp, $until: GitTimestamp) {
+  ${RATE}
+  repository(owner: $owner, name: $name) {
+    defaultBranchRef { name target { __typename ... on Commit {
+      history(first: $first, after: $after, since: $since, until: $until) { totalCount ${PAGE_INFO} nodes { ${COMMIT_FIELDS} } }
+    } } }
+  }
+}`;
+
+export const RELEASE_PAGE_QUERY = `query ReleasePage($owner: String!, $name: String!, $first: Int!, $after: String) {
+  ${RATE}
+  repository(owner: $owner, name: $name) {
+    releases(first: $first, after: $after, orderBy: { field: CREATED_AT, direction: ASC }) {
+      totalCount ${PAGE_INFO}
+      nodes { id databaseId tagName name isDraft isPrerelease createdAt publishedAt author { __typename login avatarUrl databaseId name } }
+    }
+  }
+}`;
+
+const COMMIT_TOTAL = `defaultBranchRef { target { ... on Commit { history(first: 1, since: $since, until: $until) { totalCount } } } }`;
+
+export const REPOSITORY_TOTALS_QUERY = `query RepositoryTotals($owner: String!, $name: String!, $since: GitTimestamp, $until: GitTimestamp) {
   ${RATE}
   repository(owner: $owner, name: $name) {
     databaseId nameWithOwner
     pullRequests(first: 1) { totalCount }
     issues(first: 1) { totalCount }
+    releases(first: 1) { totalCount }
+    ${COMMIT_TOTAL}
   }
 }`;
 
-export const WINDOW_COUNTS_QUERY = `query WindowCounts($prs: String!, $issues: String!) {
+export const WINDOW_COUNTS_QUERY = `query WindowCounts($prs: String!, $issues: String!, $owner: String!, $name: String!, $since: GitTimestamp, $until: GitTimestamp) {
   ${RATE}
   prs: search(query: $prs, type: ISSUE, first: 1) { issueCount }
   issues: search(query: $issues, type: ISSUE, first: 1) { issueCount }
+  repository(owner: $owner, name: $name) {
+    releases(first: 1) { totalCount }
+    ${COMMIT_TOTAL}
+  }
 }`;
 
 /** The connections a follow-up can continue, by the type of the node that owns them. */

@@ -26,7 +26,7 @@ UNION ALL
 SELECT 'pr_reviewed:' || r.github_id, r.reviewer_id, 'pr_reviewed',
   jsonb_build_object('number', p.number, 'state', r.state, 'self', r.reviewer_id IS NOT DISTINCT FROM p.author_id), 0, 0, COALESCE(r.submitted_at, r.created_at)
 FROM reviews r JOIN pull_requests p ON p.id = r.pull_request_id
-WHERE r.repository_id = $1 AND r.reviewer_id IS NOT NULL AND r.state <> 'PENDING' AND COALESCE(r.submitted_at, r.created_at) BETWEEN $2 AND $3
+WHERE r.repository_id = $1 AND r.reviewer_id IS NOT NULL AND upper(r.state) <> 'PENDING' AND COALESCE(r.submitted_at, r.created_at) BETWEEN $2 AND $3
 UNION ALL
 SELECT 'issue_opened:' || i.github_id, i.author_id, 'issue_opened', jsonb_build_object('number', i.number), 0, 0, i.created_at
 FROM issues i WHERE i.repository_id = $1 AND i.author_id IS NOT NULL AND i.created_at BETWEEN $2 AND $3

@@ -1,5 +1,47 @@
 import type { WarehouseMigrationSet } from '../warehouse/migrations.ts';
 
+// Unqualified names resolve to the console's schema (migrations run with it first on the search path).
+const SYNCED_HISTORY = `
+CREATE TABLE IF NOT EXISTS "commits" (
+  "id" uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  "repository_id" uuid NOT NULL REFERENCES "repositories" ("id") ON DELETE CASCADE,
+  "sha" text NOT NULL,
+  "author_id" uuid REFERENCES "contributors" ("id"),
+  "author_name" text,
+  "author_email" text,
+  "message_headline" text,
+  "committed_date" timestamptz NOT NULL,
+  "authored_date" timestamptz,
+  "additions" integer NOT NULL DEFAULT 0,
+  "deletions" integer NOT NULL DEFAULT 0,
+  "synced_at" timestamptz NOT NULL DEFAULT now(),
+  UNIQUE ("repository_id", "sha")
+);
+CREATE INDEX IF NOT EXISTS "commits_repo_date_idx" ON "commits" ("repository_id", "committed_date" DESC);
+CREATE INDEX IF NOT EXISTS "commits_author_idx" ON "commits" ("author_id");
+
+CREATE TABLE IF NOT EXISTS "releases" (
+  "id" uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  "github_id" bigint NOT NULL UNIQUE,
+  "node_id" text,
+  "repository_id" uuid NOT NULL REFERENCES "repositories" ("id") ON DELETE CASCADE,
+  "tag_name" text NOT NULL,
+  "name" text,
+  "author_id" uuid REFERENCES "contributors" ("id"),
+  "is_draft" boolean NOT NULL DEFAULT false,
+  "is_prerelease" boolean NOT NULL DEFAULT false,
+  "created_at" timestamptz NOT NULL,
+  "published_at" timestamptz,
+  "synced_at" timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS "releases_repo_published_idx" ON "releases" ("repository_id", "published_at" DESC);
+CREATE INDEX IF NOT EXISTS "releases_author_idx" ON "releases" ("author_id");
+
+-- The actor of the issue's latest closing event.
+ALTER TABLE "issues" ADD COLUMN IF NOT EXISTS "closed_by_id" uuid REFERENCES "contributors" ("id");
+CREATE INDEX IF NOT EXISTS "issues_closed_by_idx" ON "issues" ("closed_by_id");
+`;
+
 /** The sync's additions to the synced-data tables of the core set. */
 export const syncMigrations: WarehouseMigrationSet = {
   feature: 'sync',
@@ -16,6 +58,12 @@ export const syncMigrations: WarehouseMigrationSet = {
       // Time spent syncing, without paused, queued or crashed time: what estimates are measured from
       // (finished_at - started_at spans every pause and crash of a resumed run).
       sql: 'ALTER TABLE sync_runs ADD COLUMN IF NOT EXISTS active_seconds double precision;',
+    },
+    {
+      version: 3,
+      name: 'default-branch commits, releases and issue closers',
+      // The sync fills them; warehouses where the leaderboard created them first keep theirs (IF NOT EXISTS).
+      sql: SYNCED_HISTORY,
     },
   ],
 };

@@ -9,7 +9,14 @@ import type { SyncWindow } from './plan.ts';
 export interface GitHubCounts {
   pullRequests: number;
   issues: number;
+  /** Default-branch commits (committed in the window, in range mode). */
+  commits: number;
+  /** All releases, drafts included (releases are always synced whole). */
+  releases: number;
 }
+
+type HistoryTotal = { releases: { totalCount: number }; defaultBranchRef: { target: { history?: { totalCount: number } } | null } | null };
+const commitTotal = (r: HistoryTotal) => r.defaultBranchRef?.target?.history?.totalCount ?? 0;
 
 const searchDate = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -17,16 +24,21 @@ const searchDate = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 export async function githubCounts(github: GitHubClient, owner: string, name: string, w: SyncWindow): Promise<GitHubCounts> {
   if (w.mode === 'range') {
     const range = `created:${w.since ? searchDate(w.since) : '*'}..${w.until ? searchDate(w.until) : '*'}`;
-    const res = await github.graphql<{ prs: { issueCount: number }; issues: { issueCount: number } }>(WINDOW_COUNTS_QUERY, {
+    const res = await github.graphql<{ prs: { issueCount: number }; issues: { issueCount: number }; repository: HistoryTotal }>(WINDOW_COUNTS_QUERY, {
       prs: `repo:${owner}/${name} is:pr ${range}`,
       issues: `repo:${owner}/${name} is:issue ${range}`,
+      owner,
+      name,
+      since: w.since?.toISOString() ?? null,
+      until: w.until?.toISOString() ?? null,
     });
     checkGraphQLErrors(res.errors, `Counting ${owner}/${name}`);
-    return { pullRequests: res.data!.prs.issueCount, issues: res.data!.issues.issueCount };
+    return { pullRequests: res.data!.prs.issueCount, issues: res.data!.issues.issueCount, commits: commitTotal(res.data!.repository), releases: res.data!.repository.releases.totalCount };
   }
-  const res = await github.graphql<{ repository: { pullRequests: { totalCount: number }; issues: { totalCount: number } } }>(REPOSITORY_TOTALS_QUERY, { owner, name });
+  const res = await github.graphql<{ repository: HistoryTotal & { pullRequests: { totalCount: number }; issues: { totalCount: number } } }>(REPOSITORY_TOTALS_QUERY, { owner, name });
   checkGraphQLErrors(res.errors, `Counting ${owner}/${name}`);
-  return { pullRequests: res.data!.repository.pullRequests.totalCount, issues: res.data!.repository.issues.totalCount };
+  const r = res.data!.repository;
+  return { pullRequests: r.pullRequests.totalCount, issues: r.issues.totalCount, commits: commitTotal(r), releases: r.releases.totalCount };
 }
 
 export async function storedCounts(pool: pg.Pool, repositoryId: string, w: SyncWindow): Promise<GitHubCounts> {
@@ -35,10 +47,12 @@ export async function storedCounts(pool: pg.Pool, repositoryId: string, w: SyncW
   const { rows } = await pool.query(
     `SELECT
        (SELECT count(*) FROM pull_requests WHERE repository_id = $1 AND ($2::timestamptz IS NULL OR created_at >= $2) AND ($3::timestamptz IS NULL OR created_at <= $3))::int AS prs,
-       (SELECT count(*) FROM issues WHERE repository_id = $1 AND ($2::timestamptz IS NULL OR created_at >= $2) AND ($3::timestamptz IS NULL OR created_at <= $3))::int AS issues`,
+       (SELECT count(*) FROM issues WHERE repository_id = $1 AND ($2::timestamptz IS NULL OR created_at >= $2) AND ($3::timestamptz IS NULL OR created_at <= $3))::int AS issues,
+       (SELECT count(*) FROM commits WHERE repository_id = $1 AND ($2::timestamptz IS NULL OR committed_date >= $2) AND ($3::timestamptz IS NULL OR committed_date <= $3))::int AS commits,
+       (SELECT count(*) FROM releases WHERE repository_id = $1)::int AS releases`,
     [repositoryId, since, until],
   );
-  return { pullRequests: rows[0].prs, issues: rows[0].issues };
+  return { pullRequests: rows[0].prs, issues: rows[0].issues, commits: rows[0].commits, releases: rows[0].releases };
 }
 
 /**
@@ -52,12 +66,20 @@ export async function reconcile(opts: { pool: pg.Pool; github: GitHubClient; log
     window: { since: opts.window.mode === 'range' ? (opts.window.since?.toISOString() ?? null) : null, until: opts.window.mode === 'range' ? (opts.window.until?.toISOString() ?? null) : null },
     pullRequests: check(gh.pullRequests, stored.pullRequests),
     issues: check(gh.issues, stored.issues),
+    commits: check(gh.commits, stored.commits),
+    releases: check(gh.releases, stored.releases),
     nestedGaps: opts.nestedGaps,
     ok: false,
     checkedAt: new Date().toISOString(),
   };
-  result.ok = result.pullRequests.match && result.issues.match && opts.nestedGaps === 0;
-  if (result.ok) opts.log.info('reconciliation_passed', `Warehouse matches GitHub: ${stored.pullRequests} PRs, ${stored.issues} issues`, { ...result });
-  else opts.log.error('reconciliation_failed', `Warehouse differs from GitHub: PRs ${stored.pullRequests}/${gh.pullRequests}, issues ${stored.issues}/${gh.issues}, nested gaps ${opts.nestedGaps}`, { ...result });
+  result.ok = result.pullRequests.match && result.issues.match && result.commits!.match && result.releases!.match && opts.nestedGaps === 0;
+  if (result.ok) opts.log.info('reconciliation_passed', `Warehouse matches GitHub: ${stored.pullRequests} PRs, ${stored.issues} issues, ${stored.commits} commits, ${stored.releases} releases`, { ...result });
+  else {
+    opts.log.error(
+      'reconciliation_failed',
+      `Warehouse differs from GitHub: PRs ${stored.pullRequests}/${gh.pullRequests}, issues ${stored.issues}/${gh.issues}, commits ${stored.commits}/${gh.commits}, releases ${stored.releases}/${gh.releases}, nested gaps ${opts.nestedGaps}`,
+      { ...result },
+    );
+  }
   return result;
 }

@@ -35,7 +35,7 @@ export function login(actor: GqlActor): string {
   return actor.__typename === 'Bot' && !actor.login.endsWith('[bot]') ? `${actor.login}[bot]` : actor.login;
 }
 
-class Contributors {
+export class Contributors {
   private readonly byId = new Map<number, ContributorRow>();
 
   /** Returns the contributor's GitHub id (ghost for deleted or id-less accounts). */
@@ -56,6 +56,13 @@ class Contributors {
 }
 
 const complete = (c: { nodes: unknown[]; totalCount: number }) => c.nodes.length >= c.totalCount;
+
+/** The actor of a closed issue's latest closing event (ghost when the account is gone); null while open or without an event. */
+function closer(people: Contributors, issue: GqlIssue): number | null {
+  const event = issue.timelineItems?.nodes.at(-1);
+  if (issue.state !== 'CLOSED' || !event || event.actor === undefined) return null;
+  return people.add(event.actor, event.createdAt ?? issue.closedAt ?? issue.updatedAt);
+}
 
 export function pageRows(prs: GqlPullRequest[], issues: GqlIssue[]): PageRows {
   const people = new Contributors();
@@ -114,6 +121,7 @@ export function pageRows(prs: GqlPullRequest[], issues: GqlIssue[]): PageRows {
       author: people.add(issue.author, issue.createdAt),
       labels: issue.labels.nodes.map((l) => l.name),
       comments_count: issue.comments.totalCount,
+      closed_by: closer(people, issue),
       html_url: issue.url,
       created_at: issue.createdAt,
       updated_at: issue.updatedAt,

@@ -7,8 +7,12 @@ import { carriedCount } from '../../shared/progress.ts';
 import { githubCounts, reconcile } from './reconcile.ts';
 import { trackRepository } from './repositories.ts';
 import { INCREMENTAL_OVERLAP_MS, resolveWindow, streamPlan, type Stream } from './plan.ts';
-import { DEFAULT_PAGE_SIZE, syncStream } from './stream.ts';
+import { DEFAULT_PAGE_SIZE, syncStream, type StreamDeps } from './stream.ts';
+import { syncCommits } from './commits.ts';
+import { syncReleases } from './releases.ts';
 import type { StreamCursor } from './writer.ts';
+
+type SyncStream = StreamCursor['stream'];
 import type { SyncSpend } from './spend.ts';
 
 export interface SyncContext {
@@ -52,12 +56,12 @@ interface StateRow {
   high_water_mark: Date | null;
 }
 
-async function loadState(pool: pg.Pool, repositoryId: string, stream: Stream): Promise<StateRow | null> {
+async function loadState(pool: pg.Pool, repositoryId: string, stream: SyncStream): Promise<StateRow | null> {
   const { rows } = await pool.query('SELECT * FROM sync_state WHERE repository_id = $1 AND stream = $2', [repositoryId, stream]);
   return (rows[0] as StateRow | undefined) ?? null;
 }
 
-/** One sync run: both streams, then reconciliation; resumable at page granularity. */
+/** One sync run: PRs, issues (with their closers), commits and releases, then reconciliation; resumable at page granularity. */
 export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncResult> {
   const t0 = Date.now();
   // Checked on GitHub every run: a rename since the last one is followed (and logged) whichever name is given.
@@ -79,19 +83,20 @@ export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncR
   ctx.log.info('pipeline_started', `Sync of ${repo.fullName} started (${window.mode})`, { repository: repo.fullName, mode: window.mode, since: window.since, until: window.until });
 
   const expected = await githubCounts(ctx.github, repo.owner, repo.name, window);
+  const streams: SyncStream[] = ['pull_requests', 'issues', 'commits', 'releases'];
   // Where each stream starts: a resumed attempt continues this run's cursor; an incremental pass starts at the last run's mark.
-  const prevState = { pull_requests: await loadState(ctx.pool, repo.id, 'pull_requests'), issues: await loadState(ctx.pool, repo.id, 'issues') };
-  const sinceFor = (stream: Stream): Date | null => {
+  const prevState = Object.fromEntries(await Promise.all(streams.map(async (st) => [st, await loadState(ctx.pool, repo.id, st)] as const))) as Record<SyncStream, StateRow | null>;
+  const sinceFor = (stream: SyncStream): Date | null => {
     const prev = prevState[stream];
     if (prev?.run_id === ctx.runId) return prev.window_since;
     return window.mode === 'incremental' && prev?.high_water_mark ? prev.high_water_mark : null;
   };
   // GitHub's counts (the estimate's figures) are the total whenever every stream is a full pass;
   // an incremental pass from a mark fetches an unknown number of updated items.
-  const fullPass = window.mode !== 'incremental' || (['pull_requests', 'issues'] as Stream[]).every((st) => sinceFor(st) === null);
-  const total = fullPass ? expected.pullRequests + expected.issues : null;
+  const fullPass = window.mode !== 'incremental' || (['pull_requests', 'issues', 'commits'] as SyncStream[]).every((st) => sinceFor(st) === null);
+  const total = fullPass ? expected.pullRequests + expected.issues + expected.commits + expected.releases : null;
   // Counts across resumes: what earlier attempts of this run committed, stream by stream.
-  const earlier = (['pull_requests', 'issues'] as Stream[]).reduce((n, st) => n + (prevState[st]?.run_id === ctx.runId ? (prevState[st]!.items ?? 0) : 0), 0);
+  const earlier = streams.reduce((n, st) => n + (prevState[st]?.run_id === ctx.runId ? (prevState[st]!.items ?? 0) : 0), 0);
   let items = 0; // this attempt's
   let rowsWritten = 0;
   let writeMs = 0;
@@ -107,59 +112,75 @@ export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncR
   report('Starting');
 
   const spend = await ctx.spend?.(repo.fullName);
+  const LABEL: Record<SyncStream, string> = { pull_requests: 'Pull requests', issues: 'Issues', commits: 'Commits', releases: 'Releases' };
+  const deps = (stream: SyncStream): StreamDeps => ({
+    pool: ctx.pool,
+    url: ctx.url,
+    github: ctx.github,
+    log: ctx.log,
+    signal: ctx.signal,
+    owner: repo.owner,
+    name: repo.name,
+    beforeFetch: spend ? () => spend.beforeFetch() : undefined,
+    onCommit: spend ? (client) => spend.onCommit(client) : undefined,
+    onPage: (p) => {
+      items += p.items;
+      rowsWritten += p.rows;
+      writeMs += p.writeMs;
+      report(`${LABEL[stream]}: page written`);
+    },
+  });
+  const startOf = async (stream: SyncStream, windowSince: Date | null, windowUntil: Date | null): Promise<StreamCursor> => {
+    const prev = await loadState(ctx.pool, repo.id, stream);
+    const resuming = prev?.run_id === ctx.runId;
+    if (resuming && !prev!.done) ctx.log.info('sync_resumed', `${stream}: resuming after page ${prev!.pages}`, { stream, pages: prev!.pages });
+    return {
+      repositoryId: repo.id,
+      stream,
+      runId: ctx.runId,
+      mode: window.mode,
+      cursor: resuming ? prev!.cursor : null,
+      pageSize: (resuming ? prev!.page_size : null) ?? DEFAULT_PAGE_SIZE,
+      pages: resuming ? prev!.pages : 0,
+      rows: resuming ? prev!.rows : 0,
+      items: resuming ? (prev!.items ?? 0) : 0,
+      done: resuming ? prev!.done : false,
+      windowSince: windowSince?.toISOString() ?? null,
+      windowUntil: windowUntil?.toISOString() ?? null,
+      highWaterMark: prev?.high_water_mark?.toISOString() ?? null,
+    };
+  };
+  // A completed full or incremental pass moves the mark the next incremental run starts from.
+  const moveMark = async (stream: SyncStream) => {
+    if (window.mode !== 'range') await ctx.pool.query('UPDATE sync_state SET high_water_mark = $3 WHERE repository_id = $1 AND stream = $2', [repo.id, stream, new Date(startedAt.getTime() - INCREMENTAL_OVERLAP_MS)]);
+  };
   try {
     for (const stream of ['pull_requests', 'issues'] as Stream[]) {
       await ctx.step(stream, async () => {
-        const prev = await loadState(ctx.pool, repo.id, stream);
-        const resuming = prev?.run_id === ctx.runId;
         // The incremental mark comes from the last complete run and stays fixed across resumes.
         const incrementalSince = sinceFor(stream);
         const plan = streamPlan(stream, window, window.mode === 'incremental' ? incrementalSince : null);
-        const start: StreamCursor = {
-          repositoryId: repo.id,
-          stream,
-          runId: ctx.runId,
-          mode: window.mode,
-          cursor: resuming ? prev!.cursor : null,
-          pageSize: (resuming ? prev!.page_size : null) ?? DEFAULT_PAGE_SIZE,
-          pages: resuming ? prev!.pages : 0,
-          rows: resuming ? prev!.rows : 0,
-          items: resuming ? (prev!.items ?? 0) : 0,
-          done: resuming ? prev!.done : false,
-          windowSince: (plan.stopBefore ?? window.since)?.toISOString() ?? null,
-          windowUntil: window.until?.toISOString() ?? null,
-          highWaterMark: prev?.high_water_mark?.toISOString() ?? null,
-        };
-        if (resuming && !start.done) ctx.log.info('sync_resumed', `${stream}: resuming after page ${start.pages}`, { stream, pages: start.pages });
-        const { cursor, gaps: g } = await syncStream(
-          {
-            pool: ctx.pool,
-            url: ctx.url,
-            github: ctx.github,
-            log: ctx.log,
-            signal: ctx.signal,
-            owner: repo.owner,
-            name: repo.name,
-            beforeFetch: spend ? () => spend.beforeFetch() : undefined,
-            onCommit: spend ? (client) => spend.onCommit(client) : undefined,
-            onPage: (p) => {
-              items += p.items;
-              rowsWritten += p.rows;
-              writeMs += p.writeMs;
-              report(`${stream === 'pull_requests' ? 'Pull requests' : 'Issues'}: page written`);
-            },
-          },
-          plan,
-          start,
-        );
+        const start = await startOf(stream, plan.stopBefore ?? window.since, window.until);
+        const { cursor, gaps: g } = await syncStream(deps(stream), plan, start);
         gaps += g;
-        // A completed full or incremental pass moves the mark the next incremental run starts from.
-        if (window.mode !== 'range') {
-          await ctx.pool.query('UPDATE sync_state SET high_water_mark = $3 WHERE repository_id = $1 AND stream = $2', [repo.id, stream, new Date(startedAt.getTime() - INCREMENTAL_OVERLAP_MS)]);
-        }
+        await moveMark(stream);
         return { pages: cursor.pages, rows: cursor.rows };
       });
     }
+    await ctx.step('commits', async () => {
+      // Incremental: committed since the mark (a merge's older commits are caught by the gap fill); range: the window.
+      const since = window.mode === 'range' ? window.since : sinceFor('commits');
+      const until = window.mode === 'range' ? window.until : null;
+      const start = await startOf('commits', since, until);
+      const cursor = await syncCommits(deps('commits'), { since, until, pruneBefore: window.mode === 'range' ? null : startedAt, expectedTotal: window.mode === 'range' ? null : expected.commits }, start);
+      await moveMark('commits');
+      return { pages: cursor.pages, rows: cursor.rows };
+    });
+    await ctx.step('releases', async () => {
+      const cursor = await syncReleases(deps('releases'), startedAt, await startOf('releases', null, null));
+      await moveMark('releases');
+      return { pages: cursor.pages, rows: cursor.rows };
+    });
   } finally {
     spend?.close();
   }

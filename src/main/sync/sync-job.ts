@@ -14,7 +14,7 @@ export function syncJob(sync: SyncService, warehouse: WarehouseService, costs?: 
     title: 'Sync repository',
     params: SyncRequest,
     describe: (p) => `Sync ${p.repository} (${p.timeRangeDays ? `last ${p.timeRangeDays} days` : p.since || p.until ? 'time range' : p.mode})`,
-    steps: () => ['pull_requests', 'issues'],
+    steps: () => ['pull_requests', 'issues', 'commits', 'releases'],
     concurrencyKey: (p) => `repo:${p.repository.toLowerCase()}`,
     async run(ctx) {
       const { pool, url } = await warehouse.connection();

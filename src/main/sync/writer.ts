@@ -2,9 +2,9 @@ import type pg from 'pg';
 import type { PageRows } from './rows.ts';
 
 // Postgres text cannot hold NUL; GitHub bodies occasionally do.
-const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'string' && x.includes('\u0000') ? x.replaceAll('\u0000', '') : x));
+export const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'string' && x.includes('\u0000') ? x.replaceAll('\u0000', '') : x));
 
-const UPSERT_CONTRIBUTORS = `
+export const UPSERT_CONTRIBUTORS = `
 INSERT INTO contributors AS c (github_id, username, display_name, avatar_url, is_bot, is_ghost, first_seen_at, last_seen_at)
 SELECT github_id, username, display_name, avatar_url, is_bot, is_ghost, seen_first, seen_last
 FROM json_to_recordset($1::json) AS x(github_id bigint, username text, display_name text, avatar_url text, is_bot boolean, is_ghost boolean, seen_first timestamptz, seen_last timestamptz)
@@ -34,16 +34,17 @@ ON CONFLICT (github_id) DO UPDATE SET
   closed_at = EXCLUDED.closed_at, merged_at = EXCLUDED.merged_at, synced_at = now()`;
 
 const UPSERT_ISSUES = `
-INSERT INTO issues AS i (github_id, node_id, repository_id, number, title, body, state, state_reason, author_id, labels, comments_count, html_url,
+INSERT INTO issues AS i (github_id, node_id, repository_id, number, title, body, state, state_reason, author_id, closed_by_id, labels, comments_count, html_url,
   created_at, updated_at, closed_at, synced_at)
-SELECT x.github_id, x.node_id, $2, x.number, x.title, x.body, x.state, x.state_reason, c.id, x.labels, x.comments_count, x.html_url,
+SELECT x.github_id, x.node_id, $2, x.number, x.title, x.body, x.state, x.state_reason, c.id, cb.id, x.labels, x.comments_count, x.html_url,
   x.created_at, x.updated_at, x.closed_at, now()
 FROM json_to_recordset($1::json) AS x(github_id bigint, node_id text, number int, title text, body text, state text, state_reason text,
-  author bigint, labels text[], comments_count int, html_url text, created_at timestamptz, updated_at timestamptz, closed_at timestamptz)
+  author bigint, closed_by bigint, labels text[], comments_count int, html_url text, created_at timestamptz, updated_at timestamptz, closed_at timestamptz)
 LEFT JOIN contributors c ON c.github_id = x.author
+LEFT JOIN contributors cb ON cb.github_id = x.closed_by
 ON CONFLICT (github_id) DO UPDATE SET
   node_id = EXCLUDED.node_id, repository_id = EXCLUDED.repository_id, number = EXCLUDED.number, title = EXCLUDED.title, body = EXCLUDED.body,
-  state = EXCLUDED.state, state_reason = EXCLUDED.state_reason, author_id = EXCLUDED.author_id, labels = EXCLUDED.labels,
+  state = EXCLUDED.state, state_reason = EXCLUDED.state_reason, author_id = EXCLUDED.author_id, closed_by_id = EXCLUDED.closed_by_id, labels = EXCLUDED.labels,
   comments_count = EXCLUDED.comments_count, html_url = EXCLUDED.html_url, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
   closed_at = EXCLUDED.closed_at, synced_at = now()`;
 
@@ -94,7 +95,7 @@ const PRUNE = {
 
 export interface StreamCursor {
   repositoryId: string;
-  stream: 'pull_requests' | 'issues';
+  stream: 'pull_requests' | 'issues' | 'commits' | 'releases';
   runId: string;
   mode: string;
   cursor: string | null;

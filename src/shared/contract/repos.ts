@@ -32,6 +32,9 @@ export const Reconciliation = z.object({
   window: z.object({ since: isoTime.nullable(), until: isoTime.nullable() }),
   pullRequests: CountCheck,
   issues: CountCheck,
+  /** Default-branch commits and releases (absent on runs from before they were synced). */
+  commits: CountCheck.optional(),
+  releases: CountCheck.optional(),
   nestedGaps: z.number().int(),
   ok: z.boolean(),
   checkedAt: isoTime,

@@ -405,6 +405,6 @@ function history(rng: () => number, humans: DatasetUser[], users: DatasetUser[],
   for (const issue of repo.issues) {
     if (issue.state !== 'CLOSED') continue;
     const r = rng();
-    issue.closedBy = r < 0.05 ? null : r < 0.15 ? STALE_BOT : r < 0.65 && issue.author !== null ? issue.author : pick(rng, humans).login;
+    issue.closedBy = r < 0.05 ? null : r < 0.2 ? STALE_BOT : r < 0.65 && issue.author !== null ? issue.author : pick(rng, humans).login;
   }
 }

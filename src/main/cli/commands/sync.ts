@@ -50,6 +50,8 @@ export async function syncCommand(argv: string[]): Promise<number> {
         ['', 'GitHub', 'warehouse', ''],
         ['pull requests', String(r.pullRequests.github), String(r.pullRequests.stored), r.pullRequests.match ? 'ok' : 'MISMATCH'],
         ['issues', String(r.issues.github), String(r.issues.stored), r.issues.match ? 'ok' : 'MISMATCH'],
+        ...(r.commits ? [['commits', String(r.commits.github), String(r.commits.stored), r.commits.match ? 'ok' : 'MISMATCH']] : []),
+        ...(r.releases ? [['releases', String(r.releases.github), String(r.releases.stored), r.releases.match ? 'ok' : 'MISMATCH']] : []),
         ['nested gaps', '0', String(r.nestedGaps), r.nestedGaps ? 'MISMATCH' : 'ok'],
       ]) + '\n');
     } else process.stderr.write(`Sync ${done.status}: ${done.error ?? ''}\n`);
