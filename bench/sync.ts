@@ -42,7 +42,9 @@ await admin.query('CREATE DATABASE bench_baseline');
 await admin.end();
 const dbUrl = (name: string) => cluster.url.replace(/\/postgres$/, `/${name}`);
 
-const gh = await startGitHubEmulator({ dataset, latencyMs: LATENCY_MS });
+// Requests by GraphQL operation (the client names its queries): the commits' share of the run.
+const operations: Record<string, number> = {};
+const gh = await startGitHubEmulator({ dataset, latencyMs: LATENCY_MS, accessLog: (e) => void (e.operation && (operations[e.operation] = (operations[e.operation] ?? 0) + 1)) });
 const serve = await startServe({ home: join(WORK, 'home'), entry: 'auto', env: { GITHUB_TOKEN: gh.token, DATABASE_URL: dbUrl('bench_sync') } });
 const c = wsClient(serve.origin, serve.token);
 await c.opened;
@@ -69,10 +71,12 @@ try {
   await db.connect();
   const counts = (await db.query(`SELECT (SELECT count(*) FROM pull_requests)::int AS prs, (SELECT count(*) FROM issues)::int AS issues,
     (SELECT count(*) FROM reviews)::int AS reviews, (SELECT count(*) FROM comments)::int AS comments, (SELECT count(*) FROM pr_files)::int AS files,
-    (SELECT count(*) FROM contributors)::int AS contributors`)).rows[0];
+    (SELECT count(*) FROM contributors)::int AS contributors, (SELECT count(*) FROM commits)::int AS commits`)).rows[0];
   await db.end();
   const stored = counts.prs + counts.issues + counts.reviews + counts.comments + counts.files;
   if (stored !== expectedRows) throw new Error(`warehouse holds ${stored} rows, the dataset ${expectedRows}`);
+  if (counts.commits !== repo.commits.length) throw new Error(`warehouse holds ${counts.commits} commits, the dataset ${repo.commits.length}`);
+  const commitRequestsPer1k = (operations.CommitPage ?? 0) / (repo.commits.length / 1000);
   const rowsPerSecWall = result.rowsWritten / wall;
 
   // Database write throughput: rows over the time spent inside the page transactions.
@@ -92,6 +96,7 @@ try {
       ['requests per 1,000 PRs', (requests / (PRS / 1000)).toFixed(1), baselinePer1k.toFixed(0)],
       ['wall time (s)', wall.toFixed(1), `${baselineWall.toFixed(0)} (computed: scaled ×${scale} from the sample's ${baseline.seconds.toFixed(1)} s; baseline_wall_s_scaled)`],
       ['GraphQL points', String(result.github.graphqlPoints), '—'],
+      [`requests per 1,000 default-branch commits (${repo.commits.length} commits)`, commitRequestsPer1k.toFixed(1), '—'],
       ['rows written', result.rowsWritten.toLocaleString(), `${baseline.rows.toLocaleString()} (sample)`],
       ['rows/s end to end (rows_per_s: wall time, fetch included)', rowsPerSecWall.toFixed(0), (baseline.rows / baseline.seconds).toFixed(0)],
       ['rows/s database only (rows_per_s_db_write: inside the page transactions)', writeProbe.toFixed(0), '—'],
@@ -108,6 +113,7 @@ try {
     rows_per_s: Math.round(rowsPerSecWall),
     rows_per_s_db_write: Math.round(writeProbe),
     peak_rss_mb: Math.round(rss),
+    requests_per_1000_commits: Number(commitRequestsPer1k.toFixed(1)),
     baseline_requests_per_1k_prs: Math.round(baselinePer1k),
     baseline_wall_s_scaled: Math.round(baselineWall),
   }));
