@@ -2,19 +2,29 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHubEmulator, type GitHubEmulator } from '../emulators/github/server.ts';
+import { startOpenAIEmulator, type OpenAIEmulator } from '../emulators/openai/server.ts';
 import { createGitHubProfile, openConsole, type Console } from '../helpers/e2e.ts';
 import { ROOT } from '../helpers/serve-process.ts';
 import { smallDataset } from '../helpers/sync-env.ts';
 
 let c: Console;
 let gh: GitHubEmulator;
+let openai: OpenAIEmulator;
+// The model's answer: a summary naming the PR's title, a score and a reason.
+const review = (user: string) => {
+  const [, n, title] = /Pull request #(\d+): (.*)/.exec(user)!;
+  const score = Number(n) % 10;
+  return JSON.stringify({ summary: `Ships "${title}" for the widgets service.`, risk_score: score, risk_level: score >= 7 ? 'high' : score > 3 ? 'medium' : 'low', reasons: [`PR ${n}: the change to its largest file`] });
+};
 beforeAll(async () => {
   gh = await startGitHubEmulator({ dataset: smallDataset(23, 120, 10, 1), latencyMs: 2 });
+  openai = await startOpenAIEmulator({ apiKeys: ['sk-e2e-llm-0000000000000000'], chatResponder: (req) => review(req.messages.at(-1)!.content) });
   c = await openConsole();
 });
 afterAll(async () => {
   await c?.close();
   await gh?.close();
+  await openai?.close();
 });
 
 describe('Engineers and What Shipped pages', () => {
@@ -63,6 +73,47 @@ describe('Engineers and What Shipped pages', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export Markdown' }).click()]);
     const md = readFileSync((await download.path())!, 'utf8');
     expect(md).toMatch(/^# What shipped — all repositories, all time\n\n\d+ merged PRs by \d+ authors/);
+    expect(c.errors).toEqual([]);
+  });
+
+  it('the team time zone moves the days; the LLM pass, ticked where the job starts, adds summaries and a second score', async () => {
+    const { page } = c;
+    await page.goto(`${c.serve.origin}/#/settings`);
+    const zone = page.getByLabel('Team time zone');
+    await zone.fill('Mars/Olympus');
+    await zone.blur();
+    await page.locator('.toast', { hasText: /Saving the team time zone failed.*time zone/s }).waitFor();
+    await zone.fill('Europe/Berlin');
+    await zone.blur();
+    await page.getByLabel('OpenAI base URL').fill(openai.baseUrl);
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await page.locator('.toast', { hasText: 'Profile saved' }).last().waitFor();
+    const key = page.locator('tr[data-secret="openai_key"]');
+    await key.getByLabel('New OpenAI API key').fill('sk-e2e-llm-0000000000000000');
+    await key.getByRole('button', { name: 'Save' }).click();
+    await key.getByText('in keychain').waitFor();
+
+    await page.goto(`${c.serve.origin}/#/engineers`);
+    await page.getByRole('button', { name: 'Refresh (incremental)' }).click();
+    await expect.poll(() => page.locator('.page p').first().innerText(), { timeout: 60_000 }).toMatch(/\(Europe\/Berlin days\)/);
+
+    await page.goto(`${c.serve.origin}/#/shipped`);
+    await page.getByRole('radio', { name: 'All' }).click();
+    await page.getByRole('checkbox', { name: 'LLM summaries and risk' }).click();
+    const estimate = page.getByTestId('llm-estimate');
+    await expect.poll(() => estimate.innerText(), { timeout: 30_000 }).toMatch(/^gpt-4o-mini: \d+ PR\(s\) to score \(0 unchanged skipped\) · ≈[\d,]+ input tokens · at most \$[\d.]+ · \d+ GitHub request\(s\)$/);
+    await page.getByRole('button', { name: 'Run What Shipped with LLM' }).click();
+    await expect.poll(() => page.getByTestId('etl-last-run').innerText(), { timeout: 90_000 }).toMatch(/SUCCEEDED.*What Shipped: repo_prs for all repositories \+ LLM summaries and risk \(gpt-4o-mini\)/is);
+    await expect.poll(() => estimate.innerText(), { timeout: 30_000 }).toMatch(/every PR in scope has an answer for its current content/);
+    const grid = page.getByRole('grid', { name: 'Merged PRs' });
+    await expect.poll(() => grid.getByRole('row').nth(1).innerText()).toMatch(/LLM \d+\.\d/);
+    await grid.getByRole('row').nth(1).click();
+    const risk = page.locator('[aria-label^="Risk of octo/widgets#"]');
+    await expect.poll(() => risk.getByLabel('Summary').innerText()).toMatch(/^Ships ".*" for the widgets service\. — summary by gpt-4o-mini$/);
+    await expect.poll(() => risk.innerText()).toMatch(/rubric \(deterministic\)[\s\S]*LLM \(gpt-4o-mini, /);
+    await expect.poll(() => risk.getByLabel('LLM reasons').innerText()).toMatch(/PR \d+: the change to its largest file/);
+    expect(openai.stats.chat['gpt-4o-mini'].requests).toBeGreaterThan(0);
+    await risk.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(ROOT, 'docs', 'what-shipped.png') });
     expect(c.errors).toEqual([]);
   });

@@ -34,11 +34,21 @@ export const prColumns: Column<ShippedPr>[] = [
   { key: 'pr', header: 'PR', width: 150, render: (p) => <span className="mono">{p.repository}#{p.number}</span> },
   { key: 'title', header: 'Title', grow: true, minWidth: 200, render: (p) => <span title={p.summary ?? p.title}>{p.title}</span> },
   { key: 'merged', header: 'Merged', width: 150, render: (p) => (p.mergedAt ? formatTime(p.mergedAt) : <span className="faint">not merged</span>) },
-  { key: 'risk', header: 'Risk', width: 110, render: (p) => <StatusBadge status={bandTone[p.riskBand]} label={`${p.riskScore.toFixed(1)} ${p.riskBand}`} /> },
+  { key: 'risk', header: 'Risk', width: 185, render: (p) => <RiskCell pr={p} /> },
   { key: 'feature', header: 'Feature', width: 150, render: (p) => (p.featureConfidence > 0 ? `${p.featureRule.replace(/_/g, ' ')} (${p.featureConfidence})` : <span className="faint">—</span>) },
 ];
 
-/** Why a PR scored what it did: the rubric's reasons, file by file. */
+/** The rubric's score, and the LLM's next to it when there is one (each says where it came from). */
+export function RiskCell({ pr }: { pr: ShippedPr }) {
+  return (
+    <span style={{ whiteSpace: 'nowrap' }}>
+      <StatusBadge status={bandTone[pr.riskBand]} label={`${pr.riskScore.toFixed(1)} ${pr.riskBand}`} />
+      {pr.llmRisk && <span className="muted" title={`LLM (${pr.llmRisk.model}): ${pr.llmRisk.band}`}> · LLM {pr.llmRisk.score.toFixed(1)}</span>}
+    </span>
+  );
+}
+
+/** Why a PR scored what it did: the rubric's reasons, file by file; the LLM's summary and score when it has one. */
 export function RiskReasons({ pr }: { pr: ShippedPr }) {
   return (
     <div aria-label={`Risk of ${pr.repository}#${pr.number}`}>
@@ -47,14 +57,37 @@ export function RiskReasons({ pr }: { pr: ShippedPr }) {
           {pr.repository}#{pr.number}
         </strong>
         <span>{pr.title}</span>
-        <StatusBadge status={bandTone[pr.riskBand]} label={`risk ${pr.riskScore.toFixed(1)}`} />
         <span className="muted">{pr.labels.join(' · ')}</span>
       </div>
-      <ul className="reasons">
+      {pr.summary && (
+        <p aria-label="Summary">
+          {pr.summary} <span className="faint">— summary by {pr.llmRisk?.model ?? 'the LLM'}</span>
+        </p>
+      )}
+      <div className="row">
+        <StatusBadge status={bandTone[pr.riskBand]} label={`risk ${pr.riskScore.toFixed(1)}`} />
+        <span className="muted">rubric (deterministic)</span>
+      </div>
+      <ul className="reasons" aria-label="Rubric reasons">
         {pr.riskReasons.map((r) => (
           <li key={r}>{r}</li>
         ))}
       </ul>
+      {pr.llmRisk && (
+        <>
+          <div className="row">
+            <StatusBadge status={bandTone[pr.llmRisk.band]} label={`risk ${pr.llmRisk.score.toFixed(1)}`} />
+            <span className="muted">
+              LLM ({pr.llmRisk.model}, {formatTime(pr.llmRisk.scoredAt)})
+            </span>
+          </div>
+          <ul className="reasons" aria-label="LLM reasons">
+            {pr.llmRisk.reasons.map((r) => (
+              <li key={r}>{r}</li>
+            ))}
+          </ul>
+        </>
+      )}
     </div>
   );
 }

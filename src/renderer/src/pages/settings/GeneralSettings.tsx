@@ -1,7 +1,10 @@
 import { ToggleGroup } from 'radix-ui';
 import { CheckField } from '../../components/CheckField.tsx';
 import { Field } from '../../components/Field.tsx';
-import { useApp } from '../../state/app-store.ts';
+import { attempt, useApp } from '../../state/app-store.ts';
+
+// The zones the browser knows (Postgres knows the same IANA database), offered as suggestions.
+const ZONES: string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
 
 export function GeneralSettings() {
   const settings = useApp((s) => s.settings);
@@ -27,6 +30,22 @@ export function GeneralSettings() {
         <div className="form-grid">
           <Field label="Keep logs for (days)" type="number" min={1} max={365} defaultValue={settings.logRetentionDays} hint="Older log lines are deleted hourly" onBlur={(e) => void update({ logRetentionDays: clamp(e.target.value, 1, 365) })} />
           <Field label="Jobs running at once" type="number" min={1} max={8} defaultValue={settings.jobConcurrency} hint="Other jobs wait in the queue" onBlur={(e) => void update({ jobConcurrency: clamp(e.target.value, 1, 8) })} />
+          <Field
+            key={settings.teamTimeZone}
+            label="Team time zone"
+            list="team-time-zones"
+            defaultValue={settings.teamTimeZone}
+            hint="The Engineer Lens counts days in this IANA zone (UTC by default); a change rebuilds its tables on the next run"
+            onBlur={(e) => {
+              const v = e.target.value.trim();
+              if (v && v !== settings.teamTimeZone) void attempt('Saving the team time zone', () => update({ teamTimeZone: v }));
+            }}
+          />
+          <datalist id="team-time-zones">
+            {['UTC', ...ZONES].map((z) => (
+              <option key={z} value={z} />
+            ))}
+          </datalist>
         </div>
         <div className="form-grid" aria-label="GitHub limits shared by every worker on one token">
           <Field label="GitHub requests in flight per token" type="number" min={1} max={100} defaultValue={settings.githubConcurrentRequests} hint="Across every worker and console using the token (GitHub allows 100)" onBlur={(e) => void update({ githubConcurrentRequests: clamp(e.target.value, 1, 100) })} />

@@ -6,8 +6,9 @@ import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
 import type { ShippedPr } from '../../../../shared/contract/etl.ts';
 import { downloadText, formatNumber, formatTime } from '../../lib/format.ts';
 import { attempt, useApp } from '../../state/app-store.ts';
-import { bandTone, RiskReasons } from '../engineers/EngineersPage.tsx';
+import { RiskCell, RiskReasons } from '../engineers/EngineersPage.tsx';
 import { EtlRunBar } from '../engineers/EtlRunBar.tsx';
+import { WhatShippedRun } from './WhatShippedRun.tsx';
 
 type Window = 7 | 30 | 90 | 999;
 const WINDOWS: [Window, string][] = [
@@ -22,7 +23,7 @@ const columns: Column<ShippedPr>[] = [
   { key: 'pr', header: 'PR', width: 150, render: (p) => <span className="mono">{p.repository}#{p.number}</span> },
   { key: 'title', header: 'Title', grow: true, minWidth: 220, render: (p) => <span title={p.summary ?? p.title}>{p.title}</span> },
   { key: 'author', header: 'Author', width: 130, render: (p) => p.author },
-  { key: 'risk', header: 'Risk', width: 110, render: (p) => <StatusBadge status={bandTone[p.riskBand]} label={`${p.riskScore.toFixed(1)} ${p.riskBand}`} /> },
+  { key: 'risk', header: 'Risk', width: 185, render: (p) => <RiskCell pr={p} /> },
   { key: 'feature', header: 'Feature', width: 150, render: (p) => (p.featureConfidence > 0 ? `${p.featureRule.replace(/_/g, ' ')} (${p.featureConfidence})` : <span className="faint">—</span>) },
   { key: 'size', header: 'Lines', width: 80, render: (p) => formatNumber(p.additions + p.deletions) },
 ];
@@ -100,6 +101,7 @@ export function WhatShippedPage() {
       </div>
       <div className="row">
         <EtlRunBar repository={repository} onFinished={() => void attempt('Reading What Shipped', load)} />
+        <WhatShippedRun repository={repository} disabled={!hasProfile} reloadKey={data} />
       </div>
       {s && (
         <section className="panel" aria-label="Summary">
