@@ -100,6 +100,9 @@ describe('shared rate budgets', () => {
     await ga.acquire([{ resource: 'graphql', points: 1 }]);
     expect(await blocked((signal) => gb.acquire([{ resource: 'graphql', points: 1 }], signal))).toBe(true);
     expect(await blocked((signal) => ga.acquire([{ resource: 'graphql', points: 1 }], signal))).toBe(true);
+    // A report far from its window's end is not written (nothing to coordinate): the stored window stands.
+    gb.observeWindow('graphql', 4999, reset + 3_600_000, 5000);
+    expect(await blocked((signal) => ga.acquire([{ resource: 'graphql', points: 1 }], signal))).toBe(true);
     // The next window (a report with a later reset) starts from the server's count again.
     gb.observeWindow('graphql', 4999, reset + 3_600_000);
     await expect.poll(() => blocked((signal) => ga.acquire([{ resource: 'graphql', points: 1 }], signal))).toBe(false);

@@ -3,8 +3,10 @@
 // worker and shows live progress here; kill -9 of that worker → the other one takes the run over by its
 // missing heartbeat and finishes it from its checkpoint: every row there, none twice, reconciliation green.
 // The two workers share one token: together they keep to the one budget (no secondary-limit 403s).
+// A second console on the same warehouse sees the same run live, under a second behind the warehouse.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../emulators/github/dataset.ts';
+import { startTestCore, type TestCore } from '../helpers/core.ts';
 import { startSyncEnv, type SyncEnv } from '../helpers/sync-env.ts';
 import { waitFor } from '../helpers/temp.ts';
 import { workerFleet, type WorkerFleet } from '../helpers/worker-process.ts';
@@ -15,6 +17,7 @@ const SMALL = ['octo/s1', 'octo/s2', 'octo/s3', 'octo/s4'];
 const SHARED_CONCURRENCY = 2;
 let env: SyncEnv;
 let fleet: WorkerFleet;
+let second: TestCore;
 
 beforeAll(async () => {
   // Slow pages: a sync spans a few seconds, so it can be killed in the middle.
@@ -27,6 +30,10 @@ beforeAll(async () => {
   });
   env = await startSyncEnv({ dataset, emulator: { latencyMs: 120, rateLimit: { maxConcurrent: SHARED_CONCURRENCY } } });
   await env.t.core.workers.join({ work: false, concurrency: 1 });
+  second = await startTestCore();
+  const p = await second.ops.profiles.create({ name: 'second console', githubApiUrl: env.emulator.url });
+  await second.ops.secrets.set({ profileId: p.id, key: 'postgres_url', value: env.db.url });
+  await second.core.workers.join({ work: false, concurrency: 1 });
   fleet = workerFleet({ githubUrl: env.emulator.url, token: env.emulator.token, warehouseUrl: env.db.url });
   const settings = { githubConcurrentRequests: SHARED_CONCURRENCY };
   const [a, b] = [await fleet.home({ settings }), await fleet.home({ settings })];
@@ -37,6 +44,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   fleet?.close();
+  await second?.close();
   await env?.close();
 });
 
@@ -61,6 +69,11 @@ describe('workers on the warehouse queue', () => {
       const r = env.t.core.jobs.get(run.id);
       return r.status === 'running' && r.progress.done > 0 ? r : null;
     }, 60_000, 50);
+    // The second console (which did not start it) shows it running with progress too.
+    await waitFor('the run live in the second console', () => {
+      const r = second.core.jobs.find(run.id);
+      return r?.status === 'running' && r.progress.done > 0 ? r : null;
+    }, 10_000, 50);
     const list = await env.t.ops.workers.list();
     const holder = list.workers.find((w) => w.currentRuns.some((c) => c.id === run.id));
     expect(holder, JSON.stringify(list)).toBeDefined();
@@ -92,5 +105,12 @@ describe('workers on the warehouse queue', () => {
     expect(finisher).not.toBe(holder!.id);
     expect(finisher).toMatch(/:\d+$/);
     expect((await env.t.ops.workers.runs({ limit: 10 })).find((r) => r.id === run.id)).toMatchObject({ status: 'succeeded', worker: finisher });
+    // Both consoles' copies were under a second behind the warehouse (each update from its report there to the copy here).
+    for (const c of [env.t, second]) {
+      const { replication } = await c.ops.workers.list();
+      expect(replication.samples).toBeGreaterThan(5);
+      expect(replication.p95Ms, JSON.stringify(replication)).toBeLessThan(1000);
+    }
+    expect(second.core.jobs.get(run.id)).toMatchObject({ status: 'succeeded', progress: { done: done.progress.done } });
   }, 180_000);
 });

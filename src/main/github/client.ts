@@ -117,7 +117,7 @@ export class GitHubClient {
     }
     this.stats.observe(Object.fromEntries(res.headers));
     const remaining = res.headers.get('x-ratelimit-remaining');
-    if (gate && remaining !== null) gate.observeWindow(res.headers.get('x-ratelimit-resource') ?? takesOf(url, method).primary, Number(remaining), Number(res.headers.get('x-ratelimit-reset')) * 1000);
+    if (gate && remaining !== null) gate.observeWindow(res.headers.get('x-ratelimit-resource') ?? takesOf(url, method).primary, Number(remaining), Number(res.headers.get('x-ratelimit-reset')) * 1000, Number(res.headers.get('x-ratelimit-limit') ?? NaN));
     if (res.status === 304 && cached) {
       this.stats.notModified++;
       return new Response(cached.body, { status: 200, headers: cached.headers });

@@ -27,11 +27,14 @@ export interface Take {
 export interface RequestGate {
   acquire(takes: Take[], signal?: AbortSignal): Promise<() => void>;
   charge(resource: string, points: number): void;
-  observeWindow(resource: string, remaining: number, resetAtMs: number): void;
+  /** `limit`: the window's size; reports far from its end are not written (nothing to coordinate yet). */
+  observeWindow(resource: string, remaining: number, resetAtMs: number, limit?: number): void;
   learnPerMinute(resource: string, limit: number): void;
 }
 
 const SLOT_TTL_S = 30;
+/** A primary window is coordinated once this little (or 10 %) is left. */
+const WINDOW_WATCH_FROM = 200;
 const RENEW_EVERY_MS = 10_000;
 const POLL_MIN_MS = 15;
 const POLL_MAX_MS = 250;
@@ -142,8 +145,11 @@ export class RateBudgets {
           )
           .catch(quiet('charge'));
       },
-      observeWindow: (resource, remaining, resetAtMs) => {
+      observeWindow: (resource, remaining, resetAtMs, limit) => {
         if (!Number.isFinite(remaining) || !Number.isFinite(resetAtMs)) return;
+        // Far from the end of the window nobody needs to wait: skip the write (a stored window of a
+        // lower count expires by itself at its reset). Near the end every report counts.
+        if (limit !== undefined && Number.isFinite(limit) && remaining > Math.max(WINDOW_WATCH_FROM, limit * 0.1)) return;
         // Within one window the count only goes down (a report can be older than our own takes);
         // a report of an older window never replaces a newer one.
         void pool

@@ -2,6 +2,8 @@ import type pg from 'pg';
 import type { JobRun } from '../../shared/contract/jobs.ts';
 
 export type SharedRun = JobRun & { worker: string | null; stopRequested: 'cancel' | 'pause' | null; updatedAt: string };
+/** A changed run with its exact change time (microseconds, as Postgres keeps it) to read on from. */
+export type ChangedRun = SharedRun & { cursor: string };
 
 /** Writes this worker's view of a run (the latest wins; a finished run is never reopened by a late progress write). */
 export async function pushRun(pool: pg.Pool, run: JobRun, worker: string): Promise<void> {
@@ -57,10 +59,18 @@ const toRun = (r: Row): SharedRun => ({
   updatedAt: r.updated_at.toISOString(),
 });
 
-/** Runs changed after `since` (exclusive), oldest change first. */
-export async function changedRuns(pool: pg.Pool, since: string | null, limit = 500): Promise<SharedRun[]> {
-  const { rows } = await pool.query(`SELECT * FROM job_runs_shared WHERE updated_at > COALESCE($1::timestamptz, '-infinity') ORDER BY updated_at LIMIT $2`, [since, limit]);
-  return (rows as Row[]).map(toRun);
+/**
+ * Runs changed after `since` (exclusive; a previous answer's `cursor`), oldest change first; only
+ * those of `ids` when given. The cursor keeps Postgres's microseconds: a millisecond ISO time would
+ * fall before the change it came from and return that run again on every read.
+ */
+export async function changedRuns(pool: pg.Pool, since: string | null, limit = 500, ids: string[] | null = null): Promise<ChangedRun[]> {
+  const { rows } = await pool.query(
+    `SELECT *, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor FROM job_runs_shared
+     WHERE updated_at > COALESCE($1::timestamptz, '-infinity') AND ($3::text[] IS NULL OR id = ANY($3)) ORDER BY updated_at LIMIT $2`,
+    [since, limit, ids],
+  );
+  return (rows as (Row & { cursor: string })[]).map((r) => ({ ...toRun(r), cursor: r.cursor }));
 }
 
 export async function listRuns(pool: pg.Pool, limit: number): Promise<SharedRun[]> {

@@ -28,6 +28,19 @@ export interface JoinOptions {
   /** Runs at once per job kind. */
   concurrency: number;
   kinds?: string[];
+  /**
+   * Keep a live copy of every run on the queue, whichever worker runs it (a console's views). A bare
+   * `repo-ops worker` only follows the runs it sent or runs: with many workers, copying every run into
+   * every worker would grow with the fleet.
+   */
+  watch?: boolean;
+}
+
+/** How far behind the warehouse this process's copies of other workers' runs are. */
+export interface ReplicationLag {
+  samples: number;
+  p95Ms: number | null;
+  maxMs: number | null;
 }
 
 interface QueueData {
@@ -64,7 +77,12 @@ export class WorkerService {
   private readonly flushing = new Map<string, Promise<void>>();
   /** Runs this process executes for the queue. */
   private readonly mine = new Set<string>();
+  /** Runs this process sent to the queue and follows until they stop (when not watching every run). */
+  private readonly sent = new Set<string>();
+  /** Milliseconds from a run's report in the warehouse to its copy here, newest last. */
+  private readonly lags: number[] = [];
   private ticking = false;
+  private closed = false;
   private opts: JoinOptions | null = null;
   readonly id = `${hostname()}:${process.pid}`;
   private readonly d: { jobs: JobService; warehouse: WarehouseService; logger: Logger; version: string };
@@ -83,6 +101,10 @@ export class WorkerService {
     const boss = new PgBoss({ connectionString: url, schema: queueSchema(info.schema), superviseIntervalSeconds: 2, monitorIntervalSeconds: 2, max: 4, application_name: 'repo-ops-queue' } as ConstructorParameters<typeof PgBoss>[0]);
     boss.on('error', (e: Error) => this.d.logger.warn('queue_error', `Job queue: ${e.message}`));
     await boss.start();
+    if (this.closed) {
+      await boss.stop({ graceful: false }).catch(() => {});
+      return;
+    }
     this.boss = boss;
     this.pool = pool;
     this.opts = opts;
@@ -92,6 +114,7 @@ export class WorkerService {
     for (const kind of this.d.jobs.knownKinds()) await this.ensureQueue(kind);
     this.d.jobs.setDispatcher({
       send: async (r) => {
+        this.sent.add(r.id);
         await pushRun(pool, this.d.jobs.get(r.id), '');
         await boss.send(r.kind, { runId: r.id, kind: r.kind, params: r.params, title: r.title, ...(r.rerun ? { rerun: r.rerun } : {}) } satisfies QueueData, { singletonKey: r.concurrencyKey ?? r.id });
       },
@@ -167,14 +190,21 @@ export class WorkerService {
     this.ticking = true;
     try {
       for (const id of [...this.pending.keys()]) if (Date.now() - (this.lastPush.get(id) ?? 0) >= PUSH_EVERY_MS) await this.flush(id);
-      const changed = await changedRuns(this.pool, this.cursor);
+      const watchAll = this.opts?.watch !== false;
+      const followed = watchAll ? null : [...this.mine, ...this.sent];
+      const changed = followed?.length === 0 ? [] : await changedRuns(this.pool, this.cursor, 500, followed);
       for (const r of changed) {
-        this.cursor = r.updatedAt;
+        if (!followed) this.cursor = r.cursor;
         if (this.mine.has(r.id)) {
           if (r.stopRequested && r.status === 'running') void this.d.jobs.cancel(r.id, { pause: r.stopRequested === 'pause' }).catch(() => {});
           continue;
         }
+        this.lags.push(Math.max(0, Date.now() - Date.parse(r.updatedAt)));
+        if (this.lags.length > 500) this.lags.shift();
         this.d.jobs.replicate(r);
+        if (!followed) continue;
+        this.cursor = r.cursor > (this.cursor ?? '') ? r.cursor : this.cursor;
+        if (!['queued', 'running'].includes(r.status)) this.sent.delete(r.id);
       }
       if (this.opts?.work) await this.pool.query('UPDATE workers SET heartbeat_at = now() WHERE id = $1', [this.id]);
     } catch (e) {
@@ -184,8 +214,15 @@ export class WorkerService {
     }
   }
 
+  /** p95 and max of how far behind the warehouse this process's copies of runs were (last 500 updates). */
+  replicationLag(): ReplicationLag {
+    if (!this.lags.length) return { samples: 0, p95Ms: null, maxMs: null };
+    const sorted = [...this.lags].sort((a, b) => a - b);
+    return { samples: sorted.length, p95Ms: sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)]!, maxMs: sorted[sorted.length - 1]! };
+  }
+
   /** Every worker that reported in the last day, with its current runs; queue depth per kind. */
-  async list(): Promise<{ workers: WorkerInfo[]; queues: { kind: string; queued: number; active: number }[] }> {
+  async list(): Promise<{ workers: WorkerInfo[]; queues: { kind: string; queued: number; active: number; oldestQueuedSeconds: number | null }[] }> {
     const pool = this.pool ?? (await this.d.warehouse.pool());
     const { rows } = await pool.query(
       `SELECT w.*, extract(epoch FROM now() - w.heartbeat_at)::float8 AS age,
@@ -193,11 +230,18 @@ export class WorkerService {
        FROM workers w WHERE w.heartbeat_at > now() - interval '1 day' ORDER BY w.started_at`,
     );
     const workers = rows.map((r) => ({ id: r.id, host: r.host, pid: r.pid, version: r.version, kinds: r.kinds, concurrency: r.concurrency, startedAt: r.started_at.toISOString(), heartbeatAgeSeconds: Math.round(r.age), alive: !r.stopped_at && r.age < STALE_WORKER_S, currentRuns: r.runs }));
-    const queues = this.boss ? (await this.boss.getQueues()).map((q) => ({ kind: q.name, queued: q.queuedCount, active: q.activeCount })) : [];
+    // Depth from the runs every worker reports (readable without joining the queue): sent and not started, running.
+    const depth = await pool.query(
+      `SELECT kind, count(*) FILTER (WHERE status = 'queued')::int AS queued, count(*) FILTER (WHERE status = 'running')::int AS active,
+         extract(epoch FROM now() - min(created_at) FILTER (WHERE status = 'queued'))::float8 AS oldest
+       FROM job_runs_shared WHERE status IN ('queued', 'running') GROUP BY kind ORDER BY kind`,
+    );
+    const queues = depth.rows.map((r) => ({ kind: r.kind as string, queued: r.queued as number, active: r.active as number, oldestQueuedSeconds: r.oldest === null ? null : Math.round(r.oldest) }));
     return { workers, queues };
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.offJobs?.();

@@ -21,6 +21,13 @@ export const workerCalls = {
   'workers.list': call(
     'Workers on the warehouse queue (host, version, kinds, concurrency, current jobs, heartbeat age) and queue depth per kind',
     noInput,
-    z.object({ joined: z.boolean(), workers: z.array(WorkerInfo), queues: z.array(z.object({ kind: z.string(), queued: z.number().int(), active: z.number().int() })) }),
+    z.object({
+      /** This process takes part in the warehouse queue (else: its own in-process queue). */
+      joined: z.boolean(),
+      workers: z.array(WorkerInfo),
+      queues: z.array(z.object({ kind: z.string(), queued: z.number().int(), active: z.number().int(), oldestQueuedSeconds: z.number().nullable() })),
+      /** How far behind the warehouse this console's live copies of other workers' runs were (last 500 updates). */
+      replication: z.object({ samples: z.number().int(), p95Ms: z.number().nullable(), maxMs: z.number().nullable() }),
+    }),
   ),
 };

@@ -34,7 +34,7 @@ export async function workerCommand(argv: string[]): Promise<number> {
   process.once('SIGINT', () => stop());
   process.once('SIGTERM', () => stop());
   try {
-    await ctx.core.workers.join({ work: true, concurrency, kinds });
+    await ctx.core.workers.join({ work: true, concurrency, kinds, watch: false });
     await ctx.core.warehouse.pool();
     process.stderr.write(`Worker ${ctx.core.workers.id} running ${kinds?.join(', ') ?? 'every job kind'} (${concurrency} at once per kind); Ctrl-C to stop.\n`);
     await stopped;
