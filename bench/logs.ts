@@ -4,6 +4,7 @@
 // search, and the core's peak RSS. Prints a table, then one JSON line with the figures.
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FileLevel as Level } from '../src/shared/contract/log-files.ts';
 import { startServe, wsClient, type ServeProcess } from '../test/helpers/serve-process.ts';
@@ -71,7 +72,8 @@ function peakRssMb(pid: number): number {
 }
 
 async function connect(): Promise<{ serve: ServeProcess; c: ReturnType<typeof wsClient> }> {
-  const serve = await startServe({ home: HOME, entry: 'auto' });
+  // A console opens files only from its allowed directories: allow the generated log's.
+  const serve = await startServe({ home: HOME, entry: 'auto', args: ['--logs-dir', dirname(LOG)] });
   const c = wsClient(serve.origin, serve.token);
   await c.opened;
   return { serve, c };
