@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatCostUsd } from '../../src/main/etl/llm/pricing.ts';
 import { parseAnswer } from '../../src/main/etl/llm/answer.ts';
+import { runCatalogueQuery } from '../../src/main/queries/index.ts';
 import type { EtlRunResult } from '../../src/main/etl/etl-service.ts';
 import type { ChatRequest } from '../emulators/openai/server.ts';
 import { startOpenAIEmulator, type OpenAIEmulator } from '../emulators/openai/server.ts';
@@ -63,7 +64,7 @@ describe('What Shipped with --llm', () => {
     expect(chatRequests()).toBe(0); // an estimate sends nothing
 
     const filesRoute = () => Object.entries(env.emulator.stats.byRoute).filter(([k]) => k.endsWith('/files')).reduce((n, [, v]) => n + v, 0);
-    openai.setOptions({ faults: [{ kind: '429', atRequests: [2], retryAfterSec: 0.01 }] });
+    openai.setOptions({ faults: [{ kind: '429', atRequests: [2], retryAfterSec: 0.01 }, { kind: 'status', status: 503, atRequests: [5], retryAfterMs: 10 }] });
     const { run, r } = await whatShipped();
     expect(run.steps.map((s) => s.name)).toEqual(['repo_prs', 'llm']);
     expect(r.llm).toMatchObject({ model: 'gpt-4o-mini', scored: 13, failed: 1, alreadyScored: 0, githubRequests: 14, rateLimitRetries: 1 });
@@ -93,6 +94,13 @@ describe('What Shipped with --llm', () => {
     expect(some.llmRisk).toMatchObject({ score: (some.number % 10) + 0.3, model: 'gpt-4o-mini', reasons: [`reason for ${some.number}`] });
     expect(some.riskReasons.length).toBeGreaterThan(0); // the rubric's reasons stay
     expect(listed.prs.find((p) => p.number === broken)?.llmRisk ?? null).toBeNull();
+
+    // The query library sees the same.
+    const repositoryId = (await env.pool.query(`SELECT id FROM repositories WHERE full_name = $1`, [REPO])).rows[0].id;
+    const coverage = (await runCatalogueQuery(env.pool, 'etl-llm-coverage', { repository: repositoryId })).rows;
+    expect(coverage.map((r) => r.slice(0, 6))).toEqual([[REPO, 14, 13, 0, 1, 13]]); // PRs, answered, stale, failed, with a summary
+    const failed = (await runCatalogueQuery(env.pool, 'etl-llm-errors', { repository: repositoryId })).rows;
+    expect(failed.map((r) => [r[0], r[2]])).toEqual([[broken, expect.stringMatching(/not JSON/)]]);
   });
 
   it('a re-run pays only for what failed or changed; unchanged PRs are never scored twice', async () => {

@@ -64,4 +64,32 @@ GROUP BY window_days, file_path
 HAVING abs(sum(ownership_pct) - 100) > 0.0001 OR min(total_lines) <> max(total_lines) OR sum(author_lines) <> max(total_lines)
 ORDER BY window_days, file_path;`,
   },
+  {
+    id: 'etl-llm-coverage',
+    title: 'What Shipped: LLM summaries and risk',
+    group: 'data-quality',
+    description: "PRs with a current LLM answer (summary and score for their content now), stale ones (the PR changed since: due on the next --llm run), failed ones, and what the answers cost. Empty answers are normal: the LLM pass is opt-in.",
+    source: "what-the-repo-runbook.md § Data Processing (what_shipped_data_processor.py, gpt-4o-mini)",
+    params: [REPOSITORY],
+    sql: `SELECT rp.repo_name, count(*) AS prs,
+  count(l.pr_number) FILTER (WHERE l.current AND l.error IS NULL) AS answered,
+  count(l.pr_number) FILTER (WHERE NOT l.current) AS stale,
+  count(l.pr_number) FILTER (WHERE l.error IS NOT NULL) AS failed,
+  count(*) FILTER (WHERE rp.pr_summary IS NOT NULL) AS with_summary,
+  coalesce(sum(l.usd), 0) AS usd_of_stored_answers, max(l.scored_at) AS last_scored_at
+FROM repo_prs rp LEFT JOIN etl_pr_llm l ON l.repo_name = rp.repo_name AND l.pr_number = rp.pr_number
+WHERE rp.repo_name = ${REPO}
+GROUP BY rp.repo_name;`,
+  },
+  {
+    id: 'etl-llm-errors',
+    title: 'What Shipped: failed LLM answers',
+    group: 'data-quality',
+    description: 'PRs whose last LLM answer was malformed or rejected, with the error (retried on the next --llm run). Should return no rows.',
+    source: "what-the-repo-runbook.md § Data Processing (what_shipped_data_processor.py, gpt-4o-mini)",
+    params: [REPOSITORY],
+    sql: `SELECT l.pr_number, l.model, l.error, l.input_tokens, l.output_tokens, l.usd, l.scored_at, l.run_id
+FROM etl_pr_llm l WHERE l.repo_name = ${REPO} AND l.error IS NOT NULL
+ORDER BY l.scored_at DESC, l.pr_number;`,
+  },
 ];
