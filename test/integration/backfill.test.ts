@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BACKFILL_STEPS } from '../../src/main/backfill/backfill-job.ts';
 import type { Verification } from '../../src/shared/contract/backfill.ts';
+import type { JobRun } from '../../src/shared/contract/jobs.ts';
 import { runCli } from '../helpers/cli.ts';
 import { startEmbedEnv, type EmbedEnv } from '../helpers/embed-env.ts';
 import { startMilvus, type MilvusServer } from '../helpers/milvus-lite.ts';
@@ -183,7 +185,24 @@ WHERE wr.repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
     expect(real.code).toBe(0);
     expect(real.stdout).toMatch(/\[ok {2}\] Embeddings generated for every PR and issue — PRs 120\/120 \(100\.0%\), issues 60\/60 \(100\.0%\)/);
     expect(real.stdout).toMatch(/Backfill complete and verified/);
-  });
+
+    // `backfill --json` prints the finished run: its top-level steps done, with their times.
+    const json = await runCli(['backfill', REPO, '--yes', '--json'], { home: env.t.home, timeoutMs: 120_000 });
+    expect(json.code).toBe(0);
+    const printed = JSON.parse(json.stdout) as JobRun;
+    expect(printed.status).toBe('succeeded');
+    const top = printed.steps.filter((st) => (BACKFILL_STEPS as readonly string[]).includes(st.name));
+    expect(top.map((st) => [st.name, st.status])).toEqual(BACKFILL_STEPS.map((name) => [name, 'done']));
+    expect(top.every((st) => st.startedAt !== null && st.finishedAt !== null && st.finishedAt >= st.startedAt)).toBe(true);
+
+    // `embed owner/name` counts that repository's entities, not the whole collection's.
+    const collection = (await env.t.core.embeddings.vectorStore()).collection(env.t.core.embeddings.config().collection);
+    await collection.upsert([{ id: 'pr:987654321', repository: 'elsewhere/other', repositoryId: 987_654_321, itemType: 'pr', number: 1, title: 'another repository', url: '', createdAt: 0, updatedAt: 0, embedding: Array.from({ length: 256 }, (_, i) => ((i % 7) + 1) / 10) }]);
+    await collection.flush();
+    const embed = await runCli(['embed', REPO], { home: env.t.home, timeoutMs: 120_000 });
+    expect(embed.code).toBe(0);
+    expect(embed.stdout).toMatch(/^Milvus \S+\s+180 entities of octo\/widgets \(181 in the collection\)$/m);
+  }, 240_000);
 
   it('survives a crash mid-embedding: the rerun resumes the same run to all green', async () => {
     env = await startEmbedEnv({ milvus, dataset: smallDataset(13, 300, 100, 0), openai: { latencyMs: 400, rpm: 600 } });
@@ -198,5 +217,5 @@ WHERE wr.repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
     expect(again.stderr).toMatch(/Resuming interrupted run .* \(attempt 2\)/);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/Backfill complete and verified/);
-  });
+  }, 240_000);
 });

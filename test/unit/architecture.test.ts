@@ -57,6 +57,52 @@ const EXCEPTIONS: Record<string, string> = {
 
 const layerOf = new Map(LAYERS.flatMap((folders, i) => folders.map((f) => [f, i] as const)));
 
+/**
+ * Features call each other through their services (the Services registry), not their internals.
+ * Between the feature folders (layers 3–5) a run-time import may reach only the target's public
+ * modules: its service module (the class and its job kinds) and libraries of pure functions and
+ * constants. A feature's work — sync runs, reconciliation, repository lookups, embedding runs,
+ * aggregation — is called through its service (e.g. sync.runWithin, sync.repository,
+ * sync.reconcile, embeddings.embedWithin, workspaces.aggregate). '*': a library folder.
+ */
+export const PUBLIC: Record<string, readonly string[] | '*'> = {
+  sync: ['sync-service.ts', 'plan.ts', 'cost.ts'],
+  'embedding-job': ['embedding-service.ts', 'job-kinds.ts'],
+  workspaces: ['workspace-service.ts'],
+  health: '*',
+  queries: ['index.ts'],
+  packs: ['index.ts'],
+  audit: ['audit-log.ts'],
+};
+const FEATURE_LAYERS = new Set([2, 3, 4]);
+
+/** Deliberate reaches into another feature's modules: `from-file → folder/*`, each with its reason. */
+const INTERNAL_EXCEPTIONS: Record<string, string> = {
+  'src/main/backfill/estimate.ts → sync/*': "the estimate reads GitHub's counts and the warehouse's state with the sync's own read-only helpers (no sync work); issue 11's estimate rework may move them behind the service",
+  'src/main/backfill/estimate.ts → embedding-job/*': 'the estimate counts due items with the embedding job’s own read-only query',
+};
+
+/** Run-time imports from one feature folder into another's non-public modules. */
+export function internalReaches(files: { file: string; imports: string[] }[]): string[] {
+  const out: string[] = [];
+  for (const { file, imports } of files) {
+    const from = file.split('/')[2]!;
+    if (!FEATURE_LAYERS.has(layerOf.get(from) ?? -1)) continue;
+    for (const spec of imports) {
+      if (!spec.startsWith('.')) continue;
+      const target = relative(join(root, 'src'), resolve(dirname(join(root, file)), spec)).split('/');
+      if (target[0] !== 'main') continue;
+      const [to, rest] = [target[1]!, target.slice(2).join('/')];
+      if (to === from || !FEATURE_LAYERS.has(layerOf.get(to) ?? -1)) continue;
+      const pub = PUBLIC[to];
+      if (pub === '*' || pub?.includes(rest)) continue;
+      if (INTERNAL_EXCEPTIONS[`${file} → ${to}/*`]) continue;
+      out.push(`${file} imports ${spec}: call ${to} through its service (public: ${pub ? pub.join(', ') : 'its service only'})`);
+    }
+  }
+  return out;
+}
+
 describe('architecture rules', () => {
   const files = sourceFiles(join(root, 'src')).map((f) => relative(root, f));
   const mainFiles = files.filter((f) => f.startsWith('src/main/'));
@@ -112,6 +158,18 @@ describe('architecture rules', () => {
       }
     }
     expect(violations).toEqual([]);
+  });
+
+  it('features reach each other only through their services and public modules', () => {
+    expect(internalReaches(mainFiles.map((f) => ({ file: f, imports: valueImportsOf(join(root, f)) })))).toEqual([]);
+  });
+
+  it('the feature rule catches the backfill job reaching into sync and embedding internals', () => {
+    const job = 'src/main/backfill/backfill-job.ts';
+    const reaches = internalReaches([{ file: job, imports: ['../sync/runner.ts', '../sync/reconcile.ts', '../sync/repositories.ts', '../embedding-job/embed-job.ts', '../workspaces/aggregate.ts', '../sync/sync-service.ts', '../health/index.ts', '../warehouse/pool.ts'] }]);
+    expect(reaches.map((r) => r.split(':')[0])).toEqual(['../sync/runner.ts', '../sync/reconcile.ts', '../sync/repositories.ts', '../embedding-job/embed-job.ts', '../workspaces/aggregate.ts'].map((spec) => `${job} imports ${spec}`));
+    // The job itself imports none of them (type imports of the services are free).
+    expect(valueImportsOf(join(root, job)).filter((i) => /\/(sync|embedding-job|workspaces)\//.test(i))).toEqual([]);
   });
 
   it('the core has no run-time import cycles between files', () => {

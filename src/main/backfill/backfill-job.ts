@@ -1,17 +1,9 @@
 import { BackfillRequest, type BackfillResult } from '../../shared/contract/backfill.ts';
 import type { Reconciliation } from '../../shared/contract/repos.ts';
-import { runEmbedding } from '../embedding-job/embed-job.ts';
 import type { EmbeddingService } from '../embedding-job/embedding-service.ts';
-import type { EmbeddingOutbox } from '../embedding-job/outbox.ts';
 import type { JobContext, JobDefinition } from '../jobs/types.ts';
 import type { LogStore } from '../logging/log-store.ts';
-import { reconcile } from '../sync/reconcile.ts';
-import { findRepository } from '../sync/repositories.ts';
-import { resolveWindow } from '../sync/plan.ts';
-import { runSync } from '../sync/runner.ts';
-import { githubSpend } from '../sync/spend.ts';
 import type { SyncService } from '../sync/sync-service.ts';
-import { aggregateWorkspaces } from '../workspaces/aggregate.ts';
 import type { WorkspaceService } from '../workspaces/workspace-service.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
 import { StepProgress } from './step-progress.ts';
@@ -20,11 +12,11 @@ import { verifyBackfill } from './verify.ts';
 export const BACKFILL_JOB = 'backfill';
 export const BACKFILL_STEPS = ['sync', 'embeddings', 'aggregate', 'verify'] as const;
 
+/** The features the backfill runs, each through its service (the layer map forbids their internals). */
 export interface BackfillDeps {
   warehouse: WarehouseService;
   sync: SyncService;
   embeddings: EmbeddingService;
-  outbox: EmbeddingOutbox;
   workspaces: WorkspaceService;
   logs: LogStore;
 }
@@ -59,7 +51,7 @@ async function runBackfill(d: BackfillDeps, ctx: JobContext<BackfillRequest>) {
   const req = ctx.params;
   const skipped = [...(req.embeddingsOnly ? ['sync'] : []), ...(req.skipEmbeddings ? ['embeddings'] : [])];
   const steps = new StepProgress(ctx as JobContext<unknown>, [...BACKFILL_STEPS], skipped);
-  const { pool, url } = await d.warehouse.connection();
+  const { pool } = await d.warehouse.connection();
   const sub = <P>(name: string, params: P): JobContext<P> => ({
     ...ctx,
     params,
@@ -77,21 +69,20 @@ async function runBackfill(d: BackfillDeps, ctx: JobContext<BackfillRequest>) {
     steps.begin('sync');
     ({ syncResult, reconciliation } = await ctx.step('sync', async () => {
       const s = sub('sync', null);
-      const github = await d.sync.github({ signal: ctx.signal, logger: s.log, onWait: (reason) => s.progress({ message: reason }) });
       const syncReq = { repository: req.repository, mode: req.timeRangeDays ? ('range' as const) : req.mode, timeRangeDays: req.timeRangeDays };
-      const [r, seconds] = await timed(() => runSync({ runId: ctx.runId, pool, url, github, log: s.log, signal: ctx.signal, progress: s.progress, step: (name, fn) => s.step(name, () => fn()), spend: (repository) => githubSpend({ budgets: d.embeddings.deps.budgets, costs: d.embeddings.deps.costs }, { runId: ctx.runId, jobKind: BACKFILL_JOB, repository, github }) }, syncReq));
+      const [r, seconds] = await timed(() => d.sync.runWithin({ runId: ctx.runId, jobKind: BACKFILL_JOB, log: s.log, signal: ctx.signal, progress: s.progress, step: (name, fn) => s.step(name, () => fn()) }, syncReq));
       return { syncResult: { items: r.items, rowsWritten: r.rowsWritten, seconds, requests: r.github.requests, graphqlPoints: r.github.graphqlPoints }, reconciliation: r.reconciliation };
     }));
     steps.finish('sync');
   } else ctx.skipStep?.('sync');
-  const repo = await findRepository(pool, req.repository);
+  const repo = await d.sync.repository(req.repository);
   if (!repo) throw new Error(`${req.repository} is not tracked: run without "embeddings only" first`);
 
   let embedResult: BackfillResult['steps']['embeddings'] = null;
   if (!req.skipEmbeddings) {
     steps.begin('embeddings');
     embedResult = await ctx.step('embeddings', async () => {
-      const [r, seconds] = await timed(() => runEmbedding(d.embeddings, d.outbox, sub('embeddings', { repository: repo.fullName, only: ['issue', 'pr'] as ('issue' | 'pr')[], budgetOverride: req.budgetOverride }), BACKFILL_JOB));
+      const [r, seconds] = await timed(() => d.embeddings.embedWithin(sub('embeddings', { repository: repo.fullName, only: ['issue', 'pr'] as ('issue' | 'pr')[], budgetOverride: req.budgetOverride }), BACKFILL_JOB));
       return { items: r.items, tokens: r.tokens, usd: r.usd, requests: r.requests, truncated: r.truncated, truncatedTokens: r.truncatedTokens, model: r.model, seconds };
     });
     steps.finish('embeddings');
@@ -110,7 +101,7 @@ async function runBackfill(d: BackfillDeps, ctx: JobContext<BackfillRequest>) {
         });
         await d.workspaces.addRepository(ws.id, repo.fullName);
       }
-      return aggregateWorkspaces(pool, repo.id);
+      return d.workspaces.aggregate(repo.fullName);
     });
     return { workspaces, aggSeconds, since };
   });
@@ -120,10 +111,7 @@ async function runBackfill(d: BackfillDeps, ctx: JobContext<BackfillRequest>) {
 
   steps.begin('verify');
   const [verification, verifySeconds] = await ctx.step('verify', () => timed(async () => {
-    if (!reconciliation) {
-      const github = await d.sync.github({ signal: ctx.signal, logger: ctx.log });
-      reconciliation = await reconcile({ pool, github, log: ctx.log.child({ component: 'verify' }), repositoryId: repo.id, owner: repo.owner, name: repo.name, window: resolveWindow({ repository: repo.fullName, mode: 'incremental' }), nestedGaps: 0 });
-    }
+    reconciliation ??= await d.sync.reconcile(repo, { signal: ctx.signal, log: ctx.log.child({ component: 'verify' }) });
     const collection = req.skipEmbeddings ? null : (await d.embeddings.vectorStore()).collection(d.embeddings.config().collection);
     return verifyBackfill({ pool, logs: d.logs, runId: ctx.runId, request: req, repositoryId: repo.id, repositoryGithubId: repo.githubId ?? -1, repository: repo.fullName, reconciliation, collection, aggregatedSince });
   }));

@@ -9,7 +9,7 @@ export const backfillFeature = {
     const backfill = new BackfillService({ jobs: s.jobs, warehouse: s.warehouse, sync: s.sync, embeddings: s.embeddings, settings: s.settings, profiles: s.profiles, secrets: s.secrets });
     return {
       services: { backfill },
-      jobs: [backfillJob({ warehouse: s.warehouse, sync: s.sync, embeddings: s.embeddings, outbox: s.outbox, workspaces: s.workspaces, logs: s.logStore })],
+      jobs: [backfillJob({ warehouse: s.warehouse, sync: s.sync, embeddings: s.embeddings, workspaces: s.workspaces, logs: s.logStore })],
       handlers: () => backfillHandlers(backfill),
     };
   },

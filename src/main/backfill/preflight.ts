@@ -4,7 +4,6 @@ import { parseRepoName } from '../github/repo-name.ts';
 import type { EmbeddingService } from '../embedding-job/embedding-service.ts';
 import type { ProfileService } from '../profiles/profile-service.ts';
 import type { SecretService } from '../secrets/secret-service.ts';
-import { lookupRepository } from '../sync/repositories.ts';
 import type { SyncService } from '../sync/sync-service.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
 
@@ -70,9 +69,9 @@ export async function preflight(d: PreflightDeps, req: BackfillRequest, budget: 
     if (name && gh.state !== 'fail') {
       try {
         // Read-only: a preflight never tracks the repository (starting the backfill does).
-        const { repo } = await lookupRepository(await d.sync.github(), name.fullName);
-        const renamed = repo.full_name.toLowerCase() !== name.fullName.toLowerCase();
-        checks.push({ id: 'repository', label: 'Repository exists on GitHub', state: 'pass', message: renamed ? `${name.fullName} was renamed to ${repo.full_name}; the backfill follows it` : `${repo.full_name} exists on GitHub`, fix: null });
+        const repo = await d.sync.lookup(name.fullName);
+        const renamed = repo.fullName.toLowerCase() !== name.fullName.toLowerCase();
+        checks.push({ id: 'repository', label: 'Repository exists on GitHub', state: 'pass', message: renamed ? `${name.fullName} was renamed to ${repo.fullName}; the backfill follows it` : `${repo.fullName} exists on GitHub`, fix: null });
       } catch (e) {
         checks.push({ id: 'repository', label: 'Repository exists on GitHub', state: 'fail', message: (e as Error).message, fix: null });
       }

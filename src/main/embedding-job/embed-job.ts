@@ -4,10 +4,10 @@ import type { Ticket } from '../costs/guard.ts';
 import { carriedCount } from '../../shared/progress.ts';
 import { costUsd, packBatches } from '../embeddings/index.ts';
 import { JobPausedError, type JobContext, type JobDefinition } from '../jobs/types.ts';
-import type { Db } from '../store/database.ts';
 import { dueCandidates, emptySummary, summarizeDue, type Candidate } from './candidates.ts';
-import { EMBED_JOB, type EmbeddingService } from './embedding-service.ts';
-import { EmbeddingOutbox, type OutboxBatch } from './outbox.ts';
+import type { EmbeddingService } from './embedding-service.ts';
+import { EMBED_JOB } from './job-kinds.ts';
+import type { EmbeddingOutbox, OutboxBatch } from './outbox.ts';
 import { persistBatches, type PersistTarget } from './persist.ts';
 import { actualAmount, batchAmount, costEntries } from './spend.ts';
 
@@ -16,8 +16,7 @@ import { actualAmount, batchAmount, costEntries } from './spend.ts';
  * vectors land in a local outbox as soon as they are paid for, then go to Milvus and
  * the warehouse in batches. Resume replays the outbox and skips finished items.
  */
-export function embedJob(svc: EmbeddingService, db: Db): JobDefinition<typeof EmbedRequest> {
-  const outbox = new EmbeddingOutbox(db);
+export function embedJob(svc: EmbeddingService, outbox: EmbeddingOutbox): JobDefinition<typeof EmbedRequest> {
   return {
     kind: EMBED_JOB,
     title: 'Embed items',

@@ -3,20 +3,21 @@ import { OpsError } from '../../shared/errors.ts';
 import { OpenAIEmbedder, costUsd, effectiveDimensions, modelInfo, pricePerMillionTokens, prepareEmbeddingText } from '../embeddings/index.ts';
 import type { BudgetService } from '../costs/budget-service.ts';
 import type { CostService } from '../costs/cost-service.ts';
-import type { JobQueue, JobRun } from '../jobs/types.ts';
+import type { JobContext, JobQueue, JobRun } from '../jobs/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ProfileService } from '../profiles/profile-service.ts';
 import type { RateBudgets } from '../rate-budgets/rate-budgets.ts';
 import type { SecretService } from '../secrets/secret-service.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
-import { findRepository, type TrackedRepository } from '../sync/repositories.ts';
+import type { SyncService, TrackedRepository } from '../sync/sync-service.ts';
 import { connectMilvus, type MilvusVectorStore } from '../vectors/index.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
 import { summarizeDue } from './candidates.ts';
+import { runEmbedding } from './embed-job.ts';
+import { EMBED_JOB, RECREATE_JOB, RELOAD_JOB } from './job-kinds.ts';
+import type { EmbeddingOutbox } from './outbox.ts';
 
-export const EMBED_JOB = 'embed';
-export const RELOAD_JOB = 'milvus-reload';
-export const RECREATE_JOB = 'milvus-recreate';
+export { EMBED_JOB, RECREATE_JOB, RELOAD_JOB };
 
 export interface EmbeddingDeps {
   warehouse: WarehouseService;
@@ -29,6 +30,10 @@ export interface EmbeddingDeps {
   costs: CostService;
   /** The key's tokens and requests per minute, shared with every process using it. */
   rateBudgets?: RateBudgets;
+  /** Tracked repositories are looked up through the sync feature. */
+  sync: SyncService;
+  /** Vectors paid for but not yet stored (replayed on resume). */
+  outbox: EmbeddingOutbox;
 }
 
 /** The active profile's embedding setup: model, dimensions, collection, and clients for them. */
@@ -38,6 +43,14 @@ export class EmbeddingService {
 
   constructor(deps: EmbeddingDeps) {
     this.deps = deps;
+  }
+
+  /**
+   * Embeddings as a step of another job (the backfill's "embeddings"): the host's context carries
+   * the request, checkpoints and logs; spending is booked to the host's job kind.
+   */
+  embedWithin(host: JobContext<EmbedRequest>, jobKind: string) {
+    return runEmbedding(this, this.deps.outbox, host, jobKind);
   }
 
   config() {
@@ -75,8 +88,7 @@ export class EmbeddingService {
   /** A tracked repository by its current or any earlier name. */
   async repository(name: string | undefined): Promise<TrackedRepository | null> {
     if (!name) return null;
-    const { pool } = await this.deps.warehouse.connection();
-    const repo = await findRepository(pool, name);
+    const repo = await this.deps.sync.repository(name);
     if (!repo) throw new OpsError('not_found', `${name} is not tracked: sync it first (Repositories page or \`repo-ops sync ${name}\`)`);
     return repo;
   }

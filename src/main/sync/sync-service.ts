@@ -1,17 +1,35 @@
-import type { RepositoryRow, SyncPlan, SyncRequest, SyncRunSummary } from '../../shared/contract/repos.ts';
+import type { Reconciliation, RepositoryRow, SyncPlan, SyncRequest, SyncRunSummary } from '../../shared/contract/repos.ts';
 import { OpsError } from '../../shared/errors.ts';
 import { GitHubClient } from '../github/client.ts';
-import type { JobQueue, JobRun } from '../jobs/types.ts';
+import type { BudgetService } from '../costs/budget-service.ts';
+import type { CostService } from '../costs/cost-service.ts';
+import type { JobQueue, JobRun, ProgressUpdate } from '../jobs/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { RequestGate } from '../rate-budgets/rate-budgets.ts';
 import type { ProfileService } from '../profiles/profile-service.ts';
 import type { SecretService } from '../secrets/secret-service.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
-import { githubCounts } from './reconcile.ts';
+import { githubCounts, reconcile } from './reconcile.ts';
 import { parseRepoName } from '../github/repo-name.ts';
 import { resolveWindow } from './plan.ts';
-import { trackRepository } from './repositories.ts';
+import { findRepository, lookupRepository, trackRepository, type TrackedRepository } from './repositories.ts';
+import { runSync, type SyncResult } from './runner.ts';
+import { githubSpend } from './spend.ts';
 import { syncCost } from './cost.ts';
+
+export type { SyncResult, TrackedRepository };
+
+/** The run another job lends a sync it runs as one of its steps (the backfill's "sync"). */
+export interface HostRun {
+  runId: string;
+  /** The host job's kind: the GitHub spending is booked to it. */
+  jobKind: string;
+  log: Logger;
+  signal: AbortSignal;
+  progress(u: ProgressUpdate): void;
+  /** The host's step wrapper: a stream finished in an earlier attempt is skipped. */
+  step<T>(name: string, fn: () => Promise<T>): Promise<T>;
+}
 
 export const SYNC_JOB = 'github-sync';
 
@@ -54,6 +72,8 @@ interface SyncDeps {
   logger: Logger;
   /** The token's rate budget shared with every process using it (absent: this process alone paces itself). */
   gate?(apiUrl: string, token: string): Promise<RequestGate>;
+  /** GitHub points budgets and the cost ledger (syncs run without them in some tests). */
+  costs?: { budgets: BudgetService; costs: CostService };
 }
 
 /** Repositories and their syncs: tracking, dry-run plans, sync jobs, history. */
@@ -62,6 +82,37 @@ export class SyncService {
 
   constructor(deps: SyncDeps) {
     this.deps = deps;
+  }
+
+  /** A tracked repository by its current or any earlier name; null when it is not tracked. */
+  async repository(name: string): Promise<TrackedRepository | null> {
+    const { pool } = await this.deps.warehouse.connection();
+    return findRepository(pool, name);
+  }
+
+  /** The repository as GitHub names it now (it follows renames); read-only, nothing is tracked. */
+  async lookup(name: string): Promise<{ fullName: string; githubId: number }> {
+    const { repo } = await lookupRepository(await this.github(), name);
+    return { fullName: repo.full_name, githubId: repo.id };
+  }
+
+  /**
+   * A sync as a step of another job: checkpoints, logs and progress go to the host run, and
+   * GitHub points are checked against the budgets and booked to it, as in a sync job of its own.
+   */
+  async runWithin(host: HostRun, req: SyncRequest): Promise<SyncResult> {
+    const { pool, url } = await this.deps.warehouse.connection();
+    const github = await this.github({ signal: host.signal, logger: host.log, onWait: (reason) => host.progress({ message: reason }) });
+    const costs = this.deps.costs;
+    const spend = costs ? (repository: string) => githubSpend(costs, { runId: host.runId, jobKind: host.jobKind, repository, github }) : undefined;
+    return runSync({ runId: host.runId, pool, url, github, log: host.log, signal: host.signal, progress: host.progress, step: host.step, spend }, req);
+  }
+
+  /** GitHub's counts against the warehouse's for a tracked repository (all of its history). */
+  async reconcile(repo: TrackedRepository, opts: { signal?: AbortSignal; log: Logger }): Promise<Reconciliation> {
+    const { pool } = await this.deps.warehouse.connection();
+    const github = await this.github({ signal: opts.signal, logger: opts.log });
+    return reconcile({ pool, github, log: opts.log, repositoryId: repo.id, owner: repo.owner, name: repo.name, window: resolveWindow({ repository: repo.fullName, mode: 'incremental' }), nestedGaps: 0 });
   }
 
   /** A GitHub client for the active profile (its API URL and keychain token). */

@@ -5,7 +5,7 @@ import { WorkspaceService } from './workspace-service.ts';
 export const workspacesFeature = {
   name: 'workspaces',
   create(s) {
-    const workspaces = new WorkspaceService(s.warehouse);
+    const workspaces = new WorkspaceService(s.warehouse, s.sync);
     return { services: { workspaces }, handlers: () => workspaceHandlers(workspaces) };
   },
 } satisfies Feature;

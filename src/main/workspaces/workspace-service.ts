@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Workspace } from '../../shared/contract/workspaces.ts';
 import { OpsError } from '../../shared/errors.ts';
-import { findRepository } from '../sync/repositories.ts';
+import type { SyncService } from '../sync/sync-service.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
 import { aggregateWorkspaces } from './aggregate.ts';
 
@@ -10,8 +10,11 @@ const slugify = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-')
 /** Workspaces group repositories; their totals are what the backfill guide's SQL reads. */
 export class WorkspaceService {
   private readonly warehouse: WarehouseService;
-  constructor(warehouse: WarehouseService) {
+  /** Tracked repositories are looked up through the sync feature. */
+  private readonly sync: Pick<SyncService, 'repository'>;
+  constructor(warehouse: WarehouseService, sync: Pick<SyncService, 'repository'>) {
     this.warehouse = warehouse;
+    this.sync = sync;
   }
 
   private async pool(): Promise<pg.Pool> {
@@ -66,7 +69,7 @@ export class WorkspaceService {
   async addRepository(workspaceId: string, repository: string): Promise<Workspace> {
     const pool = await this.pool();
     await this.get(workspaceId);
-    const repo = await findRepository(pool, repository);
+    const repo = await this.sync.repository(repository);
     if (!repo) throw new OpsError('not_found', `${repository} is not tracked yet: track it on the Repositories page first`);
     await pool.query('INSERT INTO workspace_repositories (workspace_id, repository_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [workspaceId, repo.id]);
     return this.get(workspaceId);
@@ -74,14 +77,14 @@ export class WorkspaceService {
 
   async removeRepository(workspaceId: string, repository: string): Promise<Workspace> {
     const pool = await this.pool();
-    const repo = await findRepository(pool, repository);
+    const repo = await this.sync.repository(repository);
     if (repo) await pool.query('DELETE FROM workspace_repositories WHERE workspace_id = $1 AND repository_id = $2', [workspaceId, repo.id]);
     return this.get(workspaceId);
   }
 
   async aggregate(repository?: string): Promise<Workspace[]> {
     const pool = await this.pool();
-    const repo = repository ? await findRepository(pool, repository) : null;
+    const repo = repository ? await this.sync.repository(repository) : null;
     if (repository && !repo) throw new OpsError('not_found', `${repository} is not tracked`);
     const updated = await aggregateWorkspaces(pool, repo?.id ?? null);
     const all = await this.list();
