@@ -57,7 +57,7 @@ describe('the console in Chromium against repo-ops serve', () => {
     const token = 'ghp_' + 'E2e'.repeat(12);
     const row = page.locator('tr[data-secret="github_token"]');
     await row.getByLabel('New GitHub token').fill(token);
-    await row.getByRole('button', { name: 'Save' }).click();
+    await row.getByRole('button', { name: 'Save', exact: true }).click();
     await row.getByText('in keychain').waitFor();
     expect(await row.getByLabel('New GitHub token').inputValue()).toBe('');
 

@@ -18,13 +18,13 @@ export interface Console {
 }
 
 /** The built console served by the built CLI, opened in Chromium: what an operator gets. */
-export async function openConsole(): Promise<Console> {
+export async function openConsole(opts: { env?: NodeJS.ProcessEnv } = {}): Promise<Console> {
   if (!existsSync(join(ROOT, 'out', 'renderer', 'index.html')) || !existsSync(join(ROOT, 'out', 'main', 'cli.js'))) {
     throw new Error('The app is not built: run `npm run build` before the end-to-end tests (npm test does).');
   }
   const tmp = tempDir('repo-ops-e2e-');
   const home = join(tmp.dir, 'home');
-  const serve = await startServe({ home, entry: 'built', args: ['--logs-dir', tmp.dir] });
+  const serve = await startServe({ home, entry: 'built', args: ['--logs-dir', tmp.dir], env: opts.env });
   const browser = await launchChromium();
   const page = await (await browser.newContext({ viewport: { width: 1400, height: 860 } })).newPage();
   const errors: string[] = [];
@@ -41,7 +41,7 @@ export async function openConsole(): Promise<Console> {
     errors,
     async crashAndRestart() {
       await c.serve.stop('SIGKILL');
-      c.serve = await startServe({ home, entry: 'built', args: ['--logs-dir', tmp.dir] });
+      c.serve = await startServe({ home, entry: 'built', args: ['--logs-dir', tmp.dir], env: opts.env });
       await page.goto(c.serve.url);
       await page.getByRole('status', { name: 'Core connected' }).waitFor();
     },
@@ -79,6 +79,6 @@ export async function createGitHubProfile(c: Console, github: { url: string; tok
   await page.locator('.toast', { hasText: 'Profile saved' }).waitFor();
   const row = page.locator('tr[data-secret="github_token"]');
   await row.getByLabel('New GitHub token').fill(github.token);
-  await row.getByRole('button', { name: 'Save' }).click();
+  await row.getByRole('button', { name: 'Save', exact: true }).click();
   await row.getByText('in keychain').waitFor();
 }

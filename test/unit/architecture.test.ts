@@ -40,7 +40,7 @@ export const LAYERS: string[][] = [
   /* 2 clients of outside systems and local files */ ['warehouse', 'github', 'embeddings', 'vectors', 'log-files', 'rate-budgets'],
   /* 3 features on one system */ ['sync', 'health', 'queries', 'audit', 'costs'],
   /* 4 features on the synced data */ ['embedding-job', 'workspaces', 'health-service', 'etl', 'leaderboard', 'packs'],
-  /* 5 operations across features */ ['backfill', 'runbooks', 'alerts', 'schedules', 'workers', 'systems'],
+  /* 5 operations across features */ ['backfill', 'runbooks', 'alerts', 'schedules', 'workers', 'systems', 'setup'],
   /* 6 composition root */ ['core'],
   /* 7 servers */ ['serve'],
   /* 8 entry points */ ['cli', 'electron'],

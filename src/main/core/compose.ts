@@ -24,6 +24,7 @@ import { runbooksFeature } from '../runbooks/feature.ts';
 import { schedulesFeature } from '../schedules/feature.ts';
 import { workersFeature } from '../workers/feature.ts';
 import { secretsFeature } from '../secrets/feature.ts';
+import { setupFeature } from '../setup/feature.ts';
 import { settingsFeature } from '../settings/feature.ts';
 import { openDatabase } from '../store/database.ts';
 import { STORE_BASE, type MigrationSet } from '../store/migrations.ts';
@@ -65,6 +66,7 @@ export const FEATURES = [
   leaderboardFeature,
   schedulesFeature,
   workersFeature,
+  setupFeature,
 ] as const satisfies readonly Feature[];
 
 // Compile-time: every call and topic of the contract has exactly one feature serving it.

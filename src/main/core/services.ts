@@ -21,6 +21,7 @@ import type { ScheduleService } from '../schedules/schedule-service.ts';
 import type { WorkerService } from '../workers/worker-service.ts';
 import type { SecretService } from '../secrets/secret-service.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
+import type { SetupService } from '../setup/setup-service.ts';
 import type { Db } from '../store/database.ts';
 import type { SyncService } from '../sync/sync-service.ts';
 import type { SystemService } from '../systems/system-service.ts';
@@ -60,4 +61,5 @@ export interface Services {
   workers: WorkerService;
   systems: SystemService;
   rateBudgets: RateBudgets;
+  setup: SetupService;
 }

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import type { Profile } from '../../shared/contract/profiles.ts';
 import { githubCheck, httpChecks, milvusCheck, openaiCheck, postgresCheck, redisCheck, resolveThresholds, type Check, type ThresholdOverrides } from '../health/index.ts';
 import type { SecretService } from '../secrets/secret-service.ts';
@@ -15,7 +16,10 @@ export interface Unconfigured {
  * The active profile's checks: the warehouse (configured or embedded), GitHub,
  * OpenAI, Milvus, Redis and the team's HTTP services — each only when configured.
  */
-export async function buildChecks(opts: { profile: Profile; secrets: SecretService; warehouse: WarehouseService; thresholds: ThresholdOverrides; only?: string[] }): Promise<{ checks: Check[]; unconfigured: Unconfigured[] }> {
+/** The warehouse to check: by default the active profile's (the WarehouseService's connection). */
+export type WarehouseTarget = () => Promise<{ url: string; pool: pg.Pool; name: string }>;
+
+export async function buildChecks(opts: { profile: Profile; secrets: SecretService; warehouse: WarehouseService; thresholds: ThresholdOverrides; only?: string[]; warehouseTarget?: WarehouseTarget }): Promise<{ checks: Check[]; unconfigured: Unconfigured[] }> {
   const { profile, secrets } = opts;
   const t = resolveThresholds(opts.thresholds);
   const checks: Check[] = [];
@@ -25,8 +29,10 @@ export async function buildChecks(opts: { profile: Profile; secrets: SecretServi
 
   if (want('postgres')) {
     try {
-      const { url, pool, info } = await opts.warehouse.connection();
-      checks.push(postgresCheck({ url, pool, id: 'postgres', name: info.mode === 'embedded' ? 'Postgres (embedded)' : 'Postgres', thresholds: t.postgres }));
+      const target = opts.warehouseTarget
+        ? await opts.warehouseTarget()
+        : await opts.warehouse.connection().then(({ url, pool, info }) => ({ url, pool, name: info.mode === 'embedded' ? 'Postgres (embedded)' : 'Postgres' }));
+      checks.push(postgresCheck({ url: target.url, pool: target.pool, id: 'postgres', name: target.name, thresholds: t.postgres }));
     } catch (e) {
       // The warehouse could not even connect: report that as the Postgres check.
       checks.push({ id: 'postgres', kind: 'postgres', name: 'Postgres', run: async () => ({ status: 'down', latencyMs: null, summary: (e as Error).message, details: {}, findings: [] }) });

@@ -4,6 +4,8 @@ import type { HealthService } from './health-service.ts';
 export function healthHandlers(health: HealthService): HandlerGroup<'health'> {
   return {
     'health.run': ({ only }) => health.run(only),
+    'health.test': ({ profileId, connection }) => health.test(profileId, connection),
+    'health.verdicts': ({ profileId }) => health.verdicts(profileId),
     'health.latest': () => ({ run: health.latest() }),
     'health.history': ({ service, hours, limit }) => health.history(service, hours, limit),
     'health.thresholds': () => health.thresholds(),

@@ -10,7 +10,11 @@ import type { SecretService } from '../secrets/secret-service.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
 import type { Db } from '../store/database.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
-import { buildChecks } from './build-checks.ts';
+import type pg from 'pg';
+import { OpsError } from '../../shared/errors.ts';
+import type { Connection } from '../../shared/contract/health.ts';
+import { createPool } from '../warehouse/pool.ts';
+import { buildChecks, type WarehouseTarget } from './build-checks.ts';
 
 export interface HealthChange {
   service: string;
@@ -69,6 +73,54 @@ export class HealthService {
     return run;
   }
 
+  /**
+   * Save & test: one connection's check for one profile — the active one or not, with that profile's
+   * own secrets and settings. The verdict is recorded for that profile only; only the active
+   * profile's verdicts reach the Health page's live view and the alerts.
+   */
+  async test(profileId: string, connection: Connection): Promise<ContractResult> {
+    const profile = this.deps.profiles.get(profileId);
+    const active = this.deps.profiles.active()?.id === profile.id;
+    const settings = this.deps.settings.get();
+    let temp: pg.Pool | null = null;
+    const warehouseTarget: WarehouseTarget | undefined = active
+      ? undefined
+      : async () => {
+          const url = await this.deps.secrets.get(profile.id, 'postgres_url');
+          if (!url) throw new OpsError('unavailable', `No Postgres URL: "${profile.name}" uses the embedded warehouse, which runs while that profile is active (make it active to test it, or add a URL in Settings → Secrets)`);
+          temp = createPool(url, { max: 1, connectTimeoutMs: settings.healthTimeoutMs, applicationName: 'repo-ops-test' });
+          temp.on('error', () => {}); // reported by the check
+          return { url, pool: temp, name: 'Postgres' };
+        };
+    try {
+      const { checks, unconfigured } = await buildChecks({ profile, secrets: this.deps.secrets, warehouse: this.deps.warehouse, thresholds: settings.healthThresholds as ThresholdOverrides, only: [connection], warehouseTarget });
+      const { results, durationMs } = await runChecks(checks, { timeoutMs: settings.healthTimeoutMs, version: VERSION });
+      const now = new Date().toISOString();
+      const all: ContractResult[] = [
+        ...results.map((r) => ({ ...r, configured: true })),
+        ...unconfigured.map((u) => ({ ...u, status: 'unknown' as const, latencyMs: null, details: {}, findings: [], checkedAt: now, configured: false })),
+      ];
+      const result = all.find((r) => r.id === connection);
+      if (!result) throw new OpsError('internal', `No check ran for ${connection}`);
+      const run: HealthRun = { results: [result], report: overallReport(results, VERSION), durationMs };
+      this.record(profile.id, run, active);
+      if (active) {
+        this.last = this.last && this.lastProfile === profile.id ? { ...this.last, results: mergeResults(this.last.results, [result]) } : this.last;
+        this.events.emit('results', run);
+      }
+      return result;
+    } finally {
+      if (temp) await (temp as pg.Pool).end().catch(() => {});
+    }
+  }
+
+  /** The latest verdict of each connection for one profile (from its own checks only). */
+  verdicts(profileId: string): ContractResult[] {
+    const profile = this.deps.profiles.get(profileId);
+    const rows = this.deps.db.prepare('SELECT detail FROM health_checks WHERE id IN (SELECT MAX(id) FROM health_checks WHERE profile_id = ? GROUP BY service) ORDER BY service').all(profile.id) as { detail: string }[];
+    return rows.map((r) => JSON.parse(r.detail) as ContractResult);
+  }
+
   /** The active profile's last results: never another profile's (a restart or a switch must not show them as this one's). */
   latest(): HealthRun | null {
     const profile = this.deps.profiles.active();
@@ -111,7 +163,8 @@ export class HealthService {
     if (this.timer) clearInterval(this.timer);
   }
 
-  private record(profileId: string, run: HealthRun): void {
+  /** Stores results as the profile's history; `notify`: tell listeners of status changes (the active profile only). */
+  private record(profileId: string, run: HealthRun, notify = true): void {
     const db = this.deps.db;
     const previous = new Map((db.prepare('SELECT service, status FROM health_checks WHERE id IN (SELECT MAX(id) FROM health_checks WHERE profile_id = ? GROUP BY service)').all(profileId) as { service: string; status: Status }[]).map((r) => [r.service, r.status]));
     const insert = db.prepare('INSERT INTO health_checks (ts, profile_id, service, status, latency_ms, detail) VALUES (?, ?, ?, ?, ?, ?)');
@@ -121,6 +174,7 @@ export class HealthService {
       // Keep 30 days of history.
       db.prepare('DELETE FROM health_checks WHERE ts < ?').run(ts - 30 * 86_400_000);
     })();
+    if (!notify) return;
     for (const r of run.results) {
       const from = previous.get(r.id) ?? null;
       if (from === r.status || !r.configured) continue;

@@ -13,6 +13,18 @@ export function profileHandlers(profiles: ProfileService, secrets: SecretService
       profiles.delete(id);
       return { ok: true as const };
     },
+    'profiles.duplicate': async ({ id, name, copySecrets }) => {
+      const { id: _id, active: _a, createdAt: _c, updatedAt: _u, ...fields } = profiles.get(id);
+      const profile = profiles.create({ ...fields, name });
+      try {
+        return { profile, copiedSecrets: copySecrets ? await secrets.copyAll(id, profile.id) : [] };
+      } catch (e) {
+        // A half-copied duplicate is worse than none.
+        await secrets.deleteAll(profile.id);
+        profiles.delete(profile.id);
+        throw e;
+      }
+    },
     'profiles.activate': ({ id }) => profiles.activate(id),
   };
 }

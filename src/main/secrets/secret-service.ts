@@ -75,6 +75,23 @@ export class SecretService {
     return this.statusOf(profileId, key, false);
   }
 
+  /** Copies the secrets stored for one profile to another (a duplicated profile); returns the keys copied. */
+  async copyAll(fromProfileId: string, toProfileId: string): Promise<SecretKey[]> {
+    const copied: SecretKey[] = [];
+    for (const key of SECRET_KEYS) {
+      let value: string | null;
+      try {
+        value = await this.deps.backend.get(account(fromProfileId, key));
+      } catch (e) {
+        throw this.unavailable(e);
+      }
+      if (value === null) continue;
+      await this.set(toProfileId, key, value);
+      copied.push(key);
+    }
+    return copied;
+  }
+
   async deleteAll(profileId: string): Promise<void> {
     for (const key of SECRET_KEYS) {
       try {

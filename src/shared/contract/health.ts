@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { call, topic } from './define.ts';
-import { isoTime, noInput } from './common.ts';
+import { id, isoTime, noInput } from './common.ts';
 
 const StatusSchema = z.enum(['healthy', 'degraded', 'down', 'unknown']);
 
@@ -40,7 +40,14 @@ export const UptimeRow = z.object({
 });
 export type UptimeRow = z.infer<typeof UptimeRow>;
 
+/** The connections a profile has, by their health check's id (postgres: the warehouse). */
+export const CONNECTIONS = ['postgres', 'github', 'openai', 'milvus', 'redis'] as const;
+export const Connection = z.enum(CONNECTIONS);
+export type Connection = z.infer<typeof Connection>;
+
 export const healthCalls = {
+  'health.test': call("Save & test: run one connection's check for a profile (active or not, with its own secrets); the verdict is that profile's only", z.object({ profileId: id, connection: Connection }), CheckResult),
+  'health.verdicts': call('The latest verdict of each connection for one profile', z.object({ profileId: id }), z.array(CheckResult)),
   'health.uptime': call('Uptime % and status bars per service over a range (Uptime Kuma style)', z.object({ hours: z.number().min(1).max(24 * 30).default(24), bars: z.number().int().min(10).max(120).default(60) }).default({ hours: 24, bars: 60 }), z.array(UptimeRow)),
   'health.run': call('Run every health check now, in parallel, each with its own timeout', z.object({ only: z.array(z.string()).optional() }).default({}), HealthRun),
   'health.latest': call('The last result of every check', noInput, z.object({ run: HealthRun.nullable() })),

@@ -18,6 +18,7 @@ import { scheduleCalls } from './schedules.ts';
 import { workerCalls } from './workers.ts';
 import { secretCalls } from './secrets.ts';
 import { settingsCalls } from './settings.ts';
+import { setupCalls } from './setup.ts';
 import { systemCalls, systemTopics } from './systems.ts';
 import { uiStateCalls } from './ui-state.ts';
 import { workspaceCalls } from './workspaces.ts';
@@ -46,6 +47,7 @@ export const calls = {
   ...workerCalls,
   ...systemCalls,
   ...etlCalls,
+  ...setupCalls,
 };
 
 /** Every event stream the core publishes. */

@@ -38,6 +38,11 @@ export const profileCalls = {
   'profiles.create': call('Create a profile (the first one becomes active)', ProfileFields, Profile),
   'profiles.update': call('Change a profile', z.object({ id, patch: patchOf(ProfileFields) }), Profile),
   'profiles.delete': call('Delete a profile and its keychain entries', z.object({ id }), ok),
+  'profiles.duplicate': call(
+    'A new profile with the same settings (and, unless told otherwise, copies of its stored secrets)',
+    z.object({ id, name: z.string().trim().min(1, 'name is required').max(80), copySecrets: z.boolean().default(true) }),
+    z.object({ profile: Profile, copiedSecrets: z.array(z.string()) }),
+  ),
   'profiles.activate': call('Make a profile the active one', z.object({ id }), Profile),
 };
 

@@ -10,6 +10,7 @@ import { downloadText, relativeTime } from '../../lib/format.ts';
 import { useApp } from '../../state/app-store.ts';
 import { useHealth } from '../../state/health-store.ts';
 import { ServiceCard } from './ServiceCard.tsx';
+import { SetupChecklist } from './SetupChecklist.tsx';
 import { SystemsGrid } from './SystemsGrid.tsx';
 
 export function HealthPage() {
@@ -49,6 +50,7 @@ export function HealthPage() {
           {running ? 'Checking…' : 'Run checks'}
         </button>
       </div>
+      <SetupChecklist />
       <StoppedJobs />
       {overall && overall.missing.length > 0 && (
         <div className="banner banner-degraded" role="status" aria-label="Setup incomplete">

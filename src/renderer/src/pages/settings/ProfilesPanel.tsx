@@ -1,6 +1,7 @@
 import { Dialog } from 'radix-ui';
 import { useState } from 'react';
 import { ops } from '../../client/ops.ts';
+import { CheckField } from '../../components/CheckField.tsx';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { Field } from '../../components/Field.tsx';
 import { attempt, useApp } from '../../state/app-store.ts';
@@ -14,17 +15,28 @@ export function ProfilesPanel() {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [newName, setNewName] = useState('');
+  // "Duplicate": a new profile starting from an existing one's settings (and its secrets, unless unticked).
+  const [copyFrom, setCopyFrom] = useState('');
+  const [copySecrets, setCopySecrets] = useState(true);
   const [deleting, setDeleting] = useState(false);
   const selected = profiles.find((p) => p.id === selectedId) ?? profiles.find((p) => p.active) ?? profiles[0];
 
+  const startCreate = (from: string, name: string) => {
+    setCopyFrom(from);
+    setNewName(name);
+    setCopySecrets(true);
+    setCreating(true);
+  };
   const create = async () => {
-    const p = await attempt('Creating profile', () => ops.profiles.create({ name: newName }));
+    const p = copyFrom
+      ? await attempt('Duplicating profile', () => ops.profiles.duplicate({ id: copyFrom, name: newName, copySecrets })).then((r) => r?.profile)
+      : await attempt('Creating profile', () => ops.profiles.create({ name: newName }));
     if (!p) return;
     setCreating(false);
     setNewName('');
     await refresh();
     setSelectedId(p.id);
-    toast({ title: `Profile "${p.name}" created`, tone: 'healthy' });
+    toast({ title: `Profile "${p.name}" ${copyFrom ? 'duplicated' : 'created'}`, tone: 'healthy' });
   };
 
   return (
@@ -33,7 +45,7 @@ export function ProfilesPanel() {
         <h2>Connection profiles</h2>
         <span className="muted">Non-secret settings live here; secrets go to the OS keychain.</span>
         <div className="spacer" />
-        <button className="btn btn-sm" onClick={() => setCreating(true)}>
+        <button className="btn btn-sm" onClick={() => startCreate('', '')}>
           New profile
         </button>
       </div>
@@ -57,6 +69,9 @@ export function ProfilesPanel() {
                   Make active
                 </button>
               )}
+              <button className="btn btn-sm" onClick={() => startCreate(selected.id, `${selected.name} copy`)}>
+                Duplicate
+              </button>
               <button className="btn btn-sm btn-danger" onClick={() => setDeleting(true)}>
                 Delete
               </button>
@@ -102,12 +117,26 @@ export function ProfilesPanel() {
               }}
             >
               <Field label="Name" autoFocus value={newName} onChange={(e) => setNewName(e.target.value)} placeholder="production" />
+              {profiles.length > 0 && (
+                <div className="field">
+                  <label htmlFor="profile-copy-from">Start from</label>
+                  <select id="profile-copy-from" className="input" value={copyFrom} onChange={(e) => setCopyFrom(e.target.value)}>
+                    <option value="">Defaults (a blank profile)</option>
+                    {profiles.map((p) => (
+                      <option key={p.id} value={p.id}>
+                        A copy of "{p.name}"
+                      </option>
+                    ))}
+                  </select>
+                </div>
+              )}
+              {copyFrom && <CheckField label="Copy its stored secrets too" checked={copySecrets} onChange={setCopySecrets} />}
               <div className="row" style={{ justifyContent: 'flex-end' }}>
                 <Dialog.Close className="btn" type="button">
                   Cancel
                 </Dialog.Close>
                 <button className="btn btn-primary" type="submit" disabled={!newName.trim()}>
-                  Create
+                  {copyFrom ? 'Duplicate' : 'Create'}
                 </button>
               </div>
             </form>

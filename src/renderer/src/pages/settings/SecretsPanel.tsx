@@ -1,5 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
+import type { CheckResult, Connection } from '../../../../shared/contract/health.ts';
 import type { SecretsOverview, SecretStatus } from '../../../../shared/contract/secrets.ts';
+import { CONNECTION_LABELS, SECRET_CONNECTION } from '../../../../shared/connections.ts';
+import { ConnectionsTable, Verdict } from './ConnectionsTable.tsx';
 import { ops } from '../../client/ops.ts';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
@@ -9,8 +12,27 @@ import { attempt, useApp } from '../../state/app-store.ts';
 /** Write-only secret fields: values go to the OS keychain and are never read back. */
 export function SecretsPanel({ profileId }: { profileId: string }) {
   const [overview, setOverview] = useState<SecretsOverview | null>(null);
+  const [verdicts, setVerdicts] = useState<CheckResult[]>([]);
+  const [testing, setTesting] = useState<ReadonlySet<Connection>>(new Set());
   const refresh = useCallback(() => void attempt('Reading secret status', () => ops.secrets.status({ profileId })).then((o) => o && setOverview(o)), [profileId]);
   useEffect(refresh, [refresh]);
+  useEffect(() => {
+    // This profile's verdicts only (the panel is remounted per profile, so another's never linger).
+    void attempt('Reading connection verdicts', () => ops.health.verdicts({ profileId })).then((v) => v && setVerdicts(v));
+  }, [profileId]);
+  const test = useCallback(
+    async (connection: Connection) => {
+      setTesting((t) => new Set(t).add(connection));
+      const v = await attempt(`Testing ${CONNECTION_LABELS[connection]}`, () => ops.health.test({ profileId, connection }));
+      setTesting((t) => {
+        const n = new Set(t);
+        n.delete(connection);
+        return n;
+      });
+      if (v) setVerdicts((all) => [...all.filter((x) => x.id !== v.id), v]);
+    },
+    [profileId],
+  );
   if (!overview) return <div className="faint">Reading the keychain…</div>;
   const k = overview.keychain;
   return (
@@ -35,10 +57,11 @@ export function SecretsPanel({ profileId }: { profileId: string }) {
         </thead>
         <tbody>
           {overview.items.map((s) => (
-            <SecretRow key={s.key} profileId={profileId} status={s} disabled={!overview.keychain.available} onChange={refresh} />
+            <SecretRow key={s.key} profileId={profileId} status={s} disabled={!overview.keychain.available} onChange={refresh} onTest={test} verdict={<Verdict connection={SECRET_CONNECTION[s.key]} verdict={verdicts.find((v) => v.id === SECRET_CONNECTION[s.key])} secrets={overview.items} testing={testing.has(SECRET_CONNECTION[s.key])} />} />
           ))}
         </tbody>
       </table>
+      <ConnectionsTable verdicts={verdicts} secrets={overview.items} testing={testing} onTest={(c) => void test(c)} />
     </div>
   );
 }
@@ -94,16 +117,19 @@ function FileStoreBanner({ keychain, onUnlocked }: { keychain: SecretsOverview['
   );
 }
 
-function SecretRow({ profileId, status, disabled, onChange }: { profileId: string; status: SecretStatus; disabled: boolean; onChange(): void }) {
+function SecretRow({ profileId, status, disabled, onChange, onTest, verdict }: { profileId: string; status: SecretStatus; disabled: boolean; onChange(): void; onTest(c: Connection): Promise<void>; verdict: React.ReactNode }) {
   const [value, setValue] = useState('');
   const [confirm, setConfirm] = useState(false);
   const toast = useApp((s) => s.toast);
-  const save = async () => {
+  const connection = SECRET_CONNECTION[status.key];
+  /** Saves the value; with `andTest`, then runs this connection's check and shows the verdict in the row. */
+  const save = async (andTest = false) => {
     const r = await attempt(`Saving ${status.label}`, () => ops.secrets.set({ profileId, key: status.key, value }));
     setValue('');
     if (r) {
       toast({ title: `${status.label} stored in the ${r.source === 'file' ? 'secrets file' : 'keychain'}`, tone: 'healthy' });
       onChange();
+      if (andTest) await onTest(connection);
     }
   };
   return (
@@ -141,8 +167,11 @@ function SecretRow({ profileId, status, disabled, onChange }: { profileId: strin
           }}
         >
           <input className="input" type="password" autoComplete="off" spellCheck={false} aria-label={`New ${status.label}`} placeholder={status.source === 'keychain' || status.source === 'file' ? 'Replace…' : 'Paste to store…'} value={value} disabled={disabled} onChange={(e) => setValue(e.target.value)} style={{ flex: 1 }} />
-          <button className="btn btn-sm btn-primary" type="submit" disabled={!value || disabled}>
+          <button className="btn btn-sm" type="submit" disabled={!value || disabled}>
             Save
+          </button>
+          <button className="btn btn-sm btn-primary" type="button" disabled={!value || disabled} onClick={() => void save(true)} title={`Save, then test the ${CONNECTION_LABELS[connection]} connection of this profile`}>
+            Save &amp; test
           </button>
           {(status.source === 'keychain' || status.source === 'file') && (
             <button className="btn btn-sm btn-danger" type="button" onClick={() => setConfirm(true)}>
@@ -150,6 +179,7 @@ function SecretRow({ profileId, status, disabled, onChange }: { profileId: strin
             </button>
           )}
         </form>
+        {verdict}
         <ConfirmDialog
           open={confirm}
           onOpenChange={setConfirm}
