@@ -140,12 +140,23 @@ describe('What Shipped with --llm', () => {
     const before = chatRequests();
     await expect(env.t.ops.etl.whatShipped({ repository: REPO, llm: true })).rejects.toThrow(/Refused: .*LLM per day/);
     expect(chatRequests()).toBe(before);
+    // Queued some other way (a schedule, a retry) it is checked again before the first paid request: it pauses.
+    const queued = await env.t.core.jobs.enqueue('what-shipped', { repository: REPO, llm: true });
+    const paused = await env.t.core.jobs.wait(queued.id);
+    expect(paused.status).toBe('paused');
+    expect(paused.error).toMatch(/Refused before the first paid request: .*LLM per day/);
+    expect(chatRequests()).toBe(before);
     await env.t.ops.budgets.delete({ id: budget.id });
+    const resumed = await env.t.core.jobs.wait((await env.t.core.jobs.resume(queued.id)).id);
+    expect(resumed.status, resumed.error ?? '').toBe('succeeded');
+    expect((resumed.result as EtlRunResult).llm).toMatchObject({ scored: 1, alreadyScored: 13 });
+    expect(chatRequests()).toBe(before + 1);
     await expect(env.t.ops.etl.llmEstimate({ repository: REPO, llmModel: 'gpt-imaginary' })).rejects.toThrow(/llmModel: no price known for "gpt-imaginary"/);
     await expect(env.t.ops.etl.whatShipped({ repository: REPO, llm: true, llmMaxPrs: 0 })).rejects.toThrow(/llmMaxPrs/);
   });
 
   it('the CLI takes --llm and says what it scored and paid', async () => {
+    await env.pool.query(`UPDATE pull_requests SET title = title || ' (for the CLI)', synced_at = now() WHERE number = (SELECT max(number) FROM pull_requests)`);
     const bad = await runCli(['etl', 'what-shipped', '--llm-max-prs', '3'], { home: env.t.home, timeoutMs: 60_000 });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--llm-model and --llm-max-prs go with --llm/);
