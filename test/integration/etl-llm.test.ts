@@ -94,6 +94,11 @@ describe('What Shipped with --llm', () => {
     expect(some.llmRisk).toMatchObject({ score: (some.number % 10) + 0.3, model: 'gpt-4o-mini', reasons: [`reason for ${some.number}`] });
     expect(some.riskReasons.length).toBeGreaterThan(0); // the rubric's reasons stay
     expect(listed.prs.find((p) => p.number === broken)?.llmRisk ?? null).toBeNull();
+    const csv = (await env.t.ops.shipped.export({ repository: REPO, window: 999, format: 'csv' })).content.split('\n');
+    expect(csv.find((l) => l.startsWith(`${REPO},${some.number},`))).toMatch(new RegExp(`,PR ${some.number} changes the widgets\\.,${(some.number % 10) + 0.3},gpt-4o-mini$`));
+    const md = (await env.t.ops.shipped.export({ repository: REPO, window: 999, format: 'markdown' })).content;
+    expect(md).toContain(`#${some.number} `);
+    expect(md).toMatch(new RegExp(`#${some.number} .*\\(\\w+; LLM ${((some.number % 10) + 0.3).toFixed(1)}\\): PR ${some.number} changes the widgets\\.`));
 
     // The query library sees the same.
     const repositoryId = (await env.pool.query(`SELECT id FROM repositories WHERE full_name = $1`, [REPO])).rows[0].id;

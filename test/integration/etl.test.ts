@@ -300,6 +300,6 @@ describe('through the core: jobs, the contract and the CLI', () => {
     expect(ws.stdout).toMatch(/What Shipped: repo_prs for acme\/web: done/);
     const csv = await cli(['etl', 'shipped', '--window', 'all', '--format', 'csv']);
     expect(csv.code).toBe(0);
-    expect(csv.stdout.split('\n')[0]).toBe('repository,number,title,author,merged_at,risk_score,risk_band,feature_rule,feature_confidence,additions,deletions,changed_files,top_risky_files');
+    expect(csv.stdout.split('\n')[0]).toBe('repository,number,title,author,merged_at,risk_score,risk_band,feature_rule,feature_confidence,additions,deletions,changed_files,top_risky_files,pr_summary,llm_risk_score,llm_model');
   });
 });

@@ -141,8 +141,11 @@ const csvCell = (v: unknown) => {
 };
 
 export function shippedCsv(prs: ShippedPr[]): string {
-  const head = ['repository', 'number', 'title', 'author', 'merged_at', 'risk_score', 'risk_band', 'feature_rule', 'feature_confidence', 'additions', 'deletions', 'changed_files', 'top_risky_files'];
-  const lines = prs.map((p) => [p.repository, p.number, p.title, p.author, p.mergedAt, p.riskScore, p.riskBand, p.featureRule, p.featureConfidence, p.additions, p.deletions, p.changedFiles, p.topRiskyFiles.map((f) => f.path).join(' ')].map(csvCell).join(','));
+  // risk_score is the rubric's; the LLM's (when a current answer exists) has its own columns.
+  const head = ['repository', 'number', 'title', 'author', 'merged_at', 'risk_score', 'risk_band', 'feature_rule', 'feature_confidence', 'additions', 'deletions', 'changed_files', 'top_risky_files', 'pr_summary', 'llm_risk_score', 'llm_model'];
+  const lines = prs.map((p) =>
+    [p.repository, p.number, p.title, p.author, p.mergedAt, p.riskScore, p.riskBand, p.featureRule, p.featureConfidence, p.additions, p.deletions, p.changedFiles, p.topRiskyFiles.map((f) => f.path).join(' '), p.summary, p.llmRisk?.score, p.llmRisk?.model].map(csvCell).join(','),
+  );
   return [head.join(','), ...lines].join('\n') + '\n';
 }
 
@@ -164,7 +167,7 @@ export function shippedMarkdown(q: ShippedQuery, r: Awaited<ReturnType<typeof sh
   ];
   const features = r.prs.filter((p) => p.featureConfidence > 0);
   const other = r.prs.filter((p) => p.featureConfidence === 0);
-  const item = (p: ShippedPr) => `- ${md(p.repository)}#${p.number} ${md(p.title)} — ${md(p.author)}, risk ${p.riskScore.toFixed(1)} (${p.riskBand})${p.summary ? `: ${md(p.summary)}` : ''}`;
+  const item = (p: ShippedPr) => `- ${md(p.repository)}#${p.number} ${md(p.title)} — ${md(p.author)}, risk ${p.riskScore.toFixed(1)} (${p.riskBand}${p.llmRisk ? `; LLM ${p.llmRisk.score.toFixed(1)}` : ''})${p.summary ? `: ${md(p.summary)}` : ''}`;
   if (features.length) out.push('## Features', ...features.map(item), '');
   if (other.length) out.push('## Other changes', ...other.map(item), '');
   return out.join('\n');
