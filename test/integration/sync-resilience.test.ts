@@ -25,6 +25,8 @@ async function expectExact(e: SyncEnv) {
   const want = datasetSnapshot(e.dataset, REPO);
   expect(got!.prs).toEqual(want.prs);
   expect(got!.issues).toEqual(want.issues);
+  expect(got!.commits).toEqual(want.commits);
+  expect(got!.releases).toEqual(want.releases);
 }
 
 describe('sync resilience', () => {
@@ -144,8 +146,9 @@ describe('sync resilience', () => {
     expect(url && token).toBeTruthy();
     const args = ['sync', REPO, '--full-refresh'];
     const opts = { home: env.t.home };
-    // Random kill points (logged, so a failure can be replayed by hand).
-    const killPoints = [1 + Math.floor(Math.random() * 3), 4 + Math.floor(Math.random() * 3), 7 + Math.floor(Math.random() * 3)];
+    // Random kill points (logged, so a failure can be replayed by hand): in the PRs, then in the
+    // default branch's commits (9 PR and 2 issue pages come first).
+    const killPoints = [1 + Math.floor(Math.random() * 3), 4 + Math.floor(Math.random() * 3), 12 + Math.floor(Math.random() * 4)];
     console.log(`kill -9 after pages ${killPoints.join(', ')}`);
     for (const pages of killPoints) {
       const child = spawn(process.execPath, [join(ROOT, 'src', 'main', 'cli', 'main.ts'), ...args], { env: { ...process.env, REPO_OPS_HOME: env.t.home, NO_COLOR: '1' }, stdio: 'ignore' });
@@ -161,7 +164,9 @@ describe('sync resilience', () => {
     expect(last.code).toBe(0);
     expect(last.stdout).toMatch(/^Complete: octo\/widgets/);
     await expectExact(env);
-    const dupes = await env.pool.query('SELECT (SELECT count(*) - count(DISTINCT github_id) FROM pull_requests) + (SELECT count(*) - count(DISTINCT github_id) FROM comments) AS d');
+    const dupes = await env.pool.query('SELECT (SELECT count(*) - count(DISTINCT github_id) FROM pull_requests) + (SELECT count(*) - count(DISTINCT github_id) FROM comments) + (SELECT count(*) - count(DISTINCT sha) FROM commits) AS d');
+    const commitPages = await env.pool.query("SELECT pages FROM sync_state WHERE stream = 'commits'");
+    expect(commitPages.rows[0].pages).toBeGreaterThan(3);
     expect(Number(dupes.rows[0].d)).toBe(0);
     const { rows } = await env.pool.query('SELECT count(*)::int AS runs FROM sync_runs');
     expect(rows[0].runs).toBe(1);
