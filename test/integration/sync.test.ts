@@ -212,6 +212,18 @@ WHERE repository_id = 'repo-id' AND author_id IS NULL;`;
     expect(await warehouseSnapshot(env.pool, REPO)).toEqual(datasetSnapshot(env.dataset, REPO));
   });
 
+  it('upgrading a warehouse synced before closers were fetched: the next incremental run pages every issue once', async () => {
+    await env.pool.query("UPDATE issues SET closed_by_id = NULL");
+    await env.pool.query("DELETE FROM schema_migrations WHERE feature = 'sync' AND version = 3");
+    await migrateTestWarehouse(env.pool);
+    const { rows } = await env.pool.query("SELECT high_water_mark FROM sync_state WHERE stream = 'issues'");
+    expect(rows).toEqual([{ high_water_mark: null }]);
+    const run = await syncToEnd({ repository: REPO });
+    expect(run.status).toBe('succeeded');
+    const got = await warehouseSnapshot(env.pool, REPO);
+    expect(got!.issues).toEqual(datasetSnapshot(env.dataset, REPO).issues);
+  });
+
   it('accepts a GitHub URL for a repository', async () => {
     const r = await env.t.ops.repos.track({ repository: `https://github.com/${REPO}.git` });
     expect(r.repository.fullName).toBe(REPO);

@@ -40,6 +40,8 @@ CREATE INDEX IF NOT EXISTS "releases_author_idx" ON "releases" ("author_id");
 -- The actor of the issue's latest closing event.
 ALTER TABLE "issues" ADD COLUMN IF NOT EXISTS "closed_by_id" uuid REFERENCES "contributors" ("id");
 CREATE INDEX IF NOT EXISTS "issues_closed_by_idx" ON "issues" ("closed_by_id");
+-- Issues synced before closers were fetched have none: the next incremental run pages every issue once.
+UPDATE "sync_state" SET "high_water_mark" = NULL WHERE "stream" = 'issues';
 `;
 
 /** The sync's additions to the synced-data tables of the core set. */
