@@ -40,8 +40,6 @@ CREATE INDEX IF NOT EXISTS "releases_author_idx" ON "releases" ("author_id");
 -- The actor of the issue's latest closing event.
 ALTER TABLE "issues" ADD COLUMN IF NOT EXISTS "closed_by_id" uuid REFERENCES "contributors" ("id");
 CREATE INDEX IF NOT EXISTS "issues_closed_by_idx" ON "issues" ("closed_by_id");
--- Issues synced before closers were fetched have none: the next incremental run pages every issue once.
-UPDATE "sync_state" SET "high_water_mark" = NULL WHERE "stream" = 'issues';
 `;
 
 /** The sync's additions to the synced-data tables of the core set. */
@@ -66,6 +64,13 @@ export const syncMigrations: WarehouseMigrationSet = {
       name: 'default-branch commits, releases and issue closers',
       // The sync fills them; warehouses where the leaderboard created them first keep theirs (IF NOT EXISTS).
       sql: SYNCED_HISTORY,
+    },
+    {
+      version: 4,
+      name: 'issue closers for issues synced before version 3',
+      // Their closed_by_id is empty and an incremental run only pages issues updated since its mark:
+      // clearing the mark makes the next run page every issue once (a whole pass, nothing deleted).
+      sql: `UPDATE "sync_state" SET "high_water_mark" = NULL WHERE "stream" = 'issues';`,
     },
   ],
 };
