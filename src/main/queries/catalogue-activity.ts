@@ -56,7 +56,7 @@ WHERE repository_id = $1::uuid AND created_at >= $2::date AND created_at < $3::d
     id: 'contributors-top',
     title: 'Most active contributors',
     group: 'activity',
-    description: 'Contributors ranked by PRs, issues, reviews and comments in the repository: a quick check that the contributor list is complete and linked.',
+    description: 'Contributors ranked by PRs, issues, reviews and comments in the repository: a quick check that the contributor list is complete and linked. Only the first "Rows" are listed; contributors_in_repo counts every distinct author, reviewer and commenter (bots included), the same number backfill verification reports.',
     source: 'contributor-leaderboard-operations.md § Database Optimizations (leaderboard by repository and score); aggressive-backfill-guide.md § Verification Checklist ("Contributors list is complete")',
     // Reads the repository's whole slice of the big tables: more room than the 2 s default.
     timeoutMs: HEAVY_TIMEOUT_MS,
@@ -77,7 +77,8 @@ WHERE repository_id = $1::uuid AND created_at >= $2::date AND created_at < $3::d
   GROUP BY contributor_id
 )
 SELECT c.username, c.is_bot, p.prs, p.merged_prs, p.issues, p.reviews, p.comments,
-       p.prs + p.issues + p.reviews + p.comments AS total
+       p.prs + p.issues + p.reviews + p.comments AS total,
+       (SELECT count(*) FROM per_contributor)::int AS contributors_in_repo
 FROM per_contributor p
 JOIN contributors c ON c.id = p.contributor_id
 ORDER BY total DESC, c.username

@@ -181,10 +181,18 @@ describe('catalogue queries on a generated warehouse', () => {
       { item_type: 'Issues', created: 10, merged: null, still_open: 4 },
     ]);
     const top = objects(await forRepo('contributors-top', f.ids.widgets, { limit: 3 }));
+    // Every row carries the repository's whole contributor count: the number backfill verification counts (distinct non-null people).
+    const { rows: [people] } = await f.pool.query<{ n: number }>(
+      `SELECT count(DISTINCT c)::int AS n FROM (SELECT author_id c FROM pull_requests WHERE repository_id = $1 UNION ALL SELECT reviewer_id FROM reviews WHERE repository_id = $1
+         UNION ALL SELECT author_id FROM issues WHERE repository_id = $1 UNION ALL SELECT commenter_id FROM comments WHERE repository_id = $1) x`,
+      [f.ids.widgets],
+    );
+    expect(people!.n).toBeGreaterThan(3);
+    const all = people!.n;
     expect(top).toEqual([
-      { username: 'judy', is_bot: false, prs: 0, merged_prs: 0, issues: 0, reviews: 0, comments: 11, total: 11 },
-      { username: 'grace', is_bot: false, prs: 0, merged_prs: 0, issues: 0, reviews: 10, comments: 0, total: 10 },
-      { username: 'heidi', is_bot: false, prs: 0, merged_prs: 0, issues: 0, reviews: 9, comments: 0, total: 9 },
+      { username: 'judy', is_bot: false, prs: 0, merged_prs: 0, issues: 0, reviews: 0, comments: 11, total: 11, contributors_in_repo: all },
+      { username: 'grace', is_bot: false, prs: 0, merged_prs: 0, issues: 0, reviews: 10, comments: 0, total: 10, contributors_in_repo: all },
+      { username: 'heidi', is_bot: false, prs: 0, merged_prs: 0, issues: 0, reviews: 9, comments: 0, total: 9, contributors_in_repo: all },
     ]);
   });
 

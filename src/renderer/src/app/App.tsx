@@ -31,8 +31,8 @@ function Layout() {
         {ROUTES.map((r, i) => (
           <NavLink key={r.path} to={r.path} className="nav-link">
             {r.label}
-            {/* Alt+1…9 reach the first nine pages; the rest show their `g` key, the shortcut that really works. */}
-            <kbd aria-hidden title={i < 9 ? `Alt+${i + 1}` : `g ${r.key}`}>{i < 9 ? i + 1 : `g ${r.key}`}</kbd>
+            {/* 1…9 (or Alt+1…9 inside a text field) reach the first nine pages; the rest show their `g` key. */}
+            <kbd aria-hidden title={i < 9 ? `${i + 1} or Alt+${i + 1}` : `g ${r.key}`}>{i < 9 ? i + 1 : `g ${r.key}`}</kbd>
           </NavLink>
         ))}
       </nav>

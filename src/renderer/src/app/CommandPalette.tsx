@@ -1,7 +1,10 @@
 import { Dialog } from 'radix-ui';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
+import type { CatalogueEntry } from '../../../shared/contract/queries.ts';
+import { ops } from '../client/ops.ts';
 import { useApp } from '../state/app-store.ts';
+import { useHealth } from '../state/health-store.ts';
 import { ROUTES } from './routes.tsx';
 
 interface Command {
@@ -17,16 +20,29 @@ export function CommandPalette({ open, onOpenChange }: { open: boolean; onOpenCh
   const theme = useApp((s) => s.settings?.theme);
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
+  const [queries, setQueries] = useState<CatalogueEntry[]>([]);
+  const runHealth = useHealth((s) => s.runNow);
+  useEffect(() => {
+    if (open) ops.queries.catalogue().then(setQueries, () => setQueries([]));
+  }, [open]);
 
   const commands = useMemo<Command[]>(
     () => [
-      ...ROUTES.map((r, i) => ({ id: r.path, label: `Go to ${r.label}`, hint: `g ${r.key} · Alt+${i + 1}`, run: () => navigate(r.path) })),
-      { id: 'theme', label: `Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`, run: () => void updateSettings({ theme: theme === 'dark' ? 'light' : 'dark' }) },
-      { id: 'open-log', label: 'Open a local log file…', run: () => navigate('/logs?tab=files') },
+      // Actions first: the palette does things, not only goes places.
+      { id: 'run-health', label: 'Run health checks now', hint: 'action', run: () => (navigate('/health'), void runHealth()) },
+      { id: 'new-backfill', label: 'New backfill…', hint: 'action', run: () => navigate('/backfill') },
+      { id: 'open-secrets', label: 'Open secrets (Settings → Secrets)', hint: 'action', run: () => navigate('/settings?focus=secrets') },
+      { id: 'sql-editor', label: 'Open the SQL editor', hint: 'action', run: () => navigate('/queries?id=sql-editor') },
+      { id: 'open-log', label: 'Open a local log file…', hint: 'action', run: () => navigate('/logs?tab=files') },
+      { id: 'theme', label: `Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`, hint: 'action', run: () => void updateSettings({ theme: theme === 'dark' ? 'light' : 'dark' }) },
+      ...ROUTES.map((r, i) => ({ id: r.path, label: `Go to ${r.label}`, hint: i < 9 ? `${i + 1} · g ${r.key}` : `g ${r.key}`, run: () => navigate(r.path) })),
+      ...queries.map((q) => ({ id: `query:${q.id}`, label: `Run query: ${q.title}`, hint: q.group, run: () => navigate(`/queries?${new URLSearchParams({ id: q.id, run: '1' })}`) })),
     ],
-    [navigate, theme, updateSettings],
+    [navigate, theme, updateSettings, runHealth, queries],
   );
-  const shown = commands.filter((c) => c.label.toLowerCase().includes(query.toLowerCase()));
+  // Every typed word must occur in the label ("run contrib" finds "Run query: Most active contributors").
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  const shown = commands.filter((c) => words.every((w) => c.label.toLowerCase().includes(w)));
   const run = (c: Command | undefined) => {
     if (!c) return;
     onOpenChange(false);
@@ -62,9 +78,9 @@ export function CommandPalette({ open, onOpenChange }: { open: boolean; onOpenCh
               setActive((a) => Math.max(0, Math.min(shown.length - 1, a + step)));
             }}
           />
-          <div id="palette-list" role="listbox">
+          <div id="palette-list" role="listbox" style={{ maxHeight: '60vh', overflow: 'auto' }}>
             {shown.map((c, i) => (
-              <div key={c.id} role="option" aria-selected={i === active} className="palette-item" onMouseEnter={() => setActive(i)} onClick={() => run(c)}>
+              <div key={c.id} role="option" aria-selected={i === active} className="palette-item" onMouseEnter={() => setActive(i)} onClick={() => run(c)} ref={i === active ? (el) => el?.scrollIntoView({ block: 'nearest' }) : undefined}>
                 {c.label}
                 {c.hint && <kbd style={{ marginLeft: 'auto' }}>{c.hint}</kbd>}
               </div>

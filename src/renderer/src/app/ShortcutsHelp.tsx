@@ -6,7 +6,7 @@ export function ShortcutsHelp({ open, onOpenChange }: { open: boolean; onOpenCha
     ['Ctrl/⌘ K', 'Command palette'],
     ['/', 'Focus the page’s search box'],
     ['?', 'This help'],
-    ...ROUTES.map((r, i): [string, string] => [`g ${r.key}  ·  Alt+${i + 1}`, `Go to ${r.label}`]),
+    ...ROUTES.map((r, i): [string, string] => [i < 9 ? `${i + 1}  ·  g ${r.key}  ·  Alt+${i + 1}` : `g ${r.key}`, `Go to ${r.label}`]),
     ['↑ ↓ / j k', 'Move in lists'],
     ['Enter', 'Open the selected row'],
     ['Esc', 'Close dialogs and drawers'],

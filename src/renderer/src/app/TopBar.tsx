@@ -4,6 +4,7 @@ import { hasAccessToken, ops } from '../client/ops.ts';
 import { needsAttention } from '../../../shared/progress.ts';
 import { ProgressBar } from '../components/ProgressBar.tsx';
 import { runProgressText } from '../components/ProgressLine.tsx';
+import { plural } from '../lib/format.ts';
 import { attempt, useApp } from '../state/app-store.ts';
 import { sortedRuns, useJobs } from '../state/jobs-store.ts';
 
@@ -18,7 +19,7 @@ function RunningJobs() {
   if (!running.length && !stopped.length) return <span className="faint">No jobs running</span>;
   const first = running[0];
   return (
-    <Link to="/jobs" className="row" style={{ textDecoration: 'none', color: 'inherit', flexWrap: 'nowrap' }} aria-label={[running.length && `${running.length} jobs running`, waiting].filter(Boolean).join(', ')} data-testid="topbar-jobs">
+    <Link to="/jobs" className="row" style={{ textDecoration: 'none', color: 'inherit', flexWrap: 'nowrap' }} aria-label={[running.length && `${plural(running.length, 'job')} running`, waiting].filter(Boolean).join(', ')} data-testid="topbar-jobs">
       {first ? (
         <>
           <span>{running.length} running</span>

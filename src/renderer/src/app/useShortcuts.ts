@@ -4,7 +4,7 @@ import { ROUTES } from './routes.tsx';
 
 const typing = (t: EventTarget | null) => t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
 
-/** Global keys: Ctrl/Cmd+K palette, `g <key>` to go to a page, Alt+1…9, `/` to search, `?` for help. */
+/** Global keys: Ctrl/Cmd+K palette, `g <key>` to go to a page, 1…9 (or Alt+1…9) as the sidebar shows, `/` to search, `?` for help. */
 export function useShortcuts(openPalette: () => void, openHelp: () => void): void {
   const navigate = useNavigate();
   useEffect(() => {
@@ -21,6 +21,12 @@ export function useShortcuts(openPalette: () => void, openHelp: () => void): voi
         return;
       }
       if (typing(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (/^[1-9]$/.test(e.key) && !(pendingG && Date.now() - pendingG < 1500)) {
+        // The sidebar's badges: a bare digit goes to that page (outside text fields).
+        e.preventDefault();
+        navigate(ROUTES[Number(e.key) - 1]!.path);
+        return;
+      }
       if (e.key === '/') {
         const search = document.querySelector<HTMLInputElement>('[data-page-search]');
         if (search) {

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type PointerEvent, type ReactNode } from 'react';
 import { listMoveFor } from './list-keys.ts';
 
 export interface Column<T> {
@@ -27,11 +27,20 @@ interface Props<T> {
   /** Sortable headers: the current sort, and what clicking a header asks for. */
   sort?: { key: string; dir: 'asc' | 'desc' };
   onSort?(key: string): void;
+  /** Columns can be resized by dragging a header's right edge (or focusing it and pressing ←/→). */
+  resizable?: boolean;
 }
 
+const MIN_COL = 48;
+
 /** A keyboard-navigable virtualized table: only visible rows are in the DOM. */
-export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onOpen, label, empty, rowHeight = 28, onNearEnd, sort, onSort }: Props<T>) {
+export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onOpen, label, empty, rowHeight = 28, onNearEnd, sort, onSort, resizable = false }: Props<T>) {
   const parent = useRef<HTMLDivElement>(null);
+  const [widths, setWidths] = useState<Record<string, number>>({});
+  const widthOf = (c: Column<T>) => widths[c.key] ?? (c.grow ? undefined : c.width);
+  const growing = (c: Column<T>) => c.grow && widths[c.key] === undefined;
+  const resize = (key: string, w: number) => setWidths((ws) => ({ ...ws, [key]: Math.max(MIN_COL, Math.round(w)) }));
+  const totalWidth = columns.reduce((sum, c) => sum + (widthOf(c) ?? c.minWidth ?? 0), 0);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read fresh each render on purpose
   const v = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => rowHeight, overscan: 12 });
   const index = selected ? rows.findIndex((r) => rowKey(r) === selected) : -1;
@@ -71,8 +80,8 @@ export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onO
             key={c.key}
             role="columnheader"
             aria-sort={sort?.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}
-            className={`cell${c.grow ? ' cell-grow' : ''}`}
-            style={{ width: c.grow ? undefined : c.width, minWidth: c.minWidth, lineHeight: '26px' }}
+            className={`cell${growing(c) ? ' cell-grow' : ''}`}
+            style={{ width: widthOf(c), minWidth: c.minWidth, lineHeight: '26px', position: 'relative' }}
           >
             {onSort ? (
               <button className="th-sort" onClick={() => onSort(c.key)}>
@@ -82,11 +91,12 @@ export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onO
             ) : (
               c.header
             )}
+            {resizable && <ResizeHandle header={c.header} width={widthOf(c)} onResize={(w) => resize(c.key, w)} />}
           </div>
         ))}
       </div>
       {!rows.length && <div className="empty">{empty ?? 'Nothing to show'}</div>}
-      <div style={{ height: v.getTotalSize(), position: 'relative' }}>
+      <div style={{ height: v.getTotalSize(), position: 'relative', minWidth: totalWidth }}>
         {items.map((item) => {
           const row = rows[item.index]!;
           const key = rowKey(row);
@@ -102,7 +112,7 @@ export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onO
               onDoubleClick={() => onOpen?.(row)}
             >
               {columns.map((c) => (
-                <div key={c.key} role="gridcell" className={`cell${c.grow ? ' cell-grow' : ''}`} style={{ width: c.grow ? undefined : c.width, minWidth: c.minWidth }}>
+                <div key={c.key} role="gridcell" className={`cell${growing(c) ? ' cell-grow' : ''}`} style={{ width: widthOf(c), minWidth: c.minWidth }}>
                   {c.render(row)}
                 </div>
               ))}
@@ -111,5 +121,42 @@ export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onO
         })}
       </div>
     </div>
+  );
+}
+
+/** The right edge of a header: drag it, or focus it and press ←/→ (Shift for bigger steps). */
+function ResizeHandle({ header, width, onResize }: { header: string; width: number | undefined; onResize(w: number): void }) {
+  const start = (e: PointerEvent<HTMLDivElement>) => {
+    e.preventDefault();
+    e.stopPropagation();
+    const cell = e.currentTarget.parentElement!;
+    const from = cell.getBoundingClientRect().width;
+    const x0 = e.clientX;
+    const move = (m: globalThis.PointerEvent) => onResize(from + m.clientX - x0);
+    const up = () => {
+      window.removeEventListener('pointermove', move);
+      window.removeEventListener('pointerup', up);
+    };
+    window.addEventListener('pointermove', move);
+    window.addEventListener('pointerup', up);
+  };
+  return (
+    <div
+      role="separator"
+      aria-orientation="vertical"
+      aria-label={`Resize column ${header}`}
+      aria-valuenow={width}
+      tabIndex={0}
+      className="col-resize"
+      onPointerDown={start}
+      onClick={(e) => e.stopPropagation()}
+      onKeyDown={(e) => {
+        if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+        e.preventDefault();
+        e.stopPropagation();
+        const current = width ?? e.currentTarget.parentElement!.getBoundingClientRect().width;
+        onResize(current + (e.key === 'ArrowRight' ? 1 : -1) * (e.shiftKey ? 64 : 16));
+      }}
+    />
   );
 }

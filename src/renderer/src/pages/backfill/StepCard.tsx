@@ -4,7 +4,7 @@ import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { progressText } from '../../components/ProgressLine.tsx';
 import { RunLogTail } from '../../components/RunLogTail.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
-import { formatDuration, formatNumber, relativeTime } from '../../lib/format.ts';
+import { formatDuration, formatNumber, plural, relativeTime } from '../../lib/format.ts';
 
 export type StepView = BackfillStepState;
 
@@ -27,14 +27,14 @@ export function StepCard({ name, step, runId }: { name: string; step: StepView |
           <ProgressBar done={s.done} total={s.state === 'done' ? Math.max(1, s.total ?? s.done) : s.total} label={`${name} progress`} moving={s.state === 'running'} />
           <div className="row muted" style={{ fontSize: 12 }}>
             <span data-testid="step-figures">{progressText(figures(s, s.state === 'running'))}</span>
-            {s.requests !== undefined && <span>· {formatNumber(s.requests as number)} requests</span>}
+            {s.requests !== undefined && <span>· {plural(s.requests as number, 'request')}</span>}
             {s.graphqlPoints !== undefined && <span>· {formatNumber(s.graphqlPoints as number)} points</span>}
             {s.rateRemaining !== undefined && s.rateRemaining !== null && (
               <span>
                 · rate limit {formatNumber(s.rateRemaining as number)} left, resets {relativeTime(s.rateResetAt as string)}
               </span>
             )}
-            {s.tokens !== undefined && <span>· {formatNumber(s.tokens as number)} tokens</span>}
+            {s.tokens !== undefined && <span>· {plural(s.tokens as number, 'token')}</span>}
             {s.usd !== undefined && <span>· ${(s.usd as number).toFixed(4)}</span>}
             {typeof s.truncated === 'number' && s.truncated > 0 && <span title="Texts longer than the model's input limit: embedded cut, the rest not embedded (logged per item)">· {formatNumber(s.truncated)} cut to the input limit</span>}
             {s.message && <span>· {s.message}</span>}

@@ -11,7 +11,7 @@ import type { RepositoryRow } from '../../../../shared/contract/repos.ts';
 import type { Workspace } from '../../../../shared/contract/workspaces.ts';
 import { ops } from '../../client/ops.ts';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
-import { downloadText, formatDuration, formatNumber } from '../../lib/format.ts';
+import { downloadText, formatDuration, formatNumber, plural } from '../../lib/format.ts';
 import { StepCard, type StepView } from './StepCard.tsx';
 
 type Set = (r: BackfillRequest) => void;
@@ -40,7 +40,7 @@ export function RepositoryStage({ request, set }: { request: BackfillRequest; se
       <div className="row">
         {repos.map((r) => (
           <button key={r.id} type="button" className="btn btn-sm" aria-pressed={r.fullName === request.repository} onClick={() => set({ ...request, repository: r.fullName })}>
-            {r.fullName} <span className="faint">{formatNumber(r.counts.pullRequests)} PRs</span>
+            {r.fullName} <span className="faint">{plural(r.counts.pullRequests, 'PR')}</span>
           </button>
         ))}
       </div>
@@ -84,7 +84,7 @@ export function OptionsStage({ request, set }: { request: BackfillRequest; set: 
       <div className="stack">
         <strong>Workspaces to aggregate</strong>
         <div className="row">
-          {workspaces.map((w) => check(`${w.name} (${w.repositories.length} repos)`, request.workspaces.includes(w.name), (v) => set({ ...request, workspaces: v ? [...request.workspaces, w.name] : request.workspaces.filter((x) => x !== w.name) })))}
+          {workspaces.map((w) => check(`${w.name} (${plural(w.repositories.length, 'repo')})`, request.workspaces.includes(w.name), (v) => set({ ...request, workspaces: v ? [...request.workspaces, w.name] : request.workspaces.filter((x) => x !== w.name) })))}
           {request.workspaces.filter((w) => !workspaces.some((x) => x.name === w)).map((w) => (
             <span key={w} className="status status-unknown">
               new: {w}

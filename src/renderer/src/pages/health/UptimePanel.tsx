@@ -2,6 +2,7 @@ import { ToggleGroup } from 'radix-ui';
 import { useEffect, useState } from 'react';
 import type { UptimeRow } from '../../../../shared/contract/health.ts';
 import { ops } from '../../client/ops.ts';
+import { plural } from '../../lib/format.ts';
 import { useHealth } from '../../state/health-store.ts';
 
 const RANGES = { '1h': 1, '24h': 24, '7d': 168, '30d': 720 } as const;
@@ -37,7 +38,7 @@ export function UptimePanel() {
             <strong style={{ width: 64, textAlign: 'right' }}>{r.uptimePct === null ? '—' : `${r.uptimePct.toFixed(r.uptimePct === 100 ? 0 : 2)}%`}</strong>
             <div style={{ display: 'flex', gap: 2, flex: 1, height: 18 }} role="img" aria-label={`${r.service} status bars`}>
               {r.bars.map((b) => (
-                <span key={b.start} title={`${new Date(b.start).toLocaleString()}: ${b.status ?? 'no check'}${b.checks ? ` (${b.checks} checks)` : ''}`} style={{ flex: 1, borderRadius: 2, background: b.status ? COLOR[b.status] : 'var(--bg-sunken)' }} />
+                <span key={b.start} title={`${new Date(b.start).toLocaleString()}: ${b.status ?? 'no check'}${b.checks ? ` (${plural(b.checks, 'check')})` : ''}`} style={{ flex: 1, borderRadius: 2, background: b.status ? COLOR[b.status] : 'var(--bg-sunken)' }} />
               ))}
             </div>
             <span className="faint" style={{ width: 150, textAlign: 'right' }}>

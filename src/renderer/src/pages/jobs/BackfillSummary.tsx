@@ -2,7 +2,7 @@ import { useNavigate } from 'react-router';
 import type { BackfillRequest, BackfillResult } from '../../../../shared/contract/backfill.ts';
 import type { JobRun } from '../../../../shared/contract/jobs.ts';
 import { ops } from '../../client/ops.ts';
-import { formatDuration, formatNumber } from '../../lib/format.ts';
+import { formatDuration, formatNumber, plural } from '../../lib/format.ts';
 import { attempt } from '../../state/app-store.ts';
 import { VerifyStage } from '../backfill/stages.tsx';
 
@@ -53,17 +53,17 @@ export function BackfillSummary({ run, onClose }: { run: JobRun; onClose(): void
             <tr>
               <td>Sync</td>
               <td>{st.sync ? formatDuration(st.sync.seconds) : '—'}</td>
-              <td>{st.sync ? `${formatNumber(st.sync.items)} items · ${formatNumber(st.sync.requests)} requests · ${formatNumber(st.sync.graphqlPoints)} points` : 'skipped'}</td>
+              <td>{st.sync ? `${plural(st.sync.items, 'item')} · ${plural(st.sync.requests, 'request')} · ${plural(st.sync.graphqlPoints, 'point')}` : 'skipped'}</td>
             </tr>
             <tr>
               <td>Embeddings</td>
               <td>{st.embeddings ? formatDuration(st.embeddings.seconds) : '—'}</td>
-              <td>{st.embeddings ? `${formatNumber(st.embeddings.items)} items · ${formatNumber(st.embeddings.tokens)} tokens · ${usd(st.embeddings.usd)} · ${formatNumber(st.embeddings.requests)} requests${st.embeddings.truncated ? ` · ${formatNumber(st.embeddings.truncated)} cut to the input limit (${formatNumber(st.embeddings.truncatedTokens ?? 0)} tokens not embedded)` : ''}` : 'skipped'}</td>
+              <td>{st.embeddings ? `${plural(st.embeddings.items, 'item')} · ${plural(st.embeddings.tokens, 'token')} · ${usd(st.embeddings.usd)} · ${plural(st.embeddings.requests, 'request')}${st.embeddings.truncated ? ` · ${formatNumber(st.embeddings.truncated)} cut to the input limit (${formatNumber(st.embeddings.truncatedTokens ?? 0)} tokens not embedded)` : ''}` : 'skipped'}</td>
             </tr>
             <tr>
               <td>Workspace aggregation</td>
               <td>{formatDuration(st.aggregate.seconds)}</td>
-              <td>{st.aggregate.workspaces.map((w) => `${w.name}: ${formatNumber(w.totalPullRequests)} PRs, ${formatNumber(w.totalIssues)} issues`).join(' · ') || 'no workspace'}</td>
+              <td>{st.aggregate.workspaces.map((w) => `${w.name}: ${plural(w.totalPullRequests, 'PR')}, ${plural(w.totalIssues, 'issue')}`).join(' · ') || 'no workspace'}</td>
             </tr>
             <tr>
               <td>Total</td>

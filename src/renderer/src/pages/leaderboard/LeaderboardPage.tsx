@@ -4,7 +4,7 @@ import { EVENT_TYPES, type ContributorDetail, type LeaderboardEntry, type Leader
 import { ops } from '../../client/ops.ts';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
-import { downloadText, formatNumber, formatTime } from '../../lib/format.ts';
+import { downloadText, formatNumber, formatTime, plural } from '../../lib/format.ts';
 import { attempt, useApp } from '../../state/app-store.ts';
 import { sortedRuns, useJobs } from '../../state/jobs-store.ts';
 import './leaderboard.css';
@@ -45,7 +45,7 @@ function Detail({ detail, repository }: { detail: ContributorDetail; repository:
         <div className="spacer" />
         {detail.global && (
           <span className="muted">
-            global #{detail.global.rank} · {detail.global.repositories} repositories
+            global #{detail.global.rank}{detail.global.repositories !== null && ` · ${plural(detail.global.repositories, 'repository', 'repositories')}`}
           </span>
         )}
       </div>
@@ -188,7 +188,7 @@ export function LeaderboardPage() {
         <h1>Leaderboard</h1>
         {view && (
           <p>
-            {formatNumber(view.total)} contributors · {view.recalculatedAt ? `recalculated ${formatTime(view.recalculatedAt)}` : 'never recalculated'}
+            {plural(view.total, 'contributor')} · {view.recalculatedAt ? `recalculated ${formatTime(view.recalculatedAt)}` : 'never recalculated'}
           </p>
         )}
         <div className="spacer" />

@@ -15,6 +15,7 @@ export function QueriesPage() {
   const [catalogue, setCatalogue] = useState<CatalogueEntry[]>([]);
   const [saved, setSaved] = useState<SavedQuery[]>([]);
   const [repos, setRepos] = useState<RepositoryRow[]>([]);
+  const [reposLoaded, setReposLoaded] = useState(false);
   const [filter, setFilter] = useState('');
   const [params, setParams] = useSearchParams();
   const [editing, setEditing] = useState<SavedQuery | 'new' | null>(null);
@@ -23,7 +24,7 @@ export function QueriesPage() {
   useEffect(() => {
     void ops.queries.catalogue().then(setCatalogue);
     void ops.queries.saved().then(setSaved);
-    ops.repos.list().then(setRepos, () => setRepos([]));
+    ops.repos.list().then(setRepos, () => setRepos([])).finally(() => setReposLoaded(true));
     ops.queries.protection().then(setProtection, () => setProtection(null));
   }, []);
   const select = (id: string) => setParams(new URLSearchParams({ id }));
@@ -41,9 +42,9 @@ export function QueriesPage() {
         <h1>Queries</h1>
         <p>Every SQL check from the runbooks, run read-only with bound parameters and a statement timeout.</p>
       </div>
-      <div style={{ display: 'grid', gridTemplateColumns: '300px 1fr', gap: 12, alignItems: 'start' }}>
+      <div style={{ display: 'grid', gridTemplateColumns: '300px minmax(0, 1fr)', gap: 12, alignItems: 'start' }}>
         <nav className="panel panel-body stack" aria-label="Query library" style={{ maxHeight: '78vh', overflow: 'auto' }}>
-          <input className="input" data-page-search aria-label="Filter queries" placeholder="Filter  /" value={filter} onChange={(e) => setFilter(e.target.value)} />
+          <input className="input" data-page-search aria-label="Filter queries" placeholder="Filter  /" value={filter} onChange={(e) => setFilter(e.target.value)} style={{ flex: 'none' }} />
           <button className="nav-link btn-ghost" style={{ border: 0, textAlign: 'left' }} aria-current={selected === SQL_EDITOR ? 'page' : undefined} onClick={() => select(SQL_EDITOR)}>
             SQL editor
           </button>
@@ -94,7 +95,7 @@ export function QueriesPage() {
               }}
             />
           )}
-          {selected === SQL_EDITOR ? <SqlEditor /> : current ? <QueryRunner key={current.id} query={current} saved={isSaved} repositories={repos} /> : <div className="empty">Choose a query on the left.</div>}
+          {selected === SQL_EDITOR ? <SqlEditor /> : current ? <QueryRunner key={current.id} query={current} saved={isSaved} repositories={repos} autoRun={params.get('run') === '1' && reposLoaded} /> : <div className="empty">Choose a query on the left.</div>}
         </div>
       </div>
     </div>

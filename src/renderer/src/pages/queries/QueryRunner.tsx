@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { CatalogueEntry, QueryResult } from '../../../../shared/contract/queries.ts';
 import { ops } from '../../client/ops.ts';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
@@ -7,7 +7,8 @@ import { downloadText, plural } from '../../lib/format.ts';
 import { attempt, useApp } from '../../state/app-store.ts';
 
 /** Parameters form, SQL, read-only run, result grid, CSV — for a catalogue or saved query. */
-export function QueryRunner({ query, saved, repositories }: { query: CatalogueEntry; saved: boolean; repositories: { id: string; fullName: string }[] }) {
+/** `autoRun`: run once with the defaults as soon as it is true (the command palette's "Run query: …"). */
+export function QueryRunner({ query, saved, repositories, autoRun = false }: { query: CatalogueEntry; saved: boolean; repositories: { id: string; fullName: string }[]; autoRun?: boolean }) {
   const [values, setValues] = useState<Record<string, string>>({});
   const [result, setResult] = useState<QueryResult | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -19,7 +20,13 @@ export function QueryRunner({ query, saved, repositories }: { query: CatalogueEn
     if (query.needs === 'pg_stat_statements') ops.queries.extension().then(setExt, () => setExt(null));
   }, [query.needs]);
   const params = () => Object.fromEntries(query.params.map((p) => [p.name, values[p.name] ?? String(p.default ?? (p.type === 'repository' ? (repositories[0]?.id ?? '') : ''))]));
-  const run = async () => {
+  const autoRan = useRef(false);
+  useEffect(() => {
+    if (!autoRun || autoRan.current) return;
+    autoRan.current = true;
+    void run();
+  }, [autoRun]); // eslint-disable-line react-hooks/exhaustive-deps -- once, with the defaults of that moment
+  async function run() {
     setBusy(true);
     setError(null);
     try {
@@ -30,7 +37,7 @@ export function QueryRunner({ query, saved, repositories }: { query: CatalogueEn
     } finally {
       setBusy(false);
     }
-  };
+  }
   return (
     <section className="panel" aria-label={`Query ${query.title}`}>
       <div className="panel-header">

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { QueryResult, SchemaTable } from '../../../../shared/contract/queries.ts';
 import { ops } from '../../client/ops.ts';
 import { ResultGrid } from '../../components/ResultGrid.tsx';
-import { formatNumber } from '../../lib/format.ts';
+import { formatNumber, plural } from '../../lib/format.ts';
 
 const quote = (s: string) => (/^[a-z_][a-z0-9_]*$/.test(s) ? s : `"${s.replace(/"/g, '""')}"`);
 
@@ -33,9 +33,9 @@ export function SqlEditor() {
   };
   const shown = (tables ?? []).filter((t) => !filter || `${t.schema}.${t.name}`.toLowerCase().includes(filter.toLowerCase()));
   return (
-    <div style={{ display: 'grid', gridTemplateColumns: '240px 1fr', gap: 12, alignItems: 'start' }}>
+    <div style={{ display: 'grid', gridTemplateColumns: '240px minmax(0, 1fr)', gap: 12, alignItems: 'start' }}>
       <nav className="panel panel-body stack" aria-label="Schema browser" style={{ maxHeight: '70vh', overflow: 'auto', gap: 4 }}>
-        <input className="input" aria-label="Filter tables" placeholder="Filter tables" value={filter} onChange={(e) => setFilter(e.target.value)} />
+        <input className="input" aria-label="Filter tables" placeholder="Filter tables" value={filter} onChange={(e) => setFilter(e.target.value)} style={{ flex: 'none' }} />
         {schemaError && <span className="faint">{schemaError}</span>}
         {!tables && !schemaError && <span className="faint">Loading…</span>}
         {shown.map((t) => {
@@ -103,8 +103,8 @@ export function SqlEditor() {
             </pre>
           ))}
         {result && (
-          <span className="faint">
-            {result.r.rowCount} {result.r.rowCount === 1 ? 'row' : 'rows'} · {result.r.ms} ms{result.r.truncated ? ' · truncated' : ''}
+          <span className="faint" role="status" aria-label="SQL result summary">
+            {plural(result.r.rowCount, 'row')} · {Math.round(result.r.ms)} ms{result.r.truncated ? ' · truncated' : ''}
           </span>
         )}
       </div>

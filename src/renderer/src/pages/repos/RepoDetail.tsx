@@ -6,7 +6,7 @@ import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { progressText } from '../../components/ProgressLine.tsx';
 import { RunLogTail } from '../../components/RunLogTail.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
-import { formatDuration, formatNumber, formatTime, relativeTime } from '../../lib/format.ts';
+import { formatDuration, formatNumber, formatTime, plural, relativeTime } from '../../lib/format.ts';
 import { useJobs } from '../../state/jobs-store.ts';
 import { ReconciliationBadge } from './ReconciliationBadge.tsx';
 
@@ -34,7 +34,7 @@ export function RepoDetail({ repo }: { repo: RepositoryRow }) {
             <ProgressBar done={active.progress.done} total={active.progress.total} label="Sync progress" moving={active.status === 'running'} />
             <div className="row muted">
               <span>{progressText(figures(active.progress, active.status === 'running'))}</span>
-              <span>· {formatNumber(x.requests as number)} requests</span>
+              <span>· {plural(x.requests as number, 'request')}</span>
               <span>· {formatNumber(x.graphqlPoints as number)} points</span>
               {x.rateRemaining !== null && x.rateRemaining !== undefined && (
                 <span>

@@ -7,7 +7,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { runProgressText } from '../../components/ProgressLine.tsx';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
-import { formatNumber, relativeTime } from '../../lib/format.ts';
+import { formatNumber, plural, relativeTime } from '../../lib/format.ts';
 import { attempt, useApp } from '../../state/app-store.ts';
 import { useJobs } from '../../state/jobs-store.ts';
 import { ReconciliationBadge } from './ReconciliationBadge.tsx';
@@ -47,7 +47,7 @@ export function RepositoriesPage() {
   const remove = async (r: RepositoryRow) => {
     const withVectors = deleteVectors && (preview?.vectors?.count ?? 0) > 0;
     const res = await attempt('Removing', () => ops.repos.untrack({ id: r.id, deleteVectors: withVectors }));
-    if (res) toast({ title: `Stopped tracking ${r.fullName}`, body: res.vectorsDeleted !== null ? `Deleted its ${formatNumber(res.vectorsDeleted)} vectors from Milvus.` : preview?.vectors?.count ? `Its ${formatNumber(preview.vectors.count)} vectors stay in Milvus.` : undefined, tone: 'healthy' });
+    if (res) toast({ title: `Stopped tracking ${r.fullName}`, body: res.vectorsDeleted !== null ? `Deleted its ${plural(res.vectorsDeleted, 'vector')} from Milvus.` : preview?.vectors?.count ? `Its ${plural(preview.vectors.count, 'vector')} stay in Milvus.` : undefined, tone: 'healthy' });
     load();
   };
   const toast = useApp((s) => s.toast);
@@ -150,7 +150,7 @@ export function RepositoriesPage() {
           ) : preview.vectors ? (
             preview.vectors.count > 0 ? (
               <div className="stack">
-                <CheckField label={`Also delete its ${formatNumber(preview.vectors.count)} vectors from Milvus collection ${preview.vectors.collection}`} checked={deleteVectors} onChange={setDeleteVectors} />
+                <CheckField label={`Also delete its ${plural(preview.vectors.count, 'vector')} from Milvus collection ${preview.vectors.collection}`} checked={deleteVectors} onChange={setDeleteVectors} />
                 <span className="muted">{deleteVectors ? `repository == "${preview.repository}" is deleted from ${preview.vectors.collection} first; search stops returning it.` : 'Left in Milvus, search keeps returning them; verification will flag them as orphaned.'}</span>
               </div>
             ) : (

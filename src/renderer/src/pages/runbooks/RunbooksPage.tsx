@@ -30,7 +30,7 @@ export function RunbooksPage() {
         <h1>Runbooks</h1>
         <p>The seeds’ procedures as checklists: live checks, read-only queries, confirmed actions, recorded for the incident log.</p>
       </div>
-      <div style={{ display: 'grid', gridTemplateColumns: '280px 1fr', gap: 12, alignItems: 'start' }}>
+      <div style={{ display: 'grid', gridTemplateColumns: '280px minmax(0, 1fr)', gap: 12, alignItems: 'start' }}>
         <nav className="panel panel-body stack" aria-label="Runbook list">
           {(['incident', 'maintenance'] as const).map((cat) => (
             <div key={cat} className="stack" style={{ gap: 2 }}>

@@ -28,7 +28,7 @@ export function StepRow({ step, record, run, onRun }: { step: StepDef; record: S
   };
   const output = record.output as unknown;
   return (
-    <li className="panel" data-step={step.id} data-outcome={record.outcome} style={{ listStyle: 'none' }}>
+    <li className="panel" data-step={step.id} data-outcome={record.outcome} style={{ listStyle: 'none', minWidth: 0 }}>
       <div className="panel-header">
         <StatusBadge status={tone[record.outcome]} label={record.outcome} />
         <strong>{step.title}</strong>

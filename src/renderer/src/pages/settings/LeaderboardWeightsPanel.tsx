@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { EVENT_TYPES, type EventType, type LeaderboardConfig, type WeightsPreview } from '../../../../shared/contract/leaderboard.ts';
 import { ops } from '../../client/ops.ts';
 import { Field } from '../../components/Field.tsx';
+import { plural } from '../../lib/format.ts';
 import { attempt, useApp } from '../../state/app-store.ts';
 import '../leaderboard/leaderboard.css';
 
@@ -95,7 +96,7 @@ export function LeaderboardWeightsPanel() {
         {preview && (
           <div className="stack" aria-label="Weights preview">
             <span className="muted">
-              {preview.moved} of {preview.contributors} contributors would move on the {preview.scope} board{preview.moved > preview.changes.length ? ` (top ${preview.changes.length} shown)` : ''}.
+              {preview.moved} of {plural(preview.contributors, 'contributor')} would move on the {preview.scope} board{preview.moved > preview.changes.length ? ` (top ${preview.changes.length} shown)` : ''}.
             </span>
             {preview.changes.length > 0 && (
               <table className="simple">

@@ -4,7 +4,7 @@ import { ops } from '../../client/ops.ts';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
 import type { ShippedPr } from '../../../../shared/contract/etl.ts';
-import { downloadText, formatNumber, formatTime } from '../../lib/format.ts';
+import { downloadText, formatNumber, formatTime, plural } from '../../lib/format.ts';
 import { attempt, useApp } from '../../state/app-store.ts';
 import { RiskCell, RiskReasons } from '../engineers/EngineersPage.tsx';
 import { EtlRunBar } from '../engineers/EtlRunBar.tsx';
@@ -141,7 +141,7 @@ export function WhatShippedPage() {
                       {a.author}
                     </button>{' '}
                     <span className="muted">
-                      {a.prs} PRs · {a.features} features
+                      {plural(a.prs, 'PR')} · {plural(a.features, 'feature')}
                     </span>
                   </li>
                 ))}
