@@ -68,7 +68,7 @@ export async function verifyBackfill(v: VerifyInput): Promise<Verification> {
     id: 'contributors',
     label: 'Contributors list is complete (every author and reviewer present)',
     state: missing === 0 ? 'pass' : 'fail',
-    evidence: missing === 0 ? `${people!.people} contributors; no PR, issue, review or comment without its author` : `without an author: ${people!.prs} PRs, ${people!.issues} issues, ${people!.reviews} reviews, ${people!.comments} comments`,
+    evidence: missing === 0 ? `${people!.people} contributors (distinct authors, reviewers and commenters, bots included: the contributors_in_repo of query "Most active contributors"); no PR, issue, review or comment without its author` : `without an author: ${people!.prs} PRs, ${people!.issues} issues, ${people!.reviews} reviews, ${people!.comments} comments`,
     queryId: 'backfill-4-data-quality',
     details: [],
   });

@@ -81,6 +81,7 @@ export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onO
             role="columnheader"
             aria-sort={sort?.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}
             className={`cell${growing(c) ? ' cell-grow' : ''}`}
+            title={c.header}
             style={{ width: widthOf(c), minWidth: c.minWidth, lineHeight: '26px', position: 'relative' }}
           >
             {onSort ? (

@@ -37,7 +37,7 @@ export function StepRow({ step, record, run, onRun }: { step: StepDef; record: S
       <div className="panel-body stack">
         <span className="muted">{step.description}</span>
         {record.summary && <div>{record.summary}</div>}
-        {record.statements.length > 0 && <pre className="mono panel" style={{ margin: 0, padding: 6 }}>{record.statements.join('\n')}</pre>}
+        {record.statements.length > 0 && <pre className="mono panel" style={{ margin: 0, padding: 6, overflowX: 'auto' }}>{record.statements.join('\n')}</pre>}
         {step.kind === 'query' && output !== null && (output as QueryResult | null)?.columns && <ResultGrid result={output as QueryResult} label={`${step.title} result`} />}
         {open && (
           <div className="row">
