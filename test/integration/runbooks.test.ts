@@ -284,7 +284,7 @@ describe('CLI', () => {
       expect(r.stderr).toMatch(/Incident note written/);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/will run:\n\s+VACUUM \(ANALYZE\) "repo_ops"\."pull_requests"/);
-      expect(r.stdout).toMatch(/→ DONE: 12 table\(s\) vacuumed and analyzed/);
+      expect(r.stdout).toMatch(/→ DONE: 12 tables vacuumed and analyzed/);
       expect(readFileSync(note, 'utf8')).toMatch(/✅ \*\*VACUUM \(ANALYZE\)\*\* — done/);
       const unknown = await cli(['runbook', 'run', 'nope']);
       expect(unknown.code).toBe(2);

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { OpsError } from '../../shared/errors.ts';
+import { plural } from '../../shared/text.ts';
 import type { EmbeddingService } from '../embedding-job/embedding-service.ts';
 import type { ProfileService } from '../profiles/profile-service.ts';
 import type { SecretService } from '../secrets/secret-service.ts';
@@ -79,7 +80,7 @@ export const ACTIONS: Record<string, Action> = {
       const t0 = Date.now();
       // VACUUM cannot run inside a transaction: one statement at a time on the pool.
       for (const s of statements) await ctx.pool.query(s);
-      return { outcome: 'done', summary: `${statements.length} table(s) vacuumed and analyzed in ${((Date.now() - t0) / 1000).toFixed(1)} s`, output: { statements } };
+      return { outcome: 'done', summary: `${plural(statements.length, 'table')} vacuumed and analyzed in ${((Date.now() - t0) / 1000).toFixed(1)} s`, output: { statements } };
     },
   },
   'create-index': {
@@ -129,7 +130,7 @@ export const ACTIONS: Record<string, Action> = {
       const r = await restoreTest(ctx.url, b, ctx.migrationSets);
       const bad = Object.entries(r.tables).filter(([, c]) => c.restored !== null && c.expected !== c.restored);
       const compared = Object.keys(r.tables).length - r.skipped.length;
-      const skipped = r.skipped.length ? `; ${r.skipped.length} table(s) in the backup are not part of the warehouse schema (created outside Repo Ops) and were not restored: ${r.skipped.map((t) => JSON.stringify(t)).join(', ')}` : '';
+      const skipped = r.skipped.length ? `; ${plural(r.skipped.length, 'table')} in the backup ${r.skipped.length === 1 ? 'is' : 'are'} not part of the warehouse schema (created outside Repo Ops) and ${r.skipped.length === 1 ? 'was' : 'were'} not restored: ${r.skipped.map((t) => JSON.stringify(t)).join(', ')}` : '';
       if (!r.ok) return { outcome: 'fail', summary: `Restore test FAILED: ${bad.map(([t, c]) => `${JSON.stringify(t)} ${c.restored}/${c.expected}`).join(', ')}${skipped}`, output: r };
       return { outcome: r.skipped.length ? 'warn' : 'pass', summary: `Restore test passed: ${compared} tables, every row count matches${skipped}`, output: r };
     },

@@ -3,6 +3,7 @@ import { userInfo } from 'node:os';
 import type { RunbookDef, RunbookRun, StepDef, StepRecord } from '../../shared/contract/runbooks.ts';
 import type { SecretKey } from '../../shared/contract/secrets.ts';
 import { OpsError } from '../../shared/errors.ts';
+import { plural } from '../../shared/text.ts';
 import type { EmbeddingService } from '../embedding-job/embedding-service.ts';
 import type { HealthService } from '../health-service/health-service.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -126,7 +127,7 @@ export class RunbookService {
         const { pool } = await this.d.warehouse.connection();
         const result = await runCatalogueQuery(pool, s.queryId, { ...s.params, ...inputs });
         const outcome = s.expectEmpty ? (result.rowCount === 0 ? 'pass' : 'warn') : 'done';
-        return this.record(runId, stepId, { outcome, summary: `${result.rowCount} row(s) in ${Math.round(result.ms)} ms${s.expectEmpty && result.rowCount ? ' — look at them' : ''}`, output: result, statements: [], note: '' });
+        return this.record(runId, stepId, { outcome, summary: `${plural(result.rowCount, 'row')} in ${Math.round(result.ms)} ms${s.expectEmpty && result.rowCount ? ' — look at them' : ''}`, output: result, statements: [], note: '' });
       }
       if (s.kind === 'action') {
         const ctx = await this.actionContext();

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { LlmEstimate } from '../../../../shared/contract/etl.ts';
 import { ops } from '../../client/ops.ts';
 import { CheckField } from '../../components/CheckField.tsx';
-import { formatNumber } from '../../lib/format.ts';
+import { formatNumber, plural } from '../../lib/format.ts';
 import { attempt } from '../../state/app-store.ts';
 
 const usd = (v: number) => (v < 0.01 ? `$${v.toFixed(4)}` : `$${v.toFixed(2)}`);
@@ -42,7 +42,7 @@ export function WhatShippedRun({ repository, disabled, reloadKey }: { repository
               ? 'estimating…'
               : estimate.prs === 0
                 ? `${estimate.model}: every PR in scope has an answer for its current content (nothing to pay)`
-                : `${estimate.model}: ${formatNumber(estimate.prs)} PR(s) to score (${formatNumber(estimate.alreadyScored)} unchanged skipped) · ≈${formatNumber(estimate.inputTokens)} input tokens · at most ${usd(estimate.usd)} · ${formatNumber(estimate.githubRequests)} GitHub request(s)`}
+                : `${estimate.model}: ${plural(estimate.prs, 'PR')} to score (${formatNumber(estimate.alreadyScored)} unchanged skipped) · ≈${formatNumber(estimate.inputTokens)} input tokens · at most ${usd(estimate.usd)} · ${plural(estimate.githubRequests, 'GitHub request')}`}
         </span>
       )}
       <button className="btn" disabled={disabled} onClick={() => void start()}>
