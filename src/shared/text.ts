@@ -10,7 +10,7 @@ export function readable(v: unknown): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
   if (v === null || v === undefined) return '—';
-  if (Array.isArray(v)) return v.map(readable).join(', ');
+  if (Array.isArray(v)) return v.length ? v.map(readable).join(', ') : '—';
   return Object.entries(v as Record<string, unknown>)
     .map(([k, x]) => `${humanKey(k)}: ${x !== null && typeof x === 'object' && !Array.isArray(x) ? `(${readable(x)})` : readable(x)}`)
     .join(' · ');

@@ -68,6 +68,11 @@ describe('The first hour, minor items', () => {
     expect(await page.getByText('Click a job (or select it and press Enter)').count()).toBe(1);
     await page.getByRole('button', { name: /Backfill octo\/widgets/ }).click();
     const drawer = page.getByRole('dialog');
+    // Steps as a table, parameters as key/value rows: no JSON blob anywhere in the drawer.
+    await drawer.locator('tr[data-step="sync"]').waitFor();
+    await expect.poll(() => drawer.getByLabel('Parameters').innerText()).toMatch(/repository\s+octo\/widgets/);
+    expect(await drawer.innerText()).not.toMatch(/[{[]\s*"/);
+    await page.screenshot({ path: join(ROOT, 'docs', 'job-drawer.png') });
     await drawer.getByRole('button', { name: 'Cancel' }).click();
     const confirm = page.getByRole('alertdialog');
     await expect.poll(() => confirm.innerText()).toMatch(/Cancel Backfill octo\/widgets[\s\S]*It has run for/);

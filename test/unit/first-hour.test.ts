@@ -39,5 +39,6 @@ describe('messages', () => {
     expect(plural(0, 'row')).toBe('0 rows');
     expect(plural(1200, 'match', 'matches')).toBe('1,200 matches');
     expect(readable({ rateLimits: { graphql: { remaining: 4990 } }, ok: true })).toBe('rate limits: (graphql: (remaining: 4,990)) · ok: yes');
+    expect(readable({ workspaces: [], repos: ['a/b', 'c/d'] })).toBe('workspaces: — · repos: a/b, c/d');
   });
 });

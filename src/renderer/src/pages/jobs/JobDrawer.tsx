@@ -119,12 +119,12 @@ function JobDetail({ run, onClose, onOpenRun }: { run: JobRun; onClose(): void; 
       {run.kind === 'backfill' && <BackfillSummary run={run} onClose={onClose} />}
       <section className="stack">
         <h3>Parameters</h3>
-        <pre className="panel mono" style={{ margin: 0, padding: 8, overflow: 'auto' }}>{JSON.stringify(run.params, null, 2)}</pre>
+        <Figures label="Parameters" v={run.params} />
       </section>
       {run.result !== null && run.result !== undefined && (
         <section className="stack">
           <h3>Result</h3>
-          <pre className="panel mono" style={{ margin: 0, padding: 8, overflow: 'auto', maxHeight: 240 }}>{JSON.stringify(run.result, null, 2)}</pre>
+          <Figures label="Result" v={run.result} />
         </section>
       )}
       <section className="stack">
@@ -142,5 +142,19 @@ function Extra({ k, v }: { k: string; v: unknown }) {
       <dt>{humanKey(k)}</dt>
       <dd>{readable(v)}</dd>
     </>
+  );
+}
+
+/** Parameters or a result as "key: value" rows (nested objects readable on one line), not a JSON blob. */
+function Figures({ label, v }: { label: string; v: unknown }) {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return <div aria-label={label}>{readable(v)}</div>;
+  const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
+  if (!entries.length) return <span className="faint" aria-label={label}>none</span>;
+  return (
+    <dl className="kv" aria-label={label}>
+      {entries.map(([k, x]) => (
+        <Extra key={k} k={k} v={x} />
+      ))}
+    </dl>
   );
 }
