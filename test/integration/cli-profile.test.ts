@@ -95,4 +95,24 @@ describe('repo-ops profile', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/GITHUB_API_URL \(overrides githubApiUrl\): .*got "not a url"/);
   });
+
+  it('repo-ops settings: the application settings with key=value (numbers, booleans, text, JSON maps)', async () => {
+    const set = await runCli(['settings', 'set', 'healthIntervalMinutes=10', 'notifications=false', 'theme=dark', 'teamTimeZone=Europe/Berlin', 'embeddingPrices={"text-embedding-3-small":0.03}'], { home });
+    expect(set.stderr).toBe('');
+    expect(set.stdout).toContain('embeddingPrices = {"text-embedding-3-small":0.03}');
+    const bad = await runCli(['settings', 'set', 'logRetentionDays=14', 'jobConcurrency=99'], { home });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^Error: jobConcurrency: Too big: .*8.*got "99"/);
+    const badMap = await runCli(['settings', 'set', 'embeddingPrices={"m":-1}'], { home });
+    expect(badMap.code).toBe(1);
+    expect(badMap.stderr).toMatch(/^Error: embeddingPrices: .*\(at m\)/);
+    const noValue = await runCli(['settings', 'set', 'theme'], { home });
+    expect(noValue.code).toBe(2);
+    expect(noValue.stderr).toContain('expected key=value, got "theme"');
+    const unknown = await runCli(['settings', 'set', 'githubApiUrl=http://x'], { home });
+    expect(unknown.stderr).toContain('Unknown setting "githubApiUrl"');
+    expect(unknown.stderr).toContain('(connection settings: repo-ops profile set)');
+    const shown = JSON.parse((await runCli(['settings', 'show', '--json'], { home })).stdout) as Record<string, unknown>;
+    expect(shown).toMatchObject({ healthIntervalMinutes: 10, notifications: false, theme: 'dark', teamTimeZone: 'Europe/Berlin', embeddingPrices: { 'text-embedding-3-small': 0.03 }, logRetentionDays: 7, jobConcurrency: 2 });
+  });
 });

@@ -11,6 +11,7 @@ import { leaderboardCommand, leaderboardUsage } from './commands/leaderboard.ts'
 import { logsCommand, logsUsage } from './commands/logs.ts';
 import { milvusCommand, milvusUsage } from './commands/milvus.ts';
 import { profileCommand, profileUsage } from './commands/profile.ts';
+import { settingsCommand, settingsUsage } from './commands/settings.ts';
 import { queryCommand, queryUsage } from './commands/query.ts';
 import { runbookCommand, runbookUsage } from './commands/runbook.ts';
 import { scheduleCommand, scheduleUsage } from './commands/schedule.ts';
@@ -43,6 +44,7 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
   etl: { run: etlCommand, usage: etlUsage, summary: "What the Repo's Engineer Lens and What Shipped ETL (incremental, --explain) and the shipping digest" },
   worker: { run: workerCommand, usage: workerUsage, summary: 'join the warehouse job queue (pg-boss) as a worker; worker list shows the fleet' },
   jobs: { run: jobsCommand, usage: jobsUsage, summary: 'job runs: this machine’s, or every worker’s with --all-workers' },
+  settings: { run: settingsCommand, usage: settingsUsage, summary: 'application settings (the Settings page): show, set key=value' },
   profile: { run: profileCommand, usage: profileUsage, summary: 'connection profiles: list, show, use, set key=value (every non-secret setting), create, delete' },
 };
 
