@@ -69,6 +69,10 @@ describe('Backfill wizard', () => {
     const estimate = c.page.getByRole('region', { name: 'Estimate', exact: true });
     await expect.poll(() => estimate.innerText(), { timeout: 30_000 }).toMatch(/Pull requests \/ issues\s+220 \/ 60/);
     await expect.poll(() => c.page.getByRole('region', { name: "The backfill guide's table" }).innerText()).toMatch(/Medium \(100-1K PRs\)/);
+    // Each step's figures with their band, and the total's.
+    const bySteps = await c.page.getByRole('table', { name: 'Estimate by step' }).innerText();
+    expect(bySteps).toMatch(/sync\s+\d+ \(\d+–\d+\)/);
+    expect(bySteps).toMatch(/total\s+[\d,]+ \([\d,]+–[\d,]+\)\s+[\d,]+( \([\d,]+–[\d,]+\))?\s+\$0\.\d{4}/);
     const download = c.page.waitForEvent('download');
     await c.page.getByRole('button', { name: 'Save dry-run report (Markdown)' }).click();
     expect((await download).suggestedFilename()).toMatch(/^backfill-dry-run-octo-widgets-.*\.md$/);

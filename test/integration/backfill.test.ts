@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BACKFILL_STEPS } from '../../src/main/backfill/backfill-job.ts';
-import type { Verification } from '../../src/shared/contract/backfill.ts';
+import type { BackfillEstimate, Verification } from '../../src/shared/contract/backfill.ts';
 import type { JobRun } from '../../src/shared/contract/jobs.ts';
 import { runCli } from '../helpers/cli.ts';
 import { startEmbedEnv, type EmbedEnv } from '../helpers/embed-env.ts';
@@ -93,7 +93,7 @@ WHERE wr.repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
     expect(v.items.find((i) => i.id === 'no-errors')).toMatchObject({ state: 'fail' });
     // The CLI path: the same red checklist, and exit code 3 (ran, but incomplete) for cron.
     const cli = await runCli(['backfill', REPO, '--yes', '--full-refresh'], { home: env.t.home, timeoutMs: 120_000 });
-    expect(cli.code).toBe(3);
+    expect(cli.code, cli.stderr).toBe(3);
     expect(cli.stdout).toMatch(/\[FAIL\] PR count matches GitHub — warehouse 117, GitHub 120/);
     expect(cli.stdout).not.toMatch(/Backfill complete and verified/);
   });
@@ -101,6 +101,7 @@ WHERE wr.repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
   it('follows a rename between two backfills, by the old name and by the new one, with Milvus keyed by the repository id', async () => {
     env = await startEmbedEnv({ milvus, dataset: smallDataset(21, 24, 12, 0) });
     const first = await env.t.core.jobs.wait((await env.t.ops.backfill.start({ repository: REPO })).id);
+    expect(first.error).toBeNull();
     expect(first.status).toBe('succeeded');
     renameRepository(env.dataset, REPO, 'octo/gadgets');
     const urls = async () => (await env!.pool.query("SELECT html_url FROM pull_requests UNION ALL SELECT html_url FROM issues")).rows.map((r) => r.html_url as string);
@@ -176,9 +177,22 @@ WHERE wr.repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
 
   it('the CLI: dry run prints the estimate and writes nothing; a run ends with the checklist and exit 0', async () => {
     env = await startEmbedEnv({ milvus });
-    const dry = await runCli(['backfill', REPO, '--dry-run'], { home: env.t.home });
+    const dry = await runCli(['backfill', REPO, '--dry-run', '--json'], { home: env.t.home });
     expect(dry.code).toBe(0);
     expect(dry.stderr).toMatch(/pull requests \/ issues\s+120 \/ 60/);
+    // Every step's figures with their band, on the terminal and in the JSON.
+    expect(dry.stderr).toMatch(/time\s+\d+ s \(\d+ s–\d+ s\)/);
+    expect(dry.stderr).toMatch(/ {2}sync\s+\d+ s( \(\d+ s–\d+ s\))?, \d+ \(\d+–\d+\) requests/);
+    const { estimate } = JSON.parse(dry.stdout) as { estimate: BackfillEstimate };
+    expect(estimate.steps.map((st) => st.step)).toEqual(['sync', 'embeddings', 'aggregate', 'verify']);
+    for (const st of [...estimate.steps, estimate.total]) for (const r of [st.requests, st.tokens, st.usd, st.seconds]) expect(r.low <= r.value && r.value <= r.high).toBe(true);
+    expect(estimate.total.seconds.high).toBeGreaterThan(estimate.total.seconds.low);
+    // Synced already, nothing changed since: an incremental run fetches nothing new, and embeds the 180 items
+    // the warehouse holds unembedded (their tokens counted exactly, no sample needed).
+    expect(estimate.changes).toMatchObject({ pullRequests: 0, issues: 0 });
+    expect(estimate.sample).toMatchObject({ items: 0, population: 0, scanComplete: true });
+    expect(estimate.embeddings.items).toBe(180);
+    expect(estimate.total.tokens.low).toBe(estimate.total.tokens.high);
     expect(dry.stderr).toMatch(/the guide's table \(Medium\)\s+20-35 min/);
     const real = await runCli(['backfill', REPO, '--yes', '--workspace', 'ops'], { home: env.t.home, timeoutMs: 120_000 });
     expect(real.stderr).not.toMatch(/Error:/);

@@ -1,17 +1,20 @@
 import type pg from 'pg';
-import type { BackfillEstimate, BackfillRequest } from '../../shared/contract/backfill.ts';
-import { costUsd, prepareEmbeddingText } from '../embeddings/index.ts';
+import type { BackfillEstimate, BackfillRequest, StepEstimate } from '../../shared/contract/backfill.ts';
+import { contentHash, costUsd, DEFAULT_MAX_INPUTS, minWallSeconds, prepareEmbeddingText } from '../embeddings/index.ts';
 import { summarizeDue } from '../embedding-job/candidates.ts';
 import type { EmbeddingService } from '../embedding-job/embedding-service.ts';
 import { parseRepoName } from '../github/repo-name.ts';
 import { openaiCheck, runChecks } from '../health/index.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
-import { syncCost } from '../sync/cost.ts';
+import { pageCost } from '../sync/follow-up-model.ts';
 import { resolveWindow } from '../sync/plan.ts';
 import { githubCounts, storedCounts } from '../sync/reconcile.ts';
 import { findRepository } from '../sync/repositories.ts';
+import { incrementalMarks, scanSizes, type RequestTiming } from '../sync/size-scan.ts';
 import type { SyncService } from '../sync/sync-service.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
+import { band, embeddingRequests, exact, fitLatency, relativeError, rounded, sum, totalFromSample } from './estimate-model.ts';
+import { fetchSample, latestNumber, seededRandom, shuffled } from './sample.ts';
 
 /** The backfill guide's static table, shown beside the live estimate. */
 export const GUIDE_TABLE = [
@@ -21,11 +24,13 @@ export const GUIDE_TABLE = [
   { size: 'Very Large (>5K PRs)', sync: '15-30 min', embeddings: '60-120 min', total: '75-150 min' },
 ];
 
-const DEFAULT_TOKENS_PER_ITEM = 500;
 const DEFAULT_TPM = 1_000_000;
+const DEFAULT_RPM = 3_000;
+const DEFAULT_TOKENIZE_PER_MS = 500;
 const WRITE_ROWS_PER_S = 20_000;
-const ROWS_PER_ITEM = 12;
 const VECTORS_PER_S = 1500;
+// GraphQL points of one sync page (100 items with their first nested pages).
+const DEFAULT_PAGE_POINTS = 14;
 
 function sizeClass(prs: number): string {
   return prs < 100 ? 'Small' : prs <= 1000 ? 'Medium' : prs <= 5000 ? 'Large' : 'Very Large';
@@ -42,110 +47,253 @@ export async function measuredSecondsPerRequest(pool: pg.Pool): Promise<number |
   return r.n ? Number(r.s) / Number(r.n) : null;
 }
 
-type Sample = { t: 'pr' | 'issue'; title: string; body: string | null }[];
+// The scan reads as many pages as the sync (cheap ones); past this many per stream the rest is
+// extrapolated from the pages read.
+const SCAN_MAX_PAGES = 150;
+// Texts are sampled 100 at a time until the token total's standard error is under 4 % (at least
+// 200, at most 1,000 items, or all of them when there are fewer).
+const SAMPLE_STEP = 100;
+const SAMPLE_MIN = 200;
+const SAMPLE_MAX = 1000;
+const SAMPLE_TARGET_ERROR = 0.04;
+// Requests of a sync besides its pages: the repository lookup, GitHub's counts, the reconciliation.
+const FIXED_SYNC_REQUESTS = 3;
+const PAGE_TRANSACTION_MS = 8;
+const AGGREGATE_S = 0.5;
 
-/**
- * Average embedding tokens per PR and per issue (they differ: PR bodies are templates,
- * issues are reports): from the warehouse, else from a sample fetched from GitHub.
- */
-async function tokensPerItem(pool: pg.Pool, sync: SyncService, owner: string, name: string): Promise<{ pr: number; issue: number; basis: string }> {
-  const { rows } = await pool.query(`(SELECT 'pr' AS t, title, body FROM pull_requests p JOIN repositories r ON r.id = p.repository_id WHERE lower(r.full_name) = lower($1) LIMIT 200)
-    UNION ALL (SELECT 'issue', title, body FROM issues i JOIN repositories r ON r.id = i.repository_id WHERE lower(r.full_name) = lower($1) LIMIT 200)`, [`${owner}/${name}`]);
-  let sample = rows as Sample;
-  let basis = 'tokenizer on the texts in the warehouse';
-  if (sample.length < 20) {
-    try {
-      const gh = await sync.github();
-      const res = await gh.graphql<{ repository: { pullRequests: { nodes: { title: string; body: string }[] }; issues: { nodes: { title: string; body: string }[] } } }>(
-        `query Sample($owner: String!, $name: String!) { repository(owner: $owner, name: $name) {
-          pullRequests(first: 100, orderBy: { field: CREATED_AT, direction: DESC }) { nodes { title body } }
-          issues(first: 100, orderBy: { field: CREATED_AT, direction: DESC }) { nodes { title body } } } }`,
-        { owner, name },
-      );
-      const repo = res.data?.repository;
-      if (repo) {
-        sample = [...repo.pullRequests.nodes.map((n) => ({ t: 'pr' as const, ...n })), ...repo.issues.nodes.map((n) => ({ t: 'issue' as const, ...n }))];
-        basis = `tokenizer on a sample of ${sample.length} items from GitHub`;
-      }
-    } catch {
-      // no sample: fall back to the default below
-    }
-  }
-  const avg = (t: 'pr' | 'issue') => {
-    const of = sample.filter((s) => s.t === t);
-    return of.length ? of.reduce((n, s) => n + prepareEmbeddingText({ type: s.t, title: s.title, body: s.body ?? '' }).tokens, 0) / of.length : null;
-  };
-  const pr = avg('pr');
-  const issue = avg('issue');
-  if (pr === null && issue === null) return { pr: DEFAULT_TOKENS_PER_ITEM, issue: DEFAULT_TOKENS_PER_ITEM, basis: `default ${DEFAULT_TOKENS_PER_ITEM} tokens per item` };
-  return { pr: pr ?? issue!, issue: issue ?? pr!, basis };
+interface Stored {
+  updatedAt: number;
+  hash: string | null;
+  generated: boolean;
+}
+
+/** The warehouse's copy of the given items: when each was last updated and what was embedded. */
+async function storedItems(pool: pg.Pool, repositoryId: string | null, numbers: number[]): Promise<Map<number, Stored>> {
+  const out = new Map<number, Stored>();
+  if (!repositoryId || numbers.length === 0) return out;
+  const { rows } = await pool.query(
+    `SELECT number, updated_at, content_hash, embedding_generated_at IS NOT NULL AS generated FROM pull_requests WHERE repository_id = $1 AND number = ANY($2::int[])
+     UNION ALL SELECT number, updated_at, content_hash, embedding_generated_at IS NOT NULL FROM issues WHERE repository_id = $1 AND number = ANY($2::int[])`,
+    [repositoryId, numbers],
+  );
+  for (const r of rows as { number: number; updated_at: Date; content_hash: string | null; generated: boolean }[]) out.set(r.number, { updatedAt: r.updated_at.getTime(), hash: r.content_hash, generated: r.generated });
+  return out;
 }
 
 /**
- * What a backfill will do and cost, before it starts: counts from GitHub, requests
- * and points, tokens and dollars (tokenizer on real texts), Milvus entities, and time
- * from measured throughput (earlier runs, the live latency and the provider's limits).
+ * What a backfill will do and cost, before it starts, step by step, each figure with its band:
+ * - sync: a totalCount-only scan of the very pages the sync will fetch (an incremental pass
+ *   stops at its mark, so only changes count), the nested follow-ups replayed on those sizes;
+ *   time from GitHub's latency measured live on the estimate's own requests (base + per node);
+ * - embeddings: what is due in the warehouse (exact) plus a random sample of the items the sync
+ *   brings (new or changed since stored), tokenized; requests packed as the embedder packs them;
+ *   time bound by the provider's limits (read live) and the tokenizer's measured speed.
  */
 export async function estimateBackfill(d: { warehouse: WarehouseService; sync: SyncService; embeddings: EmbeddingService; settings: SettingsService }, req: BackfillRequest): Promise<BackfillEstimate> {
   const name = parseRepoName(req.repository);
   const { pool } = await d.warehouse.connection();
   const github = await d.sync.github();
   const window = resolveWindow({ repository: name.fullName, mode: req.timeRangeDays ? 'range' : req.mode, timeRangeDays: req.timeRangeDays });
+  const timings: RequestTiming[] = [];
   const t0 = performance.now();
   const counts = await githubCounts(github, name.owner, name.name, window);
-  const latencyS = (performance.now() - t0) / 1000;
+  timings.push({ nodes: 3, ms: performance.now() - t0 });
   const repo = await findRepository(pool, name.fullName);
   const stored = repo ? await storedCounts(pool, repo.id, window) : { pullRequests: 0, issues: 0 };
-  const cost = req.embeddingsOnly ? { requests: 0, points: 0 } : syncCost(counts);
+  const marks = window.mode === 'incremental' ? await incrementalMarks(pool, repo?.id ?? null) : { pull_requests: null, issues: null };
   const gql = github.stats.buckets.graphql;
+  const random = seededRandom(name.fullName.toLowerCase());
 
-  const measured = await measuredSecondsPerRequest(pool);
-  const perRequest = measured ?? latencyS * 1.2;
-  const items = counts.pullRequests + counts.issues;
-  const syncS = req.embeddingsOnly ? 0 : cost.requests * perRequest + (items * ROWS_PER_ITEM) / WRITE_ROWS_PER_S;
+  // 1. The sync's pages, scanned.
+  const scan = req.embeddingsOnly ? [] : await scanSizes({ github, log: d.sync.logger, owner: name.owner, name: name.name, window, marks, maxPages: SCAN_MAX_PAGES, onTiming: (t) => timings.push(t) });
+  const scanComplete = scan.length > 0 && scan.every((s) => s.complete);
+  const kept = scan.flatMap((s) => s.pages.flat());
+  const pageCosts = scan.map((s) => s.pages.map((p) => pageCost(p)));
+  const changes = scan.some((s) => s.since)
+    ? { since: new Date(Math.min(...scan.filter((s) => s.since).map((s) => s.since!.getTime()))).toISOString(), pullRequests: scan[0]!.pages.flat().length, issues: scan[1]!.pages.flat().length }
+    : null;
 
+  // 2. The texts: a random sample of what the sync brings that the warehouse lacks or holds older.
+  const tokenized = { tokens: 0, ms: 0 };
   const c = d.embeddings.config();
   const prices = d.settings.get().embeddingPrices;
+  let population: number[];
+  let populationSize: number;
+  let sampleFrom: 'candidates' | 'numbers';
+  let storedMap = new Map<number, Stored>();
+  if (scanComplete) {
+    storedMap = await storedItems(pool, repo?.id ?? null, kept.map((k) => k.number));
+    population = kept.filter((k) => {
+      const s = storedMap.get(k.number);
+      return !s || Date.parse(k.updatedAt) > s.updatedAt;
+    }).map((k) => k.number);
+    populationSize = population.length;
+    sampleFrom = 'candidates';
+  } else {
+    // Too big to scan whole, or embeddings only: numbers drawn across the whole history.
+    const top = req.skipEmbeddings && req.embeddingsOnly ? 0 : await latestNumber(github, name.owner, name.name);
+    population = Array.from({ length: top }, (_, i) => i + 1);
+    populationSize = req.embeddingsOnly ? 0 : Math.max(0, counts.pullRequests - stored.pullRequests) + Math.max(0, counts.issues - stored.issues);
+    sampleFrom = 'numbers';
+  }
+  const order = shuffled(population, random);
+  const sample: { tokens: number; need: number }[] = [];
+  const wanted = req.skipEmbeddings && sampleFrom === 'candidates' ? 0 : populationSize > 0 ? order.length : 0;
+  let drawn = 0;
+  while (drawn < wanted) {
+    const part = order.slice(drawn, drawn + SAMPLE_STEP);
+    drawn += part.length;
+    const items = await fetchSample(github, name.owner, name.name, part, (t) => timings.push(t));
+    if (sampleFrom === 'numbers' && items.length) storedMap = new Map([...storedMap, ...(await storedItems(pool, repo?.id ?? null, items.map((i) => i.number)))]);
+    const tk = performance.now();
+    for (const it of items) {
+      const prepared = prepareEmbeddingText({ type: it.kind, title: it.title, body: it.body });
+      tokenized.tokens += prepared.tokens;
+      const s = storedMap.get(it.number);
+      // Stored and embedded with the same text: not due again. Stored but never embedded: counted below as due now.
+      const need = !s || (s.generated && s.hash !== contentHash(prepared.text, c.model, c.dimensions)) ? 1 : 0;
+      sample.push({ tokens: prepared.tokens, need });
+    }
+    tokenized.ms += performance.now() - tk;
+    const values = sample.map((x) => x.need * x.tokens);
+    if (sample.length >= SAMPLE_MAX || (sample.length >= SAMPLE_MIN && relativeError(values, populationSize) < SAMPLE_TARGET_ERROR)) break;
+  }
+
+  // 3. Sync figures.
+  const measured = await measuredSecondsPerRequest(pool);
+  const latency = fitLatency(timings);
+  const requestMs = (nodes: number) => latency.baseMs + latency.perNodeMs * nodes;
+  let syncRequests = req.embeddingsOnly ? 0 : FIXED_SYNC_REQUESTS;
+  let syncPoints = req.embeddingsOnly ? 0 : FIXED_SYNC_REQUESTS;
+  let syncMs = req.embeddingsOnly ? 0 : FIXED_SYNC_REQUESTS * latency.baseMs;
+  let rows = 0;
+  for (const costs of pageCosts) {
+    // Each page: its follow-ups, then its write while the next page is fetched.
+    costs.forEach((p, i) => {
+      syncRequests += p.requestNodes.length;
+      syncPoints += DEFAULT_PAGE_POINTS + (p.requestNodes.length - 1);
+      rows += p.rows;
+      if (i === 0) syncMs += requestMs(p.requestNodes[0]!);
+      syncMs += p.requestNodes.slice(1).reduce((n, x) => n + requestMs(x), 0);
+      const next = costs[i + 1]?.requestNodes[0];
+      const writeMs = PAGE_TRANSACTION_MS + (p.rows / WRITE_ROWS_PER_S) * 1000;
+      syncMs += Math.max(next === undefined ? 0 : requestMs(next), writeMs);
+    });
+  }
+  if (!req.embeddingsOnly && !scanComplete) {
+    // Past the scan's limit: the rest of the items at the cost per item of the pages read.
+    const scannedItems = kept.length;
+    const rest = Math.max(0, counts.pullRequests + counts.issues - scannedItems);
+    const k = scannedItems > 0 ? rest / scannedItems : 0;
+    syncRequests += Math.round((syncRequests - FIXED_SYNC_REQUESTS) * k);
+    syncPoints += Math.round((syncPoints - FIXED_SYNC_REQUESTS) * k);
+    syncMs += (syncMs - FIXED_SYNC_REQUESTS * latency.baseMs) * k;
+  }
+  const syncSeconds = measured !== null ? syncRequests * measured + rows / WRITE_ROWS_PER_S : syncMs / 1000;
+  const timeBasis = measured !== null
+    ? 'GitHub time measured from earlier syncs (active time, without pauses and crashes)'
+    : `GitHub latency measured live: ${latency.baseMs.toFixed(0)} ms + ${(latency.perNodeMs * 1000).toFixed(1)} µs per node over ${timings.length} requests`;
+  const requestBand = scanComplete ? 0.02 : 0.15;
+  const sync: StepEstimate = {
+    step: 'sync',
+    requests: band(syncRequests, requestBand, 1),
+    tokens: exact(0),
+    usd: exact(0),
+    seconds: band(syncSeconds, 0.12 + 2 * latency.spread + (scanComplete ? 0 : 0.15)),
+    basis: req.embeddingsOnly ? 'skipped (embeddings only)' : `${scanComplete ? 'size scan of every page' : `size scan of the first ${SCAN_MAX_PAGES} pages per stream, extrapolated`}; ${timeBasis}`,
+  };
+
+  // 4. Embedding figures.
+  let embeddings: StepEstimate = { step: 'embeddings', requests: exact(0), tokens: exact(0), usd: exact(0), seconds: exact(0), basis: 'skipped' };
   let embedItems = 0;
-  let tokens = 0;
-  let basis = 'embeddings skipped';
-  let embedS = 0;
-  let timeBasis = measured !== null ? 'measured from earlier syncs (active time, without pauses and crashes)' : 'live GitHub latency';
+  let tokenBasis = 'embeddings skipped';
+  let limitsBasis = '';
   if (!req.skipEmbeddings) {
     const due = repo ? await summarizeDue(pool, { repositoryId: repo.id, only: ['issue', 'pr'], model: c.model, dimensions: c.dimensions }) : { due: 0, tokens: 0 };
-    const missingPrs = req.embeddingsOnly ? 0 : Math.max(0, counts.pullRequests - stored.pullRequests);
-    const missingIssues = req.embeddingsOnly ? 0 : Math.max(0, counts.issues - stored.issues);
-    const missing = missingPrs + missingIssues;
-    const per = missing ? await tokensPerItem(pool, d.sync, name.owner, name.name) : { pr: 0, issue: 0, basis: 'tokenizer on the texts in the warehouse' };
-    embedItems = due.due + missing;
-    tokens = Math.round(due.tokens + missingPrs * per.pr + missingIssues * per.issue);
-    basis = missing ? per.basis : 'tokenizer on the texts in the warehouse';
-    // The provider's limits, read from a one-token probe: time is bound by tokens per minute.
+    const newTokens = totalFromSample(sample.map((x) => x.need * x.tokens), populationSize);
+    const newItems = totalFromSample(sample.map((x) => x.need), populationSize);
+    embedItems = due.due + Math.round(newItems.value);
+    const tokens = sum(exact(due.tokens), newTokens);
+    // The requests, packed as the embedder packs them: the due items at their mean, the new ones as sampled.
+    const needed = sample.filter((x) => x.need).map((x) => x.tokens);
+    const seq: number[] = [];
+    const dueMean = due.due ? Math.max(1, Math.round(due.tokens / due.due)) : 0;
+    for (let i = 0; i < due.due; i++) seq.push(dueMean);
+    for (let i = 0; i < Math.round(newItems.value) && needed.length; i++) seq.push(needed[i % needed.length]!);
+    const requests = embeddingRequests(seq);
+    const rel = tokens.value > 0 ? (tokens.high - tokens.value) / tokens.value : 0;
+    // The provider's limits, read from a one-token probe: time is bound by tokens and requests per minute.
     const key = await d.embeddings.deps.secrets.get(c.profile.id, 'openai_key');
     let tpm = DEFAULT_TPM;
-    let left: number | null = null;
-    let probeLatency = 0.3;
+    let rpm = DEFAULT_RPM;
+    let leftTokens: number | null = null;
+    let leftRequests: number | null = null;
+    let probeMs = 300;
     if (key) {
       const { results: [r] } = await runChecks([openaiCheck({ apiKey: key, baseUrl: c.baseURL, model: c.model })], { timeoutMs: 8000 });
-      const lim = (r?.details.rateLimits as { tokens?: { limit: number; remaining: number } } | undefined)?.tokens;
-      if (lim) {
-        tpm = lim.limit;
-        left = lim.remaining;
+      const lim = r?.details.rateLimits as { tokens?: { limit: number; remaining: number }; requests?: { limit: number; remaining: number } } | undefined;
+      if (lim?.tokens) {
+        tpm = lim.tokens.limit;
+        leftTokens = lim.tokens.remaining;
       }
-      if (r?.latencyMs) probeLatency = r.latencyMs / 1000;
+      if (lim?.requests) {
+        rpm = lim.requests.limit;
+        leftRequests = lim.requests.remaining;
+      }
+      if (r?.latencyMs) probeMs = r.latencyMs;
     }
-    embedS = Math.max(0, tokens - (left ?? 0)) / (tpm / 60) + 2 * probeLatency + embedItems / VECTORS_PER_S;
-    timeBasis += left === null ? `, default ${DEFAULT_TPM.toLocaleString()} tokens/min` : `, OpenAI limit ${tpm.toLocaleString()} tokens/min (${left.toLocaleString()} left now)`;
+    const tokensPerMs = tokenized.ms > 0 ? tokenized.tokens / tokenized.ms : DEFAULT_TOKENIZE_PER_MS;
+    // The buckets refill while the sync runs: what the embeddings find when they start.
+    const refill = (left: number | null, perMinute: number) => Math.min(perMinute, (left ?? perMinute) + (sync.seconds.value * perMinute) / 60);
+    const at = (t: number, n: number) =>
+      minWallSeconds({ tokens: t, requests: n, tpm, rpm, latencyMs: probeMs, initialTokens: refill(leftTokens, tpm), initialRequests: refill(leftRequests, rpm) }) +
+      // The plan's pass over the texts (tokenizer), and the last batch's vectors stored.
+      t / tokensPerMs / 1000 + Math.min(embedItems, DEFAULT_MAX_INPUTS) / VECTORS_PER_S;
+    embeddings = {
+      step: 'embeddings',
+      requests: band(requests, rel, 1),
+      tokens: rounded(tokens),
+      usd: { value: costUsd(c.model, tokens.value, prices), low: costUsd(c.model, tokens.low, prices), high: costUsd(c.model, tokens.high, prices) },
+      seconds: { value: at(tokens.value, requests), low: at(tokens.low, Math.max(0, Math.floor(requests * (1 - rel)) - 1)) * 0.9, high: at(tokens.high, Math.ceil(requests * (1 + rel)) + 1) * 1.1 },
+      basis: '',
+    };
+    tokenBasis = populationSize === 0
+      ? 'tokenizer on the texts in the warehouse'
+      : sample.length >= populationSize
+        ? `tokenizer on all ${sample.length} new or changed items from GitHub`
+        : `tokenizer on a random sample of ${sample.length} of ${populationSize.toLocaleString('en')} ${sampleFrom === 'candidates' ? 'new or changed items' : 'items across the whole history'}`;
+    limitsBasis = leftTokens === null ? `default ${DEFAULT_TPM.toLocaleString('en')} tokens/min` : `OpenAI limit ${tpm.toLocaleString('en')} tokens/min (${leftTokens.toLocaleString('en')} left now)`;
+    embeddings.basis = `${tokenBasis}; ${limitsBasis}`;
   }
-  const aggregateS = 0.5;
+  const aggregate: StepEstimate = { step: 'aggregate', requests: exact(0), tokens: exact(0), usd: exact(0), seconds: band(AGGREGATE_S, 0.5), basis: 'workspace totals in SQL' };
+  const verifySeconds = 3 * latency.baseMs / 1000 + 0.5;
+  const verify: StepEstimate = { step: 'verify', requests: band(req.embeddingsOnly ? 1 : 0, 0, 0), tokens: exact(0), usd: exact(0), seconds: band(verifySeconds, 0.5), basis: 'counts in the warehouse and Milvus' };
+  const steps = [sync, embeddings, aggregate, verify];
+  const total = {
+    requests: sum(...steps.map((s) => s.requests)),
+    tokens: sum(...steps.map((s) => s.tokens)),
+    usd: sum(...steps.map((s) => s.usd)),
+    seconds: sum(...steps.map((s) => s.seconds)),
+  };
+  const r2 = (x: StepEstimate): StepEstimate => ({ ...x, requests: rounded(x.requests), tokens: rounded(x.tokens), usd: rounded(x.usd, 6), seconds: rounded(x.seconds, 1) });
   return {
     repository: name.fullName,
     window: { since: window.since?.toISOString() ?? null },
-    github: { pullRequests: counts.pullRequests, issues: counts.issues, requests: cost.requests, points: cost.points, graphqlRemaining: gql?.remaining ?? null, graphqlResetAt: gql?.resetAt ?? null },
-    embeddings: { items: embedItems, tokens, usd: costUsd(c.model, tokens, prices), model: c.model, basis },
+    github: { pullRequests: counts.pullRequests, issues: counts.issues, requests: Math.round(syncRequests), points: Math.round(syncPoints), graphqlRemaining: gql?.remaining ?? null, graphqlResetAt: gql?.resetAt ?? null },
+    embeddings: { items: embedItems, tokens: Math.round(embeddings.tokens.value), usd: embeddings.usd.value, model: c.model, basis: tokenBasis },
     milvus: { entities: embedItems, collection: c.collection },
-    time: { syncS, embedS, aggregateS, totalS: syncS + embedS + aggregateS, basis: timeBasis },
+    time: { syncS: sync.seconds.value, embedS: embeddings.seconds.value, aggregateS: aggregate.seconds.value + verify.seconds.value, totalS: total.seconds.value, basis: `${timeBasis}${limitsBasis ? `, ${limitsBasis}` : ''}` },
     sizeClass: sizeClass(counts.pullRequests),
     guide: GUIDE_TABLE,
+    steps: steps.map(r2),
+    total: { requests: rounded(total.requests), tokens: rounded(total.tokens), usd: rounded(total.usd, 6), seconds: rounded(total.seconds, 1) },
+    sample: {
+      items: sample.length,
+      population: populationSize,
+      scannedPages: scan.reduce((n, s) => n + s.pages.length, 0),
+      scanComplete,
+      method: `${scanComplete ? 'every page the sync will fetch scanned for nested sizes' : req.embeddingsOnly ? 'no sync' : `first ${SCAN_MAX_PAGES} pages per stream scanned`}; texts: ${tokenBasis}`,
+    },
+    changes,
   };
 }

@@ -1,3 +1,4 @@
+import { formatRange, formatSeconds, formatUsd } from '../../shared/estimate-range.ts';
 import type { BackfillEstimate, BackfillRequest, Preflight } from '../../shared/contract/backfill.ts';
 import type { JobRun } from '../../shared/contract/jobs.ts';
 import type { BackfillResult } from './backfill-job.ts';
@@ -71,6 +72,15 @@ export function dryRunReport(req: BackfillRequest, estimate: BackfillEstimate, p
     `| Embeddings | ${e.embeddings.items} items, ${e.embeddings.tokens} tokens, ${usd(e.embeddings.usd)} (${e.embeddings.model}; ${e.embeddings.basis}) |`,
     `| Milvus entities to write | ${e.milvus.entities} into \`${e.milvus.collection}\` |`,
     `| Time | sync ${s(e.time.syncS)}, embeddings ${s(e.time.embedS)}, aggregation ${s(e.time.aggregateS)} — total ${s(e.time.totalS)} (${e.time.basis}) |`,
+    ...(e.changes ? [`| Changed since ${e.changes.since} | ${e.changes.pullRequests} PRs, ${e.changes.issues} issues |`] : []),
+    '',
+    'Each figure with its band (about 95 %):',
+    '',
+    '| Step | Requests | Tokens | Dollars | Time |',
+    '| --- | --- | --- | --- | --- |',
+    ...[...e.steps.map((st) => ({ ...st, name: st.step as string })), { ...e.total, name: 'total' }].map((st) => `| ${st.name} | ${formatRange(st.requests)} | ${formatRange(st.tokens)} | ${formatRange(st.usd, formatUsd)} | ${formatRange(st.seconds, formatSeconds)} |`),
+    '',
+    `Measured from: ${e.sample.method}.`,
     '',
     `The backfill guide's table for a ${e.sizeClass} repository: ${e.guide.find((g) => g.size.startsWith(e.sizeClass))?.total ?? '—'}.`,
     '',

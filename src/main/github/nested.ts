@@ -5,7 +5,7 @@ import { followUpQuery, type FollowUp, type NestedKind } from './queries.ts';
 import { sizedQuery } from './resilient-query.ts';
 
 // Continuations per query: ≤ 50 × 100 × 20 nested nodes, far under GitHub's 500,000.
-const BATCH = 50;
+export const FOLLOW_UP_BATCH = 50;
 
 interface Pending extends FollowUp {
   target: GqlConnection<unknown>;
@@ -43,7 +43,7 @@ export async function completeNested(items: Owner[], opts: { client: GitHubClien
       queue.push(...pendingFor('issue.comments', issue.id, issue.comments as GqlConnection<unknown>), ...pendingFor('issue.labels', issue.id, issue.labels as GqlConnection<unknown>));
     }
   }
-  let batch = BATCH;
+  let batch = FOLLOW_UP_BATCH;
   while (queue.length) {
     const take = queue.slice(0, batch);
     const { data, size } = await sizedQuery<Record<string, { [field: string]: GqlConnection<unknown> } | null>>({

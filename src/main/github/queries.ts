@@ -131,9 +131,13 @@ export const WINDOW_COUNTS_QUERY = `query WindowCounts($prs: String!, $issues: S
 /** The connections a follow-up can continue, by the type of the node that owns them. */
 export type NestedKind = 'pr.reviews' | 'pr.comments' | 'pr.files' | 'pr.labels' | 'issue.comments' | 'issue.labels' | 'review.comments';
 
+/** Nodes per follow-up page, and the comments a review fetched by a follow-up brings along. */
+export const FOLLOW_UP_PAGE_SIZE = 100;
+export const FOLLOW_UP_REVIEW_COMMENTS = 20;
+
 const NESTED_SELECTION: Record<NestedKind, { type: string; field: string; nodes: string }> = {
   // Reviews fetched by a follow-up bring 20 of their comments; more are followed up again.
-  'pr.reviews': { type: 'PullRequest', field: 'reviews', nodes: REVIEW_FIELDS(20) },
+  'pr.reviews': { type: 'PullRequest', field: 'reviews', nodes: REVIEW_FIELDS(FOLLOW_UP_REVIEW_COMMENTS) },
   'pr.comments': { type: 'PullRequest', field: 'comments', nodes: ISSUE_COMMENT_FIELDS },
   'pr.files': { type: 'PullRequest', field: 'files', nodes: FILE_FIELDS },
   'pr.labels': { type: 'PullRequest', field: 'labels', nodes: LABEL_FIELDS },
@@ -157,7 +161,57 @@ export function followUpQuery(items: FollowUp[]): { query: string; variables: Re
     defs.push(`$id${i}: ID!`, `$after${i}: String`);
     variables[`id${i}`] = f.nodeId;
     variables[`after${i}`] = f.after;
-    return `n${i}: node(id: $id${i}) { ... on ${s.type} { ${s.field}(first: 100, after: $after${i}) { totalCount ${PAGE_INFO} nodes { ${s.nodes} } } } }`;
+    return `n${i}: node(id: $id${i}) { ... on ${s.type} { ${s.field}(first: ${FOLLOW_UP_PAGE_SIZE}, after: $after${i}) { totalCount ${PAGE_INFO} nodes { ${s.nodes} } } } }`;
   });
   return { query: `query FollowUp(${defs.join(', ')}) {\n  ${RATE}\n  ${parts.join('\n  ')}\n}`, variables };
+}
+
+// The estimate's documents: the nested sizes of every item (totalCount only, the same pages in the
+// same order as the sync), and a sample of texts by number.
+const PR_SIZES = (n: NestedSizes) => `labels { totalCount } comments { totalCount } files { totalCount }
+  reviews(first: ${n.reviews}) { totalCount nodes { comments { totalCount } } }`;
+const ISSUE_SIZES = 'labels { totalCount } comments { totalCount }';
+
+export function pullRequestSizesQuery(n: NestedSizes): string {
+  return `query PullRequestSizes($owner: String!, $name: String!, $first: Int!, $after: String, $field: IssueOrderField!, $direction: OrderDirection!) {
+  ${RATE}
+  repository(owner: $owner, name: $name) {
+    pullRequests(first: $first, after: $after, orderBy: { field: $field, direction: $direction }) {
+      totalCount ${PAGE_INFO}
+      nodes { number createdAt updatedAt ${PR_SIZES(n)} }
+    }
+  }
+}`;
+}
+
+export const ISSUE_SIZES_QUERY = `query IssueSizes($owner: String!, $name: String!, $first: Int!, $after: String, $field: IssueOrderField!, $direction: OrderDirection!, $since: DateTime) {
+  ${RATE}
+  repository(owner: $owner, name: $name) {
+    issues(first: $first, after: $after, orderBy: { field: $field, direction: $direction }, filterBy: { since: $since }) {
+      totalCount ${PAGE_INFO}
+      nodes { number createdAt updatedAt ${ISSUE_SIZES} }
+    }
+  }
+}`;
+
+/** The highest PR and issue numbers (the range a random sample draws from). */
+export const LATEST_NUMBERS_QUERY = `query LatestNumbers($owner: String!, $name: String!) {
+  ${RATE}
+  repository(owner: $owner, name: $name) {
+    pullRequests(first: 1, orderBy: { field: CREATED_AT, direction: DESC }) { nodes { number } }
+    issues(first: 1, orderBy: { field: CREATED_AT, direction: DESC }) { nodes { number } }
+  }
+}`;
+
+/** Title, body and nested sizes of the given numbers (PRs and issues share one sequence). */
+export function sampleItemsQuery(numbers: number[], n: NestedSizes): string {
+  const parts = numbers.map((num) => `i${num}: issueOrPullRequest(number: ${Math.trunc(num)}) { __typename
+      ... on PullRequest { number title body createdAt ${PR_SIZES(n)} }
+      ... on Issue { number title body createdAt ${ISSUE_SIZES} } }`);
+  return `query SampleItems($owner: String!, $name: String!) {
+  ${RATE}
+  repository(owner: $owner, name: $name) {
+    ${parts.join('\n    ')}
+  }
+}`;
 }

@@ -115,6 +115,11 @@ export class SyncService {
     return reconcile({ pool, github, log: opts.log, repositoryId: repo.id, owner: repo.owner, name: repo.name, window: resolveWindow({ repository: repo.fullName, mode: 'incremental' }), nestedGaps: 0 });
   }
 
+  /** The core's logger (a sync's lookups outside a job, e.g. the backfill estimate's scan, log here). */
+  get logger(): Logger {
+    return this.deps.logger;
+  }
+
   /** A GitHub client for the active profile (its API URL and keychain token). */
   async github(opts: { signal?: AbortSignal; logger?: Logger; onWait?(reason: string, until: number): void } = {}): Promise<GitHubClient> {
     const profile = this.deps.profiles.ensureActive();

@@ -38,6 +38,17 @@ export type Preflight = z.infer<typeof Preflight>;
 
 export const GuideRow = z.object({ size: z.string(), sync: z.string(), embeddings: z.string(), total: z.string() });
 
+/** A figure with its uncertainty band (about 95 %: the sample's error and the timing model's spread). */
+export const EstimateRange = z.object({ value: z.number(), low: z.number(), high: z.number() });
+export type EstimateRange = z.infer<typeof EstimateRange>;
+
+export const EstimateFigures = z.object({ requests: EstimateRange, tokens: EstimateRange, usd: EstimateRange, seconds: EstimateRange });
+export type EstimateFigures = z.infer<typeof EstimateFigures>;
+
+/** One step's estimate: sync (GitHub requests), embeddings (OpenAI requests, tokens, dollars), aggregate, verify. */
+export const StepEstimate = EstimateFigures.extend({ step: z.enum(['sync', 'embeddings', 'aggregate', 'verify']), basis: z.string() });
+export type StepEstimate = z.infer<typeof StepEstimate>;
+
 export const BackfillEstimate = z.object({
   repository: z.string(),
   window: z.object({ since: z.string().nullable() }),
@@ -47,6 +58,12 @@ export const BackfillEstimate = z.object({
   time: z.object({ syncS: z.number(), embedS: z.number(), aggregateS: z.number(), totalS: z.number(), basis: z.string() }),
   sizeClass: z.string(),
   guide: z.array(GuideRow),
+  steps: z.array(StepEstimate),
+  total: EstimateFigures,
+  /** What the figures are measured from: the size scan of the sync's pages and the text sample. */
+  sample: z.object({ items: z.number().int(), population: z.number().int(), scannedPages: z.number().int(), scanComplete: z.boolean(), method: z.string() }),
+  /** Incremental runs: what changed since the last complete sync's mark (null: a full pass). */
+  changes: z.object({ since: z.string(), pullRequests: z.number().int(), issues: z.number().int() }).nullable(),
 });
 export type BackfillEstimate = z.infer<typeof BackfillEstimate>;
 

@@ -1,7 +1,7 @@
 import { schema as githubSchema } from '@octokit/graphql-schema';
 import { buildSchema, parse, validate, type GraphQLSchema } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { COMMIT_PAGE_QUERY, DEFAULT_NESTED, followUpQuery, issuePageQuery, pullRequestPageQuery, RELEASE_PAGE_QUERY, REPOSITORY_TOTALS_QUERY, WINDOW_COUNTS_QUERY } from '../../../src/main/github/queries.ts';
+import { COMMIT_PAGE_QUERY, DEFAULT_NESTED, followUpQuery, issuePageQuery, ISSUE_SIZES_QUERY, LATEST_NUMBERS_QUERY, pullRequestPageQuery, pullRequestSizesQuery, RELEASE_PAGE_QUERY, REPOSITORY_TOTALS_QUERY, sampleItemsQuery, WINDOW_COUNTS_QUERY } from '../../../src/main/github/queries.ts';
 import { parseRepoName } from '../../../src/main/github/repo-name.ts';
 
 let schema: GraphQLSchema;
@@ -20,6 +20,11 @@ describe('the sync’s GraphQL documents', () => {
     expect(errorsOf(WINDOW_COUNTS_QUERY)).toEqual([]);
     expect(errorsOf(COMMIT_PAGE_QUERY)).toEqual([]);
     expect(errorsOf(RELEASE_PAGE_QUERY)).toEqual([]);
+    // The estimate's scans and sample.
+    expect(errorsOf(pullRequestSizesQuery(DEFAULT_NESTED))).toEqual([]);
+    expect(errorsOf(ISSUE_SIZES_QUERY)).toEqual([]);
+    expect(errorsOf(LATEST_NUMBERS_QUERY)).toEqual([]);
+    expect(errorsOf(sampleItemsQuery([1, 7, 12345], DEFAULT_NESTED))).toEqual([]);
     const kinds = ['pr.reviews', 'pr.comments', 'pr.files', 'pr.labels', 'issue.comments', 'issue.labels', 'review.comments'] as const;
     expect(errorsOf(followUpQuery(kinds.map((kind, i) => ({ kind, nodeId: `N${i}`, after: `c${i}` }))).query)).toEqual([]);
   });

@@ -5,6 +5,7 @@ import { openCore } from '../context.ts';
 import { followJob } from '../progress.ts';
 import { table } from '../output.ts';
 import { UsageError } from '../usage-error.ts';
+import { formatRange, formatSeconds, formatUsd } from '../../../shared/estimate-range.ts';
 
 export const backfillUsage = `repo-ops backfill <owner/name> [--dry-run] [--time-range DAYS] [--skip-embeddings] [--embeddings-only]
                  [--full-refresh] [--workspace W]... [--yes] [--json] [--override-budget REASON]
@@ -14,17 +15,19 @@ export const backfillUsage = `repo-ops backfill <owner/name> [--dry-run] [--time
   Over a budget the run is refused; --override-budget REASON starts it anyway (recorded in the audit log).`;
 
 const mark = { pass: 'ok  ', fail: 'FAIL', warn: 'warn', skipped: 'skip' } as const;
-const dur = (s: number) => (s < 90 ? `${s.toFixed(0)} s` : `${(s / 60).toFixed(1)} min`);
 
 function printEstimate(e: BackfillEstimate): void {
+  const steps = e.steps.filter((st) => st.seconds.value > 0 || st.requests.value > 0);
   process.stderr.write(
-    `Estimate for ${e.repository}${e.window.since ? ` (created since ${e.window.since.slice(0, 10)})` : ''}:\n` +
+    `Estimate for ${e.repository}${e.window.since ? ` (created since ${e.window.since.slice(0, 10)})` : ''}${e.changes ? ` (changes since ${e.changes.since.slice(0, 16).replace('T', ' ')})` : ''}:\n` +
       table([
-        ['pull requests / issues', `${e.github.pullRequests} / ${e.github.issues}`],
-        ['GitHub requests / points', `${e.github.requests} / ${e.github.points} (left: ${e.github.graphqlRemaining ?? '?'})`],
-        ['embeddings', `${e.embeddings.items} items, ${e.embeddings.tokens.toLocaleString()} tokens, $${e.embeddings.usd.toFixed(4)} (${e.embeddings.basis})`],
+        ['pull requests / issues', `${e.github.pullRequests} / ${e.github.issues}${e.changes ? ` (changed: ${e.changes.pullRequests} / ${e.changes.issues})` : ''}`],
+        ['GitHub requests / points', `${formatRange(e.steps.find((st) => st.step === 'sync')!.requests)} / ${e.github.points} (left: ${e.github.graphqlRemaining ?? '?'})`],
+        ['embeddings', `${e.embeddings.items} items, ${formatRange(e.total.tokens)} tokens, ${formatRange(e.total.usd, formatUsd)} (${e.embeddings.basis})`],
         ['Milvus entities', `${e.milvus.entities} → ${e.milvus.collection}`],
-        ['time', `sync ${dur(e.time.syncS)} + embeddings ${dur(e.time.embedS)} + aggregation ${dur(e.time.aggregateS)} = ${dur(e.time.totalS)}`],
+        ...steps.map((st): [string, string] => [`  ${st.step}`, [`${formatRange(st.seconds, formatSeconds)}`, st.requests.value ? `${formatRange(st.requests)} requests` : ''].filter(Boolean).join(', ')]),
+        ['time', `${formatRange(e.total.seconds, formatSeconds)} (${e.time.basis})`],
+        ['measured from', e.sample.method],
         [`the guide's table (${e.sizeClass})`, e.guide.find((g) => g.size.startsWith(e.sizeClass))?.total ?? '-'],
       ]) +
       '\n',
@@ -86,10 +89,11 @@ export async function backfillCommand(argv: string[]): Promise<number> {
       },
     });
     const result = done.result as { verification?: Verification; seconds?: number } | null;
-    if (values.json) process.stdout.write(JSON.stringify(done, null, 2) + '\n');
+    // The estimate goes with the run: its figures (and bands) next to what the steps really took.
+    if (values.json) process.stdout.write(JSON.stringify({ ...done, estimate }, null, 2) + '\n');
     else {
       if (result?.verification) printVerification(result.verification);
-      process.stdout.write(`Backfill ${done.status === 'succeeded' ? 'complete and verified' : done.status.toUpperCase()}${result?.seconds ? ` in ${dur(result.seconds)}` : ''}${done.error ? `: ${done.error}` : ''}\n`);
+      process.stdout.write(`Backfill ${done.status === 'succeeded' ? 'complete and verified' : done.status.toUpperCase()}${result?.seconds ? ` in ${formatSeconds(result.seconds)}` : ''}${done.error ? `: ${done.error}` : ''}\n`);
     }
     return done.status === 'succeeded' ? 0 : done.status === 'incomplete' ? 3 : 1;
   } finally {

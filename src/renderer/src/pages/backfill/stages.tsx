@@ -1,6 +1,7 @@
 import { consistentRun } from '../../../../shared/progress.ts';
 import { LinkedText } from '../../components/LinkedText.tsx';
 import { repoNameProblem } from '../../../../shared/repo-name.ts';
+import { formatRange, formatUsd } from '../../../../shared/estimate-range.ts';
 import { RadioGroup } from 'radix-ui';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
@@ -161,10 +162,41 @@ export function EstimateStage({ estimate, request }: { estimate: BackfillEstimat
           </dd>
           <dt>Time</dt>
           <dd>
-            <strong>{formatDuration(e.time.totalS)}</strong> = sync {formatDuration(e.time.syncS)} + embeddings {formatDuration(e.time.embedS)} + aggregation {formatDuration(e.time.aggregateS)}
+            <strong>{formatDuration(e.time.totalS)}</strong> <span className="faint">({formatDuration(e.total.seconds.low)}–{formatDuration(e.total.seconds.high)})</span> = sync {formatDuration(e.time.syncS)} + embeddings {formatDuration(e.time.embedS)} + aggregation {formatDuration(e.time.aggregateS)}
             <div className="faint">{e.time.basis}</div>
           </dd>
+          {e.changes && (
+            <>
+              <dt>Changed since</dt>
+              <dd>
+                {e.changes.since.slice(0, 16).replace('T', ' ')}: {formatNumber(e.changes.pullRequests)} PRs, {formatNumber(e.changes.issues)} issues <span className="faint">(an incremental run fetches only these)</span>
+              </dd>
+            </>
+          )}
         </dl>
+        <table className="simple" aria-label="Estimate by step" style={{ marginTop: 8 }}>
+          <thead>
+            <tr>
+              <th>Step</th>
+              <th style={{ textAlign: 'right' }}>Requests</th>
+              <th style={{ textAlign: 'right' }}>Tokens</th>
+              <th style={{ textAlign: 'right' }}>Dollars</th>
+              <th style={{ textAlign: 'right' }}>Time</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...e.steps.map((st) => ({ ...st, name: st.step as string })), { ...e.total, name: 'total' }].map((st) => (
+              <tr key={st.name}>
+                <td>{st.name}</td>
+                <td className="mono" style={{ textAlign: 'right' }}>{formatRange(st.requests)}</td>
+                <td className="mono" style={{ textAlign: 'right' }}>{formatRange(st.tokens)}</td>
+                <td className="mono" style={{ textAlign: 'right' }}>{formatRange(st.usd, formatUsd)}</td>
+                <td className="mono" style={{ textAlign: 'right' }}>{formatRange(st.seconds, formatDuration)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <div className="faint">Bands are about 95 %: {e.sample.method}.</div>
         <div className="row" style={{ marginTop: 8 }}>
           {(['markdown', 'json'] as const).map((f) => (
             <button key={f} className="btn btn-sm" onClick={() => void ops.backfill.saveDryRun({ request, format: f }).then((r) => downloadText(r.filename, r.content))}>
