@@ -52,8 +52,9 @@ describe('backfill estimate on a heavy-tailed repository', () => {
 
     const requests = await syncRun('full');
     within(step(e, 'sync').requests, requests);
-    // Far more than the pages alone: the follow-ups were counted (13 pages of 100 items + 3).
-    expect(requests).toBeGreaterThan(16 + heavy.length / 2);
+    // Far more than the pages alone: the follow-ups were counted (13 pages of 100 items, the commit and release pages, the fixed 3).
+    const repo0 = env.dataset.repositories[0]!;
+    expect(requests).toBeGreaterThan(16 + Math.ceil(repo0.commits.length / 100) + 1 + heavy.length / 2);
     const { model: m, dimensions } = await model();
     const repo = (await env.pool.query('SELECT id FROM repositories WHERE full_name = $1', [REPO])).rows[0];
     const due = await summarizeDue(env.pool, { repositoryId: repo.id, only: ['issue', 'pr'], model: m, dimensions });
@@ -87,9 +88,9 @@ describe('backfill estimate on a heavy-tailed repository', () => {
     expect(e.embeddings.items).toBe(3);
     const expected = [editItemText(a!.number), editItemText(b!.number), editItemText(added.number)].reduce((n, t) => n + t, 0);
     expect(e.embeddings.tokens).toBe(expected);
-    // A page of each stream and the fixed three: nothing like the full history's pages.
+    // A page of each stream (PRs, issues, commits since the mark, releases) and the fixed three: nothing like the full history's pages.
     const sync = step(e, 'sync').requests;
-    expect(sync.value).toBe(5);
+    expect(sync.value).toBe(7);
     const requests = await syncRun('incremental');
     within(sync, requests);
     const repo = (await env.pool.query('SELECT id FROM repositories WHERE full_name = $1', [REPO])).rows[0];

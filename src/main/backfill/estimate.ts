@@ -10,7 +10,8 @@ import { pageCost } from '../sync/follow-up-model.ts';
 import { resolveWindow } from '../sync/plan.ts';
 import { githubCounts, storedCounts } from '../sync/reconcile.ts';
 import { findRepository } from '../sync/repositories.ts';
-import { incrementalMarks, scanSizes, type RequestTiming } from '../sync/size-scan.ts';
+import { commitsSince, incrementalMarks, scanSizes, type RequestTiming } from '../sync/size-scan.ts';
+import { DEFAULT_PAGE_SIZE } from '../sync/stream.ts';
 import type { SyncService } from '../sync/sync-service.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
 import { band, embeddingRequests, exact, fitLatency, relativeError, rounded, sum, totalFromSample } from './estimate-model.ts';
@@ -100,7 +101,7 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
   timings.push({ nodes: 3, ms: performance.now() - t0 });
   const repo = await findRepository(pool, name.fullName);
   const stored = repo ? await storedCounts(pool, repo.id, window) : { pullRequests: 0, issues: 0 };
-  const marks = window.mode === 'incremental' ? await incrementalMarks(pool, repo?.id ?? null) : { pull_requests: null, issues: null };
+  const marks = window.mode === 'incremental' ? await incrementalMarks(pool, repo?.id ?? null) : { pull_requests: null, issues: null, commits: null };
   const gql = github.stats.buckets.graphql;
   const random = seededRandom(name.fullName.toLowerCase());
 
@@ -188,6 +189,22 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
     syncRequests += Math.round((syncRequests - FIXED_SYNC_REQUESTS) * k);
     syncPoints += Math.round((syncPoints - FIXED_SYNC_REQUESTS) * k);
     syncMs += (syncMs - FIXED_SYNC_REQUESTS * latency.baseMs) * k;
+    rows += rows * k;
+  }
+  if (!req.embeddingsOnly) {
+    // Commits (the default branch's history, from the mark on an incremental run) and releases (a
+    // whole pass each run): pages of 100 with nothing nested, at least one request each.
+    const commits = marks.commits ? await commitsSince(github, name.owner, name.name, marks.commits) : counts.commits;
+    for (const [n, rowsPer] of [[commits, 1.2], [counts.releases, 1.1]] as const) {
+      const pages = Math.max(1, Math.ceil(n / DEFAULT_PAGE_SIZE));
+      syncRequests += pages;
+      syncPoints += pages;
+      rows += n * rowsPer;
+      for (let i = 0; i < pages; i++) {
+        const items = Math.min(DEFAULT_PAGE_SIZE, n - i * DEFAULT_PAGE_SIZE);
+        syncMs += requestMs(1 + items) + PAGE_TRANSACTION_MS + ((items * rowsPer) / WRITE_ROWS_PER_S) * 1000;
+      }
+    }
   }
   const syncSeconds = measured !== null ? syncRequests * measured + rows / WRITE_ROWS_PER_S : syncMs / 1000;
   const timeBasis = measured !== null

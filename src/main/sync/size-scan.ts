@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import type { GitHubClient } from '../github/client.ts';
-import { DEFAULT_NESTED, ISSUE_SIZES_QUERY, pullRequestSizesQuery } from '../github/queries.ts';
+import { DEFAULT_NESTED, ISSUE_SIZES_QUERY, pullRequestSizesQuery, REPOSITORY_TOTALS_QUERY } from '../github/queries.ts';
 import type { Logger } from '../logging/logger.ts';
-import { sizedQuery } from '../github/resilient-query.ts';
+import { checkGraphQLErrors, sizedQuery } from '../github/resilient-query.ts';
 import type { NestedProfile } from './follow-up-model.ts';
 import { applyPlan, streamPlan, type Stream, type SyncWindow } from './plan.ts';
 import { DEFAULT_PAGE_SIZE } from './stream.ts';
@@ -51,12 +51,19 @@ export const profileOf = (kind: 'pr' | 'issue', n: Omit<SizeNode, 'number' | 'cr
 });
 
 /** Where the next incremental sync of each stream starts (the last complete pass's mark). */
-export async function incrementalMarks(pool: pg.Pool, repositoryId: string | null): Promise<Record<Stream, Date | null>> {
-  const marks: Record<Stream, Date | null> = { pull_requests: null, issues: null };
+export async function incrementalMarks(pool: pg.Pool, repositoryId: string | null): Promise<Record<Stream | 'commits', Date | null>> {
+  const marks: Record<Stream | 'commits', Date | null> = { pull_requests: null, issues: null, commits: null };
   if (!repositoryId) return marks;
-  const { rows } = await pool.query('SELECT stream, high_water_mark FROM sync_state WHERE repository_id = $1', [repositoryId]);
-  for (const r of rows as { stream: Stream; high_water_mark: Date | null }[]) marks[r.stream] = r.high_water_mark;
+  const { rows } = await pool.query("SELECT stream, high_water_mark FROM sync_state WHERE repository_id = $1 AND stream IN ('pull_requests', 'issues', 'commits')", [repositoryId]);
+  for (const r of rows as { stream: Stream | 'commits'; high_water_mark: Date | null }[]) marks[r.stream] = r.high_water_mark;
   return marks;
+}
+
+/** Commits on the default branch since a date (the incremental commits pass fetches these). */
+export async function commitsSince(github: GitHubClient, owner: string, name: string, since: Date): Promise<number> {
+  const res = await github.graphql<{ repository: { defaultBranchRef: { target: { history?: { totalCount: number } } | null } | null } | null }>(REPOSITORY_TOTALS_QUERY, { owner, name, since: since.toISOString() });
+  checkGraphQLErrors(res.errors, `Counting ${owner}/${name} commits`);
+  return res.data?.repository?.defaultBranchRef?.target?.history?.totalCount ?? 0;
 }
 
 /**
