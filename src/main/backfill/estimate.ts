@@ -6,12 +6,7 @@ import type { EmbeddingService } from '../embedding-job/embedding-service.ts';
 import { parseRepoName } from '../github/repo-name.ts';
 import { openaiCheck, runChecks } from '../health/index.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
-import { pageCost } from '../sync/follow-up-model.ts';
-import { resolveWindow } from '../sync/plan.ts';
-import { githubCounts, storedCounts } from '../sync/reconcile.ts';
-import { findRepository } from '../sync/repositories.ts';
-import { commitsSince, incrementalMarks, scanSizes, type RequestTiming } from '../sync/size-scan.ts';
-import { DEFAULT_PAGE_SIZE } from '../sync/stream.ts';
+import type { RequestTiming } from '../sync/size-scan.ts';
 import type { SyncService } from '../sync/sync-service.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
 import { band, embeddingRequests, exact, fitLatency, relativeError, rounded, sum, totalFromSample } from './estimate-model.ts';
@@ -93,23 +88,14 @@ async function storedItems(pool: pg.Pool, repositoryId: string | null, numbers: 
 export async function estimateBackfill(d: { warehouse: WarehouseService; sync: SyncService; embeddings: EmbeddingService; settings: SettingsService }, req: BackfillRequest): Promise<BackfillEstimate> {
   const name = parseRepoName(req.repository);
   const { pool } = await d.warehouse.connection();
+  // 1. The sync's pages, scanned by the sync itself (read-only), every request timed.
+  const m = await d.sync.measure({ repository: name.fullName, mode: req.timeRangeDays ? 'range' : req.mode, timeRangeDays: req.timeRangeDays }, { scan: !req.embeddingsOnly, maxPages: SCAN_MAX_PAGES });
+  const { window, github: counts, stored, repository: repo, scan, pageCosts } = m;
+  const timings: RequestTiming[] = [...m.timings];
   const github = await d.sync.github();
-  const window = resolveWindow({ repository: name.fullName, mode: req.timeRangeDays ? 'range' : req.mode, timeRangeDays: req.timeRangeDays });
-  const timings: RequestTiming[] = [];
-  const t0 = performance.now();
-  const counts = await githubCounts(github, name.owner, name.name, window);
-  timings.push({ nodes: 3, ms: performance.now() - t0 });
-  const repo = await findRepository(pool, name.fullName);
-  const stored = repo ? await storedCounts(pool, repo.id, window) : { pullRequests: 0, issues: 0 };
-  const marks = window.mode === 'incremental' ? await incrementalMarks(pool, repo?.id ?? null) : { pull_requests: null, issues: null, commits: null };
-  const gql = github.stats.buckets.graphql;
   const random = seededRandom(name.fullName.toLowerCase());
-
-  // 1. The sync's pages, scanned.
-  const scan = req.embeddingsOnly ? [] : await scanSizes({ github, log: d.sync.logger, owner: name.owner, name: name.name, window, marks, maxPages: SCAN_MAX_PAGES, onTiming: (t) => timings.push(t) });
   const scanComplete = scan.length > 0 && scan.every((s) => s.complete);
   const kept = scan.flatMap((s) => s.pages.flat());
-  const pageCosts = scan.map((s) => s.pages.map((p) => pageCost(p)));
   const changes = scan.some((s) => s.since)
     ? { since: new Date(Math.min(...scan.filter((s) => s.since).map((s) => s.since!.getTime()))).toISOString(), pullRequests: scan[0]!.pages.flat().length, issues: scan[1]!.pages.flat().length }
     : null;
@@ -194,14 +180,14 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
   if (!req.embeddingsOnly) {
     // Commits (the default branch's history, from the mark on an incremental run) and releases (a
     // whole pass each run): pages of 100 with nothing nested, at least one request each.
-    const commits = marks.commits ? await commitsSince(github, name.owner, name.name, marks.commits) : counts.commits;
-    for (const [n, rowsPer] of [[commits, 1.2], [counts.releases, 1.1]] as const) {
-      const pages = Math.max(1, Math.ceil(n / DEFAULT_PAGE_SIZE));
+    const pageSize = m.pageSize;
+    for (const [n, rowsPer] of [[m.commits, 1.2], [m.releases, 1.1]] as const) {
+      const pages = Math.max(1, Math.ceil(n / pageSize));
       syncRequests += pages;
       syncPoints += pages;
       rows += n * rowsPer;
       for (let i = 0; i < pages; i++) {
-        const items = Math.min(DEFAULT_PAGE_SIZE, n - i * DEFAULT_PAGE_SIZE);
+        const items = Math.min(pageSize, n - i * pageSize);
         syncMs += requestMs(1 + items) + PAGE_TRANSACTION_MS + ((items * rowsPer) / WRITE_ROWS_PER_S) * 1000;
       }
     }
@@ -296,7 +282,7 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
   return {
     repository: name.fullName,
     window: { since: window.since?.toISOString() ?? null },
-    github: { pullRequests: counts.pullRequests, issues: counts.issues, requests: Math.round(syncRequests), points: Math.round(syncPoints), graphqlRemaining: gql?.remaining ?? null, graphqlResetAt: gql?.resetAt ?? null },
+    github: { pullRequests: counts.pullRequests, issues: counts.issues, requests: Math.round(syncRequests), points: Math.round(syncPoints), graphqlRemaining: m.graphql.remaining, graphqlResetAt: m.graphql.resetAt },
     embeddings: { items: embedItems, tokens: Math.round(embeddings.tokens.value), usd: embeddings.usd.value, model: c.model, basis: tokenBasis },
     milvus: { entities: embedItems, collection: c.collection },
     time: { syncS: sync.seconds.value, embedS: embeddings.seconds.value, aggregateS: aggregate.seconds.value + verify.seconds.value, totalS: total.seconds.value, basis: `${timeBasis}${limitsBasis ? `, ${limitsBasis}` : ''}` },

@@ -2,7 +2,8 @@ import type { GitHubClient } from '../github/client.ts';
 import { DEFAULT_NESTED, LATEST_NUMBERS_QUERY, sampleItemsQuery } from '../github/queries.ts';
 import { checkGraphQLErrors } from '../github/resilient-query.ts';
 import type { NestedProfile } from '../sync/follow-up-model.ts';
-import { profileOf, type RequestTiming } from '../sync/size-scan.ts';
+import { profileOf } from '../sync/follow-up-model.ts';
+import type { RequestTiming } from '../sync/size-scan.ts';
 
 export interface SampledItem extends NestedProfile {
   number: number;

@@ -4,7 +4,7 @@ import type { HealthService } from '../health-service/health-service.ts';
 import type { JobService } from '../jobs/job-service.ts';
 import type { ProfileService } from '../profiles/profile-service.ts';
 import type { SecretService } from '../secrets/secret-service.ts';
-import { findRepository } from '../sync/repositories.ts';
+import type { SyncService } from '../sync/sync-service.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
 
 /** How long the checklist waits for the warehouse before it says it could not look. */
@@ -16,7 +16,7 @@ const WAREHOUSE_WAIT_MS = 5000;
  * whose repository is in this profile's warehouse. Nothing is ticked by hand.
  */
 export class SetupService {
-  private readonly d: { profiles: ProfileService; secrets: SecretService; health: HealthService; jobs: JobService; warehouse: WarehouseService };
+  private readonly d: { profiles: ProfileService; secrets: SecretService; health: HealthService; jobs: JobService; warehouse: WarehouseService; sync: SyncService };
 
   constructor(d: SetupService['d']) {
     this.d = d;
@@ -87,13 +87,13 @@ export class SetupService {
     const incomplete = this.d.jobs.list({ kind: 'backfill', status: 'incomplete', limit: 1 })[0];
     if (!verified.length) return { ...step, done: false, detail: incomplete ? `The last backfill finished incomplete (${incomplete.title}): see its verification in Jobs` : 'No verified backfill yet: start one in the Backfill wizard' };
     try {
-      const pool = await Promise.race([
+      await Promise.race([
         this.d.warehouse.pool(),
         new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the warehouse did not answer in time')), WAREHOUSE_WAIT_MS).unref()),
       ]);
       for (const run of verified) {
         const repository = (run.result as { repository?: string } | null)?.repository ?? (run.params as { repository?: string }).repository;
-        if (repository && (await findRepository(pool, repository))) return { ...step, done: true, detail: `${repository} backfilled and verified (${run.finishedAt?.slice(0, 16).replace('T', ' ')} UTC)` };
+        if (repository && (await this.d.sync.repository(repository))) return { ...step, done: true, detail: `${repository} backfilled and verified (${run.finishedAt?.slice(0, 16).replace('T', ' ')} UTC)` };
       }
       return { ...step, done: false, detail: 'Verified backfills ran, but none into this profile’s warehouse: run one with this profile' };
     } catch (e) {

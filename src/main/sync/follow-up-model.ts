@@ -12,6 +12,24 @@ export interface NestedProfile {
   reviewComments: number[];
 }
 
+/** GitHub's totalCounts of an item's nested connections, as the size and sample queries return them. */
+export interface SizeCounts {
+  labels: { totalCount: number };
+  comments: { totalCount: number };
+  files?: { totalCount: number };
+  reviews?: { totalCount: number; nodes: { comments: { totalCount: number } }[] };
+}
+
+/** An item's nested profile from its totalCounts. */
+export const profileOf = (kind: 'pr' | 'issue', n: SizeCounts): NestedProfile => ({
+  kind,
+  labels: n.labels.totalCount,
+  comments: n.comments.totalCount,
+  files: n.files?.totalCount ?? 0,
+  reviews: n.reviews?.totalCount ?? 0,
+  reviewComments: n.reviews?.nodes.map((r) => r.comments.totalCount) ?? [],
+});
+
 /** What one page of the sync costs: its request and the follow-ups, with the nodes each returns. */
 export interface PageCost {
   /** Nodes of the page request, then of each follow-up request. */

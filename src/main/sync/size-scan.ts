@@ -3,7 +3,7 @@ import type { GitHubClient } from '../github/client.ts';
 import { DEFAULT_NESTED, ISSUE_SIZES_QUERY, pullRequestSizesQuery, REPOSITORY_TOTALS_QUERY } from '../github/queries.ts';
 import type { Logger } from '../logging/logger.ts';
 import { checkGraphQLErrors, sizedQuery } from '../github/resilient-query.ts';
-import type { NestedProfile } from './follow-up-model.ts';
+import { profileOf, type NestedProfile } from './follow-up-model.ts';
 import { applyPlan, streamPlan, type Stream, type SyncWindow } from './plan.ts';
 import { DEFAULT_PAGE_SIZE } from './stream.ts';
 
@@ -41,14 +41,6 @@ interface SizeNode {
 
 type SizePage = { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: SizeNode[] };
 
-export const profileOf = (kind: 'pr' | 'issue', n: Omit<SizeNode, 'number' | 'createdAt' | 'updatedAt'>): NestedProfile => ({
-  kind,
-  labels: n.labels.totalCount,
-  comments: n.comments.totalCount,
-  files: n.files?.totalCount ?? 0,
-  reviews: n.reviews?.totalCount ?? 0,
-  reviewComments: n.reviews?.nodes.map((r) => r.comments.totalCount) ?? [],
-});
 
 /** Where the next incremental sync of each stream starts (the last complete pass's mark). */
 export async function incrementalMarks(pool: pg.Pool, repositoryId: string | null): Promise<Record<Stream | 'commits', Date | null>> {

@@ -13,11 +13,12 @@ import { githubCounts, reconcile } from './reconcile.ts';
 import { parseRepoName } from '../github/repo-name.ts';
 import { resolveWindow } from './plan.ts';
 import { findRepository, lookupRepository, trackRepository, type TrackedRepository } from './repositories.ts';
+import { measureSync, type SyncMeasurement } from './measure.ts';
 import { runSync, type SyncResult } from './runner.ts';
 import { githubSpend } from './spend.ts';
 import { syncCost } from './cost.ts';
 
-export type { SyncResult, TrackedRepository };
+export type { SyncMeasurement, SyncResult, TrackedRepository };
 
 /** The run another job lends a sync it runs as one of its steps (the backfill's "sync"). */
 export interface HostRun {
@@ -115,9 +116,15 @@ export class SyncService {
     return reconcile({ pool, github, log: opts.log, repositoryId: repo.id, owner: repo.owner, name: repo.name, window: resolveWindow({ repository: repo.fullName, mode: 'incremental' }), nestedGaps: 0 });
   }
 
-  /** The core's logger (a sync's lookups outside a job, e.g. the backfill estimate's scan, log here). */
-  get logger(): Logger {
-    return this.deps.logger;
+  /**
+   * What a sync of this request will fetch, measured read-only before it runs: GitHub's and the
+   * warehouse's counts and a totalCount-only scan of the sync's own pages (the backfill estimate).
+   */
+  async measure(req: SyncRequest, opts: { scan: boolean; maxPages: number; signal?: AbortSignal }): Promise<SyncMeasurement> {
+    const name = parseRepoName(req.repository);
+    const { pool } = await this.deps.warehouse.connection();
+    const github = await this.github({ signal: opts.signal });
+    return measureSync({ pool, github, log: this.deps.logger, owner: name.owner, name: name.name, window: resolveWindow(req), scan: opts.scan, maxPages: opts.maxPages, signal: opts.signal });
   }
 
   /** A GitHub client for the active profile (its API URL and keychain token). */
