@@ -99,7 +99,10 @@ describe('Backfill wizard', () => {
     const summary = page.getByRole('region', { name: 'Backfill summary' });
     await summary.waitFor();
     expect(await summary.innerText()).toMatch(/octo\/widgets · incremental · with embeddings/);
-    expect(await summary.getByRole('table', { name: 'Backfill steps' }).innerText()).toMatch(/Sync\s+[\d.]+ m?s\s+280 items · \d+ requests[\s\S]*Embeddings\s+[\d.]+ m?s\s+280 items · [\d,]+ tokens · \$0\.\d{4}/);
+    // The sync's items: the 280 PRs and issues, the default branch's commits and the releases.
+    const r0 = dataset.repositories[0]!;
+    const synced = (280 + r0.commits.length + r0.releases.length).toLocaleString('en');
+    expect(await summary.getByRole('table', { name: 'Backfill steps' }).innerText()).toMatch(new RegExp(`Sync\\s+[\\d.]+ m?s\\s+${synced} items · \\d+ requests[\\s\\S]*Embeddings\\s+[\\d.]+ m?s\\s+280 items · [\\d,]+ tokens · \\$0\\.\\d{4}`));
     const download = page.waitForEvent('download');
     await summary.getByRole('button', { name: 'Export report (JSON)' }).click();
     const file = await download;
