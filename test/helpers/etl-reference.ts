@@ -246,3 +246,28 @@ export function reference(raw: Awaited<ReturnType<typeof readRaw>>, tz: string, 
   }
   return { repo_prs, authors, author_metrics_daily, author_metrics_window, author_prs_window, author_file_ownership };
 }
+
+/** What Shipped's summary over all time, from the raw rows: merged PRs (bots included, as repo_prs has them) the filters leave. */
+export function shippedSummaryReference(raw: Awaited<ReturnType<typeof readRaw>>, f: { author?: string; band?: 'low' | 'medium' | 'high'; featuresOnly?: boolean } = {}) {
+  const bandOf = (r: number): 'low' | 'medium' | 'high' => (r >= 7 ? 'high' : r > 3 ? 'medium' : 'low');
+  const prs = raw.prs
+    .filter((p) => p.merged)
+    .map((p) => {
+      const risk = prRisk(p);
+      return { ...p, band: bandOf(risk), ...feature(p, risk) };
+    })
+    .filter((p) => (!f.author || p.author === f.author) && (!f.band || p.band === f.band) && (!f.featuresOnly || p.confidence > 0));
+  const per = new Map<string, { prs: number; features: number }>();
+  const risk = { low: 0, medium: 0, high: 0 };
+  const featureSplit: Record<string, number> = {};
+  for (const p of prs) {
+    const a = per.get(p.author) ?? { prs: 0, features: 0 };
+    a.prs++;
+    if (p.confidence > 0) a.features++;
+    per.set(p.author, a);
+    risk[p.band]++;
+    featureSplit[p.rule] = (featureSplit[p.rule] ?? 0) + 1;
+  }
+  const topAuthors = [...per].map(([author, v]) => ({ author, ...v })).sort((a, b) => b.prs - a.prs || (a.author < b.author ? -1 : 1)).slice(0, 5);
+  return { merged: prs.length, features: prs.filter((p) => p.confidence > 0).length, authors: per.size, lines: prs.reduce((s, p) => s + p.additions + p.deletions, 0), topAuthors, risk, featureSplit };
+}

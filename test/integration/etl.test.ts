@@ -6,8 +6,12 @@ import type { Logger } from '../../src/main/logging/logger.ts';
 import type { WarehouseService } from '../../src/main/warehouse/warehouse-service.ts';
 import { EngineerLensParams, WhatShippedParams } from '../../src/shared/contract/etl.ts';
 import { generateEtlData, insertEtlData, upsertPrs, type RawData } from '../helpers/etl-data.ts';
-import { readRaw, reference, type Expected } from '../helpers/etl-reference.ts';
+import { readRaw, reference, shippedSummaryReference, type Expected } from '../helpers/etl-reference.ts';
+import { shipped } from '../../src/main/etl/read.ts';
 import { runCli } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/temp.ts';
+import { etlCommand } from '../../src/main/cli/commands/etl.ts';
+import { UsageError } from '../../src/main/cli/usage-error.ts';
 import { startTestCore, type TestCore } from '../helpers/core.ts';
 import { createTestDatabase } from '../helpers/postgres.ts';
 import { migrateTestWarehouse, WAREHOUSE_SCHEMA, warehousePool } from '../helpers/warehouse.ts';
@@ -27,6 +31,44 @@ function hooks(): RunHooks & { steps: string[] } {
       return fn({ get value() { return v; }, save(x) { v = x; } });
     },
   };
+}
+
+/**
+ * Step bookkeeping as the job service keeps it: a finished step returns its result, a checkpoint
+ * survives the stop, and the signal aborts once a log line matches `stopAt` (the ETL logs a line
+ * per repository after committing it), so the next repository is never started.
+ */
+function resumable(stopAt: RegExp | null) {
+  const store = new Map<string, { done: boolean; value?: unknown; result?: unknown }>();
+  let controller = new AbortController();
+  let trigger = stopAt;
+  const log = {
+    ...silent,
+    info(_code: string, message: string) {
+      if (trigger?.test(message)) {
+        trigger = null;
+        controller.abort();
+      }
+    },
+    child: () => log,
+  } as unknown as Logger;
+  const h: RunHooks = {
+    get signal() {
+      return controller.signal;
+    },
+    log,
+    progress() {},
+    async step(name, fn) {
+      const s = store.get(name) ?? { done: false };
+      store.set(name, s);
+      if (s.done) return s.result as never;
+      if (controller.signal.aborted) throw new Error('cancelled before the step');
+      const r = await fn({ get value() { return s.value; }, save(x) { s.value = x; } });
+      Object.assign(s, { done: true, result: r });
+      return r;
+    },
+  };
+  return { h, store, resume: () => (controller = new AbortController()) };
 }
 
 const iso = (c: string) => `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${c}`;
@@ -175,6 +217,64 @@ describe('Engineer Lens and What Shipped ETL against an independent reference', 
     for (const q of ['etl-dense-days', 'etl-window-sums', 'etl-ownership-shares']) expect((await runCatalogueQuery(pool, q, { repository: id })).rows, q).toEqual([]);
   });
 
+  const KOLKATA = { timeZone: 'Asia/Kolkata', asOf: '2026-04-21' };
+  const edit = async (n: number) => {
+    // One PR in each repository gets a new title and a bigger file, as a sync would write them.
+    for (const repo of data.repos) {
+      const pr = data.prs.filter((p) => p.repository_id === repo.id && p.merged)[n]!;
+      await upsertPrs(pool, [{ ...pr, title: `Implement step ${n}` }]);
+      await pool.query('UPDATE pr_files SET additions = additions + 70 WHERE pull_request_id = $1', [pr.id]);
+    }
+  };
+
+  it('a run stopped mid-step resumes where it stopped, without losing or counting anything twice', async () => {
+    await edit(1);
+    const r = resumable(/^author_file_ownership acme\/api: /);
+    await expect(etl.runEngineerLens(EngineerLensParams.parse({ ...KOLKATA }), r.h)).rejects.toThrow(/cancel/i);
+    // Stopped after acme/api's ownership committed, before acme/web's.
+    expect(r.store.get('author_metrics_daily')?.done).toBe(true);
+    expect(r.store.get('author_file_ownership')).toMatchObject({ done: false, value: [{ repo: 'acme/api', mode: 'incremental' }] });
+    expect(r.store.has('author_metrics_window')).toBe(false);
+    r.resume();
+    const done = await etl.runEngineerLens(EngineerLensParams.parse({ ...KOLKATA }), r.h);
+    // acme/api's ownership came from the checkpoint; acme/web's was computed by the resumed run.
+    expect(done.tables.filter((t) => t.table === 'author_file_ownership').map((t) => [t.repo, t.mode])).toEqual([['acme/api', 'incremental'], ['acme/web', 'incremental']]);
+    expectAgrees(await tables(pool), reference(await readRaw(pool), KOLKATA.timeZone, KOLKATA.asOf));
+    expect((await pool.query('SELECT count(*)::int AS n FROM etl_changes')).rows[0].n).toBe(0);
+  });
+
+  it('a run cancelled after staging leaves its changes to the next run, which catches up incrementally', async () => {
+    await edit(2);
+    const r = resumable(/^repo_prs acme\/web: /);
+    await expect(etl.runEngineerLens(EngineerLensParams.parse({ ...KOLKATA }), r.h)).rejects.toThrow(/cancel/i);
+    expect((await pool.query('SELECT count(*)::int AS n FROM etl_changes')).rows[0].n).toBeGreaterThanOrEqual(2);
+    // A new run (the cancelled one is not resumed): nothing left to stage, the tables consume the change log.
+    const next = await lens({ ...KOLKATA });
+    expect(next.staged.map((s) => s.changed + s.deleted)).toEqual([0, 0]);
+    expect(next.tables.filter((t) => t.table === 'author_metrics_daily').map((t) => t.mode)).toEqual(['incremental', 'incremental']);
+    expectAgrees(await tables(pool), reference(await readRaw(pool), KOLKATA.timeZone, KOLKATA.asOf));
+  });
+
+  it("What Shipped's summary counts every PR the filters leave, however many the list shows", async () => {
+    const raw = await readRaw(pool);
+    const cases = [{}, { author: 'alice' }, { band: 'medium' as const }, { band: 'high' as const, featuresOnly: true }, { featuresOnly: true }];
+    for (const f of cases) {
+      const q = { repository: null, window: 999 as const, author: f.author ?? null, band: f.band ?? null, featuresOnly: f.featuresOnly ?? false };
+      const all = await shipped(pool, WAREHOUSE_SCHEMA, q, null);
+      const expected = shippedSummaryReference(raw, f);
+      expect(all.summary, JSON.stringify(f)).toEqual(expected);
+      expect(all.prs.length).toBe(expected.merged);
+      expect(all.truncated).toBe(false);
+      const few = await shipped(pool, WAREHOUSE_SCHEMA, q, 3);
+      expect(few.summary).toEqual(expected);
+      expect(few.prs).toEqual(all.prs.slice(0, 3));
+      expect(few.truncated).toBe(expected.merged > 3);
+    }
+    // The dataset makes the cases say something.
+    expect(shippedSummaryReference(raw).topAuthors.length).toBe(5);
+    expect(shippedSummaryReference(raw, { band: 'high', featuresOnly: true }).merged).toBeGreaterThan(0);
+  });
+
   it('What Shipped stages repo_prs alone; an untracked repository leaves no rows behind', async () => {
     await pool.query("DELETE FROM repositories WHERE full_name = 'acme/api'");
     const r = await etl.runWhatShipped(WhatShippedParams.parse({}), hooks());
@@ -245,6 +345,50 @@ describe('the risk rubric, case by case, each with its reason', () => {
   });
 });
 
+describe('the etl CLI refuses bad input with the flag named, exit 2, before anything runs', () => {
+  const cases: [string[], RegExp][] = [
+    [['etl'], /give one of: engineer-lens, what-shipped, shipped/],
+    [['etl', 'lens'], /give one of/],
+    [['etl', 'engineer-lens', '--repo-name', 'acme'], /--repo-name: must be owner\/name/],
+    [['etl', 'engineer-lens', '--since', '2026-03-01', '--until', '2026-02-01'], /--until: must not be before since/],
+    [['etl', 'engineer-lens', '--since', '2026-02-30'], /--since: is not a calendar date/],
+    [['etl', 'engineer-lens', '--force-refresh', '--since', '2026-01-01'], /--force-refresh: a force refresh rebuilds everything/],
+    [['etl', 'engineer-lens', '--as-of', 'yesterday'], /--as-of: must be a date YYYY-MM-DD/],
+    [['etl', 'engineer-lens', '--llm'], /--llm: not an option of etl engineer-lens/],
+    [['etl', 'what-shipped', '--explain'], /--explain: not an option of etl what-shipped/],
+    [['etl', 'what-shipped', '--update-table', 'authors', '--since', '2026-01-01'], /--update-table, --since: not an option of etl what-shipped/],
+    [['etl', 'what-shipped', '--llm-model', 'gpt-4o'], /--llm-model and --llm-max-prs go with --llm/],
+    [['etl', 'what-shipped', '--llm', '--llm-max-prs', 'lots'], /--llm-max-prs: /],
+    [['etl', 'what-shipped', '--llm', '--llm-model', 'gpt 4; rm'], /--llm-model: must be a model name/],
+    [['etl', 'shipped', '--window', '14'], /--window takes 7, 30, 90 or all, got "14"/],
+    [['etl', 'shipped', '--band', 'severe'], /--band: /],
+    [['etl', 'shipped', '--format', 'xml'], /--format takes markdown or csv/],
+    [['etl', 'shipped', '--force-refresh'], /--force-refresh: not an option of etl shipped/],
+    [['etl', 'engineer-lens', '--bogus'], /bogus/],
+  ];
+  // Parsed in-process (every case is refused before the core opens; a home of its own in case one is not).
+  const home = tempDir('etl-cli-');
+  const saved = process.env.REPO_OPS_HOME;
+  beforeAll(() => {
+    process.env.REPO_OPS_HOME = home.dir;
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env.REPO_OPS_HOME;
+    else process.env.REPO_OPS_HOME = saved;
+    home.cleanup();
+  });
+  it.each(cases)('repo-ops %j', async (args, message) => {
+    const e = await etlCommand(args.slice(1)).then(() => null, (x: Error) => x);
+    expect(e instanceof UsageError || (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))).toBe(true);
+    expect(e!.message).toMatch(message);
+  });
+  it('the process exits 2 with the message and the usage', async () => {
+    const r = await runCli(['etl', 'what-shipped', '--explain'], { home: home.dir, timeoutMs: 60_000 });
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(r.stderr).toMatch(/^--explain: not an option of etl what-shipped\n\nUsage:\nrepo-ops etl engineer-lens/);
+  });
+});
+
 describe('through the core: jobs, the contract and the CLI', () => {
   let t: TestCore;
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -300,6 +444,8 @@ describe('through the core: jobs, the contract and the CLI', () => {
     expect(ws.stdout).toMatch(/What Shipped: repo_prs for acme\/web: done/);
     const csv = await cli(['etl', 'shipped', '--window', 'all', '--format', 'csv']);
     expect(csv.code).toBe(0);
+    // Every merged PR, however many the page lists.
+    expect(csv.stdout.trimEnd().split('\n').length).toBe((await t.ops.shipped.list({ window: 999 })).summary.merged + 1);
     expect(csv.stdout.split('\n')[0]).toBe('repository,number,title,author,merged_at,risk_score,risk_band,feature_rule,feature_confidence,additions,deletions,changed_files,top_risky_files,pr_summary,llm_risk_score,llm_model');
   });
 });

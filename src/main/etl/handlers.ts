@@ -32,7 +32,8 @@ export function etlHandlers(etl: EtlService, jobs: JobService, llm: LlmScorer): 
     },
     'shipped.export': async ({ format, ...q }) => {
       const { pool, schema } = await etl.reader();
-      const r = await shipped(pool, schema, q);
+      // Exports carry every matching PR, not just the page's first ones.
+      const r = await shipped(pool, schema, q, null);
       const stamp = new Date().toISOString().slice(0, 10);
       const scope = (q.repository ?? 'all').replace(/[^\w.-]+/g, '-');
       return format === 'csv' ? { filename: `what-shipped-${scope}-${stamp}.csv`, content: shippedCsv(r.prs) } : { filename: `what-shipped-${scope}-${stamp}.md`, content: shippedMarkdown(q, r) };

@@ -102,34 +102,54 @@ export async function authorDetail(db: Db, schema: string, username: string, rep
   };
 }
 
-/** Merged PRs of a window (by merged date, up to now), filtered; the summary counts what the filters leave. */
-export async function shipped(db: Db, schema: string, q: ShippedQuery) {
+/** The PRs the page lists at most (newest first); the summary and the exports always cover every match. */
+export const SHIPPED_LIST_LIMIT = 20_000;
+
+/**
+ * Merged PRs of a window (by merged date, up to now), filtered. The summary is aggregated in the
+ * warehouse over every PR the filters leave, however many the list shows; `limit` null lists all.
+ */
+export async function shipped(db: Db, schema: string, q: ShippedQuery, limit: number | null = SHIPPED_LIST_LIMIT) {
   const T = tablesOf(schema);
-  const { rows } = await db.query(
-    `SELECT p.*, ${LLM_COLUMNS} FROM ${T.repo_prs} p ${llmJoin(schema)}
-     WHERE p.is_merged AND ($2::int = 999 OR p.merged_at >= now() - make_interval(days => $2::int))
+  const where = `p.is_merged AND ($2::int = 999 OR p.merged_at >= now() - make_interval(days => $2::int))
        AND ($1::text IS NULL OR p.repo_name = $1) AND ($3::text IS NULL OR p.author = $3) AND ($4::text IS NULL OR ${BAND_SQL} = $4)
-       AND (NOT $5::boolean OR p.feature_confidence > 0)
-     ORDER BY p.merged_at DESC, p.repo_name, p.pr_number LIMIT 20000`,
-    [q.repository, q.window, q.author, q.band, q.featuresOnly],
+       AND (NOT $5::boolean OR p.feature_confidence > 0)`;
+  const params = [q.repository, q.window, q.author, q.band, q.featuresOnly];
+  const { rows } = await db.query(
+    `SELECT p.*, ${LLM_COLUMNS} FROM ${T.repo_prs} p ${llmJoin(schema)} WHERE ${where}
+     ORDER BY p.merged_at DESC, p.repo_name, p.pr_number ${limit === null ? '' : `LIMIT ${Math.max(0, Math.floor(limit))}`}`,
+    params,
   );
-  const prs = rows.map(toPr);
+  // One row per (author, band, feature rule): at most a few per author, folded below.
+  const groups = await db.query(
+    `SELECT p.author, ${BAND_SQL} AS band, p.feature_rule, count(*)::int AS n, count(*) FILTER (WHERE p.feature_confidence > 0)::int AS features,
+       coalesce(sum(p.additions + p.deletions), 0)::float8 AS lines
+     FROM ${T.repo_prs} p WHERE ${where} GROUP BY 1, 2, 3`,
+    params,
+  );
   const byAuthor = new Map<string, { prs: number; features: number }>();
   const risk = { low: 0, medium: 0, high: 0 };
   const featureSplit: Record<string, number> = {};
-  for (const p of prs) {
-    const a = byAuthor.get(p.author) ?? { prs: 0, features: 0 };
-    a.prs++;
-    if (p.featureConfidence > 0) a.features++;
-    byAuthor.set(p.author, a);
-    risk[p.riskBand]++;
-    featureSplit[p.featureRule] = (featureSplit[p.featureRule] ?? 0) + 1;
+  let merged = 0;
+  let features = 0;
+  let lines = 0;
+  for (const g of groups.rows as { author: string; band: ShippedPr['riskBand']; feature_rule: string; n: number; features: number; lines: number }[]) {
+    const a = byAuthor.get(g.author) ?? { prs: 0, features: 0 };
+    a.prs += g.n;
+    a.features += g.features;
+    byAuthor.set(g.author, a);
+    risk[g.band] += g.n;
+    featureSplit[g.feature_rule] = (featureSplit[g.feature_rule] ?? 0) + g.n;
+    merged += g.n;
+    features += g.features;
+    lines += g.lines;
   }
   const topAuthors = [...byAuthor.entries()].map(([author, v]) => ({ author, ...v })).sort((a, b) => b.prs - a.prs || (a.author < b.author ? -1 : 1)).slice(0, 5);
   return {
     since: q.window === 999 ? null : new Date(Date.now() - q.window * 86_400_000).toISOString(),
-    prs,
-    summary: { merged: prs.length, features: prs.filter((p) => p.featureConfidence > 0).length, authors: byAuthor.size, lines: prs.reduce((s, p) => s + p.additions + p.deletions, 0), topAuthors, risk, featureSplit },
+    prs: rows.map(toPr),
+    truncated: rows.length < merged,
+    summary: { merged, features, authors: byAuthor.size, lines, topAuthors, risk, featureSplit },
   };
 }
 
@@ -163,6 +183,8 @@ export function shippedMarkdown(q: ShippedQuery, r: Awaited<ReturnType<typeof sh
     '',
     '## Top authors',
     ...s.topAuthors.map((a) => `- ${md(a.author)}: ${a.prs} PRs, ${a.features} features`),
+    '',
+    `Feature split: ${Object.entries(s.featureSplit).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k, n]) => `${k.replace(/_/g, ' ')} ${n}`).join(', ') || 'none'}.`,
     '',
   ];
   const features = r.prs.filter((p) => p.featureConfidence > 0);

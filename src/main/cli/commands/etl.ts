@@ -23,6 +23,13 @@ repo-ops etl shipped [--repo-name owner/name] [--window 7|30|90|all] [--author L
 
 const FLAGS: Record<string, string> = { llmModel: '--llm-model', llmMaxPrs: '--llm-max-prs', updateTable: '--update-table', repository: '--repo-name', forceRefresh: '--force-refresh', since: '--since', until: '--until', asOf: '--as-of', timeZone: '--tz', window: '--window', author: '--author', band: '--band' };
 
+/** The options each subcommand takes. */
+const OPTIONS_OF: Record<string, string[]> = {
+  'engineer-lens': ['update-table', 'force-refresh', 'repo-name', 'since', 'until', 'as-of', 'tz', 'explain', 'json'],
+  'what-shipped': ['repo-name', 'force-refresh', 'llm', 'llm-model', 'llm-max-prs', 'json'],
+  shipped: ['repo-name', 'window', 'author', 'band', 'features-only', 'format', 'out'],
+};
+
 function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const r = schema.safeParse(input);
   if (!r.success) throw new UsageError(r.error.issues.map((i) => `${FLAGS[String(i.path[0])] ?? i.path.join('.')}: ${i.message}`).join('; '));
@@ -58,8 +65,11 @@ export async function etlCommand(argv: string[]): Promise<number> {
     },
   });
   const [sub] = positionals;
-  const subs = ['engineer-lens', 'what-shipped', 'shipped'];
+  const subs = Object.keys(OPTIONS_OF);
   if (!sub || !subs.includes(sub) || positionals.length > 1) throw new UsageError(`give one of: ${subs.join(', ')}`);
+  // A flag of another subcommand is refused, not ignored: \`what-shipped --explain\` must not start a job.
+  const foreign = Object.keys(values).filter((k) => values[k as keyof typeof values] !== undefined && !OPTIONS_OF[sub]!.includes(k));
+  if (foreign.length) throw new UsageError(`${foreign.map((k) => `--${k}`).join(', ')}: not an option of etl ${sub}`);
   const repository = values['repo-name'] ?? null;
   let start: ((ops: Awaited<ReturnType<typeof openCore>>['ops']) => Promise<JobRun>) | null = null;
   let explain: EngineerLensParams | null = null;
@@ -74,7 +84,9 @@ export async function etlCommand(argv: string[]): Promise<number> {
     const p = parse(WhatShippedParams, { repository, forceRefresh: values['force-refresh'] ?? false, llm: values.llm ?? false, llmModel: values['llm-model'], llmMaxPrs: maxPrs });
     start = (ops) => ops.etl.whatShipped(p);
   } else {
-    const window = values.window === undefined ? 30 : values.window === 'all' ? 999 : Number(values.window);
+    const windows: Record<string, number> = { '7': 7, '30': 30, '90': 90, all: 999 };
+    if (values.window !== undefined && !(values.window in windows)) throw new UsageError(`--window takes 7, 30, 90 or all, got "${values.window}"`);
+    const window = windows[values.window ?? '30'];
     const format = values.format ?? 'markdown';
     if (format !== 'markdown' && format !== 'csv') throw new UsageError(`--format takes markdown or csv, got "${format}"`);
     digest = { ...parse(ShippedQuery, { repository, window, author: values.author ?? null, band: values.band ?? null, featuresOnly: values['features-only'] ?? false }), format };

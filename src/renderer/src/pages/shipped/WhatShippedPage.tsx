@@ -162,6 +162,11 @@ export function WhatShippedPage() {
           </div>
         </section>
       )}
+      {data?.truncated && (
+        <div className="muted" data-testid="shipped-truncated">
+          Listing the newest {formatNumber(data.prs.length)} of {formatNumber(data.summary.merged)} merged PRs; the summary and the exports cover all of them.
+        </div>
+      )}
       <div className="page-fill" style={{ minHeight: 220 }}>
         <VirtualTable label="Merged PRs" rows={data?.prs ?? []} columns={columns} rowKey={(p) => `${p.repository}#${p.number}`} selected={selected} onSelect={setSelected} empty="Nothing merged in this window." />
       </div>
