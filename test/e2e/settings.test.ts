@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Settings } from '../../src/shared/contract/settings.ts';
+import { SETTING_LABELS } from '../../src/shared/setting-labels.ts';
 import { openConsole, type Console } from '../helpers/e2e.ts';
+import { readmeSettings } from '../helpers/readme-settings.ts';
 import { ROOT, wsClient } from '../helpers/serve-process.ts';
 
 let c: Console;
@@ -10,19 +12,12 @@ beforeAll(async () => {
 });
 afterAll(() => c?.close());
 
-/** The settings the README promises: every **bold** label of its "Settings page" row. */
-function readmeSettings(): string[] {
-  const row = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n').find((l) => l.startsWith('| Settings page (defaults) |'));
-  if (!row) throw new Error('README.md has no "Settings page (defaults)" row in its configuration table');
-  return [...row.matchAll(/\*\*([^*]+)\*\*/g)].map((m) => m[1]!);
-}
-
 describe('Settings holds what the README lists', () => {
   it('shows a control or section for every setting the README names, with the defaults it states', async () => {
     const { page } = c;
     await page.goto(`${c.serve.origin}/#/settings`);
     await page.getByRole('heading', { name: 'Alert thresholds' }).waitFor();
-    const labels = readmeSettings();
+    const labels = readmeSettings().map((r) => r.label);
     expect(labels.length).toBeGreaterThanOrEqual(10);
     const missing: string[] = [];
     for (const label of labels) {
@@ -31,6 +26,22 @@ describe('Settings holds what the README lists', () => {
       if ((await control.count()) + (await heading.count()) === 0) missing.push(label);
     }
     expect(missing).toEqual([]);
+
+    // …and the other way: every application setting the page edits is one the README names,
+    // and every setting of the contract has its control here.
+    const onPage = await page.locator('[data-setting]').evaluateAll((els) => els.map((e) => e.getAttribute('data-setting')!));
+    expect([...new Set(onPage)].sort()).toEqual(Object.keys(Settings.shape).sort());
+    for (const key of onPage) expect(labels, `the page edits "${key}"`).toContain(SETTING_LABELS[key as keyof Settings]);
+    // No control in the application-settings panels escapes the list: each one's label starts with a README label.
+    const names = await page
+      .locator('section[aria-label="General settings"], section[aria-label="Health check settings"], section[aria-label="Embedding settings"]')
+      .locator('input, [role="group"], [role="radiogroup"], button[role="checkbox"]')
+      .evaluateAll((els) =>
+        els.map((e) => e.getAttribute('aria-label') ?? (e as unknown as { labels?: { textContent: string | null }[] }).labels?.[0]?.textContent ?? `<unlabelled ${e.outerHTML.slice(0, 80)}>`),
+      );
+    expect(names.length, names.join(" | ")).toBeGreaterThanOrEqual(12);
+    expect(names.filter((n) => !labels.some((l) => n.startsWith(l)))).toEqual([]);
+
     expect(await page.getByLabel('Keep logs for (days)').inputValue()).toBe('7');
     expect(await page.getByLabel('Health schedule (minutes)').inputValue()).toBe('5');
     expect(await page.getByLabel('Per-check timeout (seconds)').inputValue()).toBe('8');

@@ -33,7 +33,7 @@ export function ThresholdSettings() {
     void update({ healthThresholds: next });
   };
   return (
-    <section className="panel" aria-label="Alert thresholds">
+    <section className="panel" aria-label="Alert thresholds" data-setting="healthThresholds">
       <div className="panel-header">
         <h2>Alert thresholds</h2>
         <span className="faint">defaults from the runbooks; an edited value is bold</span>
@@ -60,7 +60,7 @@ export function PriceSettings() {
     void update({ embeddingPrices: next });
   };
   return (
-    <section className="panel" aria-label="Embedding prices">
+    <section className="panel" aria-label="Embedding prices" data-setting="embeddingPrices">
       <div className="panel-header">
         <h2>Embedding prices</h2>
         <span className="faint">estimates and the cost ledger use these</span>
@@ -86,7 +86,7 @@ export function RotationSettings() {
     void update({ rotationDays: next });
   };
   return (
-    <section className="panel" aria-label="Rotation reminders">
+    <section className="panel" aria-label="Rotation reminders" data-setting="rotationDays">
       <div className="panel-header">
         <h2>Rotation reminders</h2>
         <span className="faint">a secret older than this is flagged overdue</span>

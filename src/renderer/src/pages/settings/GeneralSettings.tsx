@@ -21,18 +21,19 @@ export function GeneralSettings() {
           <span className="muted" style={{ width: 120 }}>
             Theme
           </span>
-          <ToggleGroup.Root type="single" className="toggle-group" aria-label="Theme" value={settings.theme} onValueChange={(v) => v && void update({ theme: v as typeof settings.theme })}>
+          <ToggleGroup.Root type="single" className="toggle-group" aria-label="Theme" data-setting="theme" value={settings.theme} onValueChange={(v) => v && void update({ theme: v as typeof settings.theme })}>
             <ToggleGroup.Item value="system">System</ToggleGroup.Item>
             <ToggleGroup.Item value="light">Light</ToggleGroup.Item>
             <ToggleGroup.Item value="dark">Dark</ToggleGroup.Item>
           </ToggleGroup.Root>
         </div>
         <div className="form-grid">
-          <Field label="Keep logs for (days)" type="number" min={1} max={365} defaultValue={settings.logRetentionDays} hint="Older log lines are deleted hourly" onBlur={(e) => void update({ logRetentionDays: clamp(e.target.value, 1, 365) })} />
-          <Field label="Jobs running at once" type="number" min={1} max={8} defaultValue={settings.jobConcurrency} hint="Other jobs wait in the queue" onBlur={(e) => void update({ jobConcurrency: clamp(e.target.value, 1, 8) })} />
+          <Field label="Keep logs for (days)" data-setting="logRetentionDays" type="number" min={1} max={365} defaultValue={settings.logRetentionDays} hint="Older log lines are deleted hourly" onBlur={(e) => void update({ logRetentionDays: clamp(e.target.value, 1, 365) })} />
+          <Field label="Jobs running at once" data-setting="jobConcurrency" type="number" min={1} max={8} defaultValue={settings.jobConcurrency} hint="Other jobs wait in the queue" onBlur={(e) => void update({ jobConcurrency: clamp(e.target.value, 1, 8) })} />
           <Field
             key={settings.teamTimeZone}
             label="Team time zone"
+            data-setting="teamTimeZone"
             list="team-time-zones"
             defaultValue={settings.teamTimeZone}
             hint="The Engineer Lens counts days in this IANA zone (UTC by default); a change rebuilds its tables on the next run"
@@ -48,9 +49,9 @@ export function GeneralSettings() {
           </datalist>
         </div>
         <div className="form-grid" aria-label="GitHub limits shared by every worker on one token">
-          <Field label="GitHub requests in flight per token" type="number" min={1} max={100} defaultValue={settings.githubConcurrentRequests} hint="Across every worker and console using the token (GitHub allows 100)" onBlur={(e) => void update({ githubConcurrentRequests: clamp(e.target.value, 1, 100) })} />
-          <Field label="GitHub REST points per minute" type="number" min={1} max={100_000} defaultValue={settings.githubRestPointsPerMinute} hint="Secondary limit, shared (GitHub: 900)" onBlur={(e) => void update({ githubRestPointsPerMinute: clamp(e.target.value, 1, 100_000) })} />
-          <Field label="GitHub GraphQL points per minute" type="number" min={1} max={100_000} defaultValue={settings.githubGraphqlPointsPerMinute} hint="Secondary limit, shared (GitHub: 2,000)" onBlur={(e) => void update({ githubGraphqlPointsPerMinute: clamp(e.target.value, 1, 100_000) })} />
+          <Field label="GitHub requests in flight per token" data-setting="githubConcurrentRequests" type="number" min={1} max={100} defaultValue={settings.githubConcurrentRequests} hint="Across every worker and console using the token (GitHub allows 100)" onBlur={(e) => void update({ githubConcurrentRequests: clamp(e.target.value, 1, 100) })} />
+          <Field label="GitHub REST points per minute" data-setting="githubRestPointsPerMinute" type="number" min={1} max={100_000} defaultValue={settings.githubRestPointsPerMinute} hint="Secondary limit, shared (GitHub: 900)" onBlur={(e) => void update({ githubRestPointsPerMinute: clamp(e.target.value, 1, 100_000) })} />
+          <Field label="GitHub GraphQL points per minute" data-setting="githubGraphqlPointsPerMinute" type="number" min={1} max={100_000} defaultValue={settings.githubGraphqlPointsPerMinute} hint="Secondary limit, shared (GitHub: 2,000)" onBlur={(e) => void update({ githubGraphqlPointsPerMinute: clamp(e.target.value, 1, 100_000) })} />
         </div>
         {info && (
           <dl className="kv">
@@ -80,10 +81,10 @@ export function HealthSettings() {
       </div>
       <div className="panel-body stack">
         <div className="form-grid">
-          <Field label="Health schedule (minutes)" type="number" min={0} max={1440} defaultValue={settings.healthIntervalMinutes} hint="Checks run by themselves this often; 0 = only on demand" onBlur={(e) => void update({ healthIntervalMinutes: clamp(e.target.value, 0, 1440) })} />
-          <Field label="Per-check timeout (seconds)" type="number" min={0.5} max={120} step={0.5} defaultValue={settings.healthTimeoutMs / 1000} hint="A check still running after this is down; the others are not delayed" onBlur={(e) => void update({ healthTimeoutMs: Math.round(clampFloat(e.target.value, 0.5, 120) * 1000) })} />
+          <Field label="Health schedule (minutes)" data-setting="healthIntervalMinutes" type="number" min={0} max={1440} defaultValue={settings.healthIntervalMinutes} hint="Checks run by themselves this often; 0 = only on demand" onBlur={(e) => void update({ healthIntervalMinutes: clamp(e.target.value, 0, 1440) })} />
+          <Field label="Per-check timeout (seconds)" data-setting="healthTimeoutMs" type="number" min={0.5} max={120} step={0.5} defaultValue={settings.healthTimeoutMs / 1000} hint="A check still running after this is down; the others are not delayed" onBlur={(e) => void update({ healthTimeoutMs: Math.round(clampFloat(e.target.value, 0.5, 120) * 1000) })} />
         </div>
-        <CheckField label="Desktop notifications when a check changes status" checked={settings.notifications} onChange={(v) => void update({ notifications: v })} />
+        <CheckField setting="notifications" label="Desktop notifications when a check changes status" checked={settings.notifications} onChange={(v) => void update({ notifications: v })} />
       </div>
     </section>
   );
@@ -99,9 +100,9 @@ export function EmbeddingSettings() {
         <h2>Embeddings and vectors</h2>
       </div>
       <div className="panel-body stack">
-        <CheckField label="Also store vectors in Postgres (the runbooks' coverage queries read them)" checked={settings.storeVectorsInPostgres} onChange={(v) => void update({ storeVectorsInPostgres: v })} />
+        <CheckField setting="storeVectorsInPostgres" label="Also store vectors in Postgres (the runbooks' coverage queries read them)" checked={settings.storeVectorsInPostgres} onChange={(v) => void update({ storeVectorsInPostgres: v })} />
         <div className="form-grid">
-          <Field label="Milvus upsert batch (vectors)" type="number" min={1} max={10_000} defaultValue={settings.milvusUpsertBatchSize} hint="Vectors per Milvus upsert call" onBlur={(e) => void update({ milvusUpsertBatchSize: clamp(e.target.value, 1, 10_000) })} />
+          <Field label="Milvus upsert batch (vectors)" data-setting="milvusUpsertBatchSize" type="number" min={1} max={10_000} defaultValue={settings.milvusUpsertBatchSize} hint="Vectors per Milvus upsert call" onBlur={(e) => void update({ milvusUpsertBatchSize: clamp(e.target.value, 1, 10_000) })} />
         </div>
       </div>
     </section>
