@@ -172,6 +172,30 @@ describe('health cards and runbooks', () => {
   });
 });
 
+describe('column headers', () => {
+  it('are never cut off ("PRs 4(") on the pages with tables', async () => {
+    const { page } = c;
+    const cut: string[] = [];
+    for (const path of ['/repositories', '/jobs', '/alerts', '/costs', '/schedules', '/leaderboard', '/engineers', '/shipped', '/queries?id=sql-editor']) {
+      await page.goto(`${c.serve.origin}/#${path}`);
+      await page.locator('main h1').first().waitFor();
+      if (path.startsWith('/queries')) {
+        await page.getByRole('textbox', { name: 'SQL' }).fill('SELECT 1 AS prs, 2 AS merged_prs, 3 AS contributors_in_repo, 4 AS n');
+        await page.getByRole('textbox', { name: 'SQL' }).press('Control+Enter');
+        await page.getByRole('grid', { name: 'SQL result' }).waitFor();
+        await page.getByRole('grid', { name: 'SQL result' }).getByRole('columnheader').first().getByRole('button').click();
+      } else {
+        await page.waitForTimeout(500);
+      }
+      const headers = page.locator('[role="columnheader"], table th');
+      expect(await headers.count(), path).toBeGreaterThan(0);
+      if (path === '/leaderboard') await page.screenshot({ path: join(ROOT, 'docs', 'leaderboard-headers.png') });
+      cut.push(...(await headers.evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent ?? ''))).map((h) => `${path}: ${h}`));
+    }
+    expect(cut).toEqual([]);
+  });
+});
+
 describe('the page', () => {
   it('raised no errors in the page', () => {
     expect(c.errors).toEqual([]);

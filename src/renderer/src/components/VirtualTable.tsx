@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState, type PointerEvent, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type PointerEvent, type ReactNode } from 'react';
 import { listMoveFor } from './list-keys.ts';
 
 export interface Column<T> {
@@ -40,7 +40,19 @@ export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onO
   const widthOf = (c: Column<T>) => widths[c.key] ?? (c.grow ? undefined : c.width);
   const growing = (c: Column<T>) => c.grow && widths[c.key] === undefined;
   const resize = (key: string, w: number) => setWidths((ws) => ({ ...ws, [key]: Math.max(MIN_COL, Math.round(w)) }));
-  const totalWidth = columns.reduce((sum, c) => sum + (widthOf(c) ?? c.minWidth ?? 0), 0);
+  // A column is never narrower than its header (with the sort arrow): measured, since fonts differ per machine.
+  const head = useRef<HTMLDivElement>(null);
+  const [headMin, setHeadMin] = useState<Record<string, number>>({});
+  const minOf = (c: Column<T>) => Math.max(c.minWidth ?? 0, headMin[c.key] ?? 0) || undefined;
+  const headerKey = `${columns.map((c) => `${c.key}=${c.header}`).join('|')}|${sort?.key}:${sort?.dir}`;
+  useLayoutEffect(() => {
+    const grow: Record<string, number> = {};
+    for (const el of head.current?.querySelectorAll<HTMLElement>('[data-col]') ?? []) {
+      if (el.scrollWidth > el.clientWidth + 1) grow[el.dataset.col!] = el.scrollWidth + 1;
+    }
+    if (Object.keys(grow).length) setHeadMin((m) => ({ ...m, ...grow }));
+  }, [headerKey]);
+  const totalWidth = columns.reduce((sum, c) => sum + Math.max(widthOf(c) ?? 0, minOf(c) ?? 0), 0);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read fresh each render on purpose
   const v = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => rowHeight, overscan: 12 });
   const index = selected ? rows.findIndex((r) => rowKey(r) === selected) : -1;
@@ -74,7 +86,7 @@ export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onO
         } else if (e.key === 'Enter' && index >= 0) onOpen?.(rows[index]!);
       }}
     >
-      <div className="vtable-head" role="row">
+      <div className="vtable-head" role="row" ref={head}>
         {columns.map((c) => (
           <div
             key={c.key}
@@ -82,7 +94,8 @@ export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onO
             aria-sort={sort?.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}
             className={`cell${growing(c) ? ' cell-grow' : ''}`}
             title={c.header}
-            style={{ width: widthOf(c), minWidth: c.minWidth, lineHeight: '26px', position: 'relative' }}
+            data-col={c.key}
+            style={{ width: widthOf(c), minWidth: minOf(c), lineHeight: '26px', position: 'relative' }}
           >
             {onSort ? (
               <button className="th-sort" onClick={() => onSort(c.key)}>
@@ -113,7 +126,7 @@ export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onO
               onDoubleClick={() => onOpen?.(row)}
             >
               {columns.map((c) => (
-                <div key={c.key} role="gridcell" className={`cell${growing(c) ? ' cell-grow' : ''}`} style={{ width: widthOf(c), minWidth: c.minWidth }}>
+                <div key={c.key} role="gridcell" className={`cell${growing(c) ? ' cell-grow' : ''}`} style={{ width: widthOf(c), minWidth: minOf(c) }}>
                   {c.render(row)}
                 </div>
               ))}
