@@ -86,13 +86,14 @@ describe('OpenAI check', () => {
   });
 
   it('can probe with GET /models instead (costs nothing, proves the key)', async () => {
+    // The emulator lists its three embedding models and its two chat models.
     const e = await emulator();
     const r = await check(e.baseUrl, { probe: 'models' });
     expect(r.status).toBe('healthy');
-    expect(r.summary).toMatch(/^key valid · 3 models · [\d.]+ ms$/);
+    expect(r.summary).toMatch(/^key valid · 5 models · [\d.]+ ms$/);
     expect(e.stats.billedTokens).toBe(0);
     const missing = await check(e.baseUrl, { probe: 'models', model: 'text-embedding-4-huge' });
-    expect(missing.findings).toEqual([{ status: 'degraded', message: 'The key works, but text-embedding-4-huge is not among the 3 models it can use' }]);
+    expect(missing.findings).toEqual([{ status: 'degraded', message: 'The key works, but text-embedding-4-huge is not among the 5 models it can use' }]);
   });
 
   it('names an unreachable API and one that does not answer in time', async () => {
