@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 describe('The first hour, minor items', () => {
-  it('sidebar badges promise only shortcuts that work: Alt+1…9, then the g key', async () => {
+  it('sidebar badges promise only shortcuts that work: 1…9 (bare, or Alt+ in a text field), then the g key', async () => {
     const badges = await c.page.locator('nav.sidebar kbd').allInnerTexts();
     expect(badges.slice(0, 9)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9']);
     for (const b of badges.slice(9)) expect(b).toMatch(/^g [a-z]$/);

@@ -139,8 +139,16 @@ describe('health cards and runbooks', () => {
     await expect.poll(() => card.innerText(), { timeout: 30_000 }).toMatch(/\bdown\b/i);
     const link = card.getByRole('link', { name: 'Open the runbook for Closed' });
     expect(await link.innerText()).toMatch(/^Open the runbook: .+ →$/);
-    // A healthy card offers none.
-    expect(await page.getByRole('region', { name: 'Postgres (embedded) health' }).getByRole('link', { name: /Open the runbook/ }).count()).toBe(0);
+    // A healthy card offers none; its details read as "key value" rows, not JSON.
+    const postgres = page.getByRole('region', { name: 'Postgres (embedded) health' });
+    expect(await postgres.getByRole('link', { name: /Open the runbook/ }).count()).toBe(0);
+    await postgres.getByRole('button', { name: 'Details' }).click();
+    const details = postgres.locator('dl.kv');
+    await details.waitFor();
+    expect(await details.locator('dt').count()).toBeGreaterThan(1);
+    expect(await details.innerText()).not.toMatch(/[{[]\s*"|":/);
+    expect(await details.innerText()).toMatch(/version num\s+\d{6}\n/);
+    expect(await details.innerText()).toMatch(/size bytes\s+[\d.]+ [KMG]i?B\n/);
     await page.screenshot({ path: join(ROOT, 'docs', 'health-down-runbook.png') });
     await link.click();
     await page.waitForURL(/#\/runbooks\/[a-z-]+$/);

@@ -4,10 +4,13 @@ import { Sparkline } from '../../components/Sparkline.tsx';
 import { Link } from 'react-router';
 import { LinkedText } from '../../components/LinkedText.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
-import { humanKey, readable } from '../../lib/format.ts';
+import { formatBytes, humanKey, readable } from '../../lib/format.ts';
 
-function Value({ v }: { v: unknown }) {
+/** A detail as an operator reads it: sizes in KB/MB, versions, ports and ids as they are (no "180,004"). */
+function Value({ k, v }: { k: string; v: unknown }) {
   if (v === null || v === undefined) return <span className="faint">—</span>;
+  if (typeof v === 'number' && /bytes$/i.test(k)) return <span title={`${v} bytes`}>{formatBytes(v)}</span>;
+  if (typeof v === 'number' && (/(version(num)?|port|pid)$/i.test(k) || /[a-z]Id$|^id$/.test(k))) return <>{String(v)}</>;
   return <>{readable(v)}</>;
 }
 
@@ -50,7 +53,7 @@ export function ServiceCard({ r, history, runbook = null }: { r: CheckResult; hi
                   <div key={k} style={{ display: 'contents' }}>
                     <dt>{humanKey(k)}</dt>
                     <dd>
-                      <Value v={v} />
+                      <Value k={k} v={v} />
                     </dd>
                   </div>
                 ))}
