@@ -208,7 +208,8 @@ describe('Engineer Lens and What Shipped ETL against an independent reference', 
     const fresh = await runCatalogueQuery(pool, 'etl-freshness', { repository: id });
     expect(fresh.rows.map((r) => r[0])).toEqual(['author_file_ownership', 'author_metrics_daily', 'author_metrics_window', 'author_prs_window', 'authors', 'repo_prs']);
     // A planted gap and a wrong window are found.
-    await pool.query("DELETE FROM author_metrics_daily WHERE ctid = (SELECT ctid FROM author_metrics_daily WHERE repo_name = 'acme/web' AND username = 'alice' ORDER BY day LIMIT 1 OFFSET 1)");
+    await pool.query("UPDATE author_metrics_span SET first_day = first_day + 1 WHERE repo_name = 'acme/web' AND username = 'alice'");
+    await pool.query("UPDATE author_metrics_daily_active SET prs_submitted = prs_submitted + 1 WHERE ctid = (SELECT ctid FROM author_metrics_daily_active WHERE repo_name = 'acme/web' AND username = 'alice' ORDER BY day LIMIT 1)");
     expect((await runCatalogueQuery(pool, 'etl-dense-days', { repository: id })).rows.length).toBe(1);
     expect((await runCatalogueQuery(pool, 'etl-window-sums', { repository: id })).rows.length).toBeGreaterThan(0);
     await pool.query("UPDATE author_file_ownership SET ownership_pct = ownership_pct + 1 WHERE ctid = (SELECT ctid FROM author_file_ownership WHERE repo_name = 'acme/web' LIMIT 1)");

@@ -176,5 +176,33 @@ CREATE TABLE "etl_path_flags" (
 ALTER TABLE "etl_pr_files" DROP COLUMN "reasons";
 `,
     },
+    {
+      version: 4,
+      name: 'dense daily rows as a view',
+      sql: `
+-- author_metrics_daily stays dense over each author's span (zeros included, as What the Repo's
+-- charts expect) but is a view: the span per author and repository, and only the days with
+-- activity are stored (writing every zero day dominated a full refresh).
+ALTER TABLE "author_metrics_daily" RENAME TO "author_metrics_daily_active";
+ALTER INDEX "author_metrics_daily_pkey" RENAME TO "author_metrics_daily_active_pkey";
+DELETE FROM "author_metrics_daily_active" WHERE "prs_submitted" = 0 AND "prs_merged" = 0;
+CREATE TABLE "author_metrics_span" (
+  "repo_name" text NOT NULL,
+  "username" text NOT NULL,
+  "first_day" date NOT NULL,
+  "last_day" date NOT NULL,
+  "updated_at" timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY ("repo_name", "username"),
+  CHECK ("first_day" <= "last_day")
+);
+INSERT INTO "author_metrics_span" SELECT "repo_name", "username", min("day"), max("day"), max("updated_at") FROM "author_metrics_daily_active" GROUP BY 1, 2;
+CREATE VIEW "author_metrics_daily" AS
+SELECT s."username", s."repo_name", s."first_day" + i AS "day",
+  coalesce(a."prs_submitted", 0) AS "prs_submitted", coalesce(a."prs_merged", 0) AS "prs_merged", coalesce(a."lines_changed", 0::bigint) AS "lines_changed",
+  coalesce(a."high_risk_prs", 0) AS "high_risk_prs", coalesce(a."features_merged", 0) AS "features_merged", coalesce(a."updated_at", s."updated_at") AS "updated_at"
+FROM "author_metrics_span" s CROSS JOIN LATERAL generate_series(0, s."last_day" - s."first_day") i
+LEFT JOIN "author_metrics_daily_active" a ON a."repo_name" = s."repo_name" AND a."username" = s."username" AND a."day" = s."first_day" + i;
+`,
+    },
   ],
 };

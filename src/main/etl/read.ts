@@ -39,7 +39,7 @@ export async function engineers(db: Db, schema: string, repository: string | nul
   const T = tablesOf(schema);
   const { rows } = await db.query(
     `WITH w AS (SELECT * FROM ${T.author_metrics_window} WHERE window_days = $2 AND ($1::text IS NULL OR repo_name = $1) AND ($3::text IS NULL OR username = $3)),
-     f AS (SELECT d.username, sum(d.features_merged)::int AS features FROM ${T.author_metrics_daily} d JOIN w ON w.username = d.username AND w.repo_name = d.repo_name
+     f AS (SELECT d.username, sum(d.features_merged)::int AS features FROM ${T.author_metrics_daily_active} d JOIN w ON w.username = d.username AND w.repo_name = d.repo_name
            WHERE d.day BETWEEN w.start_date AND w.end_date GROUP BY d.username)
      SELECT w.username, a.display_name, a.avatar_url, array_agg(DISTINCT w.repo_name ORDER BY w.repo_name) AS repos,
        sum(w.prs_submitted)::int AS sub, sum(w.prs_merged)::int AS mer, sum(w.lines_changed)::float8 AS lines, sum(w.high_risk_prs)::int AS hr,

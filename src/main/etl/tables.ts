@@ -145,76 +145,55 @@ const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
     return r.rowCount ?? 0;
   },
 
+  // The dense daily rows are a view (author_metrics_daily): each author's span (first to last
+  // submitted or merged day) in author_metrics_span, generate_series over it, joined to the days
+  // with activity in author_metrics_daily_active. Only those two small tables are written.
   async author_metrics_daily(c) {
     const { db, T } = c;
     const prs = prsOf(T);
-    const values = (d: string) => `count(p.cd) FILTER (WHERE p.cd = ${d})::int, count(p.md) FILTER (WHERE p.md = ${d})::int,
-      coalesce(sum(p.additions + p.deletions) FILTER (WHERE p.cd = ${d}), 0), count(p.cd) FILTER (WHERE p.cd = ${d} AND p.high_risk)::int,
-      count(p.md) FILTER (WHERE p.md = ${d} AND p.feature_confidence > 0)::int`;
+    const A = T.author_metrics_daily_active;
+    const cols = '(username, repo_name, day, prs_submitted, prs_merged, lines_changed, high_risk_prs, features_merged, updated_at)';
     // Submitted, lines and high-risk count on the created day; merged and features on the merged day.
+    const spans = (scope: string) => `INSERT INTO ${T.author_metrics_span} (repo_name, username, first_day, last_day, updated_at)
+      SELECT $1, username, min(day), max(day), now() FROM ${A} WHERE repo_name = $1 ${scope} GROUP BY username`;
     if (c.from === null) {
-      await db.query(`DELETE FROM ${T.author_metrics_daily} WHERE repo_name = $1`, [c.repo]);
-      // Dense: every day of each author's active span (first to last submitted or merged day), zeros
-      // included. The active days first (a small table), then the span's days hash-joined to them.
-      await db.query(
-        `CREATE TEMP TABLE "etl_dagg" ON COMMIT DROP AS
-         WITH p AS ${prs},
+      await db.query(`DELETE FROM ${A} WHERE repo_name = $1`, [c.repo]);
+      await db.query(`DELETE FROM ${T.author_metrics_span} WHERE repo_name = $1`, [c.repo]);
+      const r = await db.query(
+        `WITH p AS ${prs},
          ev AS (SELECT author, cd AS d, 1 AS sub, 0 AS mer, additions + deletions AS lines, high_risk::int AS hr, 0 AS feat FROM p
            UNION ALL SELECT author, md, 0, 1, 0, 0, (feature_confidence > 0)::int FROM p WHERE md IS NOT NULL)
-         SELECT author, d, sum(sub)::int AS sub, sum(mer)::int AS mer, sum(lines)::bigint AS lines, sum(hr)::int AS hr, sum(feat)::int AS feat FROM ev GROUP BY author, d`,
+         INSERT INTO ${A} ${cols}
+         SELECT author, $1, d, sum(sub)::int, sum(mer)::int, sum(lines)::bigint, sum(hr)::int, sum(feat)::int, now() FROM ev GROUP BY author, d`,
         [c.repo, c.tz],
       );
-      await db.query('ANALYZE "etl_dagg"');
-      const r = await db.query(
-        `INSERT INTO ${T.author_metrics_daily} (username, repo_name, day, prs_submitted, prs_merged, lines_changed, high_risk_prs, features_merged, updated_at)
-         SELECT s.author, $1, s.lo + i, coalesce(a.sub, 0), coalesce(a.mer, 0), coalesce(a.lines, 0), coalesce(a.hr, 0), coalesce(a.feat, 0), now()
-         FROM (SELECT author, min(d) AS lo, max(d) AS hi FROM "etl_dagg" GROUP BY author) s CROSS JOIN LATERAL generate_series(0, s.hi - s.lo) i
-         LEFT JOIN "etl_dagg" a ON a.author = s.author AND a.d = s.lo + i`,
-        [c.repo],
-      );
-      await db.query('DROP TABLE "etl_dagg"');
+      await db.query(spans(''), [c.repo]);
       return r.rowCount ?? 0;
     }
-    // Incremental: the (author, day) pairs the changes touched, then each touched author's span.
+    // Incremental: the (author, day) keys the changes touched (old and new versions), recounted
+    // from the author's PRs; then the spans of the authors touched.
     await db.query(
       `CREATE TEMP TABLE "etl_aff_days" ON COMMIT DROP AS SELECT DISTINCT ch.author AS username, v.d AS day FROM ${T.etl_changes} ch
        CROSS JOIN LATERAL (VALUES (${day('ch.created_at')}), (${day('ch.merged_at')})) v(d)
        WHERE ch.repo_name = $1 AND ch.seq > $3 AND ch.seq <= $4 AND v.d IS NOT NULL`,
       [c.repo, c.tz, c.from, c.to],
     );
-    await db.query(
-      `CREATE TEMP TABLE "etl_aff_pairs" ON COMMIT DROP AS SELECT a.username, min(d.day) AS old_lo, max(d.day) AS old_hi
-       FROM (SELECT DISTINCT username FROM "etl_aff_days") a LEFT JOIN ${T.author_metrics_daily} d ON d.repo_name = $1 AND d.username = a.username GROUP BY a.username`,
-      [c.repo],
-    );
-    const mine = `(SELECT * FROM ${prs} x WHERE x.author IN (SELECT username FROM "etl_aff_pairs"))`;
+    await db.query(`DELETE FROM ${A} a USING "etl_aff_days" k WHERE a.repo_name = $1 AND a.username = k.username AND a.day = k.day`, [c.repo]);
+    const mine = `(SELECT * FROM ${prs} x WHERE x.author IN (SELECT DISTINCT username FROM "etl_aff_days"))`;
     const up = await db.query(
-      `INSERT INTO ${T.author_metrics_daily} (username, repo_name, day, prs_submitted, prs_merged, lines_changed, high_risk_prs, features_merged, updated_at)
-       SELECT a.username, $1, a.day, ${values('a.day')}, now()
-       FROM "etl_aff_days" a LEFT JOIN ${mine} p ON p.author = a.username AND (p.cd = a.day OR p.md = a.day)
-       GROUP BY a.username, a.day
-       ON CONFLICT (repo_name, username, day) DO UPDATE SET prs_submitted = EXCLUDED.prs_submitted, prs_merged = EXCLUDED.prs_merged, lines_changed = EXCLUDED.lines_changed,
-         high_risk_prs = EXCLUDED.high_risk_prs, features_merged = EXCLUDED.features_merged, updated_at = now()`,
+      `INSERT INTO ${A} ${cols}
+       SELECT a.username, $1, a.day, count(p.cd) FILTER (WHERE p.cd = a.day)::int, count(p.md) FILTER (WHERE p.md = a.day)::int,
+         coalesce(sum(p.additions + p.deletions) FILTER (WHERE p.cd = a.day), 0), count(p.cd) FILTER (WHERE p.cd = a.day AND p.high_risk)::int,
+         count(p.md) FILTER (WHERE p.md = a.day AND p.feature_confidence > 0)::int, now()
+       FROM "etl_aff_days" a JOIN ${mine} p ON p.author = a.username AND (p.cd = a.day OR p.md = a.day)
+       GROUP BY a.username, a.day`,
       [c.repo, c.tz],
     );
-    await db.query(
-      `CREATE TEMP TABLE "etl_spans" ON COMMIT DROP AS SELECT a.username, a.old_lo, a.old_hi, min(least(p.cd, coalesce(p.md, p.cd))) AS lo, max(greatest(p.cd, coalesce(p.md, p.cd))) AS hi
-       FROM "etl_aff_pairs" a LEFT JOIN ${prs} p ON p.author = a.username GROUP BY a.username, a.old_lo, a.old_hi`,
-      [c.repo, c.tz],
-    );
-    await db.query(`DELETE FROM ${T.author_metrics_daily} d USING "etl_spans" n WHERE d.repo_name = $1 AND d.username = n.username AND (n.lo IS NULL OR d.day < n.lo OR d.day > n.hi)`, [c.repo]);
-    // Zero days only where the span grew: the part it shares with the old span is dense already.
-    const fill = await db.query(
-      `INSERT INTO ${T.author_metrics_daily} (username, repo_name, day, prs_submitted, prs_merged, lines_changed, high_risk_prs, features_merged, updated_at)
-       SELECT n.username, $1, g::date, 0, 0, 0, 0, 0, now() FROM "etl_spans" n
-       CROSS JOIN LATERAL (SELECT generate_series(n.lo, CASE WHEN n.old_lo IS NULL THEN n.hi ELSE least(n.hi, n.old_lo - 1) END, interval '1 day')
-         UNION ALL SELECT generate_series(greatest(n.lo, n.old_hi + 1), n.hi, interval '1 day') WHERE n.old_hi IS NOT NULL) x(g)
-       WHERE n.lo IS NOT NULL
-       ON CONFLICT (repo_name, username, day) DO NOTHING`,
-      [c.repo],
-    );
-    await db.query('DROP TABLE "etl_aff_days", "etl_aff_pairs", "etl_spans"');
-    return (up.rowCount ?? 0) + (fill.rowCount ?? 0);
+    const touched = 'AND username IN (SELECT username FROM "etl_aff_days")';
+    await db.query(`DELETE FROM ${T.author_metrics_span} WHERE repo_name = $1 ${touched}`, [c.repo]);
+    const sp = await db.query(spans(touched), [c.repo]);
+    await db.query('DROP TABLE "etl_aff_days"');
+    return (up.rowCount ?? 0) + (sp.rowCount ?? 0);
   },
 
   async author_file_ownership(c) {

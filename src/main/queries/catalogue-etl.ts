@@ -24,14 +24,15 @@ ORDER BY s.table_name;`,
     id: 'etl-dense-days',
     title: 'Engineer Lens: gaps in daily rows',
     group: 'data-quality',
-    description: "Authors whose author_metrics_daily rows are not dense over their active span (first to last day). Should return no rows.",
+    description: "Authors whose span (author_metrics_span, over which the author_metrics_daily view generates every day) does not run from their first to their last day with activity (author_metrics_daily_active), or who have active days and no span. Should return no rows.",
     source: SOURCE,
     params: [REPOSITORY],
     timeoutMs: HEAVY_TIMEOUT_MS,
-    sql: `SELECT username, min(day) AS first_day, max(day) AS last_day, count(*) AS days_stored, (max(day) - min(day) + 1) AS days_in_span
-FROM author_metrics_daily WHERE repo_name = ${REPO}
-GROUP BY username HAVING count(*) <> max(day) - min(day) + 1
-ORDER BY username;`,
+    sql: `SELECT coalesce(a.username, s.username) AS username, a.first_active, a.last_active, s.first_day AS span_first_day, s.last_day AS span_last_day
+FROM (SELECT username, min(day) AS first_active, max(day) AS last_active FROM author_metrics_daily_active WHERE repo_name = ${REPO} GROUP BY username) a
+FULL JOIN (SELECT * FROM author_metrics_span WHERE repo_name = ${REPO}) s ON s.username = a.username
+WHERE (a.first_active, a.last_active) IS DISTINCT FROM (s.first_day, s.last_day)
+ORDER BY 1;`,
   },
   {
     id: 'etl-window-sums',
@@ -45,7 +46,7 @@ ORDER BY username;`,
   w.high_risk_prs, d.high_risk_prs AS daily_high_risk, w.lines_changed, d.lines_changed AS daily_lines
 FROM author_metrics_window w
 LEFT JOIN LATERAL (SELECT coalesce(sum(prs_submitted), 0) AS prs_submitted, coalesce(sum(prs_merged), 0) AS prs_merged, coalesce(sum(high_risk_prs), 0) AS high_risk_prs, coalesce(sum(lines_changed), 0) AS lines_changed
-  FROM author_metrics_daily x WHERE x.repo_name = w.repo_name AND x.username = w.username AND x.day BETWEEN w.start_date AND w.end_date) d ON true
+  FROM author_metrics_daily_active x WHERE x.repo_name = w.repo_name AND x.username = w.username AND x.day BETWEEN w.start_date AND w.end_date) d ON true
 WHERE w.repo_name = ${REPO}
   AND (w.prs_submitted, w.prs_merged, w.high_risk_prs, w.lines_changed) IS DISTINCT FROM (d.prs_submitted, d.prs_merged, d.high_risk_prs, d.lines_changed)
 ORDER BY w.username, w.window_days;`,
