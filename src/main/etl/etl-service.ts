@@ -6,13 +6,17 @@ import type { Logger } from '../logging/logger.ts';
 import { inTransaction } from '../warehouse/pool.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
 import { ENGINEER_TABLES, tablesOf, type EngineerTable } from './names.ts';
-import { stageRepository, type StageResult } from './stage.ts';
+import { flagCandidatePaths, stageRepository, type StageResult } from './stage.ts';
 import { decide, refreshTable, type RefreshResult } from './tables.ts';
 import { applySummaries } from './llm/store.ts';
 import type { LlmRunResult, LlmScorer } from './llm/scorer.ts';
 
 export const ENGINEER_LENS_JOB = 'engineer-lens';
 export const WHAT_SHIPPED_JOB = 'what-shipped';
+/** Repositories refreshed side by side (transactions on separate connections). */
+const ETL_CONCURRENCY = 3;
+/** Restaged PRs from which a run refreshes the planner's statistics of the staged tables. */
+const ANALYZE_AFTER = 2000;
 
 /** What a job gives the ETL: the job context's step, progress and cancellation. */
 export interface RunHooks {
@@ -91,7 +95,21 @@ export class EtlService {
     return { timeZone: this.d.timeZone(), repositories: repos, staged, tables: [], llm: result };
   }
 
-  private stageAll(repos: string[], o: { force: boolean; since: string | null; until: string | null; rebuildsAll: boolean }, h: RunHooks): Promise<StageResult[]> {
+  private async stageAll(repos: string[], o: { force: boolean; since: string | null; until: string | null; rebuildsAll: boolean }, h: RunHooks): Promise<StageResult[]> {
+    const staged = await this.stageRepos(repos, o, h);
+    // Many rows rewritten: fresh statistics before the tables read them (plans over stale ones,
+    // made before autovacuum gets there, turned a second's refresh into a minute's).
+    if (staged.reduce((n, r) => n + r.changed + r.deleted, 0) >= ANALYZE_AFTER) {
+      const { pool, schema } = await this.conn();
+      const T = tablesOf(schema);
+      await pool.query(`ANALYZE ${T.repo_prs}, ${T.etl_pr_sources}, ${T.etl_pr_files}`);
+    }
+    return staged;
+  }
+
+  private async stageRepos(repos: string[], o: { force: boolean; since: string | null; until: string | null; rebuildsAll: boolean }, h: RunHooks): Promise<StageResult[]> {
+    const { pool, url, schema } = await this.conn();
+    await inTransaction(pool, url, (c) => flagCandidatePaths(c, schema, repos, { all: o.force || Boolean(o.since || o.until) }));
     return h.step('repo_prs', (cp) =>
       this.forEachRepo('repo_prs', repos, cp, h, async (db, schema, repo) => {
         // Log old and new keys only where some Engineer Lens table will read them incrementally.
@@ -105,21 +123,31 @@ export class EtlService {
     );
   }
 
-  /** One transaction per repository; the checkpoint keeps the results so far, so a resumed run skips finished repositories. */
-  private async forEachRepo<R>(what: string, repos: string[], cp: Checkpoint<unknown>, h: RunHooks, fn: (db: pg.ClientBase, schema: string, repo: string) => Promise<R>): Promise<R[]> {
+  /**
+   * One transaction per repository, a few repositories side by side (each is one Postgres backend:
+   * the work is SQL there); the checkpoint keeps the finished repositories' results, so a resumed
+   * run skips them. The first failure stops new work, lets the running ones end, and is thrown.
+   */
+  private async forEachRepo<R extends { repo: string }>(what: string, repos: string[], cp: Checkpoint<unknown>, h: RunHooks, fn: (db: pg.ClientBase, schema: string, repo: string) => Promise<R>): Promise<R[]> {
     const { pool, url, schema } = await this.conn();
-    const done = ((cp.value as R[] | undefined) ?? []).slice();
-    for (let i = done.length; i < repos.length; i++) {
-      if (h.signal.aborted) throw new OpsError('cancelled', 'Cancelled');
-      h.progress({ done: i, total: repos.length, unit: 'repositories', message: `${what}: ${repos[i] === '*' ? 'all repositories' : repos[i]}` });
-      const started = Date.now();
-      const r = await inTransaction(pool, url, (c) => fn(c, schema, repos[i]));
-      h.log.info('etl_step', `${what} ${repos[i]}: ${JSON.stringify(r)} in ${Date.now() - started} ms`);
-      done.push(r);
-      cp.save(done);
-    }
+    const done = new Map<string, R>(((cp.value as R[] | undefined) ?? []).map((r) => [r.repo, r]));
+    const todo = repos.filter((r) => !done.has(r));
+    let failure: unknown = null;
+    const worker = async () => {
+      for (let repo = todo.shift(); repo !== undefined && failure === null; repo = todo.shift()) {
+        if (h.signal.aborted) throw new OpsError('cancelled', 'Cancelled');
+        h.progress({ done: done.size, total: repos.length, unit: 'repositories', message: `${what}: ${repo === '*' ? 'all repositories' : repo}` });
+        const started = Date.now();
+        const r = await inTransaction(pool, url, (c) => fn(c, schema, repo));
+        h.log.info('etl_step', `${what} ${repo}: ${JSON.stringify(r)} in ${Date.now() - started} ms`);
+        done.set(repo, r);
+        cp.save([...done.values()]);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(ETL_CONCURRENCY, todo.length) }, () => worker().catch((e: unknown) => void (failure ??= e))));
+    if (failure !== null) throw failure;
     h.progress({ done: repos.length, total: repos.length, unit: 'repositories', message: `${what}: done` });
-    return done;
+    return repos.map((r) => done.get(r)!);
   }
 
   /** What a run with these parameters would do, per table and repository, and why. Reads only. */

@@ -204,5 +204,16 @@ FROM "author_metrics_span" s CROSS JOIN LATERAL generate_series(0, s."last_day" 
 LEFT JOIN "author_metrics_daily_active" a ON a."repo_name" = s."repo_name" AND a."username" = s."username" AND a."day" = s."first_day" + i;
 `,
     },
+    {
+      version: 5,
+      name: 'exact staging candidates',
+      sql: `
+-- Staging compares each PR's sync stamp and author with the staged copy's (exact, so a run
+-- right after another hashes only what a sync touched since, not everything synced lately).
+ALTER TABLE "etl_pr_sources" ADD COLUMN "source_synced_at" timestamptz, ADD COLUMN "author" text;
+-- The all-time window's first day is the repository's first created day: found through an index.
+CREATE INDEX "repo_prs_repo_created_idx" ON "repo_prs" ("repo_name", "created_at");
+`,
+    },
   ],
 };

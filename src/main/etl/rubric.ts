@@ -25,7 +25,8 @@ export const PATH_FLAGS = (path: string) => `${path} ~* ${P.config} AS cfg, ${pa
 /**
  * One file's score (0–10) and reasons. Expects `f` (path, additions, deletions, change_type),
  * `pf` (its path's flags, PATH_FLAGS) and `c` (drops_ddl: the PR's title or body drops a table
- * or column) in scope; yields `score` and `reasons` through LATERAL joins named m, z, k.
+ * or column) in scope; yields `score` and `reasons` (text[]: jsonb per file row cost more than the
+ * scoring) through LATERAL joins named m, z, k.
  */
 export const FILE_RISK_LATERAL = `
 CROSS JOIN LATERAL (SELECT f.additions + f.deletions AS lines,
@@ -38,7 +39,7 @@ CROSS JOIN LATERAL (SELECT
   CASE WHEN m.secret_added OR m.auth_removed OR m.drops
     THEN greatest(8, least(10, greatest(0, z.size + 2 * m.cfg::int + 2 * m.auth::int + 3 * m.sqlf::int + 3 * m.api::int - 2 * m.test::int)))
     ELSE least(10, greatest(0, z.size + 2 * m.cfg::int + 2 * m.auth::int + 3 * m.sqlf::int + 3 * m.api::int - 2 * m.test::int)) END AS score,
-  to_jsonb(array_remove(ARRAY[
+  array_remove(ARRAY[
     CASE WHEN z.size > 0 THEN format('size: %s lines +%s', m.lines, z.size) END,
     CASE WHEN m.cfg THEN 'configuration file +2' END,
     CASE WHEN m.auth THEN 'auth/secrets path +2' END,
@@ -48,7 +49,7 @@ CROSS JOIN LATERAL (SELECT
     CASE WHEN m.secret_added THEN 'adds a secrets file: at least 8' END,
     CASE WHEN m.auth_removed THEN 'removes auth code: at least 8' END,
     CASE WHEN m.drops THEN 'drops a table or column: at least 8' END
-  ], NULL)) AS reasons,
+  ], NULL) AS reasons,
   (f.change_type = 'added' AND m.test) AS test_added) k`;
 
 /**

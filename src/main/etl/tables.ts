@@ -54,10 +54,15 @@ export interface Decision {
 export async function decide(db: Db, schema: string, table: EngineerTable, repo: string, opts: RefreshOptions): Promise<Decision> {
   const T = tablesOf(schema);
   const st = (await db.query(`SELECT last_seq, time_zone, to_char(start_date, 'YYYY-MM-DD') AS start_date, to_char(end_date, 'YYYY-MM-DD') AS end_date, rubric, refreshed_at FROM ${T.etl_state} WHERE table_name = $1 AND repo_name = $2`, [table, repo])).rows[0] as (State & { refreshed_at: Date }) | undefined;
-  const maxSeq = Number((await db.query(`SELECT coalesce(max(seq), 0) AS s FROM ${T.etl_changes} WHERE repo_name = $1`, [repo])).rows[0].s);
+  // The change log's entries for this repository since the table's last refresh, and the newest.
+  const log = (await db.query(`SELECT coalesce(max(seq), 0) AS s, count(*) FILTER (WHERE seq > $2)::int AS n FROM ${T.etl_changes} WHERE repo_name = $1 AND seq > $2`, [repo, st ? st.last_seq : -1])).rows[0];
+  const maxSeq = Math.max(Number(log.s), st ? Number(st.last_seq) : 0);
+  // The first created day: the earliest instant's local day, or a day of an instant within two
+  // days of it (zone offsets differ by at most 26 h), through the (repo_name, created_at) index.
   const dates = (await db.query(
     `SELECT to_char(coalesce($3::date, (now() AT TIME ZONE $2)::date), 'YYYY-MM-DD') AS end_date,
-       to_char((SELECT min(${day('created_at')}) FROM ${T.repo_prs} WHERE repo_name = $1), 'YYYY-MM-DD') AS start_date`,
+       to_char((SELECT min(${day('created_at')}) FROM ${T.repo_prs} WHERE repo_name = $1
+         AND created_at < (SELECT min(created_at) FROM ${T.repo_prs} WHERE repo_name = $1) + interval '2 days'), 'YYYY-MM-DD') AS start_date`,
     [repo, opts.timeZone, opts.asOf ?? null],
   )).rows[0] as { end_date: string; start_date: string | null };
   const windowed = WINDOWED.has(table);
@@ -70,7 +75,7 @@ export async function decide(db: Db, schema: string, table: EngineerTable, repo:
   else if (windowed && st.end_date !== dates.end_date) reason = `windows end ${dates.end_date} (were ${st.end_date})`;
   else if (windowed && st.start_date !== dates.start_date) reason = `repository's first day is ${dates.start_date}`;
   const full = reason !== '';
-  const changes = st ? Math.max(0, maxSeq - Number(st.last_seq)) : 0;
+  const changes = st ? Number(log.n) : 0;
   if (!full) reason = changes > 0 ? `${changes} change(s) since the last refresh` : 'nothing changed since the last refresh';
   return { full, reason, changes, lastSeq: st ? Number(st.last_seq) : null, maxSeq, startDate: dates.start_date, endDate: dates.end_date, refreshedAt: st?.refreshed_at ?? null };
 }
@@ -86,6 +91,8 @@ export async function refreshTable(db: Db, schema: string, table: EngineerTable,
   const windowed = WINDOWED.has(table);
   const ctx: Ctx = { db, T, repo, tz: opts.timeZone, end: d.endDate, startAll: d.startDate ?? d.endDate, from: d.full ? null : d.lastSeq, to: d.maxSeq };
   let rows = 0;
+  // The refresh's sorts and hashes (a repository's PRs and files) stay in memory.
+  await db.query("SET LOCAL work_mem = '64MB'");
   if (d.full || d.changes > 0) rows = await REFRESH[table](ctx);
   await db.query(
     `INSERT INTO ${T.etl_state} (table_name, repo_name, last_seq, time_zone, start_date, end_date, rubric, refreshed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, now())
@@ -118,17 +125,20 @@ const prsOf = (T: Ctx['T'], tz = '$2') => `(SELECT rp.*, ${day('rp.created_at', 
   FROM ${T.repo_prs} rp JOIN ${T.etl_pr_sources} s ON s.repo_name = rp.repo_name AND s.pr_number = rp.pr_number
   WHERE rp.repo_name = $1 AND NOT s.is_bot)`;
 
-/** Authors (old and new) of the changes in range, as a temp table "etl_aff_authors". Parameters $1 repo, $3 from, $4 to. */
-async function affectedAuthors(c: Ctx, alsoFileOwners: boolean): Promise<void> {
+/**
+ * Authors whose window rows the changes in range may move, as a temp table "etl_aff_authors":
+ * the changed PRs' authors (old and new versions), and whoever has a merged low-risk PR touching
+ * a changed file (their share of it moved, and so perhaps their ownership_low_risk_prs;
+ * etl_pr_files holds merged PRs' files only).
+ */
+async function affectedAuthors(c: Ctx): Promise<void> {
   await c.db.query(`CREATE TEMP TABLE "etl_aff_authors" ON COMMIT DROP AS SELECT DISTINCT author AS username FROM ${c.T.etl_changes} WHERE repo_name = $1 AND seq > $2 AND seq <= $3`, [c.repo, c.from, c.to]);
-  if (alsoFileOwners) {
-    // Whoever touched a changed file: their share of it moved, and so their low-risk ownership count.
-    await c.db.query(
-      `INSERT INTO "etl_aff_authors" SELECT DISTINCT rp.author FROM ${c.T.etl_pr_files} f JOIN ${c.T.repo_prs} rp ON rp.repo_name = f.repo_name AND rp.pr_number = f.pr_number
-       WHERE f.repo_name = $1 AND f.file_path IN (SELECT DISTINCT unnest(files) FROM ${c.T.etl_changes} WHERE repo_name = $1 AND seq > $2 AND seq <= $3)`,
-      [c.repo, c.from, c.to],
-    );
-  }
+  await c.db.query(
+    `INSERT INTO "etl_aff_authors" SELECT DISTINCT rp.author FROM ${c.T.etl_pr_files} f JOIN ${c.T.repo_prs} rp ON rp.repo_name = f.repo_name AND rp.pr_number = f.pr_number
+     WHERE f.repo_name = $1 AND rp.is_merged AND rp.risk_score <= 3 AND f.file_path IN (SELECT DISTINCT unnest(files) FROM ${c.T.etl_changes} WHERE repo_name = $1 AND seq > $2 AND seq <= $3)
+       AND rp.author NOT IN (SELECT username FROM "etl_aff_authors")`,
+    [c.repo, c.from, c.to],
+  );
 }
 
 const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
@@ -233,9 +243,10 @@ const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
     let filter = '';
     if (c.from === null) await db.query(`DELETE FROM ${T.author_metrics_window} WHERE repo_name = $1`, [c.repo]);
     else {
-      await affectedAuthors(c, true);
-      await db.query(`DELETE FROM ${T.author_metrics_window} w USING "etl_aff_authors" a WHERE w.repo_name = $1 AND w.username = a.username`, [c.repo]);
-      filter = 'AND d.username IN (SELECT username FROM "etl_aff_authors")';
+      // The changed PRs' authors (old and new), and whoever has a merged low-risk PR touching a
+      // changed file (their share of it, so their ownership_low_risk_prs, may have moved).
+      await affectedAuthors(c);
+      filter = 'AND p.author IN (SELECT username FROM "etl_aff_authors")';
     }
     // One pass over the author's PRs (the daily rows' sources, without their zero days): each
     // window's sums as FILTERed aggregates, then one row per window. Same basis as the daily rows:
@@ -245,31 +256,45 @@ const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
       count(*) FILTER (WHERE ${inW('p.cd', w)} AND p.high_risk)::int AS high_risk_prs_${w}, coalesce(sum(p.additions + p.deletions) FILTER (WHERE ${inW('p.cd', w)}), 0)::bigint AS lines_changed_${w}`).join(',\n');
     const cols = ['prs_submitted', 'prs_merged', 'high_risk_prs', 'lines_changed'];
     const unpivot = WINDOWS.map((w) => `(${w}, ${startOf(c, w)}, ${cols.map((k) => `s.${k}_${w}`).join(', ')})`).join(', ');
-    const r = await db.query(
-      `WITH s AS (
-         SELECT p.author AS username, ${aggs} FROM ${prsOf(T, '$3')} p WHERE (p.cd <= $2::date OR p.md <= $2::date) ${filter.replace('d.username', 'p.author')} GROUP BY p.author
+    const select = `WITH s AS (
+         SELECT p.author AS username, ${aggs} FROM ${prsOf(T, '$3')} p WHERE (p.cd <= $2::date OR p.md <= $2::date) ${filter} GROUP BY p.author
        ), v AS (
          SELECT s.username, u.* FROM s CROSS JOIN LATERAL (VALUES ${unpivot}) AS u(window_days, start_date, prs_submitted, prs_merged, high_risk_prs, lines_changed)
+       ), ow AS MATERIALIZED (
+         -- The authors' shares, hashed once (probing the index per PR, file and window cost seconds).
+         SELECT p.username, p.window_days, p.file_path, p.author_lines, p.total_lines FROM ${T.author_file_ownership} p WHERE p.repo_name = $1 ${filter.replace('p.author', 'p.username')}
        ), own AS (
          -- Merged low-risk PRs whose every changed file (with changed lines) the author owns at least half of in the window.
          SELECT o.username, o.window_days, count(*)::int AS n FROM (
            SELECT p.author AS username, w.window_days, p.pr_number FROM ${prsOf(T, '$3')} p
            JOIN ${windowsSql(c)} ON p.md BETWEEN w.start_date AND $2::date
            JOIN ${T.etl_pr_files} f ON f.repo_name = p.repo_name AND f.pr_number = p.pr_number AND f.additions + f.deletions > 0
-           LEFT JOIN ${T.author_file_ownership} ow ON ow.repo_name = p.repo_name AND ow.window_days = w.window_days AND ow.file_path = f.file_path AND ow.username = p.author
-           WHERE p.is_merged AND p.risk_score <= 3 ${filter.replace('d.username', 'p.author')}
+           LEFT JOIN ow ON ow.window_days = w.window_days AND ow.file_path = f.file_path AND ow.username = p.author
+           WHERE p.is_merged AND p.risk_score <= 3 ${filter}
            GROUP BY p.author, w.window_days, p.pr_number
            HAVING bool_and(coalesce(ow.author_lines * 2 >= ow.total_lines, false))
          ) o GROUP BY o.username, o.window_days
        )
-       INSERT INTO ${T.author_metrics_window} (username, repo_name, window_days, start_date, end_date, prs_submitted, prs_merged, high_risk_prs, high_risk_rate, lines_changed, ownership_low_risk_prs)
-       SELECT v.username, $1, v.window_days, v.start_date, $2::date, v.prs_submitted, v.prs_merged, v.high_risk_prs,
-         v.high_risk_prs::float8 / nullif(v.prs_submitted, 0), v.lines_changed, coalesce(own.n, 0)
-       FROM v LEFT JOIN own ON own.username = v.username AND own.window_days = v.window_days`,
-      [c.repo, c.end, c.tz],
+       SELECT v.username, $1::text AS repo_name, v.window_days, v.start_date, $2::date AS end_date, v.prs_submitted, v.prs_merged, v.high_risk_prs,
+         v.high_risk_prs::float8 / nullif(v.prs_submitted, 0) AS high_risk_rate, v.lines_changed, coalesce(own.n, 0) AS ownership_low_risk_prs
+       FROM v LEFT JOIN own ON own.username = v.username AND own.window_days = v.window_days`;
+    const insert = `INSERT INTO ${T.author_metrics_window} (username, repo_name, window_days, start_date, end_date, prs_submitted, prs_merged, high_risk_prs, high_risk_rate, lines_changed, ownership_low_risk_prs)`;
+    if (c.from === null) return (await db.query(`${insert} ${select}`, [c.repo, c.end, c.tz])).rowCount ?? 0;
+    // Incremental: the affected authors' rows recomputed, and only those that differ written.
+    await db.query(`CREATE TEMP TABLE "etl_new_w" ON COMMIT DROP AS ${select}`, [c.repo, c.end, c.tz]);
+    const gone = await db.query(
+      `DELETE FROM ${T.author_metrics_window} w USING "etl_aff_authors" a WHERE w.repo_name = $1 AND w.username = a.username
+       AND NOT EXISTS (SELECT 1 FROM "etl_new_w" n WHERE n.username = w.username AND n.window_days = w.window_days)`,
+      [c.repo],
     );
-    if (c.from !== null) await db.query('DROP TABLE "etl_aff_authors"');
-    return r.rowCount ?? 0;
+    const set = ['start_date', 'end_date', 'prs_submitted', 'prs_merged', 'high_risk_prs', 'high_risk_rate', 'lines_changed', 'ownership_low_risk_prs'];
+    const up = await db.query(
+      `${insert} SELECT * FROM "etl_new_w"
+       ON CONFLICT (repo_name, window_days, username) DO UPDATE SET ${set.map((k) => `${k} = EXCLUDED.${k}`).join(', ')}
+       WHERE (${set.map((k) => `${T.author_metrics_window}.${k}`).join(', ')}) IS DISTINCT FROM (${set.map((k) => `EXCLUDED.${k}`).join(', ')})`,
+    );
+    await db.query('DROP TABLE "etl_aff_authors", "etl_new_w"');
+    return (gone.rowCount ?? 0) + (up.rowCount ?? 0);
   },
 
   async author_prs_window(c) {
@@ -277,9 +302,10 @@ const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
     let filter = '';
     if (c.from === null) await db.query(`DELETE FROM ${T.author_prs_window} WHERE repo_name = $1`, [c.repo]);
     else {
-      await affectedAuthors(c, false);
-      await db.query(`DELETE FROM ${T.author_prs_window} w USING "etl_aff_authors" a WHERE w.repo_name = $1 AND w.username = a.username`, [c.repo]);
-      filter = 'AND p.author IN (SELECT username FROM "etl_aff_authors")';
+      // A row depends on its PR alone: only the changed PRs' rows (old and new versions) move.
+      await db.query(`CREATE TEMP TABLE "etl_aff_prs" ON COMMIT DROP AS SELECT DISTINCT pr_number FROM ${T.etl_changes} WHERE repo_name = $1 AND seq > $2 AND seq <= $3`, [c.repo, c.from, c.to]);
+      await db.query(`DELETE FROM ${T.author_prs_window} w USING "etl_aff_prs" k WHERE w.repo_name = $1 AND w.pr_number = k.pr_number`, [c.repo]);
+      filter = 'AND p.pr_number IN (SELECT pr_number FROM "etl_aff_prs")';
     }
     // The author's PRs submitted or merged in the window.
     const r = await db.query(
@@ -289,7 +315,7 @@ const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
        WHERE true ${filter}`,
       [c.repo, c.tz, c.end],
     );
-    if (c.from !== null) await db.query('DROP TABLE "etl_aff_authors"');
+    if (c.from !== null) await db.query('DROP TABLE "etl_aff_prs"');
     return r.rowCount ?? 0;
   },
 };
