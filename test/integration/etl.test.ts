@@ -231,15 +231,34 @@ describe('Engineer Lens and What Shipped ETL against an independent reference', 
   it('a run stopped mid-step resumes where it stopped, without losing or counting anything twice', async () => {
     await edit(1);
     const r = resumable(/^author_file_ownership acme\/api: /);
-    await expect(etl.runEngineerLens(EngineerLensParams.parse({ ...KOLKATA }), r.h)).rejects.toThrow(/cancel/i);
+    // One repository at a time, so the stop lands between them (side by side, both would be under way).
+    const warehouse = { connection: async () => ({ pool, url: db.url, info: { schema: WAREHOUSE_SCHEMA } }) } as unknown as WarehouseService;
+    const sequential = new EtlService({ warehouse, logger: silent, timeZone: () => 'UTC', concurrency: 1 });
+    await expect(sequential.runEngineerLens(EngineerLensParams.parse({ ...KOLKATA }), r.h)).rejects.toThrow(/cancel/i);
     // Stopped after acme/api's ownership committed, before acme/web's.
     expect(r.store.get('author_metrics_daily')?.done).toBe(true);
     expect(r.store.get('author_file_ownership')).toMatchObject({ done: false, value: [{ repo: 'acme/api', mode: 'incremental' }] });
     expect(r.store.has('author_metrics_window')).toBe(false);
     r.resume();
-    const done = await etl.runEngineerLens(EngineerLensParams.parse({ ...KOLKATA }), r.h);
+    const done = await sequential.runEngineerLens(EngineerLensParams.parse({ ...KOLKATA }), r.h);
     // acme/api's ownership came from the checkpoint; acme/web's was computed by the resumed run.
     expect(done.tables.filter((t) => t.table === 'author_file_ownership').map((t) => [t.repo, t.mode])).toEqual([['acme/api', 'incremental'], ['acme/web', 'incremental']]);
+    expectAgrees(await tables(pool), reference(await readRaw(pool), KOLKATA.timeZone, KOLKATA.asOf));
+    expect((await pool.query('SELECT count(*)::int AS n FROM etl_changes')).rows[0].n).toBe(0);
+  });
+
+  it('side by side, a stop lets the repositories under way commit and resumes after them', async () => {
+    await edit(3);
+    const r = resumable(/^author_file_ownership acme\/api: /);
+    await expect(etl.runEngineerLens(EngineerLensParams.parse({ ...KOLKATA }), r.h)).rejects.toThrow(/cancel/i);
+    // Both repositories' ownership was under way when the stop came: both committed and are checkpointed.
+    expect(r.store.get('author_file_ownership')).toMatchObject({ done: true });
+    expect((r.store.get('author_file_ownership')!.value as { repo: string }[]).map((x) => x.repo).sort()).toEqual(['acme/api', 'acme/web']);
+    // The next step saw the stop before it began.
+    expect(r.store.get('author_metrics_window')).toEqual({ done: false });
+    r.resume();
+    const done = await etl.runEngineerLens(EngineerLensParams.parse({ ...KOLKATA }), r.h);
+    expect(done.tables.filter((t) => t.table === 'author_metrics_window').map((t) => [t.repo, t.mode])).toEqual([['acme/api', 'incremental'], ['acme/web', 'incremental']]);
     expectAgrees(await tables(pool), reference(await readRaw(pool), KOLKATA.timeZone, KOLKATA.asOf));
     expect((await pool.query('SELECT count(*)::int AS n FROM etl_changes')).rows[0].n).toBe(0);
   });

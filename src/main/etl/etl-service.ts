@@ -39,8 +39,9 @@ export interface EtlRunResult {
 
 /** The Engineer Lens and What Shipped ETL over the synced warehouse, set-based, per repository. */
 export class EtlService {
-  private readonly d: { warehouse: WarehouseService; logger: Logger; timeZone: () => string; llm?: LlmScorer };
-  constructor(d: { warehouse: WarehouseService; logger: Logger; timeZone: () => string; llm?: LlmScorer }) {
+  /** concurrency: repositories refreshed side by side (default ETL_CONCURRENCY). */
+  private readonly d: { warehouse: WarehouseService; logger: Logger; timeZone: () => string; llm?: LlmScorer; concurrency?: number };
+  constructor(d: { warehouse: WarehouseService; logger: Logger; timeZone: () => string; llm?: LlmScorer; concurrency?: number }) {
     this.d = d;
   }
 
@@ -144,7 +145,7 @@ export class EtlService {
         cp.save([...done.values()]);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(ETL_CONCURRENCY, todo.length) }, () => worker().catch((e: unknown) => void (failure ??= e))));
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(this.d.concurrency ?? ETL_CONCURRENCY, todo.length)) }, () => worker().catch((e: unknown) => void (failure ??= e))));
     if (failure !== null) throw failure;
     h.progress({ done: repos.length, total: repos.length, unit: 'repositories', message: `${what}: done` });
     return repos.map((r) => done.get(r)!);
