@@ -4,7 +4,8 @@
 // larger sync (time until another worker has resumed it), and the scheduler's exactly-once check:
 // three scheduler instances on one warehouse deciding a minutely schedule for 120 simulated minutes.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createCore, type Core } from '../src/main/core/compose.ts';
@@ -74,6 +75,22 @@ interface Phase {
   startP95: number;
   failed: number;
   idleStartP95?: number;
+  /** CPU seconds the worker processes used per job (user + system, from /proc). */
+  workerCpuPerJob: number | null;
+  /** CPU seconds this process (console, emulator) used per job. */
+  benchCpuPerJob: number;
+  load1: number;
+}
+
+/** User + system CPU seconds of a process so far (Linux /proc; null elsewhere). */
+async function cpuSeconds(pid: number | undefined): Promise<number | null> {
+  if (!pid) return null;
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100/s)
+  } catch {
+    return null;
+  }
 }
 
 async function phase(n: number, db: string, failover: boolean): Promise<{ phase: Phase; failoverS: number | null }> {
@@ -87,13 +104,19 @@ async function phase(n: number, db: string, failover: boolean): Promise<{ phase:
   try {
     await until(async () => (await consoleCore.workers.list()).workers.filter((w) => w.alive).length === n, 120_000, `${n} workers`);
     const t0 = performance.now();
+    const cpu0 = await Promise.all(procs.map((p) => cpuSeconds(p.pid)));
+    const self0 = process.cpuUsage();
     const ids: string[] = [];
     for (let i = 0; i < REPOS; i++) ids.push((await consoleCore.jobs.enqueue('github-sync', { repository: `fleet/repo-${i}`, mode: 'incremental' })).id);
     await until(async () => Number((await pool.query("SELECT count(*) FROM job_runs_shared WHERE id = ANY($1) AND status IN ('succeeded', 'incomplete', 'failed', 'cancelled')", [ids])).rows[0].count) === REPOS, 600_000, 'every sync');
     const seconds = (performance.now() - t0) / 1000;
+    const cpu1 = await Promise.all(procs.map((p) => cpuSeconds(p.pid)));
+    const self = process.cpuUsage(self0);
+    const workerCpu = cpu1.every((c, i) => c !== null && cpu0[i] !== null) ? cpu1.reduce<number>((a, c, i) => a + (c! - cpu0[i]!), 0) : null;
     const { rows } = await pool.query("SELECT status, extract(epoch FROM started_at - created_at) * 1000 AS start_ms FROM job_runs_shared WHERE id = ANY($1)", [ids]);
     const starts = rows.map((r: { start_ms: number }) => Number(r.start_ms));
-    const result: Phase = { workers: n, seconds, jobsPerMin: (REPOS / seconds) * 60, startP50: percentile(starts, 50), startP95: percentile(starts, 95), failed: rows.filter((r: { status: string }) => r.status !== 'succeeded').length };
+    const result: Phase = { workers: n, seconds, jobsPerMin: (REPOS / seconds) * 60, startP50: percentile(starts, 50), startP95: percentile(starts, 95), failed: rows.filter((r: { status: string }) => r.status !== 'succeeded').length,
+      workerCpuPerJob: workerCpu === null ? null : workerCpu / REPOS, benchCpuPerJob: (self.user + self.system) / 1e6 / REPOS, load1: loadavg()[0]! };
     let failoverS: number | null = null;
     if (failover) {
       // The queue's own overhead: one job at a time on idle workers, enqueue → started on a worker.
@@ -164,9 +187,13 @@ try {
   const two = await phase(2, 'w2', true);
   const sched = await scheduleDupes();
   printTable(
-    ['workers', 'jobs', 'seconds', 'jobs/min', 'wait to start p50 ms', 'wait to start p95 ms', 'not succeeded'],
-    [one.phase, two.phase].map((p) => [String(p.workers), String(REPOS), p.seconds.toFixed(1), p.jobsPerMin.toFixed(1), p.startP50.toFixed(0), p.startP95.toFixed(0), String(p.failed)]),
+    ['workers', 'jobs', 'seconds', 'jobs/min', 'wait to start p50 ms', 'wait to start p95 ms', 'not succeeded', 'worker CPU s/job', 'console+emulator CPU s/job', 'load1 at end'],
+    [one.phase, two.phase].map((p) => [String(p.workers), String(REPOS), p.seconds.toFixed(1), p.jobsPerMin.toFixed(1), p.startP50.toFixed(0), p.startP95.toFixed(0), String(p.failed), p.workerCpuPerJob?.toFixed(3) ?? '—', p.benchCpuPerJob.toFixed(3), p.load1.toFixed(1)]),
   );
+  // On 2 cores shared with other work, CPU and not GitHub's latency bounds throughput: what the two
+  // phases' processes need per job, against the cores there are, says how far apart they can be.
+  const cpuPerJob = (p: Phase) => (p.workerCpuPerJob ?? 0) + p.benchCpuPerJob;
+  console.log(`CPU per job (workers + console + emulator): 1 worker ${cpuPerJob(one.phase).toFixed(3)} s, 2 workers ${cpuPerJob(two.phase).toFixed(3)} s; jobs/min if CPU-bound on ${cpus().length} idle cores: ${((60 * cpus().length) / cpuPerJob(two.phase)).toFixed(0)} (excluding Postgres)`);
   console.log(`queue overhead on idle workers (enqueue → started, 20 single jobs): p95 ${two.phase.idleStartP95!.toFixed(0)} ms`);
   console.log(`failover after kill -9 (until another worker runs it): ${two.failoverS?.toFixed(1)} s`);
   console.log(`scheduler: ${sched.ticks} ticks, ${sched.runs} runs over 3 instances (${sched.dupes} duplicates)`);
@@ -179,6 +206,10 @@ try {
       start_p95_ms: Math.round(two.phase.idleStartP95!),
       failover_s: Number(two.failoverS!.toFixed(1)),
       schedule_dupes: sched.dupes,
+      worker_cpu_s_per_job_1w: one.phase.workerCpuPerJob === null ? null : Number(one.phase.workerCpuPerJob.toFixed(3)),
+      worker_cpu_s_per_job_2w: two.phase.workerCpuPerJob === null ? null : Number(two.phase.workerCpuPerJob.toFixed(3)),
+      load1_1w: Number(one.phase.load1.toFixed(1)),
+      load1_2w: Number(two.phase.load1.toFixed(1)),
     }),
   );
 } finally {
