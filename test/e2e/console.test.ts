@@ -24,7 +24,7 @@ describe('the console in Chromium against repo-ops serve', () => {
     const { page } = c;
     expect(await page.title()).toBe('Repo Ops');
     const nav = page.getByRole('navigation', { name: 'Pages' });
-    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Health\n1', 'Backfill\n2', 'Repositories\n3', 'Search\n4', 'Jobs\n5', 'Logs\n6', 'Queries\n7', 'Runbooks\n8', 'Alerts\n9', 'Costs\ng c', 'Settings\ng s', 'Schedules\ng k', 'Systems\ng y', 'Leaderboard\ng d', 'Engineers\ng e', 'What Shipped\ng w']);
+    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Health\n1', 'Backfill\n2', 'Repositories\n3', 'Search\n4', 'Jobs\n5', 'Logs\n6', 'Queries\n7', 'Runbooks\n8', 'Alerts\n9', 'Costs\ng c', 'Settings\ng s', 'Schedules\ng k', 'Systems\ng y', 'Leaderboard\ng d', 'Engineers\ng e', 'What Shipped\ng w', 'Workers\ng o']);
     await page.getByRole('heading', { name: 'Health' }).waitFor();
     expect(page.url()).toMatch(/#\/health$/);
     expect(page.url()).not.toContain('token=');

@@ -15,6 +15,7 @@ import { SearchPage } from '../pages/search/SearchPage.tsx';
 import { SettingsPage } from '../pages/settings/SettingsPage.tsx';
 import { SystemsPage } from '../pages/systems/SystemsPage.tsx';
 import { WhatShippedPage } from '../pages/shipped/WhatShippedPage.tsx';
+import { WorkersPage } from '../pages/workers/WorkersPage.tsx';
 
 export interface PageRoute {
   path: string;
@@ -41,4 +42,5 @@ export const ROUTES: PageRoute[] = [
   { path: '/leaderboard', label: 'Leaderboard', key: 'd', Component: LeaderboardPage },
   { path: '/engineers', label: 'Engineers', key: 'e', Component: EngineersPage },
   { path: '/shipped', label: 'What Shipped', key: 'w', Component: WhatShippedPage },
+  { path: '/workers', label: 'Workers', key: 'o', Component: WorkersPage },
 ];
