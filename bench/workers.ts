@@ -4,7 +4,7 @@
 // larger sync (time until another worker has resumed it), and the scheduler's exactly-once check:
 // three scheduler instances on one warehouse deciding a minutely schedule for 120 simulated minutes.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -79,18 +79,40 @@ interface Phase {
   workerCpuPerJob: number | null;
   /** CPU seconds this process (console, emulator) used per job. */
   benchCpuPerJob: number;
+  /** CPU seconds the warehouse (every Postgres process) used per job. */
+  pgCpuPerJob: number | null;
+  /** Seconds from a job's start on a worker to its end, median: grows when something shared is the bottleneck. */
+  runP50: number;
   load1: number;
+}
+
+/** Fields of /proc/<pid>/stat after the command name (Linux; null elsewhere or when gone). */
+async function procStat(pid: number): Promise<string[] | null> {
+  try {
+    return (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  } catch {
+    return null;
+  }
 }
 
 /** User + system CPU seconds of a process so far (Linux /proc; null elsewhere). */
 async function cpuSeconds(pid: number | undefined): Promise<number | null> {
-  if (!pid) return null;
-  try {
-    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100/s)
-  } catch {
-    return null;
+  const f = pid ? await procStat(pid) : null;
+  return f ? (Number(f[11]) + Number(f[12])) / 100 : null; // utime, stime in clock ticks (100/s)
+}
+
+/** CPU seconds of the warehouse: the postmaster, its live backends and the backends it has reaped. */
+async function postgresCpuSeconds(): Promise<number | null> {
+  const master = cluster.pid;
+  const own = master ? await procStat(master) : null;
+  if (!master || !own) return null;
+  let total = (Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14])) / 100; // + cutime, cstime
+  for (const d of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(d)) continue;
+    const f = await procStat(Number(d));
+    if (f && Number(f[1]) === master) total += (Number(f[11]) + Number(f[12])) / 100; // ppid
   }
+  return total;
 }
 
 async function phase(n: number, db: string, failover: boolean): Promise<{ phase: Phase; failoverS: number | null }> {
@@ -105,6 +127,7 @@ async function phase(n: number, db: string, failover: boolean): Promise<{ phase:
     await until(async () => (await consoleCore.workers.list()).workers.filter((w) => w.alive).length === n, 120_000, `${n} workers`);
     const t0 = performance.now();
     const cpu0 = await Promise.all(procs.map((p) => cpuSeconds(p.pid)));
+    const pg0 = await postgresCpuSeconds();
     const self0 = process.cpuUsage();
     const ids: string[] = [];
     for (let i = 0; i < REPOS; i++) ids.push((await consoleCore.jobs.enqueue('github-sync', { repository: `fleet/repo-${i}`, mode: 'incremental' })).id);
@@ -112,11 +135,14 @@ async function phase(n: number, db: string, failover: boolean): Promise<{ phase:
     const seconds = (performance.now() - t0) / 1000;
     const cpu1 = await Promise.all(procs.map((p) => cpuSeconds(p.pid)));
     const self = process.cpuUsage(self0);
+    const pg1 = await postgresCpuSeconds();
     const workerCpu = cpu1.every((c, i) => c !== null && cpu0[i] !== null) ? cpu1.reduce<number>((a, c, i) => a + (c! - cpu0[i]!), 0) : null;
-    const { rows } = await pool.query("SELECT status, extract(epoch FROM started_at - created_at) * 1000 AS start_ms FROM job_runs_shared WHERE id = ANY($1)", [ids]);
+    const { rows } = await pool.query("SELECT status, extract(epoch FROM started_at - created_at) * 1000 AS start_ms, extract(epoch FROM finished_at - started_at) AS run_s FROM job_runs_shared WHERE id = ANY($1)", [ids]);
     const starts = rows.map((r: { start_ms: number }) => Number(r.start_ms));
+    const runsS = rows.map((r: { run_s: number }) => Number(r.run_s));
     const result: Phase = { workers: n, seconds, jobsPerMin: (REPOS / seconds) * 60, startP50: percentile(starts, 50), startP95: percentile(starts, 95), failed: rows.filter((r: { status: string }) => r.status !== 'succeeded').length,
-      workerCpuPerJob: workerCpu === null ? null : workerCpu / REPOS, benchCpuPerJob: (self.user + self.system) / 1e6 / REPOS, load1: loadavg()[0]! };
+      workerCpuPerJob: workerCpu === null ? null : workerCpu / REPOS, benchCpuPerJob: (self.user + self.system) / 1e6 / REPOS,
+      pgCpuPerJob: pg0 === null || pg1 === null ? null : (pg1 - pg0) / REPOS, runP50: percentile(runsS, 50), load1: loadavg()[0]! };
     let failoverS: number | null = null;
     if (failover) {
       // The queue's own overhead: one job at a time on idle workers, enqueue → started on a worker.
@@ -187,13 +213,13 @@ try {
   const two = await phase(2, 'w2', true);
   const sched = await scheduleDupes();
   printTable(
-    ['workers', 'jobs', 'seconds', 'jobs/min', 'wait to start p50 ms', 'wait to start p95 ms', 'not succeeded', 'worker CPU s/job', 'console+emulator CPU s/job', 'load1 at end'],
-    [one.phase, two.phase].map((p) => [String(p.workers), String(REPOS), p.seconds.toFixed(1), p.jobsPerMin.toFixed(1), p.startP50.toFixed(0), p.startP95.toFixed(0), String(p.failed), p.workerCpuPerJob?.toFixed(3) ?? '—', p.benchCpuPerJob.toFixed(3), p.load1.toFixed(1)]),
+    ['workers', 'jobs', 'seconds', 'jobs/min', 'wait to start p50 ms', 'wait to start p95 ms', 'not succeeded', 'run p50 s', 'worker CPU s/job', 'console+emulator CPU s/job', 'Postgres CPU s/job', 'load1 at end'],
+    [one.phase, two.phase].map((p) => [String(p.workers), String(REPOS), p.seconds.toFixed(1), p.jobsPerMin.toFixed(1), p.startP50.toFixed(0), p.startP95.toFixed(0), String(p.failed), p.runP50.toFixed(2), p.workerCpuPerJob?.toFixed(3) ?? '—', p.benchCpuPerJob.toFixed(3), p.pgCpuPerJob?.toFixed(3) ?? '—', p.load1.toFixed(1)]),
   );
   // On 2 cores shared with other work, CPU and not GitHub's latency bounds throughput: what the two
   // phases' processes need per job, against the cores there are, says how far apart they can be.
-  const cpuPerJob = (p: Phase) => (p.workerCpuPerJob ?? 0) + p.benchCpuPerJob;
-  console.log(`CPU per job (workers + console + emulator): 1 worker ${cpuPerJob(one.phase).toFixed(3)} s, 2 workers ${cpuPerJob(two.phase).toFixed(3)} s; jobs/min if CPU-bound on ${cpus().length} idle cores: ${((60 * cpus().length) / cpuPerJob(two.phase)).toFixed(0)} (excluding Postgres)`);
+  const cpuPerJob = (p: Phase) => (p.workerCpuPerJob ?? 0) + p.benchCpuPerJob + (p.pgCpuPerJob ?? 0);
+  console.log(`CPU per job (workers + console + emulator + Postgres): 1 worker ${cpuPerJob(one.phase).toFixed(3)} s, 2 workers ${cpuPerJob(two.phase).toFixed(3)} s; jobs/min if CPU-bound on ${cpus().length} idle cores: ${((60 * cpus().length) / cpuPerJob(two.phase)).toFixed(0)}`);
   console.log(`queue overhead on idle workers (enqueue → started, 20 single jobs): p95 ${two.phase.idleStartP95!.toFixed(0)} ms`);
   console.log(`failover after kill -9 (until another worker runs it): ${two.failoverS?.toFixed(1)} s`);
   console.log(`scheduler: ${sched.ticks} ticks, ${sched.runs} runs over 3 instances (${sched.dupes} duplicates)`);

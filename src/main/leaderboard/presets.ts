@@ -26,9 +26,9 @@ export const leaderboardPresets: SchedulePreset[] = [
   },
   {
     id: 'leaderboard-refresh-stale-and-rank',
-    title: 'Refresh stale repositories and their leaderboards (every 6 hours, refused over a GitHub budget)',
+    title: 'Refresh stale repositories and their leaderboards not synced in 24 h (every 6 hours, refused over a GitHub budget)',
     kind: REFRESH_STALE_JOB,
-    params: { staleAfterHours: 6 },
+    params: { staleAfterHours: 24 },
     cron: '0 */6 * * *',
     concurrencyPolicy: 'Forbid',
     activeDeadlineSeconds: 7200,

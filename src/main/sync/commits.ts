@@ -5,7 +5,7 @@ import { sizedQuery } from '../github/resilient-query.ts';
 import { inTransaction } from '../warehouse/pool.ts';
 import { Contributors, type ContributorRow } from './rows.ts';
 import type { StreamDeps } from './stream.ts';
-import { json, saveCursor, UPSERT_CONTRIBUTORS, type StreamCursor } from './writer.ts';
+import { json, saveCursor, upsertContributors, type StreamCursor } from './writer.ts';
 
 /** Where a commits pass starts and what it may clean up. */
 export interface CommitPlan {
@@ -95,8 +95,8 @@ export async function syncCommits(deps: StreamDeps, plan: CommitPlan, start: Str
     const hasMore = !!history?.pageInfo.hasNextPage && history.pageInfo.endCursor !== null;
     const next: StreamCursor = { ...state, pageSize: size, pages: state.pages + 1, rows: state.rows + rows.contributors.length + nodes.length, items: state.items + nodes.length };
     const t0 = performance.now();
+    await upsertContributors(deps.pool, deps.url, rows.contributors);
     await inTransaction(deps.pool, deps.url, async (client) => {
-      if (rows.contributors.length) await client.query(UPSERT_CONTRIBUTORS, [json(rows.contributors)]);
       if (rows.commits.length) await client.query(UPSERT_COMMITS, [json(rows.commits), state.repositoryId]);
       next.cursor = hasMore ? prefix + history!.pageInfo.endCursor : state.cursor;
       next.done = !hasMore;

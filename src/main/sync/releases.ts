@@ -5,7 +5,7 @@ import { sizedQuery } from '../github/resilient-query.ts';
 import { inTransaction } from '../warehouse/pool.ts';
 import { Contributors, type ContributorRow } from './rows.ts';
 import type { StreamDeps } from './stream.ts';
-import { json, saveCursor, UPSERT_CONTRIBUTORS, type StreamCursor } from './writer.ts';
+import { json, saveCursor, upsertContributors, type StreamCursor } from './writer.ts';
 
 const UPSERT_RELEASES = `
 INSERT INTO releases AS r (github_id, node_id, repository_id, tag_name, name, author_id, is_draft, is_prerelease, created_at, published_at, synced_at)
@@ -66,8 +66,8 @@ export async function syncReleases(deps: StreamDeps, pruneBefore: Date, start: S
       done: !hasMore,
     };
     const t0 = performance.now();
+    await upsertContributors(deps.pool, deps.url, rows.contributors);
     await inTransaction(deps.pool, deps.url, async (client) => {
-      if (rows.contributors.length) await client.query(UPSERT_CONTRIBUTORS, [json(rows.contributors)]);
       if (rows.releases.length) await client.query(UPSERT_RELEASES, [json(rows.releases), state.repositoryId]);
       if (!hasMore) {
         const gone = await client.query('DELETE FROM releases WHERE repository_id = $1 AND synced_at < $2', [state.repositoryId, pruneBefore]);

@@ -9,7 +9,7 @@ import { sizedQuery } from '../github/resilient-query.ts';
 import { inTransaction } from '../warehouse/pool.ts';
 import { applyPlan, type StreamPlan } from './plan.ts';
 import { pageRows, rowCount } from './rows.ts';
-import { saveCursor, writePage, type StreamCursor } from './writer.ts';
+import { saveCursor, upsertContributors, writePage, type StreamCursor } from './writer.ts';
 
 export const DEFAULT_PAGE_SIZE = 100;
 
@@ -86,6 +86,7 @@ export async function syncStream(deps: StreamDeps, plan: StreamPlan, start: Stre
     const rows = pageRows(prs, issues);
     const cursor: StreamCursor = { ...state, cursor: page.pageInfo.endCursor ?? state.cursor, pages: state.pages + 1, rows: state.rows + rowCount(rows), items: state.items + keep.length, done: !hasMore };
     const t0 = performance.now();
+    await upsertContributors(deps.pool, deps.url, rows.contributors);
     await inTransaction(deps.pool, deps.url, async (client) => {
       await writePage(client, state.repositoryId, rows);
       await saveCursor(client, cursor);

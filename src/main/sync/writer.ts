@@ -1,13 +1,16 @@
 import type pg from 'pg';
-import type { PageRows } from './rows.ts';
+import { describePgError } from '../warehouse/pg-errors.ts';
+import type { ContributorRow, PageRows } from './rows.ts';
 
 // Postgres text cannot hold NUL; GitHub bodies occasionally do.
 export const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'string' && x.includes('\u0000') ? x.replaceAll('\u0000', '') : x));
 
-export const UPSERT_CONTRIBUTORS = `
+// In github_id order: concurrent syncs lock the people they share in one order, never in a cycle.
+const UPSERT_CONTRIBUTORS = `
 INSERT INTO contributors AS c (github_id, username, display_name, avatar_url, is_bot, is_ghost, first_seen_at, last_seen_at)
 SELECT github_id, username, display_name, avatar_url, is_bot, is_ghost, seen_first, seen_last
 FROM json_to_recordset($1::json) AS x(github_id bigint, username text, display_name text, avatar_url text, is_bot boolean, is_ghost boolean, seen_first timestamptz, seen_last timestamptz)
+ORDER BY github_id
 ON CONFLICT (github_id) DO UPDATE SET
   username = EXCLUDED.username,
   display_name = COALESCE(EXCLUDED.display_name, c.display_name),
@@ -121,12 +124,28 @@ export async function saveCursor(client: pg.ClientBase, c: StreamCursor): Promis
   await client.query(SAVE_CURSOR, [c.repositoryId, c.stream, c.runId, c.mode, c.cursor, c.pageSize, c.pages, c.rows, c.done, c.windowSince, c.windowUntil, c.highWaterMark, c.items]);
 }
 
-/** Writes one page with set-based upserts; the caller commits it together with the cursor. */
+/**
+ * The people of a page, in a statement of their own before the page's transaction. Syncs of
+ * different repositories share people (the same engineers everywhere): inside the page's
+ * transaction their row locks would be held until it commits, and every concurrent sync touching
+ * one of them would wait for the whole page — workers queueing behind each other. Alone, the
+ * locks last one statement. Upserting people is idempotent, so a page that fails after it loses
+ * nothing and duplicates nothing: its retry upserts them again.
+ */
+export async function upsertContributors(pool: pg.Pool, url: string, rows: ContributorRow[]): Promise<void> {
+  if (!rows.length) return;
+  try {
+    await pool.query(UPSERT_CONTRIBUTORS, [json(rows)]);
+  } catch (e) {
+    throw describePgError(e, url);
+  }
+}
+
+/** Writes one page with set-based upserts (its people first, see upsertContributors); the caller commits it together with the cursor. */
 export async function writePage(client: pg.ClientBase, repositoryId: string, rows: PageRows): Promise<void> {
   const run = async (sql: string, data: unknown[], withRepo = false) => {
     if (data.length) await client.query(sql, withRepo ? [json(data), repositoryId] : [json(data)]);
   };
-  await run(UPSERT_CONTRIBUTORS, rows.contributors);
   await run(UPSERT_PULL_REQUESTS, rows.pullRequests, true);
   await run(UPSERT_ISSUES, rows.issues, true);
   await run(UPSERT_REVIEWS, rows.reviews, true);

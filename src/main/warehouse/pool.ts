@@ -10,6 +10,12 @@ export interface PoolOptions {
   applicationName?: string;
   /** The console's own schema, first on every connection's search_path (then public, for extensions). */
   schema?: string;
+  /**
+   * false: commits return before their WAL reaches disk (`synchronous_commit = off`). Only for
+   * coordination writes that may be lost in a server crash — a crash loses at most the last
+   * fraction of a second of them and never corrupts anything — not for data or job state.
+   */
+  synchronousCommit?: boolean;
 }
 
 // int8 and int8[] → numbers: ids and counts stay far below 2^53 here.
@@ -22,7 +28,7 @@ export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
   if (opts.schema !== undefined && !SCHEMA_NAME.test(opts.schema)) throw new OpsError('invalid_input', `warehouseSchema: "${opts.schema}" is not a plain schema name (lower-case letters, digits and _, at most 63)`);
   const pool = new pg.Pool({
     // A startup option, so every connection (also ones a pooler hands out in session mode) sees it.
-    ...(opts.schema ? { options: `-c search_path=${opts.schema},public` } : {}),
+    ...(opts.schema || opts.synchronousCommit === false ? { options: [opts.schema ? `-c search_path=${opts.schema},public` : '', opts.synchronousCommit === false ? '-c synchronous_commit=off' : ''].filter(Boolean).join(' ') } : {}),
     connectionString: url,
     max: opts.max ?? 8,
     idleTimeoutMillis: 30_000,

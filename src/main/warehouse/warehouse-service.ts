@@ -31,6 +31,8 @@ interface Connected {
   url: string;
   pool: pg.Pool;
   info: WarehouseInfo;
+  /** Opened on first use: see coordinationPool(). */
+  coordination?: pg.Pool;
 }
 
 /**
@@ -59,6 +61,21 @@ export class WarehouseService {
 
   async pool(): Promise<pg.Pool> {
     return (await this.connect()).pool;
+  }
+
+  /**
+   * A small pool whose commits do not wait for the disk (synchronous_commit off), for the many tiny
+   * writes that coordinate workers — progress reports, heartbeats, shared rate-budget takes and
+   * slots. With every such write waiting for a WAL flush, a fleet's workers queue behind the
+   * warehouse's disk (and behind each other on the budget's rows, whose locks are held until the
+   * flush). A server crash can lose their last fraction of a second, which they tolerate: progress
+   * is reported again, a heartbeat comes again, a slot expires. Data, checkpoints and the job
+   * queue itself stay on the durable pool.
+   */
+  async coordinationPool(): Promise<pg.Pool> {
+    const c = await this.connect();
+    c.coordination ??= createPool(c.url, { schema: c.info.schema, max: 4, applicationName: 'repo-ops-coordination', synchronousCommit: false });
+    return c.coordination;
   }
 
   /** The pool plus the URL it uses (for error messages; never shown to clients). */
@@ -120,7 +137,7 @@ export class WarehouseService {
   private async closePool(): Promise<void> {
     const c = this.current;
     this.current = null;
-    if (c) await c.pool.end().catch(() => {});
+    if (c) await Promise.all([c.pool.end().catch(() => {}), c.coordination?.end().catch(() => {})]);
   }
 
   async close(): Promise<void> {

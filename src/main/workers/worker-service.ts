@@ -69,6 +69,8 @@ export const queueSchema = (schema: string) => `${schema}_queue`;
 export class WorkerService {
   private boss: PgBoss | null = null;
   private pool: pg.Pool | null = null;
+  /** Progress reports and heartbeats: commits that do not wait for the warehouse's disk. */
+  private coordination: pg.Pool | null = null;
   private timer: NodeJS.Timeout | null = null;
   private offJobs: (() => void) | null = null;
   private cursor: string | null = null;
@@ -98,6 +100,7 @@ export class WorkerService {
   async join(opts: JoinOptions): Promise<void> {
     if (this.boss) return;
     const { pool, url, info } = await this.d.warehouse.connection();
+    const coordination = await this.d.warehouse.coordinationPool();
     const boss = new PgBoss({ connectionString: url, schema: queueSchema(info.schema), superviseIntervalSeconds: 2, monitorIntervalSeconds: 2, max: 4, application_name: 'repo-ops-queue' } as ConstructorParameters<typeof PgBoss>[0]);
     boss.on('error', (e: Error) => this.d.logger.warn('queue_error', `Job queue: ${e.message}`));
     await boss.start();
@@ -107,6 +110,7 @@ export class WorkerService {
     }
     this.boss = boss;
     this.pool = pool;
+    this.coordination = coordination;
     this.opts = opts;
     const kinds = (opts.kinds?.length ? opts.kinds : this.d.jobs.knownKinds()).filter((k) => this.d.jobs.knownKinds().includes(k));
     const unknown = (opts.kinds ?? []).filter((k) => !this.d.jobs.knownKinds().includes(k));
@@ -177,7 +181,9 @@ export class WorkerService {
       if (!run || !this.pool) return;
       this.pending.delete(runId);
       this.lastPush.set(runId, Date.now());
-      await pushRun(this.pool, run, this.id).catch((e: Error) => this.d.logger.warn('queue_report_failed', `Could not report run ${runId}: ${e.message}`));
+      // A run's progress may be lost in a warehouse crash (the next report repeats it); its end may not.
+      const live = run.status === 'running' || run.status === 'queued';
+      await pushRun(live ? (this.coordination ?? this.pool) : this.pool, run, this.id).catch((e: Error) => this.d.logger.warn('queue_report_failed', `Could not report run ${runId}: ${e.message}`));
     });
     this.flushing.set(runId, next);
     void next.then(() => this.flushing.get(runId) === next && this.flushing.delete(runId));
@@ -206,7 +212,7 @@ export class WorkerService {
         this.cursor = r.cursor > (this.cursor ?? '') ? r.cursor : this.cursor;
         if (!['queued', 'running'].includes(r.status)) this.sent.delete(r.id);
       }
-      if (this.opts?.work) await this.pool.query('UPDATE workers SET heartbeat_at = now() WHERE id = $1', [this.id]);
+      if (this.opts?.work) await (this.coordination ?? this.pool).query('UPDATE workers SET heartbeat_at = now() WHERE id = $1', [this.id]);
     } catch (e) {
       this.d.logger.debug('queue_tick_failed', (e as Error).message);
     } finally {
