@@ -215,7 +215,26 @@ describe('schedules in the core', () => {
   it('offers the runbooks’ cron lines as presets; a preset applies once and runs its job', async () => {
     const presets = await t.ops.schedules.presets();
     const byId = new Map(presets.map((p) => [p.id, p]));
-    for (const id of ['leaderboard-refresh-stale-and-rank', 'leaderboard-recalc-every-4h', 'wtr-monthly-collection', 'health-every-5-minutes', 'maintenance-daily-backup', 'maintenance-weekly-vacuum', 'maintenance-weekly-restore-test', 'maintenance-monthly-cleanup', 'leaderboard-daily-budget-report', 'pipeline-daily-embed']) expect(byId.has(id), id).toBe(true);
+    // Every cron line the issue quotes from the runbooks, as its preset: id → cron.
+    const runbookLines: Record<string, string> = {
+      'wtr-engineer-lens-daily': '0 2 * * *', // What the Repo: daily author_metrics_daily 02:00
+      'wtr-engineer-lens-weekly-full': '0 3 * * 0', // weekly full refresh Sun 03:00
+      'wtr-monthly-collection': '0 1 1 * *', // monthly collection 1st 01:00
+      'leaderboard-refresh-stale-and-rank': '0 */6 * * *', // stale repositories every 6 h
+      'leaderboard-recalc-every-4h': '30 */4 * * *',
+      'leaderboard-weekly-full-recalc': '0 3 * * 0',
+      'leaderboard-daily-budget-report': '0 0 * * *',
+      'leaderboard-monthly-cleanup': '0 4 1 * *',
+      'maintenance-daily-backup': '0 2 * * *',
+      'maintenance-weekly-vacuum': '0 3 * * 0',
+      'maintenance-weekly-restore-test': '0 5 * * 0',
+      'maintenance-monthly-cleanup': '0 4 1 * *', // retention of old runs and logs
+      'health-every-5-minutes': '*/5 * * * *',
+      'systems-health-every-5-minutes': '*/5 * * * *', // every registered system
+      'pipeline-daily-embed': '30 2 * * *',
+    };
+    for (const [id, cron] of Object.entries(runbookLines)) expect(byId.get(id)?.cron, id).toBe(cron);
+    expect(byId.get('leaderboard-refresh-stale-and-rank')).toMatchObject({ params: { staleAfterHours: 24 }, concurrencyPolicy: 'Forbid', activeDeadlineSeconds: 7200 });
     expect(byId.get('wtr-monthly-collection')).toMatchObject({ kind: 'sync-stale', cron: '0 1 1 * *', feature: 'sync', applied: false, description: 'at 01:00 on day 1 of every month (UTC)' });
     expect(new Set(presets.map((p) => p.id)).size).toBe(presets.length);
     // Every preset is valid for its job as it stands.
@@ -262,7 +281,7 @@ describe('schedules in the core', () => {
     expect(after[0]!.state).toBe('resolved');
   });
 
-  it('CLI: apply a preset, list, export as crontab lines; a bad cron line is a clear error', async () => {
+  it('CLI: apply a preset, list, export as crontab lines; a bad cron line is a clear error; add, disable, enable, run-now, history, remove', async () => {
     const home = tempDir();
     const env = { DATABASE_URL: coreDb.url };
     try {
@@ -277,6 +296,26 @@ describe('schedules in the core', () => {
       const bad = await runCli(['schedule', 'add', '--name', 'x', '--kind', 'health-check', '--cron', '0 2 * *'], { home: home.dir, env });
       expect(bad.code).toBe(1);
       expect(bad.stderr).toMatch(/cron: "0 2 \* \*" has 4 fields; expected five/);
+
+      // add → disable → enable → run-now --wait → history → remove, each through the CLI.
+      const added = await runCli(['schedule', 'add', '--name', 'Nightly health', '--kind', 'health-check', '--cron', '0 2 * * *', '--tz', 'Europe/Berlin', '--active-deadline', '600'], { home: home.dir, env });
+      expect(added.stderr).toBe('');
+      const id = /^Schedule (\S+) created: health-check at 02:00 .*Europe\/Berlin.*; next 20\d\d-/.exec(added.stdout)?.[1];
+      expect(id, added.stdout).toBeDefined();
+      expect((await runCli(['schedule', 'disable', id!], { home: home.dir, env })).stdout).toBe(`Schedule ${id} paused.\n`);
+      expect((await runCli(['schedule', 'list'], { home: home.dir, env })).stdout).toMatch(new RegExp(`${id}\\s+Nightly health\\s+health-check\\s+0 2 \\* \\* \\*\\s+Europe/Berlin\\s+Forbid\\s+paused`));
+      expect((await runCli(['schedule', 'export', '--crontab'], { home: home.dir, env })).stdout).toContain('CRON_TZ=Europe/Berlin\n# Nightly health (disabled in the console)\n0 2 * * * repo-ops schedule run-now');
+      expect((await runCli(['schedule', 'enable', id!], { home: home.dir, env })).stdout).toMatch(new RegExp(`^Schedule ${id} enabled; next 20\\d\\d-`));
+      const ran = await runCli(['schedule', 'run-now', id!, '--wait'], { home: home.dir, env, timeoutMs: 90_000 });
+      expect(ran.stdout, ran.stderr).toMatch(/^Run (\S+) started \(.*\)\.\nRun \1 succeeded\.\n$/);
+      expect(ran.code).toBe(0);
+      const history = JSON.parse((await runCli(['schedule', 'history', id!, '--json'], { home: home.dir, env })).stdout) as { trigger: string; status: string; runStatus: string }[];
+      expect(history[0]).toMatchObject({ trigger: 'manual', status: 'requested', runStatus: 'succeeded' });
+      expect((await runCli(['schedule', 'remove', id!], { home: home.dir, env })).stdout).toBe(`Schedule ${id} removed.\n`);
+      expect((await runCli(['schedule', 'list', '--json'], { home: home.dir, env })).stdout).not.toContain(`"${id}"`);
+      const gone = await runCli(['schedule', 'run-now', id!], { home: home.dir, env });
+      expect(gone.code).toBe(1);
+      expect(gone.stderr).toMatch(new RegExp(id!));
     } finally {
       home.cleanup();
     }

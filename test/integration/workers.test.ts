@@ -6,6 +6,7 @@
 // A second console on the same warehouse sees the same run live, under a second behind the warehouse.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../emulators/github/dataset.ts';
+import { runCli } from '../helpers/cli.ts';
 import { startTestCore, type TestCore } from '../helpers/core.ts';
 import { startSyncEnv, type SyncEnv } from '../helpers/sync-env.ts';
 import { waitFor } from '../helpers/temp.ts';
@@ -112,5 +113,33 @@ describe('workers on the warehouse queue', () => {
       expect(replication.p95Ms, JSON.stringify(replication)).toBeLessThan(1000);
     }
     expect(second.core.jobs.get(run.id)).toMatchObject({ status: 'succeeded', progress: { done: done.progress.done } });
-  }, 180_000);
+
+    // The CLI on a third machine with only the warehouse URL: every worker's runs, and the workers.
+    const home = await fleet.home();
+    const all = JSON.parse((await runCli(['jobs', 'list', '--all-workers', '--json'], { home, timeoutMs: 60_000 })).stdout) as { id: string; status: string; worker: string | null }[];
+    expect(all.find((r) => r.id === run.id)).toMatchObject({ status: 'succeeded', worker: finisher });
+    expect(all.filter((r) => r.worker !== null).map((r) => r.worker).sort()).toContain(holder!.id); // the small syncs it ran before it was killed
+    const table = (await runCli(['jobs', 'list', '--all-workers', '--limit', '20'], { home, timeoutMs: 60_000 })).stdout;
+    expect(table).toMatch(/^RUN\s+KIND\s+STATUS\s+PROGRESS\s+WORKER\s+CREATED\s+TITLE/);
+    expect(table).toMatch(new RegExp(`${run.id.slice(0, 8)}\\s+github-sync\\s+succeeded\\s+\\S+\\s+${finisher.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    // Without --all-workers: this machine's runs only (it ran none).
+    expect(JSON.parse((await runCli(['jobs', 'list', '--json'], { home, timeoutMs: 60_000 })).stdout)).toEqual([]);
+    const workers = JSON.parse((await runCli(['worker', 'list', '--json'], { home, timeoutMs: 60_000 })).stdout) as { workers: { id: string; kinds: string[]; concurrency: number }[] };
+    expect(workers.workers.filter((w) => fleet.processes.some((p) => w.id.endsWith(`:${p.pid}`)))).toHaveLength(2);
+    expect(workers.workers.find((w) => w.id === finisher)).toMatchObject({ kinds: ['github-sync'], concurrency: 2 });
+    const bad = await runCli(['jobs', 'list', '--all-workers', '--limit', '0'], { home });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--limit takes a whole number from 1 to 1000, got "0"/);
+  }, 240_000);
+
+  it('progress reports, heartbeats and rate-budget takes commit without waiting for the disk; data and job state do wait', async () => {
+    const coordination = await env.t.core.warehouse.coordinationPool();
+    const durable = await env.t.core.warehouse.pool();
+    expect((await coordination.query('SHOW synchronous_commit')).rows[0].synchronous_commit).toBe('off');
+    expect((await durable.query('SHOW synchronous_commit')).rows[0].synchronous_commit).toBe('on');
+    // Still on the console's schema first, as the durable pool.
+    const path = (await durable.query('SHOW search_path')).rows[0].search_path as string;
+    expect(path).toMatch(/^\w+,\s*public$/);
+    expect((await coordination.query('SHOW search_path')).rows[0].search_path).toBe(path);
+  });
 });
