@@ -10,6 +10,7 @@ import { smallDataset } from '../helpers/sync-env.ts';
 let c: Console;
 let gh: GitHubEmulator;
 let openai: OpenAIEmulator;
+const dataset = smallDataset(23, 120, 10, 1);
 // The model's answer: a summary naming the PR's title, a score and a reason.
 const review = (user: string) => {
   const [, n, title] = /Pull request #(\d+): (.*)/.exec(user)!;
@@ -17,7 +18,7 @@ const review = (user: string) => {
   return JSON.stringify({ summary: `Ships "${title}" for the widgets service.`, risk_score: score, risk_level: score >= 7 ? 'high' : score > 3 ? 'medium' : 'low', reasons: [`PR ${n}: the change to its largest file`] });
 };
 beforeAll(async () => {
-  gh = await startGitHubEmulator({ dataset: smallDataset(23, 120, 10, 1), latencyMs: 2 });
+  gh = await startGitHubEmulator({ dataset, latencyMs: 2 });
   openai = await startOpenAIEmulator({ apiKeys: ['sk-e2e-llm-0000000000000000'], chatResponder: (req) => review(req.messages.at(-1)!.content) });
   c = await openConsole();
 });
@@ -73,6 +74,48 @@ describe('Engineers and What Shipped pages', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export Markdown' }).click()]);
     const md = readFileSync((await download.path())!, 'utf8');
     expect(md).toMatch(/^# What shipped — all repositories, all time\n\n\d+ merged PRs by \d+ authors/);
+    expect(md).toMatch(/\nFeature split: /);
+
+    // The summary adds up: the risk bands and the feature split each cover every merged PR; at most 5 top authors.
+    const shippedCount = async () => Number((await page.getByTestId('shipped-merged').innerText()).replace(/,/g, ''));
+    const [high, medium, low] = /(\d+) high\s*(\d+) medium\s*(\d+) low/i.exec(await page.locator('[aria-label="Risk distribution"]').innerText())!.slice(1).map(Number) as [number, number, number];
+    expect(high + medium + low).toBe(merged);
+    const split = await page.locator('[aria-label="Feature split"] li').allInnerTexts();
+    expect(split.reduce((n, l) => n + Number(/(\d+)$/.exec(l)![1]), 0)).toBe(merged);
+    const tops = page.locator('[aria-label="Top authors"] li');
+    expect(await tops.count()).toBeGreaterThan(0);
+    expect(await tops.count()).toBeLessThanOrEqual(5);
+    const [, who, theirs] = /^(\S+)\s+(\d+) PRs/.exec(await tops.first().innerText())!;
+    const grid = page.getByRole('grid', { name: 'Merged PRs' });
+
+    // A risk band narrows the list to that band's count.
+    const [band, inBand] = medium > 0 ? ['medium', medium] : low > 0 ? ['low', low] : ['high', high];
+    await page.getByLabel('Risk band').selectOption(band);
+    await expect.poll(shippedCount).toBe(inBand);
+    await expect.poll(() => grid.getByRole('row').nth(1).innerText()).toMatch(new RegExp(`\\d\\.\\d ${band}`, 'i'));
+    await page.getByLabel('Risk band').selectOption('');
+    await expect.poll(shippedCount).toBe(merged);
+
+    // A top author's name filters to their PRs; the CSV export carries exactly what the filters leave.
+    await tops.first().getByRole('button', { name: who }).click();
+    await expect.poll(() => page.getByLabel('Author', { exact: true }).inputValue()).toBe(who);
+    await expect.poll(shippedCount).toBe(Number(theirs));
+    const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const csv = readFileSync((await csvDownload.path())!, 'utf8').trimEnd().split('\n');
+    expect(csv[0]).toMatch(/^repository,number,title,author,merged_at,risk_score,risk_band,/);
+    expect(csv.length).toBe(Number(theirs) + 1);
+    expect(csv.slice(1).every((l) => l.includes(`,${who},`))).toBe(true);
+    await page.getByLabel('Author', { exact: true }).fill('');
+    await expect.poll(shippedCount).toBe(merged);
+
+    // The windows by merged date: what GitHub's data says was merged in the last 7, 30, 90 days, and ever.
+    const mergedAts = dataset.repositories[0]!.pullRequests.filter((p) => p.state === 'MERGED').map((p) => Date.parse(p.mergedAt!));
+    expect(mergedAts.length).toBe(merged);
+    for (const [w, days] of [['7d', 7], ['30d', 30], ['90d', 90], ['All', null]] as const) {
+      await page.getByRole('radio', { name: w }).click();
+      const since = days === null ? 0 : Date.now() - days * 86_400_000;
+      await expect.poll(shippedCount).toBe(mergedAts.filter((t) => t >= since).length);
+    }
     expect(c.errors).toEqual([]);
   });
 
@@ -90,7 +133,7 @@ describe('Engineers and What Shipped pages', () => {
     await page.locator('.toast', { hasText: 'Profile saved' }).last().waitFor();
     const key = page.locator('tr[data-secret="openai_key"]');
     await key.getByLabel('New OpenAI API key').fill('sk-e2e-llm-0000000000000000');
-    await key.getByRole('button', { name: 'Save' }).click();
+    await key.getByRole('button', { name: 'Save', exact: true }).click();
     await key.getByText('in keychain').waitFor();
 
     await page.goto(`${c.serve.origin}/#/engineers`);
@@ -101,7 +144,7 @@ describe('Engineers and What Shipped pages', () => {
     await page.getByRole('radio', { name: 'All' }).click();
     await page.getByRole('checkbox', { name: 'LLM summaries and risk' }).click();
     const estimate = page.getByTestId('llm-estimate');
-    await expect.poll(() => estimate.innerText(), { timeout: 30_000 }).toMatch(/^gpt-4o-mini: \d+ PR\(s\) to score \(0 unchanged skipped\) · ≈[\d,]+ input tokens · at most \$[\d.]+ · \d+ GitHub request\(s\)$/);
+    await expect.poll(() => estimate.innerText(), { timeout: 30_000 }).toMatch(/^gpt-4o-mini: [\d,]+ PRs? to score \(0 unchanged skipped\) · ≈[\d,]+ input tokens · at most \$[\d.]+ · [\d,]+ GitHub requests?$/);
     await page.getByRole('button', { name: 'Run What Shipped with LLM' }).click();
     await expect.poll(() => page.getByTestId('etl-last-run').innerText(), { timeout: 90_000 }).toMatch(/SUCCEEDED.*What Shipped: repo_prs for all repositories \+ LLM summaries and risk \(gpt-4o-mini\)/is);
     await expect.poll(() => estimate.innerText(), { timeout: 30_000 }).toMatch(/every PR in scope has an answer for its current content/);

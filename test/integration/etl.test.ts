@@ -333,6 +333,10 @@ describe('the risk rubric, case by case, each with its reason', () => {
     { title: 'Add export', labels: ['bug'], files: [['src/app.ts', 1, 0, 'modified']], score: 0, reasons: [], rule: 'title_keyword' },
     { title: 'Chore', labels: ['enhancement'], files: [], score: 0, reasons: [/no changed files: 0/], rule: 'label' },
     { title: 'Chore', body: 'This will enable caching', labels: ['bug'], files: [['src/app.ts', 1, 0, 'modified']], score: 0, reasons: [], rule: 'body_keyword' },
+    { title: 'Refactor', files: [['src/app.ts', 100, 50, 'modified']], score: 2, reasons: [/size: 150 lines \+2/], rule: 'low_risk_unlabeled' },
+    { title: 'Remove DROP COLUMN email_old', files: [['db/migrations/006_email.sql', 100, 50, 'added']], score: 8.5, reasons: [/SQL\/DDL\/migration \+3/, /drops a table or column: at least 8/], rule: 'excluded' },
+    { title: 'Tokens', body: 'drop table tokens', files: [['src/api/auth/tokens.sql', 400, 100, 'modified']], score: 10, reasons: [/public API route \+3/, /auth\/secrets path \+2/, /lifted to at least 8.5/], rule: 'excluded' },
+    { title: 'Vendor', labels: ['deps'], files: [['vendor/lib.js', 900, 200, 'added']], score: 3, reasons: [/size: 1100 lines \+3/], rule: 'excluded' },
   ];
 
   beforeAll(async () => {
@@ -342,7 +346,7 @@ describe('the risk rubric, case by case, each with its reason', () => {
     const data: RawData = { repos: [{ id: '00000000-0000-4000-8001-000000000009', full_name: 'acme/rubric' }], people: [], prs: [], files: [] };
     prs.forEach((p, i) => {
       const id = `00000000-0000-4000-8003-${String(i + 1).padStart(12, '0')}`;
-      data.prs.push({ id, repository_id: data.repos[0]!.id, github_id: 800 + i, number: i + 1, title: p.title, body: p.body ?? null, state: 'OPEN', merged: false, author_id: null, additions: 0, deletions: 0, changed_files: p.files.length, labels: p.labels ?? [], created_at: '2026-03-01T12:00:00Z', merged_at: null });
+      data.prs.push({ id, repository_id: data.repos[0]!.id, github_id: 800 + i, number: i + 1, title: p.title, body: p.body ?? null, state: 'OPEN', merged: false, author_id: null, additions: p.files.reduce((n, f) => n + f[1], 0), deletions: p.files.reduce((n, f) => n + f[2], 0), changed_files: p.files.length, labels: p.labels ?? [], created_at: '2026-03-01T12:00:00Z', merged_at: null });
       for (const [path, a, d, c] of p.files) data.files.push({ pull_request_id: id, path, additions: a, deletions: d, change_type: c });
     });
     await insertEtlData(pool, data);
@@ -361,7 +365,12 @@ describe('the risk rubric, case by case, each with its reason', () => {
       expect({ n: i + 1, score: r.score, high: r.high_risk, rule: r.feature_rule }).toEqual({ n: i + 1, score: p.score, high: p.score >= 7, rule: p.rule });
       for (const re of p.reasons) expect((r.risk_reasons as string[]).some((x) => re.test(x)), `${i + 1}: ${re} in ${JSON.stringify(r.risk_reasons)}`).toBe(true);
     });
-    expect(rows[8]!.labels_full).toEqual(['risk:high', 'state:open', 'size:small']);
+    // labels_full as upstream: the labels, then risk band (high ≥ 7, medium ≥ 4), state, size (large > 1000 lines, medium > 100).
+    const labelsOf = (title: string) => rows[prs.findIndex((p) => p.title === title)]!.labels_full;
+    expect(labelsOf('Cleanup')).toEqual(['risk:high', 'state:open', 'size:small']);
+    expect(labelsOf('Route')).toEqual(['risk:medium', 'state:open', 'size:small']);
+    expect(labelsOf('Tokens')).toEqual(['risk:high', 'state:open', 'size:medium']);
+    expect(labelsOf('Vendor')).toEqual(['deps', 'risk:low', 'state:open', 'size:large']);
   });
 });
 
