@@ -55,6 +55,12 @@ describe('reconnecting after a restart', () => {
     // Resynced: the run whose process is gone reads interrupted, not RUNNING forever.
     await row.getByText('interrupted').waitFor();
     expect(page.url()).toMatch(/#\/jobs$/);
+    // …and, waiting for the operator, it is in the header and on the landing page (never "No jobs running").
+    await expect.poll(() => page.getByTestId('topbar-jobs').innerText()).toMatch(/1 interrupted/i);
+    await page.goto(`${c.serve.origin}/#/health`);
+    await expect.poll(() => page.getByRole('region', { name: 'Stopped jobs' }).innerText()).toMatch(/interrupted[\s\S]*Sync acme\/probe/i);
+    await page.screenshot({ path: join(ROOT, 'docs', 'interrupted-landing.png') });
+    await page.goto(`${c.serve.origin}/#/jobs`);
   });
 
   it('a new session ends the old tab’s with a clear message; the new URL opens it', async () => {
