@@ -10,9 +10,14 @@ import { smallDataset } from '../helpers/sync-env.ts';
 let c: Console;
 let gh: GitHubEmulator;
 const REPO = 'octo/widgets';
+const dataset = smallDataset(41, 800, 100, 0);
+const repo = dataset.repositories[0]!;
+// The sync's total is GitHub's counts of everything it pages: PRs, issues, default-branch commits, releases.
+const TOTAL = repo.pullRequests.length + repo.issues.length + repo.commits.length + repo.releases.length;
+const T = TOTAL.toLocaleString('en-US');
 
 beforeAll(async () => {
-  gh = await startGitHubEmulator({ dataset: smallDataset(41, 800, 100, 0), latencyMs: 700 });
+  gh = await startGitHubEmulator({ dataset, latencyMs: 700 });
   c = await openConsole();
 }, 180_000);
 afterAll(async () => {
@@ -30,7 +35,7 @@ describe('Truthful progress', () => {
     const page = c.page;
     await page.goto(`${c.serve.origin}/#/jobs`);
     const row = page.getByRole('row').filter({ hasText: `Backfill ${REPO}` });
-    // The first sync of a backfill knows its total (900 = GitHub's PRs + issues, the estimate's figures).
+    // The first sync of a backfill knows its total (GitHub's counts, the estimate's figures).
     const texts: string[] = [];
     try {
       const text = async () => {
@@ -38,16 +43,16 @@ describe('Truthful progress', () => {
         texts.push(t);
         return t;
       };
-      await expect.poll(text, { timeout: 60_000 }).toMatch(/\d+% · sync \d+\/900 · ETA /);
+      await expect.poll(text, { timeout: 60_000 }).toMatch(new RegExp(`\\d+% · sync \\d+/${T} · ETA `));
     } finally {
-      if (!/sync \d+\/900/.test(texts.at(-1) ?? '')) console.log([...new Set(texts)].join('\n---\n'));
+      if (!new RegExp(`sync \\d+/${T}`).test(texts.at(-1) ?? '')) console.log([...new Set(texts)].join('\n---\n'));
     }
     await page.screenshot({ path: join(ROOT, 'docs', 'progress-running.png') });
 
     await row.dblclick();
     const drawer = page.getByRole('dialog');
     // The drawer has the whole line: the run's percentage and ETA, the step's done / total, percentage, rate and ETA.
-    await expect.poll(() => drawer.getByTestId('run-progress').innerText(), { timeout: 15_000 }).toMatch(/\d+% · ETA [^—]+ — sync: \d+ \/ 900 items · \d+% · [\d.]+ items\/s · ETA/);
+    await expect.poll(() => drawer.getByTestId('run-progress').innerText(), { timeout: 15_000 }).toMatch(new RegExp(`\\d+% · ETA [^—]+ — sync: \\d+ / ${T} items · \\d+% · [\\d.]+ items/s · ETA`));
     await drawer.getByRole('button', { name: 'Pause' }).click();
     await expect.poll(() => drawer.locator('tr[data-step="sync"]').getAttribute('data-state'), { timeout: 30_000 }).toBe('paused');
     // Nothing in a paused run says RUNNING or gives an ETA.
@@ -56,7 +61,7 @@ describe('Truthful progress', () => {
     expect(await drawer.locator('tr[data-step="embeddings"]').getAttribute('data-state')).toBe('skipped');
     expect(await drawer.locator('tr[data-step="aggregate"]').getAttribute('data-state')).toBe('pending');
     const pausedText = await drawer.getByTestId('run-progress').innerText();
-    const pausedDone = Number(/sync: ([\d,]+) \/ 900/.exec(pausedText)![1]!.replace(/,/g, ''));
+    const pausedDone = Number(new RegExp(`sync: ([\\d,]+) / ${T}`).exec(pausedText)![1]!.replace(/,/g, ''));
     expect(pausedDone).toBeGreaterThan(0);
     await page.screenshot({ path: join(ROOT, 'docs', 'progress-paused-drawer.png') });
     await page.keyboard.press('Escape');
@@ -72,7 +77,7 @@ describe('Truthful progress', () => {
     await stopped.getByRole('button', { name: 'Resume' }).click();
     await page.goto(`${c.serve.origin}/#/jobs`);
     await expect.poll(async () => {
-      const m = /sync ([\d,]+)\/900/.exec(await row.innerText());
+      const m = new RegExp(`sync ([\\d,]+)/${T}`).exec(await row.innerText());
       return m ? Number(m[1]!.replace(/,/g, '')) : pausedDone;
     }, { timeout: 30_000 }).toBeGreaterThanOrEqual(pausedDone);
     await expect.poll(async () => (await ws.ops.jobs.get({ runId: run.id })).status, { timeout: 90_000 }).toBe('succeeded');
@@ -88,7 +93,7 @@ describe('Truthful progress', () => {
     for (const step of ['sync', 'aggregate', 'verify']) expect(await timeline.locator(`[data-step="${step}"] .timeline-bar`).count()).toBe(1);
     expect(await timeline.locator('[data-step="embeddings"]').count()).toBe(0);
     // The backfill's summary counts the sync's items across the pause.
-    await expect.poll(() => drawer.getByRole('table', { name: 'Backfill steps' }).innerText()).toMatch(/900 items/);
+    await expect.poll(() => drawer.getByRole('table', { name: 'Backfill steps' }).innerText()).toMatch(new RegExp(`${T} items`));
     await page.screenshot({ path: join(ROOT, 'docs', 'progress-succeeded-drawer.png') });
     await page.keyboard.press('Escape');
     ws.close();

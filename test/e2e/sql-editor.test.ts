@@ -19,7 +19,7 @@ describe('the SQL editor on the Queries page', () => {
     const editor = page.getByRole('textbox', { name: 'SQL' });
     await editor.fill("SELECT 'widgets' AS name, 2 + 2 AS four");
     await editor.press('Control+Enter');
-    await expect.poll(() => page.getByLabel('SQL result').innerText()).toMatch(/widgets\s+4/);
+    await expect.poll(() => page.getByRole('grid', { name: 'SQL result' }).innerText()).toMatch(/widgets\s+4/);
     await page.getByRole('button', { name: /^Explain/ }).first().click();
     await expect.poll(() => page.getByLabel('Query plan').innerText()).toMatch(/Result/);
     await page.screenshot({ path: join(ROOT, 'docs', 'sql-editor.png') });
