@@ -134,6 +134,18 @@ WHERE repository_id = 'repo-id' AND author_id IS NULL;`;
     editItem(env.dataset, REPO, oldest.number, { title: 'Edited long after creation' }, later);
     addIssueComment(env.dataset, REPO, oldIssue.number, 'a new comment on an old issue', null, later);
     const added = addPullRequest(env.dataset, REPO, { title: 'Brand new PR' }, later);
+    // Children deleted on GitHub (a review with its comments, a comment, a file; an issue's comment) go from the warehouse too.
+    const pruned = repo.pullRequests.find((p) => p.reviews.some((r) => r.comments.length) && p.comments.length && p.files.length > 1 && p.number !== oldest.number)!;
+    const goneReview = pruned.reviews.find((r) => r.comments.length)!;
+    pruned.reviews = pruned.reviews.filter((r) => r !== goneReview);
+    pruned.comments = pruned.comments.slice(1);
+    pruned.files = pruned.files.slice(0, -1);
+    editItem(env.dataset, REPO, pruned.number, { title: `${pruned.title} (children deleted)` }, later);
+    const prunedIssue = repo.issues.find((i) => i.comments.length && i.number !== oldIssue.number)!;
+    prunedIssue.comments = prunedIssue.comments.slice(1);
+    editItem(env.dataset, REPO, prunedIssue.number, { title: `${prunedIssue.title} (a comment deleted)` }, later);
+    const before = (await warehouseSnapshot(env.pool, REPO))!;
+    expect(before.prs.find((p) => p.number === pruned.number)!.reviews).toContain(goneReview.databaseId);
     env.emulator.resetStats();
     const run = await syncToEnd({ repository: REPO });
     expect(run.status).toBe('succeeded');
@@ -142,6 +154,8 @@ WHERE repository_id = 'repo-id' AND author_id IS NULL;`;
     expect(got).toEqual(datasetSnapshot(env.dataset, REPO));
     expect(got!.prs.find((p) => p.number === oldest.number)!.title).toBe('Edited long after creation');
     expect(got!.prs.find((p) => p.number === added.number)).toBeDefined();
+    expect(got!.prs.find((p) => p.number === pruned.number)!.reviews).not.toContain(goneReview.databaseId);
+    expect(got!.issues.find((i) => i.number === prunedIssue.number)!.comments).toEqual(datasetSnapshot(env.dataset, REPO).issues.find((i) => i.number === prunedIssue.number)!.comments);
     expect(env.emulator.stats.graphqlRequests).toBeLessThanOrEqual(6);
   });
 

@@ -8,6 +8,7 @@ import { githubCounts, reconcile } from './reconcile.ts';
 import { trackRepository } from './repositories.ts';
 import { INCREMENTAL_OVERLAP_MS, resolveWindow, streamPlan, type Stream } from './plan.ts';
 import { DEFAULT_PAGE_SIZE, syncStream, type StreamDeps } from './stream.ts';
+import { BusyTime } from './busy-time.ts';
 import { syncCommits } from './commits.ts';
 import { syncReleases } from './releases.ts';
 import type { StreamCursor } from './writer.ts';
@@ -36,7 +37,7 @@ export interface SyncResult {
   reconciliation: Reconciliation;
   github: ReturnType<GitHubClient['stats']['snapshot']>;
   rowsWritten: number;
-  /** Time spent inside the page transactions (database write time). */
+  /** Time during which a page transaction was open (database write time; overlapping streams counted once). */
   writeSeconds: number;
   items: number;
   seconds: number;
@@ -99,7 +100,7 @@ export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncR
   const earlier = streams.reduce((n, st) => n + (prevState[st]?.run_id === ctx.runId ? (prevState[st]!.items ?? 0) : 0), 0);
   let items = 0; // this attempt's
   let rowsWritten = 0;
-  let writeMs = 0;
+  const writing = new BusyTime(); // the streams write at once: the time any page transaction was open
   let gaps = 0;
   const report = (message: string) =>
     ctx.progress({
@@ -107,18 +108,23 @@ export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncR
       total: total === null ? null : Math.max(total, carriedCount(earlier, items)),
       unit: 'items',
       message,
-      extra: { rows: rowsWritten, rowsPerSecWritten: writeMs ? Math.round(rowsWritten / (writeMs / 1000)) : null, ...rateExtras(ctx.github) },
+      extra: { rows: rowsWritten, rowsPerSecWritten: writing.ms ? Math.round(rowsWritten / (writing.ms / 1000)) : null, ...rateExtras(ctx.github) },
     });
   report('Starting');
 
   const spend = await ctx.spend?.(repo.fullName);
   const LABEL: Record<SyncStream, string> = { pull_requests: 'Pull requests', issues: 'Issues', commits: 'Commits', releases: 'Releases' };
+  // The streams run at once (below): the first to fail stops the others at their next page.
+  const streamsStop = new AbortController();
+  const stopStreams = (reason: unknown) => streamsStop.abort(reason);
+  if (ctx.signal.aborted) stopStreams(ctx.signal.reason);
+  else ctx.signal.addEventListener('abort', () => stopStreams(ctx.signal.reason), { once: true });
   const deps = (stream: SyncStream): StreamDeps => ({
     pool: ctx.pool,
     url: ctx.url,
     github: ctx.github,
     log: ctx.log,
-    signal: ctx.signal,
+    signal: streamsStop.signal,
     owner: repo.owner,
     name: repo.name,
     beforeFetch: spend ? () => spend.beforeFetch() : undefined,
@@ -126,7 +132,8 @@ export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncR
     onPage: (p) => {
       items += p.items;
       rowsWritten += p.rows;
-      writeMs += p.writeMs;
+      const now = performance.now();
+      writing.add(now - p.writeMs, now);
       report(`${LABEL[stream]}: page written`);
     },
   });
@@ -154,20 +161,24 @@ export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncR
   const moveMark = async (stream: SyncStream) => {
     if (window.mode !== 'range') await ctx.pool.query('UPDATE sync_state SET high_water_mark = $3 WHERE repository_id = $1 AND stream = $2', [repo.id, stream, new Date(startedAt.getTime() - INCREMENTAL_OVERLAP_MS)]);
   };
-  try {
-    for (const stream of ['pull_requests', 'issues'] as Stream[]) {
-      await ctx.step(stream, async () => {
-        // The incremental mark comes from the last complete run and stays fixed across resumes.
-        const incrementalSince = sinceFor(stream);
-        const plan = streamPlan(stream, window, window.mode === 'incremental' ? incrementalSince : null);
-        const start = await startOf(stream, plan.stopBefore ?? window.since, window.until);
-        const { cursor, gaps: g } = await syncStream(deps(stream), plan, start);
-        gaps += g;
-        await moveMark(stream);
-        return { pages: cursor.pages, rows: cursor.rows };
-      });
-    }
-    await ctx.step('commits', async () => {
+  // The four streams are independent (their own cursors and pages; people are upserted in a
+  // statement of their own, in id order, so concurrent pages do not wait on each other): they run at once, so one stream's page
+  // writes overlap the others' fetches. The first error stops the other streams after the page
+  // they are writing, and every stream is awaited before it is raised: a failed, paused or
+  // cancelled run leaves no stream still writing, and each resumes from its own last page.
+  const nested = (stream: Stream) =>
+    ctx.step(stream, async () => {
+      // The incremental mark comes from the last complete run and stays fixed across resumes.
+      const incrementalSince = sinceFor(stream);
+      const plan = streamPlan(stream, window, window.mode === 'incremental' ? incrementalSince : null);
+      const start = await startOf(stream, plan.stopBefore ?? window.since, window.until);
+      const { cursor, gaps: g } = await syncStream(deps(stream), plan, start);
+      gaps += g;
+      await moveMark(stream);
+      return { pages: cursor.pages, rows: cursor.rows };
+    });
+  const commits = () =>
+    ctx.step('commits', async () => {
       // Incremental: committed since the mark (a merge's older commits are caught by the gap fill); range: the window.
       const since = window.mode === 'range' ? window.since : sinceFor('commits');
       const until = window.mode === 'range' ? window.until : null;
@@ -176,11 +187,21 @@ export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncR
       await moveMark('commits');
       return { pages: cursor.pages, rows: cursor.rows };
     });
-    await ctx.step('releases', async () => {
+  const releases = () =>
+    ctx.step('releases', async () => {
       const cursor = await syncReleases(deps('releases'), startedAt, await startOf('releases', null, null));
       await moveMark('releases');
       return { pages: cursor.pages, rows: cursor.rows };
     });
+  try {
+    const errors: unknown[] = [];
+    const stopOthersOnError = (p: Promise<unknown>) =>
+      p.catch((error: unknown) => {
+        errors.push(error);
+        stopStreams(error);
+      });
+    await Promise.all([nested('pull_requests'), nested('issues'), commits(), releases()].map(stopOthersOnError));
+    if (errors.length) throw errors[0];
   } finally {
     spend?.close();
   }
@@ -198,7 +219,7 @@ export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncR
   const seconds = (Date.now() - t0) / 1000;
   ctx.log.info('pipeline_completed', `Sync of ${repo.fullName} finished in ${seconds.toFixed(1)} s: ${items} items, ${rowsWritten} rows, ${stats.requests} requests, ${stats.graphqlPoints} points`, { items, rowsWritten, ...stats });
   report(reconciliation.ok ? 'Done: matches GitHub' : 'Done: differs from GitHub');
-  return { repository: repo.fullName, repositoryId: repo.id, mode: window.mode, reconciliation, github: stats, rowsWritten, writeSeconds: writeMs / 1000, items: carriedCount(earlier, items), seconds };
+  return { repository: repo.fullName, repositoryId: repo.id, mode: window.mode, reconciliation, github: stats, rowsWritten, writeSeconds: writing.ms / 1000, items: carriedCount(earlier, items), seconds };
 }
 
 function rateExtras(github: GitHubClient): Record<string, unknown> {

@@ -50,34 +50,50 @@ async function fetchPage(deps: StreamDeps, plan: StreamPlan, after: string | nul
   return { page: page as GqlPage<Node>, size: used };
 }
 
+/** A page fetched and made whole: its nested connections paged to the end, the plan applied. */
+interface ReadyPage {
+  page: GqlPage<Node>;
+  size: number;
+  keep: Node[];
+  stop: boolean;
+  prs: GqlPullRequest[];
+  issues: GqlIssue[];
+  gaps: number;
+}
+
+async function readPage(deps: StreamDeps, plan: StreamPlan, after: string | null, size: number): Promise<ReadyPage> {
+  const { page, size: used } = await fetchPage(deps, plan, after, size);
+  const { keep, stop } = applyPlan(plan, page.nodes);
+  const prs = plan.stream === 'pull_requests' ? (keep as GqlPullRequest[]) : [];
+  const issues = plan.stream === 'issues' ? (keep as GqlIssue[]) : [];
+  await completeNested([...prs.map((node) => ({ kind: 'pr' as const, node })), ...issues.map((node) => ({ kind: 'issue' as const, node }))], { client: deps.github, log: deps.log, signal: deps.signal });
+  const pageGaps = nestedGaps(prs, issues);
+  if (pageGaps.length) deps.log.warn('nested_incomplete', `${pageGaps.length} nested connections differ from GitHub's totalCount`, { gaps: pageGaps.slice(0, 10) });
+  return { page, size: used, keep, stop, prs, issues, gaps: pageGaps.length };
+}
+
 /**
  * Syncs one stream page by page. Each page's rows and the stream cursor are committed
  * in one transaction, so a kill at any moment resumes from the last committed page
- * with no duplicates and no gaps. The next page is fetched while this one is written
- * (still one GitHub request in flight at a time).
+ * with no duplicates and no gaps. The next page is fetched and its nested connections
+ * completed while this one is written (one page ahead, so memory stays bounded).
  */
 export async function syncStream(deps: StreamDeps, plan: StreamPlan, start: StreamCursor): Promise<{ cursor: StreamCursor; gaps: number }> {
   const state = { ...start };
   let gaps = 0;
   if (state.done) return { cursor: state, gaps };
   deps.beforeFetch?.();
-  let next = fetchPage(deps, plan, state.cursor, state.pageSize);
+  let next = readPage(deps, plan, state.cursor, state.pageSize);
   let stopAfterWrite: unknown = undefined;
   for (;;) {
-    const { page, size } = await next;
+    const { page, size, keep, stop, prs, issues, gaps: pageGaps } = await next;
     state.pageSize = size;
-    const { keep, stop } = applyPlan(plan, page.nodes);
-    const prs = plan.stream === 'pull_requests' ? (keep as GqlPullRequest[]) : [];
-    const issues = plan.stream === 'issues' ? (keep as GqlIssue[]) : [];
-    await completeNested([...prs.map((node) => ({ kind: 'pr' as const, node })), ...issues.map((node) => ({ kind: 'issue' as const, node }))], { client: deps.github, log: deps.log, signal: deps.signal });
-    const pageGaps = nestedGaps(prs, issues);
-    if (pageGaps.length) deps.log.warn('nested_incomplete', `${pageGaps.length} nested connections differ from GitHub's totalCount`, { gaps: pageGaps.slice(0, 10) });
-    gaps += pageGaps.length;
+    gaps += pageGaps;
     const hasMore = page.pageInfo.hasNextPage && !stop && page.pageInfo.endCursor !== null;
     if (hasMore) {
       try {
         deps.beforeFetch?.();
-        next = fetchPage(deps, plan, page.pageInfo.endCursor, state.pageSize);
+        next = readPage(deps, plan, page.pageInfo.endCursor, state.pageSize);
         next.catch(() => {}); // surfaced when awaited on the next turn
       } catch (e) {
         stopAfterWrite = e; // this page is paid for: write it, then stop

@@ -82,19 +82,25 @@ FROM json_to_recordset($1::json) AS x(pr bigint, path text, additions int, delet
 JOIN pull_requests p ON p.github_id = x.pr
 ON CONFLICT (pull_request_id, path) DO UPDATE SET additions = EXCLUDED.additions, deletions = EXCLUDED.deletions, change_type = EXCLUDED.change_type`;
 
-// Children of fully fetched parents that GitHub no longer returns were deleted there.
-const PRUNE = {
-  reviews: `DELETE FROM reviews r USING json_to_recordset($1::json) AS k(pr bigint, keep bigint[]), pull_requests p
-    WHERE p.github_id = k.pr AND r.pull_request_id = p.id AND NOT (r.github_id = ANY (k.keep))`,
-  prComments: `DELETE FROM comments m USING json_to_recordset($1::json) AS k(pr bigint, keep bigint[]), pull_requests p
-    WHERE p.github_id = k.pr AND m.pull_request_id = p.id AND m.comment_type = 'issue_comment' AND NOT (m.github_id = ANY (k.keep))`,
-  reviewComments: `DELETE FROM comments m USING json_to_recordset($1::json) AS k(pr bigint, keep bigint[]), pull_requests p
-    WHERE p.github_id = k.pr AND m.pull_request_id = p.id AND m.comment_type = 'review_comment' AND NOT (m.github_id = ANY (k.keep))`,
-  files: `DELETE FROM pr_files f USING json_to_recordset($1::json) AS k(pr bigint, keep text[]), pull_requests p
-    WHERE p.github_id = k.pr AND f.pull_request_id = p.id AND NOT (f.path = ANY (k.keep))`,
-  issueComments: `DELETE FROM comments m USING json_to_recordset($1::json) AS k(issue bigint, keep bigint[]), issues i
-    WHERE i.github_id = k.issue AND m.issue_id = i.id AND m.comment_type = 'issue_comment' AND NOT (m.github_id = ANY (k.keep))`,
-};
+// Children of fully fetched parents that GitHub no longer returns were deleted there: one
+// statement for the five kinds (one round trip per page; each part deletes only its own rows).
+const PRUNE = `
+WITH pruned_reviews AS (
+  DELETE FROM reviews r USING json_to_recordset($1::json) AS k(pr bigint, keep bigint[]), pull_requests p
+  WHERE p.github_id = k.pr AND r.pull_request_id = p.id AND NOT (r.github_id = ANY (k.keep))),
+pruned_pr_comments AS (
+  DELETE FROM comments m USING json_to_recordset($2::json) AS k(pr bigint, keep bigint[]), pull_requests p
+  WHERE p.github_id = k.pr AND m.pull_request_id = p.id AND m.comment_type = 'issue_comment' AND NOT (m.github_id = ANY (k.keep))),
+pruned_review_comments AS (
+  DELETE FROM comments m USING json_to_recordset($3::json) AS k(pr bigint, keep bigint[]), pull_requests p
+  WHERE p.github_id = k.pr AND m.pull_request_id = p.id AND m.comment_type = 'review_comment' AND NOT (m.github_id = ANY (k.keep))),
+pruned_files AS (
+  DELETE FROM pr_files f USING json_to_recordset($4::json) AS k(pr bigint, keep text[]), pull_requests p
+  WHERE p.github_id = k.pr AND f.pull_request_id = p.id AND NOT (f.path = ANY (k.keep))),
+pruned_issue_comments AS (
+  DELETE FROM comments m USING json_to_recordset($5::json) AS k(issue bigint, keep bigint[]), issues i
+  WHERE i.github_id = k.issue AND m.issue_id = i.id AND m.comment_type = 'issue_comment' AND NOT (m.github_id = ANY (k.keep)))
+SELECT 1`;
 
 export interface StreamCursor {
   repositoryId: string;
@@ -141,19 +147,33 @@ export async function upsertContributors(pool: pg.Pool, url: string, rows: Contr
   }
 }
 
+/**
+ * Upserts pull requests or issues and returns the GitHub ids of those that were already stored
+ * (the CTE's SELECT sees the table as it was before the statement's INSERT).
+ */
+async function upsertParents(client: pg.ClientBase, upsert: string, table: 'pull_requests' | 'issues', data: Record<string, unknown>[], repositoryId: string): Promise<Set<number>> {
+  if (!data.length) return new Set();
+  const { rows } = await client.query<{ github_id: number }>(
+    `WITH existed AS (SELECT github_id FROM "${table}" WHERE github_id = ANY ($3::bigint[])), upserted AS (${upsert}) SELECT github_id FROM existed`,
+    [json(data), repositoryId, data.map((d) => d.github_id)],
+  );
+  return new Set(rows.map((r) => Number(r.github_id)));
+}
+
 /** Writes one page with set-based upserts (its people first, see upsertContributors); the caller commits it together with the cursor. */
 export async function writePage(client: pg.ClientBase, repositoryId: string, rows: PageRows): Promise<void> {
   const run = async (sql: string, data: unknown[], withRepo = false) => {
     if (data.length) await client.query(sql, withRepo ? [json(data), repositoryId] : [json(data)]);
   };
-  await run(UPSERT_PULL_REQUESTS, rows.pullRequests, true);
-  await run(UPSERT_ISSUES, rows.issues, true);
+  const existedPrs = await upsertParents(client, UPSERT_PULL_REQUESTS, 'pull_requests', rows.pullRequests, repositoryId);
+  const existedIssues = await upsertParents(client, UPSERT_ISSUES, 'issues', rows.issues, repositoryId);
   await run(UPSERT_REVIEWS, rows.reviews, true);
   await run(UPSERT_COMMENTS, rows.comments, true);
   await run(UPSERT_FILES, rows.files);
-  await run(PRUNE.reviews, rows.keep.reviews);
-  await run(PRUNE.prComments, rows.keep.prComments);
-  await run(PRUNE.reviewComments, rows.keep.reviewComments);
-  await run(PRUNE.files, rows.keep.files);
-  await run(PRUNE.issueComments, rows.keep.issueComments);
+  // A parent this page inserted had no children before it: only parents that existed can have lost some.
+  const onPr = <T extends { pr: number }>(xs: T[]) => xs.filter((x) => existedPrs.has(x.pr));
+  const k = { reviews: onPr(rows.keep.reviews), prComments: onPr(rows.keep.prComments), reviewComments: onPr(rows.keep.reviewComments), files: onPr(rows.keep.files), issueComments: rows.keep.issueComments.filter((x) => existedIssues.has(x.issue)) };
+  if (k.reviews.length || k.prComments.length || k.reviewComments.length || k.files.length || k.issueComments.length) {
+    await client.query(PRUNE, [json(k.reviews), json(k.prComments), json(k.reviewComments), json(k.files), json(k.issueComments)]);
+  }
 }
