@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCore } from '../../src/main/core/compose.ts';
+import { inProcessClient } from '../../src/main/rpc/in-process.ts';
 import { smallDataset, startSyncEnv, type SyncEnv } from '../helpers/sync-env.ts';
 
 // Issue 10 (minor items checked through the API).
@@ -33,6 +35,25 @@ describe('the operator’s first hour', () => {
     expect(b.results.find((r) => r.id === 'github')).toMatchObject({ configured: false });
     await env.t.ops.profiles.activate({ id: env.profileId });
     expect((await env.t.ops.health.latest()).run!.results.find((r) => r.id === 'github')).toMatchObject({ configured: true });
+  });
+});
+
+describe('health results after a restart', () => {
+  it('a restarted core shows the active profile its own last results, never another profile’s', async () => {
+    expect((await env.t.ops.health.run({})).results.find((r) => r.id === 'github')).toMatchObject({ configured: true });
+    const fresh = await env.t.ops.profiles.create({ name: 'fresh after restart' });
+    await env.t.ops.profiles.activate({ id: fresh.id });
+    // The same data directory, read by a new core, as after a restart of the console.
+    const again = await createCore({ home: env.t.home, mode: 'test', env: {} });
+    try {
+      const ops = inProcessClient(again.rpc);
+      expect((await ops.health.latest()).run).toBeNull();
+      await ops.profiles.activate({ id: env.profileId });
+      expect((await ops.health.latest()).run!.results.find((r) => r.id === 'github')).toMatchObject({ configured: true });
+    } finally {
+      await again.close();
+      await env.t.ops.profiles.activate({ id: env.profileId });
+    }
   });
 });
 
