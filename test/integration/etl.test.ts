@@ -275,6 +275,15 @@ describe('Engineer Lens and What Shipped ETL against an independent reference', 
     expectAgrees(await tables(pool), reference(await readRaw(pool), KOLKATA.timeZone, KOLKATA.asOf));
   });
 
+  it('a force refresh of one table rebuilds that table alone; the others stay right on their next run', async () => {
+    await edit(3);
+    const r = await lens({ ...KOLKATA, updateTable: 'author_file_ownership', forceRefresh: true });
+    expect(r.tables.map((t) => [t.table, t.repo, t.mode])).toEqual([['author_file_ownership', 'acme/api', 'full'], ['author_file_ownership', 'acme/web', 'full']]);
+    const next = await lens({ ...KOLKATA });
+    expect(next.tables.filter((t) => t.table === 'author_metrics_daily').map((t) => t.mode)).toEqual(['incremental', 'incremental']);
+    expectAgrees(await tables(pool), reference(await readRaw(pool), KOLKATA.timeZone, KOLKATA.asOf));
+  });
+
   it("What Shipped's summary counts every PR the filters leave, however many the list shows", async () => {
     const raw = await readRaw(pool);
     const cases = [{}, { author: 'alice' }, { band: 'medium' as const }, { band: 'high' as const, featuresOnly: true }, { featuresOnly: true }];
