@@ -93,6 +93,10 @@ export async function refreshTable(db: Db, schema: string, table: EngineerTable,
   let rows = 0;
   // The refresh's sorts and hashes (a repository's PRs and files) stay in memory.
   await db.query("SET LOCAL work_mem = '64MB'");
+  // A rebuild joins whole repositories: hash joins. Filters on the calendar-day expressions have no
+  // statistics, and their default estimates (a few rows) otherwise pick nested loops over
+  // tens of thousands of PRs and files.
+  if (d.full) await db.query('SET LOCAL enable_nestloop = off');
   if (d.full || d.changes > 0) rows = await REFRESH[table](ctx);
   await db.query(
     `INSERT INTO ${T.etl_state} (table_name, repo_name, last_seq, time_zone, start_date, end_date, rubric, refreshed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, now())
@@ -281,7 +285,10 @@ const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
     const insert = `INSERT INTO ${T.author_metrics_window} (username, repo_name, window_days, start_date, end_date, prs_submitted, prs_merged, high_risk_prs, high_risk_rate, lines_changed, ownership_low_risk_prs)`;
     if (c.from === null) return (await db.query(`${insert} ${select}`, [c.repo, c.end, c.tz])).rowCount ?? 0;
     // Incremental: the affected authors' rows recomputed, and only those that differ written.
+    // The affected authors are often most of a repository's: their PRs, files and shares hashed, as in a rebuild.
+    await db.query('SET LOCAL enable_nestloop = off');
     await db.query(`CREATE TEMP TABLE "etl_new_w" ON COMMIT DROP AS ${select}`, [c.repo, c.end, c.tz]);
+    await db.query('SET LOCAL enable_nestloop = on');
     const gone = await db.query(
       `DELETE FROM ${T.author_metrics_window} w USING "etl_aff_authors" a WHERE w.repo_name = $1 AND w.username = a.username
        AND NOT EXISTS (SELECT 1 FROM "etl_new_w" n WHERE n.username = w.username AND n.window_days = w.window_days)`,
