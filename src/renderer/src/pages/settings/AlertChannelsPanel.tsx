@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { CHANNEL_SECRETS, SEVERITIES, type AlertPolicy, type Channel, type ChannelType, type Severity } from '../../../../shared/contract/alerts.ts';
 import { ops } from '../../client/ops.ts';
-import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { Field } from '../../components/Field.tsx';
+import { FormButtons, RemoveDialog, RowActions, useRecordEditor } from '../../components/RecordEditor.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { useAlerts, watchAlerts } from '../../state/alerts-store.ts';
 import { attempt, useApp } from '../../state/app-store.ts';
@@ -56,21 +56,15 @@ export function AlertChannelsPanel() {
   const channels = useAlerts((s) => s.channels);
   const load = useAlerts((s) => s.load);
   const toast = useApp((s) => s.toast);
-  const [draft, setDraft] = useState<Draft | null>(null);
-  const [deleting, setDeleting] = useState<Channel | null>(null);
+  const { draft, setDraft, set, deleting, setDeleting, save: saveDraft } = useRecordEditor<Draft, Channel>();
   // Channels live in the active profile's warehouse: nothing to show (or create) before a profile exists.
   const hasProfile = useApp((s) => s.profiles.length > 0);
   useEffect(() => (hasProfile ? watchAlerts() : undefined), [hasProfile]);
-  const set = (patch: Partial<Draft>) => setDraft((d) => (d ? { ...d, ...patch } : d));
 
   const save = async () => {
     if (!draft) return;
     const secrets = Object.fromEntries(Object.entries(draft.secrets).filter(([, v]) => v !== ''));
-    const saved = await attempt('Saving the channel', () => ops.alerts.saveChannel({ id: draft.id, name: draft.name, config: configOf(draft), severities: draft.severities, escalateTo: draft.escalateTo || null, enabled: draft.enabled, secrets }));
-    if (!saved) return;
-    toast({ title: `Channel "${saved.name}" saved`, tone: 'healthy' });
-    setDraft(null);
-    await load();
+    await saveDraft('Saving the channel', 'Channel', () => ops.alerts.saveChannel({ id: draft.id, name: draft.name, config: configOf(draft), severities: draft.severities, escalateTo: draft.escalateTo || null, enabled: draft.enabled, secrets }), load);
   };
   const test = async (c: Channel) => {
     const r = await attempt(`Testing ${c.name}`, () => ops.alerts.testChannel({ id: c.id }));
@@ -112,17 +106,11 @@ export function AlertChannelsPanel() {
                 <td>
                   <StatusBadge status={c.health.status} label={c.health.label} />
                 </td>
-                <td className="row" style={{ justifyContent: 'flex-end' }}>
+                <RowActions onEdit={() => setDraft(fromChannel(c))} onRemove={() => setDeleting(c)}>
                   <button className="btn btn-sm" onClick={() => void test(c)}>
                     Send test
                   </button>
-                  <button className="btn btn-sm" onClick={() => setDraft(fromChannel(c))}>
-                    Edit
-                  </button>
-                  <button className="btn btn-sm btn-danger" onClick={() => setDeleting(c)}>
-                    Remove
-                  </button>
-                </td>
+                </RowActions>
               </tr>
             ))}
           </tbody>
@@ -199,21 +187,16 @@ export function AlertChannelsPanel() {
               ))}
             </div>
             <div className="row" style={{ justifyContent: 'flex-end' }}>
-              <button className="btn" onClick={() => setDraft(null)}>
-                Cancel
-              </button>
-              <button className="btn btn-primary" disabled={!draft.name.trim()} onClick={() => void save()}>
-                Save channel
-              </button>
+              <FormButtons saveLabel="Save channel" canSave={Boolean(draft.name.trim())} onCancel={() => setDraft(null)} onSave={() => void save()} />
             </div>
           </div>
         )}
         {hasProfile ? <DeliveryPolicy /> : <div className="muted">Create a connection profile first: channels live in its warehouse.</div>}
       </div>
       {deleting && (
-        <ConfirmDialog open title={`Remove ${deleting.name}?`} confirmLabel="Remove" danger onOpenChange={(o) => !o && setDeleting(null)} onConfirm={() => void attempt('Removing', () => ops.alerts.deleteChannel({ id: deleting.id })).then(load)}>
+        <RemoveDialog title={`Remove ${deleting.name}?`} remove={() => ops.alerts.deleteChannel({ id: deleting.id })} onClose={() => setDeleting(null)} reload={load}>
           <p>Its queued notifications are dropped and its credentials removed from the keychain.</p>
-        </ConfirmDialog>
+        </RemoveDialog>
       )}
     </section>
   );

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { BudgetStatus } from '../../../../shared/contract/costs.ts';
 import { ops } from '../../client/ops.ts';
-import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { Field } from '../../components/Field.tsx';
+import { FormButtons, RemoveDialog, RowActions, useRecordEditor } from '../../components/RecordEditor.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { attempt, useApp } from '../../state/app-store.ts';
 import { budgetAmount, levelTone } from '../costs/CostsPage.tsx';
@@ -13,24 +13,20 @@ const empty = (): Draft => ({ name: '', metric: 'usd', period: 'day', cap: '', c
 /** Caps on paid work: refused before start over the cap, paused before the next paid batch when reached. */
 export function BudgetsPanel() {
   const [budgets, setBudgets] = useState<BudgetStatus[]>([]);
-  const [draft, setDraft] = useState<Draft | null>(null);
-  const [deleting, setDeleting] = useState<BudgetStatus | null>(null);
-  const toast = useApp((s) => s.toast);
+  const { draft, setDraft, set, deleting, setDeleting, save: saveDraft } = useRecordEditor<Draft, BudgetStatus>();
   const hasProfile = useApp((s) => s.profiles.length > 0);
   const load = () => void attempt('Reading budgets', () => ops.budgets.list()).then((b) => b && setBudgets(b));
   useEffect(() => {
     if (hasProfile) load();
   }, [hasProfile]);
-  const set = (p: Partial<Draft>) => setDraft((d) => (d ? { ...d, ...p } : d));
   const save = async () => {
     if (!draft) return;
-    const saved = await attempt('Saving the budget', () =>
-      ops.budgets.save({ id: draft.id, name: draft.name, metric: draft.metric, period: draft.period, cap: Number(draft.cap), category: draft.metric === 'github_points' ? 'github' : draft.category === 'github' ? 'openai' : draft.category, repository: draft.repository.trim() || null, warnPct: Number(draft.warnPct), criticalPct: Number(draft.criticalPct), enforce: draft.enforce, enabled: draft.enabled }),
+    await saveDraft(
+      'Saving the budget',
+      'Budget',
+      () => ops.budgets.save({ id: draft.id, name: draft.name, metric: draft.metric, period: draft.period, cap: Number(draft.cap), category: draft.metric === 'github_points' ? 'github' : draft.category === 'github' ? 'openai' : draft.category, repository: draft.repository.trim() || null, warnPct: Number(draft.warnPct), criticalPct: Number(draft.criticalPct), enforce: draft.enforce, enabled: draft.enabled }),
+      load,
     );
-    if (!saved) return;
-    toast({ title: `Budget "${saved.name}" saved`, tone: 'healthy' });
-    setDraft(null);
-    load();
   };
   return (
     <section className="panel" aria-label="Budgets settings">
@@ -60,14 +56,7 @@ export function BudgetsPanel() {
                 <td>
                   <StatusBadge status={b.enabled ? levelTone[b.level] : 'unknown'} label={b.enabled ? `${b.level} ${Math.round(b.utilisation * 100)}%` : 'disabled'} />
                 </td>
-                <td className="row" style={{ justifyContent: 'flex-end' }}>
-                  <button className="btn btn-sm" onClick={() => setDraft({ id: b.id, name: b.name, metric: b.metric, period: b.period, cap: String(b.cap), category: b.category, repository: b.repository ?? '', warnPct: String(b.warnPct), criticalPct: String(b.criticalPct), enforce: b.enforce, enabled: b.enabled })}>
-                    Edit
-                  </button>
-                  <button className="btn btn-sm btn-danger" onClick={() => setDeleting(b)}>
-                    Remove
-                  </button>
-                </td>
+                <RowActions onEdit={() => setDraft({ id: b.id, name: b.name, metric: b.metric, period: b.period, cap: String(b.cap), category: b.category, repository: b.repository ?? '', warnPct: String(b.warnPct), criticalPct: String(b.criticalPct), enforce: b.enforce, enabled: b.enabled })} onRemove={() => setDeleting(b)} />
               </tr>
             ))}
           </tbody>
@@ -116,20 +105,15 @@ export function BudgetsPanel() {
                 <input type="checkbox" checked={draft.enabled} onChange={(e) => set({ enabled: e.target.checked })} /> enabled
               </label>
               <div className="spacer" />
-              <button className="btn" onClick={() => setDraft(null)}>
-                Cancel
-              </button>
-              <button className="btn btn-primary" disabled={!draft.name.trim() || !(Number(draft.cap) > 0)} onClick={() => void save()}>
-                Save budget
-              </button>
+              <FormButtons saveLabel="Save budget" canSave={Boolean(draft.name.trim()) && Number(draft.cap) > 0} onCancel={() => setDraft(null)} onSave={() => void save()} />
             </div>
           </div>
         )}
       </div>
       {deleting && (
-        <ConfirmDialog open title={`Remove budget ${deleting.name}?`} confirmLabel="Remove" danger onOpenChange={(o) => !o && setDeleting(null)} onConfirm={() => void attempt('Removing', () => ops.budgets.delete({ id: deleting.id })).then(load)}>
+        <RemoveDialog title={`Remove budget ${deleting.name}?`} remove={() => ops.budgets.delete({ id: deleting.id })} onClose={() => setDeleting(null)} reload={load}>
           <p>Paid work stops being checked against it (recorded in the audit log).</p>
-        </ConfirmDialog>
+        </RemoveDialog>
       )}
     </section>
   );
