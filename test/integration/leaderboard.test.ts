@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 async function reset() {
-  await pool.query('TRUNCATE repositories, contributors, leaderboard_recalcs, leaderboard_dirty CASCADE');
+  await pool.query('TRUNCATE repositories, contributors, leaderboard_recalcs, leaderboard_dirty, leaderboard_deltas, repository_scores, global_scores, rank_history CASCADE');
   await writeConfig(pool, DEFAULT_CONFIG.weights, { lineAddedWeight: 0.01, lineDeletedWeight: 0.005, lineBonusCap: 500, countSelfReviews: false, botPatterns: DEFAULT_CONFIG.botPatterns, fullWindowDays: 730, overlapDays: 1 });
 }
 
@@ -120,6 +120,51 @@ describe('contributor leaderboard', () => {
     expect(dup).toBe(0);
     const w = (await pool.query("SELECT count(*)::int AS n, min(kind) AS k FROM scrape_windows WHERE kind = 'incremental'")).rows[0];
     expect(w.n).toBe(seeds.length * 3);
+  });
+
+  it('inserted events are added to the stored rows (self-reviews counted, a newcomer whose only event is one), a deleted repository leaves both boards: incremental equals full and the reference', async () => {
+    await reset();
+    const cfg: RefConfig = { ...DEFAULT_CONFIG, countSelfReviews: true };
+    await writeConfig(pool, undefined, { countSelfReviews: true });
+    const start = Date.now() - 20 * DAY;
+    const m = generateModel(31, { repos: 3, users: 25, perRepo: 250, now: start });
+    await writeModel(pool, m);
+    const windows = new Map<number, [number, number][]>();
+    await scrapeAll(m, windows, true, new Date(start));
+    await recalculate(pool, { full: true });
+    let clock = start;
+    for (const seed of [4, 9, 16]) {
+      const before = clock;
+      clock += 4 * DAY;
+      m.rand = rng(seed);
+      for (let r = 0; r < m.repos.length; r++) addBatch(m, r, 50, before, clock);
+      await writeModel(pool, m);
+      await scrapeAll(m, windows, false, new Date(clock));
+      // Only inserts: the touched pairs are added to, none is read again from its events.
+      expect((await pool.query('SELECT count(*)::int AS n FROM leaderboard_dirty')).rows[0].n).toBe(0);
+      expect((await pool.query('SELECT count(*)::int AS n FROM leaderboard_deltas')).rows[0].n).toBeGreaterThan(0);
+      const inc = await recalculate(pool, { full: false });
+      expect(inc.kind).toBe('incremental');
+      const got = await warehouseBoards(pool);
+      expect(got).toEqual(referenceBoards(m, cfg, windows));
+      await recalculate(pool, { full: true });
+      expect(await warehouseBoards(pool)).toEqual(got);
+    }
+    // A contributor new to a repository whose only event there is a review of their own PR.
+    const [repoId] = await repoIds(m);
+    const newcomer = (await pool.query("INSERT INTO contributors (github_id, username) VALUES (990001, 'self-reviewer') RETURNING id")).rows[0].id as string;
+    await pool.query(`INSERT INTO contribution_events (event_id, repository_id, user_id, event_type, event_data, event_timestamp) VALUES ('self:1', $1, $2, 'pr_reviewed', '{"self": true}', now())`, [repoId, newcomer]);
+    await recalculate(pool, { full: false });
+    const row = (await pool.query('SELECT pr_reviewed_count, total_score::float8 AS s FROM repository_scores WHERE repository_id = $1 AND user_id = $2', [repoId, newcomer])).rows;
+    expect(row).toEqual([{ pr_reviewed_count: 1, s: DEFAULT_CONFIG.weights.pr_reviewed }]);
+    // Deleting a repository deletes its events; their trigger takes its rows off both boards.
+    await pool.query('DELETE FROM repositories WHERE id = $1', [repoId]);
+    const inc = await recalculate(pool, { full: false });
+    expect(inc.kind).toBe('incremental');
+    expect((await pool.query('SELECT count(*)::int AS n FROM repository_scores WHERE repository_id = $1', [repoId])).rows[0].n).toBe(0);
+    const afterDelete = await warehouseBoards(pool);
+    await recalculate(pool, { full: true });
+    expect(await warehouseBoards(pool)).toEqual(afterDelete);
   });
 
   it('a late event older than the overlap waits for the weekly full scrape; nothing is counted twice', async () => {

@@ -158,6 +158,12 @@ export function cleanupJob(d: Deps): JobDefinition<typeof Cleanup> {
           "DELETE FROM leaderboard_recalcs WHERE finished_at < now() - make_interval(days => $1) AND id < (SELECT max(id) FROM leaderboard_recalcs WHERE finished_at IS NOT NULL)",
           [ctx.params.historyRetentionDays],
         );
+        // Snapshots carry no foreign keys (written by the thousand): those of deleted recalculations, repositories or contributors go here.
+        await pool.query(
+          `DELETE FROM rank_history h WHERE NOT EXISTS (SELECT 1 FROM leaderboard_recalcs l WHERE l.id = h.recalc_id)
+             OR (h.repository_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM repositories p WHERE p.id = h.repository_id))
+             OR NOT EXISTS (SELECT 1 FROM contributors c WHERE c.id = h.user_id)`,
+        );
         const win = await pool.query(
           `DELETE FROM scrape_windows w WHERE w.finished_at < now() - make_interval(days => $1)
              AND w.id <> (SELECT max(id) FROM scrape_windows x WHERE x.repository_id = w.repository_id AND x.finished_at IS NOT NULL)`,

@@ -211,6 +211,60 @@ FROM (
 ) k;
 `;
 
+// An incremental recalculation adds what was inserted since the last one to the stored scores
+// instead of re-reading every event of the touched pairs (active contributors' pairs hold most of
+// the events). Inserts are summed per pair and statement into leaderboard_deltas; updated and
+// deleted events still mark their pairs in leaderboard_dirty, recomputed from their events (a
+// count can be taken back, a first contribution cannot). Self-reviews are summed apart: whether
+// they count is a setting read when the delta is applied.
+const deltas = `
+CREATE TABLE leaderboard_deltas (
+  repository_id uuid NOT NULL,
+  user_id uuid NOT NULL,
+  commit_count integer NOT NULL, pr_opened_count integer NOT NULL, pr_merged_count integer NOT NULL, pr_reviewed_count integer NOT NULL,
+  issue_opened_count integer NOT NULL, issue_closed_count integer NOT NULL, comment_count integer NOT NULL, release_count integer NOT NULL,
+  lines_added bigint NOT NULL, lines_deleted bigint NOT NULL,
+  first_at timestamptz, last_at timestamptz,
+  self_review_count integer NOT NULL, self_lines_added bigint NOT NULL, self_lines_deleted bigint NOT NULL,
+  self_first_at timestamptz, self_last_at timestamptz
+);
+CREATE OR REPLACE FUNCTION leaderboard_mark_dirty() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO leaderboard_deltas
+    SELECT repository_id, user_id,
+      count(*) FILTER (WHERE event_type = 'commit'), count(*) FILTER (WHERE event_type = 'pr_opened'), count(*) FILTER (WHERE event_type = 'pr_merged'),
+      count(*) FILTER (WHERE event_type = 'pr_reviewed' AND NOT self), count(*) FILTER (WHERE event_type = 'issue_opened'), count(*) FILTER (WHERE event_type = 'issue_closed'),
+      count(*) FILTER (WHERE event_type = 'comment'), count(*) FILTER (WHERE event_type = 'release'),
+      COALESCE(sum(lines_added) FILTER (WHERE scored), 0), COALESCE(sum(lines_deleted) FILTER (WHERE scored), 0),
+      min(event_timestamp) FILTER (WHERE scored), max(event_timestamp) FILTER (WHERE scored),
+      count(*) FILTER (WHERE self), COALESCE(sum(lines_added) FILTER (WHERE self), 0), COALESCE(sum(lines_deleted) FILTER (WHERE self), 0),
+      min(event_timestamp) FILTER (WHERE self), max(event_timestamp) FILTER (WHERE self)
+    FROM (SELECT n.*, k.self, k.known, k.known AND NOT k.self AS scored FROM new_rows n
+      CROSS JOIN LATERAL (SELECT n.event_type = 'pr_reviewed' AND COALESCE((n.event_data ->> 'self')::boolean, false) AS self,
+        n.event_type IN ('commit', 'pr_opened', 'pr_merged', 'pr_reviewed', 'issue_opened', 'issue_closed', 'comment', 'release') AS known) k) e
+    WHERE known
+    GROUP BY repository_id, user_id;
+  ELSE
+    IF TG_OP = 'UPDATE' THEN
+      INSERT INTO leaderboard_dirty (repository_id, user_id) SELECT DISTINCT repository_id, user_id FROM new_rows ON CONFLICT DO NOTHING;
+    END IF;
+    INSERT INTO leaderboard_dirty (repository_id, user_id) SELECT DISTINCT repository_id, user_id FROM old_rows ON CONFLICT DO NOTHING;
+  END IF;
+  RETURN NULL;
+END $fn$;
+DO $$ BEGIN EXECUTE format('ALTER FUNCTION leaderboard_mark_dirty() SET search_path = %I, public', current_schema()); END $$;
+
+-- Scores and snapshots are derived: the recalculation keeps them in line with the events
+-- (deleting a repository or contributor deletes its events, whose trigger marks the pairs), so
+-- they carry no foreign keys — per-row checks cost more than writing the rows.
+DO $$ DECLARE r record; BEGIN
+  FOR r IN SELECT conrelid::regclass::text AS t, conname FROM pg_constraint
+    WHERE contype = 'f' AND conrelid IN ('repository_scores'::regclass, 'global_scores'::regclass, 'rank_history'::regclass)
+  LOOP EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.t, r.conname); END LOOP;
+END $$;
+`;
+
 /** The contributor leaderboard's tables: events, weights, both boards, scrape windows, snapshots. */
 export const leaderboardMigrations: WarehouseMigrationSet = {
   feature: 'leaderboard',
@@ -229,5 +283,6 @@ ALTER TABLE global_leaderboard SET (fillfactor = 70);
 `,
     },
     { version: 4, name: 'ranks read, not stored', sql: ranksRead },
+    { version: 5, name: 'incremental by deltas', sql: deltas },
   ],
 };
