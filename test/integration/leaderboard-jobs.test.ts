@@ -80,9 +80,31 @@ describe('leaderboard jobs', () => {
     expect(JSON.parse(show.stdout).rows).toHaveLength(3);
     expect((await runCli(['leaderboard', 'show'], { home })).code).toBe(2);
     expect((await runCli(['leaderboard', 'weights', '--set', 'commits=5'], { home })).stderr).toMatch(/--set takes TYPE=POINTS/);
+    const badTop = await runCli(['leaderboard', 'show', REPO, '--top', 'ten'], { home });
+    expect(badTop.code).toBe(2);
+    expect(badTop.stderr).toMatch(/--top must be a whole number ≥ 1, got "ten"/);
+    expect((await runCli(['leaderboard', 'recalc', REPO, '--global'], { home })).stderr).toMatch(/not both/);
+    const global = await runCli(['leaderboard', 'show', '--global', '--top', '2', '--json'], { home });
+    expect(global.code, global.stderr).toBe(0);
+    expect(JSON.parse(global.stdout)).toMatchObject({ scope: 'global', rows: [{ rank: 1 }, { rank: 2 }] });
     const missing = await runCli(['leaderboard', 'show', 'nobody/nothing'], { home });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/not a tracked repository/);
+  });
+
+  it('cleanup drops old recalculations with their rank snapshots, and snapshots of deleted repositories', async () => {
+    const pool = await env.t.core.warehouse.pool();
+    const recalcs = (await pool.query('SELECT id FROM leaderboard_recalcs WHERE finished_at IS NOT NULL ORDER BY id')).rows.map((r) => Number(r.id));
+    expect(recalcs.length).toBeGreaterThan(1);
+    const old = recalcs[0]!;
+    await pool.query("UPDATE leaderboard_recalcs SET finished_at = now() - interval '200 days' WHERE id = $1", [old]);
+    const user = (await pool.query('SELECT user_id FROM global_scores LIMIT 1')).rows[0].user_id as string;
+    await pool.query('INSERT INTO rank_history (recalc_id, repository_id, user_id, rank) VALUES ($1, $2, $3, 1), ($4, gen_random_uuid(), $3, 1)', [old, null, user, recalcs.at(-1)]);
+    const done = await env.t.core.jobs.wait((await env.t.core.jobs.enqueue('leaderboard-cleanup', { historyRetentionDays: 90 })).id);
+    expect(done.status, done.error ?? '').toBe('succeeded');
+    expect((await pool.query('SELECT count(*)::int AS n FROM rank_history WHERE recalc_id = $1', [old])).rows[0].n).toBe(0);
+    expect((await pool.query('SELECT count(*)::int AS n FROM rank_history h WHERE h.repository_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM repositories p WHERE p.id = h.repository_id)')).rows[0].n).toBe(0);
+    expect((await pool.query('SELECT count(*)::int AS n FROM rank_history')).rows[0].n).toBeGreaterThan(0);
   });
 
   it('refreshing stale repositories is refused before any spending when a GitHub points budget cannot cover it', async () => {

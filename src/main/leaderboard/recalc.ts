@@ -219,9 +219,11 @@ export async function recalculate(pool: pg.Pool, o: { full: boolean; runId?: str
     // A full run over millions of events may outlast the pool's interactive statement timeout; the job's own deadline bounds it.
     // Room for the aggregates and the ranks' sorts in memory (the default 4 MB spills them to disk).
     await client.query("SET LOCAL statement_timeout = '30min'; SET LOCAL work_mem = '64MB'");
-    // Writers of events wait until this commits (their triggers write these tables): the events
-    // read below are exactly those whose deltas and marks are taken — none counted twice or missed.
-    await client.query('LOCK TABLE leaderboard_deltas, leaderboard_dirty IN EXCLUSIVE MODE');
+    // Writers of events (a scrape, a repository's deletion) wait until this commits, and this waits
+    // for those under way: the events read below are exactly those whose deltas and marks are
+    // taken — none counted twice or missed. Readers go on. (Taken on the events table, which every
+    // writer locks first, so a writer never holds one trigger table while waiting for the other.)
+    await client.query('LOCK TABLE contribution_events IN SHARE MODE');
     const stamp = (await client.query(CONFIG_STAMP)).rows[0].stamp as Date;
     let full = o.full;
     if (!full) {
@@ -284,13 +286,17 @@ export async function recalculate(pool: pg.Pool, o: { full: boolean; runId?: str
         await client.query(GLOBAL_APPLY, [recalcId]);
         userScope = 'WHERE r.user_id IN (SELECT user_id FROM lb_gdelta WHERE recompute)';
       }
+      // Whether each contributor has a global row is looked up once (existed): an insert probing
+      // the table it fills, costed as empty on a first run, would scan it again for every row.
       await client.query(`
         CREATE TEMP TABLE lb_gagg ON COMMIT DROP AS
-        SELECT r.user_id, sum(r.total_score)::numeric(14, 2) AS total_score, count(*)::int AS repositories_contributed,
-          ${COUNTS.map((t) => `sum(r.${t}_count)::int AS ${t}_count`).join(', ')},
-          sum(r.lines_added)::bigint AS lines_added, sum(r.lines_deleted)::bigint AS lines_deleted,
-          min(r.first_contribution_at) AS first_contribution_at, max(r.last_contribution_at) AS last_contribution_at
-        FROM repository_scores r ${userScope} GROUP BY r.user_id`);
+        SELECT a.*, g.user_id IS NOT NULL AS existed FROM (
+          SELECT r.user_id, sum(r.total_score)::numeric(14, 2) AS total_score, count(*)::int AS repositories_contributed,
+            ${COUNTS.map((t) => `sum(r.${t}_count)::int AS ${t}_count`).join(', ')},
+            sum(r.lines_added)::bigint AS lines_added, sum(r.lines_deleted)::bigint AS lines_deleted,
+            min(r.first_contribution_at) AS first_contribution_at, max(r.last_contribution_at) AS last_contribution_at
+          FROM repository_scores r ${userScope} GROUP BY r.user_id) a
+        LEFT JOIN global_scores g ON g.user_id = a.user_id`);
       await client.query('ANALYZE lb_gagg');
       await client.query(
         full
@@ -301,12 +307,11 @@ export async function recalculate(pool: pg.Pool, o: { full: boolean; runId?: str
         `WITH up AS (
            UPDATE global_scores g SET ${GCOLS.map((c) => `${c} = a.${c}`).join(', ')},
              prev_total_score = g.total_score, prev_first_contribution_at = g.first_contribution_at, score_recalc_id = $1, updated_at = now()
-           FROM lb_gagg a WHERE a.user_id = g.user_id
+           FROM lb_gagg a WHERE a.existed AND a.user_id = g.user_id
              AND (${GCOLS.map((c) => `g.${c}`).join(', ')}) IS DISTINCT FROM (${GCOLS.map((c) => `a.${c}`).join(', ')})
            RETURNING g.user_id)
          INSERT INTO global_scores (user_id, score_recalc_id, ${GCOLS.join(', ')})
-         SELECT a.user_id, $1, ${GCOLS.map((c) => `a.${c}`).join(', ')} FROM lb_gagg a
-         WHERE NOT EXISTS (SELECT 1 FROM global_scores g WHERE g.user_id = a.user_id)`,
+         SELECT a.user_id, $1, ${GCOLS.map((c) => `a.${c}`).join(', ')} FROM lb_gagg a WHERE NOT a.existed`,
         [recalcId],
       );
     });
