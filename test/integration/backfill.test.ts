@@ -1,34 +1,24 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BACKFILL_STEPS } from '../../src/main/backfill/backfill-job.ts';
 import type { BackfillEstimate, Verification } from '../../src/shared/contract/backfill.ts';
 import type { JobRun } from '../../src/shared/contract/jobs.ts';
 import { runCli } from '../helpers/cli.ts';
-import { startEmbedEnv, type EmbedEnv } from '../helpers/embed-env.ts';
-import { startMilvus, type MilvusServer } from '../helpers/milvus-lite.ts';
+import { embedEnvPerTest } from '../helpers/embed-env-per-test.ts';
 import { ROOT } from '../helpers/serve-process.ts';
 import { editItem, renameRepository } from '../emulators/github/dataset.ts';
 import { smallDataset } from '../helpers/sync-env.ts';
 import { waitFor } from '../helpers/temp.ts';
 
 const REPO = 'octo/widgets';
-let milvus: MilvusServer;
-let env: EmbedEnv | undefined;
-beforeAll(async () => {
-  milvus = await startMilvus();
-}, 180_000);
-afterAll(() => milvus?.stop());
-afterEach(async () => {
-  await env?.close();
-  env = undefined;
-});
+const envs = embedEnvPerTest();
 
 const states = (v: Verification) => Object.fromEntries(v.items.map((i) => [i.id, i.state]));
 
 describe('guided backfill', () => {
   it('runs sync → embeddings → aggregation → verification, all green, with a report', async () => {
-    env = await startEmbedEnv({ milvus });
+    const env = await envs.start();
     const checks = await env.t.ops.backfill.preflight({ repository: REPO });
     expect(checks.ok).toBe(true);
     expect(checks.checks.map((c) => c.id)).toEqual(expect.arrayContaining(['github', 'repository', 'warehouse', 'openai', 'milvus', 'collection']));
@@ -82,7 +72,7 @@ WHERE wr.repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
   it('goes red, not green, when GitHub’s pages leave out PRs its totalCount includes', async () => {
     const dataset = smallDataset();
     const omit = dataset.repositories[0]!.pullRequests.slice(5, 8).map((p) => p.number);
-    env = await startEmbedEnv({ milvus, dataset, sync: false });
+    const env = await envs.start({ dataset, sync: false });
     env.emulator.setOptions({ faults: [{ kind: 'omitFromPages', repo: REPO, pullRequestNumbers: omit }] });
     const run = await env.t.ops.backfill.start({ repository: REPO, mode: 'full' });
     const done = await env.t.core.jobs.wait(run.id);
@@ -99,12 +89,12 @@ WHERE wr.repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
   });
 
   it('follows a rename between two backfills, by the old name and by the new one, with Milvus keyed by the repository id', async () => {
-    env = await startEmbedEnv({ milvus, dataset: smallDataset(21, 24, 12, 0) });
+    const env = await envs.start({ dataset: smallDataset(21, 24, 12, 0) });
     const first = await env.t.core.jobs.wait((await env.t.ops.backfill.start({ repository: REPO })).id);
     expect(first.error).toBeNull();
     expect(first.status).toBe('succeeded');
     renameRepository(env.dataset, REPO, 'octo/gadgets');
-    const urls = async () => (await env!.pool.query("SELECT html_url FROM pull_requests UNION ALL SELECT html_url FROM issues")).rows.map((r) => r.html_url as string);
+    const urls = async () => (await env.pool.query("SELECT html_url FROM pull_requests UNION ALL SELECT html_url FROM issues")).rows.map((r) => r.html_url as string);
     for (const name of [REPO, 'octo/gadgets']) {
       const run = await env.t.core.jobs.wait((await env.t.ops.backfill.start({ repository: name })).id);
       expect(run.error).toBeNull();
@@ -133,7 +123,7 @@ WHERE wr.repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
     // ~25k tokens: GitHub's 65,536-character body limit, far over the 8,191-token input limit.
     editItem(dataset, REPO, dataset.repositories[0]!.pullRequests[3]!.number, { body: Array.from({ length: 9000 }, (_, i) => `w${i}`).join(' ') });
     const cutPr = dataset.repositories[0]!.pullRequests[3]!.number;
-    env = await startEmbedEnv({ milvus, dataset });
+    const env = await envs.start({ dataset });
     expect(await env.t.ops.embed.plan({ repository: REPO })).toMatchObject({ due: 36, truncated: 1 });
     const run = await env.t.core.jobs.wait((await env.t.ops.backfill.start({ repository: REPO })).id);
     expect(run.status).toBe('succeeded');
@@ -164,7 +154,7 @@ WHERE wr.repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
   });
 
   it('blocks on a bad OpenAI key in preflight, with a clear message (API and CLI)', async () => {
-    env = await startEmbedEnv({ milvus });
+    const env = await envs.start();
     await env.t.ops.secrets.set({ profileId: env.profileId, key: 'openai_key', value: 'sk-bad-bad-bad-bad-bad-bad-bad-bad' });
     const p = await env.t.ops.backfill.preflight({ repository: REPO });
     expect(p.ok).toBe(false);
@@ -176,7 +166,7 @@ WHERE wr.repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
   });
 
   it('the CLI: dry run prints the estimate and writes nothing; a run ends with the checklist and exit 0', async () => {
-    env = await startEmbedEnv({ milvus });
+    const env = await envs.start();
     const dry = await runCli(['backfill', REPO, '--dry-run', '--json'], { home: env.t.home });
     expect(dry.code).toBe(0);
     expect(dry.stderr).toMatch(/pull requests \/ issues\s+120 \/ 60/);
@@ -219,10 +209,10 @@ WHERE wr.repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
   }, 240_000);
 
   it('survives a crash mid-embedding: the rerun resumes the same run to all green', async () => {
-    env = await startEmbedEnv({ milvus, dataset: smallDataset(13, 300, 100, 0), openai: { latencyMs: 400, rpm: 600 } });
+    const env = await envs.start({ dataset: smallDataset(13, 300, 100, 0), openai: { latencyMs: 400, rpm: 600 } });
     const child = spawn(process.execPath, [join(ROOT, 'src', 'main', 'cli', 'main.ts'), 'backfill', REPO, '--yes'], { env: { ...process.env, REPO_OPS_HOME: env.t.home }, stdio: 'ignore' });
     await waitFor('the embeddings step under way', async () => {
-      const { rows: [r] } = await env!.pool.query('SELECT (SELECT count(*) FROM pull_requests WHERE embedding_generated_at IS NOT NULL) + (SELECT count(*) FROM issues WHERE embedding_generated_at IS NOT NULL) AS n');
+      const { rows: [r] } = await env.pool.query('SELECT (SELECT count(*) FROM pull_requests WHERE embedding_generated_at IS NOT NULL) + (SELECT count(*) FROM issues WHERE embedding_generated_at IS NOT NULL) AS n');
       return Number(r.n) > 0 || null;
     }, 90_000, 20);
     child.kill('SIGKILL');

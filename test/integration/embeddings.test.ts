@@ -1,28 +1,19 @@
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connectMilvus } from '../../src/main/vectors/index.ts';
 import { prepareEmbeddingText } from '../../src/main/embeddings/index.ts';
 import { editItem } from '../emulators/github/dataset.ts';
 import { runCli } from '../helpers/cli.ts';
-import { startEmbedEnv, type EmbedEnv } from '../helpers/embed-env.ts';
-import { startMilvus, type MilvusServer } from '../helpers/milvus-lite.ts';
+import type { EmbedEnv } from '../helpers/embed-env.ts';
+import { embedEnvPerTest } from '../helpers/embed-env-per-test.ts';
 import { ROOT } from '../helpers/serve-process.ts';
 import { smallDataset } from '../helpers/sync-env.ts';
 import { waitFor } from '../helpers/temp.ts';
 
 const REPO = 'octo/widgets';
-let milvus: MilvusServer;
-let env: EmbedEnv | undefined;
-beforeAll(async () => {
-  milvus = await startMilvus();
-}, 180_000);
-afterAll(() => milvus?.stop());
-afterEach(async () => {
-  await env?.close();
-  env = undefined;
-});
+const envs = embedEnvPerTest();
 
 async function embed(e: EmbedEnv, req: { repository?: string; only?: ('issue' | 'pr')[] } = { repository: REPO }) {
   const run = await e.t.ops.embed.start({ repository: req.repository, only: req.only ?? ['issue', 'pr'] });
@@ -42,7 +33,7 @@ async function counts(e: EmbedEnv) {
 
 describe('embeddings into Milvus and the warehouse', () => {
   it('embeds every item once, searches by meaning, and a rerun embeds and bills nothing', async () => {
-    env = await startEmbedEnv({ milvus });
+    const env = await envs.start();
     const plan = await env.t.ops.embed.plan({ repository: REPO });
     expect(plan).toMatchObject({ items: 180, due: 180, model: 'text-embedding-3-small', dimensions: 256 });
     expect(plan.usd).toBeCloseTo((plan.tokens * 0.02) / 1_000_000, 10);
@@ -92,7 +83,7 @@ WHERE repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
   });
 
   it('re-embeds exactly the items whose text changed', async () => {
-    env = await startEmbedEnv({ milvus });
+    const env = await envs.start();
     await embed(env);
     const prs = env.dataset.repositories[0]!.pullRequests.slice(0, 6);
     const issues = env.dataset.repositories[0]!.issues.slice(0, 4);
@@ -110,7 +101,7 @@ WHERE repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
   });
 
   it('completes through a 429 storm within the limits', async () => {
-    env = await startEmbedEnv({ milvus, openai: { faults: [{ kind: '429', retryAfterSec: 1, atRequests: [1, 2, 3] }] } });
+    const env = await envs.start({ openai: { faults: [{ kind: '429', retryAfterSec: 1, atRequests: [1, 2, 3] }] } });
     const run = await embed(env);
     expect(run.status).toBe('succeeded');
     expect(env.openai.stats.byStatus[429]).toBe(3);
@@ -119,8 +110,8 @@ WHERE repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
   });
 
   it('refuses a dimension mismatch before spending anything', async () => {
-    env = await startEmbedEnv({ milvus });
-    const store = await connectMilvus({ url: milvus.url });
+    const env = await envs.start();
+    const store = await connectMilvus({ url: envs.milvus.url });
     await store.ensureCollection(env.collection, 384);
     await store.close();
     const run = await embed(env);
@@ -130,7 +121,7 @@ WHERE repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
   });
 
   it('says so clearly when Milvus is down, and the run resumes once it is back', async () => {
-    env = await startEmbedEnv({ milvus });
+    const env = await envs.start();
     await env.t.ops.secrets.set({ profileId: env.profileId, key: 'milvus_url', value: 'http://127.0.0.1:9' });
     const first = await env.t.ops.embed.start({ repository: REPO });
     const failed = await env.t.core.jobs.wait(first.id);
@@ -138,7 +129,7 @@ WHERE repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
     // The Milvus URL is a stored secret: a stored job error names it only as [redacted], like the logs do.
     expect(failed.error).toMatch(/^Cannot reach Milvus at \[redacted\]: connection refused/);
     expect(env.openai.stats.requests).toBe(0);
-    await env.t.ops.secrets.set({ profileId: env.profileId, key: 'milvus_url', value: milvus.url });
+    await env.t.ops.secrets.set({ profileId: env.profileId, key: 'milvus_url', value: envs.milvus.url });
     const resumed = await env.t.ops.embed.start({ repository: REPO });
     expect(resumed).toMatchObject({ id: first.id, attempt: 2 });
     expect((await env.t.core.jobs.wait(first.id)).status).toBe('succeeded');
@@ -146,7 +137,7 @@ WHERE repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
   });
 
   it('a wrong OpenAI key stops with a clear message', async () => {
-    env = await startEmbedEnv({ milvus });
+    const env = await envs.start();
     await env.t.ops.secrets.set({ profileId: env.profileId, key: 'openai_key', value: 'sk-wrong-wrong-wrong-wrong-wrong' });
     const run = await embed(env);
     expect(run.status).toBe('failed');
@@ -155,10 +146,10 @@ WHERE repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
   });
 
   it('kill -9 mid-run, then resume: no duplicate vectors, nothing persisted is bought twice', async () => {
-    env = await startEmbedEnv({ milvus, dataset: smallDataset(9, 300, 100, 0), openai: { latencyMs: 400, rpm: 600 } });
+    const env = await envs.start({ dataset: smallDataset(9, 300, 100, 0), openai: { latencyMs: 400, rpm: 600 } });
     const child = spawn(process.execPath, [join(ROOT, 'src', 'main', 'cli', 'main.ts'), 'embed', REPO, '--batch-size', '20'], { env: { ...process.env, REPO_OPS_HOME: env.t.home }, stdio: 'ignore' });
     await waitFor('some vectors persisted', async () => {
-      const { rows: [r] } = await env!.pool.query('SELECT (SELECT count(*) FROM pull_requests WHERE embedding_generated_at IS NOT NULL) + (SELECT count(*) FROM issues WHERE embedding_generated_at IS NOT NULL) AS n');
+      const { rows: [r] } = await env.pool.query('SELECT (SELECT count(*) FROM pull_requests WHERE embedding_generated_at IS NOT NULL) + (SELECT count(*) FROM issues WHERE embedding_generated_at IS NOT NULL) AS n');
       return Number(r.n) >= 40 || null;
     }, 90_000, 20);
     child.kill('SIGKILL');
