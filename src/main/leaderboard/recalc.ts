@@ -236,23 +236,27 @@ export async function recalculate(pool: pg.Pool, o: { full: boolean; runId?: str
     const recalcId = Number((await client.query('INSERT INTO leaderboard_recalcs (job_run_id, kind, config_stamp) VALUES ($1, $2, $3) RETURNING id', [o.runId ?? null, kind, stamp])).rows[0].id);
 
     mark = performance.now();
+    // Pairs recomputed from their events (changed or removed ones) and pairs added to (deltas).
+    let recomputed = 0;
+    let added = 0;
     await step('take', async () => {
       await client.query('CREATE TEMP TABLE lb_pairs (repository_id uuid NOT NULL, user_id uuid NOT NULL, PRIMARY KEY (repository_id, user_id)) ON COMMIT DROP');
       if (full) {
         await client.query('DELETE FROM leaderboard_dirty');
         await client.query('DELETE FROM leaderboard_deltas');
       } else {
-        await client.query('WITH d AS (DELETE FROM leaderboard_dirty RETURNING repository_id, user_id) INSERT INTO lb_pairs SELECT repository_id, user_id FROM d ON CONFLICT DO NOTHING');
-        await client.query(DELTA_TAKE);
+        recomputed = (await client.query('WITH d AS (DELETE FROM leaderboard_dirty RETURNING repository_id, user_id) INSERT INTO lb_pairs SELECT repository_id, user_id FROM d ON CONFLICT DO NOTHING')).rowCount ?? 0;
+        added = (await client.query(DELTA_TAKE)).rowCount ?? 0;
         // Without statistics the planner would take the pairs for thousands and scan every event.
-        await client.query('ANALYZE lb_pairs');
+        if (recomputed) await client.query('ANALYZE lb_pairs');
       }
     });
     o.signal?.throwIfAborted();
     await step('aggregate', async () => {
       if (full) await client.query(FULL_DIFF);
       else {
-        await client.query(`CREATE TEMP TABLE lb_agg ON COMMIT DROP AS ${aggregateSql(false)} SELECT * FROM x`);
+        // Only inserted events (the usual case): no pair is read again from its events.
+        await client.query(`CREATE TEMP TABLE lb_agg ON COMMIT DROP AS ${aggregateSql(false)} SELECT * FROM x ${recomputed ? '' : 'WITH NO DATA'}`);
         await client.query(DELTA_APPLY);
         await client.query(INCREMENTAL_DIFF);
       }
@@ -267,13 +271,16 @@ export async function recalculate(pool: pg.Pool, o: { full: boolean; runId?: str
       return ids;
     });
     // The pairs this run recomputed (changed or removed events; all in a full run) or added to.
-    const pairs = (
-      await client.query(
-        full
-          ? 'SELECT count(*)::int AS n FROM repository_scores'
-          : 'SELECT ((SELECT count(*) FROM lb_pairs) + (SELECT count(*) FROM lb_delta d WHERE NOT EXISTS (SELECT 1 FROM lb_pairs p WHERE p.repository_id = d.repository_id AND p.user_id = d.user_id)))::int AS n',
-      )
-    ).rows[0].n as number;
+    const pairs =
+      !full && !recomputed
+        ? added
+        : ((
+            await client.query(
+              full
+                ? 'SELECT count(*)::int AS n FROM repository_scores'
+                : 'SELECT ((SELECT count(*) FROM lb_pairs) + (SELECT count(*) FROM lb_delta d WHERE NOT EXISTS (SELECT 1 FROM lb_pairs p WHERE p.repository_id = d.repository_id AND p.user_id = d.user_id)))::int AS n',
+            )
+          ).rows[0].n as number);
     o.signal?.throwIfAborted();
 
     // The global scores: a full run sums every contributor's repository rows again; an
@@ -284,6 +291,8 @@ export async function recalculate(pool: pg.Pool, o: { full: boolean; runId?: str
         await client.query(GLOBAL_DELTA);
         await client.query('SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off');
         await client.query(GLOBAL_APPLY, [recalcId]);
+        // Added-to pairs only widen a contributor's range and never leave: nothing to sum again.
+        if (!recomputed) return;
         userScope = 'WHERE r.user_id IN (SELECT user_id FROM lb_gdelta WHERE recompute)';
       }
       // Whether each contributor has a global row is looked up once (existed): an insert probing
