@@ -50,8 +50,8 @@ describe('kill -9 of a long CLI command leaves no orphan and no ghost job', () =
   const pgPidFile = join(home, 'postgres', 'data', 'postmaster.pid');
   const pgPid = () => (existsSync(pgPidFile) ? Number(readFileSync(pgPidFile, 'utf8').split('\n')[0]) : null);
   beforeAll(async () => {
-    // Slow pages: the sync is still running when it is killed.
-    emulator = await startGitHubEmulator({ dataset: dataset(), latencyMs: 250 });
+    // Slow pages (the sync takes 8 requests on four streams at once): still running when it is killed.
+    emulator = await startGitHubEmulator({ dataset: dataset(), latencyMs: 2500 });
   });
   afterAll(async () => {
     const pg = pgPid();
@@ -68,7 +68,9 @@ describe('kill -9 of a long CLI command leaves no orphan and no ghost job', () =
   /** `repo-ops sync` under way on the embedded PostgreSQL: its launcher, core and PostgreSQL. */
   async function startSync() {
     const { launcher, output } = launch(['sync', 'octo/widgets', '--full-refresh'], env());
-    await waitFor('the sync to make progress', () => / running (\[[#-]+\]\s+\d+% )?[1-9]/.test(output()) || (launcher.exitCode !== null ? Promise.reject(new Error(output())) : null), 120_000, 100);
+    const gone = exited(launcher).then(() => Promise.reject(new Error(`repo-ops sync ended before it was killed:\n${output()}`)));
+    await Promise.race([waitFor('the sync to make progress', () => / running (\[[#-]+\]\s+\d+% )?[1-9]/.test(output()), 120_000, 100), gone]);
+    gone.catch(() => {});
     const core = childOf(launcher.pid!);
     const postgres = pgPid()!;
     expect(pidAlive(postgres), 'the embedded PostgreSQL').toBe(true);
@@ -101,7 +103,7 @@ describe('kill -9 of repo-ops worker leaves no orphan and no ghost job', () => {
   let env: SyncEnv;
   let fleet: WorkerFleet;
   beforeAll(async () => {
-    env = await startSyncEnv({ dataset: dataset(), emulator: { latencyMs: 150 } });
+    env = await startSyncEnv({ dataset: dataset(), emulator: { latencyMs: 2500 } });
     await env.t.core.workers.join({ work: false, concurrency: 1 });
     fleet = workerFleet({ githubUrl: env.emulator.url, token: env.emulator.token, warehouseUrl: env.db.url });
   }, 180_000);
