@@ -1,4 +1,4 @@
-import { Dialog } from 'radix-ui';
+import { Modal } from '../components/Modal.tsx';
 import { ROUTES } from './routes.tsx';
 
 export function ShortcutsHelp({ open, onOpenChange }: { open: boolean; onOpenChange(o: boolean): void }) {
@@ -12,27 +12,19 @@ export function ShortcutsHelp({ open, onOpenChange }: { open: boolean; onOpenCha
     ['Esc', 'Close dialogs and drawers'],
   ];
   return (
-    <Dialog.Root open={open} onOpenChange={onOpenChange}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="overlay" />
-        <Dialog.Content className="dialog" aria-describedby={undefined}>
-          <Dialog.Title asChild>
-            <h2>Keyboard shortcuts</h2>
-          </Dialog.Title>
-          <table className="simple">
-            <tbody>
-              {rows.map(([k, v]) => (
-                <tr key={k}>
-                  <td>
-                    <kbd>{k}</kbd>
-                  </td>
-                  <td>{v}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+    <Modal open={open} onOpenChange={onOpenChange} title="Keyboard shortcuts">
+      <table className="simple">
+        <tbody>
+          {rows.map(([k, v]) => (
+            <tr key={k}>
+              <td>
+                <kbd>{k}</kbd>
+              </td>
+              <td>{v}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Modal>
   );
 }

@@ -1,8 +1,8 @@
-import { Dialog } from 'radix-ui';
 import { useState } from 'react';
 import type { Alert } from '../../../../shared/contract/alerts.ts';
 import { ops } from '../../client/ops.ts';
 import { Field } from '../../components/Field.tsx';
+import { Modal } from '../../components/Modal.tsx';
 import { attempt, useApp } from '../../state/app-store.ts';
 
 const DURATIONS = [
@@ -27,42 +27,34 @@ export function SilenceDialog({ alert, onClose, onDone }: { alert: Alert; onClos
     }
   };
   return (
-    <Dialog.Root open onOpenChange={(o) => !o && onClose()}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="overlay" />
-        <Dialog.Content className="dialog" aria-describedby={undefined}>
-          <Dialog.Title asChild>
-            <h2>Silence alerts like “{alert.ruleName}”</h2>
-          </Dialog.Title>
-          <p className="muted" style={{ margin: 0 }}>
-            Matching alerts still show here but notify nobody until the silence ends. Empty a value to drop a matcher; <code>*</code> matches anything.
-          </p>
-          <div className="form-grid">
-            {matchers.map(([k, v], i) => (
-              <Field key={k} label={k} value={v} onChange={(e) => setMatchers(matchers.map((m, j) => (j === i ? [k, e.target.value] : m)))} />
-            ))}
-          </div>
-          <label className="field">
-            <span className="muted">For</span>
-            <select className="input" aria-label="Silence for" value={duration} onChange={(e) => setDuration(Number(e.target.value))}>
-              {DURATIONS.map(([label, ms]) => (
-                <option key={label} value={ms}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <Field label="Why (goes to the audit log)" value={comment} onChange={(e) => setComment(e.target.value)} />
-          <div className="row" style={{ justifyContent: 'flex-end' }}>
-            <button className="btn" onClick={onClose}>
-              Cancel
-            </button>
-            <button className="btn btn-primary" disabled={!comment.trim()} onClick={() => void save()}>
-              Silence
-            </button>
-          </div>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+    <Modal onOpenChange={(o) => !o && onClose()} title={`Silence alerts like “${alert.ruleName}”`}>
+      <p className="muted" style={{ margin: 0 }}>
+        Matching alerts still show here but notify nobody until the silence ends. Empty a value to drop a matcher; <code>*</code> matches anything.
+      </p>
+      <div className="form-grid">
+        {matchers.map(([k, v], i) => (
+          <Field key={k} label={k} value={v} onChange={(e) => setMatchers(matchers.map((m, j) => (j === i ? [k, e.target.value] : m)))} />
+        ))}
+      </div>
+      <label className="field">
+        <span className="muted">For</span>
+        <select className="input" aria-label="Silence for" value={duration} onChange={(e) => setDuration(Number(e.target.value))}>
+          {DURATIONS.map(([label, ms]) => (
+            <option key={label} value={ms}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <Field label="Why (goes to the audit log)" value={comment} onChange={(e) => setComment(e.target.value)} />
+      <div className="row" style={{ justifyContent: 'flex-end' }}>
+        <button className="btn" onClick={onClose}>
+          Cancel
+        </button>
+        <button className="btn btn-primary" disabled={!comment.trim()} onClick={() => void save()}>
+          Silence
+        </button>
+      </div>
+    </Modal>
   );
 }

@@ -1,8 +1,8 @@
-import { Dialog } from 'radix-ui';
 import { useEffect, useState } from 'react';
 import type { Schedule, ScheduleInput } from '../../../../shared/contract/schedules.ts';
 import { ops } from '../../client/ops.ts';
 import { Field } from '../../components/Field.tsx';
+import { Modal } from '../../components/Modal.tsx';
 import { formatTime } from '../../lib/format.ts';
 import { attempt, useApp } from '../../state/app-store.ts';
 
@@ -54,60 +54,52 @@ export function ScheduleDialog({ schedule, onClose, onSaved }: { schedule: Sched
     }
   };
   return (
-    <Dialog.Root open onOpenChange={(o) => !o && onClose()}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="overlay" />
-        <Dialog.Content className="dialog" aria-describedby={undefined} style={{ width: 620 }}>
-          <Dialog.Title asChild>
-            <h2>{schedule ? `Edit “${schedule.name}”` : 'New schedule'}</h2>
-          </Dialog.Title>
-          <div className="form-grid">
-            <Field label="Name" value={name} onChange={(e) => setName(e.target.value)} />
-            <label className="field">
-              <span className="muted">Job</span>
-              <select className="input" aria-label="Job kind" value={kind} onChange={(e) => setKind(e.target.value)}>
-                <option value="">Choose a job…</option>
-                {kinds.map((k) => (
-                  <option key={k.kind} value={k.kind}>
-                    {k.title} ({k.kind})
-                  </option>
-                ))}
-              </select>
-            </label>
-            <Field label="Cron (minute hour day-of-month month day-of-week)" className="input mono" value={cron} onChange={(e) => setCron(e.target.value)} error={cronError} hint={preview?.description} />
-            <Field label="Time zone" value={tz} onChange={(e) => setTz(e.target.value)} />
-            <label className="field">
-              <span className="muted">While the previous run still goes</span>
-              <select className="input" aria-label="Concurrency policy" value={policy} onChange={(e) => setPolicy(e.target.value as Schedule['concurrencyPolicy'])}>
-                <option value="Forbid">Forbid — record the tick as skipped</option>
-                <option value="Replace">Replace — cancel it, start anew</option>
-                <option value="Allow">Allow — run both</option>
-              </select>
-            </label>
-            <label className="field">
-              <span className="muted">Ticks missed while no worker was up</span>
-              <select className="input" aria-label="Catch-up" value={catchUp} onChange={(e) => setCatchUp(e.target.value as Schedule['catchUp'])}>
-                <option value="skip">Skip them (recorded as missed)</option>
-                <option value="run_once">Run once for all of them</option>
-              </select>
-            </label>
-            <Field label="Starting deadline (s)" hint="a tick not started within this is missed (default 120)" inputMode="numeric" value={starting} onChange={(e) => setStarting(e.target.value)} />
-            <Field label="Active deadline (s)" hint="a run going longer is cancelled and reported" inputMode="numeric" value={active} onChange={(e) => setActive(e.target.value)} />
-          </div>
-          <Field label="Parameters (JSON)" className="input mono" value={params} onChange={(e) => setParams(e.target.value)} error={paramsError} />
-          <div className="faint" aria-label="Preview of next ticks" style={{ fontSize: 12 }}>
-            {preview ? `Next: ${preview.nextTicks.map((t) => formatTime(t)).join(' · ')}` : ''}
-          </div>
-          <div className="row" style={{ justifyContent: 'flex-end' }}>
-            <button className="btn" onClick={onClose}>
-              Cancel
-            </button>
-            <button className="btn btn-primary" disabled={!name.trim() || !kind || Boolean(cronError)} onClick={() => void save()}>
-              {schedule ? 'Save' : 'Create'}
-            </button>
-          </div>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+    <Modal onOpenChange={(o) => !o && onClose()} title={schedule ? `Edit “${schedule.name}”` : 'New schedule'} style={{ width: 620 }}>
+      <div className="form-grid">
+        <Field label="Name" value={name} onChange={(e) => setName(e.target.value)} />
+        <label className="field">
+          <span className="muted">Job</span>
+          <select className="input" aria-label="Job kind" value={kind} onChange={(e) => setKind(e.target.value)}>
+            <option value="">Choose a job…</option>
+            {kinds.map((k) => (
+              <option key={k.kind} value={k.kind}>
+                {k.title} ({k.kind})
+              </option>
+            ))}
+          </select>
+        </label>
+        <Field label="Cron (minute hour day-of-month month day-of-week)" className="input mono" value={cron} onChange={(e) => setCron(e.target.value)} error={cronError} hint={preview?.description} />
+        <Field label="Time zone" value={tz} onChange={(e) => setTz(e.target.value)} />
+        <label className="field">
+          <span className="muted">While the previous run still goes</span>
+          <select className="input" aria-label="Concurrency policy" value={policy} onChange={(e) => setPolicy(e.target.value as Schedule['concurrencyPolicy'])}>
+            <option value="Forbid">Forbid — record the tick as skipped</option>
+            <option value="Replace">Replace — cancel it, start anew</option>
+            <option value="Allow">Allow — run both</option>
+          </select>
+        </label>
+        <label className="field">
+          <span className="muted">Ticks missed while no worker was up</span>
+          <select className="input" aria-label="Catch-up" value={catchUp} onChange={(e) => setCatchUp(e.target.value as Schedule['catchUp'])}>
+            <option value="skip">Skip them (recorded as missed)</option>
+            <option value="run_once">Run once for all of them</option>
+          </select>
+        </label>
+        <Field label="Starting deadline (s)" hint="a tick not started within this is missed (default 120)" inputMode="numeric" value={starting} onChange={(e) => setStarting(e.target.value)} />
+        <Field label="Active deadline (s)" hint="a run going longer is cancelled and reported" inputMode="numeric" value={active} onChange={(e) => setActive(e.target.value)} />
+      </div>
+      <Field label="Parameters (JSON)" className="input mono" value={params} onChange={(e) => setParams(e.target.value)} error={paramsError} />
+      <div className="faint" aria-label="Preview of next ticks" style={{ fontSize: 12 }}>
+        {preview ? `Next: ${preview.nextTicks.map((t) => formatTime(t)).join(' · ')}` : ''}
+      </div>
+      <div className="row" style={{ justifyContent: 'flex-end' }}>
+        <button className="btn" onClick={onClose}>
+          Cancel
+        </button>
+        <button className="btn btn-primary" disabled={!name.trim() || !kind || Boolean(cronError)} onClick={() => void save()}>
+          {schedule ? 'Save' : 'Create'}
+        </button>
+      </div>
+    </Modal>
   );
 }

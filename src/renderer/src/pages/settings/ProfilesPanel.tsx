@@ -4,6 +4,7 @@ import { ops } from '../../client/ops.ts';
 import { CheckField } from '../../components/CheckField.tsx';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { Field } from '../../components/Field.tsx';
+import { Modal } from '../../components/Modal.tsx';
 import { attempt, useApp } from '../../state/app-store.ts';
 import { ProfileForm } from './ProfileForm.tsx';
 import { SecretsPanel } from './SecretsPanel.tsx';
@@ -102,47 +103,39 @@ export function ProfilesPanel() {
           </div>
         )}
       </div>
-      <Dialog.Root open={creating} onOpenChange={setCreating}>
-        <Dialog.Portal>
-          <Dialog.Overlay className="overlay" />
-          <Dialog.Content className="dialog" aria-describedby={undefined}>
-            <Dialog.Title asChild>
-              <h2>New connection profile</h2>
-            </Dialog.Title>
-            <form
-              className="stack"
-              onSubmit={(e) => {
-                e.preventDefault();
-                void create();
-              }}
-            >
-              <Field label="Name" autoFocus value={newName} onChange={(e) => setNewName(e.target.value)} placeholder="production" />
-              {profiles.length > 0 && (
-                <div className="field">
-                  <label htmlFor="profile-copy-from">Start from</label>
-                  <select id="profile-copy-from" className="input" value={copyFrom} onChange={(e) => setCopyFrom(e.target.value)}>
-                    <option value="">Defaults (a blank profile)</option>
-                    {profiles.map((p) => (
-                      <option key={p.id} value={p.id}>
-                        A copy of "{p.name}"
-                      </option>
-                    ))}
-                  </select>
-                </div>
-              )}
-              {copyFrom && <CheckField label="Copy its stored secrets too" checked={copySecrets} onChange={setCopySecrets} />}
-              <div className="row" style={{ justifyContent: 'flex-end' }}>
-                <Dialog.Close className="btn" type="button">
-                  Cancel
-                </Dialog.Close>
-                <button className="btn btn-primary" type="submit" disabled={!newName.trim()}>
-                  {copyFrom ? 'Duplicate' : 'Create'}
-                </button>
-              </div>
-            </form>
-          </Dialog.Content>
-        </Dialog.Portal>
-      </Dialog.Root>
+      <Modal open={creating} onOpenChange={setCreating} title="New connection profile">
+        <form
+          className="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void create();
+          }}
+        >
+          <Field label="Name" autoFocus value={newName} onChange={(e) => setNewName(e.target.value)} placeholder="production" />
+          {profiles.length > 0 && (
+            <div className="field">
+              <label htmlFor="profile-copy-from">Start from</label>
+              <select id="profile-copy-from" className="input" value={copyFrom} onChange={(e) => setCopyFrom(e.target.value)}>
+                <option value="">Defaults (a blank profile)</option>
+                {profiles.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    A copy of "{p.name}"
+                  </option>
+                ))}
+              </select>
+            </div>
+          )}
+          {copyFrom && <CheckField label="Copy its stored secrets too" checked={copySecrets} onChange={setCopySecrets} />}
+          <div className="row" style={{ justifyContent: 'flex-end' }}>
+            <Dialog.Close className="btn" type="button">
+              Cancel
+            </Dialog.Close>
+            <button className="btn btn-primary" type="submit" disabled={!newName.trim()}>
+              {copyFrom ? 'Duplicate' : 'Create'}
+            </button>
+          </div>
+        </form>
+      </Modal>
     </section>
   );
 }
