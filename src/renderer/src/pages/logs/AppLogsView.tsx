@@ -1,7 +1,7 @@
-import { Switch } from 'radix-ui';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { LOG_LEVELS, type LogEntry, type LogLevel } from '../../../../shared/contract/logs.ts';
 import { ops } from '../../client/ops.ts';
+import { FollowSwitch } from '../../components/FollowSwitch.tsx';
 import { LevelFilter } from '../../components/LevelFilter.tsx';
 import { highlight, LogList, searchTerms } from '../../components/LogList.tsx';
 import { downloadText, plural } from '../../lib/format.ts';
@@ -104,12 +104,7 @@ export function AppLogsView({ initialRunId }: { initialRunId?: string }) {
           />
         </form>
         <input className="input mono" aria-label="Job run id" placeholder="Job run id" value={runId} onChange={(e) => setRunId(e.target.value)} style={{ width: 180 }} />
-        <label className="row" style={{ gap: 6 }}>
-          <Switch.Root className="btn btn-sm" checked={follow} onCheckedChange={setFollow} aria-label="Follow new lines" style={{ width: 34, padding: 0, justifyContent: follow ? 'flex-end' : 'flex-start' }}>
-            <Switch.Thumb style={{ display: 'block', width: 14, height: 14, borderRadius: 7, background: follow ? 'var(--accent)' : 'var(--text-faint)', margin: 3 }} />
-          </Switch.Root>
-          Follow
-        </label>
+        <FollowSwitch follow={follow} onChange={setFollow} label="Follow new lines" />
         <div className="spacer" />
         <span className="muted" aria-live="polite">
           {plural(entries.length, 'line')}{hasOlder ? '+' : ''}

@@ -1,7 +1,7 @@
-import { Switch } from 'radix-ui';
 import { useEffect, useState } from 'react';
 import { FILE_LEVELS, type FileLevel, type LogFileState } from '../../../../shared/contract/log-files.ts';
 import { ops } from '../../client/ops.ts';
+import { FollowSwitch } from '../../components/FollowSwitch.tsx';
 import { LevelFilter } from '../../components/LevelFilter.tsx';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { downloadText, formatBytes, plural } from '../../lib/format.ts';
@@ -118,12 +118,7 @@ export function FileLogsView() {
             >
               <input className="input" data-page-search aria-label="Search in file" placeholder='Search: all words, "a phrase"  /' value={text} onChange={(e) => setText(e.target.value)} style={{ width: 280 }} />
             </form>
-            <label className="row" style={{ gap: 6 }}>
-              <Switch.Root className="btn btn-sm" checked={follow} onCheckedChange={setFollow} aria-label="Follow file" style={{ width: 34, padding: 0, justifyContent: follow ? 'flex-end' : 'flex-start' }}>
-                <Switch.Thumb style={{ display: 'block', width: 14, height: 14, borderRadius: 7, background: follow ? 'var(--accent)' : 'var(--text-faint)', margin: 3 }} />
-              </Switch.Root>
-              Follow
-            </label>
+            <FollowSwitch follow={follow} onChange={setFollow} label="Follow file" />
             <label className="row" style={{ gap: 6 }} title="Time, level, message and fields of JSON lines (and a leading timestamp of plain lines)">
               <input type="checkbox" checked={columns} onChange={(e) => setColumns(e.target.checked)} />
               Columns
