@@ -1,21 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Dataset } from './dataset.ts';
 import { gql, rest, smallDataset } from './fixtures.ts';
-import type { EmulatorOptions } from './options.ts';
-import { startGitHubEmulator } from './server.ts';
-import type { GitHubEmulator } from './server.ts';
+import { emulatorsPerTest } from './per-test.ts';
 
 const ds: Dataset = smallDataset();
-const running: GitHubEmulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((e) => e.close()));
-});
-
-async function start(options: Partial<EmulatorOptions> = {}): Promise<GitHubEmulator> {
-  const emu = await startGitHubEmulator({ dataset: ds, ...options });
-  running.push(emu);
-  return emu;
-}
+const start = emulatorsPerTest(ds);
 
 const PRS = (first: number) => `{ repository(owner: "acme", name: "widgets") { pullRequests(first: ${first}) { totalCount nodes { number reviews(first: 100) { totalCount } } } } }`;
 

@@ -7,25 +7,14 @@ import { graphql, GraphqlResponseError } from '@octokit/graphql';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { smallDataset } from './fixtures.ts';
-import type { EmulatorOptions } from './options.ts';
-import { startGitHubEmulator } from './server.ts';
-import type { GitHubEmulator } from './server.ts';
+import { emulatorsPerTest } from './per-test.ts';
 
 const ds = smallDataset();
 const repo = ds.repositories[0];
 const heavy = repo.pullRequests.find((p) => p.reviews.length > 100)!;
-const running: GitHubEmulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((e) => e.close()));
-});
-
-async function start(options: Partial<EmulatorOptions> = {}): Promise<GitHubEmulator> {
-  const emu = await startGitHubEmulator({ dataset: ds, ...options });
-  running.push(emu);
-  return emu;
-}
+const start = emulatorsPerTest(ds);
 
 const Throttled = Octokit.plugin(throttling, retry);
 const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
