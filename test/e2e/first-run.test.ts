@@ -124,5 +124,28 @@ describe('First run on a headless box', () => {
     for (const s of ['sync', 'embeddings', 'aggregate']) expect(await drawer.locator(`tr[data-step="${s}"]`).getAttribute('data-state')).toBe('reused');
     await page.screenshot({ path: join(ROOT, 'docs', 'jobs-retry-from-step.png') });
     expect(c.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+    await page.keyboard.press('Escape');
+  });
+
+  it('Duplicate: the copy has the secrets but not one of the original’s verdicts; the original keeps its own', async () => {
+    const { page } = c;
+    await page.goto(`${c.serve.origin}/#/settings?focus=profiles`);
+    const profiles = page.getByRole('listbox', { name: 'Profiles' });
+    await profiles.getByRole('option', { name: /^first-run/ }).click();
+    await page.getByRole('button', { name: 'Duplicate', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name').fill('staging');
+    expect(await dialog.getByRole('checkbox', { name: 'Copy its stored secrets too' }).getAttribute('aria-checked')).toBe('true');
+    await dialog.getByRole('button', { name: 'Duplicate' }).click();
+    await page.getByRole('heading', { name: 'staging', exact: true }).waitFor();
+    const github = page.locator('tr[data-secret="github_token"]');
+    await github.getByText('in secrets file').waitFor();
+    await expect.poll(() => github.getByRole('status', { name: 'GitHub verdict' }).innerText()).toBe('not tested');
+    const conns = page.getByRole('region', { name: 'Connections' });
+    for (const row of await conns.locator('tr[data-connection]').all()) expect(await row.innerText()).toMatch(/not tested/);
+    await page.screenshot({ path: join(ROOT, 'docs', 'profile-duplicate.png') });
+    await profiles.getByRole('option', { name: /^first-run/ }).click();
+    await expect.poll(() => page.locator('tr[data-secret="github_token"]').getByRole('status', { name: 'GitHub verdict' }).innerText()).toMatch(/^healthy/i);
+    expect(c.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
   });
 });
