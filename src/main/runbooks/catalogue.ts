@@ -1,6 +1,8 @@
 import type { RunbookDef } from '../../shared/contract/runbooks.ts';
 
 const MAIN_TABLES = ['all', 'pull_requests', 'issues', 'reviews', 'comments', 'pr_files', 'contributors', 'repositories', 'sync_runs', 'sync_state', 'workspaces', 'workspace_repositories', 'embedding_costs'];
+/** The table a VACUUM ANALYZE step works on ('all': every main table). */
+const TABLE_INPUT = { name: 'table', label: 'Table', type: 'choice' as const, choices: MAIN_TABLES, default: 'all' };
 
 // The seeds' procedures as executable checklists. Each step is a live check, a
 // read-only query, a confirmed action (its exact statements shown first) or a manual
@@ -130,7 +132,7 @@ export const RUNBOOKS: RunbookDef[] = [
     steps: [
       { id: 'bloat', kind: 'query', title: 'Table sizes and bloat', description: 'Dead tuples and estimated bloat.', queryId: 'table-bloat', params: {}, expectEmpty: false },
       { id: 'stats', kind: 'query', title: 'Last vacuum and analyze', description: 'When each table was last vacuumed and analyzed.', queryId: 'table-maintenance', params: {}, expectEmpty: false },
-      { id: 'vacuum', kind: 'action', title: 'VACUUM (ANALYZE)', description: 'Reclaims dead tuples and refreshes statistics; does not block reads or writes.', action: 'vacuum-analyze', inputs: [{ name: 'table', label: 'Table', type: 'choice', choices: MAIN_TABLES, default: 'all' }] },
+      { id: 'vacuum', kind: 'action', title: 'VACUUM (ANALYZE)', description: 'Reclaims dead tuples and refreshes statistics; does not block reads or writes.', action: 'vacuum-analyze', inputs: [TABLE_INPUT] },
       { id: 'after', kind: 'query', title: 'Check again', description: 'Last analyze should be now.', queryId: 'table-maintenance', params: {}, expectEmpty: false },
     ],
   },
@@ -239,7 +241,7 @@ export const RUNBOOKS: RunbookDef[] = [
       { id: 'tables', kind: 'query', title: 'Largest tables', description: 'Where the space goes.', queryId: 'table-sizes', params: {}, expectEmpty: false },
       { id: 'bloat', kind: 'query', title: 'Table bloat', description: 'Dead rows a VACUUM can reclaim.', queryId: 'table-bloat', params: {}, expectEmpty: false },
       { id: 'logs', kind: 'manual', title: 'Log files and old backups', description: '`du -sh /var/log/pggit/`, `logrotate -f /etc/logrotate.d/pggit`, `find /backups/pggit -mtime +30 -delete` (check what it would delete first).' },
-      { id: 'vacuum', kind: 'action', title: 'VACUUM ANALYZE a table', description: 'Reclaims dead rows for reuse (VACUUM FULL, which returns space to the OS, locks the table: plan it).', action: 'vacuum-analyze', inputs: [{ name: 'table', label: 'Table', type: 'choice', choices: MAIN_TABLES, default: 'all' }] },
+      { id: 'vacuum', kind: 'action', title: 'VACUUM ANALYZE a table', description: 'Reclaims dead rows for reuse (VACUUM FULL, which returns space to the OS, locks the table: plan it).', action: 'vacuum-analyze', inputs: [TABLE_INPUT] },
       { id: 'retention', kind: 'manual', title: 'Retention of a system’s old rows', description: 'Systems → Leaderboard → Actions → Retention (audit logs 90 d, cost records 365 d) with a dry-run count first.' },
     ],
   },
