@@ -12,7 +12,7 @@ import { runReadOnly, SavedQueryService, savedQueryStoreMigrations } from '../..
 import { STORE_BASE } from '../../src/main/store/migrations.ts';
 import { openDatabase, type Db } from '../../src/main/store/database.ts';
 import { createPool } from '../../src/main/warehouse/pool.ts';
-import { OpsError } from '../../src/shared/errors.ts';
+import { opsErrorOf } from '../helpers/ops-error.ts';
 import { createTestDatabase } from '../helpers/postgres.ts';
 import { migrateTestWarehouse, warehousePool } from '../helpers/warehouse.ts';
 
@@ -31,16 +31,6 @@ function runStored(sql: string) {
   const now = new Date().toISOString();
   store.prepare('INSERT INTO saved_queries (id, name, sql, params, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(id, `q ${id}`, sql, '[]', now, now);
   return saved.run(pool, id);
-}
-
-async function refusal(p: Promise<unknown>): Promise<OpsError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(OpsError);
-    return e as OpsError;
-  }
-  throw new Error('expected the query to be refused');
 }
 
 const advisoryLocks = async () => Number((await admin.query("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory'")).rows[0].n);
@@ -82,8 +72,8 @@ describe('operator SQL (saved queries)', () => {
   it('a U&-escaped pg_advisory_lock is refused when saving and when running, and leaves no lock behind', async () => {
     const sql = 'SELECT U&"\\0070g_advisory_lock"(42)';
     expect(() => saved.create({ name: 'sneaky lock', sql })).toThrow(/pg_advisory_lock\(\), which takes a session lock/);
-    await refusal(runStored(sql));
-    await refusal(runStored(`SELECT u&"d!0061t!+000061" UESCAPE '!' FROM (SELECT 1 AS data) x, LATERAL (SELECT U&"pg\\005fadvisory\\005flock"(7)) y`));
+    await opsErrorOf(runStored(sql));
+    await opsErrorOf(runStored(`SELECT u&"d!0061t!+000061" UESCAPE '!' FROM (SELECT 1 AS data) x, LATERAL (SELECT U&"pg\\005fadvisory\\005flock"(7)) y`));
     expect(await advisoryLocks()).toBe(0);
   });
 
@@ -92,19 +82,19 @@ describe('operator SQL (saved queries)', () => {
     const conn = `host=${u.hostname} port=${u.port} dbname=${u.pathname.slice(1)} user=${decodeURIComponent(u.username)} password=${decodeURIComponent(u.password)}`;
     const sql = `SELECT ts_rewrite('a'::tsquery, $q$SELECT 'a'::tsquery, 'b'::tsquery FROM dblink_exec('${conn}', 'CREATE TABLE pwned_by_ts_rewrite (x int)')$q$)`;
     expect(() => saved.create({ name: 'rewrite', sql })).toThrow(/ts_rewrite\(\)/);
-    const e = await refusal(runStored(sql));
+    const e = await opsErrorOf(runStored(sql));
     expect(e.message).toMatch(/ts_rewrite\(\)/);
     expect(await tableExists('pwned_by_ts_rewrite')).toBe(false);
     for (const other of [`SELECT * FROM ts_stat('SELECT to_tsvector(title) FROM issues')`, `SELECT query_to_xml('SELECT 1', true, false, '')`, `SELECT table_to_xml('issues', true, false, '')`, `SELECT dblink_exec('${conn}', 'SELECT 1')`, "SELECT lo_get(1)", "SELECT pg_read_binary_file('PG_VERSION')", "SELECT * FROM pg_ls_dir('.')"]) {
-      await refusal(runStored(other));
+      await opsErrorOf(runStored(other));
     }
   });
 
   it('allows only side-effect-free built-ins: volatile ones and functions other roles created are refused', async () => {
-    expect((await refusal(runStored("SELECT nextval('pg_catalog.pg_class'::regclass)"))).message).toMatch(/nextval\(\), which PostgreSQL marks VOLATILE/);
-    expect((await refusal(runStored('SELECT harmless_looking(1)'))).message).toMatch(/created by a database user in schema "public"/);
+    expect((await opsErrorOf(runStored("SELECT nextval('pg_catalog.pg_class'::regclass)"))).message).toMatch(/nextval\(\), which PostgreSQL marks VOLATILE/);
+    expect((await opsErrorOf(runStored('SELECT harmless_looking(1)'))).message).toMatch(/created by a database user in schema "public"/);
     // A shadowing overload makes unqualified lower() refused; the qualified built-in still runs.
-    expect((await refusal(runStored("SELECT lower('ABC')"))).message).toMatch(/pg_catalog\.lower/);
+    expect((await opsErrorOf(runStored("SELECT lower('ABC')"))).message).toMatch(/pg_catalog\.lower/);
     expect((await runStored("SELECT pg_catalog.lower('ABC') AS l, now() IS NOT NULL AS t, count(*) FROM generate_series(1, 3) g")).rows).toEqual([['abc', true, 3]]);
     expect((await runStored("SELECT pg_size_pretty(pg_database_size(current_database())) IS NOT NULL AS ok, x::varchar(3) FROM (VALUES ('abcd')) AS v(x)")).rows).toEqual([[true, 'abc']]);
   });
@@ -114,7 +104,7 @@ describe('operator SQL (saved queries)', () => {
     expect(p).toMatchObject({ role: 'pg_read_all_data', active: true });
     expect((await runStored('SELECT current_user AS u')).rows).toEqual([['pg_read_all_data']]);
     // A view made by another role reads a server file: as the app's superuser role it would.
-    expect((await refusal(runStored('SELECT content FROM filey'))).message).toMatch(/permission denied for function pg_read_file/);
+    expect((await opsErrorOf(runStored('SELECT content FROM filey'))).message).toMatch(/permission denied for function pg_read_file/);
     // A view takes a session-level advisory lock: the read-only transaction cannot stop that.
     expect((await runStored('SELECT locked FROM locky')).rowCount).toBe(1);
     await new Promise((r) => setTimeout(r, 200)); // the discarded connection's backend exits

@@ -3,20 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCatalogueQuery, runReadOnly, SavedQueryService, savedQueryStoreMigrations } from '../../../src/main/queries/index.ts';
 import { openDatabase, type Db } from '../../../src/main/store/database.ts';
 import { STORE_BASE } from '../../../src/main/store/migrations.ts';
-import { OpsError } from '../../../src/shared/errors.ts';
+import { opsErrorOf } from '../../helpers/ops-error.ts';
 import { createWarehouseFixture, type WarehouseFixture } from './warehouse-fixture.ts';
 
 const storeMigrations = () => [STORE_BASE, savedQueryStoreMigrations];
-
-async function failure(p: Promise<unknown>): Promise<OpsError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(OpsError);
-    return e as OpsError;
-  }
-  throw new Error('expected the query to be refused');
-}
 
 describe('read-only executor', () => {
   let f: WarehouseFixture;
@@ -62,7 +52,7 @@ describe('read-only executor', () => {
     ];
     for (const [sql, what] of cases) {
       it(sql, async () => {
-        const e = await failure(runAsSaved(sql));
+        const e = await opsErrorOf(runAsSaved(sql));
         expect(e.code).toBe('invalid_input');
         expect(e.message).toBe(`This query tries to write (${what}): verification queries run read-only.`);
         expect(e.details).toMatchObject({ sqlstate: '25006', reason: 'write' });
@@ -90,15 +80,15 @@ describe('read-only executor', () => {
         // At save time…
         expect(() => saved.create({ name: `save ${sql}`, sql })).toThrow(message);
         // …and at run time, for a query that got into the store some other way.
-        const e = await failure(runAsSaved(sql));
+        const e = await opsErrorOf(runAsSaved(sql));
         expect(e.code).toBe('invalid_input');
         expect(e.message).toMatch(message);
       });
     }
 
     it('nextval(): a saved query is refused before it is sent (VOLATILE), any other by the read-only transaction', async () => {
-      expect((await failure(runAsSaved("SELECT nextval('ticket_seq')"))).message).toMatch(/nextval\(\), which PostgreSQL marks VOLATILE/);
-      const e = await failure(runReadOnly(f.pool, "SELECT nextval('ticket_seq')"));
+      expect((await opsErrorOf(runAsSaved("SELECT nextval('ticket_seq')"))).message).toMatch(/nextval\(\), which PostgreSQL marks VOLATILE/);
+      const e = await opsErrorOf(runReadOnly(f.pool, "SELECT nextval('ticket_seq')"));
       expect(e.message).toBe('This query tries to write (nextval()): verification queries run read-only.');
       expect(e.details).toMatchObject({ sqlstate: '25006', reason: 'write' });
     });
@@ -108,7 +98,7 @@ describe('read-only executor', () => {
       try {
         await victim.query("SET application_name = 'victim'");
         const pid = (await victim.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
-        await failure(runAsSaved(`SELECT pg_terminate_backend(${pid})`));
+        await opsErrorOf(runAsSaved(`SELECT pg_terminate_backend(${pid})`));
         expect((await victim.query('SELECT 1 AS alive')).rows[0].alive).toBe(1);
       } finally {
         victim.release();
@@ -137,7 +127,7 @@ describe('read-only executor', () => {
     });
 
     it('typed parameters refuse injection attempts with a message naming the parameter', async () => {
-      const bad = async (id: string, values: Record<string, unknown>) => (await failure(runCatalogueQuery(f.pool, id, values))).message;
+      const bad = async (id: string, values: Record<string, unknown>) => (await opsErrorOf(runCatalogueQuery(f.pool, id, values))).message;
       expect(await bad('backfill-1-coverage', { repository: "' OR 1=1 --" })).toMatch(/^Parameter "repository" \(Repository\) for "Overall data coverage" must be a repository id/);
       expect(await bad('sync-runs-failed', { period: "1 day'; DROP TABLE sync_runs; --" })).toMatch(/^Parameter "period" \(Period\) for "Failed and incomplete sync runs" must be an interval/);
       expect(await bad('contributors-top', { repository: f.ids.widgets, limit: '5; DELETE FROM issues' })).toMatch(/^Parameter "limit" \(Rows\) for "Most active contributors" must be a whole number/);
@@ -157,14 +147,14 @@ describe('read-only executor', () => {
     it('stops a query at its statement timeout and says which query and the limit', async () => {
       const q = saved.create({ name: 'Slow one', sql: 'SELECT pg_sleep(5)', timeoutMs: 150 });
       const t0 = Date.now();
-      const e = await failure(saved.run(f.pool, q.id));
+      const e = await opsErrorOf(saved.run(f.pool, q.id));
       expect(Date.now() - t0).toBeLessThan(2000);
       expect(e.code).toBe('timeout');
       expect(e.message).toBe('"Slow one" was stopped after 150 ms (its statement timeout). Narrow it (a shorter interval, fewer rows) or raise the limit.');
       // The default is 2 s; a per-run override wins over the saved value.
-      const e2 = await failure(runReadOnly(f.pool, 'SELECT pg_sleep(5)', [], { label: 'Nap', timeoutMs: 100 }));
+      const e2 = await opsErrorOf(runReadOnly(f.pool, 'SELECT pg_sleep(5)', [], { label: 'Nap', timeoutMs: 100 }));
       expect(e2.message).toMatch(/^"Nap" was stopped after 100 ms/);
-      const e3 = await failure(runReadOnly(f.pool, 'SELECT pg_sleep(3)'));
+      const e3 = await opsErrorOf(runReadOnly(f.pool, 'SELECT pg_sleep(3)'));
       expect(e3.message).toBe('"The query" was stopped after 2,000 ms (its statement timeout). Narrow it (a shorter interval, fewer rows) or raise the limit.');
     });
 
@@ -224,10 +214,10 @@ describe('read-only executor', () => {
   });
 
   it('reports the query’s own errors with its name and position', async () => {
-    const e = await failure(runReadOnly(f.pool, 'SELECT\n  no_such_column\nFROM issues', [], { label: 'Typo' }));
+    const e = await opsErrorOf(runReadOnly(f.pool, 'SELECT\n  no_such_column\nFROM issues', [], { label: 'Typo' }));
     expect(e.code).toBe('invalid_input');
     expect(e.message).toBe('"Typo": column "no_such_column" does not exist (line 2, column 3)');
-    const cast = await failure(runReadOnly(f.pool, 'SELECT $1::int', ['abc'], { label: 'Cast' }));
+    const cast = await opsErrorOf(runReadOnly(f.pool, 'SELECT $1::int', ['abc'], { label: 'Cast' }));
     expect(cast.message).toMatch(/^"Cast": invalid input syntax for type integer/);
     // The connection is fine afterwards.
     expect((await runReadOnly(f.pool, 'SELECT 1')).rows).toEqual([[1]]);

@@ -2,8 +2,8 @@
 // conflicts, repair, stats, recreate, drop.
 import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { describe, expect, it } from 'vitest';
-import { OpsError } from '../../../src/shared/errors.ts';
 import { parseMilvusUrl } from '../../../src/main/vectors/index.ts';
+import { opsErrorOf } from '../../helpers/ops-error.ts';
 import { makeRows, useMilvus } from './helpers.ts';
 
 const milvus = useMilvus();
@@ -18,12 +18,6 @@ async function rawClient<T>(fn: (c: MilvusClient) => Promise<T>): Promise<T> {
   } finally {
     await c.closeConnection();
   }
-}
-
-async function rejection(p: Promise<unknown>): Promise<OpsError> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
-  expect(e).toBeInstanceOf(OpsError);
-  return e as OpsError;
 }
 
 describe('ensureCollection', () => {
@@ -55,7 +49,7 @@ describe('ensureCollection', () => {
   it('refuses an existing collection whose dimension differs from the model, naming both', async () => {
     const name = milvus.name('dims');
     await milvus.store().ensureCollection(name, 384);
-    const e = await rejection(milvus.store().ensureCollection(name, 1536, { model: 'text-embedding-3-small' }));
+    const e = await opsErrorOf(milvus.store().ensureCollection(name, 1536, { model: 'text-embedding-3-small' }));
     expect(e.code).toBe('conflict');
     expect(e.message).toBe(`Collection ${name} stores 384-dimensional vectors but text-embedding-3-small produces 1536. Recreate the collection or change the model's dimensions.`);
     // Refusing changed nothing.
@@ -72,7 +66,7 @@ describe('ensureCollection', () => {
         { name: 'embedding', data_type: DataType.FloatVector, dim: 8 },
       ],
     }));
-    const e = await rejection(milvus.store().ensureCollection(name, 8));
+    const e = await opsErrorOf(milvus.store().ensureCollection(name, 8));
     expect(e.code).toBe('conflict');
     expect(e.message).toContain(`Collection ${name}`);
     expect(e.message).toContain('not a Repo Ops collection');
@@ -97,7 +91,7 @@ describe('ensureCollection', () => {
         { name: 'embedding', data_type: DataType.FloatVector, dim: 8 },
       ],
     }));
-    const e = await rejection(milvus.store().ensureCollection(name, 8));
+    const e = await opsErrorOf(milvus.store().ensureCollection(name, 8));
     expect(e.code).toBe('conflict');
     expect(e.message).toContain('made by an earlier Repo Ops that keyed entities by repository name');
     expect(e.message).toContain('repo-ops milvus recreate');
@@ -123,10 +117,10 @@ describe('ensureCollection', () => {
   });
 
   it('refuses bad names and dimensions before asking the server', async () => {
-    expect((await rejection(milvus.store().ensureCollection('pr-index', 8))).code).toBe('invalid_input');
-    expect((await rejection(milvus.store().ensureCollection('x"; drop', 8))).code).toBe('invalid_input');
-    expect((await rejection(milvus.store().ensureCollection(milvus.name('dim'), 0))).message).toContain('integer in 2–32768');
-    expect((await rejection(milvus.store().ensureCollection(milvus.name('dim'), 1.5))).code).toBe('invalid_input');
+    expect((await opsErrorOf(milvus.store().ensureCollection('pr-index', 8))).code).toBe('invalid_input');
+    expect((await opsErrorOf(milvus.store().ensureCollection('x"; drop', 8))).code).toBe('invalid_input');
+    expect((await opsErrorOf(milvus.store().ensureCollection(milvus.name('dim'), 0))).message).toContain('integer in 2–32768');
+    expect((await opsErrorOf(milvus.store().ensureCollection(milvus.name('dim'), 1.5))).code).toBe('invalid_input');
   });
 });
 
@@ -150,7 +144,7 @@ describe('stats, count, recreate, drop', () => {
 
   it('operations on a missing collection are not_found with the name', async () => {
     const name = milvus.name('gone');
-    const e = await rejection(milvus.store().collection(name).count());
+    const e = await opsErrorOf(milvus.store().collection(name).count());
     expect(e.code).toBe('not_found');
     expect(e.message).toContain(`Collection ${name} does not exist`);
   });

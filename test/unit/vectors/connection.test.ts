@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { OpsError } from '../../../src/shared/errors.ts';
 import { toOpsError } from '../../../src/main/vectors/errors.ts';
 import { connectMilvus, parseMilvusUrl } from '../../../src/main/vectors/index.ts';
+import { opsErrorOf } from '../../helpers/ops-error.ts';
 import { useMilvus } from './helpers.ts';
 
 const milvus = useMilvus();
@@ -12,12 +13,6 @@ const cleanups: (() => void)[] = [];
 afterEach(() => {
   while (cleanups.length) cleanups.pop()!();
 });
-
-async function rejection(p: Promise<unknown>): Promise<OpsError> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
-  expect(e).toBeInstanceOf(OpsError);
-  return e as OpsError;
-}
 
 function listen(onConnection: (s: Socket) => void = () => {}): Promise<{ server: Server; port: number }> {
   return new Promise((resolve, reject) => {
@@ -83,7 +78,7 @@ describe('connectMilvus', () => {
   it('reports a closed port as unreachable, naming the address, well within the timeout', async () => {
     const port = await closedPort();
     const started = Date.now();
-    const e = await rejection(connectMilvus({ url: `http://127.0.0.1:${port}`, token: 'root:Sup3rSecret', connectTimeoutMs: 5000 }));
+    const e = await opsErrorOf(connectMilvus({ url: `http://127.0.0.1:${port}`, token: 'root:Sup3rSecret', connectTimeoutMs: 5000 }));
     expect(Date.now() - started).toBeLessThan(5000);
     expect(e.code).toBe('unavailable');
     expect(e.message).toBe(`Cannot reach Milvus at http://127.0.0.1:${port}: connection refused. Start the server, or check the host and port.`);
@@ -98,7 +93,7 @@ describe('connectMilvus', () => {
       server.close();
     });
     const started = Date.now();
-    const e = await rejection(connectMilvus({ url: `127.0.0.1:${port}`, connectTimeoutMs: 1500 }));
+    const e = await opsErrorOf(connectMilvus({ url: `127.0.0.1:${port}`, connectTimeoutMs: 1500 }));
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(1400);
     expect(elapsed).toBeLessThan(4000);
@@ -109,7 +104,7 @@ describe('connectMilvus', () => {
 
   it('explains a TLS URL pointed at a server without TLS', async () => {
     const { address } = parseMilvusUrl(milvus.server().url);
-    const e = await rejection(connectMilvus({ url: `https://${address}`, connectTimeoutMs: 5000 }));
+    const e = await opsErrorOf(connectMilvus({ url: `https://${address}`, connectTimeoutMs: 5000 }));
     expect(e.code).toBe('unavailable');
     expect(e.message).toMatch(new RegExp(`^TLS handshake with Milvus at https://${address.replace(/[.[\]]/g, '\\$&')} failed \\(.+\\)\\. The server does not speak TLS: use an http:// URL`));
   });

@@ -2,18 +2,12 @@
 // ranking, filters with hostile values, title truncation, deletes, and the raw vector encoding.
 import { ConsistencyLevelEnum, MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { describe, expect, it } from 'vitest';
-import { OpsError } from '../../../src/shared/errors.ts';
 import { connectMilvus, parseMilvusUrl, type VectorCollection } from '../../../src/main/vectors/index.ts';
+import { opsErrorOf } from '../../helpers/ops-error.ts';
 import { makeRow, makeRows, nudge, randomVector, rng, useMilvus } from './helpers.ts';
 
 const milvus = useMilvus();
 const DIM = 32;
-
-async function rejection(p: Promise<unknown>): Promise<OpsError> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
-  expect(e).toBeInstanceOf(OpsError);
-  return e as OpsError;
-}
 
 async function fresh(label: string, dim = DIM): Promise<VectorCollection> {
   return milvus.store().ensureCollection(milvus.name(label), dim);
@@ -79,12 +73,12 @@ describe('upsert', () => {
     ];
     for (const [over, message] of cases) {
       const bad = rows.map((r, i) => (i === 20 ? { ...r, ...over } : r));
-      const e = await rejection(coll.upsert(bad as typeof rows, { batchSize: 10 }));
+      const e = await opsErrorOf(coll.upsert(bad as typeof rows, { batchSize: 10 }));
       expect(e.code).toBe('invalid_input');
       expect(e.message).toMatch(message);
     }
     expect(await coll.count()).toBe(0);
-    expect((await rejection(coll.upsert(rows, { batchSize: 0 }))).code).toBe('invalid_input');
+    expect((await opsErrorOf(coll.upsert(rows, { batchSize: 0 }))).code).toBe('invalid_input');
   });
 
   it('stores a title longer than the VarChar limit cut at a character boundary, not rejected', async () => {
@@ -107,7 +101,7 @@ describe('upsert', () => {
   it('stops between batches when aborted', async () => {
     const coll = await fresh('abort');
     const controller = new AbortController();
-    const e = await rejection(coll.upsert(makeRows(300, DIM, 16), {
+    const e = await opsErrorOf(coll.upsert(makeRows(300, DIM, 16), {
       batchSize: 100,
       onProgress: (n) => {
         if (n === 200) controller.abort();
@@ -184,10 +178,10 @@ describe('search', () => {
       expect(hits[0]!.score).toBeGreaterThan(0.95);
       for (let i = 1; i < hits.length; i++) expect(hits[i]!.score).toBeLessThanOrEqual(hits[i - 1]!.score);
     }
-    const e = await rejection(coll.search([1, 2, 3]));
+    const e = await opsErrorOf(coll.search([1, 2, 3]));
     expect(e.code).toBe('invalid_input');
     expect(e.message).toContain('has 3 dimensions');
-    expect((await rejection(coll.search(rows[0]!.embedding, { limit: 0 }))).code).toBe('invalid_input');
+    expect((await opsErrorOf(coll.search(rows[0]!.embedding, { limit: 0 }))).code).toBe('invalid_input');
   });
 
   it('filters by repository and item type, with values that contain quotes, backslashes and unicode', async () => {
@@ -214,7 +208,7 @@ describe('search', () => {
     expect(await coll.count({ repositoryId: 502 })).toBe(12);
     expect(await coll.count({ repositoryId: 999 })).toBe(0);
     expect(await search({ repositoryId: 503, itemTypes: ['issue'] })).toHaveLength(4);
-    expect((await rejection(search({ repositoryId: -1 }))).code).toBe('invalid_input');
+    expect((await opsErrorOf(search({ repositoryId: -1 }))).code).toBe('invalid_input');
     // An attempt to widen the expression is just a repository name that matches nothing.
     expect(await search({ repository: 'nobody/x" or item_type != "' })).toEqual([]);
     expect(await search({ repository: "acme/widgets' or '1' == '1" })).toEqual([]);
@@ -227,7 +221,7 @@ describe('search', () => {
     expect(both.every((h) => h.repository === repos[1] && h.itemType !== 'issue')).toBe(true);
     expect(await search({ itemTypes: [] })).toHaveLength(rows.length);
 
-    expect((await rejection(search({ itemTypes: ['commit' as never] }))).message).toContain('Unknown item type "commit"');
-    expect((await rejection(search({ repository: ' ' }))).code).toBe('invalid_input');
+    expect((await opsErrorOf(search({ itemTypes: ['commit' as never] }))).message).toContain('Unknown item type "commit"');
+    expect((await opsErrorOf(search({ repository: ' ' }))).code).toBe('invalid_input');
   });
 });
