@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { countTokens, decode, encode } from 'gpt-tokenizer/encoding/o200k_base';
 import type { ApiError } from './errors.ts';
 import * as errors from './errors.ts';
+import { parseRequestHead } from './request-head.ts';
 
 export interface ChatModel {
   id: string;
@@ -65,13 +66,9 @@ export function promptTokens(messages: readonly ChatMessage[]): number {
 }
 
 export function parseChatRequest(body: unknown, models: ReadonlyMap<string, ChatModel>): ChatRequest | ApiError {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return errors.invalidJson();
-  const b = body as Record<string, unknown>;
-  for (const key of Object.keys(b)) if (!ALLOWED_KEYS.has(key)) return errors.unknownArgument(key);
-  if (b.model === undefined || b.model === null || b.model === '') return errors.missingModel();
-  if (typeof b.model !== 'string') return errors.invalidType('model', 'a string', b.model);
-  const model = models.get(b.model);
-  if (!model) return errors.embeddingModelNotFound(b.model);
+  const head = parseRequestHead(body, ALLOWED_KEYS, models);
+  if ('status' in head) return head;
+  const { b, model } = head;
   if (b.stream === true) return invalid('This emulator does not stream; send stream: false.', 'stream');
   if (b.n !== undefined && b.n !== null && b.n !== 1) return invalid('This emulator answers with one choice (n = 1).', 'n');
 

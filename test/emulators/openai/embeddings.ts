@@ -3,6 +3,7 @@ import { decode } from 'gpt-tokenizer/encoding/cl100k_base';
 import * as errors from './errors.ts';
 import type { ApiError } from './errors.ts';
 import type { EmbeddingModel } from './models.ts';
+import { parseRequestHead } from './request-head.ts';
 import { encodeText, isValidTokenId } from './tokenizer.ts';
 import { embedTokens, modelSeed, toBase64, toJsonArray } from './vectors.ts';
 
@@ -23,14 +24,9 @@ export interface EmbeddingRequest {
 const ALLOWED_KEYS = new Set(['input', 'model', 'encoding_format', 'dimensions', 'user']);
 
 export function parseEmbeddingRequest(body: unknown, models: ReadonlyMap<string, EmbeddingModel>): EmbeddingRequest | ApiError {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return errors.invalidJson();
-  const b = body as Record<string, unknown>;
-  for (const key of Object.keys(b)) if (!ALLOWED_KEYS.has(key)) return errors.unknownArgument(key);
-
-  if (b.model === undefined || b.model === null || b.model === '') return errors.missingModel();
-  if (typeof b.model !== 'string') return errors.invalidType('model', 'a string', b.model);
-  const model = models.get(b.model);
-  if (!model) return errors.embeddingModelNotFound(b.model);
+  const head = parseRequestHead(body, ALLOWED_KEYS, models);
+  if ('status' in head) return head;
+  const { b, model } = head;
 
   if (b.user !== undefined && typeof b.user !== 'string') return errors.invalidType('user', 'a string', b.user);
 
