@@ -157,6 +157,17 @@ describe('contributor leaderboard', () => {
     await recalculate(pool, { full: false });
     const row = (await pool.query('SELECT pr_reviewed_count, total_score::float8 AS s FROM repository_scores WHERE repository_id = $1 AND user_id = $2', [repoId, newcomer])).rows;
     expect(row).toEqual([{ pr_reviewed_count: 1, s: DEFAULT_CONFIG.weights.pr_reviewed }]);
+    // The sync flags a contributor as a bot, another is renamed into a bot pattern: the next
+    // incremental run takes them off the boards, as a full one does.
+    const [flagged, renamed] = (await pool.query('SELECT user_id FROM global_scores ORDER BY total_score DESC LIMIT 2')).rows.map((r) => r.user_id as string);
+    await pool.query('UPDATE contributors SET is_bot = true WHERE id = $1', [flagged]);
+    await pool.query("UPDATE contributors SET username = username || '-bot' WHERE id = $1", [renamed]);
+    expect((await recalculate(pool, { full: false })).kind).toBe('incremental');
+    expect((await pool.query('SELECT count(*)::int AS n FROM repository_scores WHERE user_id = ANY ($1)', [[flagged, renamed]])).rows[0].n).toBe(0);
+    const afterFlags = await warehouseBoards(pool);
+    expect(afterFlags.global.length).toBeGreaterThan(0);
+    await recalculate(pool, { full: true });
+    expect(await warehouseBoards(pool)).toEqual(afterFlags);
     // Deleting a repository deletes its events; their trigger takes its rows off both boards.
     await pool.query('DELETE FROM repositories WHERE id = $1', [repoId]);
     const inc = await recalculate(pool, { full: false });

@@ -265,6 +265,23 @@ DO $$ DECLARE r record; BEGIN
 END $$;
 `;
 
+// Who is left out (the warehouse's bot and ghost flags, the username the bot patterns match) is
+// read from contributors: when the sync changes it, that contributor's pairs are recomputed by
+// the next incremental run, as a full one would have them.
+const contributorChanges = `
+CREATE FUNCTION leaderboard_contributor_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  INSERT INTO leaderboard_dirty (repository_id, user_id)
+  SELECT DISTINCT e.repository_id, e.user_id FROM contribution_events e WHERE e.user_id = NEW.id
+  ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END $fn$;
+DO $$ BEGIN EXECUTE format('ALTER FUNCTION leaderboard_contributor_changed() SET search_path = %I, public', current_schema()); END $$;
+CREATE TRIGGER contributors_leaderboard_changed AFTER UPDATE OF is_bot, is_ghost, username ON contributors
+  FOR EACH ROW WHEN (OLD.is_bot IS DISTINCT FROM NEW.is_bot OR OLD.is_ghost IS DISTINCT FROM NEW.is_ghost OR OLD.username IS DISTINCT FROM NEW.username)
+  EXECUTE FUNCTION leaderboard_contributor_changed();
+`;
+
 /** The contributor leaderboard's tables: events, weights, both boards, scrape windows, snapshots. */
 export const leaderboardMigrations: WarehouseMigrationSet = {
   feature: 'leaderboard',
@@ -284,5 +301,6 @@ ALTER TABLE global_leaderboard SET (fillfactor = 70);
     },
     { version: 4, name: 'ranks read, not stored', sql: ranksRead },
     { version: 5, name: 'incremental by deltas', sql: deltas },
+    { version: 6, name: 'contributor flags recompute their pairs', sql: contributorChanges },
   ],
 };
