@@ -23,16 +23,10 @@ export interface VectorRow {
   embedding: ArrayLike<number>;
 }
 
-export interface SearchHit {
-  id: string;
+/** A stored row as search returns it: without its vector and times, with its score. */
+export interface SearchHit extends Omit<VectorRow, 'createdAt' | 'updatedAt' | 'embedding'> {
   /** Cosine similarity, higher is nearer (1 = same direction). */
   score: number;
-  repository: string;
-  repositoryId: number;
-  itemType: ItemType;
-  number: number;
-  title: string;
-  url: string;
 }
 
 export interface SearchOptions extends SearchFilter {
