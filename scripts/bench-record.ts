@@ -52,7 +52,8 @@ for (let run = 1; run <= runs; run++) {
     date: new Date(started).toISOString(),
     seconds: Math.round((Date.now() - started) / 100) / 10,
     commit: git('rev-parse', '--short', 'HEAD'),
-    dirty: git('status', '--porcelain').length > 0,
+    // The recording's own outputs (results, generated docs) don't make the code under test dirty.
+    dirty: git('status', '--porcelain', '--', '.', ':(exclude)bench/results', ':(exclude)docs/benchmarks.md').length > 0,
     machine: { os: `${type()} ${process.arch}`, cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', mem_gib: Math.round(totalmem() / 2 ** 30), load1: Math.round(loadavg()[0]! * 100) / 100 },
     node: process.version,
     command,
