@@ -3,9 +3,10 @@
 // records 365 d) and the runbook's indexes — all discovered from the system's own tables.
 import { OpsError } from '../../shared/errors.ts';
 import { quoteIdent } from '../warehouse/identifiers.ts';
-import { intParam, outcome, pct, textParam } from './outcome.ts';
+import { intParam, outcome, pct } from './outcome.ts';
+import { createIndexAction, indexesCheck, type IndexSpec } from './runbook-indexes.ts';
 import { shown, type SystemDb } from './system-db.ts';
-import type { Pack, PackContext } from './types.ts';
+import type { Pack } from './types.ts';
 
 async function scrapeJobs(db: SystemDb) {
   const cols = await db.table('scrape_jobs');
@@ -18,7 +19,7 @@ async function scrapeJobs(db: SystemDb) {
 
 const VACUUM_TABLES = ['contribution_events', 'repository_leaderboards', 'scrape_windows', 'cost_records'];
 
-export const INDEXES = [
+export const INDEXES: IndexSpec[] = [
   { name: 'idx_repo_lb_repo_score', table: 'repository_leaderboards', columns: ['repository_id', 'total_score DESC'] },
   { name: 'idx_contribution_events_repo_timestamp', table: 'contribution_events', columns: ['repository_id', 'event_timestamp DESC'] },
   { name: 'idx_scrape_windows_latest', table: 'scrape_windows', columns: ['repository_id', 'data_end_date DESC'] },
@@ -111,20 +112,7 @@ export const leaderboardPack: Pack = {
         return outcome(rows.length ? 'degraded' : 'healthy', `${rows.length} failed jobs${rows.length === 100 ? ' (latest 100)' : ''}`, sql, rows);
       },
     },
-    {
-      id: 'indexes',
-      title: "The runbook's indexes",
-      needs: 'postgres',
-      async run(ctx) {
-        const db = await ctx.db();
-        const sql = `SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = ANY($2)`;
-        const found = await db.query<{ indexname: string }>(sql, [db.schema, INDEXES.map((i) => i.name)], ctx.signal);
-        const have = new Set(found.map((f) => f.indexname));
-        const rows = INDEXES.map((i) => ({ index: i.name, table: i.table, columns: i.columns.join(', '), present: have.has(i.name) }));
-        const missing = rows.filter((r) => !r.present).length;
-        return outcome(missing ? 'degraded' : 'healthy', missing ? `${missing} of ${INDEXES.length} recommended indexes missing` : 'All recommended indexes present', shown(sql, [db.schema, `{${INDEXES.map((i) => i.name).join(',')}}`]), rows);
-      },
-    },
+    indexesCheck(INDEXES),
   ],
   actions: [
     {
@@ -172,30 +160,6 @@ export const leaderboardPack: Pack = {
         };
       },
     },
-    {
-      id: 'create-index',
-      title: "Create one of the runbook's indexes (CONCURRENTLY)",
-      description: INDEXES.map((i) => `${i.name} ON ${i.table}(${i.columns.join(', ')})`).join('; '),
-      params: { index: INDEXES.map((i) => i.name).join(' | ') },
-      destructive: false,
-      async plan(ctx, params) {
-        return planIndex(ctx, INDEXES, textParam(params, 'index'));
-      },
-    },
+    createIndexAction(INDEXES),
   ],
 };
-
-/** CREATE INDEX CONCURRENTLY IF NOT EXISTS for a listed index, on the system's own table. */
-export async function planIndex(ctx: PackContext, list: { name: string; table: string; columns: string[] }[], name: string) {
-  const spec = list.find((i) => i.name === name);
-  if (!spec) throw new OpsError('invalid_input', `index: "${name}" is not one of ${list.map((i) => i.name).join(', ')}`, { field: 'index' });
-  const db = await ctx.db();
-  const cols = await db.table(spec.table, ctx.signal);
-  const parts = spec.columns.map((c) => {
-    const [col, dir] = c.split(' ');
-    if (!cols.has(col!)) throw new OpsError('not_found', `Table "${spec.table}" has no column "${col}".`);
-    return `${quoteIdent(col!)}${dir ? ` ${dir}` : ''}`;
-  });
-  const sql = `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${quoteIdent(spec.name)} ON ${db.t(spec.table)} (${parts.join(', ')})`;
-  return { operations: [sql], impact: `Builds an index on ${spec.table} without blocking writes`, execute: async () => (await db.write([{ sql }]), { summary: `Index ${spec.name} exists`, affected: null }) };
-}

@@ -5,9 +5,8 @@ import type { Status } from '../../shared/status.ts';
 import { readHealthBody } from '../health/health-body.ts';
 import { quoteIdent } from '../warehouse/identifiers.ts';
 import { apiJson } from './http-api.ts';
-import { planIndex } from './leaderboard.ts';
-import { outcome, textParam } from './outcome.ts';
-import { shown } from './system-db.ts';
+import { outcome } from './outcome.ts';
+import { createIndexAction, indexesCheck, type IndexSpec } from './runbook-indexes.ts';
 import type { Pack } from './types.ts';
 
 /** The runbook's "Key Metrics": < 2 s for direct queries. */
@@ -15,7 +14,7 @@ export const DIRECT_QUERY_TARGET_MS = 2_000;
 /** A daily ETL that last ran more than 26 h ago missed a night. */
 export const FRESH_HOURS = 26;
 
-const INDEXES = [
+const INDEXES: IndexSpec[] = [
   { name: 'idx_author_metrics_window_username', table: 'author_metrics_window', columns: ['username'] },
   { name: 'idx_author_metrics_window_repo', table: 'author_metrics_window', columns: ['repo_name'] },
   { name: 'idx_repo_prs_created_at', table: 'repo_prs', columns: ['created_at'] },
@@ -77,28 +76,9 @@ export const whatTheRepoPack: Pack = {
         return outcome(status, `${body.statusText ?? 'no status'}; ${rows.length - bad.length}/${rows.length} services connected`, `GET ${r.url}`, rows);
       },
     },
-    {
-      id: 'indexes',
-      title: "The runbook's indexes",
-      needs: 'postgres',
-      async run(ctx) {
-        const db = await ctx.db();
-        const sql = `SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexname = ANY($2)`;
-        const have = new Set((await db.query<{ indexname: string }>(sql, [db.schema, INDEXES.map((i) => i.name)], ctx.signal)).map((r) => r.indexname));
-        const rows = INDEXES.map((i) => ({ index: i.name, table: i.table, columns: i.columns.join(', '), present: have.has(i.name) }));
-        const missing = rows.filter((r) => !r.present).length;
-        return outcome(missing ? 'degraded' : 'healthy', missing ? `${missing} of ${INDEXES.length} recommended indexes missing` : 'All recommended indexes present', shown(sql, [db.schema, `{${INDEXES.map((i) => i.name).join(',')}}`]), rows);
-      },
-    },
+    indexesCheck(INDEXES),
   ],
   actions: [
-    {
-      id: 'create-index',
-      title: "Create one of the runbook's indexes (CONCURRENTLY)",
-      description: INDEXES.map((i) => `${i.name} ON ${i.table}(${i.columns.join(', ')})`).join('; '),
-      params: { index: INDEXES.map((i) => i.name).join(' | ') },
-      destructive: false,
-      plan: (ctx, params) => planIndex(ctx, INDEXES, textParam(params, 'index')),
-    },
+    createIndexAction(INDEXES),
   ],
 };
