@@ -60,6 +60,20 @@ describe('workers on the warehouse queue', () => {
     expect(stats.peakConcurrent).toBe(SHARED_CONCURRENCY);
     const by = (await env.pool.query('SELECT DISTINCT worker FROM job_runs_shared WHERE id = ANY($1)', [runs.map((r) => r.id)])).rows;
     expect(by).toHaveLength(2);
+    // Each sync's Engineer Lens refresh is sent once, by the worker that ran it — not once more by
+    // every console that saw the sync end.
+    const lens = async () => (await env.pool.query("SELECT params->>'repository' AS repository, count(*)::int AS n FROM job_runs_shared WHERE kind = 'engineer-lens' GROUP BY 1 ORDER BY 1")).rows;
+    await waitFor('the refreshes after the syncs', async () => (await lens()).length === SMALL.length || null, 30_000, 200);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await lens()).toEqual(SMALL.map((repository) => ({ repository, n: 1 })));
+  }, 150_000);
+
+  it('never two syncs of one repository at once, on any worker: the second waits for the first to end', async () => {
+    const [a, b] = await Promise.all([0, 1].map(() => env.t.core.jobs.enqueue('github-sync', { repository: SMALL[0]!, mode: 'full' })));
+    await waitFor('both syncs', () => [a!, b!].every((r) => env.t.core.jobs.get(r.id).status === 'succeeded') || null, 120_000, 100);
+    const rows = (await env.pool.query('SELECT id, started_at, finished_at FROM job_runs_shared WHERE id = ANY($1) ORDER BY started_at', [[a!.id, b!.id]])).rows as { started_at: Date; finished_at: Date }[];
+    expect(rows).toHaveLength(2);
+    expect(rows[1]!.started_at.getTime()).toBeGreaterThanOrEqual(rows[0]!.finished_at.getTime());
   }, 150_000);
 
   it('a sync runs on a worker, live here; kill -9 of that worker → the other finishes it with nothing lost or doubled', async () => {
@@ -125,7 +139,7 @@ describe('workers on the warehouse queue', () => {
     // Without --all-workers: this machine's runs only (it ran none).
     expect(JSON.parse((await runCli(['jobs', 'list', '--json'], { home, timeoutMs: 60_000 })).stdout)).toEqual([]);
     const workers = JSON.parse((await runCli(['worker', 'list', '--json'], { home, timeoutMs: 60_000 })).stdout) as { workers: { id: string; kinds: string[]; concurrency: number }[] };
-    expect(workers.workers.filter((w) => fleet.processes.some((p) => w.id.endsWith(`:${p.pid}`)))).toHaveLength(2);
+    expect(workers.workers.filter((w) => fleet.processes.some((p) => w.id.endsWith(`:${p.pid}`))), JSON.stringify(workers)).toHaveLength(2);
     expect(workers.workers.find((w) => w.id === finisher)).toMatchObject({ kinds: ['github-sync'], concurrency: 2 });
     const bad = await runCli(['jobs', 'list', '--all-workers', '--limit', '0'], { home });
     expect(bad.code).toBe(2);

@@ -6,13 +6,15 @@ import { ENGINEER_LENS_JOB } from './etl-service.ts';
 
 
 /**
- * After every finished sync, an incremental Engineer Lens run for that repository (which also
+ * After every finished sync (in the process that ran it), an incremental Engineer Lens run for that repository (which also
  * restages What Shipped's repo_prs) — unless one for it is already waiting in the queue.
  */
 export function refreshAfterSync(jobs: JobService, log: Logger): () => void {
   const handled = new Set<string>();
   return jobs.onChange((run: JobRun) => {
     if (run.kind !== SYNC_JOB || (run.status !== 'succeeded' && run.status !== 'incomplete') || handled.has(run.id)) return;
+    // Only where the sync ran: every console on a fleet sees every sync end, one refresh is enough.
+    if (!jobs.ranHere(run.id)) return;
     handled.add(run.id);
     if (handled.size > 1000) handled.delete(handled.values().next().value!);
     const repository = (run.params as { repository?: string }).repository ?? null;

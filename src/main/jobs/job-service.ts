@@ -126,6 +126,11 @@ export class JobService implements JobQueue {
     return this.wait(r.id);
   }
 
+  /** This process ran (or runs) it: not a copy of another worker's run, nor one waiting in the shared queue. */
+  ranHere(runId: string): boolean {
+    return this.repo.row(runId)?.owner === this.owner;
+  }
+
   /** A copy of a run another worker holds (kept live from the warehouse), for this console's views. */
   replicate(run: JobRun & { worker: string | null }): void {
     if (this.active.has(run.id)) return;
