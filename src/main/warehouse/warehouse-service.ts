@@ -69,7 +69,8 @@ export class WarehouseService {
    * slots. With every such write waiting for a WAL flush, a fleet's workers queue behind the
    * warehouse's disk (and behind each other on the budget's rows, whose locks are held until the
    * flush). A server crash can lose their last fraction of a second, which they tolerate: progress
-   * is reported again, a heartbeat comes again, a slot expires. Data, checkpoints and the job
+   * is reported again, a heartbeat comes again, a slot expires (a run's last report is made durable
+   * by the queue's completion of its job, which commits after it). Data, checkpoints and the job
    * queue itself stay on the durable pool.
    */
   async coordinationPool(): Promise<pg.Pool> {

@@ -181,9 +181,11 @@ export class WorkerService {
       if (!run || !this.pool) return;
       this.pending.delete(runId);
       this.lastPush.set(runId, Date.now());
-      // A run's progress may be lost in a warehouse crash (the next report repeats it); its end may not.
-      const live = run.status === 'running' || run.status === 'queued';
-      await pushRun(live ? (this.coordination ?? this.pool) : this.pool, run, this.id).catch((e: Error) => this.d.logger.warn('queue_report_failed', `Could not report run ${runId}: ${e.message}`));
+      // All reports of a run through one pool whose commits do not wait for the disk: a report that
+      // waited while later ones (of other runs) committed at once would become visible behind the
+      // cursor consoles read from, and be missed. A run's end is still durable: the queue's
+      // completion of the job commits after it, durably, and flushes the WAL up to and past it.
+      await pushRun(this.coordination ?? this.pool, run, this.id).catch((e: Error) => this.d.logger.warn('queue_report_failed', `Could not report run ${runId}: ${e.message}`));
     });
     this.flushing.set(runId, next);
     void next.then(() => this.flushing.get(runId) === next && this.flushing.delete(runId));
