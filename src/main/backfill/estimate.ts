@@ -10,6 +10,7 @@ import type { RequestTiming } from '../sync/size-scan.ts';
 import type { SyncService } from '../sync/sync-service.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
 import { band, embeddingRequests, exact, fitLatency, relativeError, rounded, sum, totalFromSample } from './estimate-model.ts';
+import { effectiveParallelism, probeEmbedding, type EmbedProbe } from './embed-probe.ts';
 import { fetchSample, latestNumber, seededRandom, shuffled } from './sample.ts';
 
 /** The backfill guide's static table, shown beside the live estimate. */
@@ -125,6 +126,8 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
   }
   const order = shuffled(population, random);
   const sample: { tokens: number; need: number }[] = [];
+  // Texts that will be embedded, in the sample's random order: what the embedding probe sends.
+  const probeTexts: { text: string; tokens: number }[] = [];
   const wanted = req.skipEmbeddings && sampleFrom === 'candidates' ? 0 : populationSize > 0 ? order.length : 0;
   let drawn = 0;
   while (drawn < wanted) {
@@ -140,6 +143,7 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
       // Stored and embedded with the same text: not due again. Stored but never embedded: counted below as due now.
       const need = !s || (s.generated && s.hash !== contentHash(prepared.text, c.model, c.dimensions)) ? 1 : 0;
       sample.push({ tokens: prepared.tokens, need });
+      if (need && probeTexts.length < 64) probeTexts.push({ text: prepared.text, tokens: prepared.tokens });
     }
     tokenized.ms += performance.now() - tk;
     const values = sample.map((x) => x.need * x.tokens);
@@ -149,7 +153,11 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
   // 3. Sync figures.
   const measured = await measuredSecondsPerRequest(pool);
   const latency = fitLatency(timings);
-  const requestMs = (nodes: number) => latency.baseMs + latency.perNodeMs * nodes;
+  // The sync's requests bring content (bodies, files, comments), the scan's only counts: their cost per
+  // node is the one measured on a real page of the sync (fetched whole), when there is one.
+  const full = m.fullPage;
+  const contentPerNodeMs = full && full.nodes > 1 ? Math.max(latency.perNodeMs, (full.ms - latency.baseMs) / full.nodes) : latency.perNodeMs;
+  const requestMs = (nodes: number) => latency.baseMs + contentPerNodeMs * nodes;
   let syncRequests = req.embeddingsOnly ? 0 : FIXED_SYNC_REQUESTS;
   let syncPoints = req.embeddingsOnly ? 0 : FIXED_SYNC_REQUESTS;
   let syncMs = req.embeddingsOnly ? 0 : FIXED_SYNC_REQUESTS * latency.baseMs;
@@ -195,7 +203,7 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
   const syncSeconds = measured !== null ? syncRequests * measured + rows / WRITE_ROWS_PER_S : syncMs / 1000;
   const timeBasis = measured !== null
     ? 'GitHub time measured from earlier syncs (active time, without pauses and crashes)'
-    : `GitHub latency measured live: ${latency.baseMs.toFixed(0)} ms + ${(latency.perNodeMs * 1000).toFixed(1)} µs per node over ${timings.length} requests`;
+    : `GitHub latency measured live: ${latency.baseMs.toFixed(0)} ms per request over ${timings.length} requests + ${(contentPerNodeMs * 1000).toFixed(1)} µs per node${full ? ` (a whole page of the sync: ${full.nodes.toLocaleString('en')} nodes in ${full.ms.toFixed(0)} ms)` : ''}`;
   const requestBand = scanComplete ? 0.02 : 0.15;
   const sync: StepEstimate = {
     step: 'sync',
@@ -232,6 +240,8 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
     let leftTokens: number | null = null;
     let leftRequests: number | null = null;
     let probeMs = 300;
+    let probe: EmbedProbe | null = null;
+    let probeError: string | null = null;
     if (key) {
       const { results: [r] } = await runChecks([openaiCheck({ apiKey: key, baseUrl: c.baseURL, model: c.model })], { timeoutMs: 8000 });
       const lim = r?.details.rateLimits as { tokens?: { limit: number; remaining: number }; requests?: { limit: number; remaining: number } } | undefined;
@@ -244,12 +254,26 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
         leftRequests = lim.requests.remaining;
       }
       if (r?.latencyMs) probeMs = r.latencyMs;
+      // The provider's time per token and its overlap, measured on the run's own texts.
+      if (r && tokens.value > 0) {
+        probe = await probeEmbedding(await d.embeddings.embedder(), probeTexts, probeMs).catch((e: unknown) => {
+          probeError = (e as Error).message;
+          return null;
+        });
+      }
     }
     const tokensPerMs = tokenized.ms > 0 ? tokenized.tokens / tokenized.ms : DEFAULT_TOKENIZE_PER_MS;
     // The buckets refill while the sync runs: what the embeddings find when they start.
     const refill = (left: number | null, perMinute: number) => Math.min(perMinute, (left ?? perMinute) + (sync.seconds.value * perMinute) / 60);
+    // Sending: bound by the rate limits, or by the provider's work on the tokens (measured per token,
+    // spread over the requests in flight as far as the probe saw them overlap), whichever is slower.
+    const sending = (t: number, n: number) => {
+      const bound = minWallSeconds({ tokens: t, requests: n, tpm, rpm, latencyMs: probeMs, initialTokens: refill(leftTokens, tpm), initialRequests: refill(leftRequests, rpm) });
+      if (!probe || n === 0) return bound;
+      return Math.max(bound, probeMs / 1000 + (probe.msPerToken * t) / 1000 / effectiveParallelism(probe.pairSpeedup, n));
+    };
     const at = (t: number, n: number) =>
-      minWallSeconds({ tokens: t, requests: n, tpm, rpm, latencyMs: probeMs, initialTokens: refill(leftTokens, tpm), initialRequests: refill(leftRequests, rpm) }) +
+      sending(t, n) +
       // The plan's pass over the texts (tokenizer), and the last batch's vectors stored.
       t / tokensPerMs / 1000 + Math.min(embedItems, DEFAULT_MAX_INPUTS) / VECTORS_PER_S;
     embeddings = {
@@ -265,7 +289,11 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
       : sample.length >= populationSize
         ? `tokenizer on all ${sample.length} new or changed items from GitHub`
         : `tokenizer on a random sample of ${sample.length} of ${populationSize.toLocaleString('en')} ${sampleFrom === 'candidates' ? 'new or changed items' : 'items across the whole history'}`;
+    const probeBasis = probe
+      ? `; provider time measured on ${probe.inputs} sampled texts (${probe.tokens.toLocaleString('en')} tokens, sent 3 times, $${costUsd(c.model, 3 * probe.tokens, prices).toFixed(5)}): ${(probe.msPerToken * 1000).toFixed(1)} µs per token, ${probe.pairSpeedup.toFixed(2)}× with two in flight`
+      : probeError ? `; provider time not measured (${probeError})` : probeTexts.length ? '' : '; provider time not measured (no new texts to send)';
     limitsBasis = leftTokens === null ? `default ${DEFAULT_TPM.toLocaleString('en')} tokens/min` : `OpenAI limit ${tpm.toLocaleString('en')} tokens/min (${leftTokens.toLocaleString('en')} left now)`;
+    limitsBasis += probeBasis;
     embeddings.basis = `${tokenBasis}; ${limitsBasis}`;
   }
   const aggregate: StepEstimate = { step: 'aggregate', requests: exact(0), tokens: exact(0), usd: exact(0), seconds: band(AGGREGATE_S, 0.5), basis: 'workspace totals in SQL' };

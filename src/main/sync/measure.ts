@@ -2,11 +2,11 @@ import type pg from 'pg';
 import type { GitHubClient } from '../github/client.ts';
 import type { Logger } from '../logging/logger.ts';
 import { pageCost, type PageCost } from './follow-up-model.ts';
-import type { SyncWindow } from './plan.ts';
+import { streamPlan, type SyncWindow } from './plan.ts';
 import { githubCounts, storedCounts, type GitHubCounts } from './reconcile.ts';
 import { findRepository, type TrackedRepository } from './repositories.ts';
 import { commitsSince, incrementalMarks, scanSizes, type RequestTiming, type StreamScan } from './size-scan.ts';
-import { DEFAULT_PAGE_SIZE } from './stream.ts';
+import { DEFAULT_PAGE_SIZE, fetchPage } from './stream.ts';
 
 /** What a sync of a window will fetch, measured read-only before it runs (the backfill estimate's input). */
 export interface SyncMeasurement {
@@ -26,6 +26,11 @@ export interface SyncMeasurement {
   pageSize: number;
   /** Every request this measurement made, timed (what a latency model is fitted on). */
   timings: RequestTiming[];
+  /**
+   * The first pull-request page fetched whole, as the sync will fetch it (bodies and every nested
+   * node): what a page with content costs, which the totalCount-only scan cannot show.
+   */
+  fullPage: RequestTiming | null;
   /** GitHub's GraphQL bucket after the measurement. */
   graphql: { remaining: number | null; resetAt: string | null };
 }
@@ -44,6 +49,14 @@ export async function measureSync(opts: { pool: pg.Pool; github: GitHubClient; l
   const stored = repository ? await storedCounts(pool, repository.id, window) : { pullRequests: 0, issues: 0 };
   const marks = window.mode === 'incremental' ? await incrementalMarks(pool, repository?.id ?? null) : { pull_requests: null, issues: null, commits: null };
   const scan = opts.scan ? await scanSizes({ github, log: opts.log, owner, name, window, marks, maxPages: opts.maxPages, signal: opts.signal, onTiming: (t) => timings.push(t) }) : [];
+  let fullPage: RequestTiming | null = null;
+  const firstPrs = scan[0]?.pages[0]?.length ?? 0;
+  if (firstPrs > 0) {
+    const plan = streamPlan('pull_requests', window, scan[0]!.since);
+    const t1 = performance.now();
+    const { page } = await fetchPage({ github, log: opts.log, signal: opts.signal ?? new AbortController().signal, owner, name }, plan, null, DEFAULT_PAGE_SIZE);
+    fullPage = { nodes: 1 + countNodes(page.nodes), ms: performance.now() - t1 };
+  }
   const commits = marks.commits ? await commitsSince(github, owner, name, marks.commits) : counts.commits;
   return {
     window,
@@ -56,6 +69,16 @@ export async function measureSync(opts: { pool: pg.Pool; github: GitHubClient; l
     releases: counts.releases,
     pageSize: DEFAULT_PAGE_SIZE,
     timings,
+    fullPage,
     graphql: { remaining: github.stats.buckets.graphql?.remaining ?? null, resetAt: github.stats.buckets.graphql?.resetAt ?? null },
   };
+}
+
+/** Nodes in a GraphQL answer: every element of every `nodes` list, nested ones included. */
+function countNodes(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + 1 + countNodes(v), 0);
+  if (!value || typeof value !== 'object') return 0;
+  let n = 0;
+  for (const [k, v] of Object.entries(value)) n += k === 'nodes' && Array.isArray(v) ? countNodes(v) : Array.isArray(v) ? 0 : countNodes(v);
+  return n;
 }

@@ -31,7 +31,8 @@ export interface StreamDeps {
 
 type Node = GqlPullRequest | GqlIssue;
 
-async function fetchPage(deps: StreamDeps, plan: StreamPlan, after: string | null, size: number): Promise<{ page: GqlPage<Node>; size: number }> {
+/** One page of a stream, exactly as the sync fetches it (its query, nested sizes and page size). */
+export async function fetchPage(deps: Pick<StreamDeps, 'github' | 'log' | 'signal' | 'owner' | 'name'>, plan: StreamPlan, after: string | null, size: number): Promise<{ page: GqlPage<Node>; size: number }> {
   const nested = DEFAULT_NESTED;
   const isPr = plan.stream === 'pull_requests';
   const { data, size: used } = await sizedQuery<{ repository: { pullRequests?: GqlPage<GqlPullRequest>; issues?: GqlPage<GqlIssue> } | null }>({
