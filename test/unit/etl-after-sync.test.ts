@@ -6,12 +6,13 @@ import type { JobService } from '../../src/main/jobs/job-service.ts';
 import type { Logger } from '../../src/main/logging/logger.ts';
 import { SYNC_JOB } from '../../src/main/sync/sync-service.ts';
 
-/** The three calls refreshAfterSync makes, over a list of runs the test controls. */
+/** The calls refreshAfterSync makes, over a list of runs the test controls (runs named `other…` ran on another worker). */
 function fakeJobs() {
   const listeners: ((r: JobRun) => void)[] = [];
   const runs: { id: string; kind: string; status: string; params: Record<string, unknown> }[] = [];
   const enqueued: { kind: string; params: Record<string, unknown> }[] = [];
   const jobs = {
+    ranHere: (id: string) => !id.startsWith('other'),
     onChange(l: (r: JobRun) => void) {
       listeners.push(l);
       return () => listeners.splice(listeners.indexOf(l), 1);
@@ -40,6 +41,8 @@ describe('Engineer Lens after every sync', () => {
     f.emit('s1', SYNC_JOB, 'running', { repository: 'acme/web' });
     f.emit('s1', SYNC_JOB, 'failed', { repository: 'acme/web' });
     f.emit('x', 'embed', 'succeeded', { repository: 'acme/web' });
+    // A sync another worker ran: that worker's process refreshes, not every console that saw it end.
+    f.emit('other1', SYNC_JOB, 'succeeded', { repository: 'acme/web' });
     expect(f.enqueued).toEqual([]);
 
     f.emit('s2', SYNC_JOB, 'succeeded', { repository: 'acme/web' });
