@@ -73,6 +73,28 @@ describe('encrypted secrets file', () => {
     await expect(store.get('p:b')).rejects.toThrow(/Cannot read the secrets file/);
   });
 
+  it('gives a slow or busy OS keychain a second chance before choosing the file', async () => {
+    let probes = 0;
+    const blip = Object.assign(new MemoryKeychain(true), {
+      async probe() {
+        if (++probes === 1) throw new KeychainUnavailableError('The OS keychain did not answer within 5 s');
+      },
+    });
+    const auto = new AutoSecretBackend({ os: blip, file: join(tmp.dir, 'blip.enc'), env: {} });
+    expect(await auto.info()).toMatchObject({ kind: 'os-keychain' });
+    expect(probes).toBe(2);
+    let downProbes = 0;
+    const down = Object.assign(new MemoryKeychain(false), {
+      async probe() {
+        downProbes++;
+        throw new KeychainUnavailableError('no Secret Service');
+      },
+    });
+    const file = new AutoSecretBackend({ os: down, file: join(tmp.dir, 'down.enc'), env: {} });
+    expect(await file.info()).toMatchObject({ kind: 'encrypted-file', reason: expect.stringContaining('no Secret Service') });
+    expect(downProbes).toBe(2);
+  });
+
   it('is chosen automatically when the OS keychain cannot store a value, and only then', async () => {
     const none = new AutoSecretBackend({ os: new MemoryKeychain(false), file: join(tmp.dir, 'c.enc'), env: {} });
     expect(await none.info()).toMatchObject({ kind: 'encrypted-file', locked: true, reason: expect.stringContaining('no usable OS keychain') });

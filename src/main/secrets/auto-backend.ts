@@ -1,6 +1,8 @@
 import { EncryptedFileBackend } from './encrypted-file.ts';
 import { KeychainUnavailableError, type SecretBackend } from './keychain.ts';
 
+const PROBE_RETRY_MS = 1000;
+
 export type SecretStoreKind = 'os-keychain' | 'encrypted-file';
 
 export interface SecretStoreInfo {
@@ -59,6 +61,26 @@ export class AutoSecretBackend implements SecretBackend {
     return this.chosen;
   }
 
+  /**
+   * Null when the OS keychain stores a value. A keychain that is up but slow or busy (a session
+   * just starting, many processes starting at once) gets a second chance: the choice holds for the
+   * whole process, and a file chosen by a blip would hide the operator's keychain secrets.
+   */
+  private async probeOs(): Promise<string | null> {
+    try {
+      await this.os.probe();
+      return null;
+    } catch (first) {
+      await new Promise((r) => setTimeout(r, PROBE_RETRY_MS));
+      try {
+        await this.os.probe();
+        return null;
+      } catch {
+        return (first as Error).message;
+      }
+    }
+  }
+
   private async decide(): Promise<{ backend: SecretBackend; info: Omit<SecretStoreInfo, 'locked'> }> {
     const forced = this.env.REPO_OPS_SECRET_STORE;
     const fileInfo = (reason: string) => ({ backend: this.file, info: { kind: 'encrypted-file' as const, reason, file: this.file.path } });
@@ -68,12 +90,8 @@ export class AutoSecretBackend implements SecretBackend {
     else if (forced === 'keychain') picked = osInfo('REPO_OPS_SECRET_STORE=keychain');
     else if (this.file.exists()) picked = fileInfo('an encrypted secrets file exists in the data directory');
     else {
-      try {
-        await this.os.probe();
-        picked = osInfo('the OS keychain stores secrets on this machine');
-      } catch (e) {
-        picked = fileInfo(`no usable OS keychain (${(e as Error).message})`);
-      }
+      const failure = await this.probeOs();
+      picked = failure ? fileInfo(`no usable OS keychain (${failure})`) : osInfo('the OS keychain stores secrets on this machine');
     }
     const passphrase = this.env.REPO_OPS_SECRETS_PASSPHRASE;
     if (picked.info.kind === 'encrypted-file' && passphrase) {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { AsyncEntry } from '@napi-rs/keyring';
 
 export const KEYCHAIN_SERVICE = 'repo-ops';
@@ -37,9 +38,12 @@ export class OsKeychain implements SecretBackend {
   }
 
   // Reads succeed (empty) even with no Secret Service running; only a write proves it works.
+  // Each process probes its own item: consoles, workers and CLI commands starting together must
+  // not delete each other's probe mid-check.
   async probe(): Promise<void> {
-    await this.set('__repo_ops_probe__', 'probe');
-    await this.delete('__repo_ops_probe__');
+    const account = `__repo_ops_probe__${process.pid}_${randomBytes(4).toString('hex')}`;
+    await this.set(account, 'probe');
+    await this.delete(account);
   }
 
   private async run<T>(op: (signal: AbortSignal) => Promise<T>): Promise<T> {
