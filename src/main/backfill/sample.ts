@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../shared/random.ts';
 import type { GitHubClient } from '../github/client.ts';
 import { DEFAULT_NESTED, LATEST_NUMBERS_QUERY, sampleItemsQuery } from '../github/queries.ts';
 import { checkGraphQLErrors } from '../github/resilient-query.ts';
@@ -14,17 +15,11 @@ export interface SampledItem extends NestedProfile {
 
 const PER_REQUEST = 50;
 
-/** A seeded PRNG (mulberry32): the same repository draws the same sample, so estimates repeat. */
+/** A seeded PRNG: the same repository draws the same sample, so estimates repeat. */
 export function seededRandom(seedText: string): () => number {
   let a = 0;
   for (const ch of seedText) a = (Math.imul(a, 31) + ch.charCodeAt(0)) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(a);
 }
 
 /** Fisher–Yates: the order a random sample is drawn in. */
