@@ -60,17 +60,51 @@ const toRun = (r: Row): SharedRun => ({
 });
 
 /**
- * Runs changed after `since` (exclusive; a previous answer's `cursor`), oldest change first; only
- * those of `ids` when given. The cursor keeps Postgres's microseconds: a millisecond ISO time would
- * fall before the change it came from and return that run again on every read.
+ * Runs changed after `since` (exclusive; a previous answer's `cursor`), oldest change first, plus
+ * every run changed in the `lookbackMs` before it; only those of `ids` when given. The cursor keeps
+ * Postgres's microseconds: a millisecond ISO time would fall before the change it came from. The
+ * look-back is there because `updated_at` is taken before the commit: a write that commits late
+ * lands behind a cursor that has already moved past it (the caller drops what it has seen).
  */
-export async function changedRuns(pool: pg.Pool, since: string | null, limit = 500, ids: string[] | null = null): Promise<ChangedRun[]> {
+export async function changedRuns(pool: pg.Pool, since: string | null, lookbackMs: number, limit = 500, ids: string[] | null = null): Promise<ChangedRun[]> {
+  const cols = `*, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor`;
   const { rows } = await pool.query(
-    `SELECT *, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor FROM job_runs_shared
-     WHERE updated_at > COALESCE($1::timestamptz, '-infinity') AND ($3::text[] IS NULL OR id = ANY($3)) ORDER BY updated_at LIMIT $2`,
-    [since, limit, ids],
+    `(SELECT ${cols} FROM job_runs_shared
+       WHERE updated_at > COALESCE($1::timestamptz, '-infinity') AND ($3::text[] IS NULL OR id = ANY($3)) ORDER BY updated_at LIMIT $2)
+     UNION ALL
+     (SELECT ${cols} FROM job_runs_shared
+       WHERE updated_at <= $1::timestamptz AND updated_at > $1::timestamptz - make_interval(secs => $4::float8 / 1000) AND ($3::text[] IS NULL OR id = ANY($3)))
+     ORDER BY updated_at`,
+    [since, limit, ids, lookbackMs],
   );
   return (rows as (Row & { cursor: string })[]).map((r) => ({ ...toRun(r), cursor: r.cursor }));
+}
+
+/**
+ * Reads runs as they change, each change once: a cursor with a look-back, and the last change seen
+ * of every run inside the look-back so a re-read is dropped and a late commit is not.
+ */
+export class RunFeed {
+  private cursor: string | null = null;
+  private readonly seen = new Map<string, string>();
+  private readonly lookbackMs: number;
+
+  constructor(lookbackMs = 10_000) {
+    this.lookbackMs = lookbackMs;
+  }
+
+  async next(pool: pg.Pool, ids: string[] | null = null, limit = 500): Promise<ChangedRun[]> {
+    const rows = await changedRuns(pool, this.cursor, this.lookbackMs, limit, ids);
+    const fresh = rows.filter((r) => r.cursor > (this.seen.get(r.id) ?? ''));
+    for (const r of fresh) {
+      this.seen.set(r.id, r.cursor);
+      if (r.cursor > (this.cursor ?? '')) this.cursor = r.cursor;
+    }
+    // Past the look-back a run is never read again by position, so its entry can go.
+    const horizon = Date.parse(this.cursor ?? '') - this.lookbackMs - 1000;
+    for (const [id, c] of this.seen) if (Date.parse(c) < horizon) this.seen.delete(id);
+    return fresh;
+  }
 }
 
 export async function listRuns(pool: pg.Pool, limit: number): Promise<SharedRun[]> {

@@ -7,7 +7,7 @@ import type { RerunPlan } from '../jobs/job-repo.ts';
 import type { JobService } from '../jobs/job-service.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
-import { changedRuns, pushRun, requestStop } from './shared-runs.ts';
+import { pushRun, requestStop, RunFeed } from './shared-runs.ts';
 
 export interface WorkerInfo {
   id: string;
@@ -73,7 +73,7 @@ export class WorkerService {
   private coordination: pg.Pool | null = null;
   private timer: NodeJS.Timeout | null = null;
   private offJobs: (() => void) | null = null;
-  private cursor: string | null = null;
+  private readonly feed = new RunFeed();
   private readonly pending = new Map<string, JobRun>();
   private readonly lastPush = new Map<string, number>();
   private readonly flushing = new Map<string, Promise<void>>();
@@ -181,10 +181,9 @@ export class WorkerService {
       if (!run || !this.pool) return;
       this.pending.delete(runId);
       this.lastPush.set(runId, Date.now());
-      // All reports of a run through one pool whose commits do not wait for the disk: a report that
-      // waited while later ones (of other runs) committed at once would become visible behind the
-      // cursor consoles read from, and be missed. A run's end is still durable: the queue's
-      // completion of the job commits after it, durably, and flushes the WAL up to and past it.
+      // All reports of a run through one pool whose commits do not wait for the disk, so they become
+      // visible in order and soon (consoles read them with a bounded look-back). A run's end is still
+      // durable: the queue's completion of the job commits after it, durably, and flushes the WAL.
       await pushRun(this.coordination ?? this.pool, run, this.id).catch((e: Error) => this.d.logger.warn('queue_report_failed', `Could not report run ${runId}: ${e.message}`));
     });
     this.flushing.set(runId, next);
@@ -200,9 +199,8 @@ export class WorkerService {
       for (const id of [...this.pending.keys()]) if (Date.now() - (this.lastPush.get(id) ?? 0) >= PUSH_EVERY_MS) await this.flush(id);
       const watchAll = this.opts?.watch !== false;
       const followed = watchAll ? null : [...this.mine, ...this.sent];
-      const changed = followed?.length === 0 ? [] : await changedRuns(this.pool, this.cursor, 500, followed);
+      const changed = followed?.length === 0 ? [] : await this.feed.next(this.pool, followed);
       for (const r of changed) {
-        if (!followed) this.cursor = r.cursor;
         if (this.mine.has(r.id)) {
           if (r.stopRequested && r.status === 'running') void this.d.jobs.cancel(r.id, { pause: r.stopRequested === 'pause' }).catch(() => {});
           continue;
@@ -211,7 +209,6 @@ export class WorkerService {
         if (this.lags.length > 500) this.lags.shift();
         this.d.jobs.replicate(r);
         if (!followed) continue;
-        this.cursor = r.cursor > (this.cursor ?? '') ? r.cursor : this.cursor;
         if (!['queued', 'running'].includes(r.status)) this.sent.delete(r.id);
       }
       if (this.opts?.work) await (this.coordination ?? this.pool).query('UPDATE workers SET heartbeat_at = now() WHERE id = $1', [this.id]);
