@@ -108,13 +108,16 @@ describe('Engineers and What Shipped pages', () => {
     await page.getByLabel('Author', { exact: true }).fill('');
     await expect.poll(shippedCount).toBe(merged);
 
-    // The windows by merged date: what GitHub's data says was merged in the last 7, 30, 90 days, and ever.
+    // The windows by merged date: what GitHub's data says was merged in the last 7, 30, 90 calendar
+    // days (the team time zone, UTC here, today included), and ever.
     const mergedAts = dataset.repositories[0]!.pullRequests.filter((p) => p.state === 'MERGED').map((p) => Date.parse(p.mergedAt!));
     expect(mergedAts.length).toBe(merged);
     for (const [w, days] of [['7d', 7], ['30d', 30], ['90d', 90], ['All', null]] as const) {
       await page.getByRole('radio', { name: w }).click();
-      const since = days === null ? 0 : Date.now() - days * 86_400_000;
+      const now = new Date();
+      const since = days === null ? 0 : Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (days - 1));
       await expect.poll(shippedCount).toBe(mergedAts.filter((t) => t >= since).length);
+      if (days !== null) await expect.poll(() => page.getByTestId('shipped-since').innerText()).toBe(`since ${new Date(since).toISOString().slice(0, 10)} (UTC)`);
     }
     expect(c.errors).toEqual([]);
   });

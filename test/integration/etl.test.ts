@@ -7,7 +7,7 @@ import type { WarehouseService } from '../../src/main/warehouse/warehouse-servic
 import { EngineerLensParams, WhatShippedParams } from '../../src/shared/contract/etl.ts';
 import { generateEtlData, insertEtlData, upsertPrs, type RawData } from '../helpers/etl-data.ts';
 import { readRaw, reference, shippedSummaryReference, type Expected } from '../helpers/etl-reference.ts';
-import { shipped } from '../../src/main/etl/read.ts';
+import { shipped, shippedMarkdown } from '../../src/main/etl/read.ts';
 import { runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/temp.ts';
 import { etlCommand } from '../../src/main/cli/commands/etl.ts';
@@ -302,6 +302,37 @@ describe('Engineer Lens and What Shipped ETL against an independent reference', 
     // The dataset makes the cases say something.
     expect(shippedSummaryReference(raw).topAuthors.length).toBe(5);
     expect(shippedSummaryReference(raw, { band: 'high', featuresOnly: true }).merged).toBeGreaterThan(0);
+  });
+
+  it("What Shipped's 7-day window is 7 calendar days in the team time zone, today included, as the Engineers page's", async () => {
+    const tz = 'Asia/Kolkata';
+    // Local midnight six days ago, computed apart from the warehouse: today's date there, minus 6, at 00:00 IST (UTC+5:30).
+    const [y, m, d] = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date()).split('-').map(Number);
+    const start = Date.UTC(y!, m! - 1, d! - 6) - 5.5 * 3_600_000;
+    const at = (ms: number) => new Date(ms).toISOString();
+    const edges = [
+      [1, at(start - 60_000)],
+      [2, at(start + 60_000)],
+      [3, at(Date.now() - 60_000)],
+    ] as const;
+    try {
+      for (const [n, merged] of edges)
+        await pool.query(
+          `INSERT INTO repo_prs (repo_name, pr_number, title, author, created_at, merged_at, is_merged, additions, deletions, changed_files, labels_full, feature_rule, feature_confidence, risk_score, high_risk, risk_reasons, top_risky_files)
+           VALUES ('edge/tz', $1, 'Edge', 'edgy', $2, $2, true, 1, 0, 1, '[]', 'excluded', 0, 1, false, '[]', '[]')`,
+          [n, merged],
+        );
+      const q = { repository: 'edge/tz', window: 7 as const, author: null, band: null, featuresOnly: false };
+      const r = await shipped(pool, WAREHOUSE_SCHEMA, q, null, tz);
+      // A rolling 7 × 24 h would include #1 too: it merged less than 7 days ago, but on the 8th local day.
+      expect(r.prs.map((p) => p.number)).toEqual([3, 2]);
+      expect(r.since).toBe(at(start));
+      expect(r.timeZone).toBe(tz);
+      const day = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(start));
+      expect(shippedMarkdown(q, r)).toContain(`the last 7 days (since ${day}, ${tz})`);
+    } finally {
+      await pool.query("DELETE FROM repo_prs WHERE repo_name = 'edge/tz'");
+    }
   });
 
   it('What Shipped stages repo_prs alone; an untracked repository leaves no rows behind', async () => {

@@ -65,9 +65,9 @@ export class EtlService {
   }
 
   /** The console's schema and a pool on it, for the page reads. */
-  async reader(): Promise<{ pool: pg.Pool; schema: string }> {
+  async reader(): Promise<{ pool: pg.Pool; schema: string; timeZone: string }> {
     const { pool, schema } = await this.conn();
-    return { pool, schema };
+    return { pool, schema, timeZone: this.d.timeZone() };
   }
 
   async runEngineerLens(p: EngineerLensParams, h: RunHooks): Promise<EtlRunResult> {

@@ -27,13 +27,13 @@ export function etlHandlers(etl: EtlService, jobs: JobService, llm: LlmScorer): 
       return authorDetail(pool, schema, username, repository, window);
     },
     'shipped.list': async (q) => {
-      const { pool, schema } = await etl.reader();
-      return shipped(pool, schema, q);
+      const { pool, schema, timeZone } = await etl.reader();
+      return shipped(pool, schema, q, undefined, timeZone);
     },
     'shipped.export': async ({ format, ...q }) => {
-      const { pool, schema } = await etl.reader();
+      const { pool, schema, timeZone } = await etl.reader();
       // Exports carry every matching PR, not just the page's first ones.
-      const r = await shipped(pool, schema, q, null);
+      const r = await shipped(pool, schema, q, null, timeZone);
       const stamp = new Date().toISOString().slice(0, 10);
       const scope = (q.repository ?? 'all').replace(/[^\w.-]+/g, '-');
       return format === 'csv' ? { filename: `what-shipped-${scope}-${stamp}.csv`, content: shippedCsv(r.prs) } : { filename: `what-shipped-${scope}-${stamp}.md`, content: shippedMarkdown(q, r) };

@@ -106,15 +106,21 @@ export async function authorDetail(db: Db, schema: string, username: string, rep
 export const SHIPPED_LIST_LIMIT = 20_000;
 
 /**
- * Merged PRs of a window (by merged date, up to now), filtered. The summary is aggregated in the
- * warehouse over every PR the filters leave, however many the list shows; `limit` null lists all.
+ * Merged PRs of a window (by merged date, up to now), filtered. A window of N days is N calendar
+ * days in the team's time zone, today included — the Engineers page's windows, so both pages count
+ * the same PRs. The summary is aggregated in the warehouse over every PR the filters leave, however
+ * many the list shows; `limit` null lists all.
  */
-export async function shipped(db: Db, schema: string, q: ShippedQuery, limit: number | null = SHIPPED_LIST_LIMIT) {
+export async function shipped(db: Db, schema: string, q: ShippedQuery, limit: number | null = SHIPPED_LIST_LIMIT, timeZone = 'UTC') {
   const T = tablesOf(schema);
-  const where = `p.is_merged AND ($2::int = 999 OR p.merged_at >= now() - make_interval(days => $2::int))
+  const since =
+    q.window === 999
+      ? null
+      : ((await db.query(`SELECT (((now() AT TIME ZONE $1)::date - ($2::int - 1))::timestamp AT TIME ZONE $1) AS since`, [timeZone, q.window])).rows[0].since as Date);
+  const where = `p.is_merged AND ($2::timestamptz IS NULL OR p.merged_at >= $2::timestamptz)
        AND ($1::text IS NULL OR p.repo_name = $1) AND ($3::text IS NULL OR p.author = $3) AND ($4::text IS NULL OR ${BAND_SQL} = $4)
        AND (NOT $5::boolean OR p.feature_confidence > 0)`;
-  const params = [q.repository, q.window, q.author, q.band, q.featuresOnly];
+  const params = [q.repository, since, q.author, q.band, q.featuresOnly];
   const { rows } = await db.query(
     `SELECT p.*, ${LLM_COLUMNS} FROM ${T.repo_prs} p ${llmJoin(schema)} WHERE ${where}
      ORDER BY p.merged_at DESC, p.repo_name, p.pr_number ${limit === null ? '' : `LIMIT ${Math.max(0, Math.floor(limit))}`}`,
@@ -146,7 +152,8 @@ export async function shipped(db: Db, schema: string, q: ShippedQuery, limit: nu
   }
   const topAuthors = [...byAuthor.entries()].map(([author, v]) => ({ author, ...v })).sort((a, b) => b.prs - a.prs || (a.author < b.author ? -1 : 1)).slice(0, 5);
   return {
-    since: q.window === 999 ? null : new Date(Date.now() - q.window * 86_400_000).toISOString(),
+    since: since ? since.toISOString() : null,
+    timeZone,
     prs: rows.map(toPr),
     truncated: rows.length < merged,
     summary: { merged, features, authors: byAuthor.size, lines, topAuthors, risk, featureSplit },
@@ -169,11 +176,14 @@ export function shippedCsv(prs: ShippedPr[]): string {
   return [head.join(','), ...lines].join('\n') + '\n';
 }
 
+/** The calendar day an instant falls on in a time zone (YYYY-MM-DD). */
+const localDay = (iso: string, timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+
 const md = (s: string) => s.replace(/([\\`*_[\]|<>])/g, '\\$1');
 
 export function shippedMarkdown(q: ShippedQuery, r: Awaited<ReturnType<typeof shipped>>): string {
   const scope = q.repository ?? 'all repositories';
-  const window = q.window === 999 ? 'all time' : `the last ${q.window} days`;
+  const window = r.since === null ? 'all time' : `the last ${q.window} days (since ${localDay(r.since, r.timeZone)}, ${r.timeZone})`;
   const s = r.summary;
   const out = [
     `# What shipped — ${md(scope)}, ${window}`,

@@ -195,6 +195,6 @@ export const etlCalls = {
       files: z.array(z.object({ repository: z.string(), path: z.string(), ownershipPct: z.number(), authorLines: z.number(), totalLines: z.number(), lastTouched: isoTime })),
     }),
   ),
-  'shipped.list': call('Merged PRs in a window with the shipping summary', ShippedQuery, z.object({ since: z.string().nullable(), prs: z.array(ShippedPr), truncated: z.boolean().describe('the list shows the newest PRs only; the summary and the exports cover all'), summary: ShippedSummary })),
+  'shipped.list': call('Merged PRs in a window with the shipping summary', ShippedQuery, z.object({ since: z.string().nullable().describe("the window's first instant: local midnight in the team time zone"), timeZone: z.string(), prs: z.array(ShippedPr), truncated: z.boolean().describe('the list shows the newest PRs only; the summary and the exports cover all'), summary: ShippedSummary })),
   'shipped.export': call('The shipping digest as Markdown or CSV', ShippedQuery.extend({ format: z.enum(['markdown', 'csv']).default('markdown') }), z.object({ filename: z.string(), content: z.string() })),
 };

@@ -11,6 +11,8 @@ import { EtlRunBar } from '../engineers/EtlRunBar.tsx';
 import { WhatShippedRun } from './WhatShippedRun.tsx';
 
 type Window = 7 | 30 | 90 | 999;
+/** The calendar day an instant falls on in a time zone. */
+const localDay = (iso: string, timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
 const WINDOWS: [Window, string][] = [
   [7, '7d'],
   [30, '30d'],
@@ -68,6 +70,11 @@ export function WhatShippedPage() {
             </button>
           ))}
         </div>
+        {data?.since && (
+          <span className="muted" data-testid="shipped-since" title="Windows are calendar days in the team time zone, today included (Settings → team time zone)">
+            since {localDay(data.since, data.timeZone)} ({data.timeZone})
+          </span>
+        )}
         <select className="input" aria-label="Repository" value={repository ?? ''} onChange={(e) => setRepository(e.target.value || null)}>
           <option value="">All repositories</option>
           {repos.map((r) => (
