@@ -21,7 +21,21 @@ import { changeEtlBenchData, generateEtlBenchData } from './etl-data.ts';
 const { values } = parseArgs({ options: { dir: { type: 'string', default: join(tmpdir(), 'repo-ops-etl-profile') }, prs: { type: 'string', default: '100000' }, authors: { type: 'string', default: '2000' }, full: { type: 'boolean' }, inc: { type: 'boolean' }, hold: { type: 'boolean' } } });
 const SCHEMA = 'repo_ops';
 const silent = { info() {}, warn() {}, error() {}, debug() {}, child: () => silent } as unknown as Logger;
-const hooks = (): RunHooks => ({ signal: new AbortController().signal, log: silent, progress() {}, step: (_n, fn) => fn({ value: undefined, save() {} }) });
+// Each step's wall time (statements of repositories refreshed side by side overlap: their sums exceed it).
+const steps: [string, number][] = [];
+const hooks = (): RunHooks => ({
+  signal: new AbortController().signal,
+  log: silent,
+  progress() {},
+  step: async (n, fn) => {
+    const t0 = performance.now();
+    try {
+      return await fn({ value: undefined, save() {} });
+    } finally {
+      steps.push([n, performance.now() - t0]);
+    }
+  },
+});
 
 const times = new Map<string, { n: number; ms: number }>();
 let recording = false;
@@ -55,7 +69,8 @@ const origQuery = pg.Client.prototype.query as (...a: unknown[]) => unknown;
 
 function report(label: string, s: number) {
   const rows = [...times.entries()].sort((x, y) => y[1].ms - x[1].ms).slice(0, 25);
-  console.log(`\n== ${label}: ${s.toFixed(2)} s`);
+  console.log(`\n== ${label}: ${s.toFixed(2)} s (steps: ${steps.map(([n, ms]) => `${n} ${(ms / 1000).toFixed(2)} s`).join(', ')})`);
+  steps.length = 0;
   for (const [k, v] of rows) console.log(`${(v.ms / 1000).toFixed(2).padStart(7)} s ${String(v.n).padStart(4)}×  ${k}`);
   times.clear();
 }

@@ -284,6 +284,42 @@ describe('Engineer Lens and What Shipped ETL against an independent reference', 
     expectAgrees(await tables(pool), reference(await readRaw(pool), KOLKATA.timeZone, KOLKATA.asOf));
   });
 
+  it("an incremental run follows an ownership crossing 50 % through another author's low-risk PR count, down and back up", async () => {
+    // grace's low-risk PR owns a file of its own (10 of 14 lines, erin's PR the other 4); erin's PR
+    // then grows to 30 lines (grace: 10 of 40) and back. grace's PRs never change: only the
+    // threshold crossing can move her ownership_low_risk_prs.
+    const web = data.repos[0]!;
+    const grace = data.people.find((p) => p.username === 'grace')!;
+    const erin = data.people.find((p) => p.username === 'erin')!;
+    const base = { repository_id: web.id, body: null, state: 'MERGED' as const, merged: true, labels: [], changed_files: 1, deletions: 0 };
+    const mine = { ...base, id: '00000000-0000-4000-8003-00000000a001', github_id: 9_000_001, number: 901, title: 'Tidy the threshold module', author_id: grace.id, additions: 10, created_at: '2026-04-10T09:00:00.000Z', merged_at: '2026-04-11T09:00:00.000Z' };
+    const theirs = { ...base, id: '00000000-0000-4000-8003-00000000a002', github_id: 9_000_002, number: 902, title: 'Tweak the threshold module', author_id: erin.id, additions: 4, created_at: '2026-04-12T09:00:00.000Z', merged_at: '2026-04-12T10:00:00.000Z' };
+    const path = 'src/threshold/owned.ts';
+    const counts = async () =>
+      Object.fromEntries((await pool.query("SELECT window_days, ownership_low_risk_prs AS n FROM author_metrics_window WHERE repo_name = 'acme/web' AND username = 'grace' ORDER BY 1")).rows.map((r) => [r.window_days, r.n]));
+    const erinLines = async (lines: number) => {
+      await upsertPrs(pool, [{ ...theirs, additions: lines }]);
+      await pool.query('UPDATE pr_files SET additions = $2 WHERE pull_request_id = $1', [theirs.id, lines]);
+    };
+    const run = async () => {
+      const r = await lens({ ...KOLKATA });
+      expect(r.tables.filter((t) => t.table === 'author_metrics_window' && t.repo === 'acme/web').map((t) => t.mode)).toEqual(['incremental']);
+      expectAgrees(await tables(pool), reference(await readRaw(pool), KOLKATA.timeZone, KOLKATA.asOf));
+      return counts();
+    };
+
+    await upsertPrs(pool, [mine, theirs]);
+    await pool.query("INSERT INTO pr_files VALUES ($1, $3, 10, 0, 'modified'), ($2, $3, 4, 0, 'modified')", [mine.id, theirs.id, path]);
+    const above = await run();
+    expect(Number((await pool.query("SELECT risk_score FROM repo_prs WHERE repo_name = 'acme/web' AND pr_number = 901")).rows[0].risk_score)).toBeLessThanOrEqual(3);
+    await erinLines(30);
+    const below = await run();
+    // Windows holding grace's PR (merged 2026-04-11; the 7-day window starts 2026-04-15) lose it; the 7-day one is as it was.
+    expect(Object.fromEntries(Object.entries(above).map(([w, n]) => [w, (n as number) - (Number(w) === 7 ? 0 : 1)]))).toEqual(below);
+    await erinLines(4);
+    expect(await run()).toEqual(above);
+  });
+
   it("What Shipped's summary counts every PR the filters leave, however many the list shows", async () => {
     const raw = await readRaw(pool);
     const cases = [{}, { author: 'alice' }, { band: 'medium' as const }, { band: 'high' as const, featuresOnly: true }, { featuresOnly: true }];

@@ -82,6 +82,7 @@ export class EtlService {
       const done = await h.step(table, (cp) => this.forEachRepo(`${table}`, scope, cp, h, (db, schema, repo) => refreshTable(db, schema, table, repo, { timeZone: tz, asOf: p.asOf, force: p.forceRefresh })));
       results.push(...done);
     }
+    await this.analyzeRebuilt(results);
     await this.prune();
     return { timeZone: tz, repositories: repos, staged, tables: results };
   }
@@ -179,6 +180,19 @@ export class EtlService {
       }
     }
     return { timeZone: tz, asOf, candidates: candidates.map((c) => ({ ...c, prs: Math.max(0, c.prs) })), rows: out };
+  }
+
+  /**
+   * Fresh planner statistics for the tables a run rebuilt: the next incremental run probes them by
+   * key, and over the statistics of before a rebuild (a table a tenth its size) the planner chose
+   * to read a whole repository's rows instead.
+   */
+  private async analyzeRebuilt(results: RefreshResult[]): Promise<void> {
+    const { pool, schema } = await this.conn();
+    const T = tablesOf(schema);
+    const rebuilt = new Set(results.filter((r) => r.mode === 'full' && r.rows > 0 && r.table !== 'authors').map((r) => r.table));
+    const tables = [...rebuilt].flatMap((t) => (t === 'author_metrics_daily' ? [T.author_metrics_daily_active, T.author_metrics_span] : [T[t]]));
+    if (tables.length > 0) await pool.query(`ANALYZE ${tables.join(', ')}`);
   }
 
   /** Drops change-log entries every table with state has consumed. */

@@ -215,5 +215,19 @@ ALTER TABLE "etl_pr_sources" ADD COLUMN "source_synced_at" timestamptz, ADD COLU
 CREATE INDEX "repo_prs_repo_created_idx" ON "repo_prs" ("repo_name", "created_at");
 `,
     },
+    {
+      version: 6,
+      name: 'change log with versions and file lines',
+      sql: `
+-- Each change-log entry says whether it is a PR's version before the change ("prior") and the
+-- changed lines of each of its files (parallel to "files"): the net change of every file's
+-- ownership, so an incremental run recounts only the authors whose share crossed 50 %.
+-- Entries logged before carry neither: the Engineer Lens tables rebuild once on their next run.
+ALTER TABLE "etl_changes" ADD COLUMN "prior" boolean NOT NULL DEFAULT false, ADD COLUMN "file_lines" integer[] NOT NULL DEFAULT '{}';
+ALTER TABLE "etl_changes" ALTER COLUMN "prior" DROP DEFAULT, ALTER COLUMN "file_lines" DROP DEFAULT;
+DELETE FROM "etl_changes";
+DELETE FROM "etl_state" WHERE "table_name" <> 'repo_prs';
+`,
+    },
   ],
 };

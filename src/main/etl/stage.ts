@@ -14,6 +14,10 @@ export interface StageResult {
 /** A staging candidate (p: pull_requests, c: contributors, s: etl_pr_sources): never staged, or its sync stamp, author or bot flag differs. */
 const CANDIDATE = `(s.repo_name IS NULL OR s.source_synced_at IS DISTINCT FROM p.synced_at OR s.author IS DISTINCT FROM coalesce(c.username, 'ghost') OR s.is_bot IS DISTINCT FROM coalesce(c.is_bot, false))`;
 
+/** A change-log entry's staged files and their changed lines, in one order (x: the PR's row). */
+const FILE_LINES = (files: string, x: string) => `CROSS JOIN LATERAL (SELECT coalesce(array_agg(f.file_path ORDER BY f.file_path), '{}') AS files, coalesce(array_agg(f.additions + f.deletions ORDER BY f.file_path), '{}') AS lines
+  FROM ${files} f WHERE f.repo_name = ${x}.repo_name AND f.pr_number = ${x}.pr_number) fl`;
+
 /**
  * The rubric's path flags for every path of the candidates of these repositories, in a statement of
  * its own before they are staged side by side (flags are shared: inserted inside the staging
@@ -100,11 +104,11 @@ export async function stageRepository(db: Db, schema: string, repo: string, opts
     if (!log) await db.query(`DELETE FROM ${T.etl_state} WHERE repo_name = $1 AND table_name <> 'repo_prs'`, [repo]);
     const keys = `(SELECT repo_name, pr_number FROM "etl_chg" UNION ALL SELECT repo_name, pr_number FROM "etl_del")`;
     // The old versions' keys, so each table can recompute what they counted towards.
-    if (log) await db.query(`INSERT INTO ${T.etl_changes} (repo_name, pr_number, author, is_bot, created_at, merged_at, files)
-      SELECT rp.repo_name, rp.pr_number, rp.author, s.is_bot, rp.created_at, rp.merged_at,
-        coalesce((SELECT array_agg(f.file_path) FROM ${T.etl_pr_files} f WHERE f.repo_name = rp.repo_name AND f.pr_number = rp.pr_number), '{}')
+    if (log) await db.query(`INSERT INTO ${T.etl_changes} (repo_name, pr_number, author, is_bot, created_at, merged_at, prior, files, file_lines)
+      SELECT rp.repo_name, rp.pr_number, rp.author, s.is_bot, rp.created_at, rp.merged_at, true, fl.files, fl.lines
       FROM ${keys} k JOIN ${T.repo_prs} rp ON rp.repo_name = k.repo_name AND rp.pr_number = k.pr_number
-      JOIN ${T.etl_pr_sources} s ON s.repo_name = k.repo_name AND s.pr_number = k.pr_number`);
+      JOIN ${T.etl_pr_sources} s ON s.repo_name = k.repo_name AND s.pr_number = k.pr_number
+      ${FILE_LINES(T.etl_pr_files, 'rp')}`);
     for (const t of [T.etl_pr_files, T.repo_prs, T.etl_pr_sources]) await db.query(`DELETE FROM ${t} x USING ${keys} k WHERE x.repo_name = $1 AND x.repo_name = k.repo_name AND x.pr_number = k.pr_number`, [repo]);
 
     // The rubric's regular expressions run once per distinct path and rubric version, not once per
@@ -155,10 +159,9 @@ export async function stageRepository(db: Db, schema: string, repo: string, opts
       FROM r`);
 
     await db.query(`INSERT INTO ${T.etl_pr_sources} (repo_name, pr_number, source_hash, is_bot, body, source_synced_at, author) SELECT repo_name, pr_number, source_hash, is_bot, body, synced_at, author FROM "etl_chg"`);
-    if (log) await db.query(`INSERT INTO ${T.etl_changes} (repo_name, pr_number, author, is_bot, created_at, merged_at, files)
-      SELECT c.repo_name, c.pr_number, c.author, c.is_bot, c.created_at, CASE WHEN c.merged THEN c.merged_at END,
-        coalesce((SELECT array_agg(f.file_path) FROM ${T.etl_pr_files} f WHERE f.repo_name = c.repo_name AND f.pr_number = c.pr_number), '{}')
-      FROM "etl_chg" c`);
+    if (log) await db.query(`INSERT INTO ${T.etl_changes} (repo_name, pr_number, author, is_bot, created_at, merged_at, prior, files, file_lines)
+      SELECT c.repo_name, c.pr_number, c.author, c.is_bot, c.created_at, CASE WHEN c.merged THEN c.merged_at END, false, fl.files, fl.lines
+      FROM "etl_chg" c ${FILE_LINES(T.etl_pr_files, 'c')}`);
   }
   await db.query(`INSERT INTO ${T.etl_state} (table_name, repo_name, last_seq, time_zone, source_watermark, rubric) VALUES ('repo_prs', $1, 0, 'UTC', $2, $3)
     ON CONFLICT (table_name, repo_name) DO UPDATE SET source_watermark = EXCLUDED.source_watermark, rubric = EXCLUDED.rubric, refreshed_at = now()`, [repo, range ? watermark : started, RUBRIC_VERSION]);

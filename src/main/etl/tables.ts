@@ -87,7 +87,15 @@ export async function decide(db: Db, schema: string, table: EngineerTable, repo:
  */
 export async function refreshTable(db: Db, schema: string, table: EngineerTable, repo: string, opts: RefreshOptions): Promise<RefreshResult> {
   const T = tablesOf(schema);
-  const d = await decide(db, schema, table, repo, opts);
+  const d = { ...(await decide(db, schema, table, repo, opts)) };
+  // The windows' incremental recount reads file ownership as of the same changes (see
+  // affectedAuthors); refreshed alone or after a partial run, they are recounted in full.
+  if (table === 'author_metrics_window' && !d.full && d.changes > 0) {
+    const o = (await db.query(`SELECT last_seq, time_zone, to_char(start_date, 'YYYY-MM-DD') AS start_date, to_char(end_date, 'YYYY-MM-DD') AS end_date, rubric FROM ${T.etl_state} WHERE table_name = 'author_file_ownership' AND repo_name = $1`, [repo])).rows[0] as State | undefined;
+    if (!o || Number(o.last_seq) !== d.maxSeq || o.time_zone !== opts.timeZone || o.start_date !== d.startDate || o.end_date !== d.endDate || o.rubric !== RUBRIC_VERSION) {
+      Object.assign(d, { full: true, reason: `file ownership is not refreshed to the same changes: recounted in full (${d.reason})` });
+    }
+  }
   const windowed = WINDOWED.has(table);
   const ctx: Ctx = { db, T, repo, tz: opts.timeZone, end: d.endDate, startAll: d.startDate ?? d.endDate, from: d.full ? null : d.lastSeq, to: d.maxSeq };
   let rows = 0;
@@ -130,20 +138,54 @@ const prsOf = (T: Ctx['T'], tz = '$2') => `(SELECT rp.*, ${day('rp.created_at', 
   WHERE rp.repo_name = $1 AND NOT s.is_bot)`;
 
 /**
- * Authors whose window rows the changes in range may move, as a temp table "etl_aff_authors":
- * the changed PRs' authors (old and new versions), and whoever has a merged low-risk PR touching
- * a changed file (their share of it moved, and so perhaps their ownership_low_risk_prs;
- * etl_pr_files holds merged PRs' files only).
+ * The net change the change log's entries in range made to file ownership, as a temp table
+ * "etl_own_delta": per file, author, merged instant and lines, how many more PR versions count
+ * them now than before (a new version +1, the version it replaced −1), where that is not zero.
+ * People's merged PRs only, as ownership counts them: a file absent here kept every row.
  */
-async function affectedAuthors(c: Ctx): Promise<void> {
-  await c.db.query(`CREATE TEMP TABLE "etl_aff_authors" ON COMMIT DROP AS SELECT DISTINCT author AS username FROM ${c.T.etl_changes} WHERE repo_name = $1 AND seq > $2 AND seq <= $3`, [c.repo, c.from, c.to]);
+async function ownershipDelta(c: Ctx): Promise<void> {
+  const sign = 'CASE WHEN ch.prior THEN -1 ELSE 1 END';
   await c.db.query(
-    `INSERT INTO "etl_aff_authors" SELECT DISTINCT rp.author FROM ${c.T.etl_pr_files} f JOIN ${c.T.repo_prs} rp ON rp.repo_name = f.repo_name AND rp.pr_number = f.pr_number
-     WHERE f.repo_name = $1 AND rp.is_merged AND rp.risk_score <= 3 AND f.file_path IN (SELECT DISTINCT unnest(files) FROM ${c.T.etl_changes} WHERE repo_name = $1 AND seq > $2 AND seq <= $3)
-       AND rp.author NOT IN (SELECT username FROM "etl_aff_authors")`,
+    `CREATE TEMP TABLE "etl_own_delta" ON COMMIT DROP AS
+     SELECT u.file_path, ch.author, ch.merged_at, u.lines, sum(${sign})::int AS n
+     FROM ${c.T.etl_changes} ch CROSS JOIN LATERAL unnest(ch.files, ch.file_lines) AS u(file_path, lines)
+     WHERE ch.repo_name = $1 AND ch.seq > $2 AND ch.seq <= $3 AND NOT ch.is_bot AND ch.merged_at IS NOT NULL
+     GROUP BY u.file_path, ch.author, ch.merged_at, u.lines HAVING sum(${sign}) <> 0`,
     [c.repo, c.from, c.to],
   );
 }
+
+/**
+ * Authors whose window rows the changes in range may move, as a temp table "etl_aff_authors":
+ * the changed PRs' authors (old and new versions: their own PRs moved), and whoever else's
+ * ownership of a changed file crossed 50 % in a window. Anyone else's lines on a file are as
+ * they were; only its total moved, by the delta the change log holds, so their ≥ 50 % test
+ * against the total before (now − delta) and now tells whether their PRs' ownership counts can
+ * have moved. Reads author_file_ownership as refreshed to the same changes.
+ */
+async function affectedAuthors(c: Ctx): Promise<void> {
+  await c.db.query(`CREATE TEMP TABLE "etl_aff_authors" ON COMMIT DROP AS SELECT DISTINCT author AS username FROM ${c.T.etl_changes} WHERE repo_name = $1 AND seq > $2 AND seq <= $3`, [c.repo, c.from, c.to]);
+  await ownershipDelta(c);
+  await c.db.query(
+    `INSERT INTO "etl_aff_authors"
+     SELECT DISTINCT o.username FROM (
+       SELECT d.file_path, w.window_days, sum(d.n * d.lines::bigint) AS delta
+       FROM "etl_own_delta" d JOIN ${windowsSql(c)} ON ${day('d.merged_at')} BETWEEN w.start_date AND $3::date
+       GROUP BY d.file_path, w.window_days HAVING sum(d.n * d.lines::bigint) <> 0
+     ) d JOIN ${c.T.author_file_ownership} o ON o.repo_name = $1 AND o.window_days = d.window_days AND o.file_path = d.file_path
+     WHERE (o.author_lines * 2 >= o.total_lines) <> (o.author_lines * 2 >= o.total_lines - d.delta)
+       AND o.username NOT IN (SELECT username FROM "etl_aff_authors")`,
+    [c.repo, c.tz, c.end],
+  );
+  await c.db.query('ANALYZE "etl_aff_authors"');
+}
+
+/**
+ * The incremental recount's ownership lookup: one primary-key probe per (window, file, author).
+ * The username is compared as an expression so the planner cannot take the author index instead
+ * (it did, and then read every share of the author in the window for each file: 0.5 s a repository).
+ */
+const OWN_BY_KEY = "ow.username || '' = p.author";
 
 const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
   // Global, small (one row per person): rebuilt from repo_prs on every run.
@@ -215,8 +257,12 @@ const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
     let filter = '';
     if (c.from === null) await db.query(`DELETE FROM ${T.author_file_ownership} WHERE repo_name = $1`, [c.repo]);
     else {
-      await db.query(`CREATE TEMP TABLE "etl_aff_files" ON COMMIT DROP AS SELECT DISTINCT unnest(files) AS file_path FROM ${T.etl_changes} WHERE repo_name = $1 AND seq > $2 AND seq <= $3`, [c.repo, c.from, c.to]);
-      await db.query(`DELETE FROM ${T.author_file_ownership} o USING "etl_aff_files" f WHERE o.repo_name = $1 AND o.file_path = f.file_path`, [c.repo]);
+      // Only files whose counted contributions differ (a retitled PR's files keep their rows).
+      await ownershipDelta(c);
+      await db.query('CREATE TEMP TABLE "etl_aff_files" ON COMMIT DROP AS SELECT DISTINCT file_path FROM "etl_own_delta"');
+      await db.query('ANALYZE "etl_aff_files"');
+      // Through the primary key, window by window (by file alone it read the repository's rows).
+      await db.query(`DELETE FROM ${T.author_file_ownership} o USING "etl_aff_files" f, ${windowsSql(c)} WHERE o.repo_name = $1 AND o.window_days = w.window_days AND o.file_path = f.file_path`, [c.repo]);
       filter = 'AND f.file_path IN (SELECT file_path FROM "etl_aff_files")';
     }
     // An author's share of a file's changed lines across the PRs merged in the window: one pass
@@ -238,17 +284,17 @@ const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
        FROM t WHERE t.total_lines > 0`,
       [c.repo, c.tz, c.end],
     );
-    if (c.from !== null) await db.query('DROP TABLE "etl_aff_files"');
+    if (c.from !== null) await db.query('DROP TABLE "etl_aff_files", "etl_own_delta"');
     return r.rowCount ?? 0;
   },
 
   async author_metrics_window(c) {
     const { db, T } = c;
+    const full = c.from === null;
     let filter = '';
-    if (c.from === null) await db.query(`DELETE FROM ${T.author_metrics_window} WHERE repo_name = $1`, [c.repo]);
+    if (full) await db.query(`DELETE FROM ${T.author_metrics_window} WHERE repo_name = $1`, [c.repo]);
     else {
-      // The changed PRs' authors (old and new), and whoever has a merged low-risk PR touching a
-      // changed file (their share of it, so their ownership_low_risk_prs, may have moved).
+      // The changed PRs' authors (old and new), and whoever's share of a changed file crossed 50 %.
       await affectedAuthors(c);
       filter = 'AND p.author IN (SELECT username FROM "etl_aff_authors")';
     }
@@ -264,16 +310,16 @@ const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
          SELECT p.author AS username, ${aggs} FROM ${prsOf(T, '$3')} p WHERE (p.cd <= $2::date OR p.md <= $2::date) ${filter} GROUP BY p.author
        ), v AS (
          SELECT s.username, u.* FROM s CROSS JOIN LATERAL (VALUES ${unpivot}) AS u(window_days, start_date, prs_submitted, prs_merged, high_risk_prs, lines_changed)
-       ), ow AS MATERIALIZED (
-         -- The authors' shares, hashed once (probing the index per PR, file and window cost seconds).
-         SELECT p.username, p.window_days, p.file_path, p.author_lines, p.total_lines FROM ${T.author_file_ownership} p WHERE p.repo_name = $1 ${filter.replace('p.author', 'p.username')}
-       ), own AS (
+       )${full ? `, ow AS MATERIALIZED (
+         -- Every author's shares, hashed once (probing the index per PR, file and window cost seconds).
+         SELECT p.username, p.window_days, p.file_path, p.author_lines, p.total_lines FROM ${T.author_file_ownership} p WHERE p.repo_name = $1
+       )` : ''}, own AS (
          -- Merged low-risk PRs whose every changed file (with changed lines) the author owns at least half of in the window.
          SELECT o.username, o.window_days, count(*)::int AS n FROM (
            SELECT p.author AS username, w.window_days, p.pr_number FROM ${prsOf(T, '$3')} p
            JOIN ${windowsSql(c)} ON p.md BETWEEN w.start_date AND $2::date
            JOIN ${T.etl_pr_files} f ON f.repo_name = p.repo_name AND f.pr_number = p.pr_number AND f.additions + f.deletions > 0
-           LEFT JOIN ow ON ow.window_days = w.window_days AND ow.file_path = f.file_path AND ow.username = p.author
+           LEFT JOIN ${full ? 'ow ON ow.username = p.author AND' : `${T.author_file_ownership} ow ON ${OWN_BY_KEY} AND ow.repo_name = $1 AND`} ow.window_days = w.window_days AND ow.file_path = f.file_path
            WHERE p.is_merged AND p.risk_score <= 3 ${filter}
            GROUP BY p.author, w.window_days, p.pr_number
            HAVING bool_and(coalesce(ow.author_lines * 2 >= ow.total_lines, false))
@@ -283,12 +329,10 @@ const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
          v.high_risk_prs::float8 / nullif(v.prs_submitted, 0) AS high_risk_rate, v.lines_changed, coalesce(own.n, 0) AS ownership_low_risk_prs
        FROM v LEFT JOIN own ON own.username = v.username AND own.window_days = v.window_days`;
     const insert = `INSERT INTO ${T.author_metrics_window} (username, repo_name, window_days, start_date, end_date, prs_submitted, prs_merged, high_risk_prs, high_risk_rate, lines_changed, ownership_low_risk_prs)`;
-    if (c.from === null) return (await db.query(`${insert} ${select}`, [c.repo, c.end, c.tz])).rowCount ?? 0;
-    // Incremental: the affected authors' rows recomputed, and only those that differ written.
-    // The affected authors are often most of a repository's: their PRs, files and shares hashed, as in a rebuild.
-    await db.query('SET LOCAL enable_nestloop = off');
+    if (full) return (await db.query(`${insert} ${select}`, [c.repo, c.end, c.tz])).rowCount ?? 0;
+    // Incremental: the affected authors' rows recomputed (a few authors: their PRs and shares
+    // through the author indexes), and only those that differ written.
     await db.query(`CREATE TEMP TABLE "etl_new_w" ON COMMIT DROP AS ${select}`, [c.repo, c.end, c.tz]);
-    await db.query('SET LOCAL enable_nestloop = on');
     const gone = await db.query(
       `DELETE FROM ${T.author_metrics_window} w USING "etl_aff_authors" a WHERE w.repo_name = $1 AND w.username = a.username
        AND NOT EXISTS (SELECT 1 FROM "etl_new_w" n WHERE n.username = w.username AND n.window_days = w.window_days)`,
@@ -300,7 +344,7 @@ const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
        ON CONFLICT (repo_name, window_days, username) DO UPDATE SET ${set.map((k) => `${k} = EXCLUDED.${k}`).join(', ')}
        WHERE (${set.map((k) => `${T.author_metrics_window}.${k}`).join(', ')}) IS DISTINCT FROM (${set.map((k) => `EXCLUDED.${k}`).join(', ')})`,
     );
-    await db.query('DROP TABLE "etl_aff_authors", "etl_new_w"');
+    await db.query('DROP TABLE "etl_aff_authors", "etl_own_delta", "etl_new_w"');
     return (gone.rowCount ?? 0) + (up.rowCount ?? 0);
   },
 
