@@ -4,6 +4,7 @@
 // missing heartbeat and finishes it from its checkpoint: every row there, none twice, reconciliation green.
 // The two workers share one token: together they keep to the one budget (no secondary-limit 403s).
 // A second console on the same warehouse sees the same run live, under a second behind the warehouse.
+// A schedule every minute, evaluated by three worker processes, runs exactly once per tick.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../emulators/github/dataset.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -75,6 +76,33 @@ describe('workers on the warehouse queue', () => {
     expect(rows).toHaveLength(2);
     expect(rows[1]!.started_at.getTime()).toBeGreaterThanOrEqual(rows[0]!.finished_at.getTime());
   }, 150_000);
+
+  it('a schedule ticking every minute, evaluated by three worker processes at once: exactly one run per tick', async () => {
+    // A third process for this test alone (the others keep to two workers).
+    const third = fleet.start(await fleet.home({ settings: { githubConcurrentRequests: SHARED_CONCURRENCY } }), ['--concurrency', '1', '--kinds', 'github-sync']);
+    await waitFor('three workers up', async () => (await env.t.ops.workers.list()).workers.filter((w) => w.alive).length === 3 || null, 60_000, 200);
+    const sch = await env.t.ops.schedules.add({ name: 'Every minute', kind: 'github-sync', params: { repository: SMALL[1]!, mode: 'incremental' }, cron: '* * * * *', concurrencyPolicy: 'Allow' });
+    const createdAt = new Date();
+    // Two whole ticks: the scheduler passes of all three processes (every 5 s each) race for each one.
+    const ran = async () => (await env.t.ops.schedules.history({ id: sch.id, limit: 100 })).filter((t) => t.runId);
+    await waitFor('two ticks run', async () => ((await ran()).length >= 2 || null), 150_000, 1000);
+    await env.t.ops.schedules.setEnabled({ id: sch.id, enabled: false });
+    // Late passes of the other processes (up to one interval behind) still see the ticks as decided.
+    await new Promise((r) => setTimeout(r, 6000));
+    const ticks = (await env.t.ops.schedules.history({ id: sch.id, limit: 100 })).reverse();
+    const at = ticks.map((t) => Date.parse(t.scheduledFor));
+    expect(new Set(at).size).toBe(ticks.length);
+    expect(at.every((t, i) => t % 60_000 === 0 && (i === 0 || t - at[i - 1]! === 60_000)), JSON.stringify(ticks)).toBe(true);
+    expect(ticks.every((t) => t.trigger === 'cron' && t.status === 'requested' && t.runId), JSON.stringify(ticks)).toBe(true);
+    // The queue holds exactly the ledger's runs: one per tick, none started twice.
+    const runs = (await env.pool.query("SELECT id FROM job_runs_shared WHERE kind = 'github-sync' AND params->>'repository' = $1 AND created_at >= $2", [SMALL[1], createdAt])).rows.map((r) => r.id as string);
+    expect(runs.sort()).toEqual(ticks.map((t) => t.runId!).sort());
+    await waitFor('the scheduled syncs', () => runs.every((id) => env.t.core.jobs.find(id)?.status === 'succeeded') || null, 60_000, 200);
+    await env.t.ops.schedules.remove({ id: sch.id });
+    third.kill('SIGTERM');
+    await new Promise((r) => (third.exitCode !== null ? r(null) : third.once('exit', r)));
+    fleet.processes.splice(fleet.processes.indexOf(third), 1);
+  }, 240_000);
 
   it('a sync runs on a worker, live here; kill -9 of that worker → the other finishes it with nothing lost or doubled', async () => {
     const run = await env.t.core.jobs.enqueue('github-sync', { repository: REPO, mode: 'full' });
