@@ -68,6 +68,8 @@ const origQuery = pg.Client.prototype.query as (...a: unknown[]) => unknown;
 } as never;
 
 function report(label: string, s: number) {
+  const all = [...times.values()];
+  console.log(`${all.reduce((a, v) => a + v.n, 0)} statements, ${(all.reduce((a, v) => a + v.ms, 0) / 1000).toFixed(2)} s summed`);
   const rows = [...times.entries()].sort((x, y) => y[1].ms - x[1].ms).slice(0, 25);
   console.log(`\n== ${label}: ${s.toFixed(2)} s (steps: ${steps.map(([n, ms]) => `${n} ${(ms / 1000).toFixed(2)} s`).join(', ')})`);
   steps.length = 0;

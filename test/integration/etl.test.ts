@@ -318,6 +318,18 @@ describe('Engineer Lens and What Shipped ETL against an independent reference', 
     expect(Object.fromEntries(Object.entries(above).map(([w, n]) => [w, (n as number) - (Number(w) === 7 ? 0 : 1)]))).toEqual(below);
     await erinLines(4);
     expect(await run()).toEqual(above);
+
+    // grace's own other PR (high risk: never counted itself) moves her share of the file: with
+    // erin at 30 lines, 40 lines of hers keep her above half (50 of 80), 5 put her below (15 of 45).
+    const other = { ...base, id: '00000000-0000-4000-8003-00000000a003', github_id: 9_000_003, number: 903, title: 'Drop table legacy_things', author_id: grace.id, additions: 50, changed_files: 2, created_at: '2026-04-13T09:00:00.000Z', merged_at: '2026-04-13T10:00:00.000Z' };
+    await erinLines(30);
+    await upsertPrs(pool, [other]);
+    await pool.query("INSERT INTO pr_files VALUES ($1, $2, 40, 0, 'modified'), ($1, 'db/migrations/903_drop.sql', 10, 0, 'added')", [other.id, path]);
+    expect(await run()).toEqual(above);
+    expect(Number((await pool.query("SELECT risk_score FROM repo_prs WHERE repo_name = 'acme/web' AND pr_number = 903")).rows[0].risk_score)).toBeGreaterThan(3);
+    await upsertPrs(pool, [{ ...other, additions: 15 }]);
+    await pool.query('UPDATE pr_files SET additions = 5 WHERE pull_request_id = $1 AND path = $2', [other.id, path]);
+    expect(await run()).toEqual(below);
   });
 
   it("What Shipped's summary counts every PR the filters leave, however many the list shows", async () => {

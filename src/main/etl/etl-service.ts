@@ -111,13 +111,13 @@ export class EtlService {
 
   private async stageRepos(repos: string[], o: { force: boolean; since: string | null; until: string | null; rebuildsAll: boolean }, h: RunHooks): Promise<StageResult[]> {
     const { pool, url, schema } = await this.conn();
-    await inTransaction(pool, url, (c) => flagCandidatePaths(c, schema, repos, { all: o.force || Boolean(o.since || o.until) }));
+    const candidates = await inTransaction(pool, url, (c) => flagCandidatePaths(c, schema, repos, { all: o.force || Boolean(o.since || o.until) }));
     return h.step('repo_prs', (cp) =>
       this.forEachRepo('repo_prs', repos, cp, h, async (db, schema, repo) => {
         // Log old and new keys only where some Engineer Lens table will read them incrementally.
         const T = tablesOf(schema);
         const hasState = (await db.query(`SELECT 1 FROM ${T.etl_state} WHERE repo_name = $1 AND table_name <> 'repo_prs' LIMIT 1`, [repo])).rowCount! > 0;
-        const r = await stageRepository(db, schema, repo, { force: o.force, since: o.since, until: o.until, logChanges: hasState && !o.rebuildsAll });
+        const r = await stageRepository(db, schema, repo, { force: o.force, since: o.since, until: o.until, logChanges: hasState && !o.rebuildsAll, candidates: candidates.get(repo) });
         // Restaged PRs get their LLM summary back where the answer is still for their content.
         if (r.changed + r.deleted > 0) await applySummaries(db, schema, repo);
         return r;

@@ -229,5 +229,36 @@ DELETE FROM "etl_changes";
 DELETE FROM "etl_state" WHERE "table_name" <> 'repo_prs';
 `,
     },
+    {
+      version: 7,
+      name: 'staged sources carry their author',
+      sql: `
+-- The authors table is read from the staged sources' authors (narrow rows); sources staged before
+-- version 5 have none yet: their repo_prs row's.
+UPDATE "etl_pr_sources" s SET "author" = rp."author" FROM "repo_prs" rp WHERE s."author" IS NULL AND rp."repo_name" = s."repo_name" AND rp."pr_number" = s."pr_number";
+DELETE FROM "etl_pr_sources" WHERE "author" IS NULL;
+ALTER TABLE "etl_pr_sources" ALTER COLUMN "author" SET NOT NULL;
+`,
+    },
+    {
+      version: 8,
+      name: 'low-risk PRs their author owns, per window',
+      sql: `
+-- The merged low-risk PRs whose every changed file their author owns at least half of, per window
+-- (what ownership_low_risk_prs counts): an incremental run requalifies only the changed PRs and
+-- those on a file whose owner crossed 50 %, and counts the rest from here.
+CREATE TABLE "etl_pr_owned" (
+  "repo_name" text NOT NULL,
+  "window_days" integer NOT NULL,
+  "pr_number" integer NOT NULL,
+  "author" text NOT NULL,
+  PRIMARY KEY ("repo_name", "window_days", "pr_number")
+);
+CREATE INDEX "etl_pr_owned_author_idx" ON "etl_pr_owned" ("repo_name", "author", "window_days");
+CREATE INDEX "etl_pr_owned_pr_idx" ON "etl_pr_owned" ("repo_name", "pr_number");
+-- The windows rebuild once, which fills it.
+DELETE FROM "etl_state" WHERE "table_name" = 'author_metrics_window';
+`,
+    },
   ],
 };

@@ -2,7 +2,7 @@ import { qualified } from '../warehouse/identifiers.ts';
 
 const NAMES = [
   'authors', 'repo_prs', 'author_metrics_daily', 'author_metrics_window', 'author_prs_window', 'author_file_ownership',
-  'etl_pr_sources', 'etl_pr_files', 'etl_changes', 'etl_state', 'etl_path_flags', 'author_metrics_daily_active', 'author_metrics_span',
+  'etl_pr_sources', 'etl_pr_files', 'etl_changes', 'etl_state', 'etl_path_flags', 'author_metrics_daily_active', 'author_metrics_span', 'etl_pr_owned',
   'pull_requests', 'pr_files', 'repositories', 'contributors',
 ] as const;
 export type TableName = (typeof NAMES)[number];

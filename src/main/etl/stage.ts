@@ -19,27 +19,34 @@ const FILE_LINES = (files: string, x: string) => `CROSS JOIN LATERAL (SELECT coa
   FROM ${files} f WHERE f.repo_name = ${x}.repo_name AND f.pr_number = ${x}.pr_number) fl`;
 
 /**
- * The rubric's path flags for every path of the candidates of these repositories, in a statement of
- * its own before they are staged side by side (flags are shared: inserted inside the staging
- * transactions, one repository's new rows would make the others wait for its commit). Serialized
- * by an advisory lock, so two runs never both evaluate the same paths.
+ * Finds the staging candidates of these repositories in one pass and flags their paths with the
+ * rubric, in a transaction of its own before the repositories are staged side by side (flags are
+ * shared: inserted inside the staging transactions, one repository's new rows would make the
+ * others wait for its commit). Serialized by an advisory lock, so two runs never both evaluate the
+ * same paths. Returns each repository's candidate PR ids where they are exact (staged before with
+ * this rubric, not forced): staging then reads those PRs alone instead of scanning them all again.
  */
-export async function flagCandidatePaths(db: Db, schema: string, repos: string[], opts: { all: boolean }): Promise<number> {
+export async function flagCandidatePaths(db: Db, schema: string, repos: string[], opts: { all: boolean }): Promise<Map<string, string[]>> {
   const T = tablesOf(schema);
   await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${schema}.etl_path_flags`]);
-  const r = await db.query(`INSERT INTO ${T.etl_path_flags} (path, rubric, cfg, auth, sqlf, api, test, secret_file)
-    SELECT x.path, $3, ${PATH_FLAGS('x.path')} FROM (
-      SELECT DISTINCT f.path FROM ${T.pull_requests} p JOIN ${T.repositories} r ON r.id = p.repository_id LEFT JOIN ${T.contributors} c ON c.id = p.author_id
-      LEFT JOIN ${T.etl_pr_sources} s ON s.repo_name = r.full_name AND s.pr_number = p.number
-      JOIN ${T.pr_files} f ON f.pull_request_id = p.id
-      WHERE r.full_name = ANY($1) AND ($2::boolean OR ${CANDIDATE}
-        OR NOT EXISTS (SELECT 1 FROM ${T.etl_state} st WHERE st.table_name = 'repo_prs' AND st.repo_name = r.full_name AND st.rubric = $3))
-    ) x
-    WHERE NOT EXISTS (SELECT 1 FROM ${T.etl_path_flags} k WHERE k.path = x.path AND k.rubric = $3)
+  const exact = opts.all ? [] : (await db.query(`SELECT repo_name FROM ${T.etl_state} WHERE table_name = 'repo_prs' AND rubric = $2 AND repo_name = ANY($1)`, [repos, RUBRIC_VERSION])).rows.map((r) => r.repo_name as string);
+  await db.query(`CREATE TEMP TABLE "etl_cand" ON COMMIT DROP AS
+    SELECT r.full_name AS repo_name, p.id AS pr_id FROM ${T.pull_requests} p JOIN ${T.repositories} r ON r.id = p.repository_id LEFT JOIN ${T.contributors} c ON c.id = p.author_id
+    LEFT JOIN ${T.etl_pr_sources} s ON s.repo_name = r.full_name AND s.pr_number = p.number
+    WHERE r.full_name = ANY($1) AND (NOT r.full_name = ANY($2) OR ${CANDIDATE})`, [repos, exact]);
+  // Real row counts: the candidates are usually a few hundred PRs, whose files are read by key.
+  await db.query('ANALYZE "etl_cand"');
+  await db.query(`INSERT INTO ${T.etl_path_flags} (path, rubric, cfg, auth, sqlf, api, test, secret_file)
+    SELECT x.path, $1, ${PATH_FLAGS('x.path')} FROM (SELECT DISTINCT f.path FROM "etl_cand" x JOIN ${T.pr_files} f ON f.pull_request_id = x.pr_id) x
+    WHERE NOT EXISTS (SELECT 1 FROM ${T.etl_path_flags} k WHERE k.path = x.path AND k.rubric = $1)
     ORDER BY x.path
     ON CONFLICT (path) DO UPDATE SET rubric = EXCLUDED.rubric, cfg = EXCLUDED.cfg, auth = EXCLUDED.auth, sqlf = EXCLUDED.sqlf, api = EXCLUDED.api, test = EXCLUDED.test, secret_file = EXCLUDED.secret_file`,
-    [repos, opts.all, RUBRIC_VERSION]);
-  return r.rowCount ?? 0;
+    [RUBRIC_VERSION]);
+  const found = new Map<string, string[]>(exact.map((r) => [r, []]));
+  const { rows } = await db.query(`SELECT repo_name, array_agg(pr_id::text) AS ids FROM "etl_cand" WHERE repo_name = ANY($1) GROUP BY repo_name`, [exact]);
+  for (const r of rows) found.set(r.repo_name as string, r.ids as string[]);
+  await db.query('DROP TABLE "etl_cand"');
+  return found;
 }
 
 /**
@@ -48,7 +55,7 @@ export async function flagCandidatePaths(db: Db, schema: string, repos: string[]
  * hash differs — or that vanished — are rescored and rewritten, and their old and new keys are
  * appended to etl_changes for the Engineer Lens tables. Run inside the caller's transaction.
  */
-export async function stageRepository(db: Db, schema: string, repo: string, opts: { force: boolean; since?: string | null; until?: string | null; logChanges: boolean }): Promise<StageResult> {
+export async function stageRepository(db: Db, schema: string, repo: string, opts: { force: boolean; since?: string | null; until?: string | null; logChanges: boolean; candidates?: string[] }): Promise<StageResult> {
   const T = tablesOf(schema);
   const state = await db.query(`SELECT source_watermark, rubric FROM ${T.etl_state} WHERE table_name = 'repo_prs' AND repo_name = $1`, [repo]);
   const watermark: Date | null = opts.force ? null : (state.rows[0]?.source_watermark ?? null);
@@ -56,6 +63,8 @@ export async function stageRepository(db: Db, schema: string, repo: string, opts
   const range = opts.since || opts.until;
   // A new rubric changes every content hash: every PR is a candidate (the hash still decides).
   const everyPr = opts.force || Boolean(range) || (state.rows[0] !== undefined && Number(state.rows[0].rubric) !== RUBRIC_VERSION);
+  // The candidates found for this run (flagCandidatePaths), still checked: one staged since is skipped.
+  const ids = everyPr ? undefined : opts.candidates;
   // Sorts and hashes over a repository's files stay in memory.
   await db.query("SET LOCAL work_mem = '64MB'");
 
@@ -70,9 +79,9 @@ export async function stageRepository(db: Db, schema: string, repo: string, opts
     FROM ${T.pull_requests} p JOIN ${T.repositories} r ON r.id = p.repository_id LEFT JOIN ${T.contributors} c ON c.id = p.author_id
     LEFT JOIN ${T.etl_pr_sources} s ON s.repo_name = r.full_name AND s.pr_number = p.number
     WHERE r.full_name = $1
-      AND ($2::boolean OR ${CANDIDATE})
+      AND ($2::boolean OR ${CANDIDATE}) ${ids ? 'AND p.id = ANY($5::uuid[])' : ''}
       AND ($3::date IS NULL OR p.created_at >= $3::date OR p.merged_at >= $3::date)
-      AND ($4::date IS NULL OR p.created_at < $4::date + 1)`, [repo, everyPr, opts.since ?? null, opts.until ?? null]);
+      AND ($4::date IS NULL OR p.created_at < $4::date + 1)`, [repo, everyPr, opts.since ?? null, opts.until ?? null, ...(ids ? [ids] : [])]);
   const candidates = (await db.query('SELECT count(*)::int AS n FROM "etl_src"')).rows[0].n as number;
   // The candidates' files, read once (hash, rubric flags and scores all use them).
   await db.query(`CREATE TEMP TABLE "etl_srcf" ON COMMIT DROP AS
@@ -103,6 +112,8 @@ export async function stageRepository(db: Db, schema: string, repo: string, opts
     // Not logged (every table is rebuilt right after): forget their state so nothing stays stale if that rebuild never runs.
     if (!log) await db.query(`DELETE FROM ${T.etl_state} WHERE repo_name = $1 AND table_name <> 'repo_prs'`, [repo]);
     const keys = `(SELECT repo_name, pr_number FROM "etl_chg" UNION ALL SELECT repo_name, pr_number FROM "etl_del")`;
+    // A sync's few changes are then read by key (estimated blind, they were joined by hashing every staged PR).
+    if (log) await db.query('ANALYZE "etl_chg", "etl_del"');
     // The old versions' keys, so each table can recompute what they counted towards.
     if (log) await db.query(`INSERT INTO ${T.etl_changes} (repo_name, pr_number, author, is_bot, created_at, merged_at, prior, files, file_lines)
       SELECT rp.repo_name, rp.pr_number, rp.author, s.is_bot, rp.created_at, rp.merged_at, true, fl.files, fl.lines

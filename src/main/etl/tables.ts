@@ -156,28 +156,64 @@ async function ownershipDelta(c: Ctx): Promise<void> {
 }
 
 /**
- * Authors whose window rows the changes in range may move, as a temp table "etl_aff_authors":
- * the changed PRs' authors (old and new versions: their own PRs moved), and whoever else's
- * ownership of a changed file crossed 50 % in a window. Anyone else's lines on a file are as
- * they were; only its total moved, by the delta the change log holds, so their ≥ 50 % test
- * against the total before (now − delta) and now tells whether their PRs' ownership counts can
- * have moved. Reads author_file_ownership as refreshed to the same changes.
+ * What the changes in range may move in the windows, as temp tables: "etl_aff_authors", the
+ * authors whose window rows are recounted, and "etl_requal", the PRs whose ownership
+ * qualification (etl_pr_owned) is redone. Those are the changed PRs and their authors (old and
+ * new versions), and wherever an author's ownership of a file crossed 50 % in a window: their
+ * PRs on that file, and them. A crossing is found from the ownership rows of now and the change
+ * log's net delta per file and window (the author's lines and the total before = now − delta).
+ * Reads author_file_ownership as refreshed to the same changes.
  */
 async function affectedAuthors(c: Ctx): Promise<void> {
-  await c.db.query(`CREATE TEMP TABLE "etl_aff_authors" ON COMMIT DROP AS SELECT DISTINCT author AS username FROM ${c.T.etl_changes} WHERE repo_name = $1 AND seq > $2 AND seq <= $3`, [c.repo, c.from, c.to]);
+  const range = 'WHERE repo_name = $1 AND seq > $2 AND seq <= $3';
+  await c.db.query(`CREATE TEMP TABLE "etl_aff_authors" ON COMMIT DROP AS SELECT DISTINCT author AS username FROM ${c.T.etl_changes} ${range}`, [c.repo, c.from, c.to]);
+  await c.db.query(`CREATE TEMP TABLE "etl_requal" ON COMMIT DROP AS SELECT DISTINCT pr_number FROM ${c.T.etl_changes} ${range}`, [c.repo, c.from, c.to]);
   await ownershipDelta(c);
   await c.db.query(
-    `INSERT INTO "etl_aff_authors"
-     SELECT DISTINCT o.username FROM (
-       SELECT d.file_path, w.window_days, sum(d.n * d.lines::bigint) AS delta
-       FROM "etl_own_delta" d JOIN ${windowsSql(c)} ON ${day('d.merged_at')} BETWEEN w.start_date AND $3::date
-       GROUP BY d.file_path, w.window_days HAVING sum(d.n * d.lines::bigint) <> 0
-     ) d JOIN ${c.T.author_file_ownership} o ON o.repo_name = $1 AND o.window_days = d.window_days AND o.file_path = d.file_path
-     WHERE (o.author_lines * 2 >= o.total_lines) <> (o.author_lines * 2 >= o.total_lines - d.delta)
-       AND o.username NOT IN (SELECT username FROM "etl_aff_authors")`,
+    `CREATE TEMP TABLE "etl_flips" ON COMMIT DROP AS
+     WITH d AS (
+       SELECT e.file_path, e.author, w.window_days, sum(e.n * e.lines::bigint) AS da
+       FROM "etl_own_delta" e JOIN ${windowsSql(c)} ON ${day('e.merged_at')} BETWEEN w.start_date AND $3::date
+       GROUP BY e.file_path, e.author, w.window_days
+     ), t AS (SELECT file_path, window_days, sum(da) AS dt FROM d GROUP BY file_path, window_days)
+     SELECT o.username, o.window_days, o.file_path
+     FROM t JOIN ${c.T.author_file_ownership} o ON o.repo_name = $1 AND o.window_days = t.window_days AND o.file_path = t.file_path
+     LEFT JOIN d ON d.file_path = o.file_path AND d.window_days = o.window_days AND d.author = o.username
+     WHERE (o.author_lines * 2 >= o.total_lines) <> ((o.author_lines - coalesce(d.da, 0)) * 2 >= o.total_lines - t.dt)`,
     [c.repo, c.tz, c.end],
   );
-  await c.db.query('ANALYZE "etl_aff_authors"');
+  await c.db.query('INSERT INTO "etl_aff_authors" SELECT DISTINCT username FROM "etl_flips" WHERE username NOT IN (SELECT username FROM "etl_aff_authors")');
+  await c.db.query(
+    `INSERT INTO "etl_requal" SELECT DISTINCT f.pr_number FROM "etl_flips" x
+     JOIN ${c.T.etl_pr_files} f ON f.repo_name = $1 AND f.file_path = x.file_path
+     JOIN ${c.T.repo_prs} rp ON rp.repo_name = f.repo_name AND rp.pr_number = f.pr_number AND rp.author = x.username
+     WHERE f.pr_number NOT IN (SELECT pr_number FROM "etl_requal")`,
+    [c.repo],
+  );
+  await c.db.query('ANALYZE "etl_aff_authors", "etl_requal"');
+}
+
+/**
+ * Writes etl_pr_owned for the PRs `filter` selects (p: prsOf): the windows in which each merged
+ * low-risk PR's every changed file (with changed lines) is at least half its author's.
+ */
+async function qualifyOwned(c: Ctx, filter: string): Promise<void> {
+  const full = filter === '';
+  await c.db.query(
+    `${full ? `WITH ow AS MATERIALIZED (
+       -- Every author's shares, hashed once (probing the index per PR, file and window cost seconds).
+       SELECT p.username, p.window_days, p.file_path, p.author_lines, p.total_lines FROM ${c.T.author_file_ownership} p WHERE p.repo_name = $1
+     )` : ''}
+     INSERT INTO ${c.T.etl_pr_owned} (repo_name, window_days, pr_number, author)
+     SELECT $1, w.window_days, p.pr_number, p.author FROM ${prsOf(c.T, '$3')} p
+     JOIN ${windowsSql(c)} ON p.md BETWEEN w.start_date AND $2::date
+     JOIN ${c.T.etl_pr_files} f ON f.repo_name = p.repo_name AND f.pr_number = p.pr_number AND f.additions + f.deletions > 0
+     LEFT JOIN ${full ? 'ow ON ow.username = p.author AND' : `${c.T.author_file_ownership} ow ON ${OWN_BY_KEY} AND ow.repo_name = $1 AND`} ow.window_days = w.window_days AND ow.file_path = f.file_path
+     WHERE p.is_merged AND p.risk_score <= 3 ${filter}
+     GROUP BY p.author, w.window_days, p.pr_number
+     HAVING bool_and(coalesce(ow.author_lines * 2 >= ow.total_lines, false))`,
+    [c.repo, c.end, c.tz],
+  );
 }
 
 /**
@@ -190,7 +226,8 @@ const OWN_BY_KEY = "ow.username || '' = p.author";
 const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
   // Global, small (one row per person): rebuilt from repo_prs on every run.
   async authors({ db, T }) {
-    await db.query(`CREATE TEMP TABLE "etl_people" ON COMMIT DROP AS SELECT DISTINCT rp.author AS username FROM ${T.repo_prs} rp JOIN ${T.etl_pr_sources} s ON s.repo_name = rp.repo_name AND s.pr_number = rp.pr_number WHERE NOT s.is_bot`);
+    // People from the staged sources (a narrow table: reading repo_prs's wide rows cost a quarter second).
+    await db.query(`CREATE TEMP TABLE "etl_people" ON COMMIT DROP AS SELECT DISTINCT author AS username FROM ${T.etl_pr_sources} WHERE NOT is_bot`);
     await db.query(`DELETE FROM ${T.authors} a WHERE NOT EXISTS (SELECT 1 FROM "etl_people" p WHERE p.username = a.username)`);
     const r = await db.query(`INSERT INTO ${T.authors} (username, display_name, avatar_url)
       SELECT p.username, c.display_name, c.avatar_url FROM "etl_people" p
@@ -292,10 +329,16 @@ const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
     const { db, T } = c;
     const full = c.from === null;
     let filter = '';
-    if (full) await db.query(`DELETE FROM ${T.author_metrics_window} WHERE repo_name = $1`, [c.repo]);
-    else {
-      // The changed PRs' authors (old and new), and whoever's share of a changed file crossed 50 %.
+    if (full) {
+      await db.query(`DELETE FROM ${T.author_metrics_window} WHERE repo_name = $1`, [c.repo]);
+      await db.query(`DELETE FROM ${T.etl_pr_owned} WHERE repo_name = $1`, [c.repo]);
+      await qualifyOwned(c, '');
+    } else {
+      // The changed PRs' authors (old and new), and whoever's share of a changed file crossed 50 %;
+      // the PRs whose ownership qualification may have moved are qualified again.
       await affectedAuthors(c);
+      await db.query(`DELETE FROM ${T.etl_pr_owned} o USING "etl_requal" r WHERE o.repo_name = $1 AND o.pr_number = r.pr_number`, [c.repo]);
+      await qualifyOwned(c, 'AND p.pr_number IN (SELECT pr_number FROM "etl_requal")');
       filter = 'AND p.author IN (SELECT username FROM "etl_aff_authors")';
     }
     // One pass over the author's PRs (the daily rows' sources, without their zero days): each
@@ -310,28 +353,17 @@ const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
          SELECT p.author AS username, ${aggs} FROM ${prsOf(T, '$3')} p WHERE (p.cd <= $2::date OR p.md <= $2::date) ${filter} GROUP BY p.author
        ), v AS (
          SELECT s.username, u.* FROM s CROSS JOIN LATERAL (VALUES ${unpivot}) AS u(window_days, start_date, prs_submitted, prs_merged, high_risk_prs, lines_changed)
-       )${full ? `, ow AS MATERIALIZED (
-         -- Every author's shares, hashed once (probing the index per PR, file and window cost seconds).
-         SELECT p.username, p.window_days, p.file_path, p.author_lines, p.total_lines FROM ${T.author_file_ownership} p WHERE p.repo_name = $1
-       )` : ''}, own AS (
+       ), own AS (
          -- Merged low-risk PRs whose every changed file (with changed lines) the author owns at least half of in the window.
-         SELECT o.username, o.window_days, count(*)::int AS n FROM (
-           SELECT p.author AS username, w.window_days, p.pr_number FROM ${prsOf(T, '$3')} p
-           JOIN ${windowsSql(c)} ON p.md BETWEEN w.start_date AND $2::date
-           JOIN ${T.etl_pr_files} f ON f.repo_name = p.repo_name AND f.pr_number = p.pr_number AND f.additions + f.deletions > 0
-           LEFT JOIN ${full ? 'ow ON ow.username = p.author AND' : `${T.author_file_ownership} ow ON ${OWN_BY_KEY} AND ow.repo_name = $1 AND`} ow.window_days = w.window_days AND ow.file_path = f.file_path
-           WHERE p.is_merged AND p.risk_score <= 3 ${filter}
-           GROUP BY p.author, w.window_days, p.pr_number
-           HAVING bool_and(coalesce(ow.author_lines * 2 >= ow.total_lines, false))
-         ) o GROUP BY o.username, o.window_days
+         SELECT p.author AS username, p.window_days, count(*)::int AS n FROM ${T.etl_pr_owned} p WHERE p.repo_name = $1 ${filter} GROUP BY p.author, p.window_days
        )
        SELECT v.username, $1::text AS repo_name, v.window_days, v.start_date, $2::date AS end_date, v.prs_submitted, v.prs_merged, v.high_risk_prs,
          v.high_risk_prs::float8 / nullif(v.prs_submitted, 0) AS high_risk_rate, v.lines_changed, coalesce(own.n, 0) AS ownership_low_risk_prs
        FROM v LEFT JOIN own ON own.username = v.username AND own.window_days = v.window_days`;
     const insert = `INSERT INTO ${T.author_metrics_window} (username, repo_name, window_days, start_date, end_date, prs_submitted, prs_merged, high_risk_prs, high_risk_rate, lines_changed, ownership_low_risk_prs)`;
     if (full) return (await db.query(`${insert} ${select}`, [c.repo, c.end, c.tz])).rowCount ?? 0;
-    // Incremental: the affected authors' rows recomputed (a few authors: their PRs and shares
-    // through the author indexes), and only those that differ written.
+    // Incremental: the affected authors' rows recomputed (a few authors: their PRs through the
+    // author index, their owned PRs from etl_pr_owned), and only those that differ written.
     await db.query(`CREATE TEMP TABLE "etl_new_w" ON COMMIT DROP AS ${select}`, [c.repo, c.end, c.tz]);
     const gone = await db.query(
       `DELETE FROM ${T.author_metrics_window} w USING "etl_aff_authors" a WHERE w.repo_name = $1 AND w.username = a.username
@@ -344,7 +376,7 @@ const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
        ON CONFLICT (repo_name, window_days, username) DO UPDATE SET ${set.map((k) => `${k} = EXCLUDED.${k}`).join(', ')}
        WHERE (${set.map((k) => `${T.author_metrics_window}.${k}`).join(', ')}) IS DISTINCT FROM (${set.map((k) => `EXCLUDED.${k}`).join(', ')})`,
     );
-    await db.query('DROP TABLE "etl_aff_authors", "etl_own_delta", "etl_new_w"');
+    await db.query('DROP TABLE "etl_aff_authors", "etl_requal", "etl_own_delta", "etl_flips", "etl_new_w"');
     return (gone.rowCount ?? 0) + (up.rowCount ?? 0);
   },
 
