@@ -151,6 +151,24 @@ describe('fault injection', () => {
     expect(page).toBeGreaterThan(one + 150);
   });
 
+  it('charges GraphQL answers per item too: a page with nested nodes costs more than a 1-node query', async () => {
+    const emu = await start({ latencyMs: 20, latencyPerNodeMs: 2 });
+    const timed = async (query: string) => {
+      const before = emu.stats.nodesReturned;
+      const t = performance.now();
+      const res = await gql(emu, query);
+      expect(res.status).toBe(200);
+      return { ms: performance.now() - t, nodes: emu.stats.nodesReturned - before };
+    };
+    const one = await timed('{ repository(owner: "acme", name: "widgets") { name } }');
+    const page = await timed(PRS(50));
+    expect(one.nodes).toBe(1);
+    // 1 for the answer, one per pull request (reviews carry only totalCount here).
+    expect(page.nodes).toBe(1 + Math.min(50, ds.repositories[0]!.pullRequests.length));
+    expect(page.ms).toBeGreaterThanOrEqual(20 + 2 * page.nodes - 5);
+    expect(page.ms).toBeGreaterThan(one.ms + 60);
+  });
+
   it('applies latency and a concurrency secondary limit', async () => {
     const emu = await start({ latencyMs: 60, rateLimit: { maxConcurrent: 2 } });
     const t = performance.now();

@@ -8,6 +8,7 @@ import type { DatasetUser } from './dataset.ts';
 import { FaultInjector } from './faults.ts';
 import type { RequestFault } from './faults.ts';
 import { executeGraphQL, prepareGraphQL } from './graphql/handler.ts';
+import { returnedNodes } from './returned-nodes.ts';
 import { githubSchema } from './graphql/schema.ts';
 import { isoSeconds, nodeId, NODE_PREFIX } from './ids.ts';
 import { DEFAULT_TOKEN, DEFAULT_TOKEN_SPEC, emptyStats } from './options.ts';
@@ -44,20 +45,6 @@ interface Reply {
   nodes?: number; // items returned (drives latencyPerNodeMs)
 }
 
-/** Items in a response: 1 plus every object inside an array, at any depth (a page's nodes and their nested nodes). */
-export function returnedNodes(body: unknown): number {
-  let n = 1;
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) {
-      for (const x of v) {
-        if (x && typeof x === 'object') n++;
-        walk(x);
-      }
-    } else if (v && typeof v === 'object') for (const x of Object.values(v)) walk(x);
-  };
-  walk(body);
-  return n;
-}
 
 const GRAPHQL_DOCS = 'https://docs.github.com/graphql';
 const SECONDARY_DOCS = 'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits';
@@ -191,11 +178,11 @@ export async function startGitHubEmulator(initial: EmulatorOptions): Promise<Git
     if (cost > 0) bucket = limiter.charge(key, 'graphql', cost);
     stats.graphqlPoints += cost;
     stats.graphqlNodes += analysis.nodes;
-    const result = executeGraphQL(prepared.query, {
+    const answer = executeGraphQL(prepared.query, {
       store, viewer: user, canSeePrivate: (spec.scopes ?? []).includes('repo'), omitted,
       rate: { limit: bucket.limit, cost: analysis.cost, remaining: bucket.remaining, resetAt: isoSeconds(bucket.reset * 1000), used: bucket.used, nodeCount: analysis.nodes },
     });
-    return { status: 200, headers: { ...rateLimitHeaders(bucket), ...scopeHeaders }, body: result, nodes: returnedNodes((result as { data?: unknown }).data) };
+    return { status: 200, headers: { ...rateLimitHeaders(bucket), ...scopeHeaders }, body: answer.text, nodes: answer.nodes };
   };
 
   const rateLimitBody = (key: string): unknown => {

@@ -31,6 +31,8 @@ interface Exec {
   args: Map<FieldNode, Record<string, unknown>>;
   collected: Map<GraphQLObjectType, Map<object, Fields>>;
   infos: Map<FieldNode[], GraphQLResolveInfo>;
+  /** Objects inside lists written so far (returnedNodes' count, without re-parsing the text). */
+  listObjects: number;
 }
 
 function pathArray(path: Path | undefined): Array<string | number> {
@@ -112,6 +114,7 @@ function execObject(ex: Exec, type: GraphQLObjectType, owner: object, sets: read
 
 function execField(ex: Exec, parentType: GraphQLObjectType, def: GraphQLField<unknown, unknown>, nodes: FieldNode[], source: unknown, path: Path): string {
   const info = infoFor(ex, parentType, def, nodes);
+  const counted = ex.listObjects; // a subtree that bubbles to null returns none of its items
   try {
     let args = ex.args.get(nodes[0]);
     if (!args) ex.args.set(nodes[0], (args = getArgumentValues(def, nodes[0], ex.vars)));
@@ -121,6 +124,7 @@ function execField(ex: Exec, parentType: GraphQLObjectType, def: GraphQLField<un
     const error = locatedError(raw, nodes, pathArray(path));
     if (planOf(def.type).kind === 'nonNull') throw error;
     ex.errors.push(error);
+    ex.listObjects = counted;
     return 'null';
   }
 }
@@ -172,12 +176,16 @@ function complete(ex: Exec, type: GraphQLOutputType, nodes: FieldNode[], info: G
       for (let i = 0; i < items.length; i++) {
         if (i > 0) out += ',';
         const itemPath: Path = { prev: path, key: i };
+        const counted = ex.listObjects;
         try {
-          out += complete(ex, itemType, nodes, info, itemPath, items[i]);
+          const item = complete(ex, itemType, nodes, info, itemPath, items[i]);
+          if (item.charCodeAt(0) === 123 /* { */ || item.charCodeAt(0) === 91 /* [ */) ex.listObjects++;
+          out += item;
         } catch (raw) {
           const error = locatedError(raw, nodes, pathArray(itemPath));
           if (planOf(itemType).kind === 'nonNull') throw error;
           ex.errors.push(error);
+          ex.listObjects = counted;
           out += 'null';
         }
       }
@@ -194,15 +202,17 @@ function complete(ex: Exec, type: GraphQLOutputType, nodes: FieldNode[], info: G
   }
 }
 
-/** Executes a validated query operation; returns the JSON response text. */
-export function fastExecute(schema: GraphQLSchema, op: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>, vars: Record<string, unknown>, ctx: GqlContext): string {
-  const ex: Exec = { schema, ctx, vars, fragments, errors: [], args: new Map(), collected: new Map(), infos: new Map() };
+/** Executes a validated query operation; returns the JSON response text and the items under `data` (as returnedNodes counts them). */
+export function fastExecute(schema: GraphQLSchema, op: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>, vars: Record<string, unknown>, ctx: GqlContext): { text: string; nodes: number } {
+  const ex: Exec = { schema, ctx, vars, fragments, errors: [], args: new Map(), collected: new Map(), infos: new Map(), listObjects: 0 };
   let data: string;
   try {
     data = execObject(ex, schema.getQueryType()!, op, [op.selectionSet], undefined, undefined);
   } catch (error) {
     ex.errors.push(error as GraphQLError);
+    ex.listObjects = 0;
     data = 'null';
   }
-  return ex.errors.length ? `{"data":${data},"errors":${JSON.stringify(ex.errors.map(formatError))}}` : `{"data":${data}}`;
+  const text = ex.errors.length ? `{"data":${data},"errors":${JSON.stringify(ex.errors.map(formatError))}}` : `{"data":${data}}`;
+  return { text, nodes: 1 + ex.listObjects };
 }

@@ -10,6 +10,7 @@ import type { GitHubErrorJson } from './errors.ts';
 import { fieldResolver, typeResolver } from './resolvers.ts';
 import type { GqlContext } from './resolvers.ts';
 import { githubSchema } from './schema.ts';
+import { returnedNodes } from '../returned-nodes.ts';
 
 export interface PreparedQuery {
   document: DocumentNode;
@@ -73,8 +74,14 @@ function documentInfo(doc: DocumentNode): DocumentInfo {
   return info;
 }
 
+/** A response: its JSON text and the items it returns under `data` (what the per-item latency charges). */
+export interface GraphQLAnswer {
+  text: string;
+  nodes: number;
+}
+
 /** Executes a prepared query and returns the response JSON text. */
-export function executeGraphQL(query: PreparedQuery, ctx: GqlContext, engine: 'fast' | 'graphql-js' = 'fast'): string {
+export function executeGraphQL(query: PreparedQuery, ctx: GqlContext, engine: 'fast' | 'graphql-js' = 'fast'): GraphQLAnswer {
   const schema = githubSchema();
   const op = findOperation(query.document, query.operationName);
   const info = documentInfo(query.document);
@@ -90,5 +97,5 @@ export function executeGraphQL(query: PreparedQuery, ctx: GqlContext, engine: 'f
   if (result instanceof Promise) throw new Error('GraphQL resolvers must be synchronous');
   const out: { data?: unknown; errors?: GitHubErrorJson[] } = { data: result.data ?? null };
   if (result.errors?.length) out.errors = result.errors.map(formatError);
-  return JSON.stringify(out);
+  return { text: JSON.stringify(out), nodes: returnedNodes(out.data) };
 }
