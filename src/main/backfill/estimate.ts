@@ -6,6 +6,7 @@ import type { EmbeddingService } from '../embedding-job/embedding-service.ts';
 import { parseRepoName } from '../github/repo-name.ts';
 import { openaiCheck, runChecks } from '../health/index.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
+import type { PageCost } from '../sync/follow-up-model.ts';
 import type { RequestTiming } from '../sync/size-scan.ts';
 import type { SyncService } from '../sync/sync-service.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
@@ -158,33 +159,41 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
   const full = m.fullPage;
   const contentPerNodeMs = full && full.nodes > 1 ? Math.max(latency.perNodeMs, (full.ms - latency.baseMs) / full.nodes) : latency.perNodeMs;
   const requestMs = (nodes: number) => latency.baseMs + contentPerNodeMs * nodes;
-  let syncRequests = req.embeddingsOnly ? 0 : FIXED_SYNC_REQUESTS;
-  let syncPoints = req.embeddingsOnly ? 0 : FIXED_SYNC_REQUESTS;
-  let syncMs = req.embeddingsOnly ? 0 : FIXED_SYNC_REQUESTS * latency.baseMs;
+  let syncRequests = 0;
+  let syncPoints = 0;
   let rows = 0;
-  for (const costs of pageCosts) {
-    // Each page: its follow-ups, then its write while the next page is fetched.
+  // The streams and their cursors run at once: the sync takes as long as its longest cursor (each
+  // page's request, then its follow-ups and its write while the cursor's next page is fetched).
+  const laneMs = (costs: PageCost[]) => {
+    let ms = 0;
     costs.forEach((p, i) => {
       syncRequests += p.requestNodes.length;
       syncPoints += DEFAULT_PAGE_POINTS + (p.requestNodes.length - 1);
       rows += p.rows;
-      if (i === 0) syncMs += requestMs(p.requestNodes[0]!);
-      syncMs += p.requestNodes.slice(1).reduce((n, x) => n + requestMs(x), 0);
+      if (i === 0) ms += requestMs(p.requestNodes[0]!);
       const next = costs[i + 1]?.requestNodes[0];
-      const writeMs = PAGE_TRANSACTION_MS + (p.rows / WRITE_ROWS_PER_S) * 1000;
-      syncMs += Math.max(next === undefined ? 0 : requestMs(next), writeMs);
+      const followUpsAndWrite = p.requestNodes.slice(1).reduce((n, x) => n + requestMs(x), 0) + PAGE_TRANSACTION_MS + (p.rows / WRITE_ROWS_PER_S) * 1000;
+      ms += next === undefined ? followUpsAndWrite : Math.max(requestMs(next), followUpsAndWrite);
     });
-  }
+    return ms;
+  };
+  let longestMs = Math.max(0, ...pageCosts.map((lanes) => Math.max(0, ...lanes.map(laneMs))));
   if (!req.embeddingsOnly && !scanComplete) {
     // Past the scan's limit: the rest of the items at the cost per item of the pages read.
     const scannedItems = kept.length;
     const rest = Math.max(0, counts.pullRequests + counts.issues - scannedItems);
     const k = scannedItems > 0 ? rest / scannedItems : 0;
-    syncRequests += Math.round((syncRequests - FIXED_SYNC_REQUESTS) * k);
-    syncPoints += Math.round((syncPoints - FIXED_SYNC_REQUESTS) * k);
-    syncMs += (syncMs - FIXED_SYNC_REQUESTS * latency.baseMs) * k;
+    syncRequests += Math.round(syncRequests * k);
+    syncPoints += Math.round(syncPoints * k);
+    longestMs += longestMs * k;
     rows += rows * k;
   }
+  // Besides the pages: the repository lookup, GitHub's counts, the reconciliation, and a whole
+  // pass's catch-up request per stream (what changed while its cursors ran).
+  const fixed = req.embeddingsOnly ? 0 : FIXED_SYNC_REQUESTS + m.wholePasses;
+  syncRequests += fixed;
+  syncPoints += fixed;
+  let syncMs = fixed * latency.baseMs;
   if (!req.embeddingsOnly) {
     // Commits (the default branch's history, from the mark on an incremental run) and releases (a
     // whole pass each run): pages of 100 with nothing nested, at least one request each.
@@ -194,11 +203,16 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
       syncRequests += pages;
       syncPoints += pages;
       rows += n * rowsPer;
+      // One cursor, the next page fetched while this one is written.
+      let ms = 0;
       for (let i = 0; i < pages; i++) {
         const items = Math.min(pageSize, n - i * pageSize);
-        syncMs += requestMs(1 + items) + PAGE_TRANSACTION_MS + ((items * rowsPer) / WRITE_ROWS_PER_S) * 1000;
+        ms += Math.max(requestMs(1 + items), i === 0 ? 0 : PAGE_TRANSACTION_MS + ((items * rowsPer) / WRITE_ROWS_PER_S) * 1000);
       }
+      longestMs = Math.max(longestMs, ms);
     }
+    // Every cursor writes to one database: the sync takes at least its rows' write time.
+    syncMs += Math.max(longestMs, (rows / WRITE_ROWS_PER_S) * 1000);
   }
   const syncSeconds = measured !== null ? syncRequests * measured + rows / WRITE_ROWS_PER_S : syncMs / 1000;
   const timeBasis = measured !== null

@@ -54,10 +54,10 @@ const ISSUE_FIELDS = (n: NestedSizes) => `
 const RATE = 'rateLimit { cost remaining resetAt limit }';
 
 export function pullRequestPageQuery(n: NestedSizes): string {
-  return `query PullRequestPage($owner: String!, $name: String!, $first: Int!, $after: String, $field: IssueOrderField!, $direction: OrderDirection!) {
+  return `query PullRequestPage($owner: String!, $name: String!, $first: Int!, $after: String, $field: IssueOrderField!, $direction: OrderDirection!, $states: [PullRequestState!]) {
   ${RATE}
   repository(owner: $owner, name: $name) {
-    pullRequests(first: $first, after: $after, orderBy: { field: $field, direction: $direction }) {
+    pullRequests(first: $first, after: $after, states: $states, orderBy: { field: $field, direction: $direction }) {
       totalCount ${PAGE_INFO}
       nodes { ${PULL_REQUEST_FIELDS(n)} }
     }
@@ -66,10 +66,10 @@ export function pullRequestPageQuery(n: NestedSizes): string {
 }
 
 export function issuePageQuery(n: NestedSizes): string {
-  return `query IssuePage($owner: String!, $name: String!, $first: Int!, $after: String, $field: IssueOrderField!, $direction: OrderDirection!, $since: DateTime) {
+  return `query IssuePage($owner: String!, $name: String!, $first: Int!, $after: String, $field: IssueOrderField!, $direction: OrderDirection!, $since: DateTime, $states: [IssueState!]) {
   ${RATE}
   repository(owner: $owner, name: $name) {
-    issues(first: $first, after: $after, orderBy: { field: $field, direction: $direction }, filterBy: { since: $since }) {
+    issues(first: $first, after: $after, orderBy: { field: $field, direction: $direction }, filterBy: { since: $since, states: $states }) {
       totalCount ${PAGE_INFO}
       nodes { ${ISSUE_FIELDS(n)} }
     }
@@ -107,6 +107,14 @@ export const RELEASE_PAGE_QUERY = `query ReleasePage($owner: String!, $name: Str
 
 const COMMIT_TOTAL = `defaultBranchRef { target { ... on Commit { history(first: 1, since: $since, until: $until) { totalCount } } } }`;
 
+/** Items per state: where a whole pass splits its cursors (sync/lanes.ts). */
+export const PULL_REQUEST_STATES = ['MERGED', 'CLOSED', 'OPEN'] as const;
+export const ISSUE_STATES = ['CLOSED', 'OPEN'] as const;
+const STATE_TOTALS = [
+  ...PULL_REQUEST_STATES.map((s) => `pr_${s}: pullRequests(first: 1, states: [${s}]) { totalCount }`),
+  ...ISSUE_STATES.map((s) => `issue_${s}: issues(first: 1, states: [${s}]) { totalCount }`),
+].join('\n    ');
+
 export const REPOSITORY_TOTALS_QUERY = `query RepositoryTotals($owner: String!, $name: String!, $since: GitTimestamp, $until: GitTimestamp) {
   ${RATE}
   repository(owner: $owner, name: $name) {
@@ -115,6 +123,7 @@ export const REPOSITORY_TOTALS_QUERY = `query RepositoryTotals($owner: String!, 
     issues(first: 1) { totalCount }
     releases(first: 1) { totalCount }
     ${COMMIT_TOTAL}
+    ${STATE_TOTALS}
   }
 }`;
 
@@ -178,7 +187,7 @@ export function pullRequestSizesQuery(n: NestedSizes): string {
   repository(owner: $owner, name: $name) {
     pullRequests(first: $first, after: $after, orderBy: { field: $field, direction: $direction }) {
       totalCount ${PAGE_INFO}
-      nodes { number createdAt updatedAt ${PR_SIZES(n)} }
+      nodes { number state createdAt updatedAt ${PR_SIZES(n)} }
     }
   }
 }`;
@@ -189,7 +198,7 @@ export const ISSUE_SIZES_QUERY = `query IssueSizes($owner: String!, $name: Strin
   repository(owner: $owner, name: $name) {
     issues(first: $first, after: $after, orderBy: { field: $field, direction: $direction }, filterBy: { since: $since }) {
       totalCount ${PAGE_INFO}
-      nodes { number createdAt updatedAt ${ISSUE_SIZES} }
+      nodes { number state createdAt updatedAt ${ISSUE_SIZES} }
     }
   }
 }`;

@@ -79,17 +79,37 @@ async function storedCommits(client: pg.ClientBase, repositoryId: string): Promi
 /**
  * Pages the default branch's history (newest first) into `commits`, each page committed with the
  * stream cursor, so a kill resumes after the last written page. GitHub's history cursor names the
- * commit it started from, so pushes during the pass shift nothing.
+ * commit it started from, so pushes during the pass shift nothing. The next page is fetched while
+ * this one is written (one ahead: memory stays bounded).
  */
 export async function syncCommits(deps: StreamDeps, plan: CommitPlan, start: StreamCursor): Promise<StreamCursor> {
   const state = { ...start };
   if (state.done) return state;
+  type Page = Awaited<ReturnType<typeof fetchCommits>>;
+  const request = (cursor: string | null, size: number): Promise<Page> => {
+    const prefix = [FILL, SWEEP].find((p) => cursor?.startsWith(p)) ?? '';
+    const after = prefix ? cursor!.slice(prefix.length) || null : cursor;
+    deps.beforeFetch?.();
+    return fetchCommits(deps, { after, since: prefix ? null : plan.since, until: prefix ? null : plan.until }, size);
+  };
+  let ahead: { cursor: string | null; page: Promise<Page> } | null = null;
+  let stopAfterWrite: unknown = undefined;
   for (;;) {
     const prefix = [FILL, SWEEP].find((p) => state.cursor?.startsWith(p)) ?? '';
     const filling = prefix === FILL;
-    const after = prefix ? state.cursor!.slice(prefix.length) || null : state.cursor;
-    deps.beforeFetch?.();
-    const { history, size } = await fetchCommits(deps, { after, since: prefix ? null : plan.since, until: prefix ? null : plan.until }, state.pageSize);
+    const fetched: Promise<Page> = ahead?.cursor === state.cursor ? ahead.page : request(state.cursor, state.pageSize);
+    ahead = null;
+    const { history, size }: Page = await fetched;
+    // The usual next page, requested now; a page that ends the pass or starts a second one discards it.
+    if (history?.pageInfo.hasNextPage && history.pageInfo.endCursor !== null && !filling) {
+      const cursor: string = prefix + history.pageInfo.endCursor;
+      try {
+        ahead = { cursor, page: request(cursor, size) };
+        ahead.page.catch(() => {}); // surfaced when awaited
+      } catch (e) {
+        stopAfterWrite = e; // this page is paid for: write it, then stop
+      }
+    }
     const nodes = history?.nodes ?? [];
     const rows = commitRows(nodes);
     const hasMore = !!history?.pageInfo.hasNextPage && history.pageInfo.endCursor !== null;
@@ -127,6 +147,10 @@ export async function syncCommits(deps: StreamDeps, plan: CommitPlan, start: Str
     });
     Object.assign(state, next);
     deps.onPage({ stream: 'commits', items: nodes.length, rows: rows.contributors.length + nodes.length, totalCount: history?.totalCount ?? 0, writeMs: performance.now() - t0 });
-    if (state.done) return state;
+    if (stopAfterWrite !== undefined) throw stopAfterWrite;
+    if (state.done) {
+      await (ahead as { page: Promise<Page> } | null)?.page.catch(() => {}); // discarded: nothing left running
+      return state;
+    }
   }
 }

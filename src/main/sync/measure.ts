@@ -2,10 +2,10 @@ import type pg from 'pg';
 import type { GitHubClient } from '../github/client.ts';
 import type { Logger } from '../logging/logger.ts';
 import { pageCost, type PageCost } from './follow-up-model.ts';
-import { streamPlan, type SyncWindow } from './plan.ts';
+import { isWholePass, streamPlan, type SyncWindow } from './plan.ts';
 import { githubCounts, storedCounts, type GitHubCounts } from './reconcile.ts';
 import { findRepository, type TrackedRepository } from './repositories.ts';
-import { commitsSince, incrementalMarks, scanSizes, type RequestTiming, type StreamScan } from './size-scan.ts';
+import { commitsSince, incrementalMarks, scanSizes, type RequestTiming, type ScannedItem, type StreamScan } from './size-scan.ts';
 import { DEFAULT_PAGE_SIZE, fetchPage } from './stream.ts';
 
 /** What a sync of a window will fetch, measured read-only before it runs (the backfill estimate's input). */
@@ -18,8 +18,14 @@ export interface SyncMeasurement {
   repository: TrackedRepository | null;
   /** The PR and issue streams' pages as the sync will fetch them (empty when not scanned). */
   scan: StreamScan[];
-  /** Each scanned page's request and follow-ups (nodes per request) and rows, per stream. */
-  pageCosts: PageCost[][];
+  /**
+   * The pages' requests and follow-ups (nodes per request) and rows, per stream and cursor: a whole
+   * pass pages each state from both ends (lanes.ts), so its items are grouped as its cursors will
+   * fetch them; any other pass is one cursor.
+   */
+  pageCosts: PageCost[][][];
+  /** Streams paged by state from both ends: each ends with a catch-up request (what changed meanwhile). */
+  wholePasses: number;
   /** Commits the commit pass fetches (from the mark on an incremental run) and releases (always whole). */
   commits: number;
   releases: number;
@@ -58,13 +64,16 @@ export async function measureSync(opts: { pool: pg.Pool; github: GitHubClient; l
     fullPage = { nodes: 1 + countNodes(page.nodes), ms: performance.now() - t1 };
   }
   const commits = marks.commits ? await commitsSince(github, owner, name, marks.commits) : counts.commits;
+  // As the sync decides it: a full pass (or an incremental one with no mark yet) pages by state from both ends.
+  const wholePass = (s: StreamScan) => window.mode !== 'range' && isWholePass(streamPlan(s.stream, window, s.since));
   return {
     window,
     github: counts,
     stored: { pullRequests: stored.pullRequests, issues: stored.issues },
     repository,
     scan,
-    pageCosts: scan.map((s) => s.pages.map((p) => pageCost(p))),
+    pageCosts: scan.map((s) => (wholePass(s) ? laneCosts(s) : [s.pages.map((p) => pageCost(p))])),
+    wholePasses: scan.filter(wholePass).length,
     commits,
     releases: counts.releases,
     pageSize: DEFAULT_PAGE_SIZE,
@@ -72,6 +81,24 @@ export async function measureSync(opts: { pool: pg.Pool; github: GitHubClient; l
     fullPage,
     graphql: { remaining: github.stats.buckets.graphql?.remaining ?? null, resetAt: github.stats.buckets.graphql?.resetAt ?? null },
   };
+}
+
+/** The cursors of a whole pass: each state's items in pages of 100, the first half of them from the oldest, the rest from the newest. */
+function laneCosts(s: StreamScan): PageCost[][] {
+  const byState = new Map<string, ScannedItem[]>();
+  for (const item of s.pages.flat()) {
+    const list = byState.get(item.state);
+    if (list) list.push(item);
+    else byState.set(item.state, [item]);
+  }
+  const lanes: PageCost[][] = [];
+  for (const items of byState.values()) {
+    const pages: PageCost[] = [];
+    for (let i = 0; i < items.length; i += DEFAULT_PAGE_SIZE) pages.push(pageCost(items.slice(i, i + DEFAULT_PAGE_SIZE)));
+    const asc = Math.ceil(pages.length / 2);
+    lanes.push(pages.slice(0, asc), pages.slice(asc).reverse());
+  }
+  return lanes.filter((l) => l.length);
 }
 
 /** Nodes in a GraphQL answer: every element of every `nodes` list, nested ones included. */

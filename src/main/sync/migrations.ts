@@ -42,6 +42,23 @@ ALTER TABLE "issues" ADD COLUMN IF NOT EXISTS "closed_by_id" uuid REFERENCES "co
 CREATE INDEX IF NOT EXISTS "issues_closed_by_idx" ON "issues" ("closed_by_id");
 `;
 
+const LANES_TABLE = `
+CREATE TABLE IF NOT EXISTS "sync_lanes" (
+  "repository_id" uuid NOT NULL REFERENCES "repositories" ("id") ON DELETE CASCADE,
+  "stream" text NOT NULL,
+  "lane" text NOT NULL,
+  "run_id" uuid NOT NULL,
+  "cursor" text,
+  "pages" integer NOT NULL DEFAULT 0,
+  "rows" integer NOT NULL DEFAULT 0,
+  "items" integer NOT NULL DEFAULT 0,
+  "done" boolean NOT NULL DEFAULT false,
+  "last_created_at" timestamptz,
+  "last_id" bigint,
+  "updated_at" timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY ("repository_id", "stream", "lane")
+);`;
+
 /** The sync's additions to the synced-data tables of the core set. */
 export const syncMigrations: WarehouseMigrationSet = {
   feature: 'sync',
@@ -71,6 +88,12 @@ export const syncMigrations: WarehouseMigrationSet = {
       // Their closed_by_id is empty and an incremental run only pages issues updated since its mark:
       // clearing the mark makes the next run page every issue once (a whole pass, nothing deleted).
       sql: `UPDATE "sync_state" SET "high_water_mark" = NULL WHERE "stream" = 'issues';`,
+    },
+    {
+      version: 5,
+      name: 'one checkpoint per cursor of a partitioned pass',
+      // A whole pass pages each state from both ends at once (lanes.ts): each cursor commits its own.
+      sql: LANES_TABLE,
     },
   ],
 };

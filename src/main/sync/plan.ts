@@ -46,6 +46,11 @@ export function streamPlan(stream: Stream, w: SyncWindow, incrementalSince: Date
   return { stream, field: 'CREATED_AT', direction: 'ASC', stopBefore: null, skipAfter: null, issuesSince: null };
 }
 
+/** Oldest first by creation with no stop: the pass lanes.ts splits by state and end. */
+export function isWholePass(plan: StreamPlan): boolean {
+  return plan.field === 'CREATED_AT' && plan.direction === 'ASC' && !plan.stopBefore && !plan.skipAfter && !plan.issuesSince;
+}
+
 /** Splits a page by the plan: what to keep, and whether the stream ends here. */
 export function applyPlan<T extends { createdAt: string; updatedAt: string }>(plan: StreamPlan, nodes: T[]): { keep: T[]; stop: boolean } {
   const key = plan.field === 'CREATED_AT' ? 'createdAt' : 'updatedAt';

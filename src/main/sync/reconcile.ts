@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Reconciliation } from '../../shared/contract/repos.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { GitHubClient } from '../github/client.ts';
-import { REPOSITORY_TOTALS_QUERY, WINDOW_COUNTS_QUERY } from '../github/queries.ts';
+import { ISSUE_STATES, PULL_REQUEST_STATES, REPOSITORY_TOTALS_QUERY, WINDOW_COUNTS_QUERY } from '../github/queries.ts';
 import { checkGraphQLErrors } from '../github/resilient-query.ts';
 import type { SyncWindow } from './plan.ts';
 
@@ -14,6 +14,9 @@ export interface GitHubCounts {
   /** All releases, drafts included (releases are always synced whole). */
   releases: number;
 }
+
+/** Pull requests and issues per state (whole repository): how a whole pass splits its cursors. */
+export type StateCounts = Record<'pull_requests' | 'issues', Record<string, number>>;
 
 type HistoryTotal = { releases: { totalCount: number }; defaultBranchRef: { target: { history?: { totalCount: number } } | null } | null };
 const commitTotal = (r: HistoryTotal) => r.defaultBranchRef?.target?.history?.totalCount ?? 0;
@@ -35,10 +38,20 @@ export async function githubCounts(github: GitHubClient, owner: string, name: st
     checkGraphQLErrors(res.errors, `Counting ${owner}/${name}`);
     return { pullRequests: res.data!.prs.issueCount, issues: res.data!.issues.issueCount, commits: commitTotal(res.data!.repository), releases: res.data!.repository.releases.totalCount };
   }
-  const res = await github.graphql<{ repository: HistoryTotal & { pullRequests: { totalCount: number }; issues: { totalCount: number } } }>(REPOSITORY_TOTALS_QUERY, { owner, name });
+  return (await repositoryTotals(github, owner, name)).counts;
+}
+
+/** The whole repository's counts, with pull requests and issues per state, in one request. */
+export async function repositoryTotals(github: GitHubClient, owner: string, name: string): Promise<{ counts: GitHubCounts; byState: StateCounts }> {
+  const res = await github.graphql<{ repository: HistoryTotal }>(REPOSITORY_TOTALS_QUERY, { owner, name });
   checkGraphQLErrors(res.errors, `Counting ${owner}/${name}`);
   const r = res.data!.repository;
-  return { pullRequests: r.pullRequests.totalCount, issues: r.issues.totalCount, commits: commitTotal(r), releases: r.releases.totalCount };
+  const total = (alias: string) => (r as unknown as Record<string, { totalCount: number }>)[alias]!.totalCount;
+  const byState: StateCounts = {
+    pull_requests: Object.fromEntries(PULL_REQUEST_STATES.map((s) => [s, total(`pr_${s}`)])),
+    issues: Object.fromEntries(ISSUE_STATES.map((s) => [s, total(`issue_${s}`)])),
+  };
+  return { counts: { pullRequests: total('pullRequests'), issues: total('issues'), commits: commitTotal(r), releases: r.releases.totalCount }, byState };
 }
 
 export async function storedCounts(pool: pg.Pool, repositoryId: string, w: SyncWindow): Promise<GitHubCounts> {

@@ -4,16 +4,21 @@ import type { GitHubClient } from '../github/client.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ProgressUpdate } from '../jobs/types.ts';
 import { carriedCount } from '../../shared/progress.ts';
-import { githubCounts, reconcile } from './reconcile.ts';
+import { githubCounts, reconcile, repositoryTotals } from './reconcile.ts';
 import { trackRepository } from './repositories.ts';
-import { INCREMENTAL_OVERLAP_MS, resolveWindow, streamPlan, type Stream } from './plan.ts';
+import { INCREMENTAL_OVERLAP_MS, isWholePass, resolveWindow, streamPlan, type Stream } from './plan.ts';
 import { DEFAULT_PAGE_SIZE, syncStream, type StreamDeps } from './stream.ts';
+import { syncLanes } from './lanes.ts';
+import { saveCursor } from './writer.ts';
 import { BusyTime } from './busy-time.ts';
 import { syncCommits } from './commits.ts';
 import { syncReleases } from './releases.ts';
 import type { StreamCursor } from './writer.ts';
 
 type SyncStream = StreamCursor['stream'];
+
+/** The catch-up pass's first page: what changed during a pass is usually a handful of items. */
+const CATCH_UP_FIRST_PAGE = 10;
 import type { SyncSpend } from './spend.ts';
 
 export interface SyncContext {
@@ -83,7 +88,9 @@ export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncR
   }
   ctx.log.info('pipeline_started', `Sync of ${repo.fullName} started (${window.mode})`, { repository: repo.fullName, mode: window.mode, since: window.since, until: window.until });
 
-  const expected = await githubCounts(ctx.github, repo.owner, repo.name, window);
+  // Whole-repository counts come per state too: where a whole pass splits its cursors.
+  const totals = window.mode === 'range' ? null : await repositoryTotals(ctx.github, repo.owner, repo.name);
+  const expected = totals?.counts ?? (await githubCounts(ctx.github, repo.owner, repo.name, window));
   const streams: SyncStream[] = ['pull_requests', 'issues', 'commits', 'releases'];
   // Where each stream starts: a resumed attempt continues this run's cursor; an incremental pass starts at the last run's mark.
   const prevState = Object.fromEntries(await Promise.all(streams.map(async (st) => [st, await loadState(ctx.pool, repo.id, st)] as const))) as Record<SyncStream, StateRow | null>;
@@ -172,11 +179,23 @@ export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncR
       const incrementalSince = sinceFor(stream);
       const plan = streamPlan(stream, window, window.mode === 'incremental' ? incrementalSince : null);
       const start = await startOf(stream, plan.stopBefore ?? window.since, window.until);
-      const { cursor, gaps: g } = await syncStream(deps(stream), plan, start);
+      const { cursor, gaps: g } = totals && isWholePass(plan) && !start.done ? await wholePass(stream, plan, start, totals.byState[stream]) : await syncStream(deps(stream), plan, start);
       gaps += g;
       await moveMark(stream);
       return { pages: cursor.pages, rows: cursor.rows };
     });
+  // A whole pass: every state paged from both ends at once (lanes.ts), then a catch-up pass over
+  // what changed since the run started (items that changed state or appeared mid-pass).
+  const wholePass = async (stream: Stream, plan: ReturnType<typeof streamPlan>, start: StreamCursor, byState: Record<string, number>) => {
+    const fresh = (await loadState(ctx.pool, repo.id, stream))?.run_id !== ctx.runId;
+    if (fresh) await saveCursor(ctx.pool, start); // this run's row: the lanes add their pages to it
+    const { gaps: laneGaps } = await syncLanes(deps(stream), plan, start, byState);
+    const row = (await loadState(ctx.pool, repo.id, stream))!;
+    const catchUp = streamPlan(stream, { mode: 'incremental', since: null, until: null }, new Date(startedAt.getTime() - INCREMENTAL_OVERLAP_MS));
+    const from: StreamCursor = { ...start, cursor: row.cursor, pages: row.pages, rows: row.rows, items: row.items, pageSize: row.cursor ? (row.page_size ?? DEFAULT_PAGE_SIZE) : CATCH_UP_FIRST_PAGE };
+    const done = await syncStream(deps(stream), catchUp, from, { growTo: DEFAULT_PAGE_SIZE });
+    return { cursor: done.cursor, gaps: laneGaps + done.gaps };
+  };
   const commits = () =>
     ctx.step('commits', async () => {
       // Incremental: committed since the mark (a merge's older commits are caught by the gap fill); range: the window.

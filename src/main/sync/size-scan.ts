@@ -9,6 +9,8 @@ import { DEFAULT_PAGE_SIZE } from './stream.ts';
 
 export interface ScannedItem extends NestedProfile {
   number: number;
+  /** OPEN, CLOSED, MERGED: a whole pass pages each state along cursors of its own. */
+  state: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -31,6 +33,7 @@ export interface RequestTiming {
 
 interface SizeNode {
   number: number;
+  state: string;
   createdAt: string;
   updatedAt: string;
   labels: { totalCount: number };
@@ -100,7 +103,7 @@ export async function scanSizes(opts: {
       if (!page) break;
       opts.onTiming?.({ nodes: 1 + page.nodes.length + page.nodes.reduce((n, x) => n + (x.reviews?.nodes.length ?? 0), 0), ms: performance.now() - t0 });
       const { keep, stop } = applyPlan(plan, page.nodes);
-      scan.pages.push(keep.map((n) => ({ number: n.number, createdAt: n.createdAt, updatedAt: n.updatedAt, ...profileOf(isPr ? 'pr' : 'issue', n) })));
+      scan.pages.push(keep.map((n) => ({ number: n.number, state: n.state, createdAt: n.createdAt, updatedAt: n.updatedAt, ...profileOf(isPr ? 'pr' : 'issue', n) })));
       if (!page.pageInfo.hasNextPage || stop || page.pageInfo.endCursor === null) {
         scan.complete = true;
         break;

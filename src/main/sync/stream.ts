@@ -29,10 +29,10 @@ export interface StreamDeps {
   onPage(p: { stream: string; items: number; rows: number; totalCount: number; writeMs: number }): void;
 }
 
-type Node = GqlPullRequest | GqlIssue;
+export type Node = GqlPullRequest | GqlIssue;
 
-/** One page of a stream, exactly as the sync fetches it (its query, nested sizes and page size). */
-export async function fetchPage(deps: Pick<StreamDeps, 'github' | 'log' | 'signal' | 'owner' | 'name'>, plan: StreamPlan, after: string | null, size: number): Promise<{ page: GqlPage<Node>; size: number }> {
+/** One page of a stream, exactly as the sync fetches it (its query, nested sizes and page size); `states` narrows it to items in those states. */
+export async function fetchPage(deps: Pick<StreamDeps, 'github' | 'log' | 'signal' | 'owner' | 'name'>, plan: StreamPlan, after: string | null, size: number, states: readonly string[] | null = null): Promise<{ page: GqlPage<Node>; size: number }> {
   const nested = DEFAULT_NESTED;
   const isPr = plan.stream === 'pull_requests';
   const { data, size: used } = await sizedQuery<{ repository: { pullRequests?: GqlPage<GqlPullRequest>; issues?: GqlPage<GqlIssue> } | null }>({
@@ -43,7 +43,7 @@ export async function fetchPage(deps: Pick<StreamDeps, 'github' | 'log' | 'signa
     size,
     build: (first) => ({
       query: isPr ? pullRequestPageQuery(nested) : issuePageQuery(nested),
-      variables: { owner: deps.owner, name: deps.name, first, after, field: plan.field, direction: plan.direction, ...(isPr ? {} : { since: plan.issuesSince }) },
+      variables: { owner: deps.owner, name: deps.name, first, after, field: plan.field, direction: plan.direction, states, ...(isPr ? {} : { since: plan.issuesSince }) },
     }),
   });
   const page = isPr ? data.repository?.pullRequests : data.repository?.issues;
@@ -79,8 +79,9 @@ async function readPage(deps: StreamDeps, plan: StreamPlan, after: string | null
  * with no duplicates and no gaps. The next page is fetched and its nested connections
  * completed while this one is written (one page ahead, so memory stays bounded).
  */
-export async function syncStream(deps: StreamDeps, plan: StreamPlan, start: StreamCursor): Promise<{ cursor: StreamCursor; gaps: number }> {
+export async function syncStream(deps: StreamDeps, plan: StreamPlan, start: StreamCursor, opts: { growTo?: number } = {}): Promise<{ cursor: StreamCursor; gaps: number }> {
   const state = { ...start };
+  let grow = opts.growTo; // a small first page (the catch-up pass), full pages after it
   let gaps = 0;
   if (state.done) return { cursor: state, gaps };
   deps.beforeFetch?.();
@@ -88,7 +89,8 @@ export async function syncStream(deps: StreamDeps, plan: StreamPlan, start: Stre
   let stopAfterWrite: unknown = undefined;
   for (;;) {
     const { page, size, keep, stop, prs, issues, gaps: pageGaps } = await next;
-    state.pageSize = size;
+    state.pageSize = grow && size < grow ? grow : size;
+    grow = undefined;
     gaps += pageGaps;
     const hasMore = page.pageInfo.hasNextPage && !stop && page.pageInfo.endCursor !== null;
     if (hasMore) {

@@ -126,7 +126,7 @@ ON CONFLICT (repository_id, stream) DO UPDATE SET run_id = EXCLUDED.run_id, mode
   page_size = EXCLUDED.page_size, pages = EXCLUDED.pages, rows = EXCLUDED.rows, done = EXCLUDED.done, window_since = EXCLUDED.window_since,
   window_until = EXCLUDED.window_until, high_water_mark = EXCLUDED.high_water_mark, items = EXCLUDED.items, updated_at = now()`;
 
-export async function saveCursor(client: pg.ClientBase, c: StreamCursor): Promise<void> {
+export async function saveCursor(client: pg.ClientBase | pg.Pool, c: StreamCursor): Promise<void> {
   await client.query(SAVE_CURSOR, [c.repositoryId, c.stream, c.runId, c.mode, c.cursor, c.pageSize, c.pages, c.rows, c.done, c.windowSince, c.windowUntil, c.highWaterMark, c.items]);
 }
 
