@@ -191,7 +191,8 @@ export class EtlService {
     const { pool, schema } = await this.conn();
     const T = tablesOf(schema);
     const rebuilt = new Set(results.filter((r) => r.mode === 'full' && r.rows > 0 && r.table !== 'authors').map((r) => r.table));
-    const tables = [...rebuilt].flatMap((t) => (t === 'author_metrics_daily' ? [T.author_metrics_daily_active, T.author_metrics_span] : [T[t]]));
+    const own: Partial<Record<EngineerTable, string[]>> = { author_metrics_daily: [T.author_metrics_daily_active, T.author_metrics_span], author_metrics_window: [T.author_metrics_window, T.etl_pr_owned] };
+    const tables = [...rebuilt].flatMap((t) => own[t] ?? [T[t]]);
     if (tables.length > 0) await pool.query(`ANALYZE ${tables.join(', ')}`);
   }
 

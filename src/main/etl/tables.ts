@@ -157,10 +157,10 @@ async function ownershipDelta(c: Ctx): Promise<void> {
 
 /**
  * What the changes in range may move in the windows, as temp tables: "etl_aff_authors", the
- * authors whose window rows are recounted, and "etl_requal", the PRs whose ownership
- * qualification (etl_pr_owned) is redone. Those are the changed PRs and their authors (old and
- * new versions), and wherever an author's ownership of a file crossed 50 % in a window: their
- * PRs on that file, and them. A crossing is found from the ownership rows of now and the change
+ * changed PRs' authors (old and new versions), whose window rows are recounted; "etl_own_authors",
+ * the other authors whose ownership of a file crossed 50 % in a window, whose ownership counts
+ * are recounted; and "etl_requal", the PRs whose ownership qualification (etl_pr_owned) is
+ * redone: the changed PRs, and each crossing author's PRs on that file. A crossing is found from the ownership rows of now and the change
  * log's net delta per file and window (the author's lines and the total before = now − delta).
  * Reads author_file_ownership as refreshed to the same changes.
  */
@@ -182,7 +182,9 @@ async function affectedAuthors(c: Ctx): Promise<void> {
      WHERE (o.author_lines * 2 >= o.total_lines) <> ((o.author_lines - coalesce(d.da, 0)) * 2 >= o.total_lines - t.dt)`,
     [c.repo, c.tz, c.end],
   );
-  await c.db.query('INSERT INTO "etl_aff_authors" SELECT DISTINCT username FROM "etl_flips" WHERE username NOT IN (SELECT username FROM "etl_aff_authors")');
+  await c.db.query('ANALYZE "etl_flips"');
+  // Authors with a crossing and no changed PR: only their ownership counts can move.
+  await c.db.query('CREATE TEMP TABLE "etl_own_authors" ON COMMIT DROP AS SELECT DISTINCT username FROM "etl_flips" WHERE username NOT IN (SELECT username FROM "etl_aff_authors")');
   await c.db.query(
     `INSERT INTO "etl_requal" SELECT DISTINCT f.pr_number FROM "etl_flips" x
      JOIN ${c.T.etl_pr_files} f ON f.repo_name = $1 AND f.file_path = x.file_path
@@ -190,7 +192,7 @@ async function affectedAuthors(c: Ctx): Promise<void> {
      WHERE f.pr_number NOT IN (SELECT pr_number FROM "etl_requal")`,
     [c.repo],
   );
-  await c.db.query('ANALYZE "etl_aff_authors", "etl_requal"');
+  await c.db.query('ANALYZE "etl_aff_authors", "etl_own_authors", "etl_requal"');
 }
 
 /**
@@ -199,21 +201,32 @@ async function affectedAuthors(c: Ctx): Promise<void> {
  */
 async function qualifyOwned(c: Ctx, filter: string): Promise<void> {
   const full = filter === '';
-  await c.db.query(
-    `${full ? `WITH ow AS MATERIALIZED (
-       -- Every author's shares, hashed once (probing the index per PR, file and window cost seconds).
-       SELECT p.username, p.window_days, p.file_path, p.author_lines, p.total_lines FROM ${c.T.author_file_ownership} p WHERE p.repo_name = $1
-     )` : ''}
-     INSERT INTO ${c.T.etl_pr_owned} (repo_name, window_days, pr_number, author)
-     SELECT $1, w.window_days, p.pr_number, p.author FROM ${prsOf(c.T, '$3')} p
+  // Each merged low-risk PR's files with changed lines, in every window its merged day is in.
+  const keys = `SELECT p.author, w.window_days, p.pr_number, f.file_path FROM ${prsOf(c.T, '$3')} p
      JOIN ${windowsSql(c)} ON p.md BETWEEN w.start_date AND $2::date
      JOIN ${c.T.etl_pr_files} f ON f.repo_name = p.repo_name AND f.pr_number = p.pr_number AND f.additions + f.deletions > 0
-     LEFT JOIN ${full ? 'ow ON ow.username = p.author AND' : `${c.T.author_file_ownership} ow ON ${OWN_BY_KEY} AND ow.repo_name = $1 AND`} ow.window_days = w.window_days AND ow.file_path = f.file_path
-     WHERE p.is_merged AND p.risk_score <= 3 ${filter}
-     GROUP BY p.author, w.window_days, p.pr_number
-     HAVING bool_and(coalesce(ow.author_lines * 2 >= ow.total_lines, false))`,
-    [c.repo, c.end, c.tz],
-  );
+     WHERE p.is_merged AND p.risk_score <= 3 ${filter}`;
+  const insert = `INSERT INTO ${c.T.etl_pr_owned} (repo_name, window_days, pr_number, author)
+     SELECT $1, q.window_days, q.pr_number, q.author FROM q
+     LEFT JOIN ${full ? 'ow ON ow.username = q.author AND' : `${c.T.author_file_ownership} ow ON ${OWN_BY_KEY} AND ow.repo_name = $1 AND`} ow.window_days = q.window_days AND ow.file_path = q.file_path
+     GROUP BY q.author, q.window_days, q.pr_number
+     HAVING bool_and(coalesce(ow.author_lines * 2 >= ow.total_lines, false))`;
+  if (full) {
+    await c.db.query(
+      `WITH ow AS MATERIALIZED (
+         -- Every author's shares, hashed once (probing the index per PR, file and window cost seconds).
+         SELECT p.username, p.window_days, p.file_path, p.author_lines, p.total_lines FROM ${c.T.author_file_ownership} p WHERE p.repo_name = $1
+       ), q AS (${keys})
+       ${insert}`,
+      [c.repo, c.end, c.tz],
+    );
+    return;
+  }
+  // A few PRs: their keys first, counted, so the shares are read by primary key.
+  await c.db.query(`CREATE TEMP TABLE "etl_q" ON COMMIT DROP AS ${keys}`, [c.repo, c.end, c.tz]);
+  await c.db.query('ANALYZE "etl_q"');
+  await c.db.query(`WITH q AS (SELECT * FROM "etl_q") ${insert}`, [c.repo]);
+  await c.db.query('DROP TABLE "etl_q"');
 }
 
 /**
@@ -221,7 +234,7 @@ async function qualifyOwned(c: Ctx, filter: string): Promise<void> {
  * The username is compared as an expression so the planner cannot take the author index instead
  * (it did, and then read every share of the author in the window for each file: 0.5 s a repository).
  */
-const OWN_BY_KEY = "ow.username || '' = p.author";
+const OWN_BY_KEY = "ow.username || '' = q.author";
 
 const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
   // Global, small (one row per person): rebuilt from repo_prs on every run.
@@ -292,15 +305,21 @@ const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
   async author_file_ownership(c) {
     const { db, T } = c;
     let filter = '';
+    let windowFilter = '';
     if (c.from === null) await db.query(`DELETE FROM ${T.author_file_ownership} WHERE repo_name = $1`, [c.repo]);
     else {
-      // Only files whose counted contributions differ (a retitled PR's files keep their rows).
+      // Only the (file, window) pairs whose counted contributions differ: a retitled PR's files keep
+      // their rows, and an old PR's change leaves the recent windows' rows as they are.
       await ownershipDelta(c);
-      await db.query('CREATE TEMP TABLE "etl_aff_files" ON COMMIT DROP AS SELECT DISTINCT file_path FROM "etl_own_delta"');
-      await db.query('ANALYZE "etl_aff_files"');
-      // Through the primary key, window by window (by file alone it read the repository's rows).
-      await db.query(`DELETE FROM ${T.author_file_ownership} o USING "etl_aff_files" f, ${windowsSql(c)} WHERE o.repo_name = $1 AND o.window_days = w.window_days AND o.file_path = f.file_path`, [c.repo]);
-      filter = 'AND f.file_path IN (SELECT file_path FROM "etl_aff_files")';
+      await db.query(
+        `CREATE TEMP TABLE "etl_aff_fw" ON COMMIT DROP AS SELECT DISTINCT e.file_path, w.window_days
+         FROM "etl_own_delta" e JOIN ${windowsSql(c)} ON ${day('e.merged_at', '$1')} BETWEEN w.start_date AND $2::date`,
+        [c.tz, c.end],
+      );
+      await db.query('ANALYZE "etl_aff_fw"');
+      await db.query(`DELETE FROM ${T.author_file_ownership} o USING "etl_aff_fw" k WHERE o.repo_name = $1 AND o.window_days = k.window_days AND o.file_path = k.file_path`, [c.repo]);
+      filter = 'AND f.file_path IN (SELECT file_path FROM "etl_aff_fw")';
+      windowFilter = 'AND (v.window_days, x.file_path) IN (SELECT window_days, file_path FROM "etl_aff_fw")';
     }
     // An author's share of a file's changed lines across the PRs merged in the window: one pass
     // over the merged PRs' files, each window a FILTERed sum (NULL: no merged PR of theirs touched it then).
@@ -314,14 +333,14 @@ const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
          GROUP BY p.author, f.file_path
        ), u AS (
          SELECT x.author, x.file_path, v.window_days, v.start_date, v.author_lines, v.last_touched
-         FROM x CROSS JOIN LATERAL (VALUES ${unpivot}) AS v(window_days, start_date, author_lines, last_touched) WHERE v.author_lines IS NOT NULL
+         FROM x CROSS JOIN LATERAL (VALUES ${unpivot}) AS v(window_days, start_date, author_lines, last_touched) WHERE v.author_lines IS NOT NULL ${windowFilter}
        ), t AS (SELECT u.*, sum(u.author_lines) OVER (PARTITION BY u.window_days, u.file_path) AS total_lines FROM u)
        INSERT INTO ${T.author_file_ownership} (username, repo_name, window_days, start_date, end_date, file_id, file_path, ownership_pct, author_lines, total_lines, last_touched)
        SELECT t.author, $1, t.window_days, t.start_date, $3::date, $1 || ':' || t.file_path, t.file_path, 100.0 * t.author_lines / t.total_lines, t.author_lines, t.total_lines, t.last_touched
        FROM t WHERE t.total_lines > 0`,
       [c.repo, c.tz, c.end],
     );
-    if (c.from !== null) await db.query('DROP TABLE "etl_aff_files", "etl_own_delta"');
+    if (c.from !== null) await db.query('DROP TABLE "etl_aff_fw", "etl_own_delta"');
     return r.rowCount ?? 0;
   },
 
@@ -334,8 +353,8 @@ const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
       await db.query(`DELETE FROM ${T.etl_pr_owned} WHERE repo_name = $1`, [c.repo]);
       await qualifyOwned(c, '');
     } else {
-      // The changed PRs' authors (old and new), and whoever's share of a changed file crossed 50 %;
-      // the PRs whose ownership qualification may have moved are qualified again.
+      // The changed PRs' authors (old and new) are recounted, whoever else's share of a changed file
+      // crossed 50 % gets their ownership counts again; the PRs whose qualification may have moved are qualified again.
       await affectedAuthors(c);
       await db.query(`DELETE FROM ${T.etl_pr_owned} o USING "etl_requal" r WHERE o.repo_name = $1 AND o.pr_number = r.pr_number`, [c.repo]);
       await qualifyOwned(c, 'AND p.pr_number IN (SELECT pr_number FROM "etl_requal")');
@@ -365,6 +384,15 @@ const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
     // Incremental: the affected authors' rows recomputed (a few authors: their PRs through the
     // author index, their owned PRs from etl_pr_owned), and only those that differ written.
     await db.query(`CREATE TEMP TABLE "etl_new_w" ON COMMIT DROP AS ${select}`, [c.repo, c.end, c.tz]);
+    // The authors with a crossing alone: their ownership counts, from etl_pr_owned.
+    const owned = await db.query(
+      `UPDATE ${T.author_metrics_window} w SET ownership_low_risk_prs = n.n FROM (
+         SELECT m.username, m.window_days, count(o.pr_number)::int AS n FROM ${T.author_metrics_window} m JOIN "etl_own_authors" a ON a.username = m.username
+         LEFT JOIN ${T.etl_pr_owned} o ON o.repo_name = m.repo_name AND o.author = m.username AND o.window_days = m.window_days
+         WHERE m.repo_name = $1 GROUP BY m.username, m.window_days
+       ) n WHERE w.repo_name = $1 AND w.username = n.username AND w.window_days = n.window_days AND w.ownership_low_risk_prs <> n.n`,
+      [c.repo],
+    );
     const gone = await db.query(
       `DELETE FROM ${T.author_metrics_window} w USING "etl_aff_authors" a WHERE w.repo_name = $1 AND w.username = a.username
        AND NOT EXISTS (SELECT 1 FROM "etl_new_w" n WHERE n.username = w.username AND n.window_days = w.window_days)`,
@@ -376,8 +404,8 @@ const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
        ON CONFLICT (repo_name, window_days, username) DO UPDATE SET ${set.map((k) => `${k} = EXCLUDED.${k}`).join(', ')}
        WHERE (${set.map((k) => `${T.author_metrics_window}.${k}`).join(', ')}) IS DISTINCT FROM (${set.map((k) => `EXCLUDED.${k}`).join(', ')})`,
     );
-    await db.query('DROP TABLE "etl_aff_authors", "etl_requal", "etl_own_delta", "etl_flips", "etl_new_w"');
-    return (gone.rowCount ?? 0) + (up.rowCount ?? 0);
+    await db.query('DROP TABLE "etl_aff_authors", "etl_own_authors", "etl_requal", "etl_own_delta", "etl_flips", "etl_new_w"');
+    return (owned.rowCount ?? 0) + (gone.rowCount ?? 0) + (up.rowCount ?? 0);
   },
 
   async author_prs_window(c) {
