@@ -4,36 +4,16 @@
 //   warm = the next launch on that same data directory (what an operator sees every morning).
 // Chromium is started once beforehand: we measure our app, not the browser's own start.
 // The build is brought up to date first (out/ older than src/ → electron-vite build).
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium } from '../test/helpers/browser.ts';
-import { ROOT, startServe } from '../test/helpers/serve-process.ts';
+import { startServe } from '../test/helpers/serve-process.ts';
 import { tempDir } from '../test/helpers/temp.ts';
+import { ensureFreshBuild } from './fresh-build.ts';
 import { percentile, printTable } from './report.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const st = statSync(p);
-    newest = Math.max(newest, st.isDirectory() ? newestMtime(p) : st.mtimeMs);
-  }
-  return newest;
-}
-
-const builtCli = join(ROOT, 'out', 'main', 'cli.js');
-const rendererHtml = join(ROOT, 'out', 'renderer', 'index.html');
-if (!existsSync(builtCli) || !existsSync(rendererHtml) || statSync(builtCli).mtimeMs < newestMtime(join(ROOT, 'src'))) {
-  console.log('out/ is missing or older than src/: building (electron-vite build)…');
-  const b = spawnSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (b.status !== 0) {
-    console.error('The build failed');
-    process.exit(1);
-  }
-}
+ensureFreshBuild();
 
 const browser = await launchChromium();
 type Sample = { run: number; kind: 'cold' | 'warm'; serveReadyMs: number; firstRenderMs: number };

@@ -11,6 +11,7 @@ import { startEmbeddedPostgres } from '../src/main/warehouse/embedded.ts';
 import { generateDataset } from '../test/emulators/github/dataset.ts';
 import { startGitHubEmulator } from '../test/emulators/github/server.ts';
 import { ROOT, startServe, wsClient } from '../test/helpers/serve-process.ts';
+import { ensureFreshBuild } from './fresh-build.ts';
 import { printTable } from './report.ts';
 import { naiveRestSync } from './sync-baseline.ts';
 import { WAREHOUSE_OPTIONS } from '../test/helpers/warehouse.ts';
@@ -70,8 +71,9 @@ function unionMs(spans: [number, number][]): number {
   }
   return total;
 }
-// The source, not a build that may be older than the commit the figures are recorded against.
-const serve = await startServe({ home: join(WORK, 'home'), entry: 'source', env: { GITHUB_TOKEN: gh.token, DATABASE_URL: dbUrl('bench_sync') } });
+// The built core, as users run it, rebuilt first when older than the source.
+ensureFreshBuild();
+const serve = await startServe({ home: join(WORK, 'home'), entry: 'built', env: { GITHUB_TOKEN: gh.token, DATABASE_URL: dbUrl('bench_sync') } });
 const c = wsClient(serve.origin, serve.token);
 await c.opened;
 try {

@@ -69,6 +69,8 @@ async function saveLane(client: pg.ClientBase, start: StreamCursor, lane: Lane):
 class Partition {
   readonly asc: Lane;
   readonly desc: Lane;
+  /** The stream's largest state: its lanes fetch ahead of their writes. */
+  pipelined = false;
   complete: boolean;
   private total: number;
   private claimed: number;
@@ -128,8 +130,6 @@ class Partition {
   }
 }
 
-/** Pages a lane fetches ahead of its writes (bounded: memory stays a few pages per lane). */
-const AHEAD = 1;
 
 type Fetched = { page: GqlPage<Node>; claimed: number };
 /** A fetched page: its end cursor (the lane's checkpoint once written) and its nested connections completing. */
@@ -138,6 +138,35 @@ interface Ready {
   cursor: string | null;
   atEnd: boolean;
   nested: Promise<number>;
+}
+
+/**
+ * Pages the lanes of the smaller states may hold at once (fetched, not yet written), between them:
+ * they have time to spare, and every page in hand is memory.
+ */
+const SHARED_PAGES = 2;
+
+class Slots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(n: number) {
+    this.free = n;
+  }
+
+  take(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  give(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
 }
 
 export interface LanesResult {
@@ -162,10 +191,14 @@ export async function syncLanes(deps: StreamDeps, plan: StreamPlan, start: Strea
     };
   };
   const partitions = Object.entries(totals).map(([state, total]) => new Partition(laneOf(state, 'ASC'), laneOf(state, 'DESC'), total));
+  const largest = Math.max(...Object.values(totals));
+  const first = partitions.find((_, i) => Object.values(totals)[i] === largest);
+  if (first) first.pipelined = true;
   // The first error stops every lane after the page it is writing; all are awaited before it is raised.
   let failure: unknown = undefined;
   let gaps = 0;
   const stopped = (lane: Lane) => lane.done || failure !== undefined || deps.signal.aborted;
+  const shared = new Slots(SHARED_PAGES);
   const runLane = async (part: Partition, lane: Lane) => {
     const lanePlan: StreamPlan = { ...plan, direction: lane.direction };
     const request = (after: string | null): Promise<Fetched> | null => {
@@ -181,12 +214,17 @@ export async function syncLanes(deps: StreamDeps, plan: StreamPlan, start: Strea
       }
       return fetchPage(deps, lanePlan, after, ask, [lane.state]).then(({ page }) => ({ page, claimed }));
     };
-    // Rounds: pages are fetched up to AHEAD in front of the writes (their nested connections
-    // completing meanwhile), so a slow write or follow-up never holds up the next request. A round
-    // ends when the count is used up; the lane goes on only to probe for a meeting (see claim).
+    // Rounds: the lanes of the stream's largest state (the longest, whose time is the pass's) fetch
+    // their next page while one is written, its nested connections completing meanwhile; the
+    // others, which have time to spare, one page at a time — memory stays a few pages per stream.
+    // A round ends when the count is used up; the lane goes on only to probe for a meeting (see claim).
+    const ahead = part.pipelined ? 1 : 0;
+    const take = () => (part.pipelined ? Promise.resolve() : shared.take());
+    const give = () => (part.pipelined ? undefined : shared.give());
     for (;;) {
       lane.busy = true;
       const queue: Ready[] = [];
+      let writing = false;
       let fetching = true;
       let wakeWriter: (() => void) | null = null;
       let wakeFetcher: (() => void) | null = null;
@@ -194,20 +232,28 @@ export async function syncLanes(deps: StreamDeps, plan: StreamPlan, start: Strea
       const fetcher = async () => {
         let after = lane.cursor;
         for (;;) {
-          while (queue.length >= AHEAD && !stopped(lane)) await new Promise<void>((r) => (wakeFetcher = r));
+          while (queue.length + (writing ? 1 : 0) > ahead && !stopped(lane)) await new Promise<void>((r) => (wakeFetcher = r));
+          await take();
           const next = request(after);
-          if (!next) break;
+          if (!next) {
+            give();
+            break;
+          }
           let fetched: Fetched;
           try {
             fetched = await next;
           } catch (e) {
+            give();
             failure ??= e;
             break;
           }
           const { page, claimed } = fetched;
           part.seen(page.totalCount);
           part.settle(claimed, page.nodes.length);
-          if (stopped(lane)) break; // met while this was under way: its items are the other lane's
+          if (stopped(lane)) {
+            give();
+            break; // met while this was under way: its items are the other lane's
+          }
           const atEnd = !page.pageInfo.hasNextPage || page.pageInfo.endCursor === null;
           after = page.pageInfo.endCursor ?? after;
           const nested = completePage(deps, plan, page.nodes);
@@ -224,6 +270,7 @@ export async function syncLanes(deps: StreamDeps, plan: StreamPlan, start: Strea
           while (!queue.length && fetching) await new Promise<void>((r) => (wakeWriter = r));
           const ready = queue.shift();
           if (!ready) return;
+          writing = true;
           wakeFetcher?.();
           try {
             gaps += await ready.nested;
@@ -232,6 +279,9 @@ export async function syncLanes(deps: StreamDeps, plan: StreamPlan, start: Strea
           } catch (e) {
             failure ??= e;
           }
+          writing = false;
+          give();
+          wakeFetcher?.();
           if (stopped(lane)) {
             wakeFetcher?.();
             return;
@@ -240,6 +290,7 @@ export async function syncLanes(deps: StreamDeps, plan: StreamPlan, start: Strea
       };
       await Promise.all([fetcher(), writer()]);
       await Promise.allSettled(queue.map((r) => r.nested)); // pages left unwritten: no follow-up keeps running
+      queue.forEach(give);
       lane.busy = false;
       if (!wrote || stopped(lane)) return;
     }
