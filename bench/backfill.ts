@@ -100,6 +100,8 @@ try {
 
   const actualUsd = st.embeddings?.usd ?? 0;
   const step = (name: string) => estimate.steps.find((x) => x.step === name)!;
+  // Seconds under 10 to the hundredth (a 0.2 s step's error is not lost to rounding).
+  const digits = (f: string, a: number) => (f === 'cost' ? 4 : f === 'time' ? (a < 10 ? 2 : 1) : 0);
   const range = (r: { value: number; low: number; high: number }, d = 0) => `${r.value.toFixed(d)} (${r.low.toFixed(d)}–${r.high.toFixed(d)})`;
   const inBand = (r: { low: number; high: number }, actual: number) => actual >= Math.floor(r.low) && actual <= Math.ceil(r.high);
   // Per step: [figure, estimate range, actual]; a figure the step does not have (sync tokens) is left out.
@@ -121,17 +123,19 @@ try {
     [
       ['sync', `${st.sync!.seconds.toFixed(1)} s`, `${estimate.time.syncS.toFixed(1)} s`, `${st.sync!.items} items, ${st.sync!.rowsWritten.toLocaleString()} rows, ${st.sync!.requests} requests (estimated ${estimate.github.requests})`],
       ['embeddings', `${st.embeddings!.seconds.toFixed(1)} s`, `${estimate.time.embedS.toFixed(1)} s`, `${st.embeddings!.items} items, ${st.embeddings!.tokens.toLocaleString()} tokens (estimated ${estimate.embeddings.tokens.toLocaleString()}), ${st.embeddings!.requests} requests`],
-      ['workspace aggregation', `${st.aggregate.seconds.toFixed(2)} s`, `${step('aggregate').seconds.value.toFixed(1)} s`, st.aggregate.workspaces.map((w) => `${w.name}: ${w.totalPullRequests} PRs`).join('; ')],
-      ['verification', `${st.verify.seconds.toFixed(2)} s`, `${step('verify').seconds.value.toFixed(1)} s`, `${r.verification.items.filter((i) => i.state === 'pass').length}/${r.verification.items.length} green`],
+      ['workspace aggregation', `${st.aggregate.seconds.toFixed(2)} s`, `${step('aggregate').seconds.value.toFixed(2)} s`, st.aggregate.workspaces.map((w) => `${w.name}: ${w.totalPullRequests} PRs`).join('; ')],
+      ['verification', `${st.verify.seconds.toFixed(2)} s`, `${step('verify').seconds.value.toFixed(2)} s`, `${r.verification.items.filter((i) => i.state === 'pass').length}/${r.verification.items.length} green`],
       ['total (wall, as the operator waits)', `${total.toFixed(1)} s`, `${estimate.time.totalS.toFixed(1)} s`, `guide's table for a ${estimate.sizeClass} repository: ${estimate.guide.find((g) => g.size.startsWith(estimate.sizeClass))?.total}`],
       ['cost', `$${actualUsd.toFixed(4)}`, `$${estimate.embeddings.usd.toFixed(4)}`, estimate.embeddings.model],
       [`aggregation alone at ${AGG_PRS.toLocaleString()} PRs`, `${agg100k.toFixed(2)} s`, '–', `${bench.totalContributors.toLocaleString()} contributors`],
     ],
   );
+  const parts = st.embeddings?.parts;
+  if (parts) console.log(`\nembeddings step, where the time went: ${Object.entries(parts).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}, sending and the rest ${(st.embeddings!.seconds - Object.values(parts).reduce((a, b) => a + b, 0)).toFixed(1)} s; estimated: ${step('embeddings').basis.split('; time: ')[1] ?? '–'}`);
   console.log('\nThe estimate against the run, step by step (estimate with its band; error = (estimate − actual) / actual):');
   printTable(
     ['step', 'figure', 'estimate (band)', 'actual', 'error', 'in band'],
-    Object.entries(figures).flatMap(([name, rows]) => rows.map(([f, e, a]) => [name, f, range(e, f === 'cost' ? 4 : f === 'time' ? 1 : 0), a.toFixed(f === 'cost' ? 4 : f === 'time' ? 1 : 0), `${pct(e.value, a)} %`, inBand(e, a) ? 'yes' : 'no'])),
+    Object.entries(figures).flatMap(([name, rows]) => rows.map(([f, e, a]) => [name, f, range(e, digits(f, a)), a.toFixed(digits(f, a)), `${pct(e.value, a)} %`, inBand(e, a) ? 'yes' : 'no'])),
   );
   console.log('\ngoals: total < 180 s; every step\'s estimate (requests, tokens, dollars, seconds) within ±20 % of the run; aggregation seconds at 100k PRs');
   const errors: Record<string, number> = {};

@@ -12,4 +12,5 @@ export function formatRange(r: Range, format: (n: number) => string = (n) => Mat
 }
 
 export const formatUsd = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
-export const formatSeconds = (s: number) => (s < 90 ? `${s.toFixed(0)} s` : `${(s / 60).toFixed(1)} min`);
+// Under 10 s to the tenth: a band of a few seconds stays visible.
+export const formatSeconds = (s: number) => (s < 10 ? `${s.toFixed(1)} s` : s < 90 ? `${s.toFixed(0)} s` : `${(s / 60).toFixed(1)} min`);

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BACKFILL_STEPS } from '../../src/main/backfill/backfill-job.ts';
+import { connectMilvus } from '../../src/main/vectors/index.ts';
 import type { BackfillEstimate, Verification } from '../../src/shared/contract/backfill.ts';
 import type { JobRun } from '../../src/shared/contract/jobs.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -25,6 +26,14 @@ describe('guided backfill', () => {
     const estimate = await env.t.ops.backfill.estimate({ repository: REPO });
     expect(estimate).toMatchObject({ github: { pullRequests: 120, issues: 60 }, sizeClass: 'Medium', milvus: { entities: 180 } });
     expect(estimate.embeddings.tokens).toBeGreaterThan(0);
+    // Its times count the writes and the counts in Milvus, timed on a scratch collection that is gone again.
+    const step = (name: string) => estimate.steps.find((st) => st.step === name)!;
+    expect(step('embeddings').basis).toMatch(/writes timed on a scratch collection repo_ops_estimate_probe_[0-9a-f]{8} \(dropped\)/);
+    expect(step('embeddings').basis).toMatch(/; time: .*flush and count \d/);
+    expect(step('verify').basis).toMatch(/2 strongly consistent Milvus counts over 180 entities/);
+    const store = await connectMilvus({ url: env.milvus.url, token: env.milvus.token });
+    expect((await store.listCollections()).filter((n) => n.startsWith('repo_ops_estimate_probe_'))).toEqual([]);
+    await store.close();
     const run = await env.t.ops.backfill.start({ repository: REPO, workspaces: ['Core team'] });
     const done = await env.t.core.jobs.wait(run.id);
     expect(done.error).toBeNull();
@@ -33,7 +42,10 @@ describe('guided backfill', () => {
     const top = done.steps.filter((st) => ['sync', 'embeddings', 'aggregate', 'verify'].includes(st.name));
     expect(top.map((st) => [st.name, st.status])).toEqual([['sync', 'done'], ['embeddings', 'done'], ['aggregate', 'done'], ['verify', 'done']]);
     expect(top.every((st) => st.startedAt !== null && st.finishedAt !== null)).toBe(true);
-    const result = done.result as { verification: Verification; steps: { aggregate: { workspaces: { name: string; totalPullRequests: number }[] } } };
+    const result = done.result as { verification: Verification; steps: { aggregate: { workspaces: { name: string; totalPullRequests: number }[] }; embeddings: { parts: Record<string, number> } } };
+    // Where the embedding step's time went, for the next estimate and the operator.
+    expect(Object.keys(result.steps.embeddings.parts)).toEqual(['setup', 'plan', 'text', 'milvus', 'warehouse', 'finish']);
+    expect(result.steps.embeddings.parts.milvus).toBeGreaterThan(0);
     expect(states(result.verification)).toEqual({ 'pr-count': 'pass', 'issue-count': 'pass', 'nested-complete': 'pass', contributors: 'pass', 'embedding-coverage': 'pass', 'embedding-truncation': 'pass', 'milvus-count': 'pass', 'orphan-vectors': 'pass', 'workspace-metrics': 'pass', 'no-errors': 'pass' });
     expect(result.steps.aggregate.workspaces).toEqual([expect.objectContaining({ name: 'Core team', totalPullRequests: 120 })]);
     // The guide's workspace SQL reads the aggregated totals.
@@ -171,8 +183,8 @@ WHERE wr.repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
     expect(dry.code).toBe(0);
     expect(dry.stderr).toMatch(/pull requests \/ issues\s+120 \/ 60/);
     // Every step's figures with their band, on the terminal and in the JSON.
-    expect(dry.stderr).toMatch(/time\s+\d+ s \(\d+ s–\d+ s\)/);
-    expect(dry.stderr).toMatch(/ {2}sync\s+\d+ s( \(\d+ s–\d+ s\))?, \d+ \(\d+–\d+\) requests/);
+    expect(dry.stderr).toMatch(/time\s+[\d.]+ s \([\d.]+ s–[\d.]+ s\)/);
+    expect(dry.stderr).toMatch(/ {2}sync\s+[\d.]+ s( \([\d.]+ s–[\d.]+ s\))?, \d+ \(\d+–\d+\) requests/);
     const { estimate } = JSON.parse(dry.stdout) as { estimate: BackfillEstimate };
     expect(estimate.steps.map((st) => st.step)).toEqual(['sync', 'embeddings', 'aggregate', 'verify']);
     for (const st of [...estimate.steps, estimate.total]) for (const r of [st.requests, st.tokens, st.usd, st.seconds]) expect(r.low <= r.value && r.value <= r.high).toBe(true);

@@ -83,7 +83,8 @@ async function runBackfill(d: BackfillDeps, ctx: JobContext<BackfillRequest>) {
     steps.begin('embeddings');
     embedResult = await ctx.step('embeddings', async () => {
       const [r, seconds] = await timed(() => d.embeddings.embedWithin(sub('embeddings', { repository: repo.fullName, only: ['issue', 'pr'] as ('issue' | 'pr')[], budgetOverride: req.budgetOverride }), BACKFILL_JOB));
-      return { items: r.items, tokens: r.tokens, usd: r.usd, requests: r.requests, truncated: r.truncated, truncatedTokens: r.truncatedTokens, model: r.model, seconds };
+      const parts = { setup: r.setupSeconds, plan: r.planSeconds, text: r.textSeconds, milvus: r.milvusSeconds, warehouse: r.warehouseSeconds, finish: r.finishSeconds };
+      return { items: r.items, tokens: r.tokens, usd: r.usd, requests: r.requests, truncated: r.truncated, truncatedTokens: r.truncatedTokens, model: r.model, seconds, parts };
     });
     steps.finish('embeddings');
   } else ctx.skipStep?.('embeddings');

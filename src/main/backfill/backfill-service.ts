@@ -24,12 +24,12 @@ export class BackfillService {
     this.d = d;
   }
 
-  estimate(req: BackfillRequest) {
-    return estimateBackfill(this.d, req);
+  estimate(req: BackfillRequest, opts?: { probes?: boolean }) {
+    return estimateBackfill(this.d, req, opts);
   }
 
   async preflight(req: BackfillRequest) {
-    const budget = req.embeddingsOnly ? null : await this.estimate(req).then((e) => ({ graphqlPoints: e.github.points }), () => null);
+    const budget = req.embeddingsOnly ? null : await this.estimate(req, { probes: false }).then((e) => ({ graphqlPoints: e.github.points }), () => null);
     return preflight(this.d, req, budget);
   }
 
@@ -40,7 +40,7 @@ export class BackfillService {
     const latest = this.d.jobs.list({ kind: BACKFILL_JOB, limit: 200 }).find((r) => (r.params as BackfillRequest).repository.toLowerCase() === name.fullName.toLowerCase());
     let audit = async (_runId: string) => {};
     if (!req.skipEmbeddings && (await this.d.embeddings.deps.budgets.applies('embeddings'))) {
-      const e = (await this.estimate(req)).embeddings;
+      const e = (await this.estimate(req, { probes: false })).embeddings;
       const estimate = { usd: e.usd, tokens: e.tokens, repository: name.fullName };
       const budgets = this.d.embeddings.deps.budgets;
       const violations = await budgets.preflight({ category: 'embeddings', runId: null, jobKind: BACKFILL_JOB, repository: name.fullName, estimate, override: req.budgetOverride });

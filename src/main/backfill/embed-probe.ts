@@ -5,25 +5,31 @@ export interface EmbedProbe {
   /** Sampled texts sent per probe request, and their tokens. */
   inputs: number;
   tokens: number;
-  /** One request alone, then two identical ones at once (ms). */
+  /** A one-token request, the slice alone (the faster of two each), then the slice twice at once (ms). */
+  baseMs: number;
   aloneMs: number;
   pairMs: number;
   /** Milliseconds per token beyond the bare round trip (tokenizing, vectors, transfer, parsing). */
   msPerToken: number;
   /** How much of the per-token work two requests in flight overlap: 1 (serialized) to 2 (fully parallel). */
   pairSpeedup: number;
+  /** The vectors the provider returned: what the write probe stores, as the run will. */
+  vectors: number[][];
 }
 
-// A few thousand tokens of the texts the run will send: a fraction of a cent on any model.
-const PROBE_TOKENS = 4000;
-const PROBE_INPUTS = 64;
+// Tens of thousands of tokens of the texts the run will send (a fraction of a cent on any model):
+// enough that the work per token stands out of a round trip's jitter on a busy machine.
+const PROBE_TOKENS = 20_000;
+const PROBE_INPUTS = 256;
+const TINY = { id: 'probe-tiny', text: 'probe', tokens: 1 };
 
 /**
- * Sends a slice of the sampled texts three times (alone, then two at once) and times them: the
- * request time that grows with the tokens sent, over the one-token round trip `baseMs`, and how
- * much of it overlaps when requests run concurrently. Null when there is nothing to send.
+ * Sends a slice of the sampled texts and times it against a one-token request (each twice, the
+ * faster counts: a passing stall on a shared machine is not the provider's speed): the request time
+ * that grows with the tokens sent, over the bare round trip. Then the slice twice at once: how much
+ * of the work overlaps when requests run concurrently. Null when there is nothing to send.
  */
-export async function probeEmbedding(embedder: OpenAIEmbedder, texts: readonly { text: string; tokens: number }[], baseMs: number): Promise<EmbedProbe | null> {
+export async function probeEmbedding(embedder: OpenAIEmbedder, texts: readonly { text: string; tokens: number }[]): Promise<EmbedProbe | null> {
   const items: { id: string; text: string; tokens: number }[] = [];
   let tokens = 0;
   for (const t of texts) {
@@ -33,18 +39,27 @@ export async function probeEmbedding(embedder: OpenAIEmbedder, texts: readonly {
   }
   if (!items.length) return null;
   const batch = () => [{ index: 0, items, tokens }];
-  const t0 = performance.now();
-  await embedder.embedAll(batch());
-  const aloneMs = performance.now() - t0;
-  const t1 = performance.now();
-  await Promise.all([embedder.embedAll(batch()), embedder.embedAll(batch())]);
-  const pairMs = performance.now() - t1;
+  const vectors: number[][] = [];
+  const time = async (fn: () => Promise<unknown>) => {
+    const t0 = performance.now();
+    await fn();
+    return performance.now() - t0;
+  };
+  let baseMs = Infinity;
+  let aloneMs = Infinity;
+  for (let i = 0; i < 2; i++) {
+    baseMs = Math.min(baseMs, await time(() => embedder.embedAll([{ index: 0, items: [TINY], tokens: 1 }])));
+    aloneMs = Math.min(aloneMs, await time(() => embedder.embedAll(batch(), { onBatch: (r) => void (vectors.length ? undefined : vectors.push(...r.vectors)) })));
+  }
+  const pairMs = await time(() => Promise.all([embedder.embedAll(batch()), embedder.embedAll(batch())]));
   return {
     inputs: items.length,
     tokens,
+    baseMs,
     aloneMs,
     pairMs,
     msPerToken: Math.max(0, aloneMs - baseMs) / tokens,
+    vectors,
     // The overlap of the work itself, not of the round trips: only measurable when the work is at
     // least a round trip long; otherwise none is assumed (the slower, safer reading).
     pairSpeedup: aloneMs - baseMs < baseMs ? 1 : Math.min(2, Math.max(1, (2 * (aloneMs - baseMs)) / Math.max(1, pairMs - baseMs))),

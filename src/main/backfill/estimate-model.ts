@@ -81,3 +81,103 @@ export function embeddingRequests(tokens: number[], pageSize = 2000, maxInputs =
   }
   return requests;
 }
+
+/** The embedding step's work and the rates it runs at, each measured at estimate time. */
+export interface EmbedStepInputs {
+  items: number;
+  tokens: number;
+  requests: number;
+  /** Candidates per page (the job reads, sends and stores page by page). */
+  pageSize: number;
+  /** Vectors per write (the Milvus batch: one upsert and one warehouse transaction each). */
+  batchSize: number;
+  /** Reading and tokenizing one item's text; the plan and the embedding pass each do it once. */
+  textMsPerItem: number;
+  /** Collection set-up before the first page: creating, indexing and loading it when it does not exist. */
+  setupMs: number;
+  /** The provider: its limits, the buckets when the step starts, round trip, work per token and overlap. */
+  tpm: number;
+  rpm: number;
+  initialTokens: number;
+  initialRequests: number;
+  latencyMs: number;
+  msPerToken: number;
+  /** Requests in flight that overlap, for a page of n requests. */
+  parallelism: (requests: number) => number;
+  /** Per vector: Milvus upsert, warehouse marks, the final flush. */
+  upsertMsPerRow: number;
+  warehouseMsPerRow: number;
+  flushMsPerRow: number;
+  /** The step's closing count of the repository's entities, over the collection as the run leaves it. */
+  countMs: number;
+}
+
+export interface EmbedStepTime {
+  seconds: number;
+  parts: { setup: number; text: number; sending: number; milvus: number; warehouse: number; finish: number };
+}
+
+/**
+ * The embedding step as it runs: set-up, the plan's pass over the texts, then page by page (read
+ * and tokenize, send within the rate limits, store every `batchSize` vectors in Milvus and the
+ * warehouse, one after the other), then the flush and counts. The provider's buckets refill while
+ * the step reads and stores, so sending waits only for what the buckets lack.
+ */
+export function embedStepSeconds(x: EmbedStepInputs): EmbedStepTime {
+  const parts = { setup: x.setupMs / 1000, text: 0, sending: 0, milvus: 0, warehouse: 0, finish: 0 };
+  if (x.items <= 0) return { seconds: parts.setup, parts };
+  const tokPerS = x.tpm / 60;
+  const reqPerS = x.rpm / 60;
+  let tokens = Math.min(x.tpm, x.initialTokens);
+  let requests = Math.min(x.rpm, x.initialRequests);
+  const pass = (s: number) => {
+    tokens = Math.min(x.tpm, tokens + s * tokPerS);
+    requests = Math.min(x.rpm, requests + s * reqPerS);
+  };
+  pass(parts.setup);
+  const plan = (x.items * x.textMsPerItem) / 1000;
+  parts.text += plan;
+  pass(plan);
+  let pending = 0;
+  for (let start = 0; start < x.items; start += x.pageSize) {
+    const n = Math.min(x.pageSize, x.items - start);
+    const read = (n * x.textMsPerItem) / 1000;
+    parts.text += read;
+    pass(read);
+    const t = (x.tokens * n) / x.items;
+    const r = Math.max(1, Math.round((x.requests * n) / x.items));
+    const work = x.latencyMs / 1000 + (x.msPerToken * t) / 1000 / Math.max(1, x.parallelism(r));
+    const wait = Math.max((t - tokens) / tokPerS, (r - requests) / reqPerS, 0) + x.latencyMs / 1000;
+    const send = Math.max(work, wait);
+    parts.sending += send;
+    pass(send);
+    tokens = Math.max(0, tokens - t);
+    requests = Math.max(0, requests - r);
+    // Stored every batchSize vectors; the rest waits for the next page, the last for the end.
+    pending += n;
+    const last = start + n >= x.items;
+    const stored = last ? pending : pending - (pending % x.batchSize);
+    pending -= stored;
+    const milvus = (stored * x.upsertMsPerRow) / 1000;
+    const warehouse = (stored * x.warehouseMsPerRow) / 1000;
+    parts.milvus += milvus;
+    parts.warehouse += warehouse;
+    pass(milvus + warehouse);
+  }
+  parts.finish = (x.items * x.flushMsPerRow + x.countMs) / 1000;
+  return { seconds: Object.values(parts).reduce((a, b) => a + b, 0), parts };
+}
+
+/**
+ * A count's time at `rows` from two timed sizes, over the floor of a query that returns at once:
+ * t = floor + (t2 − floor)·(rows/n2)^b, the exponent b measured from the two (held within 1–2: at
+ * least linear, at most quadratic, whatever a noisy pair says).
+ */
+export function scaledCountMs(sizes: readonly [number, number], ms: readonly [number, number], rows: number, floorMs = 0): number {
+  const [n1, n2] = sizes;
+  const t1 = Math.max(0, ms[0] - floorMs);
+  const t2 = Math.max(0, ms[1] - floorMs);
+  if (rows <= 0) return 0;
+  const b = t1 > 0 && t2 > 0 && n2 > n1 ? Math.log(t2 / t1) / Math.log(n2 / n1) : 1;
+  return Math.min(floorMs, ms[1]) + t2 * (rows / n2) ** Math.min(2, Math.max(1, b));
+}

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { BackfillEstimate, BackfillRequest, StepEstimate } from '../../shared/contract/backfill.ts';
-import { contentHash, costUsd, DEFAULT_MAX_INPUTS, minWallSeconds, prepareEmbeddingText } from '../embeddings/index.ts';
-import { summarizeDue } from '../embedding-job/candidates.ts';
+import { contentHash, costUsd, prepareEmbeddingText } from '../embeddings/index.ts';
+import { CANDIDATE_PAGE_SIZE, summarizeDue } from '../embedding-job/candidates.ts';
 import type { EmbeddingService } from '../embedding-job/embedding-service.ts';
 import { parseRepoName } from '../github/repo-name.ts';
 import { openaiCheck, runChecks } from '../health/index.ts';
@@ -10,9 +10,10 @@ import type { PageCost } from '../sync/follow-up-model.ts';
 import type { RequestTiming } from '../sync/size-scan.ts';
 import type { SyncService } from '../sync/sync-service.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
-import { band, embeddingRequests, exact, fitLatency, relativeError, rounded, sum, totalFromSample } from './estimate-model.ts';
+import { band, embeddingRequests, embedStepSeconds, exact, fitLatency, relativeError, rounded, scaledCountMs, sum, totalFromSample, type Range } from './estimate-model.ts';
 import { effectiveParallelism, probeEmbedding, type EmbedProbe } from './embed-probe.ts';
 import { fetchSample, latestNumber, seededRandom, shuffled } from './sample.ts';
+import { probeWarehouse } from './warehouse-probe.ts';
 
 /** The backfill guide's static table, shown beside the live estimate. */
 export const GUIDE_TABLE = [
@@ -26,7 +27,6 @@ const DEFAULT_TPM = 1_000_000;
 const DEFAULT_RPM = 3_000;
 const DEFAULT_TOKENIZE_PER_MS = 500;
 const WRITE_ROWS_PER_S = 20_000;
-const VECTORS_PER_S = 1500;
 // GraphQL points of one sync page (100 items with their first nested pages).
 const DEFAULT_PAGE_POINTS = 14;
 
@@ -57,7 +57,25 @@ const SAMPLE_TARGET_ERROR = 0.04;
 // Requests of a sync besides its pages: the repository lookup, GitHub's counts, the reconciliation.
 const FIXED_SYNC_REQUESTS = 3;
 const PAGE_TRANSACTION_MS = 8;
-const AGGREGATE_S = 0.5;
+// The aggregate step's statements: per workspace find or create it and add the repository, then the totals.
+const AGGREGATE_STATEMENTS_PER_WORKSPACE = 7;
+const AGGREGATE_STATEMENTS = 3;
+// Timings on a shared machine vary from one call to the next: measured times carry ±20 %.
+const TIMING_SPREAD = 0.2;
+// The verification's warehouse queries (coverage, gaps, people, truncations, tracked ids, workspaces).
+const VERIFY_STATEMENTS = 6;
+
+type WriteProbeResult = Awaited<ReturnType<EmbeddingService['probeWrites']>>;
+
+/** Items, reviews and comments of the repository already in the warehouse. */
+async function storedPeopleRows(pool: pg.Pool, repositoryId: string): Promise<number> {
+  const { rows: [r] } = await pool.query(
+    `SELECT (SELECT count(*) FROM pull_requests WHERE repository_id = $1) + (SELECT count(*) FROM issues WHERE repository_id = $1)
+      + (SELECT count(*) FROM reviews WHERE repository_id = $1) + (SELECT count(*) FROM comments WHERE repository_id = $1) AS n`,
+    [repositoryId],
+  );
+  return Number(r.n);
+}
 
 interface Stored {
   updatedAt: number;
@@ -87,7 +105,9 @@ async function storedItems(pool: pg.Pool, repositoryId: string | null, numbers: 
  *   brings (new or changed since stored), tokenized; requests packed as the embedder packs them;
  *   time bound by the provider's limits (read live) and the tokenizer's measured speed.
  */
-export async function estimateBackfill(d: { warehouse: WarehouseService; sync: SyncService; embeddings: EmbeddingService; settings: SettingsService }, req: BackfillRequest): Promise<BackfillEstimate> {
+export async function estimateBackfill(d: { warehouse: WarehouseService; sync: SyncService; embeddings: EmbeddingService; settings: SettingsService }, req: BackfillRequest, opts: { probes?: boolean } = {}): Promise<BackfillEstimate> {
+  // probes: false (the preflight, which needs only GitHub's points) sends no texts and writes no scratch vectors.
+  const probes = opts.probes ?? true;
   const name = parseRepoName(req.repository);
   const { pool } = await d.warehouse.connection();
   // 1. The sync's pages, scanned by the sync itself (read-only), every request timed.
@@ -129,6 +149,8 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
   const sample: { tokens: number; need: number }[] = [];
   // Texts that will be embedded, in the sample's random order: what the embedding probe sends.
   const probeTexts: { text: string; tokens: number }[] = [];
+  // The tokenizer's tables load on first use: not part of the per-text time measured below.
+  prepareEmbeddingText({ type: 'issue', title: 'warm-up', body: 'warm-up' });
   const wanted = req.skipEmbeddings && sampleFrom === 'candidates' ? 0 : populationSize > 0 ? order.length : 0;
   let drawn = 0;
   while (drawn < wanted) {
@@ -144,7 +166,7 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
       // Stored and embedded with the same text: not due again. Stored but never embedded: counted below as due now.
       const need = !s || (s.generated && s.hash !== contentHash(prepared.text, c.model, c.dimensions)) ? 1 : 0;
       sample.push({ tokens: prepared.tokens, need });
-      if (need && probeTexts.length < 64) probeTexts.push({ text: prepared.text, tokens: prepared.tokens });
+      if (need && probeTexts.length < 256) probeTexts.push({ text: prepared.text, tokens: prepared.tokens });
     }
     tokenized.ms += performance.now() - tk;
     const values = sample.map((x) => x.need * x.tokens);
@@ -162,6 +184,7 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
   let syncRequests = 0;
   let syncPoints = 0;
   let rows = 0;
+  let peopleRowsScanned = 0;
   // The streams and their cursors run at once: the sync takes as long as its longest cursor (each
   // page's request, then its follow-ups and its write while the cursor's next page is fetched).
   const laneMs = (costs: PageCost[]) => {
@@ -170,6 +193,7 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
       syncRequests += p.requestNodes.length;
       syncPoints += DEFAULT_PAGE_POINTS + (p.requestNodes.length - 1);
       rows += p.rows;
+      peopleRowsScanned += p.rows - p.files;
       if (i === 0) ms += requestMs(p.requestNodes[0]!);
       const next = costs[i + 1]?.requestNodes[0];
       const followUpsAndWrite = p.requestNodes.slice(1).reduce((n, x) => n + requestMs(x), 0) + PAGE_TRANSACTION_MS + (p.rows / WRITE_ROWS_PER_S) * 1000;
@@ -187,6 +211,7 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
     syncPoints += Math.round(syncPoints * k);
     longestMs += longestMs * k;
     rows += rows * k;
+    peopleRowsScanned += peopleRowsScanned * k;
   }
   // Besides the pages: the repository lookup, GitHub's counts, the reconciliation, and a whole
   // pass's catch-up request per stream (what changed while its cursors ran).
@@ -233,6 +258,8 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
   let embedItems = 0;
   let tokenBasis = 'embeddings skipped';
   let limitsBasis = '';
+  let writes: WriteProbeResult | null = null;
+  let writeError: string | null = null;
   if (!req.skipEmbeddings) {
     const due = repo ? await summarizeDue(pool, { repositoryId: repo.id, only: ['issue', 'pr'], model: c.model, dimensions: c.dimensions }) : { due: 0, tokens: 0 };
     const newTokens = totalFromSample(sample.map((x) => x.need * x.tokens), populationSize);
@@ -269,33 +296,55 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
       }
       if (r?.latencyMs) probeMs = r.latencyMs;
       // The provider's time per token and its overlap, measured on the run's own texts.
-      if (r && tokens.value > 0) {
-        probe = await probeEmbedding(await d.embeddings.embedder(), probeTexts, probeMs).catch((e: unknown) => {
+      if (r && tokens.value > 0 && probes) {
+        probe = await probeEmbedding(await d.embeddings.embedder(), probeTexts).catch((e: unknown) => {
           probeError = (e as Error).message;
           return null;
         });
       }
     }
-    const tokensPerMs = tokenized.ms > 0 ? tokenized.tokens / tokenized.ms : DEFAULT_TOKENIZE_PER_MS;
     // The buckets refill while the sync runs: what the embeddings find when they start.
     const refill = (left: number | null, perMinute: number) => Math.min(perMinute, (left ?? perMinute) + (sync.seconds.value * perMinute) / 60);
-    // Sending: bound by the rate limits, or by the provider's work on the tokens (measured per token,
-    // spread over the requests in flight as far as the probe saw them overlap), whichever is slower.
-    const sending = (t: number, n: number) => {
-      const bound = minWallSeconds({ tokens: t, requests: n, tpm, rpm, latencyMs: probeMs, initialTokens: refill(leftTokens, tpm), initialRequests: refill(leftRequests, rpm) });
-      if (!probe || n === 0) return bound;
-      return Math.max(bound, probeMs / 1000 + (probe.msPerToken * t) / 1000 / effectiveParallelism(probe.pairSpeedup, n));
-    };
-    const at = (t: number, n: number) =>
-      sending(t, n) +
-      // The plan's pass over the texts (tokenizer), and the last batch's vectors stored.
-      t / tokensPerMs / 1000 + Math.min(embedItems, DEFAULT_MAX_INPUTS) / VECTORS_PER_S;
+    // The writes, timed on scratch copies (Milvus and warehouse), and the texts' pass, timed on the sample.
+    writes = !probes || embedItems === 0 ? null : await d.embeddings.probeWrites(probe?.vectors).catch((e: unknown) => {
+      writeError = (e as Error).message;
+      return null;
+    });
+    // (Nothing sampled, only warehouse items due: their mean tokens at a typical tokenizer speed.)
+    const textMsPerItem = sample.length ? tokenized.ms / sample.length : dueMean / DEFAULT_TOKENIZE_PER_MS;
+    const perRow = (ms: number | undefined, rows: number) => (ms === undefined ? 0 : ms / rows);
+    const probeRows = writes?.rows ?? 1;
+    const model = (t: number, n: number) =>
+      embedStepSeconds({
+        items: embedItems,
+        tokens: t,
+        requests: n,
+        pageSize: CANDIDATE_PAGE_SIZE,
+        batchSize: d.settings.get().milvusUpsertBatchSize,
+        textMsPerItem,
+        setupMs: writes && !writes.targetExists ? writes.createMs : 0,
+        tpm,
+        rpm,
+        initialTokens: refill(leftTokens, tpm),
+        initialRequests: refill(leftRequests, rpm),
+        latencyMs: probe?.baseMs ?? probeMs,
+        msPerToken: probe?.msPerToken ?? 0,
+        parallelism: (r) => effectiveParallelism(probe?.pairSpeedup ?? 1, r),
+        upsertMsPerRow: perRow(writes?.upsertMs, probeRows),
+        warehouseMsPerRow: perRow(writes?.warehouseMs, probeRows),
+        flushMsPerRow: writes?.flushMsPerRow ?? 0,
+        countMs: writes ? scaledCountMs(writes.sizes, writes.countMs, writes.targetRows + embedItems, writes.untrackedMs) : 0,
+      });
+    const embedTime = model(tokens.value, requests);
+    const low = model(tokens.low, Math.max(0, Math.floor(requests * (1 - rel)) - 1));
+    const high = model(tokens.high, Math.ceil(requests * (1 + rel)) + 1);
+    const embedSeconds: Range = { value: embedTime.seconds, low: Math.min(low.seconds, embedTime.seconds) * (1 - TIMING_SPREAD), high: Math.max(high.seconds, embedTime.seconds) * (1 + TIMING_SPREAD) };
     embeddings = {
       step: 'embeddings',
       requests: band(requests, rel, 1),
       tokens: rounded(tokens),
       usd: { value: costUsd(c.model, tokens.value, prices), low: costUsd(c.model, tokens.low, prices), high: costUsd(c.model, tokens.high, prices) },
-      seconds: { value: at(tokens.value, requests), low: at(tokens.low, Math.max(0, Math.floor(requests * (1 - rel)) - 1)) * 0.9, high: at(tokens.high, Math.ceil(requests * (1 + rel)) + 1) * 1.1 },
+      seconds: embedSeconds,
       basis: '',
     };
     tokenBasis = populationSize === 0
@@ -304,15 +353,47 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
         ? `tokenizer on all ${sample.length} new or changed items from GitHub`
         : `tokenizer on a random sample of ${sample.length} of ${populationSize.toLocaleString('en')} ${sampleFrom === 'candidates' ? 'new or changed items' : 'items across the whole history'}`;
     const probeBasis = probe
-      ? `; provider time measured on ${probe.inputs} sampled texts (${probe.tokens.toLocaleString('en')} tokens, sent 3 times, $${costUsd(c.model, 3 * probe.tokens, prices).toFixed(5)}): ${(probe.msPerToken * 1000).toFixed(1)} µs per token, ${probe.pairSpeedup.toFixed(2)}× with two in flight`
+      ? `; provider time measured on ${probe.inputs} sampled texts (${probe.tokens.toLocaleString('en')} tokens, sent 4 times beside a one-token request, $${costUsd(c.model, 4 * probe.tokens + 2, prices).toFixed(5)}): ${probe.baseMs.toFixed(0)} ms round trip, ${(probe.msPerToken * 1000).toFixed(2)} µs per token, ${probe.pairSpeedup.toFixed(2)}× with two in flight`
       : probeError ? `; provider time not measured (${probeError})` : probeTexts.length ? '' : '; provider time not measured (no new texts to send)';
     limitsBasis = leftTokens === null ? `default ${DEFAULT_TPM.toLocaleString('en')} tokens/min` : `OpenAI limit ${tpm.toLocaleString('en')} tokens/min (${leftTokens.toLocaleString('en')} left now)`;
     limitsBasis += probeBasis;
-    embeddings.basis = `${tokenBasis}; ${limitsBasis}`;
+    const pt = embedTime.parts;
+    const writesBasis = writes
+      ? `; writes timed on a scratch collection ${writes.collection} (dropped) and a rolled-back temporary table: ${writes.upsertMs.toFixed(0)} ms per Milvus upsert of ${writes.rows.toLocaleString('en')} vectors, ${writes.warehouseMs.toFixed(0)} ms per warehouse mark of as many, counts ${writes.countMs.map((ms) => ms.toFixed(0)).join(' and ')} ms at ${writes.sizes.map((n) => n.toLocaleString('en')).join(' and ')} entities`
+      : writeError ? `; Milvus and warehouse writes not measured (${writeError})` : '';
+    const partsBasis = `; time: ${[['set-up', pt.setup], ['texts read and tokenized twice', pt.text], ['sending', pt.sending], ['Milvus upserts', pt.milvus], ['warehouse marks', pt.warehouse], ['flush and count', pt.finish]].filter(([, v]) => (v as number) >= 0.05).map(([k, v]) => `${k} ${(v as number).toFixed(1)} s`).join(', ')}`;
+    embeddings.basis = `${tokenBasis}; ${limitsBasis}${writesBasis}${partsBasis}`;
   }
-  const aggregate: StepEstimate = { step: 'aggregate', requests: exact(0), tokens: exact(0), usd: exact(0), seconds: band(AGGREGATE_S, 0.5), basis: 'workspace totals in SQL' };
-  const verifySeconds = 3 * latency.baseMs / 1000 + 0.5;
-  const verify: StepEstimate = { step: 'verify', requests: band(req.embeddingsOnly ? 1 : 0, 0, 0), tokens: exact(0), usd: exact(0), seconds: band(verifySeconds, 0.5), basis: 'counts in the warehouse and Milvus' };
+  // Workspace totals and the verification's people count read the repository's items, reviews and
+  // comments (not its files) after the sync: those stored, plus the new items' share of the scan.
+  const newShare = kept.length ? kept.filter((k) => !storedMap.has(k.number)).length / kept.length : 1;
+  const peopleRows = (repo ? await storedPeopleRows(pool, repo.id) : 0) + peopleRowsScanned * newShare;
+  const wh = await probeWarehouse(pool, peopleRows);
+  const scanMs = peopleRows * wh.distinctMsPerRow;
+  const aggregateSeconds = ((AGGREGATE_STATEMENTS_PER_WORKSPACE * req.workspaces.length + AGGREGATE_STATEMENTS) * wh.roundTripMs + scanMs) / 1000;
+  const warehouseBasis = `Postgres measured now: ${wh.roundTripMs.toFixed(1)} ms per round trip, ${(wh.distinctMsPerRow * 1000).toFixed(2)} µs per row of a distinct count (${wh.rows.toLocaleString('en')} generated rows)`;
+  const aggregate: StepEstimate = {
+    step: 'aggregate',
+    requests: exact(0),
+    tokens: exact(0),
+    usd: exact(0),
+    seconds: band(aggregateSeconds, TIMING_SPREAD),
+    basis: `workspace totals in SQL over ${Math.round(peopleRows).toLocaleString('en')} items, reviews and comments; ${warehouseBasis}`,
+  };
+  // The verification: its warehouse queries, and in Milvus the strongly consistent count of the
+  // repository's entities and of untracked ones, over the collection as the run leaves it.
+  const w = writes as WriteProbeResult | null;
+  const rowsAfter = (w?.targetRows ?? 0) + embedItems;
+  const verifyMilvusMs = w && !req.skipEmbeddings ? scaledCountMs(w.sizes, w.countMs, rowsAfter, w.untrackedMs) + w.untrackedMs : 0;
+  const verifySeconds = (VERIFY_STATEMENTS * wh.roundTripMs + scanMs + verifyMilvusMs) / 1000;
+  const verify: StepEstimate = {
+    step: 'verify',
+    requests: band(req.embeddingsOnly ? 1 : 0, 0, 0),
+    tokens: exact(0),
+    usd: exact(0),
+    seconds: band(verifySeconds, TIMING_SPREAD),
+    basis: `${VERIFY_STATEMENTS} warehouse queries (${warehouseBasis})${w ? `; 2 strongly consistent Milvus counts over ${rowsAfter.toLocaleString('en')} entities, timed on the write probe` : writeError ? `; Milvus counts not measured (${writeError})` : ''}`,
+  };
   const steps = [sync, embeddings, aggregate, verify];
   const total = {
     requests: sum(...steps.map((s) => s.requests)),
@@ -320,7 +401,8 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
     usd: sum(...steps.map((s) => s.usd)),
     seconds: sum(...steps.map((s) => s.seconds)),
   };
-  const r2 = (x: StepEstimate): StepEstimate => ({ ...x, requests: rounded(x.requests), tokens: rounded(x.tokens), usd: rounded(x.usd, 6), seconds: rounded(x.seconds, 1) });
+  // Seconds to the hundredth: a step of a fraction of a second keeps its figure.
+  const r2 = (x: StepEstimate): StepEstimate => ({ ...x, requests: rounded(x.requests), tokens: rounded(x.tokens), usd: rounded(x.usd, 6), seconds: rounded(x.seconds, 2) });
   return {
     repository: name.fullName,
     window: { since: window.since?.toISOString() ?? null },

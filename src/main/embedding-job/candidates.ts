@@ -67,6 +67,9 @@ WHERE ($4::int IS NULL OR x.priority > $4::int OR (x.priority = $4::int AND (x.c
 ORDER BY x.priority, x.created_at DESC, x.id_key
 LIMIT $7`;
 
+/** Candidates per page: the embedding step reads, sends and stores page by page. */
+export const CANDIDATE_PAGE_SIZE = 2000;
+
 export interface ScanSummary {
   total: number;
   due: number;
@@ -91,7 +94,7 @@ export interface ScanOptions {
  * items are never sent again. Streams: a 100k-item warehouse is never held whole.
  */
 export async function* dueCandidates(pool: pg.Pool, opts: ScanOptions, summary?: ScanSummary): AsyncGenerator<Candidate[]> {
-  const pageSize = opts.pageSize ?? 2000;
+  const pageSize = opts.pageSize ?? CANDIDATE_PAGE_SIZE;
   let after: [number, Date, string] | null = null;
   for (;;) {
     opts.signal?.throwIfAborted();

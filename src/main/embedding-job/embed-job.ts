@@ -42,7 +42,9 @@ export async function runEmbedding(svc: EmbeddingService, outbox: EmbeddingOutbo
   const embedder = await svc.embedder();
   const store = await svc.vectorStore();
   // Refuses a dimension mismatch before a single token is bought.
+  const setupAt = performance.now();
   const collection = await store.ensureCollection(c.collection, c.dimensions, { model: c.model });
+  const setupSeconds = (performance.now() - setupAt) / 1000;
   const target: PersistTarget = {
     pool,
     url,
@@ -61,7 +63,8 @@ export async function runEmbedding(svc: EmbeddingService, outbox: EmbeddingOutbo
   const tickets = new Map<number, Ticket>();
   let guard: Awaited<ReturnType<typeof svc.deps.budgets.guard>> | null = null;
   // truncated: items cut to the model's input limit; truncatedTokens: their tokens never embedded.
-  const totals = { items: 0, tokens: 0, usd: 0, requests: 0, rateLimited: 0, milvusSeconds: 0, truncated: 0, truncatedTokens: 0 };
+  // The seconds of each part (this attempt's): where the step's time went, and what the next estimate measures rates from.
+  const totals = { items: 0, tokens: 0, usd: 0, requests: 0, rateLimited: 0, milvusSeconds: 0, warehouseSeconds: 0, textSeconds: 0, planSeconds: 0, setupSeconds, finishSeconds: 0, truncated: 0, truncatedTokens: 0 };
   let earlier = 0; // embedded by earlier attempts of this run
   const report = (message: string) =>
     ctx.progress({ done: carriedCount(earlier, totals.items), unit: 'items', message, extra: { tokens: totals.tokens, usd: Number(totals.usd.toFixed(6)), requests: totals.requests, rateLimited: totals.rateLimited, truncated: totals.truncated, model: c.model } });
@@ -77,6 +80,7 @@ export async function runEmbedding(svc: EmbeddingService, outbox: EmbeddingOutbo
     }
     totals.items += done.items;
     totals.milvusSeconds += done.milvusMs / 1000;
+    totals.warehouseSeconds += done.warehouseMs / 1000;
     for (const i of done.truncated) {
       totals.truncated++;
       totals.truncatedTokens += i.originalTokens - i.tokens;
@@ -96,7 +100,9 @@ export async function runEmbedding(svc: EmbeddingService, outbox: EmbeddingOutbo
   let planned = false; // false: the plan is an earlier execution's (a resume)
   const plan = await ctx.step('prepare', async () => {
     planned = true;
+    const planAt = performance.now();
     const summary = await summarizeDue(pool, { repositoryId, only: ctx.params.only, model: c.model, dimensions: c.dimensions, signal: ctx.signal });
+    totals.planSeconds = (performance.now() - planAt) / 1000;
     ctx.log.info('embedding_plan', `${summary.due} of ${summary.total} items need embeddings (${summary.tokens} tokens, about $${costUsd(c.model, summary.tokens, settings.embeddingPrices).toFixed(4)})${summary.truncated ? `; ${summary.truncated} will be cut to the model's input limit` : ''}`, { ...summary });
     return summary;
   });
@@ -129,7 +135,10 @@ export async function runEmbedding(svc: EmbeddingService, outbox: EmbeddingOutbo
     let pending: OutboxBatch[] = [];
     const pendingItems = () => pending.reduce((n, b) => n + b.items.length, 0);
     const summary = emptySummary();
+    // Reading and tokenizing the texts: the time from one page's end to the next page's arrival.
+    let readFrom = performance.now();
     for await (const page of dueCandidates(pool, { repositoryId, only: ctx.params.only, model: c.model, dimensions: c.dimensions, signal: ctx.signal }, summary)) {
+      totals.textSeconds += (performance.now() - readFrom) / 1000;
       const batches = packBatches(page, { maxInputs: ctx.params.requestSize });
       const run = await embedder.embedAll(batches, {
         signal: ctx.signal,
@@ -159,12 +168,15 @@ export async function runEmbedding(svc: EmbeddingService, outbox: EmbeddingOutbo
         throw e instanceof OpsError ? e : new OpsError('unavailable', `Embedding failed: ${(e as Error).message}`);
       });
       totals.rateLimited += run.rateLimited;
+      readFrom = performance.now();
     }
     await flush(pending);
+    const finishAt = performance.now();
     await collection.flush();
     // The scope's own entities (one repository's, by its stable GitHub id), and the collection's total.
     const milvusCount = repo ? await collection.count({ repositoryId: repo.githubId ?? -1 }) : await collection.count();
     const collectionCount = repo ? await collection.count() : milvusCount;
+    totals.finishSeconds = (performance.now() - finishAt) / 1000;
     return { ...totals, milvusCount, collectionCount, repository: repo?.fullName ?? null, model: c.model, dimensions: c.dimensions, collection: c.collection, due: summary.due };
   });
   ctx.log.info('embedding_completed', `Embedded ${result.items} items: ${result.tokens} tokens, $${result.usd.toFixed(6)}, ${result.requests} requests${result.truncated ? `; ${result.truncated} cut to the input limit (${result.truncatedTokens.toLocaleString('en')} tokens not embedded)` : ''}`, result);

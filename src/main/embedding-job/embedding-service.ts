@@ -16,6 +16,7 @@ import { summarizeDue } from './candidates.ts';
 import { runEmbedding } from './embed-job.ts';
 import { EMBED_JOB, RECREATE_JOB, RELOAD_JOB } from './job-kinds.ts';
 import type { EmbeddingOutbox } from './outbox.ts';
+import { probeWrites, type WriteProbe } from './write-probe.ts';
 
 export { EMBED_JOB, RECREATE_JOB, RELOAD_JOB };
 
@@ -218,6 +219,20 @@ export class EmbeddingService {
     }
     this.deps.logger.info('orphan_vectors_deleted', `Deleted ${deleted} vectors of untracked repositories from ${c.collection}`, { collection: c.collection, deleted, repositories });
     return { deleted, repositories };
+  }
+
+  /**
+   * The embedding step's writes timed on scratch copies (a collection of its own, dropped; a
+   * temporary table, rolled back), and the target collection's state: what the estimate needs.
+   */
+  async probeWrites(vectors?: readonly (readonly number[])[]): Promise<WriteProbe & { targetExists: boolean; targetRows: number }> {
+    const c = this.config();
+    const s = this.deps.settings.get();
+    const { pool, url, info } = await this.deps.warehouse.connection();
+    const store = await this.vectorStore();
+    const target = await store.stats(c.collection);
+    const probe = await probeWrites({ store, pool, url, dimensions: c.dimensions, batchSize: s.milvusUpsertBatchSize, storeVectors: s.storeVectorsInPostgres, pgvector: info.pgvector, vectors });
+    return { ...probe, targetExists: target.exists, targetRows: target.exists ? target.entityCount : 0 };
   }
 
   async costs(limit: number) {

@@ -20,9 +20,10 @@ export interface PersistTarget {
 }
 
 // float32 carries ~7 significant digits: writing more to the warehouse only costs bytes.
-const compact = (v: number[]) => v.map((x) => Number(x.toPrecision(7)));
+export const compact = (v: number[]) => v.map((x) => Number(x.toPrecision(7)));
 
-function markSql(table: 'pull_requests' | 'issues', t: PersistTarget): string {
+/** The statement that marks embedded items (also timed, on a scratch table, by the write probe). */
+export function markSql(table: string, t: Pick<PersistTarget, 'storeVectors' | 'pgvector'>): string {
   const vector = t.storeVectors ? `x.embedding::real[]${t.pgvector ? '::vector' : ''}` : 'NULL';
   return `UPDATE ${table} AS p SET content_hash = x.hash, embedding_generated_at = now(), embedding_model = $2, embedding_dimensions = $3, embedding = ${vector}
     FROM json_to_recordset($1::json) AS x(id uuid, hash text, embedding real[]) WHERE p.id = x.id`;
@@ -42,9 +43,9 @@ async function fillRepositoryIds(pool: pg.Pool, items: OutboxItem[]): Promise<vo
  * then, in one warehouse transaction, the per-item markers (hash, model, dimensions,
  * time, optionally the vector) and the run's cost ledger.
  */
-export async function persistBatches(t: PersistTarget, batches: OutboxBatch[]): Promise<{ items: number; tokens: number; usd: number; requests: number; milvusMs: number; truncated: OutboxItem[] }> {
+export async function persistBatches(t: PersistTarget, batches: OutboxBatch[]): Promise<{ items: number; tokens: number; usd: number; requests: number; milvusMs: number; warehouseMs: number; truncated: OutboxItem[] }> {
   const items = batches.flatMap((b) => b.items);
-  if (!items.length) return { items: 0, tokens: 0, usd: 0, requests: 0, milvusMs: 0, truncated: [] };
+  if (!items.length) return { items: 0, tokens: 0, usd: 0, requests: 0, milvusMs: 0, warehouseMs: 0, truncated: [] };
   // (Outbox batches of an earlier version carry no originalTokens: counted as whole.)
   const truncated = items.filter((i) => (i.originalTokens ?? i.tokens) > i.tokens);
   await fillRepositoryIds(t.pool, items);
@@ -57,6 +58,7 @@ export async function persistBatches(t: PersistTarget, batches: OutboxBatch[]): 
   const tokens = batches.reduce((n, b) => n + b.tokens, 0);
   const usd = batches.reduce((n, b) => n + b.usd, 0);
   const requests = batches.reduce((n, b) => n + b.requests, 0);
+  const t1 = performance.now();
   await inTransaction(t.pool, t.url, async (c) => {
     for (const table of ['pull_requests', 'issues'] as const) {
       const rows = items.filter((i) => (table === 'issues') === (i.itemType === 'issue')).map((i) => ({ id: i.id, hash: i.hash, embedding: t.storeVectors ? compact(i.vector) : null }));
@@ -83,5 +85,5 @@ export async function persistBatches(t: PersistTarget, batches: OutboxBatch[]): 
     if (whole.length) await c.query('DELETE FROM embedding_truncations WHERE item_id = ANY ($1::uuid[])', [whole]);
     await t.recordCost?.(c, batches);
   });
-  return { items: items.length, tokens, usd, requests, milvusMs, truncated };
+  return { items: items.length, tokens, usd, requests, milvusMs, warehouseMs: performance.now() - t1, truncated };
 }

@@ -36,6 +36,8 @@ export interface PageCost {
   requestNodes: number[];
   /** Warehouse rows the page writes (items, reviews, comments, review comments, files). */
   rows: number;
+  /** Of them, file rows (the rest is what workspace totals and the verification read). */
+  files: number;
 }
 
 interface Pending {
@@ -57,10 +59,12 @@ const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.l
 export function pageCost(items: NestedProfile[], n: NestedSizes = DEFAULT_NESTED): PageCost {
   let pageNodes = 1;
   let rows = 0;
+  let files = 0;
   let queue: Pending[] = [];
   const other = (total: number, fetched: number) => (total > fetched ? [{ total, fetched, kind: 'other' as const }] : []);
   for (const it of items) {
     rows += 1 + it.comments + it.files;
+    files += it.files;
     pageNodes += 1 + Math.min(it.labels, n.labels) + Math.min(it.comments, n.comments);
     if (it.kind === 'issue') {
       queue.push(...other(it.comments, n.comments), ...other(it.labels, n.labels));
@@ -99,5 +103,5 @@ export function pageCost(items: NestedProfile[], n: NestedSizes = DEFAULT_NESTED
     }
     requestNodes.push(Math.round(nodes));
   }
-  return { requestNodes, rows };
+  return { requestNodes, rows, files };
 }

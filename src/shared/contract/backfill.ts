@@ -103,7 +103,11 @@ export interface BackfillResult {
   repository: string;
   steps: {
     sync: { items: number; rowsWritten: number; seconds: number; requests: number; graphqlPoints: number } | null;
-    embeddings: { items: number; tokens: number; usd: number; requests: number; model: string; seconds: number; truncated?: number; truncatedTokens?: number } | null;
+    embeddings: {
+      items: number; tokens: number; usd: number; requests: number; model: string; seconds: number; truncated?: number; truncatedTokens?: number;
+      /** Seconds of the step's parts: collection set-up, the plan's pass, reading and tokenizing texts, Milvus writes, warehouse marks, final flush and counts (the rest is sending). */
+      parts?: { setup: number; plan: number; text: number; milvus: number; warehouse: number; finish: number };
+    } | null;
     aggregate: { seconds: number; workspaces: { name: string; totalPullRequests: number; totalIssues: number; totalContributors: number }[] };
     verify: { seconds: number };
   };

@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import { mulberry32 } from '../../shared/random.ts';
+import type { VectorRow, VectorStore } from '../vectors/index.ts';
+import { withClient } from '../warehouse/pool.ts';
+import { compact, markSql } from './persist.ts';
+
+/**
+ * What storing vectors costs on this Milvus and this warehouse right now, timed on scratch copies
+ * of what the embedding step does: a collection of its own (created, written, flushed, counted and
+ * dropped: the operator's collections are never touched) and a temporary table in a transaction
+ * that is rolled back (nothing in the warehouse changes).
+ */
+export interface WriteProbe {
+  /** Rows per write: the job's Milvus batch, at most PROBE_MAX_ROWS. */
+  rows: number;
+  /** The scratch collection (dropped again). */
+  collection: string;
+  /** Creating, indexing and loading a new collection: what the step pays when the target does not exist. */
+  createMs: number;
+  /** One upsert of `rows` rows (mean of two). */
+  upsertMs: number;
+  /** Rows in the scratch collection after each write and flush: the counts are timed at both sizes. */
+  sizes: [number, number];
+  /** Flush of each write (sealing, index), per row flushed. */
+  flushMsPerRow: number;
+  /** Strongly consistent count(*) of one repository's rows at each size (the step's and the verification's count). */
+  countMs: [number, number];
+  /** Strongly consistent count of rows of untracked repositories (the verification's orphan check). */
+  untrackedMs: number;
+  /** One warehouse mark statement of `rows` items (with their vectors when the warehouse stores them), JSON built included. */
+  warehouseMs: number;
+  /** One trivial warehouse round trip. */
+  roundTripMs: number;
+}
+
+export interface WriteProbeTarget {
+  store: VectorStore;
+  pool: pg.Pool;
+  url: string;
+  dimensions: number;
+  /** The job's Milvus batch size. */
+  batchSize: number;
+  storeVectors: boolean;
+  pgvector: boolean;
+  /** Vectors the provider returned for sampled texts (stored in turn); random dense ones when there are none. */
+  vectors?: readonly (readonly number[])[];
+}
+
+export const PROBE_MAX_ROWS = 1000;
+const PROBE_REPOSITORY_ID = 1;
+const WARMUP_ROWS = 10;
+
+const timed = async (fn: () => Promise<unknown>) => {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+};
+
+function probeRows(n: number, offset: number, dimensions: number, vector: (i: number) => number[]): VectorRow[] {
+  return Array.from({ length: n }, (_, i) => ({
+    id: `probe:${offset + i}`,
+    repository: 'repo-ops/write-probe',
+    repositoryId: PROBE_REPOSITORY_ID,
+    itemType: 'pr' as const,
+    number: offset + i + 1,
+    title: `Write probe row ${offset + i} of the backfill estimate`,
+    url: `https://github.com/repo-ops/write-probe/pull/${offset + i + 1}`,
+    createdAt: 1_700_000_000_000 + i,
+    updatedAt: 1_700_000_000_000 + i,
+    embedding: vector(offset + i),
+  }));
+}
+
+/** Times the embedding step's writes on scratch copies (see WriteProbe). */
+export async function probeWrites(t: WriteProbeTarget): Promise<WriteProbe> {
+  const rows = Math.max(1, Math.min(t.batchSize, PROBE_MAX_ROWS));
+  const random = mulberry32(rows * 7919 + t.dimensions);
+  const given = (t.vectors ?? []).filter((v) => v.length === t.dimensions);
+  // number[] as the provider hands vectors over: its own, else dense ones in (-1, 1).
+  const vector = (i: number) => (given.length ? [...given[i % given.length]!] : Array.from({ length: t.dimensions }, () => random() * 2 - 1));
+  const warmup = probeRows(WARMUP_ROWS, 2 * rows, t.dimensions, vector);
+  const batches = [probeRows(rows, 0, t.dimensions, vector), probeRows(rows, rows, t.dimensions, vector)];
+  const collection = `repo_ops_estimate_probe_${randomBytes(4).toString('hex')}`;
+  let created = false;
+  try {
+    const createAt = performance.now();
+    const coll = await t.store.ensureCollection(collection, t.dimensions);
+    created = true;
+    const createMs = performance.now() - createAt;
+    // A first small write (segment set-up) before the timed ones, which the run's first batch pays once.
+    await coll.upsert(warmup);
+    let upsertMs = 0;
+    let flushMs = 0;
+    const countMs: number[] = [];
+    // Two rounds of write, flush and count: how the count's time grows with the collection.
+    for (const b of batches) {
+      upsertMs += await timed(() => coll.upsert(b, { batchSize: rows }));
+      flushMs += await timed(() => coll.flush());
+      countMs.push(await timed(() => coll.count({ repositoryId: PROBE_REPOSITORY_ID })));
+    }
+    const untrackedMs = await timed(() => coll.untracked([PROBE_REPOSITORY_ID]));
+    const { warehouseMs, roundTripMs } = await probeWarehouse(t, batches[0]!);
+    return {
+      rows,
+      sizes: [rows + WARMUP_ROWS, 2 * rows + WARMUP_ROWS],
+      collection,
+      createMs,
+      upsertMs: upsertMs / batches.length,
+      flushMsPerRow: flushMs / (2 * rows + WARMUP_ROWS),
+      countMs: [countMs[0]!, countMs[1]!],
+      untrackedMs,
+      warehouseMs,
+      roundTripMs,
+    };
+  } finally {
+    if (created) await t.store.dropCollection(collection).catch(() => undefined);
+  }
+}
+
+/** The mark statement on a temporary table inside a transaction that is rolled back. */
+async function probeWarehouse(t: WriteProbeTarget, rows: VectorRow[]): Promise<{ warehouseMs: number; roundTripMs: number }> {
+  return withClient(t.pool, t.url, async (c) => {
+    const roundTripMs = await timed(() => c.query('SELECT 1'));
+    await c.query('BEGIN');
+    try {
+      const vector = t.storeVectors && t.pgvector ? `vector(${t.dimensions})` : 'real[]';
+      await c.query(`CREATE TEMPORARY TABLE "repo_ops_write_probe" (id uuid PRIMARY KEY, content_hash text, embedding_generated_at timestamptz, embedding_model text, embedding_dimensions int, embedding ${vector}) ON COMMIT DROP`);
+      const { rows: ids } = await c.query<{ id: string }>('INSERT INTO "repo_ops_write_probe" (id) SELECT gen_random_uuid() FROM generate_series(1, $1::int) RETURNING id', [rows.length]);
+      const warehouseMs = await timed(async () => {
+        const json = JSON.stringify(ids.map((r, i) => ({ id: r.id, hash: 'probe', embedding: t.storeVectors ? compact(rows[i]!.embedding as number[]) : null })));
+        await c.query(markSql('pg_temp."repo_ops_write_probe"', t), [json, 'probe', t.dimensions]);
+      });
+      return { warehouseMs, roundTripMs };
+    } finally {
+      await c.query('ROLLBACK');
+    }
+  });
+}

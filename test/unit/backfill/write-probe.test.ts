@@ -1,0 +1,59 @@
+// The estimate's write probe against a real Milvus (Lite) and a real PostgreSQL: it times the
+// embedding step's writes on scratch copies and leaves the operator's collection and tables alone.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probeWrites } from '../../../src/main/embedding-job/write-probe.ts';
+import { createPool } from '../../../src/main/warehouse/pool.ts';
+import { createTestDatabase } from '../../helpers/postgres.ts';
+import { makeRows, useMilvus } from '../vectors/helpers.ts';
+import type pg from 'pg';
+
+const milvus = useMilvus();
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let pool: pg.Pool;
+beforeAll(async () => {
+  db = await createTestDatabase('probe');
+  pool = createPool(db.url, { max: 2 });
+  await pool.query('CREATE TABLE pull_requests (id uuid PRIMARY KEY, embedding real[])');
+}, 60_000);
+afterAll(async () => {
+  await pool?.end();
+  await db?.drop();
+});
+
+describe('write probe', () => {
+  it('times upsert, flush, counts and the warehouse marks on scratch copies, then leaves nothing behind', async () => {
+    const store = milvus.store();
+    const operators = milvus.name('operator');
+    const coll = await store.ensureCollection(operators, 8);
+    await coll.upsert(makeRows(5, 8, 11));
+    const before = await store.listCollections();
+    const vectors = [Array.from({ length: 8 }, (_, i) => (i + 1) / 10)];
+
+    const p = await probeWrites({ store, pool, url: db.url, dimensions: 8, batchSize: 50, storeVectors: true, pgvector: false, vectors });
+
+    expect(p.rows).toBe(50);
+    expect(p.sizes).toEqual([60, 110]);
+    expect(p.collection).toMatch(/^repo_ops_estimate_probe_[0-9a-f]{8}$/);
+    for (const ms of [p.createMs, p.upsertMs, p.flushMsPerRow, ...p.countMs, p.untrackedMs, p.warehouseMs, p.roundTripMs]) expect(ms).toBeGreaterThan(0);
+    // The scratch collection is gone; the operator's collection holds what it held.
+    expect(await store.listCollections()).toEqual(before);
+    expect(await coll.count()).toBe(5);
+    // The warehouse: no probe table left, and the operator's table untouched.
+    const { rows } = await pool.query("SELECT count(*)::int AS n FROM pg_class WHERE relname = 'repo_ops_write_probe'");
+    expect(rows[0].n).toBe(0);
+    expect((await pool.query('SELECT count(*)::int AS n FROM pull_requests')).rows[0].n).toBe(0);
+  }, 120_000);
+
+  it('caps the rows per write at 1,000 whatever the batch size, and drops the scratch collection when a step fails', async () => {
+    const store = milvus.store();
+    const before = await store.listCollections();
+    // A dimension the given vectors do not have: random ones are used instead.
+    const p = await probeWrites({ store, pool, url: db.url, dimensions: 4, batchSize: 5000, storeVectors: false, pgvector: false, vectors: [[1, 2]] });
+    expect(p.rows).toBe(1000);
+    expect(await store.listCollections()).toEqual(before);
+
+    const broken = { ...pool, connect: () => Promise.reject(new Error('warehouse down')) } as unknown as pg.Pool;
+    await expect(probeWrites({ store, pool: broken, url: db.url, dimensions: 4, batchSize: 10, storeVectors: false, pgvector: false })).rejects.toThrow();
+    expect(await store.listCollections()).toEqual(before);
+  }, 120_000);
+});
