@@ -215,10 +215,11 @@ export async function syncLanes(deps: StreamDeps, plan: StreamPlan, start: Strea
       return fetchPage(deps, lanePlan, after, ask, [lane.state]).then(({ page }) => ({ page, claimed }));
     };
     // Rounds: the lanes of the stream's largest state (the longest, whose time is the pass's) fetch
-    // their next page while one is written, its nested connections completing meanwhile; the
+    // up to two pages ahead of the one being written, their nested connections completing meanwhile
+    // (a slow write or follow-up never holds up the next request); the
     // others, which have time to spare, one page at a time — memory stays a few pages per stream.
     // A round ends when the count is used up; the lane goes on only to probe for a meeting (see claim).
-    const ahead = part.pipelined ? 1 : 0;
+    const ahead = part.pipelined ? 2 : 0;
     const take = () => (part.pipelined ? Promise.resolve() : shared.take());
     const give = () => (part.pipelined ? undefined : shared.give());
     for (;;) {

@@ -6,6 +6,7 @@ import type { ProgressUpdate } from '../jobs/types.ts';
 import { carriedCount } from '../../shared/progress.ts';
 import { githubCounts, reconcile, repositoryTotals } from './reconcile.ts';
 import { trackRepository } from './repositories.ts';
+import { parseRepoName } from '../github/repo-name.ts';
 import { INCREMENTAL_OVERLAP_MS, isWholePass, resolveWindow, streamPlan, type Stream } from './plan.ts';
 import { DEFAULT_PAGE_SIZE, syncStream, type StreamDeps } from './stream.ts';
 import { syncLanes } from './lanes.ts';
@@ -70,10 +71,15 @@ async function loadState(pool: pg.Pool, repositoryId: string, stream: SyncStream
 /** One sync run: PRs, issues (with their closers), commits and releases, then reconciliation; resumable at page granularity. */
 export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncResult> {
   const t0 = Date.now();
+  const window = resolveWindow(req);
+  // Whole-repository counts come per state too (where a whole pass splits its cursors); asked for
+  // by the name given while the repository is looked up, and again by its new name after a rename.
+  const given = parseRepoName(req.repository);
+  const early = window.mode === 'range' ? null : repositoryTotals(ctx.github, given.owner, given.name);
+  early?.catch(() => {}); // awaited below unless the repository was renamed
   // Checked on GitHub every run: a rename since the last one is followed (and logged) whichever name is given.
   const { repository: repo, renamedFrom } = await trackRepository(ctx.pool, ctx.github, req.repository);
   if (renamedFrom) ctx.log.info('repository_renamed', `${renamedFrom} was renamed to ${repo.fullName} on GitHub; following the rename`, { from: renamedFrom, to: repo.fullName });
-  const window = resolveWindow(req);
   await ctx.pool.query(
     `INSERT INTO sync_runs (id, repository_id, mode, window_since, window_until, status) VALUES ($1, $2, $3, $4, $5, 'running')
      ON CONFLICT (id) DO UPDATE SET status = 'running', finished_at = NULL, error = NULL`,
@@ -88,8 +94,8 @@ export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncR
   }
   ctx.log.info('pipeline_started', `Sync of ${repo.fullName} started (${window.mode})`, { repository: repo.fullName, mode: window.mode, since: window.since, until: window.until });
 
-  // Whole-repository counts come per state too: where a whole pass splits its cursors.
-  const totals = window.mode === 'range' ? null : await repositoryTotals(ctx.github, repo.owner, repo.name);
+  const sameName = repo.fullName.toLowerCase() === given.fullName.toLowerCase();
+  const totals = early && sameName ? await early : window.mode === 'range' ? null : await repositoryTotals(ctx.github, repo.owner, repo.name);
   const expected = totals?.counts ?? (await githubCounts(ctx.github, repo.owner, repo.name, window));
   const streams: SyncStream[] = ['pull_requests', 'issues', 'commits', 'releases'];
   // Where each stream starts: a resumed attempt continues this run's cursor; an incremental pass starts at the last run's mark.
