@@ -67,6 +67,7 @@ try {
   const estimate = await c.ops.backfill.estimate(request);
   const estimateS = (performance.now() - e0) / 1000;
   console.log(`estimate (${estimateS.toFixed(1)} s to make; ${estimate.sample.method}): ${estimate.github.pullRequests} PRs, ${estimate.github.issues} issues, ${estimate.github.requests} requests, ${estimate.embeddings.tokens.toLocaleString()} tokens ($${estimate.embeddings.usd.toFixed(4)}), ${estimate.time.totalS.toFixed(1)} s (${estimate.time.basis})`);
+  console.log(`embedding step: ${estimate.steps.find((x) => x.step === 'embeddings')?.basis}`);
   const t0 = performance.now();
   const started = await c.ops.backfill.start(request);
   let run = await c.ops.jobs.get({ runId: started.id });

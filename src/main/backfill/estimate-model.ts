@@ -170,8 +170,8 @@ export function embedStepSeconds(x: EmbedStepInputs): EmbedStepTime {
 
 /**
  * A count's time at `rows` from two timed sizes, over the floor of a query that returns at once:
- * t = floor + (t2 − floor)·(rows/n2)^b, the exponent b measured from the two (held within 1–2: at
- * least linear, at most quadratic, whatever a noisy pair says).
+ * t = floor + (t2 − floor)·(rows/n2)^b, the exponent b measured from the two, held within 1–2: a
+ * filtered count reads every row (at least linear), and a noisy pair says at most quadratic.
  */
 export function scaledCountMs(sizes: readonly [number, number], ms: readonly [number, number], rows: number, floorMs = 0): number {
   const [n1, n2] = sizes;

@@ -123,7 +123,7 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
     : null;
 
   // 2. The texts: a random sample of what the sync brings that the warehouse lacks or holds older.
-  const tokenized = { tokens: 0, ms: 0 };
+  const sampledTexts: { type: 'pr' | 'issue'; title: string; body: string }[] = [];
   const c = d.embeddings.config();
   const prices = d.settings.get().embeddingPrices;
   let population: number[];
@@ -158,20 +158,24 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
     drawn += part.length;
     const items = await fetchSample(github, name.owner, name.name, part, (t) => timings.push(t));
     if (sampleFrom === 'numbers' && items.length) storedMap = new Map([...storedMap, ...(await storedItems(pool, repo?.id ?? null, items.map((i) => i.number)))]);
-    const tk = performance.now();
     for (const it of items) {
       const prepared = prepareEmbeddingText({ type: it.kind, title: it.title, body: it.body });
-      tokenized.tokens += prepared.tokens;
+      sampledTexts.push({ type: it.kind, title: it.title, body: it.body });
       const s = storedMap.get(it.number);
       // Stored and embedded with the same text: not due again. Stored but never embedded: counted below as due now.
       const need = !s || (s.generated && s.hash !== contentHash(prepared.text, c.model, c.dimensions)) ? 1 : 0;
       sample.push({ tokens: prepared.tokens, need });
       if (need && probeTexts.length < 256) probeTexts.push({ text: prepared.text, tokens: prepared.tokens });
     }
-    tokenized.ms += performance.now() - tk;
     const values = sample.map((x) => x.need * x.tokens);
     if (sample.length >= SAMPLE_MAX || (sample.length >= SAMPLE_MIN && relativeError(values, populationSize) < SAMPLE_TARGET_ERROR)) break;
   }
+
+  // The embedding step's pass over a text (prepare, tokenize, hash), timed on the sample a second
+  // time: the first warmed the tokenizer up, as the step's plan warms it for its own pass.
+  const tk = performance.now();
+  for (const t of sampledTexts) contentHash(prepareEmbeddingText(t).text, c.model, c.dimensions);
+  const textMs = performance.now() - tk;
 
   // 3. Sync figures.
   const measured = await measuredSecondsPerRequest(pool);
@@ -281,10 +285,12 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
     let leftTokens: number | null = null;
     let leftRequests: number | null = null;
     let probeMs = 300;
+    let limitsReadAt = performance.now();
     let probe: EmbedProbe | null = null;
     let probeError: string | null = null;
     if (key) {
       const { results: [r] } = await runChecks([openaiCheck({ apiKey: key, baseUrl: c.baseURL, model: c.model })], { timeoutMs: 8000 });
+      limitsReadAt = performance.now();
       const lim = r?.details.rateLimits as { tokens?: { limit: number; remaining: number }; requests?: { limit: number; remaining: number } } | undefined;
       if (lim?.tokens) {
         tpm = lim.tokens.limit;
@@ -303,15 +309,16 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
         });
       }
     }
-    // The buckets refill while the sync runs: what the embeddings find when they start.
-    const refill = (left: number | null, perMinute: number) => Math.min(perMinute, (left ?? perMinute) + (sync.seconds.value * perMinute) / 60);
+    // The buckets refill while the rest of the estimate is made and while the sync runs: what the
+    // embeddings find when they start (a run started as soon as the estimate is shown).
+    const refill = (left: number | null, perMinute: number) => Math.min(perMinute, (left ?? perMinute) + ((sync.seconds.value + (performance.now() - limitsReadAt) / 1000) * perMinute) / 60);
     // The writes, timed on scratch copies (Milvus and warehouse), and the texts' pass, timed on the sample.
     writes = !probes || embedItems === 0 ? null : await d.embeddings.probeWrites(probe?.vectors).catch((e: unknown) => {
       writeError = (e as Error).message;
       return null;
     });
     // (Nothing sampled, only warehouse items due: their mean tokens at a typical tokenizer speed.)
-    const textMsPerItem = sample.length ? tokenized.ms / sample.length : dueMean / DEFAULT_TOKENIZE_PER_MS;
+    const textMsPerItem = sampledTexts.length ? textMs / sampledTexts.length : dueMean / DEFAULT_TOKENIZE_PER_MS;
     const perRow = (ms: number | undefined, rows: number) => (ms === undefined ? 0 : ms / rows);
     const probeRows = writes?.rows ?? 1;
     const model = (t: number, n: number) =>

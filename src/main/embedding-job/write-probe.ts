@@ -18,7 +18,7 @@ export interface WriteProbe {
   collection: string;
   /** Creating, indexing and loading a new collection: what the step pays when the target does not exist. */
   createMs: number;
-  /** One upsert of `rows` rows (mean of two). */
+  /** One upsert of `rows` rows (the faster of two: the first into a new collection pays its set-up). */
   upsertMs: number;
   /** Rows in the scratch collection after each write and flush: the counts are timed at both sizes. */
   sizes: [number, number];
@@ -28,7 +28,7 @@ export interface WriteProbe {
   countMs: [number, number];
   /** Strongly consistent count of rows of untracked repositories (the verification's orphan check). */
   untrackedMs: number;
-  /** One warehouse mark statement of `rows` items (with their vectors when the warehouse stores them), JSON built included. */
+  /** One warehouse mark statement of `rows` items (with their vectors when the warehouse stores them), JSON built included; the faster of two. */
   warehouseMs: number;
   /** One trivial warehouse round trip. */
   roundTripMs: number;
@@ -90,12 +90,12 @@ export async function probeWrites(t: WriteProbeTarget): Promise<WriteProbe> {
     const createMs = performance.now() - createAt;
     // A first small write (segment set-up) before the timed ones, which the run's first batch pays once.
     await coll.upsert(warmup);
-    let upsertMs = 0;
+    let upsertMs = Infinity;
     let flushMs = 0;
     const countMs: number[] = [];
     // Two rounds of write, flush and count: how the count's time grows with the collection.
     for (const b of batches) {
-      upsertMs += await timed(() => coll.upsert(b, { batchSize: rows }));
+      upsertMs = Math.min(upsertMs, await timed(() => coll.upsert(b, { batchSize: rows })));
       flushMs += await timed(() => coll.flush());
       countMs.push(await timed(() => coll.count({ repositoryId: PROBE_REPOSITORY_ID })));
     }
@@ -106,7 +106,7 @@ export async function probeWrites(t: WriteProbeTarget): Promise<WriteProbe> {
       sizes: [rows + WARMUP_ROWS, 2 * rows + WARMUP_ROWS],
       collection,
       createMs,
-      upsertMs: upsertMs / batches.length,
+      upsertMs,
       flushMsPerRow: flushMs / (2 * rows + WARMUP_ROWS),
       countMs: [countMs[0]!, countMs[1]!],
       untrackedMs,
@@ -127,10 +127,14 @@ async function probeWarehouse(t: WriteProbeTarget, rows: VectorRow[]): Promise<{
       const vector = t.storeVectors && t.pgvector ? `vector(${t.dimensions})` : 'real[]';
       await c.query(`CREATE TEMPORARY TABLE "repo_ops_write_probe" (id uuid PRIMARY KEY, content_hash text, embedding_generated_at timestamptz, embedding_model text, embedding_dimensions int, embedding ${vector}) ON COMMIT DROP`);
       const { rows: ids } = await c.query<{ id: string }>('INSERT INTO "repo_ops_write_probe" (id) SELECT gen_random_uuid() FROM generate_series(1, $1::int) RETURNING id', [rows.length]);
-      const warehouseMs = await timed(async () => {
-        const json = JSON.stringify(ids.map((r, i) => ({ id: r.id, hash: 'probe', embedding: t.storeVectors ? compact(rows[i]!.embedding as number[]) : null })));
-        await c.query(markSql('pg_temp."repo_ops_write_probe"', t), [json, 'probe', t.dimensions]);
-      });
+      // Twice, the faster counts (the first statement of its kind on a connection pays its set-up).
+      let warehouseMs = Infinity;
+      for (let k = 0; k < 2; k++) {
+        warehouseMs = Math.min(warehouseMs, await timed(async () => {
+          const json = JSON.stringify(ids.map((r, i) => ({ id: r.id, hash: 'probe', embedding: t.storeVectors ? compact(rows[i]!.embedding as number[]) : null })));
+          await c.query(markSql('pg_temp."repo_ops_write_probe"', t), [json, 'probe', t.dimensions]);
+        }));
+      }
       return { warehouseMs, roundTripMs };
     } finally {
       await c.query('ROLLBACK');
