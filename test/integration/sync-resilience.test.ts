@@ -109,8 +109,9 @@ describe('sync resilience', () => {
     const tmp = tempDir();
     let cluster = await startEmbeddedPostgres(join(tmp.dir, 'pg'));
     try {
-      // Slow pages (150 ms each) so that Postgres goes down while the run is surely mid-way.
-      env = await startSyncEnv({ dataset: smallDataset(5, 600, 100, 1), emulator: { latencyMs: 150 } });
+      // Slow pages (600 ms each: the pull requests' ten cursors take two pages each) so that Postgres
+      // goes down while the run is surely mid-way.
+      env = await startSyncEnv({ dataset: smallDataset(5, 600, 100, 1), emulator: { latencyMs: 600 } });
       await env.t.ops.secrets.set({ profileId: env.profileId, key: 'postgres_url', value: cluster.url });
       const run = await env.t.ops.repos.sync({ repository: REPO, mode: 'full' });
       await waitFor('a committed page', async () => {

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { completeNested, nestedGaps } from '../github/nested.ts';
 import type { GqlIssue, GqlPage, GqlPullRequest } from '../github/graphql-types.ts';
+import { describePgError } from '../warehouse/pg-errors.ts';
 import { inTransaction } from '../warehouse/pool.ts';
 import type { StreamPlan } from './plan.ts';
 import { pageRows, rowCount } from './rows.ts';
@@ -178,9 +179,10 @@ export interface LanesResult {
  * the stream's row (already this run's); `totals` GitHub's count per state.
  */
 export async function syncLanes(deps: StreamDeps, plan: StreamPlan, start: StreamCursor, totals: Record<string, number>): Promise<LanesResult> {
-  const saved = new Map(
-    (await deps.pool.query<LaneRow>('SELECT * FROM "sync_lanes" WHERE "repository_id" = $1 AND "stream" = $2 AND "run_id" = $3', [start.repositoryId, start.stream, start.runId])).rows.map((r) => [r.lane, r]),
-  );
+  const stored = await deps.pool.query<LaneRow>('SELECT * FROM "sync_lanes" WHERE "repository_id" = $1 AND "stream" = $2 AND "run_id" = $3', [start.repositoryId, start.stream, start.runId]).catch((e: unknown) => {
+    throw describePgError(e, deps.url);
+  });
+  const saved = new Map(stored.rows.map((r) => [r.lane, r]));
   const laneOf = (state: string, direction: 'ASC' | 'DESC'): Lane => {
     const name = `${state}:${direction}`;
     const r = saved.get(name);

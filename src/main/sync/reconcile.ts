@@ -72,8 +72,8 @@ export async function storedCounts(pool: pg.Pool, repositoryId: string, w: SyncW
  * The run's proof of completeness: what GitHub counts against what the warehouse
  * holds for the synced window. Any difference makes the run incomplete.
  */
-export async function reconcile(opts: { pool: pg.Pool; github: GitHubClient; log: Logger; repositoryId: string; owner: string; name: string; window: SyncWindow; nestedGaps: number }): Promise<Reconciliation> {
-  const [gh, stored] = await Promise.all([githubCounts(opts.github, opts.owner, opts.name, opts.window), storedCounts(opts.pool, opts.repositoryId, opts.window)]);
+export async function reconcile(opts: { pool: pg.Pool; github: GitHubClient; log: Logger; repositoryId: string; owner: string; name: string; window: SyncWindow; nestedGaps: number; githubCounts?: Promise<GitHubCounts> }): Promise<Reconciliation> {
+  const [gh, stored] = await Promise.all([opts.githubCounts ?? githubCounts(opts.github, opts.owner, opts.name, opts.window), storedCounts(opts.pool, opts.repositoryId, opts.window)]);
   const check = (g: number, s: number) => ({ github: g, stored: s, match: g === s });
   const result: Reconciliation = {
     window: { since: opts.window.mode === 'range' ? (opts.window.since?.toISOString() ?? null) : null, until: opts.window.mode === 'range' ? (opts.window.until?.toISOString() ?? null) : null },

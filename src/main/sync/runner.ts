@@ -4,13 +4,14 @@ import type { GitHubClient } from '../github/client.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ProgressUpdate } from '../jobs/types.ts';
 import { carriedCount } from '../../shared/progress.ts';
-import { githubCounts, reconcile, repositoryTotals } from './reconcile.ts';
+import { githubCounts, reconcile, repositoryTotals, type GitHubCounts } from './reconcile.ts';
 import { trackRepository } from './repositories.ts';
 import { parseRepoName } from '../github/repo-name.ts';
 import { INCREMENTAL_OVERLAP_MS, isWholePass, resolveWindow, streamPlan, type Stream } from './plan.ts';
 import { DEFAULT_PAGE_SIZE, syncStream, type StreamDeps } from './stream.ts';
 import { syncLanes } from './lanes.ts';
 import { saveCursor } from './writer.ts';
+import { describePgError } from '../warehouse/pg-errors.ts';
 import { BusyTime } from './busy-time.ts';
 import { syncCommits } from './commits.ts';
 import { syncReleases } from './releases.ts';
@@ -150,8 +151,12 @@ export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncR
       report(`${LABEL[stream]}: page written`);
     },
   });
+  // Mid-run statements between the pages' transactions: a warehouse going away is named as such.
+  const described = <T>(p: Promise<T>): Promise<T> => p.catch((e: unknown) => {
+    throw describePgError(e, ctx.url);
+  });
   const startOf = async (stream: SyncStream, windowSince: Date | null, windowUntil: Date | null): Promise<StreamCursor> => {
-    const prev = await loadState(ctx.pool, repo.id, stream);
+    const prev = await described(loadState(ctx.pool, repo.id, stream));
     const resuming = prev?.run_id === ctx.runId;
     if (resuming && !prev!.done) ctx.log.info('sync_resumed', `${stream}: resuming after page ${prev!.pages}`, { stream, pages: prev!.pages });
     return {
@@ -172,20 +177,32 @@ export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncR
   };
   // A completed full or incremental pass moves the mark the next incremental run starts from.
   const moveMark = async (stream: SyncStream) => {
-    if (window.mode !== 'range') await ctx.pool.query('UPDATE sync_state SET high_water_mark = $3 WHERE repository_id = $1 AND stream = $2', [repo.id, stream, new Date(startedAt.getTime() - INCREMENTAL_OVERLAP_MS)]);
+    if (window.mode !== 'range') await described(ctx.pool.query('UPDATE sync_state SET high_water_mark = $3 WHERE repository_id = $1 AND stream = $2', [repo.id, stream, new Date(startedAt.getTime() - INCREMENTAL_OVERLAP_MS)]));
   };
   // The four streams are independent (their own cursors and pages; people are upserted in a
   // statement of their own, in id order, so concurrent pages do not wait on each other): they run at once, so one stream's page
   // writes overlap the others' fetches. The first error stops the other streams after the page
   // they are writing, and every stream is awaited before it is raised: a failed, paused or
   // cancelled run leaves no stream still writing, and each resumes from its own last page.
+  // GitHub's counts for the reconciliation are asked for as soon as every stream has fetched its
+  // pages (a whole pass: before its catch-up request), so the request overlaps the last ones. A
+  // stream finished in an earlier attempt never reports: the reconciliation then asks itself.
+  let streamsFetching = 4;
+  let countsAtEnd: Promise<GitHubCounts> | undefined;
+  const fetched = () => {
+    if (--streamsFetching > 0) return;
+    countsAtEnd = githubCounts(ctx.github, repo.owner, repo.name, window);
+    countsAtEnd.catch(() => {}); // awaited by the reconciliation
+  };
   const nested = (stream: Stream) =>
     ctx.step(stream, async () => {
       // The incremental mark comes from the last complete run and stays fixed across resumes.
       const incrementalSince = sinceFor(stream);
       const plan = streamPlan(stream, window, window.mode === 'incremental' ? incrementalSince : null);
       const start = await startOf(stream, plan.stopBefore ?? window.since, window.until);
-      const { cursor, gaps: g } = totals && isWholePass(plan) && !start.done ? await wholePass(stream, plan, start, totals.byState[stream]) : await syncStream(deps(stream), plan, start);
+      const whole = totals && isWholePass(plan) && !start.done;
+      const { cursor, gaps: g } = whole ? await wholePass(stream, plan, start, totals.byState[stream]) : await syncStream(deps(stream), plan, start);
+      if (!whole) fetched();
       gaps += g;
       await moveMark(stream);
       return { pages: cursor.pages, rows: cursor.rows };
@@ -193,10 +210,11 @@ export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncR
   // A whole pass: every state paged from both ends at once (lanes.ts), then a catch-up pass over
   // what changed since the run started (items that changed state or appeared mid-pass).
   const wholePass = async (stream: Stream, plan: ReturnType<typeof streamPlan>, start: StreamCursor, byState: Record<string, number>) => {
-    const fresh = (await loadState(ctx.pool, repo.id, stream))?.run_id !== ctx.runId;
-    if (fresh) await saveCursor(ctx.pool, start); // this run's row: the lanes add their pages to it
+    const fresh = (await described(loadState(ctx.pool, repo.id, stream)))?.run_id !== ctx.runId;
+    if (fresh) await described(saveCursor(ctx.pool, start)); // this run's row: the lanes add their pages to it
     const { gaps: laneGaps } = await syncLanes(deps(stream), plan, start, byState);
-    const row = (await loadState(ctx.pool, repo.id, stream))!;
+    fetched();
+    const row = (await described(loadState(ctx.pool, repo.id, stream)))!;
     const catchUp = streamPlan(stream, { mode: 'incremental', since: null, until: null }, new Date(startedAt.getTime() - INCREMENTAL_OVERLAP_MS));
     const from: StreamCursor = { ...start, cursor: row.cursor, pages: row.pages, rows: row.rows, items: row.items, pageSize: row.cursor ? (row.page_size ?? DEFAULT_PAGE_SIZE) : CATCH_UP_FIRST_PAGE };
     const done = await syncStream(deps(stream), catchUp, from, { growTo: DEFAULT_PAGE_SIZE });
@@ -209,12 +227,14 @@ export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncR
       const until = window.mode === 'range' ? window.until : null;
       const start = await startOf('commits', since, until);
       const cursor = await syncCommits(deps('commits'), { since, until, pruneBefore: window.mode === 'range' ? null : startedAt, expectedTotal: window.mode === 'range' ? null : expected.commits }, start);
+      fetched();
       await moveMark('commits');
       return { pages: cursor.pages, rows: cursor.rows };
     });
   const releases = () =>
     ctx.step('releases', async () => {
       const cursor = await syncReleases(deps('releases'), startedAt, await startOf('releases', null, null));
+      fetched();
       await moveMark('releases');
       return { pages: cursor.pages, rows: cursor.rows };
     });
@@ -232,7 +252,7 @@ export async function runSync(ctx: SyncContext, req: SyncRequest): Promise<SyncR
   }
 
   report('Reconciling with GitHub');
-  const reconciliation = await reconcile({ pool: ctx.pool, github: ctx.github, log: ctx.log, repositoryId: repo.id, owner: repo.owner, name: repo.name, window, nestedGaps: gaps });
+  const reconciliation = await reconcile({ pool: ctx.pool, github: ctx.github, log: ctx.log, repositoryId: repo.id, owner: repo.owner, name: repo.name, window, nestedGaps: gaps, githubCounts: countsAtEnd });
   const stats = ctx.github.stats.snapshot();
   await ctx.pool.query(
     `UPDATE sync_runs SET status = $2, finished_at = now(), requests = requests + $3, graphql_points = graphql_points + $4, rows_written = rows_written + $5,
