@@ -18,7 +18,7 @@ export interface WriteProbe {
   collection: string;
   /** Creating, indexing and loading a new collection: what the step pays when the target does not exist. */
   createMs: number;
-  /** One upsert of `rows` rows (the faster of two: the first into a new collection pays its set-up). */
+  /** One upsert of `rows` rows (mean of two, after a first write that pays the new collection's set-up). */
   upsertMs: number;
   /** Rows in the scratch collection after each write and flush: the counts are timed at both sizes. */
   sizes: [number, number];
@@ -28,7 +28,7 @@ export interface WriteProbe {
   countMs: [number, number];
   /** Strongly consistent count of rows of untracked repositories (the verification's orphan check). */
   untrackedMs: number;
-  /** One warehouse mark statement of `rows` items (with their vectors when the warehouse stores them), JSON built included; the faster of two. */
+  /** One warehouse mark statement of `rows` items (with their vectors when the warehouse stores them), JSON built included; mean of two. */
   warehouseMs: number;
   /** One trivial warehouse round trip. */
   roundTripMs: number;
@@ -49,7 +49,6 @@ export interface WriteProbeTarget {
 
 export const PROBE_MAX_ROWS = 1000;
 const PROBE_REPOSITORY_ID = 1;
-const WARMUP_ROWS = 10;
 
 const timed = async (fn: () => Promise<unknown>) => {
   const t0 = performance.now();
@@ -79,7 +78,9 @@ export async function probeWrites(t: WriteProbeTarget): Promise<WriteProbe> {
   const given = (t.vectors ?? []).filter((v) => v.length === t.dimensions);
   // number[] as the provider hands vectors over: its own, else dense ones in (-1, 1).
   const vector = (i: number) => (given.length ? [...given[i % given.length]!] : Array.from({ length: t.dimensions }, () => random() * 2 - 1));
-  const warmup = probeRows(WARMUP_ROWS, 2 * rows, t.dimensions, vector);
+  // A quarter batch first (it also pays the new collection's first write), then two whole batches.
+  const quarter = Math.max(1, Math.round(rows / 4));
+  const first = probeRows(quarter, 2 * rows, t.dimensions, vector);
   const batches = [probeRows(rows, 0, t.dimensions, vector), probeRows(rows, rows, t.dimensions, vector)];
   const collection = `repo_ops_estimate_probe_${randomBytes(4).toString('hex')}`;
   let created = false;
@@ -88,26 +89,24 @@ export async function probeWrites(t: WriteProbeTarget): Promise<WriteProbe> {
     const coll = await t.store.ensureCollection(collection, t.dimensions);
     created = true;
     const createMs = performance.now() - createAt;
-    // A first small write (segment set-up) before the timed ones, which the run's first batch pays once.
-    await coll.upsert(warmup);
-    let upsertMs = Infinity;
-    let flushMs = 0;
-    const countMs: number[] = [];
-    // Two rounds of write, flush and count: how the count's time grows with the collection.
-    for (const b of batches) {
-      upsertMs = Math.min(upsertMs, await timed(() => coll.upsert(b, { batchSize: rows })));
-      flushMs += await timed(() => coll.flush());
-      countMs.push(await timed(() => coll.count({ repositoryId: PROBE_REPOSITORY_ID })));
-    }
+    const count = () => timed(() => coll.count({ repositoryId: PROBE_REPOSITORY_ID }));
+    // Counted after each flush at two sizes far apart (1 : 9): how the count's time grows with the collection.
+    await coll.upsert(first);
+    let flushMs = await timed(() => coll.flush());
+    const countMs = [await count()];
+    let upsertMs = 0;
+    for (const b of batches) upsertMs += await timed(() => coll.upsert(b, { batchSize: rows }));
+    flushMs += await timed(() => coll.flush());
+    countMs.push(await count());
     const untrackedMs = await timed(() => coll.untracked([PROBE_REPOSITORY_ID]));
     const { warehouseMs, roundTripMs } = await probeWarehouse(t, batches[0]!);
     return {
       rows,
-      sizes: [rows + WARMUP_ROWS, 2 * rows + WARMUP_ROWS],
+      sizes: [quarter, quarter + 2 * rows],
       collection,
       createMs,
-      upsertMs,
-      flushMsPerRow: flushMs / (2 * rows + WARMUP_ROWS),
+      upsertMs: upsertMs / batches.length,
+      flushMsPerRow: flushMs / (quarter + 2 * rows),
       countMs: [countMs[0]!, countMs[1]!],
       untrackedMs,
       warehouseMs,
@@ -127,13 +126,13 @@ async function probeWarehouse(t: WriteProbeTarget, rows: VectorRow[]): Promise<{
       const vector = t.storeVectors && t.pgvector ? `vector(${t.dimensions})` : 'real[]';
       await c.query(`CREATE TEMPORARY TABLE "repo_ops_write_probe" (id uuid PRIMARY KEY, content_hash text, embedding_generated_at timestamptz, embedding_model text, embedding_dimensions int, embedding ${vector}) ON COMMIT DROP`);
       const { rows: ids } = await c.query<{ id: string }>('INSERT INTO "repo_ops_write_probe" (id) SELECT gen_random_uuid() FROM generate_series(1, $1::int) RETURNING id', [rows.length]);
-      // Twice, the faster counts (the first statement of its kind on a connection pays its set-up).
-      let warehouseMs = Infinity;
+      // Twice: the mean.
+      let warehouseMs = 0;
       for (let k = 0; k < 2; k++) {
-        warehouseMs = Math.min(warehouseMs, await timed(async () => {
+        warehouseMs += (await timed(async () => {
           const json = JSON.stringify(ids.map((r, i) => ({ id: r.id, hash: 'probe', embedding: t.storeVectors ? compact(rows[i]!.embedding as number[]) : null })));
           await c.query(markSql('pg_temp."repo_ops_write_probe"', t), [json, 'probe', t.dimensions]);
-        }));
+        })) / 2;
       }
       return { warehouseMs, roundTripMs };
     } finally {

@@ -32,7 +32,7 @@ describe('write probe', () => {
     const p = await probeWrites({ store, pool, url: db.url, dimensions: 8, batchSize: 50, storeVectors: true, pgvector: false, vectors });
 
     expect(p.rows).toBe(50);
-    expect(p.sizes).toEqual([60, 110]);
+    expect(p.sizes).toEqual([13, 113]);
     expect(p.collection).toMatch(/^repo_ops_estimate_probe_[0-9a-f]{8}$/);
     for (const ms of [p.createMs, p.upsertMs, p.flushMsPerRow, ...p.countMs, p.untrackedMs, p.warehouseMs, p.roundTripMs]) expect(ms).toBeGreaterThan(0);
     // The scratch collection is gone; the operator's collection holds what it held.
