@@ -18,6 +18,18 @@ const ETL_CONCURRENCY = 3;
 /** Restaged PRs from which a run refreshes the planner's statistics of the staged tables. */
 const ANALYZE_AFTER = 2000;
 
+/**
+ * The tables a run refreshes: the one asked for, or all, with what it counts on — the windows'
+ * ownership_low_risk_prs reads author_file_ownership, so refreshing the windows alone would count
+ * from shares behind the changes the windows consume.
+ */
+function tablesFor(updateTable: EngineerLensParams['updateTable']): EngineerTable[] {
+  if (updateTable === 'all') return [...ENGINEER_TABLES];
+  const wanted = new Set<EngineerTable>([updateTable]);
+  if (wanted.has('author_metrics_window')) wanted.add('author_file_ownership');
+  return ENGINEER_TABLES.filter((t) => wanted.has(t));
+}
+
 /** What a job gives the ETL: the job context's step, progress and cancellation. */
 export interface RunHooks {
   /** The job run (the LLM pass records its costs under it). */
@@ -72,7 +84,7 @@ export class EtlService {
 
   async runEngineerLens(p: EngineerLensParams, h: RunHooks): Promise<EtlRunResult> {
     const tz = p.timeZone ?? this.d.timeZone();
-    const tables: EngineerTable[] = p.updateTable === 'all' ? [...ENGINEER_TABLES] : [p.updateTable];
+    const tables = tablesFor(p.updateTable);
     const everyTable = tables.length === ENGINEER_TABLES.length;
     const repos = await this.repositories(p.repository);
     const staged = await this.stageAll(repos, { force: p.forceRefresh, since: p.since, until: p.until, rebuildsAll: p.forceRefresh && everyTable }, h);
@@ -158,7 +170,7 @@ export class EtlService {
     const T = tablesOf(schema);
     const tz = p.timeZone ?? this.d.timeZone();
     const repos = await this.repositories(p.repository);
-    const tables: EngineerTable[] = p.updateTable === 'all' ? [...ENGINEER_TABLES] : [p.updateTable];
+    const tables = tablesFor(p.updateTable);
     const candidates = [];
     for (const repo of repos) {
       const { rows } = await pool.query(
