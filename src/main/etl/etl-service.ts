@@ -195,17 +195,21 @@ export class EtlService {
   }
 
   /**
-   * Fresh planner statistics for the tables a run rebuilt: the next incremental run probes them by
-   * key, and over the statistics of before a rebuild (a table a tenth its size) the planner chose
-   * to read a whole repository's rows instead.
+   * Fresh planner statistics for the tables the next incremental run probes by key, when this run
+   * rebuilt them: over the statistics of before a rebuild the planner chose to read a whole
+   * repository's ownership rows instead. A small sample: row counts and rough distributions are
+   * what those plans need (the full sample of a million rows cost a second).
    */
   private async analyzeRebuilt(results: RefreshResult[]): Promise<void> {
-    const { pool, schema } = await this.conn();
+    const { pool, url, schema } = await this.conn();
     const T = tablesOf(schema);
-    const rebuilt = new Set(results.filter((r) => r.mode === 'full' && r.rows > 0 && r.table !== 'authors').map((r) => r.table));
-    const own: Partial<Record<EngineerTable, string[]>> = { author_metrics_daily: [T.author_metrics_daily_active, T.author_metrics_span], author_metrics_window: [T.author_metrics_window, T.etl_pr_owned] };
-    const tables = [...rebuilt].flatMap((t) => own[t] ?? [T[t]]);
-    if (tables.length > 0) await pool.query(`ANALYZE ${tables.join(', ')}`);
+    const rebuilt = new Set(results.filter((r) => r.mode === 'full' && r.rows > 0).map((r) => r.table));
+    const tables = [...(rebuilt.has('author_file_ownership') ? [T.author_file_ownership] : []), ...(rebuilt.has('author_metrics_window') ? [T.etl_pr_owned] : [])];
+    if (tables.length === 0) return;
+    await inTransaction(pool, url, async (c) => {
+      await c.query('SET LOCAL default_statistics_target = 10');
+      await c.query(`ANALYZE ${tables.join(', ')}`);
+    });
   }
 
   /** Drops change-log entries every table with state has consumed. */
