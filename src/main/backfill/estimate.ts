@@ -377,7 +377,9 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
   const peopleRows = (repo ? await storedPeopleRows(pool, repo.id) : 0) + peopleRowsScanned * newShare;
   const wh = await probeWarehouse(pool, peopleRows);
   const scanMs = peopleRows * wh.distinctMsPerRow;
-  const aggregateSeconds = ((AGGREGATE_STATEMENTS_PER_WORKSPACE * req.workspaces.length + AGGREGATE_STATEMENTS) * wh.roundTripMs + scanMs) / 1000;
+  // Besides the people, the totals count the repository's PRs and issues again; the verification's coverage twice.
+  const itemsAfter = counts.pullRequests + counts.issues;
+  const aggregateSeconds = ((AGGREGATE_STATEMENTS_PER_WORKSPACE * req.workspaces.length + AGGREGATE_STATEMENTS) * wh.roundTripMs + scanMs + itemsAfter * wh.distinctMsPerRow) / 1000;
   const warehouseBasis = `Postgres measured now: ${wh.roundTripMs.toFixed(1)} ms per round trip, ${(wh.distinctMsPerRow * 1000).toFixed(2)} µs per row of a distinct count (${wh.rows.toLocaleString('en')} generated rows)`;
   const aggregate: StepEstimate = {
     step: 'aggregate',
@@ -392,7 +394,7 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
   const w = writes as WriteProbeResult | null;
   const rowsAfter = (w?.targetRows ?? 0) + embedItems;
   const verifyMilvusMs = w && !req.skipEmbeddings ? scaledCountMs(w.sizes, w.countMs, rowsAfter, w.untrackedMs) + w.untrackedMs : 0;
-  const verifySeconds = (VERIFY_STATEMENTS * wh.roundTripMs + scanMs + verifyMilvusMs) / 1000;
+  const verifySeconds = (VERIFY_STATEMENTS * wh.roundTripMs + scanMs + 2 * itemsAfter * wh.distinctMsPerRow + verifyMilvusMs) / 1000;
   const verify: StepEstimate = {
     step: 'verify',
     requests: band(req.embeddingsOnly ? 1 : 0, 0, 0),
