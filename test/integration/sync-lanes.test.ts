@@ -27,16 +27,17 @@ const lanes = async (e: SyncEnv) => (await e.pool.query<LaneRow>('SELECT stream,
 
 describe('partitioned whole pass', () => {
   it('paused mid-way, resumes every cursor to an exact warehouse; items that changed state or appeared meanwhile are caught', async () => {
-    const dataset = smallDataset(11, 420, 900, 2);
+    const dataset = smallDataset(11, 420, 1300, 2);
     const repo = dataset.repositories[0]!;
     // Few open issues (one page: that state is covered at once), many closed ones (several pages
     // from each end): a closed issue the closed-issue cursors have not reached yet can be reopened
     // into a state whose cursors are done, where no cursor will ever see it.
-    repo.issues.forEach((issue, i) => editItem(dataset, REPO, issue.number, { state: i % 12 === 0 ? 'OPEN' : 'CLOSED' }, issue.updatedAt));
+    repo.issues.forEach((issue, i) => editItem(dataset, REPO, issue.number, { state: i % 16 === 0 ? 'OPEN' : 'CLOSED' }, issue.updatedAt));
     const openIssues = repo.issues.filter((i) => i.state === 'OPEN').length;
     expect(openIssues).toBeGreaterThan(0);
     expect(openIssues).toBeLessThan(100);
-    env = await startSyncEnv({ dataset, emulator: { latencyMs: 120 } });
+    // Slow pages: the closed issues take several pages from each end, still under way when the run is paused.
+    env = await startSyncEnv({ dataset, emulator: { latencyMs: 200 } });
     const e = env;
 
     const run = await e.t.ops.repos.sync({ repository: REPO, mode: 'full' });
