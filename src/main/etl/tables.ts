@@ -53,18 +53,25 @@ export interface Decision {
 /** Whether a table needs a rebuild or only the changes since its last refresh (read-only: also the explain plan). */
 export async function decide(db: Db, schema: string, table: EngineerTable, repo: string, opts: RefreshOptions): Promise<Decision> {
   const T = tablesOf(schema);
-  const st = (await db.query(`SELECT last_seq, time_zone, to_char(start_date, 'YYYY-MM-DD') AS start_date, to_char(end_date, 'YYYY-MM-DD') AS end_date, rubric, refreshed_at FROM ${T.etl_state} WHERE table_name = $1 AND repo_name = $2`, [table, repo])).rows[0] as (State & { refreshed_at: Date }) | undefined;
-  // The change log's entries for this repository since the table's last refresh, and the newest.
-  const log = (await db.query(`SELECT coalesce(max(seq), 0) AS s, count(*) FILTER (WHERE seq > $2)::int AS n FROM ${T.etl_changes} WHERE repo_name = $1 AND seq > $2`, [repo, st ? st.last_seq : -1])).rows[0];
-  const maxSeq = Math.max(Number(log.s), st ? Number(st.last_seq) : 0);
-  // The first created day: the earliest instant's local day, or a day of an instant within two
-  // days of it (zone offsets differ by at most 26 h), through the (repo_name, created_at) index.
-  const dates = (await db.query(
-    `SELECT to_char(coalesce($3::date, (now() AT TIME ZONE $2)::date), 'YYYY-MM-DD') AS end_date,
+  // In one statement (a round trip per table and repository counts on a busy machine): the table's
+  // state; the change log's entries for this repository since its last refresh, and the newest;
+  // the windows' end date; and the first created day — the earliest instant's local day, or a day
+  // of an instant within two days of it (zone offsets differ by at most 26 h), through the
+  // (repo_name, created_at) index.
+  const row = (await db.query(
+    `WITH st AS (SELECT last_seq, time_zone, to_char(start_date, 'YYYY-MM-DD') AS start_date, to_char(end_date, 'YYYY-MM-DD') AS end_date, rubric, refreshed_at
+       FROM ${T.etl_state} WHERE table_name = $4 AND repo_name = $1)
+     SELECT (SELECT to_jsonb(st) FROM st) AS st,
+       (SELECT jsonb_build_object('s', coalesce(max(seq), 0), 'n', count(*)) FROM ${T.etl_changes} WHERE repo_name = $1 AND seq > coalesce((SELECT last_seq FROM st), -1)) AS log,
+       to_char(coalesce($3::date, (now() AT TIME ZONE $2)::date), 'YYYY-MM-DD') AS end_date,
        to_char((SELECT min(${day('created_at')}) FROM ${T.repo_prs} WHERE repo_name = $1
          AND created_at < (SELECT min(created_at) FROM ${T.repo_prs} WHERE repo_name = $1) + interval '2 days'), 'YYYY-MM-DD') AS start_date`,
-    [repo, opts.timeZone, opts.asOf ?? null],
-  )).rows[0] as { end_date: string; start_date: string | null };
+    [repo, opts.timeZone, opts.asOf ?? null, table],
+  )).rows[0] as { st: (Omit<State, 'last_seq'> & { last_seq: string | number; refreshed_at: string }) | null; log: { s: string | number; n: number }; end_date: string; start_date: string | null };
+  const st = row.st ? { ...row.st, last_seq: Number(row.st.last_seq), refreshed_at: new Date(row.st.refreshed_at) } : undefined;
+  const log = row.log;
+  const maxSeq = Math.max(Number(log.s), st ? st.last_seq : 0);
+  const dates = { end_date: row.end_date, start_date: row.start_date };
   const windowed = WINDOWED.has(table);
   let reason = '';
   if (opts.force) reason = 'forced';
@@ -226,7 +233,6 @@ async function qualifyOwned(c: Ctx, filter: string): Promise<void> {
   await c.db.query(`CREATE TEMP TABLE "etl_q" ON COMMIT DROP AS ${keys}`, [c.repo, c.end, c.tz]);
   await c.db.query('ANALYZE "etl_q"');
   await c.db.query(`WITH q AS (SELECT * FROM "etl_q") ${insert}`, [c.repo]);
-  await c.db.query('DROP TABLE "etl_q"');
 }
 
 /**
@@ -247,7 +253,6 @@ const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
       LEFT JOIN LATERAL (SELECT display_name, avatar_url FROM ${T.contributors} k WHERE lower(k.username) = lower(p.username) ORDER BY k.updated_at DESC LIMIT 1) c ON true
       ON CONFLICT (username) DO UPDATE SET display_name = EXCLUDED.display_name, avatar_url = EXCLUDED.avatar_url
       WHERE (${T.authors}.display_name, ${T.authors}.avatar_url) IS DISTINCT FROM (EXCLUDED.display_name, EXCLUDED.avatar_url)`);
-    await db.query('DROP TABLE "etl_people"');
     return r.rowCount ?? 0;
   },
 
@@ -298,7 +303,6 @@ const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
     const touched = 'AND username IN (SELECT username FROM "etl_aff_days")';
     await db.query(`DELETE FROM ${T.author_metrics_span} WHERE repo_name = $1 ${touched}`, [c.repo]);
     const sp = await db.query(spans(touched), [c.repo]);
-    await db.query('DROP TABLE "etl_aff_days"');
     return (up.rowCount ?? 0) + (sp.rowCount ?? 0);
   },
 
@@ -340,7 +344,6 @@ const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
        FROM t WHERE t.total_lines > 0`,
       [c.repo, c.tz, c.end],
     );
-    if (c.from !== null) await db.query('DROP TABLE "etl_aff_fw", "etl_own_delta"');
     return r.rowCount ?? 0;
   },
 
@@ -404,7 +407,6 @@ const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
        ON CONFLICT (repo_name, window_days, username) DO UPDATE SET ${set.map((k) => `${k} = EXCLUDED.${k}`).join(', ')}
        WHERE (${set.map((k) => `${T.author_metrics_window}.${k}`).join(', ')}) IS DISTINCT FROM (${set.map((k) => `EXCLUDED.${k}`).join(', ')})`,
     );
-    await db.query('DROP TABLE "etl_aff_authors", "etl_own_authors", "etl_requal", "etl_own_delta", "etl_flips", "etl_new_w"');
     return (owned.rowCount ?? 0) + (gone.rowCount ?? 0) + (up.rowCount ?? 0);
   },
 
@@ -426,7 +428,6 @@ const REFRESH: Record<EngineerTable, (c: Ctx) => Promise<number>> = {
        WHERE true ${filter}`,
       [c.repo, c.tz, c.end],
     );
-    if (c.from !== null) await db.query('DROP TABLE "etl_aff_prs"');
     return r.rowCount ?? 0;
   },
 };
