@@ -366,7 +366,7 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
     limitsBasis += probeBasis;
     const pt = embedTime.parts;
     const writesBasis = writes
-      ? `; writes timed on a scratch collection ${writes.collection} (dropped) and a rolled-back temporary table: ${writes.upsertMs.toFixed(0)} ms per Milvus upsert of ${writes.rows.toLocaleString('en')} vectors, ${writes.warehouseMs.toFixed(0)} ms per warehouse mark of as many, counts ${writes.countMs.map((ms) => ms.toFixed(0)).join(' and ')} ms at ${writes.sizes.map((n) => n.toLocaleString('en')).join(' and ')} entities`
+      ? `; writes timed on a scratch collection ${writes.collection} (dropped) and, read-only, in the warehouse: ${writes.upsertMs.toFixed(0)} ms per Milvus upsert of ${writes.rows.toLocaleString('en')} vectors, ${writes.warehouseMs.toFixed(0)} ms per warehouse mark of as many, counts ${writes.countMs.map((ms) => ms.toFixed(0)).join(' and ')} ms at ${writes.sizes.map((n) => n.toLocaleString('en')).join(' and ')} entities`
       : writeError ? `; Milvus and warehouse writes not measured (${writeError})` : '';
     const partsBasis = `; time: ${[['set-up', pt.setup], ['texts read and tokenized twice', pt.text], ['sending', pt.sending], ['Milvus upserts', pt.milvus], ['warehouse marks', pt.warehouse], ['flush and count', pt.finish]].filter(([, v]) => (v as number) >= 0.05).map(([k, v]) => `${k} ${(v as number).toFixed(1)} s`).join(', ')}`;
     embeddings.basis = `${tokenBasis}; ${limitsBasis}${writesBasis}${partsBasis}`;

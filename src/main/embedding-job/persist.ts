@@ -19,11 +19,11 @@ export interface PersistTarget {
   recordCost?: (client: pg.PoolClient, batches: OutboxBatch[]) => Promise<void>;
 }
 
-// float32 carries ~7 significant digits: writing more to the warehouse only costs bytes.
+// float32 carries ~7 significant digits: writing more to the warehouse only costs bytes. (The
+// estimate's write probe times the same JSON.)
 export const compact = (v: number[]) => v.map((x) => Number(x.toPrecision(7)));
 
-/** The statement that marks embedded items (also timed, on a scratch table, by the write probe). */
-export function markSql(table: string, t: Pick<PersistTarget, 'storeVectors' | 'pgvector'>): string {
+function markSql(table: 'pull_requests' | 'issues', t: PersistTarget): string {
   const vector = t.storeVectors ? `x.embedding::real[]${t.pgvector ? '::vector' : ''}` : 'NULL';
   return `UPDATE ${table} AS p SET content_hash = x.hash, embedding_generated_at = now(), embedding_model = $2, embedding_dimensions = $3, embedding = ${vector}
     FROM json_to_recordset($1::json) AS x(id uuid, hash text, embedding real[]) WHERE p.id = x.id`;
