@@ -60,7 +60,8 @@ await c.opened;
 const pool = warehousePool(dbUrl, 2);
 try {
   await c.ops.profiles.create({ name: 'bench', githubApiUrl: gh.url, openaiBaseUrl: openai.baseUrl, milvusCollection: 'bench_backfill' });
-  const request = { repository: REPO, workspaces: ['Bench team'] };
+  // The estimate may time Milvus writes on a scratch collection (the wizard's --time-writes).
+  const request = { repository: REPO, workspaces: ['Bench team'], timeWrites: true };
   const preflight = await c.ops.backfill.preflight(request);
   if (!preflight.ok) throw new Error(`preflight failed: ${preflight.checks.filter((x) => x.state === 'fail').map((x) => `${x.label}: ${x.message}`).join('; ')}`);
   const e0 = performance.now();

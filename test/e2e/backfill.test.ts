@@ -40,6 +40,8 @@ async function throughToEstimate(page: Page, opts: { full?: boolean } = {}) {
   await page.getByLabel('Repository', { exact: true }).fill(REPO);
   await page.getByRole('button', { name: /^Next/ }).click();
   if (opts.full) await page.getByRole('radio', { name: 'Full refresh' }).click();
+  // Off unless ticked: the estimate creates nothing in Milvus by itself.
+  expect(await page.getByRole('checkbox', { name: /Let the estimate time Milvus writes on a scratch collection/ }).isChecked()).toBe(false);
   await page.getByRole('button', { name: /^Next/ }).click();
   const checks = page.getByRole('table', { name: 'Preflight checks' });
   await checks.waitFor({ timeout: 60_000 });
@@ -77,6 +79,10 @@ describe('Backfill wizard', () => {
     const bySteps = await c.page.getByRole('table', { name: 'Estimate by step' }).innerText();
     expect(bySteps).toMatch(/sync\s+\d+ \(\d+–\d+\)/);
     expect(bySteps).toMatch(/total\s+[\d,]+ \([\d,]+–[\d,]+\)\s+[\d,]+( \([\d,]+–[\d,]+\))?\s+\$0\.\d{4}/);
+    // How each step was estimated; Milvus writes typical, not timed, as nothing was allowed to be created.
+    const how = c.page.getByRole('group', { name: 'How each step was estimated' });
+    await how.locator('summary').click();
+    await expect.poll(() => how.innerText()).toMatch(/embeddings\s+.*Milvus writes not timed \(allow a scratch collection to time them\)/);
     const download = c.page.waitForEvent('download');
     await c.page.getByRole('button', { name: 'Save dry-run report (Markdown)' }).click();
     expect((await download).suggestedFilename()).toMatch(/^backfill-dry-run-octo-widgets-.*\.md$/);

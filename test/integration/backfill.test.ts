@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BACKFILL_STEPS } from '../../src/main/backfill/backfill-job.ts';
-import { connectMilvus } from '../../src/main/vectors/index.ts';
+import { connectMilvus, MilvusVectorStore } from '../../src/main/vectors/index.ts';
 import type { BackfillEstimate, Verification } from '../../src/shared/contract/backfill.ts';
 import type { JobRun } from '../../src/shared/contract/jobs.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -23,7 +23,18 @@ describe('guided backfill', () => {
     const checks = await env.t.ops.backfill.preflight({ repository: REPO });
     expect(checks.ok).toBe(true);
     expect(checks.checks.map((c) => c.id)).toEqual(expect.arrayContaining(['github', 'repository', 'warehouse', 'openai', 'milvus', 'collection']));
-    const estimate = await env.t.ops.backfill.estimate({ repository: REPO });
+    // Unless the operator allows a scratch collection, the estimate creates nothing in Milvus: typical
+    // write speeds stand in, with a wider band.
+    const created = vi.spyOn(MilvusVectorStore.prototype, 'ensureCollection');
+    const assumed = await env.t.ops.backfill.estimate({ repository: REPO });
+    expect(created).not.toHaveBeenCalled();
+    const assumedEmbed = assumed.steps.find((st) => st.step === 'embeddings')!;
+    expect(assumedEmbed.basis).toMatch(/Milvus writes not timed \(allow a scratch collection to time them\): a typical 1,500 vectors\/s .* band ½× to 3×; warehouse marks timed read-only/);
+    expect(assumed.steps.find((st) => st.step === 'verify')!.basis).toMatch(/50 ms each assumed \(not timed\)/);
+    expect(assumedEmbed.seconds.high).toBeGreaterThan(assumedEmbed.seconds.value * 1.5);
+    const estimate = await env.t.ops.backfill.estimate({ repository: REPO, timeWrites: true });
+    expect(created.mock.calls.map((c) => c[0])).toEqual([expect.stringMatching(/^repo_ops_estimate_probe_[0-9a-f]{8}$/)]);
+    created.mockRestore();
     expect(estimate).toMatchObject({ github: { pullRequests: 120, issues: 60 }, sizeClass: 'Medium', milvus: { entities: 180 } });
     expect(estimate.embeddings.tokens).toBeGreaterThan(0);
     // Its times count the writes and the counts in Milvus, timed on a scratch collection that is gone again.

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { BackfillEstimate, BackfillRequest, StepEstimate } from '../../shared/contract/backfill.ts';
 import { contentHash, costUsd, prepareEmbeddingText } from '../embeddings/index.ts';
 import { CANDIDATE_PAGE_SIZE, summarizeDue } from '../embedding-job/candidates.ts';
-import type { EmbeddingService } from '../embedding-job/embedding-service.ts';
+import { ASSUMED_MILVUS, type EmbeddingService } from '../embedding-job/embedding-service.ts';
 import { parseRepoName } from '../github/repo-name.ts';
 import { openaiCheck, runChecks } from '../health/index.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
@@ -312,8 +312,9 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
     // The buckets refill while the rest of the estimate is made and while the sync runs: what the
     // embeddings find when they start (a run started as soon as the estimate is shown).
     const refill = (left: number | null, perMinute: number) => Math.min(perMinute, (left ?? perMinute) + ((sync.seconds.value + (performance.now() - limitsReadAt) / 1000) * perMinute) / 60);
-    // The writes, timed on scratch copies (Milvus and warehouse), and the texts' pass, timed on the sample.
-    writes = !probes || embedItems === 0 ? null : await d.embeddings.probeWrites(probe?.vectors).catch((e: unknown) => {
+    // The writes, timed on scratch copies (Milvus when the operator allowed it, the warehouse
+    // read-only), and the texts' pass, timed on the sample.
+    writes = !probes || embedItems === 0 ? null : await d.embeddings.probeWrites(probe?.vectors, { scratchCollection: req.timeWrites }).catch((e: unknown) => {
       writeError = (e as Error).message;
       return null;
     });
@@ -321,7 +322,9 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
     const textMsPerItem = sampledTexts.length ? textMs / sampledTexts.length : dueMean / DEFAULT_TOKENIZE_PER_MS;
     const perRow = (ms: number | undefined, rows: number) => (ms === undefined ? 0 : ms / rows);
     const probeRows = writes?.rows ?? 1;
-    const model = (t: number, n: number) =>
+    // Milvus figures assumed, not timed (no scratch collection allowed): the band spans ½× to 3× of them.
+    const assumed = writes !== null && writes.collection === null;
+    const model = (t: number, n: number, milvus = 1) =>
       embedStepSeconds({
         items: embedItems,
         tokens: t,
@@ -329,7 +332,7 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
         pageSize: CANDIDATE_PAGE_SIZE,
         batchSize: d.settings.get().milvusUpsertBatchSize,
         textMsPerItem,
-        setupMs: writes && !writes.targetExists ? writes.createMs : 0,
+        setupMs: writes && !writes.targetExists ? writes.createMs * milvus : 0,
         tpm,
         rpm,
         initialTokens: refill(leftTokens, tpm),
@@ -337,14 +340,14 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
         latencyMs: probe?.baseMs ?? probeMs,
         msPerToken: probe?.msPerToken ?? 0,
         parallelism: (r) => effectiveParallelism(probe?.pairSpeedup ?? 1, r),
-        upsertMsPerRow: perRow(writes?.upsertMs, probeRows),
+        upsertMsPerRow: perRow(writes?.upsertMs, probeRows) * milvus,
         warehouseMsPerRow: perRow(writes?.warehouseMs, probeRows),
-        flushMsPerRow: writes?.flushMsPerRow ?? 0,
-        countMs: writes ? scaledCountMs(writes.sizes, writes.countMs, writes.targetRows + embedItems, writes.untrackedMs) : 0,
+        flushMsPerRow: (writes?.flushMsPerRow ?? 0) * milvus,
+        countMs: writes ? scaledCountMs(writes.sizes, writes.countMs, writes.targetRows + embedItems, writes.untrackedMs) * milvus : 0,
       });
     const embedTime = model(tokens.value, requests);
-    const low = model(tokens.low, Math.max(0, Math.floor(requests * (1 - rel)) - 1));
-    const high = model(tokens.high, Math.ceil(requests * (1 + rel)) + 1);
+    const low = model(tokens.low, Math.max(0, Math.floor(requests * (1 - rel)) - 1), assumed ? 0.5 : 1);
+    const high = model(tokens.high, Math.ceil(requests * (1 + rel)) + 1, assumed ? 3 : 1);
     const embedSeconds: Range = { value: embedTime.seconds, low: Math.min(low.seconds, embedTime.seconds) * (1 - TIMING_SPREAD), high: Math.max(high.seconds, embedTime.seconds) * (1 + TIMING_SPREAD) };
     embeddings = {
       step: 'embeddings',
@@ -365,7 +368,9 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
     limitsBasis = leftTokens === null ? `default ${DEFAULT_TPM.toLocaleString('en')} tokens/min` : `OpenAI limit ${tpm.toLocaleString('en')} tokens/min (${leftTokens.toLocaleString('en')} left now)`;
     limitsBasis += probeBasis;
     const pt = embedTime.parts;
-    const writesBasis = writes
+    const writesBasis = assumed && writes
+      ? `; Milvus writes not timed (allow a scratch collection to time them): a typical ${ASSUMED_MILVUS.vectorsPerSecond.toLocaleString('en')} vectors/s and ${ASSUMED_MILVUS.countMs} ms per count assumed, band ½× to 3×; warehouse marks timed read-only: ${writes.warehouseMs.toFixed(0)} ms per ${writes.rows.toLocaleString('en')} items`
+      : writes
       ? `; writes timed on a scratch collection ${writes.collection} (dropped) and, read-only, in the warehouse: ${writes.upsertMs.toFixed(0)} ms per Milvus upsert of ${writes.rows.toLocaleString('en')} vectors, ${writes.warehouseMs.toFixed(0)} ms per warehouse mark of as many, counts ${writes.countMs.map((ms) => ms.toFixed(0)).join(' and ')} ms at ${writes.sizes.map((n) => n.toLocaleString('en')).join(' and ')} entities`
       : writeError ? `; Milvus and warehouse writes not measured (${writeError})` : '';
     const partsBasis = `; time: ${[['set-up', pt.setup], ['texts read and tokenized twice', pt.text], ['sending', pt.sending], ['Milvus upserts', pt.milvus], ['warehouse marks', pt.warehouse], ['flush and count', pt.finish]].filter(([, v]) => (v as number) >= 0.05).map(([k, v]) => `${k} ${(v as number).toFixed(1)} s`).join(', ')}`;
@@ -395,13 +400,17 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
   const rowsAfter = (w?.targetRows ?? 0) + embedItems;
   const verifyMilvusMs = w && !req.skipEmbeddings ? scaledCountMs(w.sizes, w.countMs, rowsAfter, w.untrackedMs) + w.untrackedMs : 0;
   const verifySeconds = (VERIFY_STATEMENTS * wh.roundTripMs + scanMs + 2 * itemsAfter * wh.distinctMsPerRow + verifyMilvusMs) / 1000;
+  const countsAssumed = w !== null && w.collection === null;
+  const verifyBand: Range = countsAssumed
+    ? { value: verifySeconds, low: (verifySeconds - verifyMilvusMs / 2000) * (1 - TIMING_SPREAD), high: (verifySeconds + (2 * verifyMilvusMs) / 1000) * (1 + TIMING_SPREAD) }
+    : band(verifySeconds, TIMING_SPREAD);
   const verify: StepEstimate = {
     step: 'verify',
     requests: band(req.embeddingsOnly ? 1 : 0, 0, 0),
     tokens: exact(0),
     usd: exact(0),
-    seconds: band(verifySeconds, TIMING_SPREAD),
-    basis: `${VERIFY_STATEMENTS} warehouse queries (${warehouseBasis})${w ? `; 2 strongly consistent Milvus counts over ${rowsAfter.toLocaleString('en')} entities, timed on the write probe` : writeError ? `; Milvus counts not measured (${writeError})` : ''}`,
+    seconds: verifyBand,
+    basis: `${VERIFY_STATEMENTS} warehouse queries (${warehouseBasis})${w ? `; 2 strongly consistent Milvus counts over ${rowsAfter.toLocaleString('en')} entities, ${countsAssumed ? `${ASSUMED_MILVUS.countMs} ms each assumed (not timed)` : 'timed on the write probe'}` : writeError ? `; Milvus counts not measured (${writeError})` : ''}`,
   };
   const steps = [sync, embeddings, aggregate, verify];
   const total = {

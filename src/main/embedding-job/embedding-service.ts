@@ -18,6 +18,8 @@ import { EMBED_JOB, RECREATE_JOB, RELOAD_JOB } from './job-kinds.ts';
 import type { EmbeddingOutbox } from './outbox.ts';
 import { probeWrites, type WriteProbe } from './write-probe.ts';
 
+export { ASSUMED_MILVUS } from './write-probe.ts';
+
 export { EMBED_JOB, RECREATE_JOB, RELOAD_JOB };
 
 export interface EmbeddingDeps {
@@ -222,16 +224,16 @@ export class EmbeddingService {
   }
 
   /**
-   * The embedding step's writes timed on scratch copies (a collection of its own, dropped; a
-   * temporary table, rolled back), and the target collection's state: what the estimate needs.
+   * The embedding step's writes timed on scratch copies (a collection of its own, dropped, only when
+   * the operator allowed it; the warehouse read-only), and the target collection's state (read).
    */
-  async probeWrites(vectors?: readonly (readonly number[])[]): Promise<WriteProbe & { targetExists: boolean; targetRows: number }> {
+  async probeWrites(vectors: readonly (readonly number[])[] | undefined, opts: { scratchCollection: boolean }): Promise<WriteProbe & { targetExists: boolean; targetRows: number }> {
     const c = this.config();
     const s = this.deps.settings.get();
     const { pool, url, info } = await this.deps.warehouse.connection();
     const store = await this.vectorStore();
     const target = await store.stats(c.collection);
-    const probe = await probeWrites({ store, pool, url, dimensions: c.dimensions, batchSize: s.milvusUpsertBatchSize, storeVectors: s.storeVectorsInPostgres, pgvector: info.pgvector, vectors });
+    const probe = await probeWrites({ store, pool, url, dimensions: c.dimensions, batchSize: s.milvusUpsertBatchSize, storeVectors: s.storeVectorsInPostgres, pgvector: info.pgvector, vectors, scratchCollection: opts.scratchCollection });
     return { ...probe, targetExists: target.exists, targetRows: target.exists ? target.entityCount : 0 };
   }
 

@@ -8,14 +8,18 @@ import { compact } from './persist.ts';
 /**
  * What storing vectors costs on this Milvus and this warehouse right now, timed on scratch copies
  * of what the embedding step does: a collection of its own (created, written, flushed, counted and
- * dropped: the operator's collections are never touched) and, read-only, the warehouse parsing the
- * mark statement's items (nothing in the warehouse is created or changed).
+ * dropped: the operator's collections are never touched), only when the operator allowed it for this
+ * estimate, and, read-only, the warehouse parsing the mark statement's items (nothing in the
+ * warehouse is created or changed).
  */
 export interface WriteProbe {
   /** Rows per write: the job's Milvus batch, at most PROBE_MAX_ROWS. */
   rows: number;
-  /** The scratch collection (dropped again). */
-  collection: string;
+  /**
+   * The scratch collection (dropped again); null when the operator did not allow one: the Milvus
+   * figures below are then typical ones (ASSUMED_MILVUS), not measured.
+   */
+  collection: string | null;
   /** Creating, indexing and loading a new collection: what the step pays when the target does not exist. */
   createMs: number;
   /** One upsert of `rows` rows (mean of two, after a first write that pays the new collection's set-up). */
@@ -45,7 +49,16 @@ export interface WriteProbeTarget {
   pgvector: boolean;
   /** Vectors the provider returned for sampled texts (stored in turn); random dense ones when there are none. */
   vectors?: readonly (readonly number[])[];
+  /** Create the scratch collection (the operator allowed it); else only the warehouse is timed. */
+  scratchCollection: boolean;
 }
+
+/**
+ * Milvus figures when no scratch collection may be created: a typical single-node Milvus (about
+ * 1,500 vectors/s written and flushed, a strongly consistent count in about 50 ms, a new collection
+ * in about 2 s). The estimate widens its band when it uses them.
+ */
+export const ASSUMED_MILVUS = { vectorsPerSecond: 1500, countMs: 50, createMs: 2000 } as const;
 
 export const PROBE_MAX_ROWS = 1000;
 const PROBE_REPOSITORY_ID = 1;
@@ -71,7 +84,7 @@ function probeRows(n: number, offset: number, dimensions: number, vector: (i: nu
   }));
 }
 
-/** Times the embedding step's writes on scratch copies (see WriteProbe). */
+/** Times the embedding step's writes on scratch copies (see WriteProbe); Milvus only when `scratchCollection`. */
 export async function probeWrites(t: WriteProbeTarget): Promise<WriteProbe> {
   const rows = Math.max(1, Math.min(t.batchSize, PROBE_MAX_ROWS));
   const random = mulberry32(rows * 7919 + t.dimensions);
@@ -82,6 +95,11 @@ export async function probeWrites(t: WriteProbeTarget): Promise<WriteProbe> {
   const quarter = Math.max(1, Math.round(rows / 4));
   const first = probeRows(quarter, 2 * rows, t.dimensions, vector);
   const batches = [probeRows(rows, 0, t.dimensions, vector), probeRows(rows, rows, t.dimensions, vector)];
+  if (!t.scratchCollection) {
+    const { warehouseMs, roundTripMs } = await probeWarehouse(t, batches[0]!);
+    const a = ASSUMED_MILVUS;
+    return { rows, sizes: [rows, 2 * rows], collection: null, createMs: a.createMs, upsertMs: (rows / a.vectorsPerSecond) * 1000, flushMsPerRow: 0, countMs: [a.countMs, a.countMs], untrackedMs: a.countMs, warehouseMs, roundTripMs };
+  }
   const collection = `repo_ops_estimate_probe_${randomBytes(4).toString('hex')}`;
   let created = false;
   try {

@@ -13,6 +13,12 @@ export const BackfillRequest = z
     skipEmbeddings: z.boolean().default(false),
     embeddingsOnly: z.boolean().default(false),
     workspaces: z.array(z.string().min(1).max(200)).max(50).default([]),
+    /**
+     * The estimate only: time Milvus writes on a scratch collection of the console's own (created,
+     * written, counted and dropped). Off, typical Milvus figures are used and the band is wider:
+     * nothing is created in the operator's Milvus unless they ask for it.
+     */
+    timeWrites: z.boolean().default(false),
     /** Start even though the estimate is over a budget (audited). */
     budgetOverride: BudgetOverride.optional(),
   })

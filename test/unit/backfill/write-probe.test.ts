@@ -1,7 +1,7 @@
 // The estimate's write probe against a real Milvus (Lite) and a real PostgreSQL: it times the
 // embedding step's writes on scratch copies and leaves the operator's collection and tables alone.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probeWrites } from '../../../src/main/embedding-job/write-probe.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ASSUMED_MILVUS, probeWrites } from '../../../src/main/embedding-job/write-probe.ts';
 import { createPool } from '../../../src/main/warehouse/pool.ts';
 import { createTestDatabase } from '../../helpers/postgres.ts';
 import { makeRows, useMilvus } from '../vectors/helpers.ts';
@@ -29,7 +29,7 @@ describe('write probe', () => {
     const before = await store.listCollections();
     const vectors = [Array.from({ length: 8 }, (_, i) => (i + 1) / 10)];
 
-    const p = await probeWrites({ store, pool, url: db.url, dimensions: 8, batchSize: 50, storeVectors: true, pgvector: false, vectors });
+    const p = await probeWrites({ store, pool, url: db.url, dimensions: 8, batchSize: 50, storeVectors: true, pgvector: false, vectors, scratchCollection: true });
 
     expect(p.rows).toBe(50);
     expect(p.sizes).toEqual([13, 113]);
@@ -44,16 +44,27 @@ describe('write probe', () => {
     expect((await pool.query('SELECT count(*)::int AS n FROM pull_requests')).rows[0].n).toBe(0);
   }, 120_000);
 
+  it('without the operator allowing a scratch collection: nothing is created in Milvus, typical Milvus figures stand in, the warehouse is still timed', async () => {
+    const store = milvus.store();
+    const created = vi.spyOn(store, 'ensureCollection');
+    const p = await probeWrites({ store, pool, url: db.url, dimensions: 8, batchSize: 300, storeVectors: true, pgvector: false, scratchCollection: false });
+    expect(created).not.toHaveBeenCalled();
+    expect(p.collection).toBeNull();
+    expect(p.upsertMs).toBeCloseTo((300 / ASSUMED_MILVUS.vectorsPerSecond) * 1000);
+    expect(p.countMs).toEqual([ASSUMED_MILVUS.countMs, ASSUMED_MILVUS.countMs]);
+    expect(p.warehouseMs).toBeGreaterThan(0);
+  }, 60_000);
+
   it('caps the rows per write at 1,000 whatever the batch size, and drops the scratch collection when a step fails', async () => {
     const store = milvus.store();
     const before = await store.listCollections();
     // A dimension the given vectors do not have: random ones are used instead.
-    const p = await probeWrites({ store, pool, url: db.url, dimensions: 4, batchSize: 5000, storeVectors: false, pgvector: false, vectors: [[1, 2]] });
+    const p = await probeWrites({ store, pool, url: db.url, dimensions: 4, batchSize: 5000, storeVectors: false, pgvector: false, vectors: [[1, 2]], scratchCollection: true });
     expect(p.rows).toBe(1000);
     expect(await store.listCollections()).toEqual(before);
 
     const broken = { ...pool, connect: () => Promise.reject(new Error('warehouse down')) } as unknown as pg.Pool;
-    await expect(probeWrites({ store, pool: broken, url: db.url, dimensions: 4, batchSize: 10, storeVectors: false, pgvector: false })).rejects.toThrow();
+    await expect(probeWrites({ store, pool: broken, url: db.url, dimensions: 4, batchSize: 10, storeVectors: false, pgvector: false, scratchCollection: true })).rejects.toThrow();
     expect(await store.listCollections()).toEqual(before);
   }, 120_000);
 });

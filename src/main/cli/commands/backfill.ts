@@ -8,9 +8,11 @@ import { UsageError } from '../usage-error.ts';
 import { formatRange, formatSeconds, formatUsd } from '../../../shared/estimate-range.ts';
 
 export const backfillUsage = `repo-ops backfill <owner/name> [--dry-run] [--time-range DAYS] [--skip-embeddings] [--embeddings-only]
-                 [--full-refresh] [--workspace W]... [--yes] [--json] [--override-budget REASON]
+                 [--full-refresh] [--workspace W]... [--time-writes] [--yes] [--json] [--override-budget REASON]
   The aggressive backfill as one job: sync → embeddings → workspace aggregation → verification.
   Prints the preflight and the estimate first and asks to go on (--yes for cron).
+  --time-writes lets the estimate time Milvus writes on a scratch collection of its own (created and
+  dropped); without it nothing is created in Milvus and typical write speeds are assumed (wider band).
   Exit code 0 only when the verification checklist is all green; 3 when it ran but is incomplete.
   Over a budget the run is refused; --override-budget REASON starts it anyway (recorded in the audit log).`;
 
@@ -46,7 +48,7 @@ export async function backfillCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { 'dry-run': { type: 'boolean' }, 'time-range': { type: 'string' }, 'skip-embeddings': { type: 'boolean' }, 'embeddings-only': { type: 'boolean' }, 'full-refresh': { type: 'boolean' }, workspace: { type: 'string', multiple: true }, yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' }, 'override-budget': { type: 'string' } },
+    options: { 'dry-run': { type: 'boolean' }, 'time-range': { type: 'string' }, 'skip-embeddings': { type: 'boolean' }, 'embeddings-only': { type: 'boolean' }, 'full-refresh': { type: 'boolean' }, workspace: { type: 'string', multiple: true }, yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' }, 'override-budget': { type: 'string' }, 'time-writes': { type: 'boolean' } },
   });
   if (positionals.length !== 1) throw new UsageError('give exactly one repository, as owner/name');
   let timeRangeDays: number | undefined;
@@ -54,7 +56,7 @@ export async function backfillCommand(argv: string[]): Promise<number> {
     timeRangeDays = Number(values['time-range']);
     if (!Number.isInteger(timeRangeDays) || timeRangeDays < 1) throw new UsageError(`--time-range must be a whole number of days, got "${values['time-range']}"`);
   }
-  const req = { repository: positionals[0]!, timeRangeDays, mode: values['full-refresh'] ? ('full' as const) : ('incremental' as const), skipEmbeddings: Boolean(values['skip-embeddings']), embeddingsOnly: Boolean(values['embeddings-only']), workspaces: values.workspace ?? [], budgetOverride: values['override-budget'] !== undefined ? { reason: values['override-budget'] } : undefined };
+  const req = { repository: positionals[0]!, timeRangeDays, mode: values['full-refresh'] ? ('full' as const) : ('incremental' as const), skipEmbeddings: Boolean(values['skip-embeddings']), embeddingsOnly: Boolean(values['embeddings-only']), workspaces: values.workspace ?? [], timeWrites: Boolean(values['time-writes']), budgetOverride: values['override-budget'] !== undefined ? { reason: values['override-budget'] } : undefined };
   const ctx = await openCore('cli');
   try {
     const check = await ctx.ops.backfill.preflight(req);

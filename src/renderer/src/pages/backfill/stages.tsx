@@ -3,7 +3,7 @@ import { LinkedText } from '../../components/LinkedText.tsx';
 import { repoNameProblem } from '../../../../shared/repo-name.ts';
 import { formatRange, formatUsd } from '../../../../shared/estimate-range.ts';
 import { RadioGroup } from 'radix-ui';
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { CheckField } from '../../components/CheckField.tsx';
 import type { BackfillEstimate, BackfillRequest, Preflight, Verification } from '../../../../shared/contract/backfill.ts';
@@ -82,6 +82,7 @@ export function OptionsStage({ request, set }: { request: BackfillRequest; set: 
       )}
       {check('Skip embeddings (--skip-embeddings)', request.skipEmbeddings, (v) => set({ ...request, skipEmbeddings: v, embeddingsOnly: v ? false : request.embeddingsOnly }))}
       {check('Embeddings only, no sync (--embeddings-only)', request.embeddingsOnly, (v) => set({ ...request, embeddingsOnly: v, skipEmbeddings: v ? false : request.skipEmbeddings }))}
+      {!request.skipEmbeddings && check('Let the estimate time Milvus writes on a scratch collection of its own, created and dropped (--time-writes); otherwise typical speeds are assumed', request.timeWrites ?? false, (v) => set({ ...request, timeWrites: v }))}
       <div className="stack">
         <strong>Workspaces to aggregate</strong>
         <div className="row">
@@ -196,6 +197,17 @@ export function EstimateStage({ estimate, request }: { estimate: BackfillEstimat
             ))}
           </tbody>
         </table>
+        <details aria-label="How each step was estimated">
+          <summary className="faint">How each step was estimated</summary>
+          <dl className="kv">
+            {e.steps.map((st) => (
+              <Fragment key={st.step}>
+                <dt>{st.step}</dt>
+                <dd className="faint">{st.basis}</dd>
+              </Fragment>
+            ))}
+          </dl>
+        </details>
         <div className="faint">Bands are about 95 %: {e.sample.method}.</div>
         <div className="row" style={{ marginTop: 8 }}>
           {(['markdown', 'json'] as const).map((f) => (
