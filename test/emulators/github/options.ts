@@ -17,7 +17,8 @@ export interface EmulatorOptions {
   /**
    * Added delay per item returned (ms): 1 plus every object inside an array of the answer, at any
    * depth. A 1-item REST call costs latencyMs + 1×, a 100-PR GraphQL page with its reviews,
-   * comments and files latencyMs + thousands×. Default 0.
+   * comments and files latencyMs + thousands×. The emulator's own work on the answer is spent
+   * inside this time, not added to it (unless it takes longer). Default 0.
    */
   latencyPerNodeMs?: number;
   /** Accepted tokens (Authorization: token|bearer …); anything else → 401. Default: [DEFAULT_TOKEN_SPEC]. */

@@ -272,10 +272,14 @@ export async function startGitHubEmulator(initial: EmulatorOptions): Promise<Git
       }
       const fault = faults.pick(isGraphql ? 'graphql' : 'rest', routeKey);
       if (fault) return send(res, injected(fault, bucket), method);
+      const computeStart = performance.now();
       const reply: Reply = isGraphql ? (method === 'POST' ? handleGraphql(raw, store, user, spec, scopeHeaders) : notFound()) : handleRest(method, url, req, store, user, spec, scopeHeaders);
-      // Bigger answers take longer, as on GitHub: fewer, larger pages are not free.
+      // Bigger answers take longer, as on GitHub: fewer, larger pages are not free. The per-item time
+      // is GitHub's work on the answer, so the emulator's own work on it counts inside it, not on top
+      // (on a loaded machine it would otherwise add an arbitrary, unstated cost per page).
       stats.nodesReturned += reply.nodes ?? 0;
-      if (options.latencyPerNodeMs && reply.nodes) await sleep(options.latencyPerNodeMs * reply.nodes);
+      const perItemMs = (options.latencyPerNodeMs ?? 0) * (reply.nodes ?? 0) - (performance.now() - computeStart);
+      if (perItemMs > 0) await sleep(perItemMs);
       return send(res, reply, method);
     } finally {
       inFlight.set(user.login, inFlight.get(user.login)! - 1);
