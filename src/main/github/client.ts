@@ -35,6 +35,14 @@ function takesOf(url: string, method: string): { takes: Take[]; primary: string 
   return { takes: [{ resource: 'rest/min', points: method === 'GET' || method === 'HEAD' ? 1 : 5 }, { resource: primary, points: 1 }], primary };
 }
 
+/**
+ * A GraphQL answer parsed by the client itself, named in the stub Octokit parses instead (see
+ * GitHubClient.fetch).
+ */
+const PARSED = '__repoOpsParsed';
+/** Answers parsed but not collected (a request given up between fetch and its caller) are dropped past this many. */
+const MAX_PARSED = 64;
+
 export interface GraphQLResponse<T> {
   data?: T;
   errors?: { type?: string; message: string; path?: (string | number)[] }[];
@@ -59,6 +67,8 @@ export class GitHubClient {
   readonly octokit: InstanceType<typeof ThrottledOctokit>;
   private readonly opts: GitHubClientOptions;
   private readonly etags = new EtagCache();
+  private readonly parsed = new Map<string, unknown>();
+  private parsedSeq = 0;
 
   constructor(opts: GitHubClientOptions) {
     this.opts = opts;
@@ -122,6 +132,7 @@ export class GitHubClient {
       this.stats.notModified++;
       return new Response(cached.body, { status: 200, headers: cached.headers });
     }
+    if (method === 'POST' && url.endsWith('/graphql') && res.status === 200) return this.parsedGraphql(res);
     const etag = res.headers.get('etag');
     if (method === 'GET' && res.status === 200 && etag) {
       const body = await res.text();
@@ -132,6 +143,28 @@ export class GitHubClient {
   };
 
   /**
+   * A GraphQL answer parsed with the native JSON.parse. Octokit parses every body with a
+   * BigInt-safe reviver (json-with-bigint) that visits each value: over a second of CPU for one
+   * large sync's pages, on the thread that also writes them, delaying every lane's next request.
+   * GitHub's ids fit in doubles. An answer without errors is kept here and Octokit gets a stub
+   * naming it; one with errors goes through as it came (the throttling plugin reads RATE_LIMITED there).
+   */
+  private async parsedGraphql(res: Response): Promise<Response> {
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return new Response(text, { status: res.status, headers: res.headers });
+    }
+    if (!body || typeof body !== 'object' || (body as GraphQLResponse<unknown>).errors) return new Response(text, { status: res.status, headers: res.headers });
+    const key = String(++this.parsedSeq);
+    this.parsed.set(key, body);
+    if (this.parsed.size > MAX_PARSED) this.parsed.delete(this.parsed.keys().next().value!);
+    return new Response(JSON.stringify({ [PARSED]: key }), { status: res.status, headers: res.headers });
+  }
+
+  /**
    * One GraphQL call. 5xx surface as GraphQLHttpError so the caller can shrink a heavy
    * query; GraphQL-level errors come back in `errors` for the caller to judge.
    */
@@ -140,7 +173,11 @@ export class GitHubClient {
       // The operation's name travels with it (GitHub accepts it): access logs can tell the sync's queries apart.
       const operationName = /^\s*query\s+(\w+)/.exec(query)?.[1];
       const res = await this.octokit.request('POST /graphql', { query, variables, ...(operationName ? { operationName } : {}), request: { retries: 0 } });
-      const body = res.data as GraphQLResponse<T> & { data?: { rateLimit?: { cost?: number } } };
+      const stub = (res.data as Record<string, unknown> | null)?.[PARSED];
+      const kept = typeof stub === 'string' ? this.parsed.get(stub) : undefined;
+      if (typeof stub === 'string') this.parsed.delete(stub);
+      if (typeof stub === 'string' && kept === undefined) throw new OpsError('unavailable', 'GitHub GraphQL answer was dropped before it was read');
+      const body = (kept ?? res.data) as GraphQLResponse<T> & { data?: { rateLimit?: { cost?: number } } };
       const cost = body.data?.rateLimit?.cost;
       if (typeof cost === 'number') this.stats.graphqlPoints += cost;
       // One point was taken before sending; the rest of the query's cost is known only now.
