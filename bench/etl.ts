@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { warehouseMigrationSets } from '../src/main/core/compose.ts';
 import { EtlService, type RunHooks } from '../src/main/etl/etl-service.ts';
 import type { Logger } from '../src/main/logging/logger.ts';
-import { startEmbeddedPostgres } from '../src/main/warehouse/embedded.ts';
+import { embeddedSharedBuffersMb, startEmbeddedPostgres } from '../src/main/warehouse/embedded.ts';
 import { migrateWarehouse } from '../src/main/warehouse/migrate.ts';
 import { createPool } from '../src/main/warehouse/pool.ts';
 import type { WarehouseService } from '../src/main/warehouse/warehouse-service.ts';
@@ -70,6 +70,7 @@ try {
     ['figure', 'value'],
     [
       ['PRs / authors / file rows', `${PRS} / ${AUTHORS} / ${fileRows}`],
+      ['warehouse', `embedded PostgreSQL as the console starts it (shared_buffers ${embeddedSharedBuffersMb()} MB)`],
       ['data generation (not timed)', `${generated.toFixed(1)} s`],
       ['full refresh, all tables', `${fullS.toFixed(2)} s (goal < 30 s)`],
       ['  rows: repo_prs / daily / windows / prs_window / ownership', `${counts.repo_prs} / ${counts.daily} / ${counts.windows} / ${counts.prs_window} / ${counts.ownership}`],

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../src/main/warehouse/embedded.ts';
+import { embeddedSharedBuffersMb, startEmbeddedPostgres } from '../src/main/warehouse/embedded.ts';
 import { generateDataset } from '../test/emulators/github/dataset.ts';
 import { startGitHubEmulator } from '../test/emulators/github/server.ts';
 import { ROOT, startServe, wsClient } from '../test/helpers/serve-process.ts';
@@ -127,6 +127,7 @@ try {
   const baselineAtLimitS = (baseline.requests / GITHUB_REST_PER_HOUR) * 3600;
 
   console.log(`\nSync of ${PRS} PRs + ${ISSUES} issues (${expectedRows.toLocaleString()} rows), emulator latency ${LATENCY_MS} ms + ${LATENCY_PER_NODE_MS} ms per item returned`);
+  console.log(`warehouse: embedded PostgreSQL as the console starts it (shared_buffers ${embeddedSharedBuffersMb()} MB), for both`);
   console.log(`naive REST collector: ${BASELINE_CONCURRENCY} PRs in flight, each PR's 4 lists fetched at once, rows inserted in one batch per PR and table; REST rate limit raised to ${BASELINE_RATE_LIMIT.toLocaleString()}/h for it (GitHub: ${GITHUB_REST_PER_HOUR.toLocaleString()}/h)`);
   printTable(
     ['', 'Repo Ops sync', `naive REST per PR (${BASELINE_CONCURRENCY} in flight)`],
