@@ -151,11 +151,18 @@ describe('sync resilience', () => {
     // default branch's commits (9 PR and 2 issue pages come first).
     const killPoints = [1 + Math.floor(Math.random() * 3), 4 + Math.floor(Math.random() * 3), 12 + Math.floor(Math.random() * 4)];
     console.log(`kill -9 after pages ${killPoints.join(', ')}`);
+    // Before the first process migrates the warehouse there is no sync_state yet: nothing committed.
+    const committed = async () => {
+      if (!(await env!.pool.query("SELECT to_regclass('sync_state') IS NOT NULL AS ready")).rows[0].ready) return 0;
+      return (await env!.pool.query('SELECT COALESCE(SUM(pages), 0)::int AS p FROM sync_state')).rows[0].p as number;
+    };
     for (const pages of killPoints) {
+      // Pages commit concurrently: the previous process may have passed this kill point already, and
+      // a process killed before it committed a page of its own has not made an attempt.
+      const before = await committed();
       const child = spawn(process.execPath, [join(ROOT, 'src', 'main', 'cli', 'main.ts'), ...args], { env: { ...process.env, REPO_OPS_HOME: env.t.home, NO_COLOR: '1' }, stdio: 'ignore' });
       await waitFor(`page ${pages} committed`, async () => {
-        const { rows } = await env!.pool.query("SELECT COALESCE(SUM(pages), 0)::int AS p FROM sync_state");
-        return rows[0].p >= pages || child.exitCode !== null || null;
+        return (await committed()) >= Math.max(pages, before + 1) || child.exitCode !== null || null;
       }, 60_000, 5);
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
