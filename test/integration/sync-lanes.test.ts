@@ -25,6 +25,15 @@ interface LaneRow {
 
 const lanes = async (e: SyncEnv) => (await e.pool.query<LaneRow>('SELECT stream, lane, run_id, pages, items, done FROM sync_lanes ORDER BY stream, lane')).rows;
 
+/** The warehouse's pull requests and issues are exactly the dataset's; returns the warehouse's snapshot. */
+async function expectPrsAndIssuesExact(pool: SyncEnv['pool'], dataset: SyncEnv['dataset']) {
+  const got = await warehouseSnapshot(pool, REPO);
+  const want = datasetSnapshot(dataset, REPO);
+  expect(got!.prs).toEqual(want.prs);
+  expect(got!.issues).toEqual(want.issues);
+  return got;
+}
+
 describe('partitioned whole pass', () => {
   it('paused mid-way, resumes every cursor to an exact warehouse; items that changed state or appeared meanwhile are caught', async () => {
     const dataset = smallDataset(11, 420, 1300, 2);
@@ -71,10 +80,7 @@ describe('partitioned whole pass', () => {
     const done = await e.t.core.jobs.wait(run.id);
     expect(done.status).toBe('succeeded');
 
-    const got = await warehouseSnapshot(e.pool, REPO);
-    const want = datasetSnapshot(dataset, REPO);
-    expect(got!.prs).toEqual(want.prs);
-    expect(got!.issues).toEqual(want.issues);
+    const got = await expectPrsAndIssuesExact(e.pool, dataset);
     expect(got!.issues.find((i: { number: number }) => i.number === moved.number)).toMatchObject({ state: 'open' });
     expect(got!.prs.find((p: { number: number }) => p.number === added.number)).toMatchObject({ title: 'Opened during the pass' });
     const dupes = await e.pool.query(`SELECT
@@ -103,10 +109,7 @@ describe('partitioned whole pass', () => {
     const run = await env.t.ops.repos.sync({ repository: REPO, mode: 'full' });
     const done = await env.t.core.jobs.wait(run.id);
     expect(done.status).toBe('succeeded');
-    const got = await warehouseSnapshot(env.pool, REPO);
-    const want = datasetSnapshot(dataset, REPO);
-    expect(got!.prs).toEqual(want.prs);
-    expect(got!.issues).toEqual(want.issues);
+    await expectPrsAndIssuesExact(env.pool, dataset);
     const rows = await lanes(env);
     // Pull requests: merged, closed and open, each from both ends (six cursors); issues: two states.
     expect(new Set(rows.filter((r) => r.stream === 'pull_requests').map((r) => r.lane))).toEqual(new Set(['MERGED:ASC', 'MERGED:DESC', 'CLOSED:ASC', 'CLOSED:DESC', 'OPEN:ASC', 'OPEN:DESC']));

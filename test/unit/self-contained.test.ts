@@ -26,6 +26,6 @@ describe('self-contained repository', () => {
 
   it('the check catches what it is for', () => {
     for (const bad of ["readdirSync('/work/shared/seeds')", '// see /home/alice/notes.md', "'/Users/bob/repo/x.ts'", 'C:\\Users\\carol\\x']) expect(MACHINE_PATH.test(bad), bad).toBe(true); // machine-path-check: example
-    for (const ok of ['/var/lib/repo-ops/clusters', 'https://github.com/work/x', 'docs/runbooks/x.md', 'under /root', '/tmp/x']) expect(MACHINE_PATH.test(ok), ok).toBe(false);
+    for (const ok of ['/var/lib/repo-ops/clusters', 'https://github.com/work/x', 'docs/runbooks/x.md', 'under /root', '/tmp/x']) expect(MACHINE_PATH.test(ok), ok).toBe(false); // machine-path-check: example
   });
 });
