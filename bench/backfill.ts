@@ -5,10 +5,16 @@
 // with more than 100 files, reviews or comments, a quarter of the PRs by a dozen bots) at 100 ms
 // per request plus 10 µs per node returned. OpenAI emulator: 5 M tokens/min, 5,000 requests/min,
 // 300 ms latency, buckets empty at the start (an account busy with other work, so the run is bound
-// by the rate limit). Then the workspace aggregation alone at 100,000 PRs. Last line: one JSON
+// by the rate limit). Milvus Lite runs on the machine's last core (taskset): a Milvus server has
+// a host of its own, and after each flush Milvus Lite builds its index for seconds on every core it
+// may use, slowing the sub-second steps that follow by up to half again, as nothing the estimate
+// can see beforehand (BENCH_MILVUS_CPUS=all leaves it on every core; its figures say which). Then
+// the workspace aggregation alone at 100,000 PRs. Last line: one JSON
 // object with the times, and the estimate's error against the run for every step and in total
 // (requests, tokens, dollars, seconds: `<step>_estimate_<figure>_error_pct`, totals unprefixed).
+import { execFileSync } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { BackfillResult } from '../src/shared/contract/backfill.ts';
@@ -54,6 +60,12 @@ const [gh, openai, milvus] = await Promise.all([
   startOpenAIEmulator({ apiKeys: [KEY], tpm: TPM, rpm: RPM, latencyMs: OPENAI_LATENCY_MS, recordTexts: false, initialFill: 0 }),
   startMilvus(),
 ]);
+// Every thread of Milvus Lite, and those it starts later, on the last core (see the header).
+const milvusCpus = process.env.BENCH_MILVUS_CPUS ?? (milvus.pid && availableParallelism() > 1 ? String(availableParallelism() - 1) : 'all');
+if (milvusCpus !== 'all') {
+  if (!milvus.pid) throw new Error('BENCH_MILVUS_CPUS pins Milvus Lite; a MILVUS_URL server is not started here: set BENCH_MILVUS_CPUS=all');
+  execFileSync('taskset', ['-a', '-p', '-c', milvusCpus, String(milvus.pid)], { stdio: 'ignore' });
+}
 const serve = await startServe({ home: join(WORK, 'home'), entry: 'auto', env: { GITHUB_TOKEN: gh.token, DATABASE_URL: dbUrl, OPENAI_API_KEY: KEY, MILVUS_URL: milvus.url } });
 const c = wsClient(serve.origin, serve.token);
 await c.opened;
@@ -122,7 +134,7 @@ try {
       ['time', estimate.total.seconds, total],
     ],
   };
-  console.log(`\nBackfill of ${REPO}: heavy-tailed, ${PRS} PRs (${heavyPrs} with > 100 files, reviews or comments; ${(botShare * 100).toFixed(0)} % by bots), ${ISSUES} issues; GitHub ${GH_LATENCY_MS} ms/request + ${GH_LATENCY_PER_NODE_MS * 1000} µs/node; OpenAI ${TPM.toLocaleString()} TPM, ${OPENAI_LATENCY_MS} ms; Postgres ${(await pool.query('SHOW server_version')).rows[0].server_version}, Milvus Lite`);
+  console.log(`\nBackfill of ${REPO}: heavy-tailed, ${PRS} PRs (${heavyPrs} with > 100 files, reviews or comments; ${(botShare * 100).toFixed(0)} % by bots), ${ISSUES} issues; GitHub ${GH_LATENCY_MS} ms/request + ${GH_LATENCY_PER_NODE_MS * 1000} µs/node; OpenAI ${TPM.toLocaleString()} TPM, ${OPENAI_LATENCY_MS} ms; Postgres ${(await pool.query('SHOW server_version')).rows[0].server_version}, Milvus Lite on CPU ${milvusCpus} of ${availableParallelism()}`);
   printTable(
     ['step', 'actual', 'estimate', 'figures'],
     [
@@ -157,6 +169,7 @@ try {
       sample_items: estimate.sample.items,
       heavy_prs: heavyPrs,
       aggregate_100k_prs_s: Number(agg100k.toFixed(2)),
+      milvus_cpus: milvusCpus,
     }),
   );
 } finally {

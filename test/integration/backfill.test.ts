@@ -26,8 +26,11 @@ describe('guided backfill', () => {
     // Unless the operator allows a scratch collection, the estimate creates nothing in Milvus: typical
     // write speeds stand in, with a wider band.
     const created = vi.spyOn(MilvusVectorStore.prototype, 'ensureCollection');
-    const assumed = await env.t.ops.backfill.estimate({ repository: REPO });
+    const assumed = await env.t.ops.backfill.estimate({ repository: REPO, workspaces: ['Core team'] });
     expect(created).not.toHaveBeenCalled();
+    // A workspace that does not exist yet: looked for (read-only), then created and linked (two inserts).
+    expect(assumed.steps.find((st) => st.step === 'aggregate')!.basis).toMatch(/the step's reads timed read-only \(\d+ ms: the workspace found by name\); 2 inserts at a round trip each; Postgres measured now:/);
+    await expect(env.t.ops.workspaces.list()).resolves.toEqual([]);
     const assumedEmbed = assumed.steps.find((st) => st.step === 'embeddings')!;
     expect(assumedEmbed.basis).toMatch(/Milvus writes not timed \(allow a scratch collection to time them\): a typical 1,500 vectors\/s .* band ½× to 3×; warehouse marks timed read-only/);
     expect(assumed.steps.find((st) => st.step === 'verify')!.basis).toMatch(/50 ms each assumed \(not timed\)/);
@@ -40,10 +43,14 @@ describe('guided backfill', () => {
     // Its times count the writes and the counts in Milvus, timed on a scratch collection that is gone again.
     const step = (name: string) => estimate.steps.find((st) => st.step === name)!;
     expect(step('embeddings').basis).toMatch(/writes timed on a scratch collection repo_ops_estimate_probe_[0-9a-f]{8} \(dropped\)/);
-    // The counts are timed at two sizes (each the median of three); at 180 entities the flush and count
-    // part is under the 0.05 s the basis lists, so the measured counts are what it shows.
-    expect(step('embeddings').basis).toMatch(/counts \d+ and \d+ ms at 250 and 2,250 entities; time: texts read and tokenized twice \d/);
+    // The counts are timed after one flush, at two whole batches (180 entities are fewer), as the run
+    // counts: right after the flush and after the aggregation's reads. At 180 entities the flush and
+    // count part is under the 0.05 s the basis lists, so the measured counts are what it shows.
+    expect(step('embeddings').basis).toMatch(/counts after one flush of 2,250: \d+ ms right after it and \d+ ms after the aggregation's reads for 2,000 entities, \d+ ms for 250; time: texts read and tokenized twice \d/);
     expect(step('verify').basis).toMatch(/2 strongly consistent Milvus counts over 180 entities/);
+    // The aggregation's totals statement was timed after the probe's flush (no workspace to find: none asked for).
+    // PostgreSQL 18 has data checksums on: the first read of the rows the run writes is counted apart.
+    expect(step('aggregate').basis).toMatch(/^workspace totals in SQL over [\d,]+ items, reviews and comments \(\d+ ms, of which \d+ ms for the first read of the [\d,]+ rows the run writes: with data checksums or wal_log_hints on, setting their hint bits logs page images; 0\.6 of a read per row assumed, not timed\); no workspace to add the repository to; Postgres measured right after the write probe's flush:/);
     const store = await connectMilvus({ url: env.milvus.url, token: env.milvus.token });
     expect((await store.listCollections()).filter((n) => n.startsWith('repo_ops_estimate_probe_'))).toEqual([]);
     await store.close();

@@ -8,6 +8,7 @@ import type { SecretService } from '../secrets/secret-service.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
 import type { SyncService } from '../sync/sync-service.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
+import type { WorkspaceService } from '../workspaces/workspace-service.ts';
 import { BACKFILL_JOB } from './backfill-job.ts';
 import { estimateBackfill } from './estimate.ts';
 import { preflight } from './preflight.ts';
@@ -19,7 +20,7 @@ const sameRequest = (a: BackfillRequest, b: BackfillRequest) =>
 
 /** The guided backfill: preflight, estimate, the backfill job, reports. */
 export class BackfillService {
-  private readonly d: { jobs: JobQueue; warehouse: WarehouseService; sync: SyncService; embeddings: EmbeddingService; settings: SettingsService; profiles: ProfileService; secrets: SecretService };
+  private readonly d: { jobs: JobQueue; warehouse: WarehouseService; sync: SyncService; embeddings: EmbeddingService; settings: SettingsService; profiles: ProfileService; secrets: SecretService; workspaces: WorkspaceService };
   constructor(d: BackfillService['d']) {
     this.d = d;
   }

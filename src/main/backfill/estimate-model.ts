@@ -169,15 +169,15 @@ export function embedStepSeconds(x: EmbedStepInputs): EmbedStepTime {
 }
 
 /**
- * A count's time at `rows` from two timed sizes, over the floor of a query that returns at once:
- * t = floor + (t2 − floor)·(rows/n2)^b, the exponent b measured from the two, held within 1–2: a
- * filtered count reads every row (at least linear), and a noisy pair says at most quadratic.
+ * A count's time at `rows`: `atSecondMs`, timed at the second size, grown as `growthMs` grew from
+ * the first size to the second: t = atSecond·(rows/n2)^b, the exponent b held within 1–2: a
+ * filtered count reads every row (at least linear), and a noisy pair says at most quadratic. The
+ * second size is the run's own, up to the probe's cap.
  */
-export function scaledCountMs(sizes: readonly [number, number], ms: readonly [number, number], rows: number, floorMs = 0): number {
+export function scaledCountMs(sizes: readonly [number, number], growthMs: readonly [number, number], rows: number, atSecondMs = growthMs[1]): number {
   const [n1, n2] = sizes;
-  const t1 = Math.max(0, ms[0] - floorMs);
-  const t2 = Math.max(0, ms[1] - floorMs);
+  const [t1, t2] = growthMs;
   if (rows <= 0) return 0;
   const b = t1 > 0 && t2 > 0 && n2 > n1 ? Math.log(t2 / t1) / Math.log(n2 / n1) : 1;
-  return Math.min(floorMs, ms[1]) + t2 * (rows / n2) ** Math.min(2, Math.max(1, b));
+  return atSecondMs * (rows / n2) ** Math.min(2, Math.max(1, b));
 }

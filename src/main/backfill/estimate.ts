@@ -10,10 +10,12 @@ import type { PageCost } from '../sync/follow-up-model.ts';
 import type { RequestTiming } from '../sync/size-scan.ts';
 import type { SyncService } from '../sync/sync-service.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
+import type { WorkspaceService } from '../workspaces/workspace-service.ts';
+import { timeAggregateReads, type AggregateReads } from './aggregate-probe.ts';
 import { band, embeddingRequests, embedStepSeconds, exact, fitLatency, relativeError, rounded, scaledCountMs, sum, totalFromSample, type Range } from './estimate-model.ts';
 import { effectiveParallelism, probeEmbedding, type EmbedProbe } from './embed-probe.ts';
 import { fetchSample, latestNumber, seededRandom, shuffled } from './sample.ts';
-import { probeWarehouse } from './warehouse-probe.ts';
+import { probeWarehouse, type WarehouseProbe } from './warehouse-probe.ts';
 
 /** The backfill guide's static table, shown beside the live estimate. */
 export const GUIDE_TABLE = [
@@ -57,13 +59,22 @@ const SAMPLE_TARGET_ERROR = 0.04;
 // Requests of a sync besides its pages: the repository lookup, GitHub's counts, the reconciliation.
 const FIXED_SYNC_REQUESTS = 3;
 const PAGE_TRANSACTION_MS = 8;
-// The aggregate step's statements: per workspace find or create it and add the repository, then the totals.
-const AGGREGATE_STATEMENTS_PER_WORKSPACE = 7;
-const AGGREGATE_STATEMENTS = 3;
+// Rows the run writes are read first by the totals statement: PostgreSQL sets their hint bits then
+// and, with data checksums or wal_log_hints on, logs a page image for each page it sets them on.
+// That read costs about 0.6 of a read per row more (PostgreSQL 18, data checksums on: the first read
+// of freshly written rows took 1.2–1.85× a later read of them); a read-only estimate cannot time it.
+const FIRST_READ_EXTRA = 0.6;
 // Timings on a shared machine vary from one call to the next: measured times carry ±20 %.
 const TIMING_SPREAD = 0.2;
 // The verification's warehouse queries (coverage, gaps, people, truncations, tracked ids, workspaces).
 const VERIFY_STATEMENTS = 6;
+
+interface ShortSteps {
+  wh: WarehouseProbe;
+  reads: AggregateReads;
+  /** Timed right after the write probe's flush (else when the estimate got there). */
+  afterFlush: boolean;
+}
 
 type WriteProbeResult = Awaited<ReturnType<EmbeddingService['probeWrites']>>;
 
@@ -105,7 +116,7 @@ async function storedItems(pool: pg.Pool, repositoryId: string | null, numbers: 
  *   brings (new or changed since stored), tokenized; requests packed as the embedder packs them;
  *   time bound by the provider's limits (read live) and the tokenizer's measured speed.
  */
-export async function estimateBackfill(d: { warehouse: WarehouseService; sync: SyncService; embeddings: EmbeddingService; settings: SettingsService }, req: BackfillRequest, opts: { probes?: boolean } = {}): Promise<BackfillEstimate> {
+export async function estimateBackfill(d: { warehouse: WarehouseService; sync: SyncService; embeddings: EmbeddingService; settings: SettingsService; workspaces: WorkspaceService }, req: BackfillRequest, opts: { probes?: boolean } = {}): Promise<BackfillEstimate> {
   // probes: false (the preflight, which needs only GitHub's points) sends no texts and writes no scratch vectors.
   const probes = opts.probes ?? true;
   const name = parseRepoName(req.repository);
@@ -257,6 +268,18 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
     basis: req.embeddingsOnly ? 'skipped (embeddings only)' : `${scanComplete ? 'size scan of every page' : `size scan of the first ${SCAN_MAX_PAGES} pages per stream, extrapolated`}; ${timeBasis}`,
   };
 
+  // Workspace totals and the verification's people count read the repository's items, reviews and
+  // comments (not its files) after the sync: those stored, plus the new items' share of the scan.
+  const newShare = kept.length ? kept.filter((k) => !storedMap.has(k.number)).length / kept.length : 1;
+  const peopleRows = (repo ? await storedPeopleRows(pool, repo.id) : 0) + peopleRowsScanned * newShare;
+  // The aggregation and the verification run right after the embedding step's flush, while Milvus
+  // indexes what it wrote: on a shared machine that takes its cores for seconds. Their warehouse
+  // work is timed right after the write probe's flush, in the same state (else now).
+  let short: ShortSteps | null = null;
+  const timeShortSteps = async () => {
+    short ??= { wh: await probeWarehouse(pool, peopleRows), reads: await timeAggregateReads(d, req.workspaces), afterFlush: false };
+  };
+
   // 4. Embedding figures.
   let embeddings: StepEstimate = { step: 'embeddings', requests: exact(0), tokens: exact(0), usd: exact(0), seconds: exact(0), basis: 'skipped' };
   let embedItems = 0;
@@ -314,7 +337,10 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
     const refill = (left: number | null, perMinute: number) => Math.min(perMinute, (left ?? perMinute) + ((sync.seconds.value + (performance.now() - limitsReadAt) / 1000) * perMinute) / 60);
     // The writes, timed on scratch copies (Milvus when the operator allowed it, the warehouse
     // read-only), and the texts' pass, timed on the sample.
-    writes = !probes || embedItems === 0 ? null : await d.embeddings.probeWrites(probe?.vectors, { scratchCollection: req.timeWrites }).catch((e: unknown) => {
+    writes = !probes || embedItems === 0 ? null : await d.embeddings.probeWrites(probe?.vectors, { scratchCollection: req.timeWrites, items: embedItems, afterFlush: async () => {
+      await timeShortSteps();
+      short!.afterFlush = true;
+    } }).catch((e: unknown) => {
       writeError = (e as Error).message;
       return null;
     });
@@ -343,7 +369,7 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
         upsertMsPerRow: perRow(writes?.upsertMs, probeRows) * milvus,
         warehouseMsPerRow: perRow(writes?.warehouseMs, probeRows),
         flushMsPerRow: (writes?.flushMsPerRow ?? 0) * milvus,
-        countMs: writes ? scaledCountMs(writes.sizes, writes.countMs, writes.targetRows + embedItems, writes.untrackedMs) * milvus : 0,
+        countMs: writes ? scaledCountMs(writes.sizes, [writes.fewCountMs, writes.verifyCountMs], writes.targetRows + embedItems, writes.countMs) * milvus : 0,
       });
     const embedTime = model(tokens.value, requests);
     const low = model(tokens.low, Math.max(0, Math.floor(requests * (1 - rel)) - 1), assumed ? 0.5 : 1);
@@ -371,34 +397,37 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
     const writesBasis = assumed && writes
       ? `; Milvus writes not timed (allow a scratch collection to time them): a typical ${ASSUMED_MILVUS.vectorsPerSecond.toLocaleString('en')} vectors/s and ${ASSUMED_MILVUS.countMs} ms per count assumed, band ½× to 3×; warehouse marks timed read-only: ${writes.warehouseMs.toFixed(0)} ms per ${writes.rows.toLocaleString('en')} items`
       : writes
-      ? `; writes timed on a scratch collection ${writes.collection} (dropped) and, read-only, in the warehouse: ${writes.upsertMs.toFixed(0)} ms per Milvus upsert of ${writes.rows.toLocaleString('en')} vectors, ${writes.warehouseMs.toFixed(0)} ms per warehouse mark of as many, counts ${writes.countMs.map((ms) => ms.toFixed(0)).join(' and ')} ms at ${writes.sizes.map((n) => n.toLocaleString('en')).join(' and ')} entities`
+      ? `; writes timed on a scratch collection ${writes.collection} (dropped) and, read-only, in the warehouse: ${writes.upsertMs.toFixed(0)} ms per Milvus upsert of ${writes.rows.toLocaleString('en')} vectors, ${writes.warehouseMs.toFixed(0)} ms per warehouse mark of as many, counts after one flush of ${(writes.sizes[0] + writes.sizes[1]).toLocaleString('en')}: ${writes.countMs.toFixed(0)} ms right after it and ${writes.verifyCountMs.toFixed(0)} ms after the aggregation's reads for ${writes.sizes[1].toLocaleString('en')} entities, ${writes.fewCountMs.toFixed(0)} ms for ${writes.sizes[0].toLocaleString('en')}`
       : writeError ? `; Milvus and warehouse writes not measured (${writeError})` : '';
     const partsBasis = `; time: ${[['set-up', pt.setup], ['texts read and tokenized twice', pt.text], ['sending', pt.sending], ['Milvus upserts', pt.milvus], ['warehouse marks', pt.warehouse], ['flush and count', pt.finish]].filter(([, v]) => (v as number) >= 0.05).map(([k, v]) => `${k} ${(v as number).toFixed(1)} s`).join(', ')}`;
     embeddings.basis = `${tokenBasis}; ${limitsBasis}${writesBasis}${partsBasis}`;
   }
-  // Workspace totals and the verification's people count read the repository's items, reviews and
-  // comments (not its files) after the sync: those stored, plus the new items' share of the scan.
-  const newShare = kept.length ? kept.filter((k) => !storedMap.has(k.number)).length / kept.length : 1;
-  const peopleRows = (repo ? await storedPeopleRows(pool, repo.id) : 0) + peopleRowsScanned * newShare;
-  const wh = await probeWarehouse(pool, peopleRows);
+  await timeShortSteps();
+  const { wh, reads, afterFlush } = short!;
   const scanMs = peopleRows * wh.distinctMsPerRow;
   // Besides the people, the totals count the repository's PRs and issues again; the verification's coverage twice.
   const itemsAfter = counts.pullRequests + counts.issues;
-  const aggregateSeconds = ((AGGREGATE_STATEMENTS_PER_WORKSPACE * req.workspaces.length + AGGREGATE_STATEMENTS) * wh.roundTripMs + scanMs + itemsAfter * wh.distinctMsPerRow) / 1000;
-  const warehouseBasis = `Postgres measured now: ${wh.roundTripMs.toFixed(1)} ms per round trip, ${(wh.distinctMsPerRow * 1000).toFixed(2)} µs per row of a distinct count (${wh.rows.toLocaleString('en')} generated rows)`;
+  // The aggregate step: its reads timed as it makes them, its inserts a round trip each, and the
+  // totals statement (the repository's PRs and issues counted, its people made distinct).
+  // The rows the sync fetches (rewritten) and the items the embedding step marks are first read here.
+  const rowsWritten = Math.min(peopleRows + itemsAfter, peopleRowsScanned + embedItems);
+  const firstReadMs = wh.hintsLogged ? rowsWritten * wh.distinctMsPerRow * FIRST_READ_EXTRA : 0;
+  const totalsMs = wh.roundTripMs + scanMs + itemsAfter * wh.distinctMsPerRow + firstReadMs;
+  const aggregateSeconds = (reads.readsMs + reads.writes * wh.roundTripMs + totalsMs) / 1000;
+  const warehouseBasis = `Postgres measured ${afterFlush ? 'right after the write probe\'s flush' : 'now'}: ${wh.roundTripMs.toFixed(1)} ms per round trip, ${(wh.distinctMsPerRow * 1000).toFixed(2)} µs per row of a distinct count (${wh.rows.toLocaleString('en')} generated rows)`;
   const aggregate: StepEstimate = {
     step: 'aggregate',
     requests: exact(0),
     tokens: exact(0),
     usd: exact(0),
     seconds: band(aggregateSeconds, TIMING_SPREAD),
-    basis: `workspace totals in SQL over ${Math.round(peopleRows).toLocaleString('en')} items, reviews and comments; ${warehouseBasis}`,
+    basis: `workspace totals in SQL over ${Math.round(peopleRows).toLocaleString('en')} items, reviews and comments (${totalsMs.toFixed(0)} ms${firstReadMs ? `, of which ${firstReadMs.toFixed(0)} ms for the first read of the ${Math.round(rowsWritten).toLocaleString('en')} rows the run writes: with data checksums or wal_log_hints on, setting their hint bits logs page images; ${FIRST_READ_EXTRA} of a read per row assumed, not timed` : ''}); ${req.workspaces.length ? `the step's reads timed read-only (${reads.readsMs.toFixed(0)} ms: ${req.workspaces.length === 1 ? 'the workspace' : `${req.workspaces.length} workspaces`} found by name); ${reads.writes} insert${reads.writes === 1 ? '' : 's'} at a round trip each` : 'no workspace to add the repository to'}; ${warehouseBasis}`,
   };
   // The verification: its warehouse queries, and in Milvus the strongly consistent count of the
   // repository's entities and of untracked ones, over the collection as the run leaves it.
   const w = writes as WriteProbeResult | null;
   const rowsAfter = (w?.targetRows ?? 0) + embedItems;
-  const verifyMilvusMs = w && !req.skipEmbeddings ? scaledCountMs(w.sizes, w.countMs, rowsAfter, w.untrackedMs) + w.untrackedMs : 0;
+  const verifyMilvusMs = w && !req.skipEmbeddings ? scaledCountMs(w.sizes, [w.fewCountMs, w.verifyCountMs], rowsAfter) + w.untrackedMs : 0;
   const verifySeconds = (VERIFY_STATEMENTS * wh.roundTripMs + scanMs + 2 * itemsAfter * wh.distinctMsPerRow + verifyMilvusMs) / 1000;
   const countsAssumed = w !== null && w.collection === null;
   const verifyBand: Range = countsAssumed

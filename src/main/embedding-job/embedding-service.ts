@@ -227,13 +227,13 @@ export class EmbeddingService {
    * The embedding step's writes timed on scratch copies (a collection of its own, dropped, only when
    * the operator allowed it; the warehouse read-only), and the target collection's state (read).
    */
-  async probeWrites(vectors: readonly (readonly number[])[] | undefined, opts: { scratchCollection: boolean }): Promise<WriteProbe & { targetExists: boolean; targetRows: number }> {
+  async probeWrites(vectors: readonly (readonly number[])[] | undefined, opts: { scratchCollection: boolean; items?: number; afterFlush?: () => Promise<void> }): Promise<WriteProbe & { targetExists: boolean; targetRows: number }> {
     const c = this.config();
     const s = this.deps.settings.get();
     const { pool, url, info } = await this.deps.warehouse.connection();
     const store = await this.vectorStore();
     const target = await store.stats(c.collection);
-    const probe = await probeWrites({ store, pool, url, dimensions: c.dimensions, batchSize: s.milvusUpsertBatchSize, storeVectors: s.storeVectorsInPostgres, pgvector: info.pgvector, vectors, scratchCollection: opts.scratchCollection });
+    const probe = await probeWrites({ store, pool, url, dimensions: c.dimensions, batchSize: s.milvusUpsertBatchSize, storeVectors: s.storeVectorsInPostgres, pgvector: info.pgvector, vectors, scratchCollection: opts.scratchCollection, countAt: (target.exists ? target.entityCount : 0) + (opts.items ?? 0), afterFlush: opts.afterFlush });
     return { ...probe, targetExists: target.exists, targetRows: target.exists ? target.entityCount : 0 };
   }
 

@@ -22,14 +22,22 @@ export interface WriteProbe {
   collection: string | null;
   /** Creating, indexing and loading a new collection: what the step pays when the target does not exist. */
   createMs: number;
-  /** One upsert of `rows` rows (mean of two, after a first write that pays the new collection's set-up). */
+  /** One upsert of `rows` rows (mean of the whole batches, after a first write that pays the new collection's set-up). */
   upsertMs: number;
-  /** Rows in the scratch collection after each write and flush: the counts are timed at both sizes. */
+  /**
+   * Rows each timed count finds: a quarter batch of another repository's, and the probe
+   * repository's (the run's size: at least two batches, at most about PROBE_COUNT_MAX_ROWS), both in
+   * the scratch collection, written and then flushed once as the run writes and flushes its own.
+   */
   sizes: [number, number];
-  /** Flush of each write (sealing, index), per row flushed. */
+  /** The flush, per row flushed (sealing; the index is built in the background after it). */
   flushMsPerRow: number;
-  /** Strongly consistent count(*) of one repository's rows at each size (the step's and the verification's count). */
-  countMs: [number, number];
+  /** Strongly consistent count(*) of the probe repository's rows right after the flush: the embedding step's count. */
+  countMs: number;
+  /** The same count after the aggregation's reads (median of three): the verification's count. */
+  verifyCountMs: number;
+  /** Count of the other repository's few rows (median of three): with verifyCountMs, how a count's time grows with the rows it finds. */
+  fewCountMs: number;
   /** Strongly consistent count of rows of untracked repositories (the verification's orphan check). */
   untrackedMs: number;
   /** The warehouse's work on one mark of `rows` items (JSON built, sent, parsed, vectors cast when stored), read-only; mean of two. */
@@ -51,6 +59,10 @@ export interface WriteProbeTarget {
   vectors?: readonly (readonly number[])[];
   /** Create the scratch collection (the operator allowed it); else only the warehouse is timed. */
   scratchCollection: boolean;
+  /** Entities the run leaves in its collection: the counts are timed at that size, within the bounds above. */
+  countAt?: number;
+  /** Work right after the flush's first count: where the run aggregates, between the embedding step's count and the verification's. */
+  afterFlush?: () => Promise<void>;
 }
 
 /**
@@ -61,7 +73,12 @@ export interface WriteProbeTarget {
 export const ASSUMED_MILVUS = { vectorsPerSecond: 1500, countMs: 50, createMs: 2000 } as const;
 
 export const PROBE_MAX_ROWS = 1000;
+// A filtered count's time grows faster than the rows it finds (Milvus Lite builds every one), and a
+// count right after a flush shares the machine with the index build: timed at the run's size up to
+// this many entities, scaled from there.
+export const PROBE_COUNT_MAX_ROWS = 5000;
 const PROBE_REPOSITORY_ID = 1;
+const OTHER_REPOSITORY_ID = 2;
 
 const timed = async (fn: () => Promise<unknown>) => {
   const t0 = performance.now();
@@ -69,11 +86,11 @@ const timed = async (fn: () => Promise<unknown>) => {
   return performance.now() - t0;
 };
 
-function probeRows(n: number, offset: number, dimensions: number, vector: (i: number) => number[]): VectorRow[] {
+function probeRows(n: number, offset: number, dimensions: number, vector: (i: number) => number[], repositoryId = PROBE_REPOSITORY_ID): VectorRow[] {
   return Array.from({ length: n }, (_, i) => ({
     id: `probe:${offset + i}`,
     repository: 'repo-ops/write-probe',
-    repositoryId: PROBE_REPOSITORY_ID,
+    repositoryId,
     itemType: 'pr' as const,
     number: offset + i + 1,
     title: `Write probe row ${offset + i} of the backfill estimate`,
@@ -91,14 +108,16 @@ export async function probeWrites(t: WriteProbeTarget): Promise<WriteProbe> {
   const given = (t.vectors ?? []).filter((v) => v.length === t.dimensions);
   // number[] as the provider hands vectors over: its own, else dense ones in (-1, 1).
   const vector = (i: number) => (given.length ? [...given[i % given.length]!] : Array.from({ length: t.dimensions }, () => random() * 2 - 1));
-  // A quarter batch first (it also pays the new collection's first write), then two whole batches.
+  // A quarter batch first, of another repository (it also pays the new collection's first write),
+  // then whole batches: two, or as many as bring the collection to the run's size.
   const quarter = Math.max(1, Math.round(rows / 4));
-  const first = probeRows(quarter, 2 * rows, t.dimensions, vector);
-  const batches = [probeRows(rows, 0, t.dimensions, vector), probeRows(rows, rows, t.dimensions, vector)];
+  const n = Math.max(2, Math.ceil(Math.min(t.countAt ?? 0, PROBE_COUNT_MAX_ROWS) / rows));
+  const first = probeRows(quarter, n * rows, t.dimensions, vector, OTHER_REPOSITORY_ID);
+  const batches = Array.from({ length: n }, (_, k) => probeRows(rows, k * rows, t.dimensions, vector));
   if (!t.scratchCollection) {
     const { warehouseMs, roundTripMs } = await probeWarehouse(t, batches[0]!);
     const a = ASSUMED_MILVUS;
-    return { rows, sizes: [rows, 2 * rows], collection: null, createMs: a.createMs, upsertMs: (rows / a.vectorsPerSecond) * 1000, flushMsPerRow: 0, countMs: [a.countMs, a.countMs], untrackedMs: a.countMs, warehouseMs, roundTripMs };
+    return { rows, sizes: [rows, 2 * rows], collection: null, createMs: a.createMs, upsertMs: (rows / a.vectorsPerSecond) * 1000, flushMsPerRow: 0, countMs: a.countMs, verifyCountMs: a.countMs, fewCountMs: a.countMs, untrackedMs: a.countMs, warehouseMs, roundTripMs };
   }
   const collection = `repo_ops_estimate_probe_${randomBytes(4).toString('hex')}`;
   let created = false;
@@ -107,32 +126,32 @@ export async function probeWrites(t: WriteProbeTarget): Promise<WriteProbe> {
     const coll = await t.store.ensureCollection(collection, t.dimensions);
     created = true;
     const createMs = performance.now() - createAt;
-    // The median of three: the growth between the two sizes is extrapolated several-fold to the
-    // repository's size, so one count's passing stall (a strongly consistent read waits for
-    // Milvus's next time tick) moved the verification's estimate by a third.
-    const count = async () => {
-      const ms: number[] = [];
-      for (let i = 0; i < 3; i++) ms.push(await timed(() => coll.count({ repositoryId: PROBE_REPOSITORY_ID })));
-      return ms.sort((a, b) => a - b)[1]!;
-    };
-    // Counted after each flush at two sizes far apart (1 : 9): how the count's time grows with the collection.
+    const count = (repositoryId: number) => timed(() => coll.count({ repositoryId }));
+    const median = async (repositoryId: number) => [await count(repositoryId), await count(repositoryId), await count(repositoryId)].sort((a, b) => a - b)[1]!;
     await coll.upsert(first);
-    let flushMs = await timed(() => coll.flush());
-    const countMs = [await count()];
     let upsertMs = 0;
     for (const b of batches) upsertMs += await timed(() => coll.upsert(b, { batchSize: rows }));
-    flushMs += await timed(() => coll.flush());
-    countMs.push(await count());
-    const untrackedMs = await timed(() => coll.untracked([PROBE_REPOSITORY_ID]));
+    // One flush of it all, as the run flushes once at its end: the index build that follows (for
+    // seconds, on every core of a Milvus sharing this machine) is what the counts and the
+    // aggregation's reads after it run beside, as the run's do.
+    const flushMs = await timed(() => coll.flush());
+    const countMs = await count(PROBE_REPOSITORY_ID);
+    await t.afterFlush?.();
+    // A single count moves by a fifth from one call to the next: the median of three.
+    const verifyCountMs = await median(PROBE_REPOSITORY_ID);
+    const fewCountMs = await median(OTHER_REPOSITORY_ID);
+    const untrackedMs = await timed(() => coll.untracked([PROBE_REPOSITORY_ID, OTHER_REPOSITORY_ID]));
     const { warehouseMs, roundTripMs } = await probeWarehouse(t, batches[0]!);
     return {
       rows,
-      sizes: [quarter, quarter + 2 * rows],
+      sizes: [quarter, n * rows],
       collection,
       createMs,
       upsertMs: upsertMs / batches.length,
-      flushMsPerRow: flushMs / (quarter + 2 * rows),
-      countMs: [countMs[0]!, countMs[1]!],
+      flushMsPerRow: flushMs / (quarter + n * rows),
+      countMs,
+      verifyCountMs,
+      fewCountMs,
       untrackedMs,
       warehouseMs,
       roundTripMs,

@@ -23,14 +23,17 @@ repos AS (
 ),
 prs AS (SELECT r.workspace_id, count(*) AS n FROM repos r JOIN pull_requests p ON p.repository_id = r.repository_id GROUP BY 1),
 iss AS (SELECT r.workspace_id, count(*) AS n FROM repos r JOIN issues i ON i.repository_id = r.repository_id GROUP BY 1),
-people AS (
-  SELECT x.workspace_id, count(DISTINCT x.person) AS n FROM (
-    SELECT r.workspace_id, p.author_id AS person FROM repos r JOIN pull_requests p ON p.repository_id = r.repository_id
-    UNION SELECT r.workspace_id, i.author_id FROM repos r JOIN issues i ON i.repository_id = r.repository_id
-    UNION SELECT r.workspace_id, v.reviewer_id FROM repos r JOIN reviews v ON v.repository_id = r.repository_id
-    UNION SELECT r.workspace_id, c.commenter_id FROM repos r JOIN comments c ON c.repository_id = r.repository_id
-  ) x WHERE x.person IS NOT NULL GROUP BY 1
+-- Each repository's people made distinct first (hashed: no sort of every row), then counted
+-- distinct per workspace over those few.
+repo_people AS (
+  SELECT DISTINCT x.repository_id, x.person FROM (
+    SELECT p.repository_id, p.author_id AS person FROM pull_requests p WHERE p.repository_id IN (SELECT repository_id FROM repos)
+    UNION ALL SELECT i.repository_id, i.author_id FROM issues i WHERE i.repository_id IN (SELECT repository_id FROM repos)
+    UNION ALL SELECT v.repository_id, v.reviewer_id FROM reviews v WHERE v.repository_id IN (SELECT repository_id FROM repos)
+    UNION ALL SELECT c.repository_id, c.commenter_id FROM comments c WHERE c.repository_id IN (SELECT repository_id FROM repos)
+  ) x WHERE x.person IS NOT NULL
 ),
+people AS (SELECT r.workspace_id, count(DISTINCT rp.person) AS n FROM repos r JOIN repo_people rp USING (repository_id) GROUP BY 1),
 nrepos AS (SELECT workspace_id, count(*) AS n FROM repos GROUP BY 1)
 UPDATE workspaces w SET
   total_repositories = COALESCE(nr.n, 0),

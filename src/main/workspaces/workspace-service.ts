@@ -3,7 +3,7 @@ import type { Workspace } from '../../shared/contract/workspaces.ts';
 import { OpsError } from '../../shared/errors.ts';
 import type { SyncService } from '../sync/sync-service.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
-import { aggregateWorkspaces } from './aggregate.ts';
+import { aggregateWorkspaces, type WorkspaceTotals } from './aggregate.ts';
 
 const slugify = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'workspace';
 
@@ -73,6 +73,19 @@ export class WorkspaceService {
     if (!repo) throw new OpsError('not_found', `${repository} is not tracked yet: track it on the Repositories page first`);
     await pool.query('INSERT INTO workspace_repositories (workspace_id, repository_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [workspaceId, repo.id]);
     return this.get(workspaceId);
+  }
+
+  /**
+   * Adds a tracked repository, by its warehouse id, to a workspace, without reading anything back:
+   * the backfill's aggregate step, which reads the totals next.
+   */
+  async link(workspaceId: string, repositoryId: string): Promise<void> {
+    await (await this.pool()).query('INSERT INTO workspace_repositories (workspace_id, repository_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [workspaceId, repositoryId]);
+  }
+
+  /** Recomputes the totals of every workspace holding the repository (by its warehouse id) and returns them. */
+  async totalsFor(repositoryId: string): Promise<WorkspaceTotals[]> {
+    return aggregateWorkspaces(await this.pool(), repositoryId);
   }
 
   async removeRepository(workspaceId: string, repository: string): Promise<Workspace> {

@@ -93,9 +93,11 @@ describe('count time at the run\'s size, from two timed sizes', () => {
     expect(scaledCountMs([1000, 2000], [100, 1600], 4000)).toBeCloseTo(1600 * 4, 6);
   });
 
-  it('what a query that returns at once takes is a floor, not grown with the rows', () => {
-    // 100 ms of the 200 and 300 are the floor: the rest doubles with the rows.
-    expect(scaledCountMs([1000, 2000], [200, 300], 8000, 100)).toBeCloseTo(100 + 200 * 4, 6);
+  it('at the second size (the run\'s own), the time measured there', () => {
+    expect(scaledCountMs([250, 5250], [20, 600], 5250)).toBeCloseTo(600, 6);
+    expect(scaledCountMs([250, 5250], [20, 600], 7000)).toBeGreaterThan(600 * (7000 / 5250));
+    // Another count at that size (right after the flush), grown as the pair grew.
+    expect(scaledCountMs([1000, 2000], [100, 400], 4000, 500)).toBeCloseTo(500 * 4, 6);
   });
 
   it('no rows: no time', () => {
