@@ -59,11 +59,6 @@ const SAMPLE_TARGET_ERROR = 0.04;
 // Requests of a sync besides its pages: the repository lookup, GitHub's counts, the reconciliation.
 const FIXED_SYNC_REQUESTS = 3;
 const PAGE_TRANSACTION_MS = 8;
-// Rows the run writes are read first by the totals statement: PostgreSQL sets their hint bits then
-// and, with data checksums or wal_log_hints on, logs a page image for each page it sets them on.
-// That read costs about 0.6 of a read per row more (PostgreSQL 18, data checksums on: the first read
-// of freshly written rows took 1.2–1.85× a later read of them); a read-only estimate cannot time it.
-const FIRST_READ_EXTRA = 0.6;
 // Timings on a shared machine vary from one call to the next: measured times carry ±20 %.
 const TIMING_SPREAD = 0.2;
 // The verification's warehouse queries (coverage, gaps, people, truncations, tracked ids, workspaces).
@@ -409,10 +404,7 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
   const itemsAfter = counts.pullRequests + counts.issues;
   // The aggregate step: its reads timed as it makes them, its inserts a round trip each, and the
   // totals statement (the repository's PRs and issues counted, its people made distinct).
-  // The rows the sync fetches (rewritten) and the items the embedding step marks are first read here.
-  const rowsWritten = Math.min(peopleRows + itemsAfter, peopleRowsScanned + embedItems);
-  const firstReadMs = wh.hintsLogged ? rowsWritten * wh.distinctMsPerRow * FIRST_READ_EXTRA : 0;
-  const totalsMs = wh.roundTripMs + scanMs + itemsAfter * wh.distinctMsPerRow + firstReadMs;
+  const totalsMs = wh.roundTripMs + scanMs + itemsAfter * wh.distinctMsPerRow;
   const aggregateSeconds = (reads.readsMs + reads.writes * wh.roundTripMs + totalsMs) / 1000;
   const warehouseBasis = `Postgres measured ${afterFlush ? 'right after the write probe\'s flush' : 'now'}: ${wh.roundTripMs.toFixed(1)} ms per round trip, ${(wh.distinctMsPerRow * 1000).toFixed(2)} µs per row of a distinct count (${wh.rows.toLocaleString('en')} generated rows)`;
   const aggregate: StepEstimate = {
@@ -421,7 +413,7 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
     tokens: exact(0),
     usd: exact(0),
     seconds: band(aggregateSeconds, TIMING_SPREAD),
-    basis: `workspace totals in SQL over ${Math.round(peopleRows).toLocaleString('en')} items, reviews and comments (${totalsMs.toFixed(0)} ms${firstReadMs ? `, of which ${firstReadMs.toFixed(0)} ms for the first read of the ${Math.round(rowsWritten).toLocaleString('en')} rows the run writes: with data checksums or wal_log_hints on, setting their hint bits logs page images; ${FIRST_READ_EXTRA} of a read per row assumed, not timed` : ''}); ${req.workspaces.length ? `the step's reads timed read-only (${reads.readsMs.toFixed(0)} ms: ${req.workspaces.length === 1 ? 'the workspace' : `${req.workspaces.length} workspaces`} found by name); ${reads.writes} insert${reads.writes === 1 ? '' : 's'} at a round trip each` : 'no workspace to add the repository to'}; ${warehouseBasis}`,
+    basis: `workspace totals in SQL over ${Math.round(peopleRows).toLocaleString('en')} items, reviews and comments (${totalsMs.toFixed(0)} ms); ${req.workspaces.length ? `the step's reads timed read-only (${reads.readsMs.toFixed(0)} ms: ${req.workspaces.length === 1 ? 'the workspace' : `${req.workspaces.length} workspaces`} found by name); ${reads.writes} insert${reads.writes === 1 ? '' : 's'} at a round trip each` : 'no workspace to add the repository to'}; ${warehouseBasis}`,
   };
   // The verification: its warehouse queries, and in Milvus the strongly consistent count of the
   // repository's entities and of untracked ones, over the collection as the run leaves it.

@@ -6,8 +6,6 @@ export interface WarehouseProbe {
   /** Per row of a hashed DISTINCT and count of people's uuids over generated rows: the work of the workspace totals and the verification's people count. */
   distinctMsPerRow: number;
   rows: number;
-  /** Data checksums or wal_log_hints on: the first read of freshly written rows logs a page image for each page it sets hint bits on. */
-  hintsLogged: boolean;
 }
 
 // Enough rows for a stable per-row time, few enough to stay well under a second.
@@ -46,8 +44,7 @@ export async function probeWarehouse(pool: pg.Pool, rows: number): Promise<Wareh
         [n],
       ));
     const ms = [await once(), await once(), await once()].sort((a, b) => a - b)[1]!;
-    const { rows: [h] } = await client.query("SELECT current_setting('data_checksums') = 'on' OR current_setting('wal_log_hints') = 'on' AS logged");
-    return { roundTripMs, distinctMsPerRow: Math.max(0, ms - roundTripMs) / n, rows: n, hintsLogged: h.logged === true };
+    return { roundTripMs, distinctMsPerRow: Math.max(0, ms - roundTripMs) / n, rows: n };
   } finally {
     client.release();
   }
