@@ -38,8 +38,11 @@ export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
     idle_in_transaction_session_timeout: 300_000,
     keepAlive: true,
   });
-  // An idle client losing its server must not crash the process; the next query reports it.
+  // A client losing its server (a restart, a terminated backend) must not crash the process: idle
+  // ones emit on the pool, checked-out ones (a loop holding its connection between statements) on
+  // themselves. Absorbed here; the query in flight or the next one reports it.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 
