@@ -271,8 +271,8 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
   // indexes what it wrote: on a shared machine that takes its cores for seconds. Their warehouse
   // work is timed right after the write probe's flush, in the same state (else now).
   let short: ShortSteps | null = null;
-  const timeShortSteps = async () => {
-    short ??= { wh: await probeWarehouse(pool, peopleRows), reads: await timeAggregateReads(d, req.workspaces), afterFlush: false };
+  const timeShortSteps = async (afterFlush: boolean) => {
+    short ??= { wh: await probeWarehouse(pool, peopleRows), reads: await timeAggregateReads(d, req.workspaces), afterFlush };
   };
 
   // 4. Embedding figures.
@@ -332,10 +332,7 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
     const refill = (left: number | null, perMinute: number) => Math.min(perMinute, (left ?? perMinute) + ((sync.seconds.value + (performance.now() - limitsReadAt) / 1000) * perMinute) / 60);
     // The writes, timed on scratch copies (Milvus when the operator allowed it, the warehouse
     // read-only), and the texts' pass, timed on the sample.
-    writes = !probes || embedItems === 0 ? null : await d.embeddings.probeWrites(probe?.vectors, { scratchCollection: req.timeWrites, items: embedItems, afterFlush: async () => {
-      await timeShortSteps();
-      short!.afterFlush = true;
-    } }).catch((e: unknown) => {
+    writes = !probes || embedItems === 0 ? null : await d.embeddings.probeWrites(probe?.vectors, { scratchCollection: req.timeWrites, items: embedItems, afterFlush: () => timeShortSteps(true) }).catch((e: unknown) => {
       writeError = (e as Error).message;
       return null;
     });
@@ -397,7 +394,7 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
     const partsBasis = `; time: ${[['set-up', pt.setup], ['texts read and tokenized twice', pt.text], ['sending', pt.sending], ['Milvus upserts', pt.milvus], ['warehouse marks', pt.warehouse], ['flush and count', pt.finish]].filter(([, v]) => (v as number) >= 0.05).map(([k, v]) => `${k} ${(v as number).toFixed(1)} s`).join(', ')}`;
     embeddings.basis = `${tokenBasis}; ${limitsBasis}${writesBasis}${partsBasis}`;
   }
-  await timeShortSteps();
+  await timeShortSteps(false);
   const { wh, reads, afterFlush } = short!;
   const scanMs = peopleRows * wh.distinctMsPerRow;
   // Besides the people, the totals count the repository's PRs and issues again; the verification's coverage twice.
@@ -406,7 +403,7 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
   // totals statement (the repository's PRs and issues counted, its people made distinct).
   const totalsMs = wh.roundTripMs + scanMs + itemsAfter * wh.distinctMsPerRow;
   const aggregateSeconds = (reads.readsMs + reads.writes * wh.roundTripMs + totalsMs) / 1000;
-  const warehouseBasis = `Postgres measured ${afterFlush ? 'right after the write probe\'s flush' : 'now'}: ${wh.roundTripMs.toFixed(1)} ms per round trip, ${(wh.distinctMsPerRow * 1000).toFixed(2)} µs per row of a distinct count (${wh.rows.toLocaleString('en')} generated rows)`;
+  const warehouseBasis = `Postgres measured ${afterFlush ? 'right after the write probe\'s flush' : 'now'}: ${wh.roundTripMs.toFixed(1)} ms per round trip, ${(wh.distinctMsPerRow * 1000).toFixed(2)} µs per row of a distinct count (${wh.rows.toLocaleString('en')} catalogue rows)`;
   const aggregate: StepEstimate = {
     step: 'aggregate',
     requests: exact(0),

@@ -3,7 +3,7 @@ import type pg from 'pg';
 /** The warehouse's speed right now: a round trip, and a distinct count's time per row. */
 export interface WarehouseProbe {
   roundTripMs: number;
-  /** Per row of a hashed DISTINCT and count of people's uuids over generated rows: the work of the workspace totals and the verification's people count. */
+  /** Per row of a hashed DISTINCT and count of people's uuids over catalogue rows: the work of the workspace totals and the verification's people count. */
   distinctMsPerRow: number;
   rows: number;
 }

@@ -83,8 +83,8 @@ export class WorkspaceService {
     await (await this.pool()).query('INSERT INTO workspace_repositories (workspace_id, repository_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [workspaceId, repositoryId]);
   }
 
-  /** Recomputes the totals of every workspace holding the repository (by its warehouse id) and returns them. */
-  async totalsFor(repositoryId: string): Promise<WorkspaceTotals[]> {
+  /** Recomputes the totals of every workspace holding the repository (by its warehouse id; null: of every workspace) and returns them. */
+  async totalsFor(repositoryId: string | null): Promise<WorkspaceTotals[]> {
     return aggregateWorkspaces(await this.pool(), repositoryId);
   }
 
@@ -96,10 +96,9 @@ export class WorkspaceService {
   }
 
   async aggregate(repository?: string): Promise<Workspace[]> {
-    const pool = await this.pool();
     const repo = repository ? await this.sync.repository(repository) : null;
     if (repository && !repo) throw new OpsError('not_found', `${repository} is not tracked`);
-    const updated = await aggregateWorkspaces(pool, repo?.id ?? null);
+    const updated = await this.totalsFor(repo?.id ?? null);
     const all = await this.list();
     return all.filter((w) => updated.some((u) => u.id === w.id));
   }
