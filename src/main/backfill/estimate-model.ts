@@ -19,6 +19,21 @@ export const rounded = (r: Range, digits = 0): Range => {
 };
 
 /**
+ * The rows the workspace totals and the verification pass over, as the run leaves the tables. A
+ * pass reads every version of a row that no vacuum has removed yet, and the run rewrites rows right
+ * before these steps: the sync's upserts rewrite the stored rows it fetches again (`storedShare` of
+ * what it fetches), and the embedding step marks every item it embeds (a new version of the PR or
+ * issue). `people`: the people tables (items, reviews, comments); `items`: the PRs and issues alone.
+ */
+export function rowVisits(r: { peopleRows: number; items: number; peopleRowsFetched: number; itemsFetched: number; storedShare: number; embedded: number }): { people: number; items: number } {
+  const share = Math.min(1, Math.max(0, r.storedShare));
+  return {
+    people: r.peopleRows + r.peopleRowsFetched * share + r.embedded,
+    items: r.items + r.itemsFetched * share + r.embedded,
+  };
+}
+
+/**
  * The mean of a sample and the 95 % band of a population total from it: z·s/√n with the
  * finite-population correction (a sample of everything is exact).
  */

@@ -12,7 +12,7 @@ import type { SyncService } from '../sync/sync-service.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
 import type { WorkspaceService } from '../workspaces/workspace-service.ts';
 import { timeAggregateReads, type AggregateReads } from './aggregate-probe.ts';
-import { band, embeddingRequests, embedStepSeconds, exact, fitLatency, relativeError, rounded, scaledCountMs, sum, totalFromSample, type Range } from './estimate-model.ts';
+import { band, embeddingRequests, embedStepSeconds, exact, fitLatency, relativeError, rounded, rowVisits, scaledCountMs, sum, totalFromSample, type Range } from './estimate-model.ts';
 import { effectiveParallelism, probeEmbedding, type EmbedProbe } from './embed-probe.ts';
 import { fetchSample, latestNumber, seededRandom, shuffled } from './sample.ts';
 import { probeWarehouse, type WarehouseProbe } from './warehouse-probe.ts';
@@ -396,12 +396,23 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
   }
   await timeShortSteps(false);
   const { wh, reads, afterFlush } = short!;
-  const scanMs = peopleRows * wh.distinctMsPerRow;
-  // Besides the people, the totals count the repository's PRs and issues again; the verification's coverage twice.
+  // Every version of the rows the run rewrites is passed over too (rowVisits).
   const itemsAfter = counts.pullRequests + counts.issues;
+  const visits = rowVisits({
+    peopleRows,
+    items: itemsAfter,
+    peopleRowsFetched: peopleRowsScanned,
+    itemsFetched: req.embeddingsOnly ? 0 : scanComplete ? kept.length : Math.max(kept.length, itemsAfter),
+    storedShare: 1 - newShare,
+    embedded: embedItems,
+  });
+  const oldPeople = visits.people - peopleRows;
+  const scanMs = visits.people * wh.distinctMsPerRow;
+  // Besides the people, the totals count the repository's PRs and issues again; the verification's coverage twice.
+  const itemPassMs = visits.items * wh.distinctMsPerRow;
   // The aggregate step: its reads timed as it makes them, its inserts a round trip each, and the
   // totals statement (the repository's PRs and issues counted, its people made distinct).
-  const totalsMs = wh.roundTripMs + scanMs + itemsAfter * wh.distinctMsPerRow;
+  const totalsMs = wh.roundTripMs + scanMs + itemPassMs;
   const aggregateSeconds = (reads.readsMs + reads.writes * wh.roundTripMs + totalsMs) / 1000;
   const warehouseBasis = `Postgres measured ${afterFlush ? 'right after the write probe\'s flush' : 'now'}: ${wh.roundTripMs.toFixed(1)} ms per round trip, ${(wh.distinctMsPerRow * 1000).toFixed(2)} µs per row of a distinct count (${wh.rows.toLocaleString('en')} catalogue rows)`;
   const aggregate: StepEstimate = {
@@ -410,14 +421,14 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
     tokens: exact(0),
     usd: exact(0),
     seconds: band(aggregateSeconds, TIMING_SPREAD),
-    basis: `workspace totals in SQL over ${Math.round(peopleRows).toLocaleString('en')} items, reviews and comments (${totalsMs.toFixed(0)} ms); ${req.workspaces.length ? `the step's reads timed read-only (${reads.readsMs.toFixed(0)} ms: ${req.workspaces.length === 1 ? 'the workspace' : `${req.workspaces.length} workspaces`} found by name); ${reads.writes} insert${reads.writes === 1 ? '' : 's'} at a round trip each` : 'no workspace to add the repository to'}; ${warehouseBasis}`,
+    basis: `workspace totals in SQL over ${Math.round(peopleRows).toLocaleString('en')} items, reviews and comments and ${Math.round(oldPeople).toLocaleString('en')} older versions of rows the run rewrites (${totalsMs.toFixed(0)} ms); ${req.workspaces.length ? `the step's reads timed read-only (${reads.readsMs.toFixed(0)} ms: ${req.workspaces.length === 1 ? 'the workspace' : `${req.workspaces.length} workspaces`} found by name); ${reads.writes} insert${reads.writes === 1 ? '' : 's'} at a round trip each` : 'no workspace to add the repository to'}; ${warehouseBasis}`,
   };
   // The verification: its warehouse queries, and in Milvus the strongly consistent count of the
   // repository's entities and of untracked ones, over the collection as the run leaves it.
   const w = writes as WriteProbeResult | null;
   const rowsAfter = (w?.targetRows ?? 0) + embedItems;
   const verifyMilvusMs = w && !req.skipEmbeddings ? scaledCountMs(w.sizes, [w.fewCountMs, w.verifyCountMs], rowsAfter) + w.untrackedMs : 0;
-  const verifySeconds = (VERIFY_STATEMENTS * wh.roundTripMs + scanMs + 2 * itemsAfter * wh.distinctMsPerRow + verifyMilvusMs) / 1000;
+  const verifySeconds = (VERIFY_STATEMENTS * wh.roundTripMs + scanMs + 2 * itemPassMs + verifyMilvusMs) / 1000;
   const countsAssumed = w !== null && w.collection === null;
   const verifyBand: Range = countsAssumed
     ? { value: verifySeconds, low: (verifySeconds - verifyMilvusMs / 2000) * (1 - TIMING_SPREAD), high: (verifySeconds + (2 * verifyMilvusMs) / 1000) * (1 + TIMING_SPREAD) }
