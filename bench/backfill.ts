@@ -27,6 +27,10 @@ import { startMilvus } from '../test/helpers/milvus-lite.ts';
 import { ROOT, startServe, wsClient } from '../test/helpers/serve-process.ts';
 import { printTable } from './report.ts';
 import { warehousePool } from '../test/helpers/warehouse.ts';
+import { ensureFreshBuild } from './fresh-build.ts';
+
+// The core as `repo-ops serve` users run it, built from this commit.
+ensureFreshBuild();
 
 const PRS = 5000;
 const ISSUES = 2000;
@@ -66,7 +70,7 @@ if (milvusCpus !== 'all') {
   if (!milvus.pid) throw new Error('BENCH_MILVUS_CPUS pins Milvus Lite; a MILVUS_URL server is not started here: set BENCH_MILVUS_CPUS=all');
   execFileSync('taskset', ['-a', '-p', '-c', milvusCpus, String(milvus.pid)], { stdio: 'ignore' });
 }
-const serve = await startServe({ home: join(WORK, 'home'), entry: 'auto', env: { GITHUB_TOKEN: gh.token, DATABASE_URL: dbUrl, OPENAI_API_KEY: KEY, MILVUS_URL: milvus.url } });
+const serve = await startServe({ home: join(WORK, 'home'), entry: 'built', env: { GITHUB_TOKEN: gh.token, DATABASE_URL: dbUrl, OPENAI_API_KEY: KEY, MILVUS_URL: milvus.url } });
 const c = wsClient(serve.origin, serve.token);
 await c.opened;
 const pool = warehousePool(dbUrl, 2);

@@ -16,6 +16,10 @@ import { ROOT, startServe, wsClient } from '../test/helpers/serve-process.ts';
 import { buildIndexNow } from './milvus-util.ts';
 import { percentile, printTable } from './report.ts';
 import { migrateTestWarehouse, warehousePool } from '../test/helpers/warehouse.ts';
+import { ensureFreshBuild } from './fresh-build.ts';
+
+// The core as `repo-ops serve` users run it, built from this commit.
+ensureFreshBuild();
 
 const ITEMS = 5000;
 const TPM = 5_000_000;
@@ -75,7 +79,7 @@ console.log(`${ITEMS} items, ${tokens.toLocaleString()} tokens (avg ${Math.round
 const openai = await startOpenAIEmulator({ apiKeys: [KEY], tpm: TPM, rpm: RPM, latencyMs: LATENCY_MS, recordTexts: false, initialFill: 0 });
 const openaiFull = await startOpenAIEmulator({ apiKeys: [KEY], tpm: TPM, rpm: RPM, latencyMs: LATENCY_MS, recordTexts: false, initialFill: 1 });
 const milvus = await startMilvus();
-const serve = await startServe({ home: join(WORK, 'home'), entry: 'auto', env: { OPENAI_API_KEY: KEY, MILVUS_URL: milvus.url, DATABASE_URL: dbUrl } });
+const serve = await startServe({ home: join(WORK, 'home'), entry: 'built', env: { OPENAI_API_KEY: KEY, MILVUS_URL: milvus.url, DATABASE_URL: dbUrl } });
 const c = wsClient(serve.origin, serve.token);
 await c.opened;
 try {

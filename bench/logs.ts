@@ -9,6 +9,10 @@ import { fileURLToPath } from 'node:url';
 import type { FileLevel as Level } from '../src/shared/contract/log-files.ts';
 import { startServe, wsClient, type ServeProcess } from '../test/helpers/serve-process.ts';
 import { EVENTS, LINES_PER_REQUEST, REPOS, ensureLog, requestId, rng } from './logs-generate.ts';
+import { ensureFreshBuild } from './fresh-build.ts';
+
+// The core as `repo-ops serve` users run it, built from this commit.
+ensureFreshBuild();
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const LOG = `${ROOT}.cache/bench/logs-1gb.jsonl`;
@@ -73,7 +77,7 @@ function peakRssMb(pid: number): number {
 
 async function connect(): Promise<{ serve: ServeProcess; c: ReturnType<typeof wsClient> }> {
   // A console opens files only from its allowed directories: allow the generated log's.
-  const serve = await startServe({ home: HOME, entry: 'auto', args: ['--logs-dir', dirname(LOG)] });
+  const serve = await startServe({ home: HOME, entry: 'built', args: ['--logs-dir', dirname(LOG)] });
   const c = wsClient(serve.origin, serve.token);
   await c.opened;
   return { serve, c };

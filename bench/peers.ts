@@ -17,6 +17,10 @@ import type { EntityCheck, PeerRun } from '../test/helpers/peers.ts';
 import { ROOT, startServe, wsClient } from '../test/helpers/serve-process.ts';
 import { WAREHOUSE_OPTIONS } from '../test/helpers/warehouse.ts';
 import { printTable } from './report.ts';
+import { ensureFreshBuild } from './fresh-build.ts';
+
+// The core as `repo-ops serve` users run it, built from this commit.
+ensureFreshBuild();
 
 const PRS = 1000;
 const ISSUES = 400;
@@ -88,7 +92,7 @@ async function repoOps(dataset: Dataset, dbUrl: string): Promise<ToolResult> {
   let cpuS = 0;
   let rss = 0;
   const { gh } = await withEmulator(dataset, async (gh) => {
-    const serve = await startServe({ home: join(WORK, 'home'), entry: 'auto', env: { GITHUB_TOKEN: gh.token, DATABASE_URL: dbUrl } });
+    const serve = await startServe({ home: join(WORK, 'home'), entry: 'built', env: { GITHUB_TOKEN: gh.token, DATABASE_URL: dbUrl } });
     const c = wsClient(serve.origin, serve.token);
     await c.opened;
     try {
