@@ -158,7 +158,11 @@ WHERE repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
     const text = (row: { t: string; title: string; body: string | null }) => prepareEmbeddingText({ type: row.t as 'pr' | 'issue', title: row.title, body: row.body ?? '' }).text;
     const persisted = (await env.pool.query("SELECT 'pr' AS t, title, body FROM pull_requests WHERE embedding_generated_at IS NOT NULL UNION ALL SELECT 'issue', title, body FROM issues WHERE embedding_generated_at IS NOT NULL")).rows.map(text);
     const store = new Database(join(env.t.home, 'repo-ops.sqlite'), { readonly: true });
-    const outboxKeys = (store.prepare('SELECT payload FROM embedding_outbox').all() as { payload: string }[]).flatMap((r) => (JSON.parse(r.payload) as { items: { key: string }[] }).items.map((i) => i.key));
+    const outboxItems = (store.prepare('SELECT payload FROM embedding_outbox').all() as { payload: string }[]).flatMap((r) => (JSON.parse(r.payload) as { items: { key: string; id: string }[] }).items);
+    const outboxKeys = outboxItems.map((i) => i.key);
+    // A batch can be both: its warehouse transaction committed, the kill came before its outbox row went.
+    const persistedIds = (await env.pool.query('SELECT id FROM pull_requests WHERE embedding_generated_at IS NOT NULL UNION ALL SELECT id FROM issues WHERE embedding_generated_at IS NOT NULL')).rows.map((r) => r.id as string);
+    const paidBefore = new Set([...persistedIds, ...outboxItems.map((i) => i.id)]).size;
     store.close();
     env.openai.resetStats();
 
@@ -171,8 +175,11 @@ WHERE repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
     // nothing persisted, and nothing paid for but unsaved, was sent again.
     expect(persisted.length).toBeGreaterThanOrEqual(40);
     expect(persisted.length).toBeLessThan(400);
-    expect(env.openai.stats.inputsEmbedded).toBe(400 - persisted.length - new Set(outboxKeys).size);
+    expect(env.openai.stats.inputsEmbedded).toBe(400 - paidBefore);
     expect((JSON.parse(resumed.stdout) as { result: { items: number } }).result.items).toBe(400 - persisted.length);
+    // Every item is in the ledgers once, whatever the kill left to replay.
+    const { rows: [paid] } = await env.pool.query('SELECT (SELECT sum(items) FROM embedding_costs)::int AS run_items, (SELECT sum(items) FROM cost_entries WHERE category = $1)::int AS cost_items', ['embeddings']);
+    expect(paid).toEqual({ run_items: 400, cost_items: 400 });
     const replayed = await env.t.ops.logs.query({ event: 'embedding_outbox_replayed', limit: 5 });
     expect(replayed.entries.length).toBe(outboxKeys.length ? 1 : 0);
   });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EmbedRequest } from '../../shared/contract/embeddings.ts';
 import { OpsError } from '../../shared/errors.ts';
 import type { Ticket } from '../costs/guard.ts';
@@ -145,7 +146,7 @@ export async function runEmbedding(svc: EmbeddingService, outbox: EmbeddingOutbo
         admit: (batch) => guard!.admit(batchAmount(batch.items, usdPerToken)),
         onBatch: async (r) => {
           const items = (r.batch.items as Candidate[]).map(({ text: _t, ...rest }, i) => ({ ...rest, vector: r.vectors[i]! }));
-          const b: OutboxBatch = { batchNo: batchNo++, items, tokens: r.tokens, requests: r.attempts, usd: costUsd(c.model, r.tokens, settings.embeddingPrices) };
+          const b: OutboxBatch = { id: randomUUID(), batchNo: batchNo++, items, tokens: r.tokens, requests: r.attempts, usd: costUsd(c.model, r.tokens, settings.embeddingPrices) };
           outbox.add(ctx.runId, b);
           if (r.admission) tickets.set(b.batchNo, r.admission as Ticket);
           totals.tokens += b.tokens;
@@ -171,6 +172,8 @@ export async function runEmbedding(svc: EmbeddingService, outbox: EmbeddingOutbo
       readFrom = performance.now();
     }
     await flush(pending);
+    // Every batch of the run is stored and out of the outbox: nothing left to replay.
+    await target.pool.query('DELETE FROM embedding_stored_batches WHERE run_id = $1', [ctx.runId]);
     const finishAt = performance.now();
     await collection.flush();
     // The scope's own entities (one repository's, by its stable GitHub id), and the collection's total.

@@ -6,6 +6,8 @@ export interface OutboxItem extends Omit<Candidate, 'text'> {
 }
 
 export interface OutboxBatch {
+  /** Unique across attempts (batch numbers start again on a resume); absent in batches of earlier versions. */
+  id?: string;
   batchNo: number;
   items: OutboxItem[];
   tokens: number;

@@ -41,9 +41,14 @@ async function fillRepositoryIds(pool: pg.Pool, items: OutboxItem[]): Promise<vo
 /**
  * Writes paid-for vectors: Milvus first (upsert by id, so a replay never duplicates),
  * then, in one warehouse transaction, the per-item markers (hash, model, dimensions,
- * time, optionally the vector) and the run's cost ledger.
+ * time, optionally the vector), the run's cost ledger and the batches' ids (a batch
+ * already stored is skipped: a replay neither counts nor pays for it again).
  */
-export async function persistBatches(t: PersistTarget, batches: OutboxBatch[]): Promise<{ items: number; tokens: number; usd: number; requests: number; milvusMs: number; warehouseMs: number; truncated: OutboxItem[] }> {
+export async function persistBatches(t: PersistTarget, all: OutboxBatch[]): Promise<{ items: number; tokens: number; usd: number; requests: number; milvusMs: number; warehouseMs: number; truncated: OutboxItem[] }> {
+  // A replayed batch whose transaction committed before the kill is done: not counted or paid twice.
+  const ids = all.flatMap((b) => (b.id ? [b.id] : []));
+  const stored = ids.length ? new Set((await t.pool.query('SELECT batch_id FROM embedding_stored_batches WHERE batch_id = ANY ($1::uuid[])', [ids])).rows.map((r) => r.batch_id as string)) : new Set<string>();
+  const batches = all.filter((b) => !b.id || !stored.has(b.id));
   const items = batches.flatMap((b) => b.items);
   if (!items.length) return { items: 0, tokens: 0, usd: 0, requests: 0, milvusMs: 0, warehouseMs: 0, truncated: [] };
   // (Outbox batches of an earlier version carry no originalTokens: counted as whole.)
@@ -60,6 +65,8 @@ export async function persistBatches(t: PersistTarget, batches: OutboxBatch[]): 
   const requests = batches.reduce((n, b) => n + b.requests, 0);
   const t1 = performance.now();
   await inTransaction(t.pool, t.url, async (c) => {
+    const fresh = batches.flatMap((b) => (b.id ? [b.id] : []));
+    if (fresh.length) await c.query('INSERT INTO embedding_stored_batches (batch_id, run_id) SELECT unnest($1::uuid[]), $2 ON CONFLICT DO NOTHING', [fresh, t.runId]);
     for (const table of ['pull_requests', 'issues'] as const) {
       const rows = items.filter((i) => (table === 'issues') === (i.itemType === 'issue')).map((i) => ({ id: i.id, hash: i.hash, embedding: t.storeVectors ? compact(i.vector) : null }));
       if (rows.length) await c.query(markSql(table, t), [JSON.stringify(rows), t.model, t.dimensions]);

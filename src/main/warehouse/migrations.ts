@@ -296,6 +296,20 @@ CREATE INDEX IF NOT EXISTS embedding_costs_repository_idx ON embedding_costs (re
     // GraphQL's Bot.login has no suffix; REST, commits and the web show "name[bot]".
     sql: `UPDATE contributors SET username = username || '[bot]', updated_at = now() WHERE is_bot AND username NOT LIKE '%[bot]';`,
   },
+  {
+    version: 5,
+    name: 'embedding batches already stored',
+    // A kill between a batch's warehouse commit and its removal from the local outbox leaves it to
+    // be replayed: its vectors are stored again (harmless), its cost must not be counted again.
+    sql: `
+CREATE TABLE embedding_stored_batches (
+  batch_id uuid PRIMARY KEY,
+  run_id uuid NOT NULL,
+  stored_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX embedding_stored_batches_run_idx ON embedding_stored_batches (run_id);
+`,
+  },
 ];
 
 /** The synced data (repositories, PRs, issues, reviews, comments, files, sync state, embedding ledger). */
