@@ -35,7 +35,8 @@ describe('process lifecycle: data directory lock and ghost jobs', () => {
     try {
       expect(JSON.parse(readFileSync(join(home, LOCK_FILE), 'utf8'))).toMatchObject({ pid: third.child.pid });
     } finally {
-      expect(await third.stop('SIGTERM')).toBe(0);
+      const code = await third.stop('SIGTERM');
+      expect(code, `exit signal ${third.child.signalCode}; output:\n${third.output()}`).toBe(0);
     }
     // A clean stop removes the lock.
     expect(() => readFileSync(join(home, LOCK_FILE))).toThrow();
