@@ -49,6 +49,7 @@ export async function persistBatches(t: PersistTarget, all: OutboxBatch[]): Prom
   const ids = all.flatMap((b) => (b.id ? [b.id] : []));
   const stored = ids.length ? new Set((await t.pool.query('SELECT batch_id FROM embedding_stored_batches WHERE batch_id = ANY ($1::uuid[])', [ids])).rows.map((r) => r.batch_id as string)) : new Set<string>();
   const batches = all.filter((b) => !b.id || !stored.has(b.id));
+  const fresh = ids.filter((id) => !stored.has(id));
   const items = batches.flatMap((b) => b.items);
   if (!items.length) return { items: 0, tokens: 0, usd: 0, requests: 0, milvusMs: 0, warehouseMs: 0, truncated: [] };
   // (Outbox batches of an earlier version carry no originalTokens: counted as whole.)
@@ -65,7 +66,6 @@ export async function persistBatches(t: PersistTarget, all: OutboxBatch[]): Prom
   const requests = batches.reduce((n, b) => n + b.requests, 0);
   const t1 = performance.now();
   await inTransaction(t.pool, t.url, async (c) => {
-    const fresh = batches.flatMap((b) => (b.id ? [b.id] : []));
     if (fresh.length) await c.query('INSERT INTO embedding_stored_batches (batch_id, run_id) SELECT unnest($1::uuid[]), $2 ON CONFLICT DO NOTHING', [fresh, t.runId]);
     for (const table of ['pull_requests', 'issues'] as const) {
       const rows = items.filter((i) => (table === 'issues') === (i.itemType === 'issue')).map((i) => ({ id: i.id, hash: i.hash, embedding: t.storeVectors ? compact(i.vector) : null }));
