@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { openCore } from '../context.ts';
 import { table } from '../output.ts';
+import { stopSignal } from '../stop-signal.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const alertsUsage = `repo-ops alerts list [--all] [--json]             open alerts (--all: recent history too)
@@ -98,11 +99,9 @@ export async function alertsCommand(argv: string[]): Promise<number> {
       case 'run': {
         await ctx.core.alerts.pool(true);
         ctx.core.health.startScheduler();
+        const stopped = stopSignal();
         process.stderr.write(`Repo Ops alerting agent: health every ${ctx.core.settings.get().healthIntervalMinutes} min, rules and delivery running (pid ${process.pid}). Ctrl+C stops.\n`);
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', resolve);
-          process.once('SIGTERM', resolve);
-        });
+        await stopped;
         return 0;
       }
     }

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { LogLevel, type LogEntry } from '../../../shared/contract/logs.ts';
 import { openCore } from '../context.ts';
 import { formatLogEntry, useColor } from '../output.ts';
+import { stopSignal } from '../stop-signal.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const logsUsage = `repo-ops logs tail [--run ID] [--level L] [--lines N] [-f|--follow] [--json]
@@ -48,27 +49,22 @@ export async function logsCommand(argv: string[]): Promise<number> {
       }
       return entries.length ? 0 : 1;
     }
+    const stopped = values.follow ? stopSignal() : null;
     const { entries } = await ctx.ops.logs.query({ levels, runId: values.run, limit: positiveInt(values.lines, 'lines', 20) });
     entries.reverse().forEach(print);
-    if (!values.follow) return 0;
+    if (!stopped) return 0;
     // Follow by polling the store: other processes (the desktop app, jobs) write to it too.
     let last = entries.at(-1)?.id ?? 0;
     if (!last) last = ctx.core.logStore.query({}, 1).entries[0]?.id ?? 0;
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        const page = ctx.core.logStore.query({ levels, runId: values.run, afterId: last }, 500).entries;
-        for (const e of page) {
-          print(e);
-          last = e.id;
-        }
-      }, 300);
-      const stop = () => {
-        clearInterval(timer);
-        resolve();
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    const timer = setInterval(() => {
+      const page = ctx.core.logStore.query({ levels, runId: values.run, afterId: last }, 500).entries;
+      for (const e of page) {
+        print(e);
+        last = e.id;
+      }
+    }, 300);
+    await stopped;
+    clearInterval(timer);
     return 0;
   } finally {
     await ctx.close();

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { startServer, type RunningServer } from '../../serve/serve.ts';
 import { loadSession, saveSession } from '../../serve/session-file.ts';
 import { openCore } from '../context.ts';
+import { stopSignal } from '../stop-signal.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const serveUsage = `repo-ops serve [--port N] [--new-session] [--host 127.0.0.1] [--logs-dir DIR]... [--verbose]
@@ -25,6 +26,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
   if (!['127.0.0.1', 'localhost', '::1'].includes(host)) throw new UsageError('--host must be a loopback address (127.0.0.1, localhost or ::1): the console is not meant to be exposed');
   const logDirs = values['logs-dir']?.map((d) => resolve(d));
   for (const d of logDirs ?? []) if (!existsSync(d) || !statSync(d).isDirectory()) throw new UsageError(`--logs-dir ${d} is not a directory`);
+  // Listening before the URL is printed: whoever reads it may stop us at once.
+  const stopped = stopSignal();
   const ctx = await openCore('serve', { verbose: values.verbose, ...(logDirs ? { logDirs } : {}) });
   // Last resort: one connection's unexpected error is logged; the console keeps serving.
   const lastResort = (e: unknown) => ctx.core.logger.error('serve_uncaught', `Unexpected error (still serving): ${e instanceof Error ? e.message : String(e)}`, { error: e });
@@ -43,11 +46,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   saveSession(ctx.core.config.home, { ...session, port: server.port });
   process.stdout.write(`Repo Ops console: ${server.url}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stopped;
   await server.close();
   await ctx.close();
   return 0;

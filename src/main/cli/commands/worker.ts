@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { openCore } from '../context.ts';
 import { table } from '../output.ts';
+import { stopSignal } from '../stop-signal.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const workerUsage = `repo-ops worker [--concurrency N] [--kinds sync,embed,…]
@@ -28,11 +29,8 @@ export async function workerCommand(argv: string[]): Promise<number> {
   const concurrency = values.concurrency === undefined ? 2 : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency takes a whole number from 1 to 64, got "${values.concurrency}"`);
   const kinds = values.kinds?.split(',').map((k) => k.trim()).filter(Boolean);
+  const stopped = stopSignal();
   const ctx = await openCore('cli', { env: { REPO_OPS_SCHEDULER: '1' } });
-  let stop!: () => void;
-  const stopped = new Promise<void>((r) => (stop = r));
-  process.once('SIGINT', () => stop());
-  process.once('SIGTERM', () => stop());
   try {
     await ctx.core.workers.join({ work: true, concurrency, kinds, watch: false });
     await ctx.core.warehouse.pool();
