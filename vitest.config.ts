@@ -11,6 +11,10 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/emulators/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/helpers/global-setup.ts'],
+          // Two files at once (the machine's two cores): most of a file's time is waiting on
+          // Postgres, Milvus Lite and child processes. Each file has a keychain of its own.
+          setupFiles: ['test/helpers/file-keyring.ts'],
+          maxWorkers: 2,
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: 'forks',
