@@ -39,6 +39,8 @@ describe('Alerts and Costs', () => {
     await form.getByRole('button', { name: 'Save channel' }).click();
     const row = channels.locator('tr[data-channel="ops-slack"]');
     await row.waitFor();
+    // The row can arrive (the alerts feed) before the save closes the form, which still holds what was typed.
+    await form.waitFor({ state: 'detached' });
     expect(await page.content()).not.toContain(`${recv.url}/slack`); // write-only: the URL never comes back
     await row.getByRole('button', { name: 'Send test' }).click();
     await expect.poll(() => recv.received.filter((r) => r.path === '/slack').length, { timeout: 15_000 }).toBe(1);
