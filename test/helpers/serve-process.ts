@@ -23,7 +23,10 @@ export interface ServeProcess {
  * Starts `repo-ops serve` as its own process: the built CLI (what users run) or the
  * TypeScript source run by Node directly.
  */
-export async function startServe(opts: { home: string; entry?: 'built' | 'source' | 'auto'; env?: NodeJS.ProcessEnv; args?: string[] }): Promise<ServeProcess> {
+type ServeOptions = { home: string; entry?: 'built' | 'source' | 'auto'; env?: NodeJS.ProcessEnv; args?: string[] };
+
+/** `repo-ops serve` spawned, nothing awaited; what it prints (stdout and stderr) is collected. */
+export function spawnServe(opts: ServeOptions): { child: ChildProcess; output(): string } {
   const built = join(ROOT, 'out', 'main', 'cli.js');
   const useBuilt = opts.entry === 'built' || (opts.entry === 'auto' && existsSync(built));
   const script = useBuilt ? built : join(ROOT, 'src', 'main', 'cli', 'main.ts');
@@ -32,16 +35,21 @@ export async function startServe(opts: { home: string; entry?: 'built' | 'source
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
+  return { child, output: () => out };
+}
+
+export async function startServe(opts: ServeOptions): Promise<ServeProcess> {
+  const { child, output } = spawnServe(opts);
   const url = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! });
     rl.on('line', (line) => {
-      out += line + '\n';
       const m = /Repo Ops console: (http:\/\/\S+)/.exec(line);
       if (m) resolve(m[1]!);
     });
-    child.once('exit', (code) => reject(new Error(`repo-ops serve exited with ${code} before printing its URL:\n${out}`)));
-    setTimeout(() => reject(new Error(`repo-ops serve printed no URL within 20 s:\n${out}`)), 20_000);
+    child.once('exit', (code) => reject(new Error(`repo-ops serve exited with ${code} before printing its URL:\n${output()}`)));
+    setTimeout(() => reject(new Error(`repo-ops serve printed no URL within 20 s:\n${output()}`)), 20_000);
   });
   const u = new URL(url);
   return {
@@ -49,7 +57,7 @@ export async function startServe(opts: { home: string; entry?: 'built' | 'source
     origin: u.origin,
     token: /^#token=([\w-]+)$/.exec(u.hash)?.[1] ?? '',
     child,
-    output: () => out,
+    output,
     stop: (signal = 'SIGTERM') =>
       new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);

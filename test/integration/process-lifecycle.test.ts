@@ -4,11 +4,10 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORE_NODE_FLAGS } from '../../src/main/core/node-flags.ts';
 import { acquireDataDirLock, LOCK_FILE } from '../../src/main/lifecycle/data-dir-lock.ts';
 import type { JobRun } from '../../src/shared/contract/jobs.ts';
 import { startTestCore, type TestCore } from '../helpers/core.ts';
-import { ROOT, startServe } from '../helpers/serve-process.ts';
+import { ROOT, spawnServe, startServe } from '../helpers/serve-process.ts';
 import { tempDir, waitFor } from '../helpers/temp.ts';
 
 const killed = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
@@ -45,19 +44,13 @@ describe('process lifecycle: data directory lock and ghost jobs', () => {
 
   it('a SIGTERM while serve is still starting (lock taken, no URL yet) stops it cleanly: exit 0, lock released', async () => {
     const home = join(tmp.dir, 'early-term');
-    const child = spawn(process.execPath, [...CORE_NODE_FLAGS, join(ROOT, 'src', 'main', 'cli', 'main.ts'), 'serve'], {
-      env: { ...process.env, REPO_OPS_HOME: home },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    child.stderr!.on('data', (d) => (out += d));
+    const { child, output } = spawnServe({ home, entry: 'source' });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     // The lock is taken while the core opens, well before the URL: the handler must already be there.
     await waitFor('serve to take the data directory lock', () => existsSync(join(home, LOCK_FILE)) || null, 20_000, 5);
     child.kill('SIGTERM');
     const code = await exited;
-    expect(code, `exit signal ${child.signalCode}; output:\n${out}`).toBe(0);
+    expect(code, `exit signal ${child.signalCode}; output:\n${output()}`).toBe(0);
     expect(existsSync(join(home, LOCK_FILE))).toBe(false);
   });
 
