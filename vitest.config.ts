@@ -1,7 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: "unit" (core services and integrations against real SQLite,
-// keychain, Postgres, Milvus Lite) and "e2e" (Chromium driving `repo-ops serve`).
+// Projects: "unit" (core services and integrations against real SQLite, keychain, Postgres,
+// Milvus Lite) and the end-to-end files (Chromium driving `repo-ops serve`): "e2e", then
+// "e2e-serial" for the files that kill processes and time their hand-over.
+const SERIAL_E2E = ['test/e2e/process-lifecycle*.test.ts', 'test/e2e/workers.test.ts', 'test/e2e/reconnect.test.ts'];
+const E2E = {
+  include: ['test/e2e/**/*.test.ts'],
+  environment: 'node' as const,
+  globalSetup: ['test/helpers/global-setup.ts'],
+  testTimeout: 120_000,
+  hookTimeout: 180_000,
+  pool: 'forks' as const,
+};
+
 export default defineConfig({
   test: {
     projects: [
@@ -18,18 +29,27 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: 'forks',
+          sequence: { groupOrder: 0 },
         },
       },
       {
         test: {
+          ...E2E,
           name: 'e2e',
-          include: ['test/e2e/**/*.test.ts'],
-          environment: 'node',
-          globalSetup: ['test/helpers/global-setup.ts'],
-          testTimeout: 120_000,
-          hookTimeout: 180_000,
-          pool: 'forks',
+          exclude: SERIAL_E2E,
+          // Two files at once; each drives its own serve and Chromium.
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
+          ...E2E,
+          name: 'e2e-serial',
+          // These kill and restart processes and wait on their hand-over: one at a time, after the others.
+          include: SERIAL_E2E,
           fileParallelism: false,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

@@ -7,6 +7,7 @@ import { SpendChart } from '../../components/SpendChart.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
 import { downloadText, formatNumber } from '../../lib/format.ts';
+import { useNewestOnly } from '../../lib/useNewestOnly.ts';
 import { attempt, useApp } from '../../state/app-store.ts';
 
 type By = 'day' | 'month' | 'category' | 'repository' | 'job' | 'model';
@@ -34,12 +35,19 @@ export function CostsPage() {
     const [y, m] = month.split('-').map(Number) as [number, number];
     return { from: new Date(Date.UTC(y, m - 1, 1)).toISOString(), to: new Date(Date.UTC(y, m, 1)).toISOString() };
   }, [month]);
-  const load = useCallback(async () => {
-    const [d, r, b] = await Promise.all([ops.costs.daily({ month }), ops.costs.summary({ by, ...range() }), ops.budgets.list()]);
-    setDaily(d);
-    setRows(r);
-    setBudgets(b);
-  }, [month, by, range]);
+  const newest = useNewestOnly();
+  const load = useCallback(
+    () =>
+      newest(
+        () => Promise.all([ops.costs.daily({ month }), ops.costs.summary({ by, ...range() }), ops.budgets.list()]),
+        ([d, r, b]) => {
+          setDaily(d);
+          setRows(r);
+          setBudgets(b);
+        },
+      ),
+    [newest, month, by, range],
+  );
   const hasProfile = useApp((s) => s.profiles.length > 0);
   useEffect(() => {
     if (hasProfile) void attempt('Reading the cost ledger', load);

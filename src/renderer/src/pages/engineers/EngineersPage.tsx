@@ -7,6 +7,7 @@ import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
 import { formatNumber, formatTime } from '../../lib/format.ts';
+import { useNewestOnly } from '../../lib/useNewestOnly.ts';
 import { attempt, useApp } from '../../state/app-store.ts';
 import { EtlRunBar } from './EtlRunBar.tsx';
 
@@ -104,7 +105,8 @@ export function EngineersPage() {
   const [loaded, setDetail] = useState<{ key: string; data: Detail } | null>(null);
   const [pr, setPr] = useState<string | null>(null);
 
-  const load = useCallback(async () => setData(await ops.engineers.list({ repository, window })), [repository, window]);
+  const newest = useNewestOnly();
+  const load = useCallback(() => newest(() => ops.engineers.list({ repository, window }), setData), [newest, repository, window]);
   useEffect(() => {
     if (hasProfile) void attempt('Reading the Engineer Lens', load);
   }, [load, hasProfile]);

@@ -5,6 +5,7 @@ import { ops } from '../../client/ops.ts';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
 import { downloadText, formatNumber, formatTime, plural } from '../../lib/format.ts';
+import { useNewestOnly } from '../../lib/useNewestOnly.ts';
 import { attempt, useApp } from '../../state/app-store.ts';
 import { sortedRuns, useJobs } from '../../state/jobs-store.ts';
 import './leaderboard.css';
@@ -145,10 +146,8 @@ export function LeaderboardPage() {
   const runs = useJobs((s) => s.runs);
   const active = useMemo(() => sortedRuns(runs).find((r) => r.kind.startsWith('leaderboard-') && (r.status === 'running' || r.status === 'queued')) ?? null, [runs]);
 
-  const load = useCallback(async () => {
-    const v = await ops.leaderboard.show({ repository: repository ?? undefined, search: search.trim() || undefined, top: PAGE });
-    setView(v);
-  }, [repository, search]);
+  const newest = useNewestOnly();
+  const load = useCallback(() => newest(() => ops.leaderboard.show({ repository: repository ?? undefined, search: search.trim() || undefined, top: PAGE }), setView), [newest, repository, search]);
   useEffect(() => {
     if (hasProfile) void attempt('Reading repositories', () => ops.repos.list()).then((r) => r && setRepos(r));
   }, [hasProfile]);

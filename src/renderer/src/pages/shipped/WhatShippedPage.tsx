@@ -5,6 +5,7 @@ import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
 import type { ShippedPr } from '../../../../shared/contract/etl.ts';
 import { downloadText, formatNumber, formatTime, plural } from '../../lib/format.ts';
+import { useNewestOnly } from '../../lib/useNewestOnly.ts';
 import { attempt, useApp } from '../../state/app-store.ts';
 import { RiskCell, RiskReasons } from '../engineers/EngineersPage.tsx';
 import { EtlRunBar } from '../engineers/EtlRunBar.tsx';
@@ -42,11 +43,18 @@ export function WhatShippedPage() {
   const [selected, setSelected] = useState<string | null>(null);
   const query = { repository, window, author, band, featuresOnly };
 
-  const load = useCallback(async () => {
-    const [r, list] = await Promise.all([ops.shipped.list({ repository, window, author, band, featuresOnly }), ops.engineers.list({ window: 7 })]);
-    setData(r);
-    setRepos(list.repositories);
-  }, [repository, window, author, band, featuresOnly]);
+  const newest = useNewestOnly();
+  const load = useCallback(
+    () =>
+      newest(
+        () => Promise.all([ops.shipped.list({ repository, window, author, band, featuresOnly }), ops.engineers.list({ window: 7 })]),
+        ([r, list]) => {
+          setData(r);
+          setRepos(list.repositories);
+        },
+      ),
+    [newest, repository, window, author, band, featuresOnly],
+  );
   useEffect(() => {
     if (hasProfile) void attempt('Reading What Shipped', load);
   }, [load, hasProfile]);
