@@ -22,10 +22,15 @@ export interface EmbedProbe {
 const PROBE_TOKENS = 20_000;
 const PROBE_INPUTS = 256;
 const TINY = { id: 'probe-tiny', text: 'probe', tokens: 1 };
+// Each timed alone this often, the fastest counts: the slice's own work is a few ms over a round
+// trip, and a collector pause of the core (tens of ms) in each of two tries tripled it in 1 run of 5.
+const TRIES = 3;
+/** How often the probe sends the sampled slice: alone `TRIES` times, then twice at once. */
+export const PROBE_SENDS = TRIES + 2;
 
 /**
- * Sends a slice of the sampled texts and times it against a one-token request (each twice, the
- * faster counts: a passing stall on a shared machine is not the provider's speed): the request time
+ * Sends a slice of the sampled texts and times it against a one-token request (each `TRIES` times,
+ * the fastest counts: a passing stall on a shared machine is not the provider's speed): the request time
  * that grows with the tokens sent, over the bare round trip. Then the slice twice at once: how much
  * of the work overlaps when requests run concurrently. Null when there is nothing to send.
  */
@@ -47,7 +52,7 @@ export async function probeEmbedding(embedder: OpenAIEmbedder, texts: readonly {
   };
   let baseMs = Infinity;
   let aloneMs = Infinity;
-  for (let i = 0; i < 2; i++) {
+  for (let i = 0; i < TRIES; i++) {
     baseMs = Math.min(baseMs, await time(() => embedder.embedAll([{ index: 0, items: [TINY], tokens: 1 }])));
     aloneMs = Math.min(aloneMs, await time(() => embedder.embedAll(batch(), { onBatch: (r) => void (vectors.length ? undefined : vectors.push(...r.vectors)) })));
   }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveParallelism, probeEmbedding } from '../../../src/main/backfill/embed-probe.ts';
+import { effectiveParallelism, PROBE_SENDS, probeEmbedding } from '../../../src/main/backfill/embed-probe.ts';
 import type { OpenAIEmbedder } from '../../../src/main/embeddings/index.ts';
 
 // A provider that answers after a round trip plus work per token; `serial` makes concurrent requests queue for the work.
-function provider(o: { roundTripMs: number; msPerToken: number; serial: boolean; stallFirst?: number }) {
+function provider(o: { roundTripMs: number; msPerToken: number; serial: boolean; stallFirst?: number; stallCalls?: number[] }) {
   let busyUntil = 0;
   let stall = o.stallFirst ?? 0;
   const sent: number[] = [];
@@ -11,6 +11,7 @@ function provider(o: { roundTripMs: number; msPerToken: number; serial: boolean;
     async embedAll(batches: { tokens: number }[]) {
       const tokens = batches.reduce((n, b) => n + b.tokens, 0);
       sent.push(tokens);
+      if (o.stallCalls?.includes(sent.length - 1)) stall = 300;
       const work = tokens * o.msPerToken;
       const now = performance.now();
       const start = o.serial ? Math.max(now, busyUntil) : now;
@@ -27,15 +28,24 @@ const texts = Array.from({ length: 40 }, (_, i) => ({ text: `text ${i}`, tokens:
 const many = Array.from({ length: 400 }, (_, i) => ({ text: `text ${i}`, tokens: 100 }));
 
 describe('embedding probe', () => {
-  it('sends at most 20,000 tokens of the given texts four times, beside a one-token request twice', async () => {
+  it('sends at most 20,000 tokens of the given texts five times (three alone, then two at once), beside a one-token request three times', async () => {
     const p = provider({ roundTripMs: 20, msPerToken: 0.005, serial: true });
     const r = (await probeEmbedding(p.embedder, many))!;
     expect(r.inputs).toBe(200);
     expect(r.tokens).toBe(20_000);
-    expect(p.sent).toEqual([1, 20_000, 1, 20_000, 20_000, 20_000]);
+    expect(p.sent).toEqual([1, 20_000, 1, 20_000, 1, 20_000, 20_000, 20_000]);
+    // What the estimate's basis says it sent (and paid for).
+    expect(p.sent.filter((t) => t === 20_000)).toHaveLength(PROBE_SENDS);
   });
 
-  it('a stall of one request does not pass for the provider\'s speed: the faster of two counts', async () => {
+  it('a pause in two of the slice\'s tries (the core collecting garbage) does not pass for work per token', async () => {
+    // Calls 1 and 3 are the slice's first two tries alone.
+    const p = provider({ roundTripMs: 20, msPerToken: 0.0005, serial: true, stallCalls: [1, 3] });
+    const r = (await probeEmbedding(p.embedder, many))!;
+    expect(r.msPerToken).toBeLessThan(0.005);
+  });
+
+  it('a stall of one request does not pass for the provider\'s speed: the fastest try counts', async () => {
     const p = provider({ roundTripMs: 20, msPerToken: 0.005, serial: true, stallFirst: 300 });
     const r = (await probeEmbedding(p.embedder, many))!;
     expect(r.baseMs).toBeLessThan(200);
