@@ -5,7 +5,7 @@ export interface EmbedProbe {
   /** Sampled texts sent per probe request, and their tokens. */
   inputs: number;
   tokens: number;
-  /** A one-token request, the slice alone (the faster of two each), then the slice twice at once (ms). */
+  /** A one-token request, the slice alone (the fastest of three tries each), then the slice twice at once (ms). */
   baseMs: number;
   aloneMs: number;
   pairMs: number;
