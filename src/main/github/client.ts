@@ -191,6 +191,10 @@ export class GitHubClient {
   /** Maps Octokit errors to operator-facing ones (5xx on GraphQL stay typed for retry logic). */
   describe(e: unknown, what: string): Error {
     if (e instanceof OpsError) return e;
+    // Octokit wraps what the fetch hook threw (the shared rate budget's warehouse failing) in a 500:
+    // that error is not GitHub's.
+    const hookError = (e as { cause?: unknown }).cause;
+    if (hookError instanceof OpsError) return hookError;
     if (this.opts.signal?.aborted) return new OpsError('cancelled', 'Cancelled');
     const err = e as { status?: number; message?: string; name?: string; response?: { headers?: Record<string, string> } };
     const status = err.status ?? 0;

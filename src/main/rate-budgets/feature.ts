@@ -7,7 +7,7 @@ export const rateBudgetsFeature = {
   name: 'rate-budgets',
   warehouseMigrations: rateBudgetMigrations,
   create(s) {
-    const rateBudgets = new RateBudgets({ pool: () => s.warehouse.coordinationPool(), logger: s.logger.child({ component: 'rate-budgets' }) });
+    const rateBudgets = new RateBudgets({ pool: () => s.warehouse.coordinationPool(), logger: s.logger.child({ component: 'rate-budgets' }), describeError: (e) => s.warehouse.describeError(e) });
     return { services: { rateBudgets }, close: () => rateBudgets.close() };
   },
 } satisfies Feature;

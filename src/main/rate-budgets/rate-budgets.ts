@@ -93,7 +93,8 @@ export class RateBudgets {
   readonly holder: string;
   private renewTimer: NodeJS.Timeout | null = null;
   private held = 0;
-  private readonly d: { pool: () => Promise<pg.Pool>; logger: Logger; holder?: string };
+  /** `describeError`: a driver error of the warehouse as the operator should read it (the warehouse named). */
+  private readonly d: { pool: () => Promise<pg.Pool>; logger: Logger; holder?: string; describeError?: (e: unknown) => Error };
 
   constructor(d: RateBudgets['d']) {
     this.d = d;
@@ -123,9 +124,16 @@ export class RateBudgets {
     const quiet = (what: string) => (e: Error) => log.debug('rate_budget_write_failed', `Shared rate budget (${what}): ${e.message}`);
     return {
       acquire: async (takes, signal) => {
-        await this.take(pool, budget, takes, signal);
-        if (!concurrent) return () => {};
-        const slot = await this.slot(pool, budget, concurrent, signal);
+        let slot: number;
+        try {
+          await this.take(pool, budget, takes, signal);
+          if (!concurrent) return () => {};
+          slot = await this.slot(pool, budget, concurrent, signal);
+        } catch (e) {
+          // The budget lives in the warehouse: its failure is the warehouse's, named so (the caller
+          // would otherwise blame the service the request was for).
+          throw signal?.aborted || !this.d.describeError ? e : this.d.describeError(e);
+        }
         let released = false;
         return () => {
           if (released) return;

@@ -90,6 +90,11 @@ export class WarehouseService {
     return this.current ? { url: this.current.url, info: this.current.info } : null;
   }
 
+  /** A driver error of this warehouse as an operator reads it: where it failed (no credentials) and what to do. */
+  describeError(e: unknown): OpsError {
+    return describePgError(e, this.current?.url ?? '');
+  }
+
   async info(): Promise<WarehouseInfo> {
     return (await this.connect()).info;
   }
