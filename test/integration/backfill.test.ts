@@ -45,8 +45,9 @@ describe('guided backfill', () => {
     expect(step('embeddings').basis).toMatch(/writes timed on a scratch collection repo_ops_estimate_probe_[0-9a-f]{8} \(dropped\)/);
     // The counts are timed after one flush, at two whole batches (180 entities are fewer), as the run
     // counts: right after the flush and after the aggregation's reads. At 180 entities the flush and
-    // count part is under the 0.05 s the basis lists, so the measured counts are what it shows.
-    expect(step('embeddings').basis).toMatch(/counts after one flush of 2,250: \d+ ms right after it and \d+ ms after the aggregation's reads for 2,000 entities, \d+ ms for 250; time: texts read and tokenized twice \d/);
+    // count part is under the 0.05 s the basis lists, so the measured counts are what it shows (the
+    // set-up, timed too, is listed when it reaches 0.05 s: on a busy machine it can).
+    expect(step('embeddings').basis).toMatch(/counts after one flush of 2,250: \d+ ms right after it and \d+ ms after the aggregation's reads for 2,000 entities, \d+ ms for 250; time: (set-up \d+\.\d s, )?texts read and tokenized twice \d/);
     expect(step('verify').basis).toMatch(/2 strongly consistent Milvus counts over 180 entities/);
     // The aggregation's totals statement was timed after the probe's flush (no workspace to find: none asked for).
     expect(step('aggregate').basis).toMatch(/^workspace totals in SQL over [\d,]+ items, reviews and comments and [\d,]+ older versions of rows the run rewrites \(\d+ ms\); no workspace to add the repository to; Postgres measured right after the write probe's flush:/);
