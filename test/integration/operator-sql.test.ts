@@ -33,7 +33,8 @@ function runStored(sql: string) {
   return saved.run(pool, id);
 }
 
-const advisoryLocks = async () => Number((await admin.query("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory'")).rows[0].n);
+// This test's database only: other test files share the server (two run at once) and take advisory locks of their own.
+const advisoryLocks = async () => Number((await admin.query("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")).rows[0].n);
 const tableExists = async (name: string) => (await admin.query('SELECT to_regclass($1) IS NOT NULL AS e', [name])).rows[0].e as boolean;
 
 beforeAll(async () => {
