@@ -9,6 +9,8 @@ export interface EmbedProbe {
   baseMs: number;
   aloneMs: number;
   pairMs: number;
+  /** Every token the probe sent (the slice each time and the one-token requests): what it cost. */
+  tokensSent: number;
   /** Milliseconds per token beyond the bare round trip (tokenizing, vectors, transfer, parsing). */
   msPerToken: number;
   /** How much of the per-token work two requests in flight overlap: 1 (serialized) to 2 (fully parallel). */
@@ -63,6 +65,7 @@ export async function probeEmbedding(embedder: OpenAIEmbedder, texts: readonly {
     baseMs,
     aloneMs,
     pairMs,
+    tokensSent: PROBE_SENDS * tokens + TRIES * TINY.tokens,
     msPerToken: Math.max(0, aloneMs - baseMs) / tokens,
     vectors,
     // The overlap of the work itself, not of the round trips: only measurable when the work is at

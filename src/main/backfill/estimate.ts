@@ -381,7 +381,7 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
         ? `tokenizer on all ${sample.length} new or changed items from GitHub`
         : `tokenizer on a random sample of ${sample.length} of ${populationSize.toLocaleString('en')} ${sampleFrom === 'candidates' ? 'new or changed items' : 'items across the whole history'}`;
     const probeBasis = probe
-      ? `; provider time measured on ${probe.inputs} sampled texts (${probe.tokens.toLocaleString('en')} tokens, sent ${PROBE_SENDS} times beside a one-token request, $${costUsd(c.model, PROBE_SENDS * probe.tokens + PROBE_SENDS - 2, prices).toFixed(5)}): ${probe.baseMs.toFixed(0)} ms round trip, ${(probe.msPerToken * 1000).toFixed(2)} µs per token, ${probe.pairSpeedup.toFixed(2)}× with two in flight`
+      ? `; provider time measured on ${probe.inputs} sampled texts (${probe.tokens.toLocaleString('en')} tokens, sent ${PROBE_SENDS} times beside a one-token request, $${costUsd(c.model, probe.tokensSent, prices).toFixed(5)}): ${probe.baseMs.toFixed(0)} ms round trip, ${(probe.msPerToken * 1000).toFixed(2)} µs per token, ${probe.pairSpeedup.toFixed(2)}× with two in flight`
       : probeError ? `; provider time not measured (${probeError})` : probeTexts.length ? '' : '; provider time not measured (no new texts to send)';
     limitsBasis = leftTokens === null ? `default ${DEFAULT_TPM.toLocaleString('en')} tokens/min` : `OpenAI limit ${tpm.toLocaleString('en')} tokens/min (${leftTokens.toLocaleString('en')} left now)`;
     limitsBasis += probeBasis;
