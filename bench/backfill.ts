@@ -1,5 +1,5 @@
 // bench:backfill — the guided backfill end to end, as the wizard runs it: preflight, estimate,
-// then sync → embeddings → workspace aggregation → verification, by the real core
+// then sync → workspace aggregation → embeddings → verification, by the real core
 // (`repo-ops serve`) into a real PostgreSQL and Milvus Lite. GitHub emulator: a heavy-tailed
 // history of 5,000 PRs and 2,000 issues (log-normal bodies up to hundreds of KB, ~1.5 % of PRs
 // with more than 100 files, reviews or comments, a quarter of the PRs by a dozen bots) at 100 ms
@@ -7,7 +7,7 @@
 // 300 ms latency, buckets empty at the start (an account busy with other work, so the run is bound
 // by the rate limit). Milvus Lite runs on the machine's last core (taskset): a Milvus server has
 // a host of its own, and after each flush Milvus Lite builds its index for seconds on every core it
-// may use, slowing the sub-second steps that follow by up to half again, as nothing the estimate
+// may use, slowing the verification that follows by up to half again, as nothing the estimate
 // can see beforehand (BENCH_MILVUS_CPUS=all leaves it on every core; its figures say which). Then
 // the workspace aggregation alone at 100,000 PRs. Last line: one JSON
 // object with the times, and the estimate's error against the run for every step and in total

@@ -18,7 +18,7 @@ const envs = embedEnvPerTest();
 const states = (v: Verification) => Object.fromEntries(v.items.map((i) => [i.id, i.state]));
 
 describe('guided backfill', () => {
-  it('runs sync → embeddings → aggregation → verification, all green, with a report', async () => {
+  it('runs sync → aggregation → embeddings → verification, all green, with a report', async () => {
     const env = await envs.start();
     const checks = await env.t.ops.backfill.preflight({ repository: REPO });
     expect(checks.ok).toBe(true);
@@ -29,7 +29,7 @@ describe('guided backfill', () => {
     const assumed = await env.t.ops.backfill.estimate({ repository: REPO, workspaces: ['Core team'] });
     expect(created).not.toHaveBeenCalled();
     // A workspace that does not exist yet: looked for (read-only), then created and linked (two inserts).
-    expect(assumed.steps.find((st) => st.step === 'aggregate')!.basis).toMatch(/the step's reads timed read-only \(\d+ ms: the workspace found by name\); 2 inserts at a round trip each; Postgres measured now:/);
+    expect(assumed.steps.find((st) => st.step === 'aggregate')!.basis).toMatch(/the step's reads timed read-only \(\d+ ms: the workspace found by name\); 2 inserts and the totals at \d+\.\d ms each besides their work; Postgres measured after the GitHub scans:/);
     await expect(env.t.ops.workspaces.list()).resolves.toEqual([]);
     const assumedEmbed = assumed.steps.find((st) => st.step === 'embeddings')!;
     expect(assumedEmbed.basis).toMatch(/Milvus writes not timed \(allow a scratch collection to time them\): a typical 1,500 vectors\/s .* band ½× to 3×; warehouse marks timed read-only/);
@@ -44,13 +44,15 @@ describe('guided backfill', () => {
     const step = (name: string) => estimate.steps.find((st) => st.step === name)!;
     expect(step('embeddings').basis).toMatch(/writes timed on a scratch collection repo_ops_estimate_probe_[0-9a-f]{8} \(dropped\)/);
     // The counts are timed after one flush, at two whole batches (180 entities are fewer), as the run
-    // counts: right after the flush and after the aggregation's reads. At 180 entities the flush and
+    // counts: right after the flush and after the verification's warehouse reads. At 180 entities the flush and
     // count part is under the 0.05 s the basis lists, so the measured counts are what it shows (the
     // set-up, timed too, is listed when it reaches 0.05 s: on a busy machine it can).
-    expect(step('embeddings').basis).toMatch(/counts after one flush of 2,250: \d+ ms right after it and \d+ ms after the aggregation's reads for 2,000 entities, \d+ ms for 250; time: (set-up \d+\.\d s, )?texts read and tokenized twice \d/);
-    expect(step('verify').basis).toMatch(/2 strongly consistent Milvus counts over 180 entities/);
-    // The aggregation's totals statement was timed after the probe's flush (no workspace to find: none asked for).
-    expect(step('aggregate').basis).toMatch(/^workspace totals in SQL over [\d,]+ items, reviews and comments and [\d,]+ older versions of rows the run rewrites \(\d+ ms\); no workspace to add the repository to; Postgres measured right after the write probe's flush:/);
+    expect(step('embeddings').basis).toMatch(/counts after one flush of 2,250: \d+ ms right after it and \d+ ms after the verification's warehouse reads for 2,000 entities, \d+ ms for 250; time: (set-up \d+\.\d s, )?texts read and tokenized twice \d/);
+    // The verification's warehouse work is timed after the probe's flush, where the run verifies; the
+    // aggregation's before the embedding probes, as the run aggregates right after the sync (no
+    // workspace to find: none asked for).
+    expect(step('verify').basis).toMatch(/^6 warehouse queries \(Postgres measured right after the write probe's flush: .*2 strongly consistent Milvus counts over 180 entities/);
+    expect(step('aggregate').basis).toMatch(/^workspace totals in SQL over [\d,]+ items, reviews and comments and [\d,]+ older versions of rows the run rewrites \(\d+ ms\); no workspace to add the repository to; Postgres measured after the GitHub scans:/);
     const store = await connectMilvus({ url: env.milvus.url, token: env.milvus.token });
     expect((await store.listCollections()).filter((n) => n.startsWith('repo_ops_estimate_probe_'))).toEqual([]);
     await store.close();
@@ -60,8 +62,10 @@ describe('guided backfill', () => {
     expect(done.status).toBe('succeeded');
     // The run's top-level steps (what `backfill --json` prints) are done, with their times.
     const top = done.steps.filter((st) => ['sync', 'embeddings', 'aggregate', 'verify'].includes(st.name));
-    expect(top.map((st) => [st.name, st.status])).toEqual([['sync', 'done'], ['embeddings', 'done'], ['aggregate', 'done'], ['verify', 'done']]);
+    expect(top.map((st) => [st.name, st.status])).toEqual([['sync', 'done'], ['aggregate', 'done'], ['embeddings', 'done'], ['verify', 'done']]);
     expect(top.every((st) => st.startedAt !== null && st.finishedAt !== null)).toBe(true);
+    // In that order: the totals are refreshed before the embedding step starts.
+    for (let i = 1; i < top.length; i++) expect(Date.parse(top[i]!.startedAt!)).toBeGreaterThanOrEqual(Date.parse(top[i - 1]!.finishedAt!));
     const result = done.result as { verification: Verification; steps: { aggregate: { workspaces: { name: string; totalPullRequests: number }[] }; embeddings: { parts: Record<string, number> } } };
     // Where the embedding step's time went, for the next estimate and the operator.
     expect(Object.keys(result.steps.embeddings.parts)).toEqual(['setup', 'plan', 'text', 'milvus', 'warehouse', 'finish']);
@@ -87,13 +91,14 @@ WHERE wr.repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
     const json = JSON.parse((await env.t.ops.backfill.report({ runId: run.id, format: 'json' })).content) as { result: { verification: Verification } };
     expect(json.result.verification.ok).toBe(true);
 
-    // Retry from a chosen step: a new run with the same options starting at aggregation; the sync and
-    // the embeddings are reused from this run (no GitHub or OpenAI request), the verification is fresh and green.
+    // Retry from a chosen step: a new run with the same options starting at aggregation; the sync is
+    // reused from this run, the embedding step finds nothing left to embed (no GitHub or OpenAI
+    // request), the verification is fresh and green.
     const ghBefore = env.emulator.stats.requests;
     const aiBefore = env.openai.stats.requests;
     const retry = await env.t.core.jobs.wait((await env.t.ops.jobs.rerun({ runId: run.id, fromStep: 'aggregate' })).id);
     expect(retry).toMatchObject({ status: 'succeeded', params: done.params, rerunOf: { runId: run.id, fromStep: 'aggregate' } });
-    expect(retry.steps.filter((st) => !st.name.includes(':')).map((st) => [st.name, st.status])).toEqual([['sync', 'reused'], ['embeddings', 'reused'], ['aggregate', 'done'], ['verify', 'done']]);
+    expect(retry.steps.filter((st) => !st.name.includes(':')).map((st) => [st.name, st.status])).toEqual([['sync', 'reused'], ['aggregate', 'done'], ['embeddings', 'done'], ['verify', 'done']]);
     expect(env.emulator.stats.requests).toBe(ghBefore);
     expect(env.openai.stats.requests).toBe(aiBefore);
     const again = retry.result as typeof result & { steps: { sync: { items: number } } };
@@ -206,7 +211,7 @@ WHERE wr.repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
     expect(dry.stderr).toMatch(/time\s+[\d.]+ s \([\d.]+ s–[\d.]+ s\)/);
     expect(dry.stderr).toMatch(/ {2}sync\s+[\d.]+ s( \([\d.]+ s–[\d.]+ s\))?, \d+ \(\d+–\d+\) requests/);
     const { estimate } = JSON.parse(dry.stdout) as { estimate: BackfillEstimate };
-    expect(estimate.steps.map((st) => st.step)).toEqual(['sync', 'embeddings', 'aggregate', 'verify']);
+    expect(estimate.steps.map((st) => st.step)).toEqual(['sync', 'aggregate', 'embeddings', 'verify']);
     for (const st of [...estimate.steps, estimate.total]) for (const r of [st.requests, st.tokens, st.usd, st.seconds]) expect(r.low <= r.value && r.value <= r.high).toBe(true);
     expect(estimate.total.seconds.high).toBeGreaterThan(estimate.total.seconds.low);
     // Synced already, nothing changed since: an incremental run fetches nothing new, and embeds the 180 items

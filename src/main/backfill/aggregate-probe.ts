@@ -3,7 +3,9 @@ import type { WorkspaceService } from '../workspaces/workspace-service.ts';
 /** The aggregate step's reads, timed now; its writes, counted. */
 export interface AggregateReads {
   readsMs: number;
-  /** Statements that write (a workspace created, the repository added to each): a round trip each. */
+  /** Service calls timed: each of the step's statements costs about as much beside its own work. */
+  calls: number;
+  /** Statements that write (a workspace created, the repository added to each). */
   writes: number;
 }
 
@@ -15,14 +17,17 @@ export interface AggregateReads {
  */
 export async function timeAggregateReads(d: { workspaces: Pick<WorkspaceService, 'find' | 'list'> }, workspaces: readonly string[]): Promise<AggregateReads> {
   let writes = 0;
+  let calls = 0;
   const t0 = performance.now();
   for (const w of workspaces) {
+    calls++;
     const found = await d.workspaces.find(w).catch(() => null);
     if (!found) {
       writes++;
+      calls++;
       await d.workspaces.list();
     }
     writes++;
   }
-  return { readsMs: performance.now() - t0, writes };
+  return { readsMs: performance.now() - t0, calls, writes };
 }

@@ -11,7 +11,7 @@ import type { RequestTiming } from '../sync/size-scan.ts';
 import type { SyncService } from '../sync/sync-service.ts';
 import type { WarehouseService } from '../warehouse/warehouse-service.ts';
 import type { WorkspaceService } from '../workspaces/workspace-service.ts';
-import { timeAggregateReads, type AggregateReads } from './aggregate-probe.ts';
+import { timeAggregateReads } from './aggregate-probe.ts';
 import { band, embeddingRequests, embedStepSeconds, exact, fitLatency, relativeError, rounded, rowVisits, scaledCountMs, sum, totalFromSample, type Range } from './estimate-model.ts';
 import { effectiveParallelism, PROBE_SENDS, probeEmbedding, type EmbedProbe } from './embed-probe.ts';
 import { fetchSample, latestNumber, seededRandom, shuffled } from './sample.ts';
@@ -63,13 +63,6 @@ const PAGE_TRANSACTION_MS = 8;
 const TIMING_SPREAD = 0.2;
 // The verification's warehouse queries (coverage, gaps, people, truncations, tracked ids, workspaces).
 const VERIFY_STATEMENTS = 6;
-
-interface ShortSteps {
-  wh: WarehouseProbe;
-  reads: AggregateReads;
-  /** Timed right after the write probe's flush (else when the estimate got there). */
-  afterFlush: boolean;
-}
 
 type WriteProbeResult = Awaited<ReturnType<EmbeddingService['probeWrites']>>;
 
@@ -267,12 +260,14 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
   // comments (not its files) after the sync: those stored, plus the new items' share of the scan.
   const newShare = kept.length ? kept.filter((k) => !storedMap.has(k.number)).length / kept.length : 1;
   const peopleRows = (repo ? await storedPeopleRows(pool, repo.id) : 0) + peopleRowsScanned * newShare;
-  // The aggregation and the verification run right after the embedding step's flush, while Milvus
-  // indexes what it wrote: on a shared machine that takes its cores for seconds. Their warehouse
-  // work is timed right after the write probe's flush, in the same state (else now).
-  let short: ShortSteps | null = null;
-  const timeShortSteps = async (afterFlush: boolean) => {
-    short ??= { wh: await probeWarehouse(pool, peopleRows), reads: await timeAggregateReads(d, req.workspaces), afterFlush };
+  // The aggregation runs right after the sync, on a warehouse nothing else is using: its work and
+  // its reads are timed now, before the embedding probes. The verification runs right after the
+  // embedding step's flush, while Milvus indexes what it wrote (on a shared machine that takes its
+  // cores for seconds): its warehouse work is timed right after the write probe's flush.
+  const aggregation = { wh: await probeWarehouse(pool, peopleRows), reads: await timeAggregateReads(d, req.workspaces) };
+  let afterFlush: WarehouseProbe | null = null;
+  const timeVerifyWarehouse = async () => {
+    afterFlush ??= await probeWarehouse(pool, peopleRows);
   };
 
   // 4. Embedding figures.
@@ -332,7 +327,7 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
     const refill = (left: number | null, perMinute: number) => Math.min(perMinute, (left ?? perMinute) + ((sync.seconds.value + (performance.now() - limitsReadAt) / 1000) * perMinute) / 60);
     // The writes, timed on scratch copies (Milvus when the operator allowed it, the warehouse
     // read-only), and the texts' pass, timed on the sample.
-    writes = !probes || embedItems === 0 ? null : await d.embeddings.probeWrites(probe?.vectors, { scratchCollection: req.timeWrites, items: embedItems, afterFlush: () => timeShortSteps(true) }).catch((e: unknown) => {
+    writes = !probes || embedItems === 0 ? null : await d.embeddings.probeWrites(probe?.vectors, { scratchCollection: req.timeWrites, items: embedItems, afterFlush: timeVerifyWarehouse }).catch((e: unknown) => {
       writeError = (e as Error).message;
       return null;
     });
@@ -389,46 +384,57 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
     const writesBasis = assumed && writes
       ? `; Milvus writes not timed (allow a scratch collection to time them): a typical ${ASSUMED_MILVUS.vectorsPerSecond.toLocaleString('en')} vectors/s and ${ASSUMED_MILVUS.countMs} ms per count assumed, band ½× to 3×; warehouse marks timed read-only: ${writes.warehouseMs.toFixed(0)} ms per ${writes.rows.toLocaleString('en')} items`
       : writes
-      ? `; writes timed on a scratch collection ${writes.collection} (dropped) and, read-only, in the warehouse: ${writes.upsertMs.toFixed(0)} ms per Milvus upsert of ${writes.rows.toLocaleString('en')} vectors, ${writes.warehouseMs.toFixed(0)} ms per warehouse mark of as many, counts after one flush of ${(writes.sizes[0] + writes.sizes[1]).toLocaleString('en')}: ${writes.countMs.toFixed(0)} ms right after it and ${writes.verifyCountMs.toFixed(0)} ms after the aggregation's reads for ${writes.sizes[1].toLocaleString('en')} entities, ${writes.fewCountMs.toFixed(0)} ms for ${writes.sizes[0].toLocaleString('en')}`
+      ? `; writes timed on a scratch collection ${writes.collection} (dropped) and, read-only, in the warehouse: ${writes.upsertMs.toFixed(0)} ms per Milvus upsert of ${writes.rows.toLocaleString('en')} vectors, ${writes.warehouseMs.toFixed(0)} ms per warehouse mark of as many, counts after one flush of ${(writes.sizes[0] + writes.sizes[1]).toLocaleString('en')}: ${writes.countMs.toFixed(0)} ms right after it and ${writes.verifyCountMs.toFixed(0)} ms after the verification's warehouse reads for ${writes.sizes[1].toLocaleString('en')} entities, ${writes.fewCountMs.toFixed(0)} ms for ${writes.sizes[0].toLocaleString('en')}`
       : writeError ? `; Milvus and warehouse writes not measured (${writeError})` : '';
     const partsBasis = `; time: ${[['set-up', pt.setup], ['texts read and tokenized twice', pt.text], ['sending', pt.sending], ['Milvus upserts', pt.milvus], ['warehouse marks', pt.warehouse], ['flush and count', pt.finish]].filter(([, v]) => (v as number) >= 0.05).map(([k, v]) => `${k} ${(v as number).toFixed(1)} s`).join(', ')}`;
     embeddings.basis = `${tokenBasis}; ${limitsBasis}${writesBasis}${partsBasis}`;
   }
-  await timeShortSteps(false);
-  const { wh, reads, afterFlush } = short!;
-  // Every version of the rows the run rewrites is passed over too (rowVisits).
+  // Every version of the rows the run rewrites before a step is passed over too (rowVisits): the
+  // aggregation's come from the sync, the verification's from the embedding step's marks as well.
   const itemsAfter = counts.pullRequests + counts.issues;
-  const visits = rowVisits({
+  const rewrites = {
     peopleRows,
     items: itemsAfter,
     peopleRowsFetched: peopleRowsScanned,
     itemsFetched: req.embeddingsOnly ? 0 : scanComplete ? kept.length : Math.max(kept.length, itemsAfter),
     storedShare: 1 - newShare,
-    embedded: embedItems,
+  };
+  const passes = (visits: { people: number; items: number }, w: WarehouseProbe) => ({
+    scanMs: visits.people * w.distinctMsPerRow,
+    // Besides the people, the totals count the repository's PRs and issues again; the verification's coverage twice.
+    itemPassMs: visits.items * w.distinctMsPerRow,
   });
-  const oldPeople = visits.people - peopleRows;
-  const scanMs = visits.people * wh.distinctMsPerRow;
-  // Besides the people, the totals count the repository's PRs and issues again; the verification's coverage twice.
-  const itemPassMs = visits.items * wh.distinctMsPerRow;
-  // The aggregate step: its reads timed as it makes them, its inserts a round trip each, and the
-  // totals statement (the repository's PRs and issues counted, its people made distinct).
-  const totalsMs = wh.roundTripMs + scanMs + itemPassMs;
-  const aggregateSeconds = (reads.readsMs + reads.writes * wh.roundTripMs + totalsMs) / 1000;
-  const warehouseBasis = `Postgres measured ${afterFlush ? 'right after the write probe\'s flush' : 'now'}: ${wh.roundTripMs.toFixed(1)} ms per round trip, ${(wh.distinctMsPerRow * 1000).toFixed(2)} µs per row of a distinct count (${wh.rows.toLocaleString('en')} catalogue rows)`;
+  const { wh, reads } = aggregation;
+  const aggVisits = rowVisits({ ...rewrites, embedded: 0 });
+  const oldPeople = aggVisits.people - peopleRows;
+  const agg = passes(aggVisits, wh);
+  // The aggregate step: its reads timed as it makes them, its inserts and the totals statement
+  // (the repository's PRs and issues counted, its people made distinct) each at what one of its
+  // reads cost beside the statement's own work (the pool and the process around a call, about a
+  // millisecond, where a bare round trip is a tenth of one).
+  const perCallMs = reads.calls ? reads.readsMs / reads.calls : wh.roundTripMs;
+  const totalsMs = perCallMs + agg.scanMs + agg.itemPassMs;
+  const aggregateSeconds = (reads.readsMs + reads.writes * perCallMs + totalsMs) / 1000;
+  const describeWarehouse = (w: WarehouseProbe, when: string) => `Postgres measured ${when}: ${w.roundTripMs.toFixed(1)} ms per round trip, ${(w.distinctMsPerRow * 1000).toFixed(2)} µs per row of a distinct count (${w.rows.toLocaleString('en')} catalogue rows)`;
+  const warehouseBasis = describeWarehouse(wh, "after the GitHub scans");
   const aggregate: StepEstimate = {
     step: 'aggregate',
     requests: exact(0),
     tokens: exact(0),
     usd: exact(0),
     seconds: band(aggregateSeconds, TIMING_SPREAD),
-    basis: `workspace totals in SQL over ${Math.round(peopleRows).toLocaleString('en')} items, reviews and comments and ${Math.round(oldPeople).toLocaleString('en')} older versions of rows the run rewrites (${totalsMs.toFixed(0)} ms); ${req.workspaces.length ? `the step's reads timed read-only (${reads.readsMs.toFixed(0)} ms: ${req.workspaces.length === 1 ? 'the workspace' : `${req.workspaces.length} workspaces`} found by name); ${reads.writes} insert${reads.writes === 1 ? '' : 's'} at a round trip each` : 'no workspace to add the repository to'}; ${warehouseBasis}`,
+    basis: `workspace totals in SQL over ${Math.round(peopleRows).toLocaleString('en')} items, reviews and comments and ${Math.round(oldPeople).toLocaleString('en')} older versions of rows the run rewrites (${totalsMs.toFixed(0)} ms); ${req.workspaces.length ? `the step's reads timed read-only (${reads.readsMs.toFixed(0)} ms: ${req.workspaces.length === 1 ? 'the workspace' : `${req.workspaces.length} workspaces`} found by name); ${reads.writes} insert${reads.writes === 1 ? '' : 's'} and the totals at ${perCallMs.toFixed(1)} ms each besides their work` : 'no workspace to add the repository to'}; ${warehouseBasis}`,
   };
   // The verification: its warehouse queries, and in Milvus the strongly consistent count of the
   // repository's entities and of untracked ones, over the collection as the run leaves it.
   const w = writes as WriteProbeResult | null;
   const rowsAfter = (w?.targetRows ?? 0) + embedItems;
   const verifyMilvusMs = w && !req.skipEmbeddings ? scaledCountMs(w.sizes, [w.fewCountMs, w.verifyCountMs], rowsAfter) + w.untrackedMs : 0;
-  const verifySeconds = (VERIFY_STATEMENTS * wh.roundTripMs + scanMs + 2 * itemPassMs + verifyMilvusMs) / 1000;
+  // Timed right after the write probe's flush; without a write probe, the aggregation's figures.
+  const flushed = afterFlush as WarehouseProbe | null;
+  const verifyWh = flushed ?? wh;
+  const ver = passes(rowVisits({ ...rewrites, embedded: embedItems }), verifyWh);
+  const verifySeconds = (VERIFY_STATEMENTS * verifyWh.roundTripMs + ver.scanMs + 2 * ver.itemPassMs + verifyMilvusMs) / 1000;
   const countsAssumed = w !== null && w.collection === null;
   const verifyBand: Range = countsAssumed
     ? { value: verifySeconds, low: (verifySeconds - verifyMilvusMs / 2000) * (1 - TIMING_SPREAD), high: (verifySeconds + (2 * verifyMilvusMs) / 1000) * (1 + TIMING_SPREAD) }
@@ -439,9 +445,9 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
     tokens: exact(0),
     usd: exact(0),
     seconds: verifyBand,
-    basis: `${VERIFY_STATEMENTS} warehouse queries (${warehouseBasis})${w ? `; 2 strongly consistent Milvus counts over ${rowsAfter.toLocaleString('en')} entities, ${countsAssumed ? `${ASSUMED_MILVUS.countMs} ms each assumed (not timed)` : 'timed on the write probe'}` : writeError ? `; Milvus counts not measured (${writeError})` : ''}`,
+    basis: `${VERIFY_STATEMENTS} warehouse queries (${flushed ? describeWarehouse(flushed, "right after the write probe's flush") : warehouseBasis})${w ? `; 2 strongly consistent Milvus counts over ${rowsAfter.toLocaleString('en')} entities, ${countsAssumed ? `${ASSUMED_MILVUS.countMs} ms each assumed (not timed)` : 'timed on the write probe'}` : writeError ? `; Milvus counts not measured (${writeError})` : ''}`,
   };
-  const steps = [sync, embeddings, aggregate, verify];
+  const steps = [sync, aggregate, embeddings, verify];
   const total = {
     requests: sum(...steps.map((s) => s.requests)),
     tokens: sum(...steps.map((s) => s.tokens)),

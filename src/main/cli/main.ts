@@ -32,7 +32,7 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
   sync: { run: syncCommand, usage: syncUsage, summary: 'sync a repository from GitHub into the warehouse' },
   embed: { run: embedCommand, usage: embedUsage, summary: 'embed PRs and issues with OpenAI into Milvus' },
   milvus: { run: milvusCommand, usage: milvusUsage, summary: 'Milvus collection stats, recreate, reload' },
-  backfill: { run: backfillCommand, usage: backfillUsage, summary: 'sync → embeddings → aggregation → verification, with an estimate first' },
+  backfill: { run: backfillCommand, usage: backfillUsage, summary: 'sync → aggregation → embeddings → verification, with an estimate first' },
   health: { run: healthCommand, usage: healthUsage, summary: 'run the health checks (exit 0/1/2: healthy/degraded/down)' },
   query: { run: queryCommand, usage: queryUsage, summary: 'run the verification queries (read-only)' },
   runbook: { run: runbookCommand, usage: runbookUsage, summary: 'run a runbook as a checklist and record it' },

@@ -34,7 +34,7 @@ export interface WriteProbe {
   flushMsPerRow: number;
   /** Strongly consistent count(*) of the probe repository's rows right after the flush: the embedding step's count. */
   countMs: number;
-  /** The same count after the aggregation's reads (median of three): the verification's count. */
+  /** The same count after the verification's warehouse reads (median of three): the verification's count. */
   verifyCountMs: number;
   /** Count of the other repository's few rows (median of three): with verifyCountMs, how a count's time grows with the rows it finds. */
   fewCountMs: number;
@@ -61,7 +61,7 @@ export interface WriteProbeTarget {
   scratchCollection: boolean;
   /** Entities the run leaves in its collection: the counts are timed at that size, within the bounds above. */
   countAt?: number;
-  /** Work right after the flush's first count: where the run aggregates, between the embedding step's count and the verification's. */
+  /** Work right after the flush's first count: the verification's warehouse reads, between the embedding step's count and the verification's. */
   afterFlush?: () => Promise<void>;
 }
 
@@ -133,7 +133,7 @@ export async function probeWrites(t: WriteProbeTarget): Promise<WriteProbe> {
     for (const b of batches) upsertMs += await timed(() => coll.upsert(b, { batchSize: rows }));
     // One flush of it all, as the run flushes once at its end: the index build that follows (for
     // seconds, on every core of a Milvus sharing this machine) is what the counts and the
-    // aggregation's reads after it run beside, as the run's do.
+    // verification's warehouse reads after it run beside, as the run's do.
     const flushMs = await timed(() => coll.flush());
     const countMs = await count(PROBE_REPOSITORY_ID);
     await t.afterFlush?.();

@@ -52,7 +52,7 @@ export const EstimateFigures = z.object({ requests: EstimateRange, tokens: Estim
 export type EstimateFigures = z.infer<typeof EstimateFigures>;
 
 /** One step's estimate: sync (GitHub requests), embeddings (OpenAI requests, tokens, dollars), aggregate, verify. */
-export const StepEstimate = EstimateFigures.extend({ step: z.enum(['sync', 'embeddings', 'aggregate', 'verify']), basis: z.string() });
+export const StepEstimate = EstimateFigures.extend({ step: z.enum(['sync', 'aggregate', 'embeddings', 'verify']), basis: z.string() });
 export type StepEstimate = z.infer<typeof StepEstimate>;
 
 export const BackfillEstimate = z.object({
@@ -124,7 +124,7 @@ export interface BackfillResult {
 export const backfillCalls = {
   'backfill.preflight': call('Check every prerequisite of a backfill live', BackfillRequest, Preflight),
   'backfill.estimate': call('Counts from GitHub, requests, points, time, tokens and dollars, before starting', BackfillRequest, BackfillEstimate),
-  'backfill.start': call('Start (or resume) a backfill: sync → embeddings → workspace aggregation → verification', BackfillRequest, JobRun),
+  'backfill.start': call('Start (or resume) a backfill: sync → workspace aggregation → embeddings → verification', BackfillRequest, JobRun),
   'backfill.current': call('The backfill the wizard should show: running, paused or interrupted, else the latest', z.object({}).strict().default({}), JobRun.nullable()),
   'backfill.report': call('A run report to save', z.object({ runId: id, format: z.enum(['json', 'markdown']) }), z.object({ filename: z.string(), content: z.string() })),
   'backfill.saveDryRun': call('A dry-run report (estimate and preflight) to save', z.object({ request: BackfillRequest, format: z.enum(['json', 'markdown']) }), z.object({ filename: z.string(), content: z.string() })),

@@ -29,7 +29,7 @@ describe('write probe', () => {
     const before = await store.listCollections();
     const vectors = [Array.from({ length: 8 }, (_, i) => (i + 1) / 10)];
 
-    // The aggregation's reads go between the counts after the flush (here at 300 entities: six batches).
+    // The verification's warehouse reads go between the counts after the flush (here at 300 entities: six batches).
     const order: string[] = [];
     const p = await probeWrites({ store, pool, url: db.url, dimensions: 8, batchSize: 50, storeVectors: true, pgvector: false, vectors, scratchCollection: true, countAt: 300, afterFlush: async () => void order.push('after flush') });
 

@@ -9,7 +9,7 @@ import { formatRange, formatSeconds, formatUsd } from '../../../shared/estimate-
 
 export const backfillUsage = `repo-ops backfill <owner/name> [--dry-run] [--time-range DAYS] [--skip-embeddings] [--embeddings-only]
                  [--full-refresh] [--workspace W]... [--time-writes] [--yes] [--json] [--override-budget REASON]
-  The aggressive backfill as one job: sync → embeddings → workspace aggregation → verification.
+  The aggressive backfill as one job: sync → workspace aggregation → embeddings → verification.
   Prints the preflight and the estimate first and asks to go on (--yes for cron).
   --time-writes lets the estimate time Milvus writes on a scratch collection of its own (created and
   dropped); without it nothing is created in Milvus and typical write speeds are assumed (wider band).

@@ -98,7 +98,7 @@ export function BackfillPage() {
     >
       <div className="page-header">
         <h1>Backfill</h1>
-        <p>Sync → embeddings → workspace aggregation, with preflight, estimate and proof at the end.</p>
+        <p>Sync → workspace aggregation → embeddings, with preflight, estimate and proof at the end.</p>
       </div>
       <nav aria-label="Backfill stages" className="row" style={{ gap: 4 }}>
         {STAGES.map((s, i) => (

@@ -8,7 +8,7 @@ import { formatDuration, formatNumber, plural, relativeTime } from '../../lib/fo
 
 export type StepView = BackfillStepState;
 
-const TITLES: Record<string, string> = { sync: '1 · Data sync (GitHub → warehouse)', embeddings: '2 · Embeddings (OpenAI → Milvus)', aggregate: '3 · Workspace aggregation', verify: '4 · Verification' };
+const TITLES: Record<string, string> = { sync: '1 · Data sync (GitHub → warehouse)', aggregate: '2 · Workspace aggregation', embeddings: '3 · Embeddings (OpenAI → Milvus)', verify: '4 · Verification' };
 
 /** One step of the backfill, live: bar, rate, ETA, its own figures and its last log lines. */
 export function StepCard({ name, step, runId }: { name: string; step: StepView | undefined; runId: string }) {

@@ -163,7 +163,7 @@ export function EstimateStage({ estimate, request }: { estimate: BackfillEstimat
           </dd>
           <dt>Time</dt>
           <dd>
-            <strong>{formatDuration(e.time.totalS)}</strong> <span className="faint">({formatDuration(e.total.seconds.low)}–{formatDuration(e.total.seconds.high)})</span> = sync {formatDuration(e.time.syncS)} + embeddings {formatDuration(e.time.embedS)} + aggregation {formatDuration(e.time.aggregateS)}
+            <strong>{formatDuration(e.time.totalS)}</strong> <span className="faint">({formatDuration(e.total.seconds.low)}–{formatDuration(e.total.seconds.high)})</span> = sync {formatDuration(e.time.syncS)} + embeddings {formatDuration(e.time.embedS)} + aggregation and verification {formatDuration(e.time.aggregateS)}
             <div className="faint">{e.time.basis}</div>
           </dd>
           {e.changes && (
@@ -255,7 +255,7 @@ export function RunStage({ run }: { run: JobRun | null }) {
           <LinkedText text={run.error} />
         </div>
       )}
-      {['sync', 'embeddings', 'aggregate', 'verify'].map((s) => (
+      {['sync', 'aggregate', 'embeddings', 'verify'].map((s) => (
         <StepCard key={s} name={s} step={steps[s]} runId={run.id} />
       ))}
     </div>
