@@ -53,6 +53,11 @@ describe('guided backfill', () => {
     // workspace to find: none asked for).
     expect(step('verify').basis).toMatch(/^6 warehouse queries \(Postgres measured right after the write probe's flush: .*2 strongly consistent Milvus counts over 180 entities/);
     expect(step('aggregate').basis).toMatch(/^workspace totals in SQL over [\d,]+ items, reviews and comments and [\d,]+ older versions of rows the run rewrites \(\d+ ms\); no workspace to add the repository to; Postgres measured after the GitHub scans:/);
+    // The step runs its statement once: its band spans the probe's fastest to slowest run besides ±20 %.
+    expect(step('aggregate').basis).toMatch(/; band ±20 % and the probe's fastest to slowest run \(×[01]\.\d\d–×\d+\.\d\d of its median\)$/);
+    const aggSeconds = step('aggregate').seconds;
+    expect(aggSeconds.low).toBeLessThanOrEqual(aggSeconds.value * 0.8 + 1e-9);
+    expect(aggSeconds.high).toBeGreaterThanOrEqual(aggSeconds.value * 1.2 - 1e-9);
     const store = await connectMilvus({ url: env.milvus.url, token: env.milvus.token });
     expect((await store.listCollections()).filter((n) => n.startsWith('repo_ops_estimate_probe_'))).toEqual([]);
     await store.close();

@@ -6,6 +6,8 @@ export interface WarehouseProbe {
   /** Per row of a hashed DISTINCT and count of people's uuids over catalogue rows: the work of the workspace totals and the verification's people count. */
   distinctMsPerRow: number;
   rows: number;
+  /** The fastest and the slowest of the timed runs against their median: how far one run may go. */
+  spread: { low: number; high: number };
 }
 
 // Enough rows for a stable per-row time, few enough to stay well under a second.
@@ -45,8 +47,10 @@ export async function probeWarehouse(pool: pg.Pool, rows: number): Promise<Wareh
       ));
     const runs: number[] = [];
     for (let i = 0; i < 5; i++) runs.push(await once());
-    const ms = runs.sort((a, b) => a - b)[2]!;
-    return { roundTripMs, distinctMsPerRow: Math.max(0, ms - roundTripMs) / n, rows: n };
+    const work = runs.sort((a, b) => a - b).map((r) => Math.max(0, r - roundTripMs));
+    const median = work[2]!;
+    const spread = median > 0 ? { low: work[0]! / median, high: work[4]! / median } : { low: 1, high: 1 };
+    return { roundTripMs, distinctMsPerRow: median / n, rows: n, spread };
   } finally {
     client.release();
   }
