@@ -1,4 +1,4 @@
-import { BackfillRequest, type BackfillResult } from '../../shared/contract/backfill.ts';
+import { BackfillRequest, BackfillStep, type BackfillResult } from '../../shared/contract/backfill.ts';
 import type { Reconciliation } from '../../shared/contract/repos.ts';
 import type { EmbeddingService } from '../embedding-job/embedding-service.ts';
 import type { JobContext, JobDefinition } from '../jobs/types.ts';
@@ -10,7 +10,7 @@ import { StepProgress } from './step-progress.ts';
 import { verifyBackfill } from './verify.ts';
 
 export const BACKFILL_JOB = 'backfill';
-export const BACKFILL_STEPS = ['sync', 'aggregate', 'embeddings', 'verify'] as const;
+export const BACKFILL_STEPS = BackfillStep.options;
 
 /** The features the backfill runs, each through its service (the layer map forbids their internals). */
 export interface BackfillDeps {

@@ -264,7 +264,8 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
   // its reads are timed now, before the embedding probes. The verification runs right after the
   // embedding step's flush, while Milvus indexes what it wrote (on a shared machine that takes its
   // cores for seconds): its warehouse work is timed right after the write probe's flush.
-  const aggregation = { wh: await probeWarehouse(pool, peopleRows), reads: await timeAggregateReads(d, req.workspaces) };
+  const wh = await probeWarehouse(pool, peopleRows);
+  const reads = await timeAggregateReads(d, req.workspaces);
   let afterFlush: WarehouseProbe | null = null;
   const timeVerifyWarehouse = async () => {
     afterFlush ??= await probeWarehouse(pool, peopleRows);
@@ -404,7 +405,6 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
     // Besides the people, the totals count the repository's PRs and issues again; the verification's coverage twice.
     itemPassMs: visits.items * w.distinctMsPerRow,
   });
-  const { wh, reads } = aggregation;
   const aggVisits = rowVisits({ ...rewrites, embedded: 0 });
   const oldPeople = aggVisits.people - peopleRows;
   const agg = passes(aggVisits, wh);

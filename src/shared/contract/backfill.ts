@@ -51,8 +51,12 @@ export type EstimateRange = z.infer<typeof EstimateRange>;
 export const EstimateFigures = z.object({ requests: EstimateRange, tokens: EstimateRange, usd: EstimateRange, seconds: EstimateRange });
 export type EstimateFigures = z.infer<typeof EstimateFigures>;
 
-/** One step's estimate: sync (GitHub requests), embeddings (OpenAI requests, tokens, dollars), aggregate, verify. */
-export const StepEstimate = EstimateFigures.extend({ step: z.enum(['sync', 'aggregate', 'embeddings', 'verify']), basis: z.string() });
+/** The backfill's steps, in the order they run. */
+export const BackfillStep = z.enum(['sync', 'aggregate', 'embeddings', 'verify']);
+export type BackfillStep = z.infer<typeof BackfillStep>;
+
+/** One step's estimate: sync (GitHub requests), aggregate, embeddings (OpenAI requests, tokens, dollars), verify. */
+export const StepEstimate = EstimateFigures.extend({ step: BackfillStep, basis: z.string() });
 export type StepEstimate = z.infer<typeof StepEstimate>;
 
 export const BackfillEstimate = z.object({

@@ -6,7 +6,7 @@ import { RadioGroup } from 'radix-ui';
 import { Fragment, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { CheckField } from '../../components/CheckField.tsx';
-import type { BackfillEstimate, BackfillRequest, Preflight, Verification } from '../../../../shared/contract/backfill.ts';
+import { BackfillStep, type BackfillEstimate, type BackfillRequest, type Preflight, type Verification } from '../../../../shared/contract/backfill.ts';
 import type { JobRun } from '../../../../shared/contract/jobs.ts';
 import type { RepositoryRow } from '../../../../shared/contract/repos.ts';
 import type { Workspace } from '../../../../shared/contract/workspaces.ts';
@@ -255,7 +255,7 @@ export function RunStage({ run }: { run: JobRun | null }) {
           <LinkedText text={run.error} />
         </div>
       )}
-      {['sync', 'aggregate', 'embeddings', 'verify'].map((s) => (
+      {BackfillStep.options.map((s) => (
         <StepCard key={s} name={s} step={steps[s]} runId={run.id} />
       ))}
     </div>
