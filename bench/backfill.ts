@@ -81,11 +81,14 @@ try {
   await c.ops.profiles.create({ name: 'bench', githubApiUrl: gh.url, openaiBaseUrl: openai.baseUrl, milvusCollection: 'bench_backfill' });
   // The estimate may time Milvus writes on a scratch collection (the wizard's --time-writes).
   const request = { repository: REPO, workspaces: ['Bench team'], timeWrites: true };
+  const p0 = performance.now();
   const preflight = await c.ops.backfill.preflight(request);
+  const preflightS = (performance.now() - p0) / 1000;
   if (!preflight.ok) throw new Error(`preflight failed: ${preflight.checks.filter((x) => x.state === 'fail').map((x) => `${x.label}: ${x.message}`).join('; ')}`);
   const e0 = performance.now();
   const estimate = await c.ops.backfill.estimate(request);
   const estimateS = (performance.now() - e0) / 1000;
+  console.log(`preflight: ${preflightS.toFixed(1)} s (GitHub's pages scanned and texts sampled; the estimate reuses them)`);
   console.log(`estimate (${estimateS.toFixed(1)} s to make; ${estimate.sample.method}): ${estimate.github.pullRequests} PRs, ${estimate.github.issues} issues, ${estimate.github.requests} requests, ${estimate.embeddings.tokens.toLocaleString()} tokens ($${estimate.embeddings.usd.toFixed(4)}), ${estimate.time.totalS.toFixed(1)} s (${estimate.time.basis})`);
   console.log(`embedding step: ${estimate.steps.find((x) => x.step === 'embeddings')?.basis}`);
   const t0 = performance.now();
@@ -187,6 +190,7 @@ try {
       aggregate_s: Number(st.aggregate.seconds.toFixed(2)),
       ...errors,
       estimate_in_band: Object.values(figures).every((rows) => rows.every(([f, e, a]) => inBand(f, e, a))),
+      preflight_s: Number(preflightS.toFixed(1)),
       estimate_s: Number(estimateS.toFixed(1)),
       sample_items: estimate.sample.items,
       heavy_prs: heavyPrs,

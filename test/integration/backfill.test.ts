@@ -26,7 +26,12 @@ describe('guided backfill', () => {
     // Unless the operator allows a scratch collection, the estimate creates nothing in Milvus: typical
     // write speeds stand in, with a wider band.
     const created = vi.spyOn(MilvusVectorStore.prototype, 'ensureCollection');
+    // The preflight read GitHub (its scan and sampled texts) a moment ago: the estimate reuses that
+    // reading and sends GitHub nothing, and says so.
+    const requestsBefore = env.emulator.stats.requests;
     const assumed = await env.t.ops.backfill.estimate({ repository: REPO, workspaces: ['Core team'] });
+    expect(env.emulator.stats.requests).toBe(requestsBefore);
+    expect(assumed.sample.method).toMatch(/; GitHub read \d+ s before this estimate \(by the preflight or an earlier estimate\) and reused$/);
     expect(created).not.toHaveBeenCalled();
     // A workspace that does not exist yet: looked for (read-only), then created and linked (two inserts).
     expect(assumed.steps.find((st) => st.step === 'aggregate')!.basis).toMatch(/the step's reads timed read-only \(\d+ ms: the workspace found by name\); 2 inserts and the totals at \d+\.\d ms each besides their work; Postgres measured after the GitHub scans:/);
@@ -109,6 +114,13 @@ WHERE wr.repository_id = 'repo-id';`.replaceAll("'repo-id'", `'${repo.id}'`));
     const again = retry.result as typeof result & { steps: { sync: { items: number } } };
     expect(again.steps.sync.items).toBe((done.result as typeof again).steps.sync.items);
     expect(states(again.verification)).toEqual(states(result.verification));
+    // The sync moved the warehouse's marks: the next estimate reads GitHub again, from them.
+    const requestsAfterRun = env.emulator.stats.requests;
+    const next = await env.t.ops.backfill.estimate({ repository: REPO });
+    expect(env.emulator.stats.requests).toBeGreaterThan(requestsAfterRun);
+    expect(next.sample.method).not.toMatch(/reused/);
+    expect(Date.parse(next.sample.readAt)).toBeGreaterThan(Date.parse(estimate.sample.readAt));
+    expect(next.changes).toMatchObject({ pullRequests: 0, issues: 0 });
   });
 
   it('goes red, not green, when GitHub’s pages leave out PRs its totalCount includes', async () => {

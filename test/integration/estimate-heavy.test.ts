@@ -39,6 +39,15 @@ describe('backfill estimate on a heavy-tailed repository', () => {
     expect(heavy.length).toBeGreaterThan(10);
     const e = await env.t.ops.backfill.estimate({ repository: REPO, mode: 'full' });
     expect(e.sample).toMatchObject({ scanComplete: true, population: 1300 });
+    // Asked again a moment later (as the wizard's estimate follows its preflight): the same reading
+    // of GitHub, its scan and its sampled texts, reused; not one request.
+    const requests0 = env.emulator.stats.requests;
+    const again = await env.t.ops.backfill.estimate({ repository: REPO, mode: 'full' });
+    expect(env.emulator.stats.requests).toBe(requests0);
+    expect(again.sample).toMatchObject({ items: e.sample.items, population: 1300, readAt: e.sample.readAt });
+    expect(again.sample.method).toMatch(/GitHub read \d+ s before this estimate .* and reused$/);
+    expect(again.embeddings.tokens).toBe(e.embeddings.tokens);
+    expect(again.github.requests).toBe(e.github.requests);
     // A random sample across the history, not everything: the band is real, and narrow.
     expect(e.sample.items).toBeGreaterThanOrEqual(200);
     expect(e.sample.items).toBeLessThan(1300);

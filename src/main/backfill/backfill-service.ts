@@ -12,21 +12,31 @@ import type { WorkspaceService } from '../workspaces/workspace-service.ts';
 import { BACKFILL_JOB } from './backfill-job.ts';
 import { estimateBackfill } from './estimate.ts';
 import { preflight } from './preflight.ts';
+import { SampleMemo } from './sample-memo.ts';
 import { dryRunReport, runReport } from './report.ts';
 
 const sameRequest = (a: BackfillRequest, b: BackfillRequest) =>
   JSON.stringify([a.repository.toLowerCase(), a.mode, a.timeRangeDays ?? null, a.skipEmbeddings, a.embeddingsOnly, [...a.workspaces].sort()]) ===
   JSON.stringify([b.repository.toLowerCase(), b.mode, b.timeRangeDays ?? null, b.skipEmbeddings, b.embeddingsOnly, [...b.workspaces].sort()]);
 
+// How long the estimate's GitHub reads stand: the wizard's preflight, estimate and start are a minute or two apart.
+const GITHUB_READS_REUSED_MS = 5 * 60_000;
+
 /** The guided backfill: preflight, estimate, the backfill job, reports. */
 export class BackfillService {
   private readonly d: { jobs: JobQueue; warehouse: WarehouseService; sync: SyncService; embeddings: EmbeddingService; settings: SettingsService; profiles: ProfileService; secrets: SecretService; workspaces: WorkspaceService };
+  private readonly samples = new SampleMemo();
   constructor(d: BackfillService['d']) {
     this.d = d;
   }
 
+  /**
+   * The preflight, the estimate and a budgeted start each estimate: within a few minutes they share
+   * one reading of GitHub (its scan and sampled texts: ~100 requests on a large repository) unless
+   * a sync moved the warehouse's marks in between.
+   */
   estimate(req: BackfillRequest, opts?: { probes?: boolean }) {
-    return estimateBackfill(this.d, req, opts);
+    return estimateBackfill(this.d, req, { ...opts, reuse: { withinMs: GITHUB_READS_REUSED_MS, samples: this.samples } });
   }
 
   async preflight(req: BackfillRequest) {

@@ -15,6 +15,7 @@ import { timeAggregateReads } from './aggregate-probe.ts';
 import { band, embeddingRequests, embedStepSeconds, exact, fitLatency, relativeError, rounded, rowVisits, scaledCountMs, sum, totalFromSample, type Range } from './estimate-model.ts';
 import { effectiveParallelism, PROBE_SENDS, probeEmbedding, type EmbedProbe } from './embed-probe.ts';
 import { fetchSample, latestNumber, seededRandom, shuffled } from './sample.ts';
+import type { SampleMemo } from './sample-memo.ts';
 import { probeWarehouse, type WarehouseProbe } from './warehouse-probe.ts';
 
 /** The backfill guide's static table, shown beside the live estimate. */
@@ -95,6 +96,12 @@ async function storedItems(pool: pg.Pool, repositoryId: string | null, numbers: 
   return out;
 }
 
+export interface EstimateOptions {
+  probes?: boolean;
+  /** GitHub's reads of an estimate (or preflight) this recent may stand for new ones: see measure-memo.ts. */
+  reuse?: { withinMs: number; samples: SampleMemo };
+}
+
 /**
  * What a backfill will do and cost, before it starts, step by step, each figure with its band:
  * - sync: a totalCount-only scan of the very pages the sync will fetch (an incremental pass
@@ -104,13 +111,17 @@ async function storedItems(pool: pg.Pool, repositoryId: string | null, numbers: 
  *   brings (new or changed since stored), tokenized; requests packed as the embedder packs them;
  *   time bound by the provider's limits (read live) and the tokenizer's measured speed.
  */
-export async function estimateBackfill(d: { warehouse: WarehouseService; sync: SyncService; embeddings: EmbeddingService; settings: SettingsService; workspaces: WorkspaceService }, req: BackfillRequest, opts: { probes?: boolean } = {}): Promise<BackfillEstimate> {
+export async function estimateBackfill(d: { warehouse: WarehouseService; sync: SyncService; embeddings: EmbeddingService; settings: SettingsService; workspaces: WorkspaceService }, req: BackfillRequest, opts: EstimateOptions = {}): Promise<BackfillEstimate> {
   // probes: false (the preflight, which needs only GitHub's points) sends no texts and writes no scratch vectors.
   const probes = opts.probes ?? true;
   const name = parseRepoName(req.repository);
   const { pool } = await d.warehouse.connection();
-  // 1. The sync's pages, scanned by the sync itself (read-only), every request timed.
-  const m = await d.sync.measure({ repository: name.fullName, mode: req.timeRangeDays ? 'range' : req.mode, timeRangeDays: req.timeRangeDays }, { scan: !req.embeddingsOnly, maxPages: SCAN_MAX_PAGES });
+  const startedAt = Date.now();
+  // 1. The sync's pages, scanned by the sync itself (read-only), every request timed; or, when
+  // allowed, a scan this young from the same marks (the preflight's), with the texts drawn beside it.
+  const m = await d.sync.measure({ repository: name.fullName, mode: req.timeRangeDays ? 'range' : req.mode, timeRangeDays: req.timeRangeDays }, { scan: !req.embeddingsOnly, maxPages: SCAN_MAX_PAGES, reuseWithinMs: opts.reuse?.withinMs });
+  const reusedS = m.readAt < startedAt ? (startedAt - m.readAt) / 1000 : null;
+  const sampleKey = `${name.fullName.toLowerCase()}@${m.readAt}`;
   const { window, github: counts, stored, repository: repo, scan, pageCosts } = m;
   const timings: RequestTiming[] = [...m.timings];
   const github = await d.sync.github();
@@ -145,6 +156,18 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
     sampleFrom = 'numbers';
   }
   const order = shuffled(population, random);
+  const drawTexts = async (part: number[]) => {
+    const memo = opts.reuse?.samples.get(sampleKey, part);
+    if (memo) {
+      timings.push(...memo.timings);
+      return memo.items;
+    }
+    const partTimings: RequestTiming[] = [];
+    const items = await fetchSample(github, name.owner, name.name, part, (t) => partTimings.push(t));
+    timings.push(...partTimings);
+    opts.reuse?.samples.set(sampleKey, part, { items, timings: partTimings });
+    return items;
+  };
   const sample: { tokens: number; need: number }[] = [];
   // Texts that will be embedded, in the sample's random order: what the embedding probe sends.
   const probeTexts: { text: string; tokens: number }[] = [];
@@ -155,7 +178,7 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
   while (drawn < wanted) {
     const part = order.slice(drawn, drawn + SAMPLE_STEP);
     drawn += part.length;
-    const items = await fetchSample(github, name.owner, name.name, part, (t) => timings.push(t));
+    const items = await drawTexts(part);
     if (sampleFrom === 'numbers' && items.length) storedMap = new Map([...storedMap, ...(await storedItems(pool, repo?.id ?? null, items.map((i) => i.number)))]);
     for (const it of items) {
       const prepared = prepareEmbeddingText({ type: it.kind, title: it.title, body: it.body });
@@ -474,7 +497,8 @@ export async function estimateBackfill(d: { warehouse: WarehouseService; sync: S
       population: populationSize,
       scannedPages: scan.reduce((n, s) => n + s.pages.length, 0),
       scanComplete,
-      method: `${scanComplete ? 'every page the sync will fetch scanned for nested sizes' : req.embeddingsOnly ? 'no sync' : `first ${SCAN_MAX_PAGES} pages per stream scanned`}; texts: ${tokenBasis}`,
+      method: `${scanComplete ? 'every page the sync will fetch scanned for nested sizes' : req.embeddingsOnly ? 'no sync' : `first ${SCAN_MAX_PAGES} pages per stream scanned`}; texts: ${tokenBasis}${reusedS !== null ? `; GitHub read ${reusedS.toFixed(0)} s before this estimate (by the preflight or an earlier estimate) and reused` : ''}`,
+      readAt: new Date(m.readAt).toISOString(),
     },
     changes,
   };

@@ -39,21 +39,38 @@ export interface SyncMeasurement {
   fullPage: RequestTiming | null;
   /** GitHub's GraphQL bucket after the measurement. */
   graphql: { remaining: number | null; resetAt: string | null };
+  /** When GitHub was read (a measurement may be reused for a few minutes: measure-memo.ts). */
+  readAt: number;
+}
+
+/** The warehouse's side of a measurement: cheap, read every time. */
+export interface WarehouseSide {
+  repository: TrackedRepository | null;
+  stored: { pullRequests: number; issues: number };
+  /** The incremental marks the scan starts from: GitHub's side holds while they stay the same. */
+  marks: Record<'pull_requests' | 'issues' | 'commits', Date | null>;
+}
+
+/** The repository's row, its stored counts in the window and its marks (incremental windows only). */
+export async function warehouseSide(pool: pg.Pool, fullName: string, window: SyncWindow): Promise<WarehouseSide> {
+  const repository = await findRepository(pool, fullName);
+  const stored = repository ? await storedCounts(pool, repository.id, window) : { pullRequests: 0, issues: 0 };
+  const marks = window.mode === 'incremental' ? await incrementalMarks(pool, repository?.id ?? null) : { pull_requests: null, issues: null, commits: null };
+  return { repository, stored: { pullRequests: stored.pullRequests, issues: stored.issues }, marks };
 }
 
 /**
  * GitHub's counts, the warehouse's state, and a totalCount-only scan of the pages the sync will
  * fetch (`scan: false` skips it). Read-only: nothing is tracked or written.
  */
-export async function measureSync(opts: { pool: pg.Pool; github: GitHubClient; log: Logger; owner: string; name: string; window: SyncWindow; scan: boolean; maxPages: number; signal?: AbortSignal }): Promise<SyncMeasurement> {
-  const { pool, github, owner, name, window } = opts;
+export async function measureSync(opts: { github: GitHubClient; log: Logger; owner: string; name: string; window: SyncWindow; side: WarehouseSide; scan: boolean; maxPages: number; signal?: AbortSignal }): Promise<SyncMeasurement> {
+  const { github, owner, name, window } = opts;
+  const { repository, stored, marks } = opts.side;
+  const readAt = Date.now();
   const timings: RequestTiming[] = [];
   const t0 = performance.now();
   const counts = await githubCounts(github, owner, name, window);
   timings.push({ nodes: 3, ms: performance.now() - t0 });
-  const repository = await findRepository(pool, `${owner}/${name}`);
-  const stored = repository ? await storedCounts(pool, repository.id, window) : { pullRequests: 0, issues: 0 };
-  const marks = window.mode === 'incremental' ? await incrementalMarks(pool, repository?.id ?? null) : { pull_requests: null, issues: null, commits: null };
   const scan = opts.scan ? await scanSizes({ github, log: opts.log, owner, name, window, marks, maxPages: opts.maxPages, signal: opts.signal, onTiming: (t) => timings.push(t) }) : [];
   let fullPage: RequestTiming | null = null;
   const firstPrs = scan[0]?.pages[0]?.length ?? 0;
@@ -69,7 +86,7 @@ export async function measureSync(opts: { pool: pg.Pool; github: GitHubClient; l
   return {
     window,
     github: counts,
-    stored: { pullRequests: stored.pullRequests, issues: stored.issues },
+    stored,
     repository,
     scan,
     pageCosts: scan.map((s) => (wholePass(s) ? laneCosts(s) : [s.pages.map((p) => pageCost(p))])),
@@ -80,6 +97,7 @@ export async function measureSync(opts: { pool: pg.Pool; github: GitHubClient; l
     timings,
     fullPage,
     graphql: { remaining: github.stats.buckets.graphql?.remaining ?? null, resetAt: github.stats.buckets.graphql?.resetAt ?? null },
+    readAt,
   };
 }
 

@@ -13,7 +13,8 @@ import { githubCounts, reconcile } from './reconcile.ts';
 import { parseRepoName } from '../github/repo-name.ts';
 import { resolveWindow } from './plan.ts';
 import { findRepository, lookupRepository, trackRepository, type TrackedRepository } from './repositories.ts';
-import { measureSync, type SyncMeasurement } from './measure.ts';
+import { measureSync, warehouseSide, type SyncMeasurement } from './measure.ts';
+import { MeasureMemo, measureKey } from './measure-memo.ts';
 import { runSync, type SyncResult } from './runner.ts';
 import { githubSpend } from './spend.ts';
 import { syncCost } from './cost.ts';
@@ -80,6 +81,7 @@ interface SyncDeps {
 /** Repositories and their syncs: tracking, dry-run plans, sync jobs, history. */
 export class SyncService {
   private readonly deps: SyncDeps;
+  private readonly measured = new MeasureMemo();
 
   constructor(deps: SyncDeps) {
     this.deps = deps;
@@ -120,11 +122,20 @@ export class SyncService {
    * What a sync of this request will fetch, measured read-only before it runs: GitHub's and the
    * warehouse's counts and a totalCount-only scan of the sync's own pages (the backfill estimate).
    */
-  async measure(req: SyncRequest, opts: { scan: boolean; maxPages: number; signal?: AbortSignal }): Promise<SyncMeasurement> {
+  async measure(req: SyncRequest, opts: { scan: boolean; maxPages: number; signal?: AbortSignal; reuseWithinMs?: number }): Promise<SyncMeasurement> {
     const name = parseRepoName(req.repository);
     const { pool } = await this.deps.warehouse.connection();
+    const window = resolveWindow(req);
+    const side = await warehouseSide(pool, name.fullName, window);
+    // Reused only when asked: GitHub's side of a measurement this young, from the same marks.
+    const profile = this.deps.profiles.ensureActive();
+    const key = measureKey({ profileId: profile.id, apiUrl: profile.githubApiUrl, fullName: name.fullName, window: req, scan: opts.scan, maxPages: opts.maxPages });
+    const reused = opts.reuseWithinMs ? this.measured.get(key, side, opts.reuseWithinMs) : null;
+    if (reused) return reused;
     const github = await this.github({ signal: opts.signal });
-    return measureSync({ pool, github, log: this.deps.logger, owner: name.owner, name: name.name, window: resolveWindow(req), scan: opts.scan, maxPages: opts.maxPages, signal: opts.signal });
+    const m = await measureSync({ github, log: this.deps.logger, owner: name.owner, name: name.name, window, side, scan: opts.scan, maxPages: opts.maxPages, signal: opts.signal });
+    this.measured.set(key, side, m);
+    return m;
   }
 
   /** A GitHub client for the active profile (its API URL and keychain token). */

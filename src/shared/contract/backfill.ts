@@ -71,7 +71,15 @@ export const BackfillEstimate = z.object({
   steps: z.array(StepEstimate),
   total: EstimateFigures,
   /** What the figures are measured from: the size scan of the sync's pages and the text sample. */
-  sample: z.object({ items: z.number().int(), population: z.number().int(), scannedPages: z.number().int(), scanComplete: z.boolean(), method: z.string() }),
+  sample: z.object({
+    items: z.number().int(),
+    population: z.number().int(),
+    scannedPages: z.number().int(),
+    scanComplete: z.boolean(),
+    method: z.string(),
+    /** When GitHub was read for these figures: an estimate reuses the preflight's reads for a few minutes. */
+    readAt: z.string(),
+  }),
   /** Incremental runs: what changed since the last complete sync's mark (null: a full pass). */
   changes: z.object({ since: z.string(), pullRequests: z.number().int(), issues: z.number().int() }).nullable(),
 });
