@@ -84,8 +84,12 @@ describe('workers on the warehouse queue', () => {
     const sch = await env.t.ops.schedules.add({ name: 'Every minute', kind: 'github-sync', params: { repository: SMALL[1]!, mode: 'incremental' }, cron: '* * * * *', concurrencyPolicy: 'Allow' });
     const createdAt = new Date();
     // Two whole ticks: the scheduler passes of all three processes (every 5 s each) race for each one.
-    const ran = async () => (await env.t.ops.schedules.history({ id: sch.id, limit: 100 })).filter((t) => t.runId);
-    await waitFor('two ticks run', async () => ((await ran()).length >= 2 || null), 150_000, 1000);
+    // Waited for as decided, whatever became of them, so that a tick that did not start fails the
+    // assertions below with its reason (not a timeout waiting for a third tick).
+    const decided = async () => (await env.t.ops.schedules.history({ id: sch.id, limit: 100 })).filter((t) => t.trigger === 'cron');
+    await waitFor('two ticks decided', async () => ((await decided()).length >= 2 || null), 150_000, 1000).catch(async (e: Error) => {
+      throw new Error(`${e.message}; ticks so far: ${JSON.stringify(await decided())}; workers: ${fleet.output().slice(-4000)}`);
+    });
     await env.t.ops.schedules.setEnabled({ id: sch.id, enabled: false });
     // Late passes of the other processes (up to one interval behind) still see the ticks as decided.
     await new Promise((r) => setTimeout(r, 6000));
@@ -93,7 +97,7 @@ describe('workers on the warehouse queue', () => {
     const at = ticks.map((t) => Date.parse(t.scheduledFor));
     expect(new Set(at).size).toBe(ticks.length);
     expect(at.every((t, i) => t % 60_000 === 0 && (i === 0 || t - at[i - 1]! === 60_000)), JSON.stringify(ticks)).toBe(true);
-    expect(ticks.every((t) => t.trigger === 'cron' && t.status === 'requested' && t.runId), JSON.stringify(ticks)).toBe(true);
+    expect(ticks.every((t) => t.trigger === 'cron' && t.status === 'requested' && t.runId), `${JSON.stringify(ticks)}; workers: ${fleet.output().slice(-4000)}`).toBe(true);
     // The queue holds exactly the ledger's runs: one per tick, none started twice.
     const runs = (await env.pool.query("SELECT id FROM job_runs_shared WHERE kind = 'github-sync' AND params->>'repository' = $1 AND created_at >= $2", [SMALL[1], createdAt])).rows.map((r) => r.id as string);
     expect(runs.sort()).toEqual(ticks.map((t) => t.runId!).sort());

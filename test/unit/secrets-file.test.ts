@@ -38,7 +38,9 @@ describe('encrypted secrets file', () => {
   it('seals each value with the passphrase-derived key, 0600, nothing in clear', async () => {
     const file = join(tmp.dir, 'a', 'secrets.enc');
     const store = new EncryptedFileBackend(file);
-    await expect(store.get('p:github_token')).rejects.toBeInstanceOf(SecretStoreLockedError);
+    // No file yet: nothing was ever stored here (a read is not a failure); storing needs the passphrase.
+    await expect(store.get('p:github_token')).resolves.toBeNull();
+    await expect(store.set('p:github_token', TOKEN)).rejects.toBeInstanceOf(SecretStoreLockedError);
     await expect(store.unlock('short')).rejects.toThrow(/at least 12 characters/);
     expect(await store.unlock(PASS)).toEqual({ created: true });
     await store.set('p:github_token', TOKEN);
@@ -51,6 +53,8 @@ describe('encrypted secrets file', () => {
 
     const later = new EncryptedFileBackend(file);
     expect(later.locked()).toBe(true);
+    // A file that is there but locked may hold the value: reading it fails, it does not answer "none".
+    await expect(later.get('p:github_token')).rejects.toBeInstanceOf(SecretStoreLockedError);
     await expect(later.unlock('wrong passphrase!!')).rejects.toThrow('Wrong passphrase for the secrets file');
     expect(await later.unlock(PASS)).toEqual({ created: false });
     expect(await later.get('p:github_token')).toBe(TOKEN);

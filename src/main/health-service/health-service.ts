@@ -86,7 +86,8 @@ export class HealthService {
     const warehouseTarget: WarehouseTarget | undefined = active
       ? undefined
       : async () => {
-          const url = await this.deps.secrets.get(profile.id, 'postgres_url');
+          const { value: url, unreadable } = await this.deps.secrets.lookup(profile.id, 'postgres_url');
+          if (unreadable) throw new OpsError('unavailable', `The Postgres URL of "${profile.name}" could not be read from the secret store: ${unreadable}`);
           if (!url) throw new OpsError('unavailable', `No Postgres URL: "${profile.name}" uses the embedded warehouse, which runs while that profile is active (make it active to test it, or add a URL in Settings → Secrets)`);
           temp = createPool(url, { max: 1, connectTimeoutMs: settings.healthTimeoutMs, applicationName: 'repo-ops-test' });
           temp.on('error', () => {}); // reported by the check

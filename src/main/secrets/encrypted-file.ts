@@ -78,6 +78,8 @@ export class EncryptedFileBackend implements SecretBackend {
   }
 
   async get(account: string): Promise<string | null> {
+    // No file: nothing was ever stored here (not a store that fails to answer).
+    if (!this.key && !this.exists()) return null;
     const key = this.requireKey();
     const sealed = this.read().entries[account];
     if (!sealed) return null;

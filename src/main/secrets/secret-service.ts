@@ -33,19 +33,30 @@ export class SecretService {
 
   /** For services (GitHub client, Postgres pool …). Never route this to a client. */
   async get(profileId: string, key: SecretKey): Promise<string | null> {
-    const fromKeychain = await this.readKeychain(profileId, key);
-    const value = fromKeychain ?? this.fromEnv(key);
+    return (await this.lookup(profileId, key)).value;
+  }
+
+  /**
+   * The value, or why there is none: `unreadable` names the store's failure when the store did not
+   * answer (a keychain busy or locked, a locked secrets file) and no environment variable stands in.
+   * Unreadable is not "not set": a caller that would act differently on a missing value (the
+   * warehouse: its URL, else the embedded PostgreSQL) must not take one for the other.
+   */
+  async lookup(profileId: string, key: SecretKey): Promise<{ value: string | null; unreadable: string | null }> {
+    const stored = await this.readKeychain(profileId, key);
+    const value = stored.value ?? this.fromEnv(key);
     this.deps.redactor.add(value);
-    return value;
+    return { value, unreadable: value === null ? stored.error : null };
   }
 
   async require(profileId: string, key: SecretKey): Promise<string> {
-    const v = await this.get(profileId, key);
-    if (!v) {
+    const { value, unreadable } = await this.lookup(profileId, key);
+    if (!value) {
       const spec = SECRET_CATALOG[key];
+      if (unreadable) throw new OpsError('unavailable', `${spec.label} could not be read from the secret store: ${unreadable}. Set ${spec.envVars.join(' / ')} to go on without it.`);
       throw new OpsError('unavailable', `${spec.label} is not set. Add it in Settings → Profiles, or set ${spec.envVars.join(' / ')}.`);
     }
-    return v;
+    return value;
   }
 
   async set(profileId: string, key: SecretKey, value: string): Promise<SecretStatus> {
@@ -185,14 +196,15 @@ export class SecretService {
     return { profileId, keychain, items };
   }
 
-  private async readKeychain(profileId: string, key: SecretKey): Promise<string | null> {
+  private async readKeychain(profileId: string, key: SecretKey): Promise<{ value: string | null; error: string | null }> {
     // A keychain known to be down is not asked again for 30 s: env fallback answers.
-    if (this.keychainState && !this.keychainState.available && Date.now() - this.keychainState.at < 30_000) return null;
+    const state = this.keychainState;
+    if (state && !state.available && Date.now() - state.at < 30_000) return { value: null, error: state.message ?? 'the secret store did not answer' };
     try {
-      return await this.deps.backend.get(account(profileId, key));
+      return { value: await this.deps.backend.get(account(profileId, key)), error: null };
     } catch (e) {
       this.keychainState = { available: false, message: (e as Error).message, at: Date.now() };
-      return null;
+      return { value: null, error: (e as Error).message };
     }
   }
 

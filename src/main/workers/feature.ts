@@ -19,7 +19,14 @@ export const workersFeature = {
     const decideAndJoin = async () => {
       if (config.mode !== 'serve' && config.mode !== 'electron') return;
       const profile = s.profiles.active();
-      const team = profile ? Boolean(await s.secrets.get(profile.id, 'postgres_url')) : false;
+      // A secret store that does not answer yet (a session starting) is asked again before deciding.
+      let found = profile ? await s.secrets.lookup(profile.id, 'postgres_url') : { value: null, unreadable: null };
+      for (let i = 0; profile && found.unreadable && i < 5; i++) {
+        await new Promise((r) => setTimeout(r, 2000));
+        found = await s.secrets.lookup(profile.id, 'postgres_url');
+      }
+      if (found.unreadable) return log.warn('queue_undecided', `Jobs run in this console's own queue: the Postgres URL could not be read from the secret store (${found.unreadable})`);
+      const team = Boolean(found.value);
       const choice = consoleQueue(config.mode, config.env, team);
       if (!choice.join) return log.info('queue_local', `Jobs run in this console's own queue: ${choice.why}`);
       await workers.join({ work: true, concurrency: s.settings.get().jobConcurrency });
