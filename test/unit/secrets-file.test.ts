@@ -99,6 +99,37 @@ describe('encrypted secrets file', () => {
     expect(downProbes).toBe(2);
   });
 
+  it('asks a keychain that failed at start again, while no file holds anything; a file once there stands', async () => {
+    let now = 0;
+    let up = false;
+    const late = Object.assign(new MemoryKeychain(true), {
+      async probe() {
+        if (!up) throw new KeychainUnavailableError('The OS keychain did not answer within 5 s');
+      },
+    });
+    late.values.set('p:github_token', TOKEN);
+    const auto = new AutoSecretBackend({ os: late, file: join(tmp.dir, 'late.enc'), env: {}, recheckMs: 10_000, now: () => now });
+    expect(await auto.info()).toMatchObject({ kind: 'encrypted-file', reason: expect.stringContaining('did not answer') });
+    // Nothing is stored in a file that does not exist: not a failure, no value.
+    expect(await auto.get('p:github_token')).toBeNull();
+    up = true;
+    now = 9_999;
+    expect(await auto.info()).toMatchObject({ kind: 'encrypted-file' });
+    now = 10_000;
+    expect(await auto.info()).toMatchObject({ kind: 'os-keychain' });
+    expect(await auto.get('p:github_token')).toBe(TOKEN);
+
+    // Where the operator created the file meanwhile, the file stays the store.
+    up = false;
+    now = 0;
+    const chosen = new AutoSecretBackend({ os: late, file: join(tmp.dir, 'made.enc'), env: {}, recheckMs: 10_000, now: () => now });
+    expect(await chosen.info()).toMatchObject({ kind: 'encrypted-file' });
+    await chosen.unlock(PASS);
+    up = true;
+    now = 60_000;
+    expect(await chosen.info()).toMatchObject({ kind: 'encrypted-file', locked: false });
+  });
+
   it('is chosen automatically when the OS keychain cannot store a value, and only then', async () => {
     const none = new AutoSecretBackend({ os: new MemoryKeychain(false), file: join(tmp.dir, 'c.enc'), env: {} });
     expect(await none.info()).toMatchObject({ kind: 'encrypted-file', locked: true, reason: expect.stringContaining('no usable OS keychain') });

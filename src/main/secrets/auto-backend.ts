@@ -2,6 +2,9 @@ import { EncryptedFileBackend } from './encrypted-file.ts';
 import { KeychainUnavailableError, type SecretBackend } from './keychain.ts';
 
 const PROBE_RETRY_MS = 1000;
+// How long a file chosen only because the keychain did not answer (no file yet) stands before the
+// keychain is asked again.
+const RECHECK_MS = 10_000;
 
 export type SecretStoreKind = 'os-keychain' | 'encrypted-file';
 
@@ -25,10 +28,17 @@ export class AutoSecretBackend implements SecretBackend {
   private readonly os: SecretBackend;
   private readonly env: NodeJS.ProcessEnv;
 
-  constructor(opts: { os: SecretBackend; file: string; env: NodeJS.ProcessEnv }) {
+  /** Set while the choice is the file by default only (the keychain failed, no file yet): when to ask again. */
+  private recheckAt: number | null = null;
+  private readonly recheckMs: number;
+  private readonly now: () => number;
+
+  constructor(opts: { os: SecretBackend; file: string; env: NodeJS.ProcessEnv; recheckMs?: number; now?: () => number }) {
     this.os = opts.os;
     this.file = new EncryptedFileBackend(opts.file);
     this.env = opts.env;
+    this.recheckMs = opts.recheckMs ?? RECHECK_MS;
+    this.now = opts.now ?? Date.now;
   }
 
   async info(): Promise<SecretStoreInfo> {
@@ -57,6 +67,10 @@ export class AutoSecretBackend implements SecretBackend {
   }
 
   private choose() {
+    // A file chosen by default while no file exists holds nothing yet: a keychain that failed at
+    // start (a session still starting, a busy bus) is asked again, so a blip does not hide the
+    // operator's keychain secrets for the life of the process. Once the file exists, it stands.
+    if (this.chosen && this.recheckAt !== null && this.now() >= this.recheckAt && !this.file.exists()) this.chosen = null;
     this.chosen ??= this.decide();
     return this.chosen;
   }
@@ -82,6 +96,7 @@ export class AutoSecretBackend implements SecretBackend {
   }
 
   private async decide(): Promise<{ backend: SecretBackend; info: Omit<SecretStoreInfo, 'locked'> }> {
+    this.recheckAt = null;
     const forced = this.env.REPO_OPS_SECRET_STORE;
     const fileInfo = (reason: string) => ({ backend: this.file, info: { kind: 'encrypted-file' as const, reason, file: this.file.path } });
     const osInfo = (reason: string) => ({ backend: this.os, info: { kind: 'os-keychain' as const, reason, file: null } });
@@ -92,6 +107,7 @@ export class AutoSecretBackend implements SecretBackend {
     else {
       const failure = await this.probeOs();
       picked = failure ? fileInfo(`no usable OS keychain (${failure})`) : osInfo('the OS keychain stores secrets on this machine');
+      this.recheckAt = failure ? this.now() + this.recheckMs : null;
     }
     const passphrase = this.env.REPO_OPS_SECRETS_PASSPHRASE;
     if (picked.info.kind === 'encrypted-file' && passphrase) {
