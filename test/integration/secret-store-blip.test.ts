@@ -45,6 +45,16 @@ describe('a secret store that stops answering', () => {
     // The pool was not ended: work goes on against the same database.
     expect((await pool.query('SELECT current_database() AS d')).rows[0].d).toBe(db.name);
     expect(existsSync(join(t.home, 'postgres'))).toBe(false);
+    // Health: the warehouse is checked as usual; the services whose credentials could not be read
+    // are unknown, with why, not "not configured".
+    const run = await t.ops.health.run({ only: ['postgres', 'github', 'openai'] });
+    const by = Object.fromEntries(run.results.map((r) => [r.id, r]));
+    expect(by.postgres).toMatchObject({ status: 'healthy', configured: true });
+    for (const id of ['github', 'openai']) expect(by[id]).toMatchObject({ status: 'unknown', configured: true, summary: 'Not checked: its credentials could not be read from the secret store (The OS keychain did not answer (timeout))' });
+    // The backfill's preflight names the store, not a missing token.
+    const pf = await t.ops.backfill.preflight({ repository: 'octo/widgets', skipEmbeddings: true });
+    expect(pf.ok).toBe(false);
+    expect(pf.checks.find((c) => c.id === 'github')).toMatchObject({ state: 'fail', message: 'Could not be read from the secret store: The OS keychain did not answer (timeout)' });
     down = false;
     // Known down for a while (not asked again at once); the connection holds meanwhile and after.
     expect((await t.core.warehouse.connection()).pool).toBe(pool);

@@ -39,11 +39,19 @@ export async function preflight(d: PreflightDeps, req: BackfillRequest, budget: 
   }
 
   const live: Check[] = [];
-  const token = await d.secrets.get(profile.id, 'github_token');
+  // A secret store that did not answer is said so: "add a token" would send the operator to the wrong fix.
+  const unreadable: Partial<Record<string, string>> = {};
+  const read = async (key: Parameters<typeof d.secrets.lookup>[1]) => {
+    const r = await d.secrets.lookup(profile.id, key);
+    if (r.unreadable) unreadable[key] = r.unreadable;
+    return r.value;
+  };
+  const missing = (key: string, none: string) => (unreadable[key] ? `Could not be read from the secret store: ${unreadable[key]}` : none);
+  const token = await read('github_token');
   if (token) live.push(githubCheck({ token, apiUrl: profile.githubApiUrl, requiredScopes: [] }));
-  const key = await d.secrets.get(profile.id, 'openai_key');
+  const key = await read('openai_key');
   if (wantEmbed && key) live.push(openaiCheck({ apiKey: key, baseUrl: profile.openaiBaseUrl, model: profile.embeddingModel }));
-  const milvusUrl = await d.secrets.get(profile.id, 'milvus_url');
+  const milvusUrl = await read('milvus_url');
   if (wantEmbed && milvusUrl) live.push(milvusCheck({ url: milvusUrl, token: (await d.secrets.get(profile.id, 'milvus_token')) ?? undefined }));
   const [{ results }, warehouse] = await Promise.all([
     runChecks(live, { timeoutMs: 8000 }),
@@ -57,7 +65,7 @@ export async function preflight(d: PreflightDeps, req: BackfillRequest, budget: 
   ]);
   const byId = new Map(results.map((r) => [r.id, r]));
 
-  if (!token) checks.push({ id: 'github', label: 'GitHub token', state: wantSync ? 'fail' : 'warn', message: 'No GitHub token: add one in Settings → Profiles (or set GITHUB_TOKEN)', fix: SETTINGS });
+  if (!token) checks.push({ id: 'github', label: 'GitHub token', state: wantSync ? 'fail' : 'warn', message: missing('github_token', 'No GitHub token: add one in Settings → Profiles (or set GITHUB_TOKEN)'), fix: SETTINGS });
   else {
     const gh = fromCheck('github', 'GitHub token valid, rate limit left', byId.get('github'), runbook('github-rate-limit'));
     const remaining = (byId.get('github')?.details.rateLimits as { graphql?: { remaining?: number; resetAt?: string } } | undefined)?.graphql;
@@ -91,9 +99,9 @@ export async function preflight(d: PreflightDeps, req: BackfillRequest, budget: 
 
   if (wantEmbed) {
     const c = d.embeddings.config();
-    if (!key) checks.push({ id: 'openai', label: 'OpenAI key', state: 'fail', message: 'No OpenAI key: add one in Settings → Profiles (or set OPENAI_API_KEY)', fix: SETTINGS });
+    if (!key) checks.push({ id: 'openai', label: 'OpenAI key', state: 'fail', message: missing('openai_key', 'No OpenAI key: add one in Settings → Profiles (or set OPENAI_API_KEY)'), fix: SETTINGS });
     else checks.push(fromCheck('openai', 'OpenAI key valid', byId.get('openai'), runbook('openai-errors')));
-    if (!milvusUrl) checks.push({ id: 'milvus', label: 'Milvus', state: 'fail', message: 'No Milvus URL: add one in Settings → Profiles (or set MILVUS_URL)', fix: SETTINGS });
+    if (!milvusUrl) checks.push({ id: 'milvus', label: 'Milvus', state: 'fail', message: missing('milvus_url', 'No Milvus URL: add one in Settings → Profiles (or set MILVUS_URL)'), fix: SETTINGS });
     else {
       const m = fromCheck('milvus', 'Milvus reachable', byId.get('milvus'), runbook('milvus-connection'));
       checks.push(m);

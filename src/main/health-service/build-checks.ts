@@ -38,24 +38,30 @@ export async function buildChecks(opts: { profile: Profile; secrets: SecretServi
       checks.push({ id: 'postgres', kind: 'postgres', name: 'Postgres', run: async () => ({ status: 'down', latencyMs: null, summary: (e as Error).message, details: {}, findings: [] }) });
     }
   }
-  const github = await secrets.get(profile.id, 'github_token');
-  if (want('github')) {
-    if (github) checks.push(githubCheck({ token: github, apiUrl: profile.githubApiUrl, thresholds: t.github }));
+  // A secret store that did not answer is not "not configured": the service is shown unknown, with why.
+  const read = async (key: Parameters<SecretService['lookup']>[1], id: string, kind: Check['kind'], name: string) => {
+    const { value, unreadable } = await secrets.lookup(profile.id, key);
+    if (unreadable && want(id)) checks.push({ id, kind, name, run: async () => ({ status: 'unknown', latencyMs: null, summary: `Not checked: its credentials could not be read from the secret store (${unreadable})`, details: {}, findings: [] }) });
+    return { value, unreadable: unreadable !== null };
+  };
+  const github = await read('github_token', 'github', 'github', 'GitHub');
+  if (want('github') && !github.unreadable) {
+    if (github.value) checks.push(githubCheck({ token: github.value, apiUrl: profile.githubApiUrl, thresholds: t.github }));
     else unconfigured.push({ id: 'github', kind: 'github', name: 'GitHub', summary: 'No GitHub token: add one in Settings → Profiles (or GITHUB_TOKEN)' });
   }
-  const openai = await secrets.get(profile.id, 'openai_key');
-  if (want('openai')) {
-    if (openai) checks.push(openaiCheck({ apiKey: openai, baseUrl: profile.openaiBaseUrl, model: profile.embeddingModel, thresholds: t.openai }));
+  const openai = await read('openai_key', 'openai', 'openai', 'OpenAI');
+  if (want('openai') && !openai.unreadable) {
+    if (openai.value) checks.push(openaiCheck({ apiKey: openai.value, baseUrl: profile.openaiBaseUrl, model: profile.embeddingModel, thresholds: t.openai }));
     else unconfigured.push({ id: 'openai', kind: 'openai', name: 'OpenAI', summary: 'No OpenAI key: add one in Settings → Profiles (or OPENAI_API_KEY)' });
   }
-  const milvus = await secrets.get(profile.id, 'milvus_url');
-  if (want('milvus')) {
-    if (milvus) checks.push(milvusCheck({ url: milvus, token: (await secrets.get(profile.id, 'milvus_token')) ?? undefined, collections: [profile.milvusCollection], thresholds: t.milvus }));
+  const milvus = await read('milvus_url', 'milvus', 'milvus', 'Milvus');
+  if (want('milvus') && !milvus.unreadable) {
+    if (milvus.value) checks.push(milvusCheck({ url: milvus.value, token: (await secrets.get(profile.id, 'milvus_token')) ?? undefined, collections: [profile.milvusCollection], thresholds: t.milvus }));
     else unconfigured.push({ id: 'milvus', kind: 'milvus', name: 'Milvus', summary: 'No Milvus URL: add one in Settings → Profiles (or MILVUS_URL)' });
   }
-  const redis = await secrets.get(profile.id, 'redis_url');
-  if (want('redis')) {
-    if (redis) checks.push(redisCheck({ url: redis, queueKeys: profile.redisQueueKeys, thresholds: t.redis }));
+  const redis = await read('redis_url', 'redis', 'redis', 'Redis');
+  if (want('redis') && !redis.unreadable) {
+    if (redis.value) checks.push(redisCheck({ url: redis.value, queueKeys: profile.redisQueueKeys, thresholds: t.redis }));
     else unconfigured.push({ id: 'redis', kind: 'redis', name: 'Redis', summary: 'No Redis URL (optional: queues and caches)' });
   }
   for (const c of httpChecks(profile.httpServices, { thresholds: t.http })) if (want(c.id)) checks.push(c);
