@@ -75,6 +75,15 @@ describe('Backfill wizard', () => {
     const estimate = c.page.getByRole('region', { name: 'Estimate', exact: true });
     await expect.poll(() => estimate.innerText(), { timeout: 30_000 }).toMatch(/Pull requests \/ issues\s+220 \/ 60/);
     await expect.poll(() => c.page.getByRole('region', { name: "The backfill guide's table" }).innerText()).toMatch(/Medium \(100-1K PRs\)/);
+    // The preflight read GitHub a moment ago: the estimate reused that reading and says so. "Read
+    // GitHub again" makes a reading of now.
+    const method = estimate.getByText(/^Bands are about 95 %/);
+    await expect.poll(() => method.innerText()).toMatch(/GitHub read \d+ s before this estimate \(by the preflight or an earlier estimate\) and reused\.$/);
+    const requestsBefore = gh.stats.requests;
+    await estimate.getByRole('button', { name: 'Read GitHub again' }).click();
+    // While it reads, the figures give way to a status line; then they are back, from a reading of now.
+    await expect.poll(async () => ((await method.count()) ? method.innerText() : ''), { timeout: 30_000 }).toMatch(/^Bands are about 95 %: (?!.*reused).*texts: .*\.$/);
+    expect(gh.stats.requests).toBeGreaterThan(requestsBefore);
     // Each step's figures with their band, and the total's.
     const bySteps = await c.page.getByRole('table', { name: 'Estimate by step' }).innerText();
     expect(bySteps).toMatch(/sync\s+\d+ \(\d+–\d+\)/);

@@ -48,6 +48,12 @@ describe('backfill estimate on a heavy-tailed repository', () => {
     expect(again.sample.method).toMatch(/GitHub read \d+ s before this estimate .* and reused$/);
     expect(again.embeddings.tokens).toBe(e.embeddings.tokens);
     expect(again.github.requests).toBe(e.github.requests);
+    // Asked to read GitHub again: a reading of now, the same figures (nothing changed there).
+    const fresh = await env.t.ops.backfill.estimate({ repository: REPO, mode: 'full', rereadGitHub: true });
+    expect(env.emulator.stats.requests).toBeGreaterThan(requests0);
+    expect(Date.parse(fresh.sample.readAt)).toBeGreaterThan(Date.parse(e.sample.readAt));
+    expect(fresh.sample.method).not.toMatch(/reused/);
+    expect(fresh.embeddings.tokens).toBe(e.embeddings.tokens);
     // A random sample across the history, not everything: the band is real, and narrow.
     expect(e.sample.items).toBeGreaterThanOrEqual(200);
     expect(e.sample.items).toBeLessThan(1300);

@@ -36,7 +36,8 @@ export class BackfillService {
    * a sync moved the warehouse's marks in between.
    */
   estimate(req: BackfillRequest, opts?: { probes?: boolean }) {
-    return estimateBackfill(this.d, req, { ...opts, reuse: { withinMs: GITHUB_READS_REUSED_MS, samples: this.samples } });
+    // Asked to read again: a reading of now (kept for what follows, like any other).
+    return estimateBackfill(this.d, req, { ...opts, reuse: { withinMs: req.rereadGitHub ? 0 : GITHUB_READS_REUSED_MS, samples: this.samples } });
   }
 
   async preflight(req: BackfillRequest) {

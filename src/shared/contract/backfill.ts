@@ -19,6 +19,11 @@ export const BackfillRequest = z
      * nothing is created in the operator's Milvus unless they ask for it.
      */
     timeWrites: z.boolean().default(false),
+    /**
+     * The estimate only: read GitHub again rather than reuse the reading the preflight or an earlier
+     * estimate made in the last few minutes (the default: one reading serves preflight, estimate, start).
+     */
+    rereadGitHub: z.boolean().default(false),
     /** Start even though the estimate is over a budget (audited). */
     budgetOverride: BudgetOverride.optional(),
   })

@@ -81,6 +81,12 @@ export function BackfillPage() {
       save({ ...draft, stage: 'run', runId: r.id });
     }
   };
+  // A fresh reading of GitHub instead of the preflight's (it serves for five minutes).
+  const reread = () => {
+    const key = requestKey;
+    setEstimate(null);
+    void attempt('Estimate', () => ops.backfill.estimate({ ...draft.request, rereadGitHub: true })).then((value) => value && setEstimate({ key, value }));
+  };
   const next = () => {
     if (canNext) go(STAGES[idx + 1]!.id);
     else if (draft.stage === 'estimate' && estimate) void start();
@@ -113,7 +119,7 @@ export function BackfillPage() {
         {draft.stage === 'options' && <OptionsStage request={draft.request} set={(r) => save({ ...draft, request: r })} />}
         {draft.stage === 'options' && !valid.success && <div className="banner banner-down">{valid.error.issues[0]?.message}</div>}
         {draft.stage === 'preflight' && <PreflightStage result={preflight} />}
-        {draft.stage === 'estimate' && <EstimateStage estimate={estimate} request={draft.request} />}
+        {draft.stage === 'estimate' && <EstimateStage estimate={estimate} request={draft.request} onReread={reread} />}
         {draft.stage === 'estimate' && refusal && <BudgetRefusal message={refusal} onOverride={(reason) => void start(reason)} />}
         {current === 'run' && <RunStage run={run} />}
         {current === 'verify' && run && <VerifyStage run={run} />}

@@ -18,6 +18,6 @@ export interface Draft {
 
 export const emptyDraft = (): Draft => ({
   stage: 'repository',
-  request: { repository: '', mode: 'incremental', skipEmbeddings: false, embeddingsOnly: false, workspaces: [], timeWrites: false },
+  request: { repository: '', mode: 'incremental', skipEmbeddings: false, embeddingsOnly: false, workspaces: [], timeWrites: false, rereadGitHub: false },
   runId: null,
 });

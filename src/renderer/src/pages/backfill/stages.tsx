@@ -135,7 +135,7 @@ export function PreflightStage({ result }: { result: Preflight | null }) {
   );
 }
 
-export function EstimateStage({ estimate, request }: { estimate: BackfillEstimate | null; request: BackfillRequest }) {
+export function EstimateStage({ estimate, request, onReread }: { estimate: BackfillEstimate | null; request: BackfillRequest; onReread?: () => void }) {
   if (!estimate) return <div className="muted" role="status">Counting on GitHub and pricing the embeddings…</div>;
   const e = estimate;
   return (
@@ -210,6 +210,11 @@ export function EstimateStage({ estimate, request }: { estimate: BackfillEstimat
         </details>
         <div className="faint">Bands are about 95 %: {e.sample.method}.</div>
         <div className="row" style={{ marginTop: 8 }}>
+          {onReread && (
+            <button className="btn btn-sm" onClick={onReread} title={`GitHub was read at ${new Date(e.sample.readAt).toLocaleTimeString()}; the preflight's reading serves for five minutes`}>
+              Read GitHub again
+            </button>
+          )}
           {(['markdown', 'json'] as const).map((f) => (
             <button key={f} className="btn btn-sm" onClick={() => void ops.backfill.saveDryRun({ request, format: f }).then((r) => downloadText(r.filename, r.content))}>
               Save dry-run report ({f === 'json' ? 'JSON' : 'Markdown'})
