@@ -19,10 +19,11 @@ export const workersFeature = {
     const decideAndJoin = async () => {
       if (config.mode !== 'serve' && config.mode !== 'electron') return;
       const profile = s.profiles.active();
-      // A secret store that does not answer yet (a session starting) is asked again before deciding.
+      // A secret store that does not answer yet (a session starting) is asked again before deciding,
+      // for longer than the 30 s the secret service lets a failed store rest.
       let found = profile ? await s.secrets.lookup(profile.id, 'postgres_url') : { value: null, unreadable: null };
-      for (let i = 0; profile && found.unreadable && i < 5; i++) {
-        await new Promise((r) => setTimeout(r, 2000));
+      for (let i = 0; profile && found.unreadable && i < 8; i++) {
+        await new Promise((r) => setTimeout(r, 5000).unref());
         found = await s.secrets.lookup(profile.id, 'postgres_url');
       }
       if (found.unreadable) return log.warn('queue_undecided', `Jobs run in this console's own queue: the Postgres URL could not be read from the secret store (${found.unreadable})`);
