@@ -39,27 +39,27 @@ export async function buildChecks(opts: { profile: Profile; secrets: SecretServi
     }
   }
   // A secret store that did not answer is not "not configured": the service is shown unknown, with why.
-  const read = async (key: Parameters<SecretService['lookup']>[1], id: string, kind: Check['kind'], name: string) => {
+  const read = async (key: Parameters<SecretService['lookup']>[1], kind: Check['kind'], name: string) => {
     const { value, unreadable } = await secrets.lookup(profile.id, key);
-    if (unreadable && want(id)) checks.push({ id, kind, name, run: async () => ({ status: 'unknown', latencyMs: null, summary: `Not checked: its credentials could not be read from the secret store (${unreadable})`, details: {}, findings: [] }) });
+    if (unreadable && want(kind)) checks.push({ id: kind, kind, name, run: async () => ({ status: 'unknown', latencyMs: null, summary: `Not checked: its credentials could not be read from the secret store (${unreadable})`, details: {}, findings: [] }) });
     return { value, unreadable: unreadable !== null };
   };
-  const github = await read('github_token', 'github', 'github', 'GitHub');
+  const github = await read('github_token', 'github', 'GitHub');
   if (want('github') && !github.unreadable) {
     if (github.value) checks.push(githubCheck({ token: github.value, apiUrl: profile.githubApiUrl, thresholds: t.github }));
     else unconfigured.push({ id: 'github', kind: 'github', name: 'GitHub', summary: 'No GitHub token: add one in Settings → Profiles (or GITHUB_TOKEN)' });
   }
-  const openai = await read('openai_key', 'openai', 'openai', 'OpenAI');
+  const openai = await read('openai_key', 'openai', 'OpenAI');
   if (want('openai') && !openai.unreadable) {
     if (openai.value) checks.push(openaiCheck({ apiKey: openai.value, baseUrl: profile.openaiBaseUrl, model: profile.embeddingModel, thresholds: t.openai }));
     else unconfigured.push({ id: 'openai', kind: 'openai', name: 'OpenAI', summary: 'No OpenAI key: add one in Settings → Profiles (or OPENAI_API_KEY)' });
   }
-  const milvus = await read('milvus_url', 'milvus', 'milvus', 'Milvus');
+  const milvus = await read('milvus_url', 'milvus', 'Milvus');
   if (want('milvus') && !milvus.unreadable) {
     if (milvus.value) checks.push(milvusCheck({ url: milvus.value, token: (await secrets.get(profile.id, 'milvus_token')) ?? undefined, collections: [profile.milvusCollection], thresholds: t.milvus }));
     else unconfigured.push({ id: 'milvus', kind: 'milvus', name: 'Milvus', summary: 'No Milvus URL: add one in Settings → Profiles (or MILVUS_URL)' });
   }
-  const redis = await read('redis_url', 'redis', 'redis', 'Redis');
+  const redis = await read('redis_url', 'redis', 'Redis');
   if (want('redis') && !redis.unreadable) {
     if (redis.value) checks.push(redisCheck({ url: redis.value, queueKeys: profile.redisQueueKeys, thresholds: t.redis }));
     else unconfigured.push({ id: 'redis', kind: 'redis', name: 'Redis', summary: 'No Redis URL (optional: queues and caches)' });

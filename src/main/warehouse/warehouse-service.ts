@@ -102,13 +102,14 @@ export class WarehouseService {
   private async connect(): Promise<Connected> {
     const profile = this.profiles.ensureActive();
     const { value: configured, unreadable } = await this.secrets.lookup(profile.id, 'postgres_url');
+    const profileKey = `${profile.id}|${profile.warehouseSchema}|`;
     if (unreadable) {
       // A secret store that does not answer is not "no URL configured": falling back to the embedded
       // warehouse would show, and write, another database. The connection in use stays; without one, this fails.
-      if (this.current?.key.startsWith(`${profile.id}|${profile.warehouseSchema}|`)) return this.current;
+      if (this.current?.key.startsWith(profileKey)) return this.current;
       throw new OpsError('unavailable', `The warehouse's Postgres URL could not be read from the secret store (${unreadable}); the embedded warehouse is not used in its place. Try again, unlock the store, or set DATABASE_URL.`);
     }
-    const key = `${profile.id}|${profile.warehouseSchema}|${configured ?? 'embedded'}`;
+    const key = `${profileKey}${configured ?? 'embedded'}`;
     if (this.current?.key === key) return this.current;
     if (this.connecting) return this.connecting;
     this.connecting = this.open(key, configured, profile.warehouseSchema).finally(() => (this.connecting = null));
